@@ -1,0 +1,10 @@
+//! Authentication: a bearer token becomes a [`Principal`] (or none: anonymous).
+//!
+//! This module only answers *who* is calling. *What* they may see is decided in one place,
+//! [`crate::db::Scope`], which is built from the principal.
+
+mod jwt;
+mod principal;
+
+pub use jwt::{Claims, JwtConfig, JwtKeys};
+pub use principal::{Principal, Rol};

@@ -1,0 +1,84 @@
+//! The command line: one subcommand per file.
+//!
+//! `serve` runs the API, `migrate` changes the schema, `seed` loads demo data, `schema` prints
+//! the SDL and `token` signs a token for an organisation and role. Settings shared by all of
+//! them (database, token secret) come from [`crate::config::Instellingen`].
+
+mod migrate;
+mod schema;
+mod seed;
+mod serve;
+mod token;
+
+pub use token::{TokenAanvraag, maak_token};
+
+use crate::config::Instellingen;
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// The I-Partnerschap partner API.
+#[derive(Parser, Debug)]
+#[command(name = "ipartnerschap", version, about)]
+pub struct Cli {
+    #[command(flatten)]
+    pub instellingen: Instellingen,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Apply pending migrations and serve the GraphQL API.
+    Serve(serve::Args),
+    /// Apply pending migrations (or roll back with --down N).
+    Migrate(migrate::Args),
+    /// Load data into the database.
+    Seed(seed::Args),
+    /// Print the GraphQL schema (SDL).
+    Schema,
+    /// Print a signed token for an organisation and role.
+    Token(token::Args),
+}
+
+/// Parses the command line, runs the subcommand and turns its outcome into an exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            eprintln!("error: cannot start the async runtime: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let result = runtime.block_on(async move {
+        match cli.command {
+            Command::Serve(args) => serve::run(&cli.instellingen, args).await,
+            Command::Migrate(args) => migrate::run(&cli.instellingen, args).await,
+            Command::Seed(args) => seed::run(&cli.instellingen, args).await,
+            Command::Schema => schema::run(),
+            Command::Token(args) => token::run(&cli.instellingen, args).await,
+        }
+    });
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs to stderr; `RUST_LOG` sets the filter (default `info`).
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

@@ -1,0 +1,133 @@
+//! `ipartnerschap serve [--bind ADDR] [--demo]`: migrates, optionally loads the demo data and
+//! prints example tokens, then serves until SIGTERM or Ctrl-C.
+
+use super::token::{TokenAanvraag, maak_token};
+use crate::app::{self, AppState};
+use crate::auth::Rol;
+use crate::config::{Instellingen, SecretBron, redact};
+use crate::db::seed::data;
+use anyhow::Context;
+use std::time::Duration;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Address to listen on.
+    #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+
+    /// Load the demo data (what is missing of it) and print example tokens and queries.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+pub async fn run(instellingen: &Instellingen, args: Args) -> anyhow::Result<()> {
+    let db = instellingen.database().await?;
+    let pending = db.pending_migrations().await?;
+    db.migrate_up()
+        .await
+        .context("cannot apply the migrations")?;
+    for name in pending {
+        tracing::info!(migration = %name, "applied migration");
+    }
+    let (jwt, bron) = instellingen.jwt()?;
+    if let SecretBron::DevBestand(path) = &bron {
+        eprintln!();
+        eprintln!("  ************************************************************************");
+        eprintln!("  DEV MODE: JWT_SECRET is not set. Tokens are signed with a generated");
+        eprintln!("  secret kept in {}.", path.display());
+        eprintln!("  Anyone who can read that file can sign tokens. Set JWT_SECRET in production.");
+        eprintln!("  ************************************************************************");
+        eprintln!();
+    }
+    let listener = tokio::net::TcpListener::bind(&args.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", args.bind))?;
+    let addr = listener.local_addr()?;
+
+    if args.demo {
+        let verslag = db.seed_demo().await.context("cannot load the demo data")?;
+        println!("Demo data: {} records added.", verslag.totaal());
+        print_demo_tokens(&db, &jwt, &addr.to_string()).await?;
+    }
+
+    println!(
+        "I-Partnerschap API on http://{addr}/graphql (GraphiQL: open it in a browser); database {}",
+        redact(&instellingen.database_url)
+    );
+    app::serve(listener, AppState::new(db, jwt), shutdown_signal()).await?;
+    println!("stopped");
+    Ok(())
+}
+
+async fn print_demo_tokens(
+    db: &crate::db::Database,
+    jwt: &crate::auth::JwtKeys,
+    addr: &str,
+) -> anyhow::Result<()> {
+    let bzk = data::demo_oin(1);
+    let voorbeelden: [(&str, Option<&str>, Rol); 4] = [
+        ("the programme office", None, Rol::Programmabureau),
+        ("a ministry (BZK, beheerder)", Some(&bzk), Rol::Beheerder),
+        (
+            "a hogeschool (Hanze, medewerker)",
+            Some("hanze.nl"),
+            Rol::Medewerker,
+        ),
+        (
+            "a university (Universiteit Utrecht, lezer)",
+            Some("uu.nl"),
+            Rol::Lezer,
+        ),
+    ];
+    println!();
+    println!("Example tokens (valid for 24 hours):");
+    let mut eerste = None;
+    for (wie, org, rol) in voorbeelden {
+        let token = maak_token(
+            db,
+            jwt,
+            TokenAanvraag {
+                org,
+                rol,
+                ttl: Duration::from_secs(24 * 3600),
+                subject: None,
+            },
+        )
+        .await?;
+        println!("  {wie}:\n    {token}");
+        eerste.get_or_insert(token);
+    }
+    let token = eerste.unwrap_or_default();
+    println!();
+    println!("Example queries:");
+    println!(
+        "  curl -s http://{addr}/graphql -H 'Content-Type: application/json' \\\n    -d '{{\"query\":\"{{ me {{ ingelogd rol }} fieldlabs(first: 3) {{ totalCount nodes {{ naam regio }} }} }}\"}}'"
+    );
+    println!(
+        "  curl -s http://{addr}/graphql -H 'Content-Type: application/json' \\\n    -H 'Authorization: Bearer {token}' \\\n    -d '{{\"query\":\"{{ me {{ rol organisatie {{ naam }} }} fieldlabs {{ nodes {{ naam status penvoerder {{ naam }} deelnemers {{ rol organisatie {{ naam }} }} }} }} }}\"}}'"
+    );
+    println!();
+    Ok(())
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+}

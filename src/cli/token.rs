@@ -1,0 +1,126 @@
+//! `ipartnerschap token --org KEY --role ROLE [--ttl DURATION]`: prints a signed token.
+//!
+//! The organisation is checked against the database (it must exist and fit the role) with the
+//! same rules the server applies to incoming tokens, so a token this command prints is one the
+//! server started with the same settings accepts.
+
+use crate::auth::{Claims, JwtKeys, Rol};
+use crate::config::Instellingen;
+use crate::db::Database;
+use crate::domain::OrganisatieSleutel;
+use anyhow::{Context, anyhow};
+use chrono::Utc;
+use std::time::Duration;
+
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// The organisation: OIN, schacHome or numeric id. Leave out for `programmabureau`.
+    #[arg(long, value_name = "KEY")]
+    pub org: Option<String>,
+
+    /// programmabureau, beheerder, medewerker or lezer.
+    #[arg(long, value_name = "ROLE")]
+    pub role: Rol,
+
+    /// How long the token is valid, e.g. 30m, 8h, 7d.
+    #[arg(long, value_name = "DURATION", default_value = "8h", value_parser = humantime::parse_duration)]
+    pub ttl: Duration,
+
+    /// The subject (`sub`) to put in the token. Default: `cli:<role>@<org>`.
+    #[arg(long)]
+    pub subject: Option<String>,
+}
+
+impl clap::ValueEnum for Rol {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Rol::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.as_str()))
+    }
+}
+
+/// What a token is for.
+#[derive(Debug, Clone)]
+pub struct TokenAanvraag<'a> {
+    pub org: Option<&'a str>,
+    pub rol: Rol,
+    pub ttl: Duration,
+    pub subject: Option<&'a str>,
+}
+
+/// Signs a token after checking the organisation and role as the server will.
+pub async fn maak_token(
+    db: &Database,
+    jwt: &JwtKeys,
+    aanvraag: TokenAanvraag<'_>,
+) -> anyhow::Result<String> {
+    // Resolve a numeric id to the organisation's natural key: tokens carry natural keys,
+    // which survive a database rebuild.
+    let org_key = match aanvraag.org {
+        Some(key) => {
+            let org = db
+                .organisatie_per_sleutel_of_id(key)
+                .await
+                .map_err(|e| anyhow!(e))?;
+            match (org.oin, org.schac_home) {
+                (Some(oin), _) => Some(oin),
+                (None, Some(schac)) => Some(schac),
+                (None, None) => None, // the programme office has no natural key
+            }
+        }
+        None => None,
+    };
+    if let Some(key) = &org_key {
+        OrganisatieSleutel::parse(key).map_err(|e| anyhow!(e))?;
+    }
+    let subject = aanvraag.subject.map(str::to_owned).unwrap_or_else(|| {
+        format!(
+            "cli:{}@{}",
+            aanvraag.rol.as_str(),
+            org_key.as_deref().unwrap_or("programmabureau")
+        )
+    });
+    let now = Utc::now();
+    let claims = Claims {
+        sub: subject.clone(),
+        rol: aanvraag.rol.as_str().to_owned(),
+        org: org_key.clone(),
+        iss: jwt.config().issuer.clone(),
+        aud: jwt.config().audience.clone(),
+        iat: now.timestamp(),
+        nbf: now.timestamp(),
+        exp: now.timestamp(),
+    };
+    db.principal(&claims)
+        .await
+        .map_err(|e| anyhow!(e.message()))?;
+    jwt.sign(
+        &subject,
+        aanvraag.rol.as_str(),
+        org_key.as_deref(),
+        now,
+        aanvraag.ttl,
+    )
+    .context("cannot sign the token")
+}
+
+pub async fn run(instellingen: &Instellingen, args: Args) -> anyhow::Result<()> {
+    let db = instellingen.database().await?;
+    db.migrate_up().await?;
+    let (jwt, _) = instellingen.jwt()?;
+    let token = maak_token(
+        &db,
+        &jwt,
+        TokenAanvraag {
+            org: args.org.as_deref(),
+            rol: args.role,
+            ttl: args.ttl,
+            subject: args.subject.as_deref(),
+        },
+    )
+    .await?;
+    println!("{token}");
+    Ok(())
+}

@@ -1,0 +1,207 @@
+//! Configuration: flags and environment variables shared by every subcommand.
+//!
+//! Every setting is a flag with an environment variable behind it (clap's `env`), so the same
+//! names work on a command line, in a service unit or in CI. The README lists them all.
+//!
+//! With no `JWT_SECRET`, the service runs in **dev mode**: it keeps a random secret in a file
+//! next to the database (`<database file>.dev-secret`, or `ipartnerschap.dev-secret` in the
+//! working directory for PostgreSQL and in-memory databases), so `ipartnerschap token` and
+//! `ipartnerschap serve` started with the same settings agree on it. Dev mode is announced
+//! loudly; production sets `JWT_SECRET`.
+
+use crate::auth::{JwtConfig, JwtKeys};
+use crate::db::Database;
+use anyhow::{Context, bail};
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// The database used when `DATABASE_URL` is not set: a SQLite file in the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://ipartnerschap.db?mode=rwc";
+
+/// The shortest HS256 secret accepted (RFC 7518 §3.2: at least the hash size, 256 bits).
+pub const MIN_SECRET_BYTES: usize = 32;
+
+#[derive(clap::Args, Debug, Clone)]
+pub struct Instellingen {
+    /// Database URL: `sqlite://file.db?mode=rwc` (created if missing) or `postgres://...`.
+    #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
+    pub database_url: String,
+
+    /// Maximum number of pooled database connections.
+    #[arg(
+        long,
+        env = "DATABASE_MAX_CONNECTIONS",
+        default_value_t = 10,
+        global = true
+    )]
+    pub database_max_connections: u32,
+
+    /// HS256 secret for tokens (at least 32 bytes). Unset: dev mode with a generated secret.
+    #[arg(long, env = "JWT_SECRET", hide_env_values = true, global = true)]
+    pub jwt_secret: Option<String>,
+
+    /// The issuer (`iss`) tokens must carry and `token` writes.
+    #[arg(
+        long,
+        env = "JWT_ISSUER",
+        default_value = "ipartnerschap",
+        global = true
+    )]
+    pub jwt_issuer: String,
+
+    /// The audience (`aud`) tokens must carry and `token` writes.
+    #[arg(
+        long,
+        env = "JWT_AUDIENCE",
+        default_value = "ipartnerschap-api",
+        global = true
+    )]
+    pub jwt_audience: String,
+
+    /// Clock skew allowed when checking `exp` and `nbf`, in seconds.
+    #[arg(long, env = "JWT_LEEWAY_SECONDS", default_value_t = 30, global = true)]
+    pub jwt_leeway_seconds: u64,
+}
+
+/// Where the token secret came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretBron {
+    /// `JWT_SECRET`.
+    Geconfigureerd,
+    /// Dev mode: generated and kept in this file.
+    DevBestand(PathBuf),
+}
+
+impl Instellingen {
+    /// Connects to the configured database.
+    pub async fn database(&self) -> anyhow::Result<Database> {
+        Database::connect(&self.database_url, self.database_max_connections)
+            .await
+            .with_context(|| {
+                format!(
+                    "cannot connect to the database at {}",
+                    redact(&self.database_url)
+                )
+            })
+    }
+
+    /// The token keys, from `JWT_SECRET` or (dev mode) the dev secret file.
+    pub fn jwt(&self) -> anyhow::Result<(JwtKeys, SecretBron)> {
+        let config = JwtConfig {
+            issuer: self.jwt_issuer.clone(),
+            audience: self.jwt_audience.clone(),
+            leeway: Duration::from_secs(self.jwt_leeway_seconds),
+        };
+        match &self.jwt_secret {
+            Some(secret) => {
+                if secret.len() < MIN_SECRET_BYTES {
+                    bail!(
+                        "JWT_SECRET is {} bytes long; use at least {MIN_SECRET_BYTES} random bytes \
+                         (e.g. `openssl rand -hex 32`)",
+                        secret.len()
+                    );
+                }
+                Ok((
+                    JwtKeys::hs256(secret.as_bytes(), config),
+                    SecretBron::Geconfigureerd,
+                ))
+            }
+            None => {
+                let path = dev_secret_path(&self.database_url);
+                let secret = read_or_create_dev_secret(&path)?;
+                Ok((
+                    JwtKeys::hs256(secret.as_bytes(), config),
+                    SecretBron::DevBestand(path),
+                ))
+            }
+        }
+    }
+}
+
+/// `sqlite://path/to/file.db?mode=rwc` → `path/to/file.db.dev-secret`; anything else →
+/// `ipartnerschap.dev-secret` in the working directory.
+pub fn dev_secret_path(database_url: &str) -> PathBuf {
+    let file = database_url
+        .strip_prefix("sqlite://")
+        .or_else(|| database_url.strip_prefix("sqlite:"))
+        .map(|rest| rest.split('?').next().unwrap_or(rest))
+        .filter(|path| !path.is_empty() && !path.contains(":memory:"));
+    match file {
+        Some(path) => PathBuf::from(format!("{path}.dev-secret")),
+        None => PathBuf::from("ipartnerschap.dev-secret"),
+    }
+}
+
+fn read_or_create_dev_secret(path: &PathBuf) -> anyhow::Result<String> {
+    if let Ok(existing) = std::fs::read_to_string(path) {
+        let existing = existing.trim().to_owned();
+        if existing.len() >= MIN_SECRET_BYTES {
+            return Ok(existing);
+        }
+    }
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+    let secret: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    write_private(path, &secret)
+        .with_context(|| format!("cannot write the dev secret to {}", path.display()))?;
+    Ok(secret)
+}
+
+#[cfg(unix)]
+fn write_private(path: &PathBuf, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)?;
+    file.write_all(content.as_bytes())
+}
+
+#[cfg(not(unix))]
+fn write_private(path: &PathBuf, content: &str) -> std::io::Result<()> {
+    std::fs::write(path, content)
+}
+
+/// A database URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            match userinfo.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_dev_secret_lives_next_to_a_sqlite_file() {
+        assert_eq!(
+            dev_secret_path("sqlite://data/ip.db?mode=rwc"),
+            PathBuf::from("data/ip.db.dev-secret")
+        );
+        assert_eq!(
+            dev_secret_path("postgres://u@h/db"),
+            PathBuf::from("ipartnerschap.dev-secret")
+        );
+        assert_eq!(
+            dev_secret_path("sqlite::memory:"),
+            PathBuf::from("ipartnerschap.dev-secret")
+        );
+    }
+
+    #[test]
+    fn passwords_are_redacted_from_database_urls() {
+        assert_eq!(redact("postgres://u:geheim@h/db"), "postgres://u:***@h/db");
+        assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
+    }
+}

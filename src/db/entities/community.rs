@@ -1,0 +1,25 @@
+//! `communities`: knowledge-sharing groups, owned by the programme office.
+use crate::domain::CommunityStatus;
+use chrono::{DateTime, Utc};
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "communities")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub eigenaar_id: i32,
+    pub naam: String,
+    pub beschrijving: Option<String>,
+    pub status: CommunityStatus,
+    pub contactpersoon_naam: Option<String>,
+    pub contactpersoon_email: Option<String>,
+    pub aangemaakt_op: DateTime<Utc>,
+    pub gewijzigd_op: DateTime<Utc>,
+    pub versie: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,29 @@
+//! `fieldlabs`: owned by their lead partner (penvoerder).
+use crate::domain::{FieldlabStatus, Regio};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "fieldlabs")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub eigenaar_id: i32,
+    pub naam: String,
+    pub beschrijving: Option<String>,
+    pub regio: Regio,
+    pub status: FieldlabStatus,
+    pub plaats: Option<String>,
+    pub website: Option<String>,
+    pub startdatum: Option<NaiveDate>,
+    pub contactpersoon_naam: Option<String>,
+    pub contactpersoon_email: Option<String>,
+    pub aangemaakt_op: DateTime<Utc>,
+    pub gewijzigd_op: DateTime<Utc>,
+    pub versie: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

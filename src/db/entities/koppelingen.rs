@@ -1,0 +1,87 @@
+//! Link tables (many-to-many): participants, partners, members, executing institutions and
+//! themes. All have the same shape, a pair of keys, so one macro defines them.
+
+macro_rules! koppeling {
+    ($(#[$doc:meta])* $module:ident, $table:literal, $left:ident, $right:ident: $right_ty:ty) => {
+        $(#[$doc])*
+        pub mod $module {
+            use sea_orm::entity::prelude::*;
+
+            #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+            #[sea_orm(table_name = $table)]
+            pub struct Model {
+                #[sea_orm(primary_key, auto_increment = false)]
+                pub $left: i32,
+                #[sea_orm(primary_key, auto_increment = false)]
+                pub $right: $right_ty,
+            }
+
+            #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+            pub enum Relation {}
+
+            impl ActiveModelBehavior for ActiveModel {}
+        }
+    };
+}
+
+koppeling!(
+    /// `fieldlab_themas`
+    fieldlab_thema, "fieldlab_themas", fieldlab_id, thema_code: String
+);
+koppeling!(
+    /// `lectoraat_themas`
+    lectoraat_thema, "lectoraat_themas", lectoraat_id, thema_code: String
+);
+koppeling!(
+    /// `lectoraat_partners`: rijkspartners linked to a lectoraat (they may read it).
+    lectoraat_partner, "lectoraat_partners", lectoraat_id, organisatie_id: i32
+);
+koppeling!(
+    /// `lectoraat_fieldlabs`
+    lectoraat_fieldlab, "lectoraat_fieldlabs", lectoraat_id, fieldlab_id: i32
+);
+koppeling!(
+    /// `minor_themas`
+    minor_thema, "minor_themas", minor_id, thema_code: String
+);
+koppeling!(
+    /// `minor_partners`: rijkspartners that co-develop a minor (they may read it).
+    minor_partner, "minor_partners", minor_id, organisatie_id: i32
+);
+koppeling!(
+    /// `community_themas`
+    community_thema, "community_themas", community_id, thema_code: String
+);
+koppeling!(
+    /// `community_leden`: member organisations of a community (they may read it).
+    community_lid, "community_leden", community_id, organisatie_id: i32
+);
+koppeling!(
+    /// `opdracht_themas`
+    opdracht_thema, "opdracht_themas", opdracht_id, thema_code: String
+);
+koppeling!(
+    /// `opdracht_uitvoerders`: the kennisinstellingen that carry out an opdracht.
+    opdracht_uitvoerder, "opdracht_uitvoerders", opdracht_id, organisatie_id: i32
+);
+
+/// `fieldlab_deelnemers`: participating organisations of a fieldlab, with their role.
+pub mod fieldlab_deelnemer {
+    use crate::domain::DeelnemerRol;
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "fieldlab_deelnemers")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub fieldlab_id: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub organisatie_id: i32,
+        pub rol: DeelnemerRol,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

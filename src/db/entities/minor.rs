@@ -1,0 +1,28 @@
+//! `minoren`: minors, masters and post-masters, owned by their kennisinstelling.
+use crate::domain::MinorSoort;
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "minoren")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub eigenaar_id: i32,
+    pub naam: String,
+    pub soort: MinorSoort,
+    pub studielast_ects: Option<i32>,
+    pub beschrijving: Option<String>,
+    pub website: Option<String>,
+    pub startdatum: Option<NaiveDate>,
+    pub contactpersoon_naam: Option<String>,
+    pub contactpersoon_email: Option<String>,
+    pub aangemaakt_op: DateTime<Utc>,
+    pub gewijzigd_op: DateTime<Utc>,
+    pub versie: i32,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,172 @@
+//! The database: connecting, migrating, and the one door to the data, [`Scope`].
+//!
+//! The connection is private to this module. Code elsewhere (GraphQL resolvers, the CLI) gets
+//! either a [`Database`] handle, whose few methods do not read records (migrations, resolving a
+//! token's organisation, loading demo data), or a [`Scope`] built from a principal, which puts
+//! the caller's access condition into every query. There is no third way in: a resolver cannot
+//! forget the access filter, because it never holds anything that could query without it.
+
+pub mod entities;
+mod scope;
+pub mod seed;
+
+pub use scope::{Beschermd, Rechten, Rij, Scope};
+
+use crate::auth::{Claims, Principal, Rol};
+use crate::domain::{OrganisatieSleutel, OrganisatieSoort};
+use crate::error::{ApiError, ApiResult};
+use entities::organisatie;
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{
+    ColumnTrait, ConnectOptions, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr,
+    EntityTrait, QueryFilter,
+};
+use std::time::Duration;
+
+/// A handle to the database. Cheap to clone (a pool inside).
+#[derive(Clone, Debug)]
+pub struct Database {
+    conn: DatabaseConnection,
+}
+
+impl Database {
+    /// Connects to `url` (`sqlite://file.db?mode=rwc`, `sqlite::memory:`,
+    /// `postgres://user@host/db`) with a pool of at most `max_connections`.
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Self, DbErr> {
+        let mut options = ConnectOptions::new(url.to_owned());
+        options
+            .max_connections(max_connections)
+            .min_connections(1)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(10))
+            .sqlx_logging(false);
+        let conn = sea_orm::Database::connect(options).await?;
+        if conn.get_database_backend() == DatabaseBackend::Sqlite {
+            // WAL lets readers and the writer work at the same time; foreign keys are on by
+            // default in sqlx, but say so rather than rely on it.
+            conn.execute_unprepared("PRAGMA journal_mode = WAL").await?;
+            conn.execute_unprepared("PRAGMA foreign_keys = ON").await?;
+        }
+        Ok(Self { conn })
+    }
+
+    pub fn backend(&self) -> DatabaseBackend {
+        self.conn.get_database_backend()
+    }
+
+    /// Applies all pending migrations.
+    pub async fn migrate_up(&self) -> Result<(), DbErr> {
+        Migrator::up(&self.conn, None).await
+    }
+
+    /// Rolls back the last `steps` migrations.
+    pub async fn migrate_down(&self, steps: u32) -> Result<(), DbErr> {
+        Migrator::down(&self.conn, Some(steps)).await
+    }
+
+    /// Names of the migrations not yet applied.
+    pub async fn pending_migrations(&self) -> Result<Vec<String>, DbErr> {
+        Ok(Migrator::get_pending_migrations(&self.conn)
+            .await?
+            .iter()
+            .map(|m| m.name().to_owned())
+            .collect())
+    }
+
+    /// Names of the migrations that have been applied.
+    pub async fn applied_migrations(&self) -> Result<Vec<String>, DbErr> {
+        Ok(Migrator::get_applied_migrations(&self.conn)
+            .await?
+            .iter()
+            .map(|m| m.name().to_owned())
+            .collect())
+    }
+
+    /// A scope for `principal` (or for an anonymous caller).
+    pub fn scope(&self, principal: Option<Principal>) -> Scope {
+        Scope::new(self.conn.clone(), principal)
+    }
+
+    /// Finds an organisation by its natural key (OIN or schacHome).
+    pub async fn organisatie_per_sleutel(
+        &self,
+        sleutel: &OrganisatieSleutel,
+    ) -> Result<Option<organisatie::Model>, DbErr> {
+        let filter = match sleutel {
+            OrganisatieSleutel::Oin(oin) => organisatie::Column::Oin.eq(oin.as_str()),
+            OrganisatieSleutel::SchacHome(s) => organisatie::Column::SchacHome.eq(s.as_str()),
+        };
+        organisatie::Entity::find()
+            .filter(filter)
+            .one(&self.conn)
+            .await
+    }
+
+    /// Finds an organisation by its natural key or, if `key` is a number, its id.
+    pub async fn organisatie_per_sleutel_of_id(
+        &self,
+        key: &str,
+    ) -> Result<organisatie::Model, String> {
+        let found = if let Ok(id) = key.trim().parse::<i32>() {
+            organisatie::Entity::find_by_id(id).one(&self.conn).await
+        } else {
+            let sleutel = OrganisatieSleutel::parse(key).map_err(|e| e.to_string())?;
+            self.organisatie_per_sleutel(&sleutel).await
+        };
+        found
+            .map_err(|e| format!("database: {e}"))?
+            .ok_or_else(|| format!("no organisation with key or id '{}'", key.trim()))
+    }
+
+    /// The programme office organisation (inserted by the migrations).
+    pub async fn programmabureau(&self) -> Result<organisatie::Model, DbErr> {
+        organisatie::Entity::find()
+            .filter(organisatie::Column::Soort.eq(OrganisatieSoort::Programmabureau))
+            .one(&self.conn)
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound("the programme office organisation".into()))
+    }
+
+    /// Turns verified token claims into a principal: the role must be known, and the
+    /// organisation must exist and fit the role (the programmabureau role belongs to the
+    /// programme office only; the other roles need an organisation).
+    pub async fn principal(&self, claims: &Claims) -> ApiResult<Principal> {
+        let rol: Rol = claims.rol.parse().map_err(ApiError::Unauthenticated)?;
+        let organisatie = match claims.org.as_deref() {
+            Some(key) => {
+                let sleutel = OrganisatieSleutel::parse(key).map_err(|_| {
+                    ApiError::Unauthenticated(
+                        "the token's organisation (org) is not an OIN or schacHome".into(),
+                    )
+                })?;
+                self.organisatie_per_sleutel(&sleutel)
+                    .await?
+                    .ok_or_else(|| {
+                        ApiError::Unauthenticated(
+                            "the token's organisation (org) is not a partner of I-Partnerschap"
+                                .into(),
+                        )
+                    })?
+            }
+            None if rol == Rol::Programmabureau => self.programmabureau().await?,
+            None => {
+                return Err(ApiError::Unauthenticated(format!(
+                    "a token with role {} must name its organisation (org)",
+                    rol.as_str()
+                )));
+            }
+        };
+        let is_bureau = organisatie.soort == OrganisatieSoort::Programmabureau;
+        if (rol == Rol::Programmabureau) != is_bureau {
+            return Err(ApiError::Unauthenticated(
+                "the role programmabureau belongs to the programme office, and only to it".into(),
+            ));
+        }
+        Ok(Principal {
+            subject: claims.sub.clone(),
+            rol,
+            organisatie_id: organisatie.id,
+            organisatie_soort: organisatie.soort,
+        })
+    }
+}

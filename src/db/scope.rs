@@ -1,0 +1,371 @@
+//! [`Scope`]: the caller's view of the data, and the only way to read it.
+//!
+//! A scope is built from the request's principal. For every protected record type it knows
+//! three rules (DESIGN.md §2, written out in the [`Beschermd`] impls below):
+//!
+//! - **zichtbaar**: may the caller know the row exists? Rows outside it are simply not there:
+//!   lists skip them, lookups by id find nothing (`NOT_FOUND`, so ids cannot be probed).
+//! - **lezen**: may the caller read the row beyond the public catalogue (participants, dates,
+//!   linked records)?
+//! - **eigen**: is the caller the owner or the programme office, who alone see personal data
+//!   (contact persons)?
+//!
+//! Each rule is a SQL condition, so filtering happens in the database: the visibility rule is
+//! the `WHERE` of every select, and the other two come back as computed columns
+//! (`scope_lezen`, `scope_eigen`) on each row, so a page of records carries its own access
+//! rights without a second query. Rules that do not depend on the row (the programme office
+//! sees everything, an anonymous caller reads no participant data) short-circuit to constants.
+
+use super::entities::koppelingen::{
+    community_lid, fieldlab_deelnemer, lectoraat_partner, minor_partner, opdracht_uitvoerder,
+};
+use super::entities::{community, fieldlab, lectoraat, minor, opdracht, organisatie, thema};
+use crate::auth::{Principal, Rol};
+use crate::error::ApiResult;
+use sea_orm::sea_query::{Expr, Query, SimpleExpr};
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, ExprTrait, FromQueryResult,
+    Iterable, Order, PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait,
+    Select,
+};
+
+/// What the caller may do with one row, beyond seeing it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Rechten {
+    /// May read the row in full, not only its public catalogue fields.
+    pub lezen: bool,
+    /// Owner or programme office: may see personal data (contact persons).
+    pub eigen: bool,
+}
+
+/// A row as the caller sees it: the record and the caller's rights on it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rij<M> {
+    pub model: M,
+    pub rechten: Rechten,
+}
+
+const LEZEN: &str = "scope_lezen";
+const EIGEN: &str = "scope_eigen";
+
+impl<M: FromQueryResult> FromQueryResult for Rij<M> {
+    fn from_query_result(res: &QueryResult, pre: &str) -> Result<Self, DbErr> {
+        let flag =
+            |column: &str| -> Result<bool, DbErr> { Ok(res.try_get::<i32>(pre, column)? != 0) };
+        Ok(Self {
+            model: M::from_query_result(res, pre)?,
+            rechten: Rechten {
+                lezen: flag(LEZEN)?,
+                eigen: flag(EIGEN)?,
+            },
+        })
+    }
+}
+
+/// An access rule: always, never, or when a condition on the row holds.
+#[derive(Debug, Clone)]
+pub enum Regel {
+    Altijd,
+    Nooit,
+    Als(Condition),
+}
+
+impl Regel {
+    fn als_filter(&self) -> Condition {
+        match self {
+            Regel::Altijd => Condition::all(),
+            Regel::Nooit => Condition::all().add(Expr::cust("1 = 0")),
+            Regel::Als(c) => c.clone(),
+        }
+    }
+
+    fn als_kolom(&self) -> SimpleExpr {
+        match self {
+            Regel::Altijd => Expr::cust("1"),
+            Regel::Nooit => Expr::cust("0"),
+            Regel::Als(c) => Expr::case(c.clone(), Expr::cust("1"))
+                .finally(Expr::cust("0"))
+                .into(),
+        }
+    }
+}
+
+/// A record type whose rows are protected by the access model. Sealed: implemented here only,
+/// next to the rules.
+pub trait Beschermd: EntityTrait + sealed::Sealed {
+    /// The column that holds the owner organisation.
+    fn eigenaar() -> Self::Column;
+    /// The primary key column.
+    fn id() -> Self::Column;
+    /// Which rows the caller may know exist.
+    fn zichtbaar(p: Option<&Principal>) -> Regel;
+    /// Which rows the caller may read in full.
+    fn lezen(p: Option<&Principal>) -> Regel;
+    /// Which rows the caller owns (or, for the programme office, all of them).
+    fn eigen(p: Option<&Principal>) -> Regel {
+        match p {
+            Some(p) if p.rol == Rol::Programmabureau => Regel::Altijd,
+            Some(p) => Regel::Als(Condition::all().add(Self::eigenaar().eq(p.organisatie_id))),
+            None => Regel::Nooit,
+        }
+    }
+}
+
+mod sealed {
+    pub trait Sealed {}
+}
+
+/// `owner = org OR id IN (SELECT parent FROM link WHERE organisatie = org)`, the rule for
+/// records that participants may read; the programme office reads all, anonymous nothing.
+fn eigenaar_of_deelnemer<E, L>(
+    p: Option<&Principal>,
+    link_parent: L::Column,
+    link_org: L::Column,
+) -> Regel
+where
+    E: Beschermd,
+    L: EntityTrait,
+{
+    match p {
+        Some(p) if p.rol == Rol::Programmabureau => Regel::Altijd,
+        Some(p) => Regel::Als(
+            Condition::any()
+                .add(E::eigenaar().eq(p.organisatie_id))
+                .add(
+                    Expr::col((E::default(), E::id())).in_subquery(
+                        Query::select()
+                            .column(link_parent)
+                            .from(L::default())
+                            .and_where(link_org.eq(p.organisatie_id))
+                            .to_owned(),
+                    ),
+                ),
+        ),
+        None => Regel::Nooit,
+    }
+}
+
+macro_rules! beschermd {
+    ($entity:ty, eigenaar: $owner:expr, zichtbaar: $zichtbaar:expr, lezen: $lezen:expr $(,)?) => {
+        impl sealed::Sealed for $entity {}
+        impl Beschermd for $entity {
+            fn eigenaar() -> Self::Column {
+                $owner
+            }
+            fn id() -> Self::Column {
+                <Self as EntityTrait>::Column::Id
+            }
+            fn zichtbaar(p: Option<&Principal>) -> Regel {
+                $zichtbaar(p)
+            }
+            fn lezen(p: Option<&Principal>) -> Regel {
+                $lezen(p)
+            }
+        }
+    };
+}
+
+/// The public catalogue: everyone may know the row exists.
+fn publiek(_: Option<&Principal>) -> Regel {
+    Regel::Altijd
+}
+
+/// Any authenticated partner.
+fn ingelogd(p: Option<&Principal>) -> Regel {
+    match p {
+        Some(_) => Regel::Altijd,
+        None => Regel::Nooit,
+    }
+}
+
+/// Opdrachten have no public catalogue: only the owner, the opdrachtgever and the executing
+/// institutions (and the programme office) know they exist, and they may read them in full.
+fn betrokken_bij_opdracht(p: Option<&Principal>) -> Regel {
+    match p {
+        Some(p) if p.rol == Rol::Programmabureau => Regel::Altijd,
+        Some(p) => Regel::Als(
+            Condition::any()
+                .add(opdracht::Column::EigenaarId.eq(p.organisatie_id))
+                .add(opdracht::Column::OpdrachtgeverId.eq(p.organisatie_id))
+                .add(
+                    opdracht::Column::Id.in_subquery(
+                        Query::select()
+                            .column(opdracht_uitvoerder::Column::OpdrachtId)
+                            .from(opdracht_uitvoerder::Entity)
+                            .and_where(
+                                opdracht_uitvoerder::Column::OrganisatieId.eq(p.organisatie_id),
+                            )
+                            .to_owned(),
+                    ),
+                ),
+        ),
+        None => Regel::Nooit,
+    }
+}
+
+// The rules per record type, as in DESIGN.md §2.
+beschermd!(
+    organisatie::Entity,
+    eigenaar: organisatie::Column::Id,
+    zichtbaar: publiek,
+    // Every partner reads every profile; the public sees the catalogue fields.
+    lezen: ingelogd,
+);
+beschermd!(
+    fieldlab::Entity,
+    eigenaar: fieldlab::Column::EigenaarId,
+    zichtbaar: publiek,
+    lezen: |p| eigenaar_of_deelnemer::<fieldlab::Entity, fieldlab_deelnemer::Entity>(
+        p,
+        fieldlab_deelnemer::Column::FieldlabId,
+        fieldlab_deelnemer::Column::OrganisatieId,
+    ),
+);
+beschermd!(
+    lectoraat::Entity,
+    eigenaar: lectoraat::Column::EigenaarId,
+    zichtbaar: publiek,
+    lezen: |p| eigenaar_of_deelnemer::<lectoraat::Entity, lectoraat_partner::Entity>(
+        p,
+        lectoraat_partner::Column::LectoraatId,
+        lectoraat_partner::Column::OrganisatieId,
+    ),
+);
+beschermd!(
+    minor::Entity,
+    eigenaar: minor::Column::EigenaarId,
+    zichtbaar: publiek,
+    lezen: |p| eigenaar_of_deelnemer::<minor::Entity, minor_partner::Entity>(
+        p,
+        minor_partner::Column::MinorId,
+        minor_partner::Column::OrganisatieId,
+    ),
+);
+beschermd!(
+    community::Entity,
+    eigenaar: community::Column::EigenaarId,
+    zichtbaar: publiek,
+    lezen: |p| eigenaar_of_deelnemer::<community::Entity, community_lid::Entity>(
+        p,
+        community_lid::Column::CommunityId,
+        community_lid::Column::OrganisatieId,
+    ),
+);
+beschermd!(
+    opdracht::Entity,
+    eigenaar: opdracht::Column::EigenaarId,
+    zichtbaar: betrokken_bij_opdracht,
+    lezen: betrokken_bij_opdracht,
+);
+
+/// The caller's view of the data. Cheap to clone; one per request.
+#[derive(Clone, Debug)]
+pub struct Scope {
+    conn: DatabaseConnection,
+    principal: Option<Principal>,
+}
+
+impl Scope {
+    pub(super) fn new(conn: DatabaseConnection, principal: Option<Principal>) -> Self {
+        Self { conn, principal }
+    }
+
+    /// The authenticated caller, or `None` for an anonymous one.
+    pub fn principal(&self) -> Option<&Principal> {
+        self.principal.as_ref()
+    }
+
+    /// `SELECT` of the visible rows of `E` with the caller's rights as extra columns.
+    fn select<E: Beschermd>(&self, filter: Condition) -> Select<E> {
+        let p = self.principal.as_ref();
+        E::find()
+            .filter(E::zichtbaar(p).als_filter())
+            .filter(filter)
+            .column_as(E::lezen(p).als_kolom(), LEZEN)
+            .column_as(E::eigen(p).als_kolom(), EIGEN)
+    }
+
+    /// Visible rows of `E` that match `filter`, in `order`, at most `limit`.
+    pub async fn lijst<E: Beschermd>(
+        &self,
+        filter: Condition,
+        order: &[(E::Column, Order)],
+        limit: u64,
+    ) -> ApiResult<Vec<Rij<E::Model>>>
+    where
+        E::Model: Sync,
+    {
+        let mut select = self.select::<E>(filter);
+        for (column, direction) in order {
+            select = select.order_by(*column, direction.clone());
+        }
+        Ok(select
+            .limit(limit)
+            .into_model::<Rij<E::Model>>()
+            .all(&self.conn)
+            .await?)
+    }
+
+    /// Number of visible rows of `E` that match `filter`.
+    pub async fn tel<E: Beschermd>(&self, filter: Condition) -> ApiResult<u64>
+    where
+        E::Model: Sync,
+    {
+        let p = self.principal.as_ref();
+        Ok(E::find()
+            .filter(E::zichtbaar(p).als_filter())
+            .filter(filter)
+            .count(&self.conn)
+            .await?)
+    }
+
+    /// The visible rows of `E` among `ids` (in no particular order).
+    pub async fn per_id<E: Beschermd>(&self, ids: &[i32]) -> ApiResult<Vec<Rij<E::Model>>>
+    where
+        E::Model: Sync,
+    {
+        let filter = Condition::all().add(E::id().is_in(ids.iter().copied()));
+        self.lijst::<E>(filter, &[], ids.len() as u64).await
+    }
+
+    /// Rows of a link table `L` whose parent (column `parent` pointing at `P`) is among
+    /// `parent_ids` and visible to the caller. A link is never read past its parent's rule.
+    pub async fn koppelingen<P, L>(
+        &self,
+        parent: L::Column,
+        parent_ids: &[i32],
+        alleen_lezen: bool,
+    ) -> ApiResult<Vec<L::Model>>
+    where
+        P: Beschermd,
+        L: EntityTrait,
+        L::Model: Sync,
+    {
+        let p = self.principal.as_ref();
+        let regel = if alleen_lezen {
+            P::lezen(p)
+        } else {
+            P::zichtbaar(p)
+        };
+        let parents = P::find()
+            .select_only()
+            .column(P::id())
+            .filter(P::id().is_in(parent_ids.iter().copied()))
+            .filter(P::zichtbaar(p).als_filter())
+            .filter(regel.als_filter())
+            .into_query();
+        Ok(L::find()
+            .filter(parent.in_subquery(parents))
+            .order_by_asc(L::Column::iter().next().expect("a link table has columns"))
+            .all(&self.conn)
+            .await?)
+    }
+
+    /// All themes (reference data, public), in their display order.
+    pub async fn themas(&self) -> ApiResult<Vec<thema::Model>> {
+        Ok(thema::Entity::find()
+            .order_by_asc(thema::Column::Volgorde)
+            .all(&self.conn)
+            .await?)
+    }
+}

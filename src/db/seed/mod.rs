@@ -1,0 +1,560 @@
+//! Demo data: loads the records of [`data`] and the generated opdrachten of [`opdrachten`].
+//!
+//! Loading is idempotent: every record is looked up by its natural key (OIN, schacHome,
+//! fieldlab name, owner and name, owner and `extern_id`) and only what is missing is inserted,
+//! all in one transaction. Running it twice, or on a database that already has some of the
+//! records, gives the same result.
+
+pub mod data;
+pub mod opdrachten;
+
+use super::Database;
+use super::entities::koppelingen::{
+    community_lid, community_thema, fieldlab_deelnemer, fieldlab_thema, lectoraat_fieldlab,
+    lectoraat_partner, lectoraat_thema, minor_partner, minor_thema, opdracht_thema,
+    opdracht_uitvoerder,
+};
+use super::entities::{community, fieldlab, lectoraat, minor, opdracht, organisatie};
+use crate::domain::{Onderwijssoort, OrganisatieSoort, Regio};
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait,
+    QueryFilter, TransactionTrait,
+};
+use std::collections::{HashMap, HashSet};
+
+/// How many records a load inserted (zero everywhere on a second load).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct SeedVerslag {
+    pub organisaties: usize,
+    pub fieldlabs: usize,
+    pub lectoraten: usize,
+    pub minoren: usize,
+    pub communities: usize,
+    pub opdrachten: usize,
+}
+
+impl SeedVerslag {
+    pub fn totaal(&self) -> usize {
+        self.organisaties
+            + self.fieldlabs
+            + self.lectoraten
+            + self.minoren
+            + self.communities
+            + self.opdrachten
+    }
+}
+
+fn moment(y: i32, m: u32, d: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, d, 9, 0, 0)
+        .single()
+        .expect("valid demo timestamp")
+}
+
+fn datum((y, m, d): (i32, u32, u32)) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid demo date")
+}
+
+/// Organisation ids by the keys the data file uses (afkorting or schacHome).
+struct Organisaties {
+    ids: HashMap<&'static str, i32>,
+    regio: HashMap<i32, Regio>,
+    programmabureau: i32,
+}
+
+impl Organisaties {
+    fn id(&self, key: &str) -> Result<i32, DbErr> {
+        self.ids
+            .get(key)
+            .copied()
+            .ok_or_else(|| DbErr::Custom(format!("demo data names unknown organisation {key}")))
+    }
+}
+
+impl Database {
+    /// Loads the demo data (what is missing of it) in one transaction.
+    pub async fn seed_demo(&self) -> Result<SeedVerslag, DbErr> {
+        let txn = self.conn.begin().await?;
+        let mut verslag = SeedVerslag::default();
+        let orgs = organisaties(&txn, &mut verslag).await?;
+        let labs = fieldlabs(&txn, &orgs, &mut verslag).await?;
+        lectoraten(&txn, &orgs, &labs, &mut verslag).await?;
+        minoren(&txn, &orgs, &mut verslag).await?;
+        communities(&txn, &orgs, &mut verslag).await?;
+        opdrachten_laden(&txn, &orgs, &labs, &mut verslag).await?;
+        txn.commit().await?;
+        Ok(verslag)
+    }
+}
+
+async fn organisaties(
+    txn: &DatabaseTransaction,
+    verslag: &mut SeedVerslag,
+) -> Result<Organisaties, DbErr> {
+    let bestaand = organisatie::Entity::find().all(txn).await?;
+    let per_oin: HashMap<String, i32> = bestaand
+        .iter()
+        .filter_map(|o| o.oin.clone().map(|k| (k, o.id)))
+        .collect();
+    let per_schac: HashMap<String, i32> = bestaand
+        .iter()
+        .filter_map(|o| o.schac_home.clone().map(|k| (k, o.id)))
+        .collect();
+    let programmabureau = bestaand
+        .iter()
+        .find(|o| o.soort == OrganisatieSoort::Programmabureau)
+        .map(|o| o.id)
+        .ok_or_else(|| DbErr::Custom("the programme office is missing".into()))?;
+    let mut orgs = Organisaties {
+        ids: HashMap::new(),
+        regio: HashMap::new(),
+        programmabureau,
+    };
+    let ts = moment(2020, 6, 1);
+    let mut nieuw = Vec::new();
+    for (n, rp) in data::RIJKSPARTNERS.iter().enumerate() {
+        let oin = data::demo_oin(n + 1);
+        let id = match per_oin.get(&oin) {
+            Some(id) => *id,
+            None => {
+                let model = organisatie::ActiveModel {
+                    soort: Set(OrganisatieSoort::Rijkspartner),
+                    naam: Set(rp.naam.into()),
+                    afkorting: Set(Some(rp.afkorting.into())),
+                    oin: Set(Some(oin)),
+                    rijkspartner_soort: Set(Some(rp.soort)),
+                    regio: Set(Some(rp.regio)),
+                    website: Set(Some(rp.website.into())),
+                    contactpersoon_naam: Set(Some(format!("Contactpersoon {}", rp.afkorting))),
+                    contactpersoon_email: Set(Some(format!(
+                        "i-partnerschap@{}.example",
+                        rp.afkorting.to_lowercase()
+                    ))),
+                    aangemaakt_op: Set(ts),
+                    gewijzigd_op: Set(ts),
+                    versie: Set(1),
+                    ..Default::default()
+                }
+                .insert(txn)
+                .await?;
+                verslag.organisaties += 1;
+                nieuw.push((model.id, rp.parent));
+                model.id
+            }
+        };
+        orgs.ids.insert(rp.afkorting, id);
+        orgs.regio.insert(id, rp.regio);
+    }
+    for (id, parent) in nieuw {
+        if let Some(parent) = parent {
+            organisatie::ActiveModel {
+                id: Set(id),
+                parent_id: Set(Some(orgs.id(parent)?)),
+                ..Default::default()
+            }
+            .update(txn)
+            .await?;
+        }
+    }
+    for (n, ki) in data::KENNISINSTELLINGEN.iter().enumerate() {
+        let id = match per_schac.get(ki.schac_home) {
+            Some(id) => *id,
+            None => {
+                verslag.organisaties += 1;
+                organisatie::ActiveModel {
+                    soort: Set(OrganisatieSoort::Kennisinstelling),
+                    naam: Set(ki.naam.into()),
+                    afkorting: Set(Some(ki.afkorting.into())),
+                    schac_home: Set(Some(ki.schac_home.into())),
+                    instellingscode: Set(Some(data::demo_instellingscode(n))),
+                    onderwijssoort: Set(Some(ki.onderwijssoort)),
+                    regio: Set(Some(ki.regio)),
+                    website: Set(Some(ki.website.into())),
+                    contactpersoon_naam: Set(Some(format!("Contactpersoon {}", ki.afkorting))),
+                    contactpersoon_email: Set(Some(format!(
+                        "i-partnerschap@{}.example",
+                        ki.schac_home
+                    ))),
+                    aangemaakt_op: Set(ts),
+                    gewijzigd_op: Set(ts),
+                    versie: Set(1),
+                    ..Default::default()
+                }
+                .insert(txn)
+                .await?
+                .id
+            }
+        };
+        orgs.ids.insert(ki.schac_home, id);
+        orgs.regio.insert(id, ki.regio);
+    }
+    Ok(orgs)
+}
+
+/// Inserts the links `(parent, item)` of a link table.
+macro_rules! koppel {
+    ($txn:expr, $module:ident, $left:ident, $parent:expr, $right:ident, $items:expr) => {{
+        let rows: Vec<$module::ActiveModel> = $items
+            .into_iter()
+            .map(|item| $module::ActiveModel {
+                $left: Set($parent),
+                $right: Set(item),
+            })
+            .collect();
+        if !rows.is_empty() {
+            $module::Entity::insert_many(rows).exec($txn).await?;
+        }
+    }};
+}
+
+/// Fieldlab ids and regions by name.
+type Labs = HashMap<&'static str, (i32, Regio)>;
+
+async fn fieldlabs(
+    txn: &DatabaseTransaction,
+    orgs: &Organisaties,
+    verslag: &mut SeedVerslag,
+) -> Result<Labs, DbErr> {
+    let bestaand: HashMap<String, i32> = fieldlab::Entity::find()
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|f| (f.naam, f.id))
+        .collect();
+    let ts = moment(2021, 3, 1);
+    let mut labs = Labs::new();
+    for lab in data::FIELDLABS {
+        let id = match bestaand.get(lab.naam) {
+            Some(id) => *id,
+            None => {
+                verslag.fieldlabs += 1;
+                let id = fieldlab::ActiveModel {
+                    eigenaar_id: Set(orgs.id(lab.penvoerder)?),
+                    naam: Set(lab.naam.into()),
+                    beschrijving: Set(Some(lab.beschrijving.into())),
+                    regio: Set(lab.regio),
+                    status: Set(lab.status),
+                    plaats: Set(lab.plaats.map(Into::into)),
+                    contactpersoon_naam: Set(Some(format!("Labcoördinator {}", lab.naam))),
+                    contactpersoon_email: Set(Some("fieldlabs@i-partnerschap.example".into())),
+                    aangemaakt_op: Set(ts),
+                    gewijzigd_op: Set(ts),
+                    versie: Set(1),
+                    ..Default::default()
+                }
+                .insert(txn)
+                .await?
+                .id;
+                let deelnemers = lab
+                    .deelnemers
+                    .iter()
+                    .map(|(key, rol)| Ok((orgs.id(key)?, *rol)))
+                    .collect::<Result<Vec<_>, DbErr>>()?;
+                let rows: Vec<fieldlab_deelnemer::ActiveModel> = deelnemers
+                    .into_iter()
+                    .map(|(org, rol)| fieldlab_deelnemer::ActiveModel {
+                        fieldlab_id: Set(id),
+                        organisatie_id: Set(org),
+                        rol: Set(rol),
+                    })
+                    .collect();
+                if !rows.is_empty() {
+                    fieldlab_deelnemer::Entity::insert_many(rows)
+                        .exec(txn)
+                        .await?;
+                }
+                koppel!(
+                    txn,
+                    fieldlab_thema,
+                    fieldlab_id,
+                    id,
+                    thema_code,
+                    lab.themas.iter().map(|t| t.to_string())
+                );
+                id
+            }
+        };
+        labs.insert(lab.naam, (id, lab.regio));
+    }
+    Ok(labs)
+}
+
+async fn lectoraten(
+    txn: &DatabaseTransaction,
+    orgs: &Organisaties,
+    labs: &Labs,
+    verslag: &mut SeedVerslag,
+) -> Result<(), DbErr> {
+    let bestaand: HashSet<(i32, String)> = lectoraat::Entity::find()
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|l| (l.eigenaar_id, l.naam))
+        .collect();
+    let ts = moment(2022, 9, 1);
+    for l in data::LECTORATEN {
+        let eigenaar = orgs.id(l.eigenaar)?;
+        if bestaand.contains(&(eigenaar, l.naam.to_string())) {
+            continue;
+        }
+        verslag.lectoraten += 1;
+        let id = lectoraat::ActiveModel {
+            eigenaar_id: Set(eigenaar),
+            naam: Set(l.naam.into()),
+            soort: Set(l.soort),
+            beschrijving: Set(Some(l.beschrijving.into())),
+            startdatum: Set(l.startdatum.map(datum)),
+            einddatum: Set(l.einddatum.map(datum)),
+            aangemaakt_op: Set(ts),
+            gewijzigd_op: Set(ts),
+            versie: Set(1),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?
+        .id;
+        let partners = l
+            .partners
+            .iter()
+            .map(|k| orgs.id(k))
+            .collect::<Result<Vec<_>, _>>()?;
+        koppel!(
+            txn,
+            lectoraat_partner,
+            lectoraat_id,
+            id,
+            organisatie_id,
+            partners
+        );
+        let fieldlabs: Vec<i32> = l
+            .fieldlabs
+            .iter()
+            .filter_map(|n| labs.get(n).map(|x| x.0))
+            .collect();
+        koppel!(
+            txn,
+            lectoraat_fieldlab,
+            lectoraat_id,
+            id,
+            fieldlab_id,
+            fieldlabs
+        );
+        koppel!(
+            txn,
+            lectoraat_thema,
+            lectoraat_id,
+            id,
+            thema_code,
+            l.themas.iter().map(|t| t.to_string())
+        );
+    }
+    Ok(())
+}
+
+async fn minoren(
+    txn: &DatabaseTransaction,
+    orgs: &Organisaties,
+    verslag: &mut SeedVerslag,
+) -> Result<(), DbErr> {
+    let bestaand: HashSet<(i32, String)> = minor::Entity::find()
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|m| (m.eigenaar_id, m.naam))
+        .collect();
+    let ts = moment(2023, 2, 1);
+    for m in data::MINOREN {
+        let eigenaar = orgs.id(m.eigenaar)?;
+        if bestaand.contains(&(eigenaar, m.naam.to_string())) {
+            continue;
+        }
+        verslag.minoren += 1;
+        let id = minor::ActiveModel {
+            eigenaar_id: Set(eigenaar),
+            naam: Set(m.naam.into()),
+            soort: Set(m.soort),
+            studielast_ects: Set(m.ects),
+            beschrijving: Set(Some(m.beschrijving.into())),
+            startdatum: Set(m.startdatum.map(datum)),
+            aangemaakt_op: Set(ts),
+            gewijzigd_op: Set(ts),
+            versie: Set(1),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?
+        .id;
+        let partners = m
+            .partners
+            .iter()
+            .map(|k| orgs.id(k))
+            .collect::<Result<Vec<_>, _>>()?;
+        koppel!(txn, minor_partner, minor_id, id, organisatie_id, partners);
+        koppel!(
+            txn,
+            minor_thema,
+            minor_id,
+            id,
+            thema_code,
+            m.themas.iter().map(|t| t.to_string())
+        );
+    }
+    Ok(())
+}
+
+async fn communities(
+    txn: &DatabaseTransaction,
+    orgs: &Organisaties,
+    verslag: &mut SeedVerslag,
+) -> Result<(), DbErr> {
+    let bestaand: HashSet<String> = community::Entity::find()
+        .all(txn)
+        .await?
+        .into_iter()
+        .map(|c| c.naam)
+        .collect();
+    let ts = moment(2023, 6, 1);
+    for c in data::COMMUNITIES {
+        if bestaand.contains(c.naam) {
+            continue;
+        }
+        verslag.communities += 1;
+        let id = community::ActiveModel {
+            eigenaar_id: Set(orgs.programmabureau),
+            naam: Set(c.naam.into()),
+            beschrijving: Set(Some(c.beschrijving.into())),
+            status: Set(c.status),
+            aangemaakt_op: Set(ts),
+            gewijzigd_op: Set(ts),
+            versie: Set(1),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?
+        .id;
+        let leden = c
+            .leden
+            .iter()
+            .map(|k| orgs.id(k))
+            .collect::<Result<Vec<_>, _>>()?;
+        koppel!(txn, community_lid, community_id, id, organisatie_id, leden);
+        koppel!(
+            txn,
+            community_thema,
+            community_id,
+            id,
+            thema_code,
+            c.themas.iter().map(|t| t.to_string())
+        );
+    }
+    Ok(())
+}
+
+async fn opdrachten_laden(
+    txn: &DatabaseTransaction,
+    orgs: &Organisaties,
+    labs: &Labs,
+    verslag: &mut SeedVerslag,
+) -> Result<(), DbErr> {
+    let instellingen = |soort: Onderwijssoort| -> Vec<i32> {
+        data::KENNISINSTELLINGEN
+            .iter()
+            .filter(|k| k.onderwijssoort == soort)
+            .map(|k| orgs.ids[k.schac_home])
+            .collect()
+    };
+    let per_soort: HashMap<Onderwijssoort, Vec<i32>> =
+        [Onderwijssoort::Wo, Onderwijssoort::Hbo, Onderwijssoort::Mbo]
+            .into_iter()
+            .map(|s| (s, instellingen(s)))
+            .collect();
+    let opdrachtgevers: Vec<i32> = data::RIJKSPARTNERS
+        .iter()
+        .map(|r| orgs.ids[r.afkorting])
+        .collect();
+    let mut labs_per_regio: HashMap<Regio, Vec<i32>> = HashMap::new();
+    let mut lab_lijst: Vec<_> = labs.values().copied().collect();
+    lab_lijst.sort_by_key(|(id, _)| *id);
+    for (id, regio) in lab_lijst {
+        labs_per_regio.entry(regio).or_default().push(id);
+    }
+
+    let bestaand: HashSet<(i32, String)> = opdracht::Entity::find()
+        .filter(opdracht::Column::ExternId.like("demo-%"))
+        .all(txn)
+        .await?
+        .into_iter()
+        .filter_map(|o| o.extern_id.map(|e| (o.eigenaar_id, e)))
+        .collect();
+
+    for o in opdrachten::genereer() {
+        let kandidaten = &per_soort[&o.onderwijssoort];
+        let eigenaar = kandidaten[o.keuze_instelling % kandidaten.len()];
+        if bestaand.contains(&(eigenaar, o.extern_id.clone())) {
+            continue;
+        }
+        verslag.opdrachten += 1;
+        let regio = orgs.regio[&eigenaar];
+        let fieldlab_id = if o.in_fieldlab {
+            labs_per_regio
+                .get(&regio)
+                .map(|ids| ids[o.keuze_opdrachtgever % ids.len()])
+        } else {
+            None
+        };
+        let ts = moment(
+            o.startdatum
+                .format("%Y")
+                .to_string()
+                .parse()
+                .unwrap_or(2020),
+            1,
+            2,
+        );
+        let id = opdracht::ActiveModel {
+            eigenaar_id: Set(eigenaar),
+            extern_id: Set(Some(o.extern_id.clone())),
+            naam: Set(o.naam.clone()),
+            opdrachtgever_id: Set(opdrachtgevers[o.keuze_opdrachtgever % opdrachtgevers.len()]),
+            fieldlab_id: Set(fieldlab_id),
+            soort: Set(o.soort),
+            status: Set(o.status),
+            onderwijssoort: Set(o.onderwijssoort),
+            regio: Set(Some(regio)),
+            startdatum: Set(Some(o.startdatum)),
+            einddatum: Set(o.einddatum),
+            aantal_studenten: Set(o.aantal_studenten),
+            aangemaakt_op: Set(ts),
+            gewijzigd_op: Set(ts),
+            versie: Set(1),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?
+        .id;
+        let mut uitvoerders = vec![eigenaar];
+        if o.tweede_uitvoerder {
+            let tweede = kandidaten[(o.keuze_instelling + 1) % kandidaten.len()];
+            if tweede != eigenaar {
+                uitvoerders.push(tweede);
+            }
+        }
+        koppel!(
+            txn,
+            opdracht_uitvoerder,
+            opdracht_id,
+            id,
+            organisatie_id,
+            uitvoerders
+        );
+        koppel!(
+            txn,
+            opdracht_thema,
+            opdracht_id,
+            id,
+            thema_code,
+            o.themas.iter().map(|t| t.to_string())
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,183 @@
+use async_graphql::Enum;
+use sea_orm::sea_query::StringLen;
+use sea_orm::{DeriveActiveEnum, EnumIter};
+
+/// Regio: the five regions in which the knowledge brokers (kennismakelaars) work.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(10))")]
+pub enum Regio {
+    /// Noord-Nederland (Groningen, Friesland, Drenthe).
+    #[sea_orm(string_value = "NOORD")]
+    Noord,
+    /// Oost-Nederland (Overijssel, Gelderland).
+    #[sea_orm(string_value = "OOST")]
+    Oost,
+    /// Midden-Nederland (Utrecht, Flevoland).
+    #[sea_orm(string_value = "MIDDEN")]
+    Midden,
+    /// West-Nederland (Noord- en Zuid-Holland).
+    #[sea_orm(string_value = "WEST")]
+    West,
+    /// Zuid-Nederland (Zeeland, Noord-Brabant, Limburg).
+    #[sea_orm(string_value = "ZUID")]
+    Zuid,
+}
+
+/// Onderwijssoort: the kind of education of a kennisinstelling or an opdracht.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(3))")]
+pub enum Onderwijssoort {
+    /// Wetenschappelijk onderwijs: universities.
+    #[sea_orm(string_value = "WO")]
+    Wo,
+    /// Hoger beroepsonderwijs: hogescholen (universities of applied sciences).
+    #[sea_orm(string_value = "HBO")]
+    Hbo,
+    /// Middelbaar beroepsonderwijs: MBO colleges (vocational education).
+    #[sea_orm(string_value = "MBO")]
+    Mbo,
+}
+
+/// The kind of an organisation in the partnership.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+pub enum OrganisatieSoort {
+    /// Rijkspartner: a government organisation (ministry or agency), identified by its OIN.
+    #[sea_orm(string_value = "RIJKSPARTNER")]
+    Rijkspartner,
+    /// Kennisinstelling: a university, hogeschool or MBO college, identified by its schacHome.
+    #[sea_orm(string_value = "KENNISINSTELLING")]
+    Kennisinstelling,
+    /// The programme office of I-Partnerschap itself.
+    #[sea_orm(string_value = "PROGRAMMABUREAU")]
+    Programmabureau,
+}
+
+/// The kind of a rijkspartner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(30))")]
+pub enum RijkspartnerSoort {
+    /// Ministerie: a ministry.
+    #[sea_orm(string_value = "MINISTERIE")]
+    Ministerie,
+    /// Uitvoeringsorganisatie: an executive agency or independent administrative body (DUO,
+    /// RDW, UWV, Belastingdienst...).
+    #[sea_orm(string_value = "UITVOERINGSORGANISATIE")]
+    Uitvoeringsorganisatie,
+    /// Hoog College van Staat: a High Council of State (Eerste Kamer, Raad van State...).
+    #[sea_orm(string_value = "HOOG_COLLEGE_VAN_STAAT")]
+    HoogCollegeVanStaat,
+    /// Any other government organisation.
+    #[sea_orm(string_value = "OVERIG")]
+    Overig,
+}
+
+/// Status of a fieldlab.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+pub enum FieldlabStatus {
+    /// In oprichting: being set up, not yet running.
+    #[sea_orm(string_value = "IN_OPRICHTING")]
+    InOprichting,
+    /// Actief: running.
+    #[sea_orm(string_value = "ACTIEF")]
+    Actief,
+    /// Beëindigd: ended.
+    #[sea_orm(string_value = "BEEINDIGD")]
+    Beeindigd,
+}
+
+/// The role of a participating organisation in a fieldlab (the lead partner, the penvoerder, is
+/// the fieldlab's owner and is not listed among the participants).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+pub enum DeelnemerRol {
+    /// Partner: brings questions, people or capacity to the lab (usually a rijkspartner).
+    #[sea_orm(string_value = "PARTNER")]
+    Partner,
+    /// Kennispartner: does research or education in the lab (usually a kennisinstelling).
+    #[sea_orm(string_value = "KENNISPARTNER")]
+    Kennispartner,
+}
+
+/// Lectoraat or leerstoel.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+pub enum LectoraatSoort {
+    /// Lectoraat: a research chair at a hogeschool, led by a lector.
+    #[sea_orm(string_value = "LECTORAAT")]
+    Lectoraat,
+    /// Leerstoel: a chair at a university, held by a professor.
+    #[sea_orm(string_value = "LEERSTOEL")]
+    Leerstoel,
+}
+
+/// The kind of a curriculum (an OOAPI programme type).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+pub enum MinorSoort {
+    /// Minor: an elective part of a bachelor's programme (usually 15 or 30 ECTS).
+    #[sea_orm(string_value = "MINOR")]
+    Minor,
+    /// Master: a master's programme.
+    #[sea_orm(string_value = "MASTER")]
+    Master,
+    /// Post-master: a programme for professionals who already hold a master's degree.
+    #[sea_orm(string_value = "POST_MASTER")]
+    PostMaster,
+}
+
+/// Status of a community.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+pub enum CommunityStatus {
+    /// Gepland: planned, not yet started.
+    #[sea_orm(string_value = "GEPLAND")]
+    Gepland,
+    /// Actief: members are sharing knowledge.
+    #[sea_orm(string_value = "ACTIEF")]
+    Actief,
+    /// Beëindigd: ended.
+    #[sea_orm(string_value = "BEEINDIGD")]
+    Beeindigd,
+}
+
+/// Soort: the kind of a student assignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(30))")]
+pub enum OpdrachtSoort {
+    /// Stage: an internship at the opdrachtgever.
+    #[sea_orm(string_value = "STAGE")]
+    Stage,
+    /// Afstudeeropdracht: a graduation assignment.
+    #[sea_orm(string_value = "AFSTUDEEROPDRACHT")]
+    Afstudeeropdracht,
+    /// Groepsopdracht: an assignment for a group of students (a project course).
+    #[sea_orm(string_value = "GROEPSOPDRACHT")]
+    Groepsopdracht,
+    /// Hackathon: a short event in which teams of students work on a question.
+    #[sea_orm(string_value = "HACKATHON")]
+    Hackathon,
+    /// Onderzoek: a research assignment.
+    #[sea_orm(string_value = "ONDERZOEK")]
+    Onderzoek,
+}
+
+/// Status of a student assignment: IN_VOORBEREIDING, then IN_UITVOERING, then AFGEROND.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+pub enum OpdrachtStatus {
+    /// In voorbereiding: agreed, not yet started.
+    #[sea_orm(string_value = "IN_VOORBEREIDING")]
+    InVoorbereiding,
+    /// In uitvoering: students are working on it.
+    #[sea_orm(string_value = "IN_UITVOERING")]
+    InUitvoering,
+    /// Afgerond: finished.
+    #[sea_orm(string_value = "AFGEROND")]
+    Afgerond,
+    /// Onbekend: the source did not record a status (older assignments registered before the
+    /// status was tracked).
+    #[sea_orm(string_value = "ONBEKEND")]
+    Onbekend,
+}

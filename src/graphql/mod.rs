@@ -1,0 +1,51 @@
+//! The GraphQL schema: one module per domain area, merged into one `Query`.
+//!
+//! Resolvers get the request's [`Scope`] from the context (never a database connection) and
+//! nested fields load through the request's [`loaders::Loaders`], which batch per request and
+//! go through the same scope.
+
+mod fieldlabs;
+mod id;
+mod loaders;
+mod me;
+mod organisaties;
+mod paginering;
+mod types;
+
+pub use id::GlobalId;
+pub use loaders::Loaders;
+
+use crate::db::Scope;
+use async_graphql::{Context, EmptyMutation, EmptySubscription, MergedObject, Schema};
+
+/// The root of all queries.
+#[derive(MergedObject, Default)]
+pub struct Query(
+    me::MeQuery,
+    organisaties::OrganisatieQuery,
+    fieldlabs::FieldlabQuery,
+);
+
+pub type ApiSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+
+/// Builds the schema. Per-request data (the scope and the loaders) is added to each request.
+pub fn schema() -> ApiSchema {
+    Schema::build(Query::default(), EmptyMutation, EmptySubscription).finish()
+}
+
+/// The schema in SDL, as committed in `schema/schema.graphql`.
+pub fn sdl() -> String {
+    schema().sdl()
+}
+
+/// The request's scope. Every request carries one (see [`crate::app`]); a missing one is a bug,
+/// reported as an internal error rather than a panic.
+fn scope<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Scope> {
+    ctx.data::<Scope>()
+        .map_err(|_| crate::error::ApiError::Internal("request without a scope".into()).into())
+}
+
+fn loaders<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Loaders> {
+    ctx.data::<Loaders>()
+        .map_err(|_| crate::error::ApiError::Internal("request without loaders".into()).into())
+}

@@ -1,0 +1,284 @@
+//! Organisations: the `Organisatie` interface and its three kinds (`Rijkspartner`,
+//! `Kennisinstelling`, `Programmabureau`), and lookup by natural key.
+//!
+//! The fields all organisations share live in one object ([`OrganisatieVelden`]) that each kind
+//! merges with its own fields, so the shared part is written once.
+
+use super::id::GlobalId;
+use super::loaders::OrganisatieId;
+use super::types::Contactpersoon;
+use super::{loaders, scope};
+use crate::db::Rij;
+use crate::db::entities::organisatie;
+use crate::domain::{
+    Onderwijssoort, OrganisatieSleutel, OrganisatieSoort, Regio, RijkspartnerSoort,
+};
+use crate::error::ApiError;
+use async_graphql::{Context, ID, Interface, MergedObject, Object, Result};
+use chrono::{DateTime, Utc};
+use sea_orm::{ColumnTrait, Condition};
+
+type Model = Rij<organisatie::Model>;
+
+/// The GraphQL type name of an organisation row.
+pub fn typename(model: &organisatie::Model) -> &'static str {
+    match model.soort {
+        OrganisatieSoort::Rijkspartner => "Rijkspartner",
+        OrganisatieSoort::Kennisinstelling => "Kennisinstelling",
+        OrganisatieSoort::Programmabureau => "Programmabureau",
+    }
+}
+
+/// Organisatie: any organisation in the partnership.
+// The interface's field list repeats `ty = ...` by design; clippy reads that as duplication.
+#[allow(clippy::duplicated_attributes)]
+#[derive(Interface)]
+#[graphql(
+    field(
+        name = "id",
+        ty = "ID",
+        desc = "Global, opaque id; use it with `node(id:)`."
+    ),
+    field(name = "naam", ty = "&String", desc = "Official name."),
+    field(
+        name = "afkorting",
+        ty = "Option<&String>",
+        desc = "Common abbreviation (BZK, DUO, HU)."
+    ),
+    field(
+        name = "soort",
+        ty = "OrganisatieSoort",
+        desc = "Kind of organisation."
+    ),
+    field(
+        name = "regio",
+        ty = "Option<Regio>",
+        desc = "Region of the main location."
+    ),
+    field(name = "website", ty = "Option<&String>", desc = "Public website."),
+    field(
+        name = "beschrijving",
+        ty = "Option<&String>",
+        desc = "Short description. Null for anonymous callers (not part of the public catalogue)."
+    ),
+    field(
+        name = "contactpersoon",
+        ty = "Option<Contactpersoon>",
+        desc = "Contact person for the partnership. Personal data: null unless the caller belongs to this organisation or to the programme office."
+    ),
+    field(
+        name = "aangemaakt_op",
+        ty = "DateTime<Utc>",
+        desc = "When the record was created (UTC)."
+    ),
+    field(
+        name = "gewijzigd_op",
+        ty = "DateTime<Utc>",
+        desc = "When the record was last changed (UTC)."
+    ),
+    field(
+        name = "versie",
+        ty = "i32",
+        desc = "Version counter: 1 when created, one more on every change."
+    )
+)]
+pub enum Organisatie {
+    Rijkspartner(Rijkspartner),
+    Kennisinstelling(Kennisinstelling),
+    Programmabureau(Programmabureau),
+}
+
+impl From<Model> for Organisatie {
+    fn from(rij: Model) -> Self {
+        let velden = OrganisatieVelden(rij.clone());
+        match rij.model.soort {
+            OrganisatieSoort::Rijkspartner => {
+                Organisatie::Rijkspartner(Rijkspartner(velden, RijkspartnerVelden(rij)))
+            }
+            OrganisatieSoort::Kennisinstelling => {
+                Organisatie::Kennisinstelling(Kennisinstelling(velden, KennisinstellingVelden(rij)))
+            }
+            OrganisatieSoort::Programmabureau => {
+                Organisatie::Programmabureau(Programmabureau(velden))
+            }
+        }
+    }
+}
+
+/// Fields every kind of organisation has.
+pub struct OrganisatieVelden(Model);
+
+#[Object]
+impl OrganisatieVelden {
+    /// Global, opaque id; use it with `node(id:)`.
+    async fn id(&self) -> ID {
+        GlobalId::encode(typename(&self.0.model), self.0.model.id)
+    }
+
+    /// Official name.
+    async fn naam(&self) -> &String {
+        &self.0.model.naam
+    }
+
+    /// Common abbreviation (BZK, DUO, HU).
+    async fn afkorting(&self) -> Option<&String> {
+        self.0.model.afkorting.as_ref()
+    }
+
+    /// Kind of organisation.
+    async fn soort(&self) -> OrganisatieSoort {
+        self.0.model.soort
+    }
+
+    /// Region of the main location.
+    async fn regio(&self) -> Option<Regio> {
+        self.0.model.regio
+    }
+
+    /// Public website.
+    async fn website(&self) -> Option<&String> {
+        self.0.model.website.as_ref()
+    }
+
+    /// Short description. Null for anonymous callers (not part of the public catalogue).
+    async fn beschrijving(&self) -> Option<&String> {
+        self.0
+            .rechten
+            .lezen
+            .then_some(self.0.model.beschrijving.as_ref())
+            .flatten()
+    }
+
+    /// Contact person for the partnership. Personal data: null unless the caller belongs to
+    /// this organisation or to the programme office.
+    async fn contactpersoon(&self) -> Option<Contactpersoon> {
+        let m = &self.0.model;
+        Contactpersoon::als_eigen(
+            self.0.rechten.eigen,
+            &m.contactpersoon_naam,
+            &m.contactpersoon_email,
+        )
+    }
+
+    /// When the record was created (UTC).
+    async fn aangemaakt_op(&self) -> DateTime<Utc> {
+        self.0.model.aangemaakt_op
+    }
+
+    /// When the record was last changed (UTC).
+    async fn gewijzigd_op(&self) -> DateTime<Utc> {
+        self.0.model.gewijzigd_op
+    }
+
+    /// Version counter: 1 when created, one more on every change. Send it back when updating
+    /// so concurrent edits are detected.
+    async fn versie(&self) -> i32 {
+        self.0.model.versie
+    }
+}
+
+/// Rijkspartner: a government organisation (ministry, agency, High Council of State),
+/// identified by its OIN.
+#[derive(MergedObject)]
+pub struct Rijkspartner(OrganisatieVelden, RijkspartnerVelden);
+
+/// The shared fields, as the `Organisatie` interface resolves them.
+macro_rules! deelt_organisatievelden {
+    ($($kind:ident),*) => {$(
+        impl std::ops::Deref for $kind {
+            type Target = OrganisatieVelden;
+            fn deref(&self) -> &OrganisatieVelden {
+                &self.0
+            }
+        }
+    )*};
+}
+deelt_organisatievelden!(Rijkspartner, Kennisinstelling, Programmabureau);
+
+/// Fields of rijkspartners only.
+pub struct RijkspartnerVelden(Model);
+
+#[Object]
+impl RijkspartnerVelden {
+    /// Organisatie-identificatienummer: 20 positions, digits and capitals. Demo data uses the
+    /// test prefix 00000099.
+    async fn oin(&self) -> &str {
+        self.0.model.oin.as_deref().unwrap_or_default()
+    }
+
+    /// Kind of rijkspartner.
+    async fn rijkspartner_soort(&self) -> Option<RijkspartnerSoort> {
+        self.0.model.rijkspartner_soort
+    }
+
+    /// The parent organisation (DUO belongs to OCW), if any.
+    async fn moederorganisatie(&self, ctx: &Context<'_>) -> Result<Option<Organisatie>> {
+        match self.0.model.parent_id {
+            Some(id) => Ok(loaders(ctx)?
+                .load(OrganisatieId(id))
+                .await?
+                .map(Organisatie::from)),
+            None => Ok(None),
+        }
+    }
+}
+
+/// Kennisinstelling: a university (WO), hogeschool (HBO) or MBO college, identified by its
+/// schacHome.
+#[derive(MergedObject)]
+pub struct Kennisinstelling(OrganisatieVelden, KennisinstellingVelden);
+
+/// Fields of kennisinstellingen only.
+pub struct KennisinstellingVelden(Model);
+
+#[Object]
+impl KennisinstellingVelden {
+    /// The institution's internet domain as SURFconext logins carry it (e.g. `hanze.nl`).
+    async fn schac_home(&self) -> &str {
+        self.0.model.schac_home.as_deref().unwrap_or_default()
+    }
+
+    /// Instellingscode (formerly BRIN): two digits and two capitals. Demo data uses the
+    /// fictitious 99xx range.
+    async fn instellingscode(&self) -> Option<&String> {
+        self.0.model.instellingscode.as_ref()
+    }
+
+    /// Kind of education: WO, HBO or MBO.
+    async fn onderwijssoort(&self) -> Option<Onderwijssoort> {
+        self.0.model.onderwijssoort
+    }
+}
+
+/// Programmabureau: the programme office of I-Partnerschap, which owns the communities.
+#[derive(MergedObject)]
+pub struct Programmabureau(OrganisatieVelden);
+
+#[derive(Default)]
+pub struct OrganisatieQuery;
+
+#[Object]
+impl OrganisatieQuery {
+    /// Looks up an organisation by its natural key: an OIN (rijkspartner) or a schacHome
+    /// (kennisinstelling). A key of the wrong shape is a `BAD_USER_INPUT` error; a key no
+    /// organisation has is `NOT_FOUND`.
+    async fn organisatie(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "OIN (20 digits and capitals) or schacHome (e.g. `hanze.nl`).")]
+        sleutel: String,
+    ) -> Result<Organisatie> {
+        let sleutel = OrganisatieSleutel::parse(&sleutel)
+            .map_err(|e| ApiError::bad_input("sleutel", e.to_string()))?;
+        let filter = match &sleutel {
+            OrganisatieSleutel::Oin(oin) => organisatie::Column::Oin.eq(oin.as_str()),
+            OrganisatieSleutel::SchacHome(s) => organisatie::Column::SchacHome.eq(s.as_str()),
+        };
+        scope(ctx)?
+            .lijst::<organisatie::Entity>(Condition::all().add(filter), &[], 1)
+            .await?
+            .pop()
+            .map(Organisatie::from)
+            .ok_or_else(|| ApiError::NotFound(format!("organisation {sleutel}")).into())
+    }
+}

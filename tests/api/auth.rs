@@ -1,0 +1,280 @@
+//! Authentication: who `me` is for each kind of token, and every way a token can be wrong.
+
+use crate::dual_tests;
+use crate::harness::{AUDIENCE, Antwoord, Backend, ISSUER, SECRET, TestApp};
+use chrono::Utc;
+use ipartnerschap::auth::{Claims, JwtConfig, JwtKeys, Rol};
+use serde_json::json;
+use std::time::Duration;
+
+dual_tests!(
+    an_anonymous_caller_is_not_logged_in,
+    me_names_the_ministry_and_role_of_the_token,
+    me_names_the_hogeschool_of_a_schac_home_token,
+    me_names_the_programme_office_for_a_programmabureau_token,
+    an_expired_token_is_unauthenticated,
+    a_token_that_is_not_valid_yet_is_unauthenticated,
+    a_token_signed_with_another_secret_is_unauthenticated,
+    a_token_with_another_issuer_is_unauthenticated,
+    a_token_for_another_audience_is_unauthenticated,
+    an_unsigned_token_is_unauthenticated,
+    a_malformed_token_is_unauthenticated,
+    an_authorization_header_that_is_not_bearer_is_unauthenticated,
+    an_oversized_token_is_unauthenticated,
+    a_token_for_an_unknown_organisation_is_unauthenticated,
+    a_token_with_an_unknown_role_is_unauthenticated,
+    a_ministry_token_with_the_programmabureau_role_is_unauthenticated,
+    a_medewerker_token_without_organisation_is_unauthenticated,
+);
+
+const ME: &str = "{ me { ingelogd subject rol organisatie { __typename naam soort \
+                  ... on Rijkspartner { oin } ... on Kennisinstelling { schacHome onderwijssoort } } } }";
+
+fn claims(app: &TestApp, rol: &str, org: Option<&str>) -> Claims {
+    let now = Utc::now().timestamp();
+    let _ = app;
+    Claims {
+        sub: "test-user".into(),
+        rol: rol.into(),
+        org: org.map(Into::into),
+        iss: ISSUER.into(),
+        aud: AUDIENCE.into(),
+        iat: now,
+        nbf: now,
+        exp: now + 600,
+    }
+}
+
+fn assert_unauthenticated(antwoord: &Antwoord) {
+    assert_eq!(antwoord.status, 401, "{}", antwoord.body);
+    assert_eq!(antwoord.error_code(), "UNAUTHENTICATED");
+    assert!(
+        antwoord.body.get("data").is_none(),
+        "no data for a refused token"
+    );
+    assert!(antwoord.headers.contains_key("www-authenticate"));
+}
+
+async fn an_anonymous_caller_is_not_logged_in(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let antwoord = app.graphql(None, ME, json!({})).await;
+    assert_eq!(antwoord.status, 200);
+    assert_eq!(
+        antwoord.data()["me"],
+        json!({ "ingelogd": false, "subject": null, "rol": null, "organisatie": null })
+    );
+}
+
+async fn me_names_the_ministry_and_role_of_the_token(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let token = app
+        .token(Some("00000099000000000001"), Rol::Beheerder)
+        .await;
+    let antwoord = app.graphql(Some(&token), ME, json!({})).await;
+    assert_eq!(
+        antwoord.data()["me"],
+        json!({
+            "ingelogd": true,
+            "subject": "test-user",
+            "rol": "beheerder",
+            "organisatie": {
+                "__typename": "Rijkspartner",
+                "naam": "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties",
+                "soort": "RIJKSPARTNER",
+                "oin": "00000099000000000001"
+            }
+        })
+    );
+}
+
+async fn me_names_the_hogeschool_of_a_schac_home_token(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let token = app.token(Some("hanze.nl"), Rol::Lezer).await;
+    let me = &app.graphql(Some(&token), ME, json!({})).await.data()["me"].clone();
+    assert_eq!(me["rol"], "lezer");
+    assert_eq!(me["organisatie"]["__typename"], "Kennisinstelling");
+    assert_eq!(me["organisatie"]["schacHome"], "hanze.nl");
+    assert_eq!(me["organisatie"]["onderwijssoort"], "HBO");
+}
+
+async fn me_names_the_programme_office_for_a_programmabureau_token(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let token = app.token(None, Rol::Programmabureau).await;
+    let me = app.graphql(Some(&token), ME, json!({})).await.data()["me"].clone();
+    assert_eq!(me["rol"], "programmabureau");
+    assert_eq!(me["organisatie"]["__typename"], "Programmabureau");
+}
+
+async fn an_expired_token_is_unauthenticated(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let mut c = claims(&app, "lezer", Some("hanze.nl"));
+    c.exp = Utc::now().timestamp() - 3600;
+    c.nbf = c.exp - 600;
+    let token = app.jwt.sign_claims(&c).unwrap();
+    let antwoord = app.graphql(Some(&token), ME, json!({})).await;
+    assert_unauthenticated(&antwoord);
+    assert!(
+        antwoord.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expired")
+    );
+}
+
+async fn a_token_that_is_not_valid_yet_is_unauthenticated(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let mut c = claims(&app, "lezer", Some("hanze.nl"));
+    c.nbf = Utc::now().timestamp() + 3600;
+    c.exp = c.nbf + 600;
+    let token = app.jwt.sign_claims(&c).unwrap();
+    assert_unauthenticated(&app.graphql(Some(&token), ME, json!({})).await);
+}
+
+fn keys(secret: &str, issuer: &str, audience: &str) -> JwtKeys {
+    JwtKeys::hs256(
+        secret.as_bytes(),
+        JwtConfig {
+            issuer: issuer.into(),
+            audience: audience.into(),
+            leeway: Duration::from_secs(0),
+        },
+    )
+}
+
+async fn a_token_signed_with_another_secret_is_unauthenticated(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let forger = keys(
+        "another-secret-of-sufficient-length-0123456789",
+        ISSUER,
+        AUDIENCE,
+    );
+    let token = forger
+        .sign_claims(&claims(&app, "programmabureau", None))
+        .unwrap();
+    let antwoord = app.graphql(Some(&token), ME, json!({})).await;
+    assert_unauthenticated(&antwoord);
+    assert!(
+        antwoord.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("signature")
+    );
+}
+
+async fn a_token_with_another_issuer_is_unauthenticated(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let other = keys(SECRET, "someone-else", AUDIENCE);
+    let token = other
+        .sign(
+            "x",
+            "lezer",
+            Some("hanze.nl"),
+            Utc::now(),
+            Duration::from_secs(600),
+        )
+        .unwrap();
+    assert_unauthenticated(&app.graphql(Some(&token), ME, json!({})).await);
+}
+
+async fn a_token_for_another_audience_is_unauthenticated(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let other = keys(SECRET, ISSUER, "another-api");
+    let token = other
+        .sign(
+            "x",
+            "lezer",
+            Some("hanze.nl"),
+            Utc::now(),
+            Duration::from_secs(600),
+        )
+        .unwrap();
+    assert_unauthenticated(&app.graphql(Some(&token), ME, json!({})).await);
+}
+
+async fn an_unsigned_token_is_unauthenticated(backend: Backend) {
+    use base64::Engine;
+    let app = TestApp::with_demo(backend).await;
+    let b64 = |v: serde_json::Value| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
+    };
+    let header = b64(json!({ "alg": "none", "typ": "JWT" }));
+    let payload = b64(serde_json::to_value(claims(&app, "programmabureau", None)).unwrap());
+    let token = format!("{header}.{payload}.");
+    assert_unauthenticated(&app.graphql(Some(&token), ME, json!({})).await);
+}
+
+async fn a_malformed_token_is_unauthenticated(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    for garbage in ["abc", "a.b.c", "eyJhbGciOiJIUzI1NiJ9.e30", "🙂.🙂.🙂"] {
+        assert_unauthenticated(&app.graphql(Some(garbage), ME, json!({})).await);
+    }
+}
+
+async fn an_authorization_header_that_is_not_bearer_is_unauthenticated(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    for header in ["Basic dXNlcjpwYXNz", "Bearer", "Bearer    ", "Token abc"] {
+        assert_unauthenticated(&app.graphql_with_authorization(header, ME).await);
+    }
+}
+
+async fn an_oversized_token_is_unauthenticated(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let huge = format!("Bearer {}", "a".repeat(20 * 1024));
+    let antwoord = app.graphql_with_authorization(&huge, ME).await;
+    assert_unauthenticated(&antwoord);
+    assert!(
+        antwoord.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("too large")
+    );
+}
+
+async fn a_token_for_an_unknown_organisation_is_unauthenticated(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    for org in ["00000099999999999999", "onbekend.nl", "not a key"] {
+        let token = app
+            .jwt
+            .sign_claims(&claims(&app, "lezer", Some(org)))
+            .unwrap();
+        assert_unauthenticated(&app.graphql(Some(&token), ME, json!({})).await);
+    }
+}
+
+async fn a_token_with_an_unknown_role_is_unauthenticated(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let token = app
+        .jwt
+        .sign_claims(&claims(&app, "superuser", Some("hanze.nl")))
+        .unwrap();
+    let antwoord = app.graphql(Some(&token), ME, json!({})).await;
+    assert_unauthenticated(&antwoord);
+    assert!(
+        antwoord.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown role")
+    );
+}
+
+async fn a_ministry_token_with_the_programmabureau_role_is_unauthenticated(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let token = app
+        .jwt
+        .sign_claims(&claims(
+            &app,
+            "programmabureau",
+            Some("00000099000000000001"),
+        ))
+        .unwrap();
+    assert_unauthenticated(&app.graphql(Some(&token), ME, json!({})).await);
+}
+
+async fn a_medewerker_token_without_organisation_is_unauthenticated(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let token = app
+        .jwt
+        .sign_claims(&claims(&app, "medewerker", None))
+        .unwrap();
+    assert_unauthenticated(&app.graphql(Some(&token), ME, json!({})).await);
+}

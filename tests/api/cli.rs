@@ -1,0 +1,238 @@
+//! The command line, run as the real binary: `token` output is accepted by `serve`, `serve
+//! --demo` prints working tokens, `migrate` goes up and down, bad input is refused clearly.
+
+use crate::dual_tests;
+use crate::harness::{Backend, fresh_database};
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Output, Stdio};
+
+dual_tests!(
+    a_token_from_the_token_command_is_accepted_by_serve_in_dev_mode,
+    a_token_from_the_token_command_is_accepted_by_serve_with_a_configured_secret,
+    serve_with_demo_prints_tokens_that_work,
+    migrate_applies_and_rolls_back_migrations,
+    the_token_command_refuses_a_malformed_organisation_key,
+);
+
+/// The binary with a clean configuration: only what a test sets.
+fn ipartnerschap(database_url: &str, dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ipartnerschap"));
+    cmd.current_dir(dir)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("DATABASE_URL", database_url)
+        .env("RUST_LOG", "warn");
+    cmd
+}
+
+fn run(cmd: &mut Command) -> Output {
+    let output = cmd.output().expect("run ipartnerschap");
+    assert!(
+        output.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output
+}
+
+/// A running `serve`, killed when dropped.
+struct Server {
+    child: Child,
+    endpoint: String,
+    stdout: Vec<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Starts `cmd` (a `serve` command) and reads its output until it says where it listens.
+fn serve(mut cmd: Command) -> Server {
+    if cmd.get_args().next().is_none() {
+        cmd.args(["serve", "--bind", "127.0.0.1:0"]);
+    }
+    cmd.stdout(Stdio::piped()).stderr(Stdio::null());
+    let mut child = cmd.spawn().expect("start serve");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut stdout = Vec::new();
+    let endpoint = loop {
+        let line = lines
+            .next()
+            .expect("serve exited before it was listening")
+            .expect("read serve output");
+        stdout.push(line.clone());
+        if let Some(rest) = line.strip_prefix("I-Partnerschap API on ") {
+            break rest.split_whitespace().next().unwrap().to_owned();
+        }
+    };
+    Server {
+        child,
+        endpoint,
+        stdout,
+    }
+}
+
+async fn me(endpoint: &str, token: &str) -> Value {
+    reqwest::Client::new()
+        .post(endpoint)
+        .bearer_auth(token)
+        .json(&json!({ "query": "{ me { rol organisatie { naam } } fieldlabs { totalCount } }" }))
+        .send()
+        .await
+        .expect("request")
+        .json()
+        .await
+        .expect("json")
+}
+
+fn temp() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+async fn a_token_from_the_token_command_is_accepted_by_serve_in_dev_mode(backend: Backend) {
+    let (url, _db_dir) = fresh_database(backend).await;
+    let dir = temp();
+    run(ipartnerschap(&url, dir.path()).args(["seed", "--demo"]));
+    let output = run(ipartnerschap(&url, dir.path()).args([
+        "token",
+        "--org",
+        "hanze.nl",
+        "--role",
+        "medewerker",
+        "--ttl",
+        "10m",
+    ]));
+    let token = String::from_utf8(output.stdout).unwrap().trim().to_owned();
+    assert_eq!(token.split('.').count(), 3, "a JWT: {token}");
+
+    let server = serve(ipartnerschap(&url, dir.path()));
+    let body = me(&server.endpoint, &token).await;
+    assert_eq!(body["data"]["me"]["rol"], "medewerker", "{body}");
+    assert_eq!(body["data"]["me"]["organisatie"]["naam"], "Hanze");
+    assert_eq!(body["data"]["fieldlabs"]["totalCount"], 10);
+}
+
+async fn a_token_from_the_token_command_is_accepted_by_serve_with_a_configured_secret(
+    backend: Backend,
+) {
+    let (url, _db_dir) = fresh_database(backend).await;
+    let dir = temp();
+    let secret = "a-configured-secret-of-at-least-thirty-two-bytes";
+    run(ipartnerschap(&url, dir.path()).args(["seed", "--demo"]));
+    let output = run(ipartnerschap(&url, dir.path())
+        .env("JWT_SECRET", secret)
+        .args([
+            "token",
+            "--org",
+            "00000099000000000001",
+            "--role",
+            "beheerder",
+        ]));
+    let token = String::from_utf8(output.stdout).unwrap().trim().to_owned();
+
+    let mut cmd = ipartnerschap(&url, dir.path());
+    cmd.env("JWT_SECRET", secret);
+    let server = serve(cmd);
+    let body = me(&server.endpoint, &token).await;
+    assert_eq!(body["data"]["me"]["rol"], "beheerder", "{body}");
+
+    // A server with another secret refuses the same token.
+    let mut other = ipartnerschap(&url, dir.path());
+    other.env(
+        "JWT_SECRET",
+        "another-configured-secret-of-thirty-two-bytes",
+    );
+    let other = serve(other);
+    let body = me(&other.endpoint, &token).await;
+    assert_eq!(
+        body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{body}"
+    );
+}
+
+async fn serve_with_demo_prints_tokens_that_work(backend: Backend) {
+    let (url, _db_dir) = fresh_database(backend).await;
+    let dir = temp();
+    // The address comes from BIND_ADDR here, to cover the environment variable too.
+    let mut cmd = ipartnerschap(&url, dir.path());
+    cmd.env("BIND_ADDR", "127.0.0.1:0")
+        .args(["serve", "--demo"]);
+    let server = serve(cmd);
+    let token_after = |label: &str| {
+        let i = server
+            .stdout
+            .iter()
+            .position(|l| l.contains(label))
+            .unwrap_or_else(|| panic!("no {label} token in {:#?}", server.stdout));
+        server.stdout[i + 1].trim().to_owned()
+    };
+    let bureau = me(&server.endpoint, &token_after("the programme office")).await;
+    assert_eq!(bureau["data"]["me"]["rol"], "programmabureau", "{bureau}");
+    let ministry = me(&server.endpoint, &token_after("a ministry")).await;
+    assert_eq!(
+        ministry["data"]["me"]["organisatie"]["naam"],
+        "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties"
+    );
+    let hogeschool = me(&server.endpoint, &token_after("a hogeschool")).await;
+    assert_eq!(hogeschool["data"]["me"]["rol"], "medewerker");
+    let university = me(&server.endpoint, &token_after("a university")).await;
+    assert_eq!(university["data"]["me"]["rol"], "lezer");
+    assert!(
+        server.stdout.iter().any(|l| l.contains("curl")),
+        "example queries"
+    );
+}
+
+async fn migrate_applies_and_rolls_back_migrations(backend: Backend) {
+    let (url, _db_dir) = fresh_database(backend).await;
+    let dir = temp();
+    let up = run(ipartnerschap(&url, dir.path()).arg("migrate"));
+    let up = String::from_utf8(up.stdout).unwrap();
+    assert_eq!(
+        up.lines().filter(|l| l.starts_with("applied ")).count(),
+        7,
+        "{up}"
+    );
+    let again = run(ipartnerschap(&url, dir.path()).arg("migrate"));
+    assert!(
+        String::from_utf8(again.stdout)
+            .unwrap()
+            .contains("up to date")
+    );
+    let down = run(ipartnerschap(&url, dir.path()).args(["migrate", "--down", "7"]));
+    assert!(
+        String::from_utf8(down.stdout)
+            .unwrap()
+            .contains("rolled back 7")
+    );
+    let up = run(ipartnerschap(&url, dir.path()).arg("migrate"));
+    assert!(String::from_utf8(up.stdout).unwrap().contains("applied"));
+}
+
+async fn the_token_command_refuses_a_malformed_organisation_key(backend: Backend) {
+    let (url, _db_dir) = fresh_database(backend).await;
+    let dir = temp();
+    run(ipartnerschap(&url, dir.path()).args(["seed", "--demo"]));
+    for (org, expected) in [
+        ("BZK", "neither an OIN"),
+        ("https://hanze.nl", "not a schacHome"),
+        ("onbekend.nl", "no organisation"),
+    ] {
+        let output = ipartnerschap(&url, dir.path())
+            .args(["token", "--org", org, "--role", "lezer"])
+            .output()
+            .unwrap();
+        assert!(!output.status.success(), "{org} was accepted");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains(expected), "{org}: {stderr}");
+    }
+    let output = ipartnerschap(&url, dir.path())
+        .args(["token", "--org", "hanze.nl", "--role", "programmabureau"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success(), "programmabureau for a hogeschool");
+}

@@ -1,0 +1,312 @@
+//! The test harness: `TestApp::spawn(backend)` starts the real application on a free port with a
+//! fresh, migrated database.
+//!
+//! - SQLite: a new database file in a temporary directory, always.
+//! - PostgreSQL: a new database (`ipt_test_…`) on the server of `TEST_DATABASE_URL`. When that
+//!   variable is set, PostgreSQL tests must reach the server: an unreachable server fails them.
+//!   When it is not set, the PostgreSQL variants say so on stderr and pass without running;
+//!   `.ci/run` always sets it.
+//!
+//! `dual_tests!` writes each test once and runs it on both backends (`sqlite::name`,
+//! `postgres::name`).
+
+#![allow(dead_code)]
+
+use ipartnerschap::app::{self, AppState};
+use ipartnerschap::auth::{JwtConfig, JwtKeys, Rol};
+use ipartnerschap::cli::{TokenAanvraag, maak_token};
+use ipartnerschap::db::Database;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde_json::{Value, json};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+use tokio::sync::{OnceCell, oneshot};
+
+pub const SECRET: &str = "test-secret-that-is-long-enough-for-hs256-0123456789";
+pub const ISSUER: &str = "ipartnerschap";
+pub const AUDIENCE: &str = "ipartnerschap-api";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Writes `async fn name(backend: Backend)` tests once, runs them on both backends.
+#[macro_export]
+macro_rules! dual_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::harness::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if $crate::harness::postgres_url().is_none() {
+                        eprintln!("TEST_DATABASE_URL is not set: PostgreSQL variant not run");
+                        return;
+                    }
+                    super::$name($crate::harness::Backend::Postgres).await
+                }
+            )*
+        }
+    };
+}
+
+/// The PostgreSQL server URL from `TEST_DATABASE_URL`, if set (and not empty).
+pub fn postgres_url() -> Option<String> {
+    std::env::var("TEST_DATABASE_URL")
+        .ok()
+        .filter(|url| !url.trim().is_empty())
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+static CLEANUP: OnceCell<()> = OnceCell::const_new();
+
+/// Replaces the database name in a PostgreSQL URL.
+fn with_database(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let base = match base[scheme_end..].find('/') {
+        Some(slash) => &base[..scheme_end + slash],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{base}/{name}?{q}"),
+        None => format!("{base}/{name}"),
+    }
+}
+
+/// A fresh, empty database; returns its URL and (for SQLite) the directory that holds it.
+pub async fn fresh_database(backend: Backend) -> (String, Option<tempfile::TempDir>) {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temporary directory");
+            let url = format!("sqlite://{}/test.db?mode=rwc", dir.path().display());
+            (url, Some(dir))
+        }
+        Backend::Postgres => {
+            let server = postgres_url().expect("TEST_DATABASE_URL is set");
+            let admin = sea_orm::Database::connect(server.as_str())
+                .await
+                .unwrap_or_else(|e| {
+                    panic!("TEST_DATABASE_URL is set but PostgreSQL is unreachable: {e}")
+                });
+            CLEANUP
+                .get_or_init(|| async { drop_stale_databases(&admin).await })
+                .await;
+            let name = format!(
+                "ipt_test_{}_{}",
+                std::process::id(),
+                COUNTER.fetch_add(1, Ordering::SeqCst)
+            );
+            admin
+                .execute_unprepared(&format!("CREATE DATABASE {name}"))
+                .await
+                .expect("create the test database");
+            (with_database(&server, &name), None)
+        }
+    }
+}
+
+/// Test databases of earlier runs (any process) are dropped once per run.
+async fn drop_stale_databases(admin: &DatabaseConnection) {
+    let prefix = format!("ipt_test_{}_", std::process::id());
+    let rows = admin
+        .query_all_raw(sea_orm::Statement::from_string(
+            admin.get_database_backend(),
+            "SELECT datname FROM pg_database WHERE datname LIKE 'ipt\\_test\\_%'",
+        ))
+        .await
+        .unwrap_or_default();
+    for row in rows {
+        if let Ok(name) = row.try_get::<String>("", "datname")
+            && !name.starts_with(&prefix)
+        {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
+        }
+    }
+}
+
+pub fn jwt_keys() -> JwtKeys {
+    JwtKeys::hs256(
+        SECRET.as_bytes(),
+        JwtConfig {
+            issuer: ISSUER.into(),
+            audience: AUDIENCE.into(),
+            leeway: Duration::from_secs(5),
+        },
+    )
+}
+
+/// A running application with its own database.
+pub struct TestApp {
+    pub backend: Backend,
+    pub database_url: String,
+    pub db: Database,
+    pub jwt: JwtKeys,
+    pub endpoint: String,
+    client: reqwest::Client,
+    shutdown: Option<oneshot::Sender<()>>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// An HTTP response: status and JSON body.
+#[derive(Debug)]
+pub struct Antwoord {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl Antwoord {
+    /// The `data` of a response that must have succeeded.
+    pub fn data(&self) -> &Value {
+        assert!(
+            self.body.get("errors").is_none(),
+            "expected no errors, got {}",
+            self.body
+        );
+        &self.body["data"]
+    }
+
+    /// `extensions.code` of the first error.
+    pub fn error_code(&self) -> &str {
+        self.body["errors"][0]["extensions"]["code"]
+            .as_str()
+            .unwrap_or_else(|| panic!("expected an error with a code, got {}", self.body))
+    }
+}
+
+impl TestApp {
+    /// Starts the application on a fresh, migrated database.
+    pub async fn spawn(backend: Backend) -> Self {
+        let (database_url, dir) = fresh_database(backend).await;
+        let db = Database::connect(&database_url, 5).await.expect("connect");
+        db.migrate_up().await.expect("migrate");
+        let jwt = jwt_keys();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let endpoint = format!("http://{}/graphql", listener.local_addr().unwrap());
+        let (tx, rx) = oneshot::channel::<()>();
+        let state = AppState::new(db.clone(), jwt.clone());
+        tokio::spawn(async move {
+            app::serve(listener, state, async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("serve");
+        });
+        Self {
+            backend,
+            database_url,
+            db,
+            jwt,
+            endpoint,
+            client: reqwest::Client::new(),
+            shutdown: Some(tx),
+            _dir: dir,
+        }
+    }
+
+    /// Starts the application with the demo data loaded.
+    pub async fn with_demo(backend: Backend) -> Self {
+        let app = Self::spawn(backend).await;
+        app.db.seed_demo().await.expect("demo data");
+        app
+    }
+
+    /// A token for `org` (OIN, schacHome or id; `None` for the programme office) in `rol`.
+    pub async fn token(&self, org: Option<&str>, rol: Rol) -> String {
+        maak_token(
+            &self.db,
+            &self.jwt,
+            TokenAanvraag {
+                org,
+                rol,
+                ttl: Duration::from_secs(600),
+                subject: Some("test-user"),
+            },
+        )
+        .await
+        .expect("token")
+    }
+
+    /// POSTs a GraphQL request with an optional bearer token.
+    pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Antwoord {
+        let mut request = self
+            .client
+            .post(&self.endpoint)
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        self.send(request).await
+    }
+
+    /// POSTs a GraphQL request with a raw `Authorization` header value.
+    pub async fn graphql_with_authorization(&self, authorization: &str, query: &str) -> Antwoord {
+        let request = self
+            .client
+            .post(&self.endpoint)
+            .header("Authorization", authorization)
+            .json(&json!({ "query": query }));
+        self.send(request).await
+    }
+
+    async fn send(&self, request: reqwest::RequestBuilder) -> Antwoord {
+        let response = request.send().await.expect("HTTP request");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.expect("body");
+        let body = serde_json::from_str(&text)
+            .unwrap_or_else(|_| panic!("expected JSON, got {status}: {text}"));
+        Antwoord {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// A direct connection to the test database, for checks the API does not offer (counting
+    /// rows, trying to break constraints).
+    pub async fn raw(&self) -> DatabaseConnection {
+        sea_orm::Database::connect(self.database_url.as_str())
+            .await
+            .expect("raw connection")
+    }
+
+    /// `SELECT COUNT(*)` or any query that returns one integer.
+    pub async fn scalar(&self, sql: &str) -> i64 {
+        let conn = self.raw().await;
+        let row = conn
+            .query_one_raw(sea_orm::Statement::from_string(
+                conn.get_database_backend(),
+                sql,
+            ))
+            .await
+            .expect("query")
+            .expect("a row");
+        row.try_get_by_index::<i64>(0).expect("an integer")
+    }
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! Integration tests: the real router over HTTP (and the real binary where the CLI is the
+//! subject) against a fresh database per test.
+//!
+//! One test binary (one link, one harness). Every test runs on SQLite, and on PostgreSQL when
+//! `TEST_DATABASE_URL` is set; see [`harness`].
+
+mod harness;
+
+mod auth;
+mod cli;
+mod demo;
+mod fieldlabs;
+mod migrations;
+mod organisaties;
+mod schema;
