@@ -8,13 +8,12 @@ use super::id::GlobalId;
 use super::loaders::{FieldlabDeelnemers, FieldlabThemas, OrganisatieId};
 use super::organisaties::Organisatie;
 use super::paginering::{cursor, paginagrootte, positie, verbinding};
-use super::types::{Contactpersoon, Thema};
+use super::types::{Contactpersoon, Datum, Thema, Tijdstip};
 use super::{loaders, scope};
 use crate::db::Rij;
 use crate::db::entities::fieldlab;
 use crate::domain::{DeelnemerRol, FieldlabStatus, Regio};
 use async_graphql::{Context, ID, Object, Result};
-use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::{ColumnTrait, Condition, Order};
 
 #[derive(Default)]
@@ -83,12 +82,18 @@ verbinding!(FieldlabConnection, FieldlabEdge, Fieldlab, "fieldlabs");
 
 pub struct Fieldlab(Rij<fieldlab::Model>);
 
+impl From<Rij<fieldlab::Model>> for Fieldlab {
+    fn from(rij: Rij<fieldlab::Model>) -> Self {
+        Self(rij)
+    }
+}
+
 /// Fieldlab: a regional lab where government and education partners work on digitalisation
 /// questions together ("broedkamer van kennis"). Owned by its lead partner (penvoerder).
 #[Object]
 impl Fieldlab {
     /// Global, opaque id; use it with `node(id:)`.
-    async fn id(&self) -> ID {
+    pub(super) async fn id(&self) -> ID {
         GlobalId::encode("Fieldlab", self.0.model.id)
     }
 
@@ -132,8 +137,8 @@ impl Fieldlab {
     }
 
     /// Date the lab started. Null unless the caller's organisation takes part.
-    async fn startdatum(&self) -> Option<NaiveDate> {
-        self.leesbaar(self.0.model.startdatum)
+    async fn startdatum(&self) -> Option<Datum> {
+        self.leesbaar(self.0.model.startdatum.map(Datum))
     }
 
     /// The lead partner (penvoerder), who owns and edits the lab's record. Null unless the
@@ -183,13 +188,13 @@ impl Fieldlab {
     }
 
     /// When the record was created (UTC).
-    async fn aangemaakt_op(&self) -> DateTime<Utc> {
-        self.0.model.aangemaakt_op
+    async fn aangemaakt_op(&self) -> Tijdstip {
+        Tijdstip(self.0.model.aangemaakt_op)
     }
 
     /// When the record was last changed (UTC).
-    async fn gewijzigd_op(&self) -> DateTime<Utc> {
-        self.0.model.gewijzigd_op
+    async fn gewijzigd_op(&self) -> Tijdstip {
+        Tijdstip(self.0.model.gewijzigd_op)
     }
 
     /// Version counter: 1 when created, one more on every change.

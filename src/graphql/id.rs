@@ -17,16 +17,12 @@ pub struct GlobalId {
     pub id: i32,
 }
 
-/// The type names that have global ids.
+/// The type names that have global ids (the implementations of `Node`).
 pub const TYPES: &[&str] = &[
     "Rijkspartner",
     "Kennisinstelling",
     "Programmabureau",
     "Fieldlab",
-    "Lectoraat",
-    "Minor",
-    "Community",
-    "Opdracht",
 ];
 
 impl GlobalId {

@@ -8,6 +8,7 @@ mod fieldlabs;
 mod id;
 mod loaders;
 mod me;
+mod node;
 mod organisaties;
 mod paginering;
 mod types;
@@ -22,6 +23,7 @@ use async_graphql::{Context, EmptyMutation, EmptySubscription, MergedObject, Sch
 #[derive(MergedObject, Default)]
 pub struct Query(
     me::MeQuery,
+    node::NodeQuery,
     organisaties::OrganisatieQuery,
     fieldlabs::FieldlabQuery,
 );

@@ -6,7 +6,7 @@
 
 use super::id::GlobalId;
 use super::loaders::OrganisatieId;
-use super::types::Contactpersoon;
+use super::types::{Contactpersoon, Tijdstip};
 use super::{loaders, scope};
 use crate::db::Rij;
 use crate::db::entities::organisatie;
@@ -15,7 +15,6 @@ use crate::domain::{
 };
 use crate::error::ApiError;
 use async_graphql::{Context, ID, Interface, MergedObject, Object, Result};
-use chrono::{DateTime, Utc};
 use sea_orm::{ColumnTrait, Condition};
 
 type Model = Rij<organisatie::Model>;
@@ -68,12 +67,12 @@ pub fn typename(model: &organisatie::Model) -> &'static str {
     ),
     field(
         name = "aangemaakt_op",
-        ty = "DateTime<Utc>",
+        ty = "Tijdstip",
         desc = "When the record was created (UTC)."
     ),
     field(
         name = "gewijzigd_op",
-        ty = "DateTime<Utc>",
+        ty = "Tijdstip",
         desc = "When the record was last changed (UTC)."
     ),
     field(
@@ -111,7 +110,7 @@ pub struct OrganisatieVelden(Model);
 #[Object]
 impl OrganisatieVelden {
     /// Global, opaque id; use it with `node(id:)`.
-    async fn id(&self) -> ID {
+    pub(super) async fn id(&self) -> ID {
         GlobalId::encode(typename(&self.0.model), self.0.model.id)
     }
 
@@ -161,13 +160,13 @@ impl OrganisatieVelden {
     }
 
     /// When the record was created (UTC).
-    async fn aangemaakt_op(&self) -> DateTime<Utc> {
-        self.0.model.aangemaakt_op
+    async fn aangemaakt_op(&self) -> Tijdstip {
+        Tijdstip(self.0.model.aangemaakt_op)
     }
 
     /// When the record was last changed (UTC).
-    async fn gewijzigd_op(&self) -> DateTime<Utc> {
-        self.0.model.gewijzigd_op
+    async fn gewijzigd_op(&self) -> Tijdstip {
+        Tijdstip(self.0.model.gewijzigd_op)
     }
 
     /// Version counter: 1 when created, one more on every change. Send it back when updating

@@ -42,3 +42,60 @@ impl Contactpersoon {
         })
     }
 }
+
+/// A calendar date, ISO 8601 (`2024-04-01`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Datum(pub chrono::NaiveDate);
+
+/// Date: a calendar date in ISO 8601 format, `YYYY-MM-DD` (e.g. `2024-04-01`).
+#[async_graphql::Scalar(
+    name = "Date",
+    specified_by_url = "https://www.rfc-editor.org/rfc/rfc3339#section-5.6"
+)]
+impl async_graphql::ScalarType for Datum {
+    fn parse(value: async_graphql::Value) -> async_graphql::InputValueResult<Self> {
+        match &value {
+            async_graphql::Value::String(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(Datum)
+                .map_err(|_| {
+                    async_graphql::InputValueError::custom(format!(
+                        "'{s}' is not a date: use YYYY-MM-DD, e.g. 2024-04-01"
+                    ))
+                }),
+            _ => Err(async_graphql::InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> async_graphql::Value {
+        async_graphql::Value::String(self.0.format("%Y-%m-%d").to_string())
+    }
+}
+
+/// An instant in UTC.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Tijdstip(pub chrono::DateTime<chrono::Utc>);
+
+/// DateTime: an instant in ISO 8601 / RFC 3339 format. Returned in UTC (e.g.
+/// `2024-04-01T09:00:00Z`); accepted with any offset.
+#[async_graphql::Scalar(
+    name = "DateTime",
+    specified_by_url = "https://www.rfc-editor.org/rfc/rfc3339"
+)]
+impl async_graphql::ScalarType for Tijdstip {
+    fn parse(value: async_graphql::Value) -> async_graphql::InputValueResult<Self> {
+        match &value {
+            async_graphql::Value::String(s) => chrono::DateTime::parse_from_rfc3339(s)
+                .map(|t| Tijdstip(t.with_timezone(&chrono::Utc)))
+                .map_err(|_| {
+                    async_graphql::InputValueError::custom(format!(
+                        "'{s}' is not a timestamp: use RFC 3339, e.g. 2024-04-01T09:00:00Z"
+                    ))
+                }),
+            _ => Err(async_graphql::InputValueError::expected_type(value)),
+        }
+    }
+
+    fn to_value(&self) -> async_graphql::Value {
+        async_graphql::Value::String(self.0.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
+    }
+}

@@ -11,5 +11,6 @@ mod cli;
 mod demo;
 mod fieldlabs;
 mod migrations;
+mod node;
 mod organisaties;
 mod schema;

@@ -1,0 +1,111 @@
+//! `node(id:)`: every record by its global id, through the same scope as the lists.
+
+use crate::dual_tests;
+use crate::harness::{Backend, TestApp};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use ipartnerschap::auth::Rol;
+use serde_json::{Value, json};
+
+dual_tests!(
+    a_fieldlab_and_an_organisation_are_found_by_the_id_the_api_returned,
+    node_shows_a_fieldlab_with_the_same_rights_as_the_list,
+    an_id_whose_type_does_not_match_the_record_is_not_found,
+    an_id_of_a_record_that_does_not_exist_is_not_found,
+    an_id_this_api_did_not_make_is_bad_user_input,
+);
+
+const NODE: &str = "query($id: ID!) { node(id: $id) { __typename id \
+                    ... on Fieldlab { naam status } ... on Organisatie { naam } } }";
+
+async fn lab_id(app: &TestApp, naam: &str) -> Value {
+    let data = app
+        .graphql(
+            None,
+            "{ fieldlabs(first: 100) { nodes { id naam } } }",
+            json!({}),
+        )
+        .await
+        .data()
+        .clone();
+    data["fieldlabs"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["naam"] == naam)
+        .unwrap()["id"]
+        .clone()
+}
+
+async fn a_fieldlab_and_an_organisation_are_found_by_the_id_the_api_returned(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let id = lab_id(&app, "IDDI-Lab").await;
+    let node = app.graphql(None, NODE, json!({ "id": id })).await.data()["node"].clone();
+    assert_eq!(node["__typename"], "Fieldlab");
+    assert_eq!(node["naam"], "IDDI-Lab");
+    assert_eq!(node["id"], id);
+
+    let hanze = app
+        .graphql(
+            None,
+            "{ organisatie(sleutel: \"hanze.nl\") { id } }",
+            json!({}),
+        )
+        .await
+        .data()["organisatie"]["id"]
+        .clone();
+    let node = app.graphql(None, NODE, json!({ "id": hanze })).await.data()["node"].clone();
+    assert_eq!(node["__typename"], "Kennisinstelling");
+    assert_eq!(node["naam"], "Hanze");
+}
+
+async fn node_shows_a_fieldlab_with_the_same_rights_as_the_list(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let id = lab_id(&app, "IDDI-Lab").await;
+    let anonymous = app.graphql(None, NODE, json!({ "id": id })).await.data()["node"].clone();
+    assert_eq!(anonymous["status"], Value::Null);
+    let hanze = app.token(Some("hanze.nl"), Rol::Lezer).await;
+    let owner = app
+        .graphql(Some(&hanze), NODE, json!({ "id": id }))
+        .await
+        .data()["node"]
+        .clone();
+    assert_eq!(owner["status"], "ACTIEF");
+}
+
+async fn an_id_whose_type_does_not_match_the_record_is_not_found(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let hanze = app
+        .graphql(
+            None,
+            "{ organisatie(sleutel: \"hanze.nl\") { id } }",
+            json!({}),
+        )
+        .await
+        .data()["organisatie"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let raw = String::from_utf8(URL_SAFE_NO_PAD.decode(&hanze).unwrap()).unwrap();
+    let number = raw.split(':').nth(1).unwrap();
+    let forged = URL_SAFE_NO_PAD.encode(format!("Rijkspartner:{number}"));
+    let antwoord = app.graphql(None, NODE, json!({ "id": forged })).await;
+    assert_eq!(antwoord.error_code(), "NOT_FOUND");
+    assert_eq!(antwoord.body["data"]["node"], Value::Null);
+}
+
+async fn an_id_of_a_record_that_does_not_exist_is_not_found(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let id = URL_SAFE_NO_PAD.encode("Fieldlab:999999");
+    let antwoord = app.graphql(None, NODE, json!({ "id": id })).await;
+    assert_eq!(antwoord.error_code(), "NOT_FOUND");
+}
+
+async fn an_id_this_api_did_not_make_is_bad_user_input(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    for id in ["12", "not base64!", &URL_SAFE_NO_PAD.encode("Geheim:1")] {
+        let antwoord = app.graphql(None, NODE, json!({ "id": id })).await;
+        assert_eq!(antwoord.error_code(), "BAD_USER_INPUT", "{id}");
+        assert_eq!(antwoord.body["errors"][0]["extensions"]["field"], "id");
+    }
+}
