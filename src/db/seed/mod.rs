@@ -19,7 +19,7 @@ use crate::domain::{Onderwijssoort, OrganisatieSoort, Regio};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseTransaction, DbErr, EntityTrait,
-    QueryFilter, TransactionTrait,
+    QueryFilter, QuerySelect, TransactionTrait,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -279,18 +279,32 @@ async fn fieldlabs(
     Ok(labs)
 }
 
+/// `(eigenaar_id, naam)` of the rows of `E` that are already there.
+async fn bestaand<E: EntityTrait>(
+    txn: &DatabaseTransaction,
+    eigenaar: E::Column,
+    naam: E::Column,
+) -> Result<HashSet<(i32, String)>, DbErr> {
+    Ok(E::find()
+        .select_only()
+        .column(eigenaar)
+        .column(naam)
+        .into_tuple::<(i32, String)>()
+        .all(txn)
+        .await?
+        .into_iter()
+        .collect())
+}
+
 async fn lectoraten(
     txn: &DatabaseTransaction,
     orgs: &Organisaties,
     labs: &Labs,
     verslag: &mut SeedVerslag,
 ) -> Result<(), DbErr> {
-    let bestaand: HashSet<(i32, String)> = lectoraat::Entity::find()
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|l| (l.eigenaar_id, l.naam))
-        .collect();
+    let bestaand =
+        bestaand::<lectoraat::Entity>(txn, lectoraat::Column::EigenaarId, lectoraat::Column::Naam)
+            .await?;
     let ts = moment(2022, 9, 1);
     for l in data::LECTORATEN {
         let eigenaar = orgs.id(l.eigenaar)?;
@@ -356,12 +370,8 @@ async fn minoren(
     orgs: &Organisaties,
     verslag: &mut SeedVerslag,
 ) -> Result<(), DbErr> {
-    let bestaand: HashSet<(i32, String)> = minor::Entity::find()
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|m| (m.eigenaar_id, m.naam))
-        .collect();
+    let bestaand =
+        bestaand::<minor::Entity>(txn, minor::Column::EigenaarId, minor::Column::Naam).await?;
     let ts = moment(2023, 2, 1);
     for m in data::MINOREN {
         let eigenaar = orgs.id(m.eigenaar)?;
@@ -407,15 +417,12 @@ async fn communities(
     orgs: &Organisaties,
     verslag: &mut SeedVerslag,
 ) -> Result<(), DbErr> {
-    let bestaand: HashSet<String> = community::Entity::find()
-        .all(txn)
-        .await?
-        .into_iter()
-        .map(|c| c.naam)
-        .collect();
+    let bestaand =
+        bestaand::<community::Entity>(txn, community::Column::EigenaarId, community::Column::Naam)
+            .await?;
     let ts = moment(2023, 6, 1);
     for c in data::COMMUNITIES {
-        if bestaand.contains(c.naam) {
+        if bestaand.contains(&(orgs.programmabureau, c.naam.to_string())) {
             continue;
         }
         verslag.communities += 1;
