@@ -21,12 +21,15 @@ use sea_orm::{
     ColumnTrait, ConnectOptions, ConnectionTrait, DatabaseBackend, DatabaseConnection, DbErr,
     EntityTrait, QueryFilter,
 };
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// A handle to the database. Cheap to clone (a pool inside).
 #[derive(Clone, Debug)]
 pub struct Database {
     conn: DatabaseConnection,
+    statements: Arc<AtomicU64>,
 }
 
 impl Database {
@@ -40,14 +43,25 @@ impl Database {
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(10))
             .sqlx_logging(false);
-        let conn = sea_orm::Database::connect(options).await?;
+        let mut conn = sea_orm::Database::connect(options).await?;
+        // Count every statement: the test for N+1 queries (and, later, metrics) read it.
+        let statements = Arc::new(AtomicU64::new(0));
+        let counter = statements.clone();
+        conn.set_metric_callback(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+        });
         if conn.get_database_backend() == DatabaseBackend::Sqlite {
             // WAL lets readers and the writer work at the same time; foreign keys are on by
             // default in sqlx, but say so rather than rely on it.
             conn.execute_unprepared("PRAGMA journal_mode = WAL").await?;
             conn.execute_unprepared("PRAGMA foreign_keys = ON").await?;
         }
-        Ok(Self { conn })
+        Ok(Self { conn, statements })
+    }
+
+    /// Number of SQL statements this handle's pool has executed so far.
+    pub fn statements_executed(&self) -> u64 {
+        self.statements.load(Ordering::Relaxed)
     }
 
     pub fn backend(&self) -> DatabaseBackend {

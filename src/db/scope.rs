@@ -97,6 +97,8 @@ pub trait Beschermd: EntityTrait + sealed::Sealed {
     fn eigenaar() -> Self::Column;
     /// The primary key column.
     fn id() -> Self::Column;
+    /// The primary key of a row.
+    fn id_van(model: &Self::Model) -> i32;
     /// Which rows the caller may know exist.
     fn zichtbaar(p: Option<&Principal>) -> Regel;
     /// Which rows the caller may read in full.
@@ -154,6 +156,9 @@ macro_rules! beschermd {
             }
             fn id() -> Self::Column {
                 <Self as EntityTrait>::Column::Id
+            }
+            fn id_van(model: &Self::Model) -> i32 {
+                model.id
             }
             fn zichtbaar(p: Option<&Principal>) -> Regel {
                 $zichtbaar(p)
@@ -285,19 +290,20 @@ impl Scope {
             .column_as(E::eigen(p).als_kolom(), EIGEN)
     }
 
-    /// Visible rows of `E` that match `filter`, in `order`, at most `limit`.
+    /// Visible rows of `E` that match `filter`, in `order` (expressions on `E`'s columns), at
+    /// most `limit`.
     pub async fn lijst<E: Beschermd>(
         &self,
         filter: Condition,
-        order: &[(E::Column, Order)],
+        order: Vec<(SimpleExpr, Order)>,
         limit: u64,
     ) -> ApiResult<Vec<Rij<E::Model>>>
     where
         E::Model: Sync,
     {
         let mut select = self.select::<E>(filter);
-        for (column, direction) in order {
-            select = select.order_by(*column, direction.clone());
+        for (expr, direction) in order {
+            select = select.order_by(expr, direction);
         }
         Ok(select
             .limit(limit)
@@ -325,15 +331,16 @@ impl Scope {
         E::Model: Sync,
     {
         let filter = Condition::all().add(E::id().is_in(ids.iter().copied()));
-        self.lijst::<E>(filter, &[], ids.len() as u64).await
+        self.lijst::<E>(filter, Vec::new(), ids.len() as u64).await
     }
 
-    /// Rows of a link table `L` whose parent (column `parent` pointing at `P`) is among
-    /// `parent_ids` and visible to the caller. A link is never read past its parent's rule.
+    /// Rows of a link table `L` that match `link_filter` and whose parent (column `parent`,
+    /// pointing at `P`) is visible to the caller, or readable in full with `alleen_lezen`. A
+    /// link is never read past its parent's rule.
     pub async fn koppelingen<P, L>(
         &self,
         parent: L::Column,
-        parent_ids: &[i32],
+        link_filter: Condition,
         alleen_lezen: bool,
     ) -> ApiResult<Vec<L::Model>>
     where
@@ -342,23 +349,26 @@ impl Scope {
         L::Model: Sync,
     {
         let p = self.principal.as_ref();
-        let regel = if alleen_lezen {
-            P::lezen(p)
-        } else {
-            P::zichtbaar(p)
-        };
-        let parents = P::find()
+        let mut parents = P::find()
             .select_only()
             .column(P::id())
-            .filter(P::id().is_in(parent_ids.iter().copied()))
-            .filter(P::zichtbaar(p).als_filter())
-            .filter(regel.als_filter())
-            .into_query();
-        Ok(L::find()
-            .filter(parent.in_subquery(parents))
-            .order_by_asc(L::Column::iter().next().expect("a link table has columns"))
-            .all(&self.conn)
-            .await?)
+            .filter(P::zichtbaar(p).als_filter());
+        if alleen_lezen {
+            parents = parents.filter(P::lezen(p).als_filter());
+        }
+        let mut select = L::find()
+            .filter(link_filter)
+            .filter(parent.in_subquery(parents.into_query()));
+        for column in L::Column::iter() {
+            select = select.order_by_asc(column);
+        }
+        Ok(select.all(&self.conn).await?)
+    }
+
+    /// The condition "the caller may read this row of `E` in full", to narrow a list to the
+    /// rows whose non-public relations may be shown.
+    pub fn leesbaar<E: Beschermd>(&self) -> Condition {
+        E::lezen(self.principal.as_ref()).als_filter()
     }
 
     /// All themes (reference data, public), in their display order.

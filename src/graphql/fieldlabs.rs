@@ -1,97 +1,65 @@
 //! Fieldlabs: the list, the type and its relations.
 //!
 //! Everyone sees the public catalogue of a fieldlab (name, region, themes, description); the
-//! penvoerder, the participants and the programme office also see its status, location,
-//! participants and dates; only the penvoerder and the programme office see its contact person.
+//! penvoerder, the participants and the programme office also see its status, place, dates,
+//! penvoerder, participants and lectoraten; only the penvoerder and the programme office see its
+//! contact person. Its opdrachten are filtered by the opdrachten's own rules.
 
+use super::filters::{FieldlabFilter, Sortering};
 use super::id::GlobalId;
-use super::loaders::{FieldlabDeelnemers, FieldlabThemas, OrganisatieId};
+use super::lectoraten::Lectoraat;
+use super::loaders;
+use super::loaders::{
+    Bron, FieldlabDeelnemers, Gekoppeld, Koppeling, OrganisatieId, PerId, Themas,
+};
+use super::opdrachten::OpdrachtenVan;
 use super::organisaties::Organisatie;
-use super::paginering::{cursor, paginagrootte, positie, verbinding};
-use super::types::{Contactpersoon, Datum, Thema, Tijdstip};
-use super::{loaders, scope};
+use super::paginering::{lijst_query, verbinding};
+use super::types::{Datum, Registratie, Thema, als_leesbaar, registratie};
 use crate::db::Rij;
-use crate::db::entities::fieldlab;
+use crate::db::entities::{fieldlab, lectoraat, opdracht};
 use crate::domain::{DeelnemerRol, FieldlabStatus, Regio};
-use async_graphql::{Context, ID, Object, Result};
-use sea_orm::{ColumnTrait, Condition, Order};
-
-#[derive(Default)]
-pub struct FieldlabQuery;
-
-#[Object]
-impl FieldlabQuery {
-    /// Fieldlabs, ordered by name. Everyone sees every fieldlab's public catalogue fields;
-    /// see `Fieldlab` for what needs participation.
-    async fn fieldlabs(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Number of fieldlabs to return (default 20, at most 100).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Return the fieldlabs after this cursor (from a previous page).")]
-        after: Option<String>,
-    ) -> Result<FieldlabConnection> {
-        let scope = scope(ctx)?;
-        let limit = paginagrootte(first)?;
-        let mut filter = Condition::all();
-        if let Some(after) = &after {
-            let (naam, id): (String, i32) = positie("after", after)?;
-            filter = filter.add(
-                Condition::any()
-                    .add(fieldlab::Column::Naam.gt(naam.clone()))
-                    .add(
-                        Condition::all()
-                            .add(fieldlab::Column::Naam.eq(naam))
-                            .add(fieldlab::Column::Id.gt(id)),
-                    ),
-            );
-        }
-        let total_count = scope.tel::<fieldlab::Entity>(Condition::all()).await?;
-        let mut rows = scope
-            .lijst::<fieldlab::Entity>(
-                filter,
-                &[
-                    (fieldlab::Column::Naam, Order::Asc),
-                    (fieldlab::Column::Id, Order::Asc),
-                ],
-                limit as u64 + 1,
-            )
-            .await?;
-        let has_next = rows.len() > limit;
-        rows.truncate(limit);
-        let items = rows
-            .into_iter()
-            .map(|rij| {
-                (
-                    cursor(&(rij.model.naam.clone(), rij.model.id)),
-                    Fieldlab(rij),
-                )
-            })
-            .collect();
-        Ok(FieldlabConnection::pagina(
-            items,
-            after.is_some(),
-            has_next,
-            total_count,
-        ))
-    }
-}
+use async_graphql::{Context, ID, MergedObject, Object, Result};
+use sea_orm::ColumnTrait;
 
 verbinding!(FieldlabConnection, FieldlabEdge, Fieldlab, "fieldlabs");
 
-pub struct Fieldlab(Rij<fieldlab::Model>);
-
-impl From<Rij<fieldlab::Model>> for Fieldlab {
-    fn from(rij: Rij<fieldlab::Model>) -> Self {
-        Self(rij)
-    }
-}
+lijst_query!(
+    FieldlabQuery,
+    fieldlabs,
+    fieldlab::Entity,
+    FieldlabConnection,
+    FieldlabFilter,
+    Sortering,
+    "Fieldlabs, by name unless `orderBy` says otherwise. Everyone sees every fieldlab's public \
+     catalogue fields; see `Fieldlab` for what needs participation."
+);
 
 /// Fieldlab: a regional lab where government and education partners work on digitalisation
 /// questions together ("broedkamer van kennis"). Owned by its lead partner (penvoerder).
+#[derive(MergedObject)]
+pub struct Fieldlab(FieldlabVelden, Registratie, OpdrachtenVan);
+
+impl From<Rij<fieldlab::Model>> for Fieldlab {
+    fn from(rij: Rij<fieldlab::Model>) -> Self {
+        let registratie = registratie!(rij);
+        let opdrachten = OpdrachtenVan::new(opdracht::Column::FieldlabId.eq(rij.model.id));
+        Self(FieldlabVelden(rij), registratie, opdrachten)
+    }
+}
+
+impl std::ops::Deref for Fieldlab {
+    type Target = FieldlabVelden;
+    fn deref(&self) -> &FieldlabVelden {
+        &self.0
+    }
+}
+
+/// The fields of a fieldlab.
+pub struct FieldlabVelden(Rij<fieldlab::Model>);
+
 #[Object]
-impl Fieldlab {
+impl FieldlabVelden {
     /// Global, opaque id; use it with `node(id:)`.
     pub(super) async fn id(&self) -> ID {
         GlobalId::encode("Fieldlab", self.0.model.id)
@@ -115,7 +83,7 @@ impl Fieldlab {
     /// Themes the lab works on.
     async fn themas(&self, ctx: &Context<'_>) -> Result<Vec<Thema>> {
         Ok(loaders(ctx)?
-            .load(FieldlabThemas(self.0.model.id))
+            .load(Themas(Bron::Fieldlab, self.0.model.id))
             .await?
             .unwrap_or_default())
     }
@@ -123,7 +91,7 @@ impl Fieldlab {
     /// Whether the lab is being set up, active or ended. Null unless the caller's organisation
     /// takes part in the lab (or is the programme office).
     async fn status(&self) -> Option<FieldlabStatus> {
-        self.0.rechten.lezen.then_some(self.0.model.status)
+        self.leesbaar(Some(self.0.model.status))
     }
 
     /// City or site of the lab. Null unless the caller's organisation takes part.
@@ -148,7 +116,7 @@ impl Fieldlab {
             return Ok(None);
         }
         Ok(loaders(ctx)?
-            .load(OrganisatieId(self.0.model.eigenaar_id))
+            .load(OrganisatieId::new(self.0.model.eigenaar_id))
             .await?
             .map(Organisatie::from))
     }
@@ -164,48 +132,54 @@ impl Fieldlab {
             .load(FieldlabDeelnemers(self.0.model.id))
             .await?
             .unwrap_or_default();
-        let mut deelnemers = Vec::with_capacity(links.len());
-        for link in links {
-            if let Some(org) = loaders.load(OrganisatieId(link.organisatie_id)).await? {
-                deelnemers.push(FieldlabDeelnemer {
+        let organisaties = loaders
+            .load_all(
+                links
+                    .iter()
+                    .map(|l| OrganisatieId::new(l.organisatie_id))
+                    .collect(),
+            )
+            .await?;
+        Ok(Some(
+            links
+                .iter()
+                .zip(organisaties)
+                .map(|(link, org)| FieldlabDeelnemer {
                     organisatie: org.into(),
                     rol: link.rol,
-                });
-            }
+                })
+                .collect(),
+        ))
+    }
+
+    /// Lectoraten linked to the lab. Null unless the caller's organisation takes part.
+    async fn lectoraten(&self, ctx: &Context<'_>) -> Result<Option<Vec<Lectoraat>>> {
+        if !self.0.rechten.lezen {
+            return Ok(None);
         }
-        Ok(Some(deelnemers))
-    }
-
-    /// Contact person of the lab. Personal data: null unless the caller is the penvoerder or
-    /// the programme office.
-    async fn contactpersoon(&self) -> Option<Contactpersoon> {
-        let m = &self.0.model;
-        Contactpersoon::als_eigen(
-            self.0.rechten.eigen,
-            &m.contactpersoon_naam,
-            &m.contactpersoon_email,
-        )
-    }
-
-    /// When the record was created (UTC).
-    async fn aangemaakt_op(&self) -> Tijdstip {
-        Tijdstip(self.0.model.aangemaakt_op)
-    }
-
-    /// When the record was last changed (UTC).
-    async fn gewijzigd_op(&self) -> Tijdstip {
-        Tijdstip(self.0.model.gewijzigd_op)
-    }
-
-    /// Version counter: 1 when created, one more on every change.
-    async fn versie(&self) -> i32 {
-        self.0.model.versie
+        let loaders = loaders(ctx)?;
+        let ids = loaders
+            .load(Gekoppeld(Koppeling::FieldlabLectoraten, self.0.model.id))
+            .await?
+            .unwrap_or_default();
+        Ok(Some(
+            loaders
+                .load_all(
+                    ids.into_iter()
+                        .map(PerId::<lectoraat::Entity>::new)
+                        .collect(),
+                )
+                .await?
+                .into_iter()
+                .map(Lectoraat::from)
+                .collect(),
+        ))
     }
 }
 
-impl Fieldlab {
+impl FieldlabVelden {
     fn leesbaar<T>(&self, value: Option<T>) -> Option<T> {
-        if self.0.rechten.lezen { value } else { None }
+        als_leesbaar(self.0.rechten.lezen, value)
     }
 }
 
@@ -226,4 +200,31 @@ impl FieldlabDeelnemer {
     async fn rol(&self) -> DeelnemerRol {
         self.rol
     }
+}
+
+/// Fieldlabs by id (for relations), in the order of `ids`.
+pub async fn fieldlabs_per_id(ctx: &Context<'_>, ids: Vec<i32>) -> Result<Vec<Fieldlab>> {
+    Ok(loaders(ctx)?
+        .load_all(
+            ids.into_iter()
+                .map(PerId::<fieldlab::Entity>::new)
+                .collect(),
+        )
+        .await?
+        .into_iter()
+        .map(Fieldlab::from)
+        .collect())
+}
+
+/// The fieldlabs linked to a record through `koppeling`.
+pub async fn gekoppelde_fieldlabs(
+    ctx: &Context<'_>,
+    koppeling: Koppeling,
+    id: i32,
+) -> Result<Vec<Fieldlab>> {
+    let ids = loaders(ctx)?
+        .load(Gekoppeld(koppeling, id))
+        .await?
+        .unwrap_or_default();
+    fieldlabs_per_id(ctx, ids).await
 }

@@ -23,6 +23,10 @@ pub const TYPES: &[&str] = &[
     "Kennisinstelling",
     "Programmabureau",
     "Fieldlab",
+    "Lectoraat",
+    "Minor",
+    "Community",
+    "Opdracht",
 ];
 
 impl GlobalId {

@@ -16,7 +16,7 @@ impl MeQuery {
         let principal = scope(ctx)?.principal().cloned();
         let organisatie = match &principal {
             Some(p) => loaders(ctx)?
-                .load(OrganisatieId(p.organisatie_id))
+                .load(OrganisatieId::new(p.organisatie_id))
                 .await?
                 .map(Organisatie::from),
             None => None,

@@ -4,11 +4,16 @@
 //! nested fields load through the request's [`loaders::Loaders`], which batch per request and
 //! go through the same scope.
 
+mod communities;
 mod fieldlabs;
+mod filters;
 mod id;
+mod lectoraten;
 mod loaders;
 mod me;
+mod minoren;
 mod node;
+mod opdrachten;
 mod organisaties;
 mod paginering;
 mod types;
@@ -25,7 +30,13 @@ pub struct Query(
     me::MeQuery,
     node::NodeQuery,
     organisaties::OrganisatieQuery,
+    organisaties::RijkspartnerQuery,
+    organisaties::KennisinstellingQuery,
     fieldlabs::FieldlabQuery,
+    lectoraten::LectoraatQuery,
+    minoren::MinorQuery,
+    communities::CommunityQuery,
+    opdrachten::OpdrachtQuery,
 );
 
 pub type ApiSchema = Schema<Query, EmptyMutation, EmptySubscription>;

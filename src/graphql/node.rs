@@ -2,11 +2,16 @@
 //! scope like every other read. An id of a record the caller may not see is `NOT_FOUND`, the
 //! same answer as for an id that never existed.
 
+use super::communities::Community;
 use super::fieldlabs::Fieldlab;
 use super::id::GlobalId;
+use super::lectoraten::Lectoraat;
+use super::minoren::Minor;
+use super::opdrachten::Opdracht;
 use super::organisaties::{Kennisinstelling, Organisatie, Programmabureau, Rijkspartner, typename};
 use super::scope;
-use crate::db::entities::{fieldlab, organisatie};
+use crate::db::entities::{community, fieldlab, lectoraat, minor, opdracht, organisatie};
+use crate::db::{Beschermd, Rij, Scope};
 use crate::error::ApiError;
 use async_graphql::{Context, ID, Interface, Object, Result};
 
@@ -22,6 +27,24 @@ pub enum Node {
     Kennisinstelling(Kennisinstelling),
     Programmabureau(Programmabureau),
     Fieldlab(Fieldlab),
+    Lectoraat(Lectoraat),
+    Minor(Minor),
+    Community(Community),
+    Opdracht(Opdracht),
+}
+
+/// The record of `E` with `id`, as a node, if the caller may see it.
+async fn zoek<E, N>(scope: &Scope, id: i32, node: fn(N) -> Node) -> Result<Option<Node>, ApiError>
+where
+    E: Beschermd,
+    E::Model: Sync,
+    N: From<Rij<E::Model>>,
+{
+    Ok(scope
+        .per_id::<E>(&[id])
+        .await?
+        .pop()
+        .map(|rij| node(N::from(rij))))
 }
 
 impl From<Organisatie> for Node {
@@ -50,11 +73,11 @@ impl NodeQuery {
         let scope = scope(ctx)?;
         let not_found = || ApiError::NotFound(format!("record {}", id.as_str()));
         let node = match global.typename {
-            "Fieldlab" => scope
-                .per_id::<fieldlab::Entity>(&[global.id])
-                .await?
-                .pop()
-                .map(|rij| Node::Fieldlab(Fieldlab::from(rij))),
+            "Fieldlab" => zoek::<fieldlab::Entity, _>(scope, global.id, Node::Fieldlab).await?,
+            "Lectoraat" => zoek::<lectoraat::Entity, _>(scope, global.id, Node::Lectoraat).await?,
+            "Minor" => zoek::<minor::Entity, _>(scope, global.id, Node::Minor).await?,
+            "Community" => zoek::<community::Entity, _>(scope, global.id, Node::Community).await?,
+            "Opdracht" => zoek::<opdracht::Entity, _>(scope, global.id, Node::Opdracht).await?,
             _ => scope
                 .per_id::<organisatie::Entity>(&[global.id])
                 .await?

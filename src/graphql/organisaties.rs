@@ -4,8 +4,17 @@
 //! The fields all organisations share live in one object ([`OrganisatieVelden`]) that each kind
 //! merges with its own fields, so the shared part is written once.
 
+use super::communities::{Community, communities_per_id};
+use super::fieldlabs::{Fieldlab, gekoppelde_fieldlabs};
+use super::filters::{
+    KennisinstellingFilter, RijkspartnerFilter, Sortering, opdracht_van_organisatie,
+};
 use super::id::GlobalId;
-use super::loaders::OrganisatieId;
+use super::lectoraten::{Lectoraat, lectoraten_per_id};
+use super::loaders::{Gekoppeld, Koppeling, OrganisatieId};
+use super::minoren::{Minor, minoren_per_id};
+use super::opdrachten::OpdrachtenVan;
+use super::paginering::{lijst_query, verbinding};
 use super::types::{Contactpersoon, Tijdstip};
 use super::{loaders, scope};
 use crate::db::Rij;
@@ -89,18 +98,136 @@ pub enum Organisatie {
 
 impl From<Model> for Organisatie {
     fn from(rij: Model) -> Self {
-        let velden = OrganisatieVelden(rij.clone());
         match rij.model.soort {
-            OrganisatieSoort::Rijkspartner => {
-                Organisatie::Rijkspartner(Rijkspartner(velden, RijkspartnerVelden(rij)))
-            }
-            OrganisatieSoort::Kennisinstelling => {
-                Organisatie::Kennisinstelling(Kennisinstelling(velden, KennisinstellingVelden(rij)))
-            }
-            OrganisatieSoort::Programmabureau => {
-                Organisatie::Programmabureau(Programmabureau(velden))
-            }
+            OrganisatieSoort::Rijkspartner => Organisatie::Rijkspartner(rij.into()),
+            OrganisatieSoort::Kennisinstelling => Organisatie::Kennisinstelling(rij.into()),
+            OrganisatieSoort::Programmabureau => Organisatie::Programmabureau(rij.into()),
         }
+    }
+}
+
+impl From<Model> for Rijkspartner {
+    fn from(rij: Model) -> Self {
+        let id = rij.model.id;
+        Self(
+            OrganisatieVelden(rij.clone()),
+            RijkspartnerVelden(rij),
+            OrganisatieRelaties(id),
+            OpdrachtenVan::new(opdracht_van_organisatie(id)),
+        )
+    }
+}
+
+impl From<Model> for Kennisinstelling {
+    fn from(rij: Model) -> Self {
+        let id = rij.model.id;
+        Self(
+            OrganisatieVelden(rij.clone()),
+            KennisinstellingVelden(rij),
+            OrganisatieRelaties(id),
+            OpdrachtenVan::new(opdracht_van_organisatie(id)),
+        )
+    }
+}
+
+impl From<Model> for Programmabureau {
+    fn from(rij: Model) -> Self {
+        let id = rij.model.id;
+        Self(OrganisatieVelden(rij), OrganisatieRelaties(id))
+    }
+}
+
+/// Organisations by id (for relations), in the order of `ids`.
+pub async fn organisaties_per_id(ctx: &Context<'_>, ids: Vec<i32>) -> Result<Vec<Organisatie>> {
+    Ok(loaders(ctx)?
+        .load_all(ids.into_iter().map(OrganisatieId::new).collect())
+        .await?
+        .into_iter()
+        .map(Organisatie::from)
+        .collect())
+}
+
+verbinding!(
+    RijkspartnerConnection,
+    RijkspartnerEdge,
+    Rijkspartner,
+    "rijkspartners"
+);
+verbinding!(
+    KennisinstellingConnection,
+    KennisinstellingEdge,
+    Kennisinstelling,
+    "kennisinstellingen"
+);
+
+lijst_query!(
+    RijkspartnerQuery,
+    rijkspartners,
+    organisatie::Entity,
+    RijkspartnerConnection,
+    RijkspartnerFilter,
+    Sortering,
+    "Rijkspartners (ministries, agencies, High Councils of State), by name unless `orderBy` \
+     says otherwise. A public catalogue: everyone sees them all."
+);
+
+lijst_query!(
+    KennisinstellingQuery,
+    kennisinstellingen,
+    organisatie::Entity,
+    KennisinstellingConnection,
+    KennisinstellingFilter,
+    Sortering,
+    "Kennisinstellingen (universities, hogescholen, MBO colleges), by name unless `orderBy` \
+     says otherwise. A public catalogue: everyone sees them all."
+);
+
+/// The records an organisation leads, owns or takes part in. Each list holds only records whose
+/// participant data the caller may read (otherwise the list would reveal what the records hide).
+pub struct OrganisatieRelaties(i32);
+
+/// The records an organisation leads, owns or takes part in.
+#[Object]
+impl OrganisatieRelaties {
+    /// Fieldlabs the organisation leads (as penvoerder) or takes part in, among those the
+    /// caller may read in full.
+    async fn fieldlabs(&self, ctx: &Context<'_>) -> Result<Vec<Fieldlab>> {
+        gekoppelde_fieldlabs(ctx, Koppeling::FieldlabsVanOrganisatie, self.0).await
+    }
+
+    /// Lectoraten the organisation owns or is linked to, among those the caller may read in
+    /// full.
+    async fn lectoraten(&self, ctx: &Context<'_>) -> Result<Vec<Lectoraat>> {
+        let ids = self
+            .gekoppeld(ctx, Koppeling::LectoratenVanOrganisatie)
+            .await?;
+        lectoraten_per_id(ctx, ids).await
+    }
+
+    /// Minoren the organisation offers or co-develops, among those the caller may read in full.
+    async fn minoren(&self, ctx: &Context<'_>) -> Result<Vec<Minor>> {
+        let ids = self
+            .gekoppeld(ctx, Koppeling::MinorenVanOrganisatie)
+            .await?;
+        minoren_per_id(ctx, ids).await
+    }
+
+    /// Communities the organisation runs or is a member of, among those the caller may read in
+    /// full.
+    async fn communities(&self, ctx: &Context<'_>) -> Result<Vec<Community>> {
+        let ids = self
+            .gekoppeld(ctx, Koppeling::CommunitiesVanOrganisatie)
+            .await?;
+        communities_per_id(ctx, ids).await
+    }
+}
+
+impl OrganisatieRelaties {
+    async fn gekoppeld(&self, ctx: &Context<'_>, koppeling: Koppeling) -> Result<Vec<i32>> {
+        Ok(loaders(ctx)?
+            .load(Gekoppeld(koppeling, self.0))
+            .await?
+            .unwrap_or_default())
     }
 }
 
@@ -179,7 +306,12 @@ impl OrganisatieVelden {
 /// Rijkspartner: a government organisation (ministry, agency, High Council of State),
 /// identified by its OIN.
 #[derive(MergedObject)]
-pub struct Rijkspartner(OrganisatieVelden, RijkspartnerVelden);
+pub struct Rijkspartner(
+    OrganisatieVelden,
+    RijkspartnerVelden,
+    OrganisatieRelaties,
+    OpdrachtenVan,
+);
 
 /// The shared fields, as the `Organisatie` interface resolves them.
 macro_rules! deelt_organisatievelden {
@@ -214,7 +346,7 @@ impl RijkspartnerVelden {
     async fn moederorganisatie(&self, ctx: &Context<'_>) -> Result<Option<Organisatie>> {
         match self.0.model.parent_id {
             Some(id) => Ok(loaders(ctx)?
-                .load(OrganisatieId(id))
+                .load(OrganisatieId::new(id))
                 .await?
                 .map(Organisatie::from)),
             None => Ok(None),
@@ -225,7 +357,12 @@ impl RijkspartnerVelden {
 /// Kennisinstelling: a university (WO), hogeschool (HBO) or MBO college, identified by its
 /// schacHome.
 #[derive(MergedObject)]
-pub struct Kennisinstelling(OrganisatieVelden, KennisinstellingVelden);
+pub struct Kennisinstelling(
+    OrganisatieVelden,
+    KennisinstellingVelden,
+    OrganisatieRelaties,
+    OpdrachtenVan,
+);
 
 /// Fields of kennisinstellingen only.
 pub struct KennisinstellingVelden(Model);
@@ -251,7 +388,7 @@ impl KennisinstellingVelden {
 
 /// Programmabureau: the programme office of I-Partnerschap, which owns the communities.
 #[derive(MergedObject)]
-pub struct Programmabureau(OrganisatieVelden);
+pub struct Programmabureau(OrganisatieVelden, OrganisatieRelaties);
 
 #[derive(Default)]
 pub struct OrganisatieQuery;
@@ -274,7 +411,7 @@ impl OrganisatieQuery {
             OrganisatieSleutel::SchacHome(s) => organisatie::Column::SchacHome.eq(s.as_str()),
         };
         scope(ctx)?
-            .lijst::<organisatie::Entity>(Condition::all().add(filter), &[], 1)
+            .lijst::<organisatie::Entity>(Condition::all().add(filter), Vec::new(), 1)
             .await?
             .pop()
             .map(Organisatie::from)

@@ -3,32 +3,236 @@
 //! Cursors are keyset positions (the sort key and the id of the last row seen), not offsets, so
 //! a page never skips or repeats rows when rows are added or removed in front of it.
 
+use crate::db::{Beschermd, Rij, Scope};
 use crate::error::ApiError;
 use async_graphql::SimpleObject;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::{Serialize, de::DeserializeOwned};
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{Condition, EntityTrait, ExprTrait, Order};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
 
 /// Page size when `first` is not given.
 pub const STANDAARD_PAGINA: usize = 20;
 /// The largest page a caller may ask for.
 pub const MAX_PAGINA: usize = 100;
 
-/// Checks `first` against the limits.
-pub fn paginagrootte(first: Option<i32>) -> Result<usize, ApiError> {
-    match first {
-        None => Ok(STANDAARD_PAGINA),
-        Some(n) if n < 0 => Err(ApiError::bad_input("first", "must not be negative")),
-        Some(n) if n as usize > MAX_PAGINA => Err(ApiError::bad_input(
-            "first",
-            format!("at most {MAX_PAGINA} items per page; ask for the next page with `after`"),
-        )),
-        Some(n) => Ok(n as usize),
+/// Sorteerrichting: ascending or descending.
+#[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Richting {
+    /// Ascending: A to Z, oldest first. Records without a value come last.
+    #[default]
+    Asc,
+    /// Descending: Z to A, newest first. Records without a value come first.
+    Desc,
+}
+
+/// A value of a sort field, as a cursor carries it (typed, so it binds as the column's type).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum SortWaarde {
+    Tekst(String),
+    Datum(NaiveDate),
+    Tijdstip(DateTime<Utc>),
+    Geen,
+}
+
+impl SortWaarde {
+    fn als_value(&self) -> sea_orm::Value {
+        match self {
+            SortWaarde::Tekst(s) => s.clone().into(),
+            SortWaarde::Datum(d) => (*d).into(),
+            SortWaarde::Tijdstip(t) => (*t).into(),
+            SortWaarde::Geen => sea_orm::Value::String(None),
+        }
     }
 }
 
-/// Encodes a keyset position as an opaque cursor.
-pub fn cursor<T: Serialize>(positie: &T) -> String {
+/// A field a list can be ordered by.
+pub trait SorteerbaarVeld<E: EntityTrait>: Copy + Send + Sync + 'static {
+    /// Name of the field in cursors (so a cursor of one ordering is refused by another).
+    fn naam(self) -> &'static str;
+    fn kolom(self) -> E::Column;
+    fn waarde(self, model: &E::Model) -> SortWaarde;
+}
+
+/// Where a cursor points: the ordering it belongs to, the sort value and the id.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Positie {
+    veld: String,
+    richting: bool,
+    waarde: SortWaarde,
+    id: i32,
+}
+
+/// The paging arguments of a connection field: `first`/`after` or `last`/`before`.
+#[derive(Debug, Clone, Default)]
+pub struct Venster {
+    pub first: Option<i32>,
+    pub after: Option<String>,
+    pub last: Option<i32>,
+    pub before: Option<String>,
+}
+
+/// A page of rows with their cursors.
+pub struct Pagina<M> {
+    pub items: Vec<(String, Rij<M>)>,
+    pub has_previous_page: bool,
+    pub has_next_page: bool,
+    pub total_count: u64,
+}
+
+fn grootte(field: &str, n: Option<i32>) -> Result<Option<usize>, ApiError> {
+    match n {
+        None => Ok(None),
+        Some(n) if n < 0 => Err(ApiError::bad_input(field, "must not be negative")),
+        Some(n) if n as usize > MAX_PAGINA => Err(ApiError::bad_input(
+            field,
+            format!("at most {MAX_PAGINA} items per page; fetch the rest page by page"),
+        )),
+        Some(n) => Ok(Some(n as usize)),
+    }
+}
+
+/// One page of the visible rows of `E` matching `filter`, ordered by `veld` (then by id, so the
+/// order is total and cursors never skip or repeat a row).
+pub async fn pagineer<E, F>(
+    scope: &Scope,
+    filter: Condition,
+    veld: F,
+    richting: Richting,
+    venster: Venster,
+) -> Result<Pagina<E::Model>, ApiError>
+where
+    E: Beschermd,
+    E::Model: Sync,
+    F: SorteerbaarVeld<E>,
+{
+    let first = grootte("first", venster.first)?;
+    let last = grootte("last", venster.last)?;
+    let (limit, vooruit, cursor_veld, cursor) = match (first, last, &venster.after, &venster.before)
+    {
+        (Some(_), Some(_), _, _) => {
+            return Err(ApiError::bad_input(
+                "last",
+                "give either `first` (with `after`) or `last` (with `before`), not both",
+            ));
+        }
+        (_, Some(_), Some(_), _) | (Some(_), _, _, Some(_)) => {
+            return Err(ApiError::bad_input(
+                "before",
+                "page forwards with `first` and `after`, or backwards with `last` and `before`",
+            ));
+        }
+        (None, Some(n), None, before) => (n, false, "before", before.clone()),
+        (None, None, None, Some(before)) => {
+            (STANDAARD_PAGINA, false, "before", Some(before.clone()))
+        }
+        (first, None, after, None) => (
+            first.unwrap_or(STANDAARD_PAGINA),
+            true,
+            "after",
+            after.clone(),
+        ),
+        (_, None, Some(_), Some(_)) => {
+            return Err(ApiError::bad_input(
+                "before",
+                "give either `after` (paging forwards) or `before` (backwards), not both",
+            ));
+        }
+    };
+    let oplopend = (richting == Richting::Asc) == vooruit;
+    let kolom = Expr::col((E::default(), veld.kolom()));
+    let id = Expr::col((E::default(), E::id()));
+
+    let mut keyset = Condition::all();
+    if let Some(cursor) = &cursor {
+        let positie: Positie = positie(cursor_veld, cursor)?;
+        if positie.veld != veld.naam() || positie.richting != (richting == Richting::Asc) {
+            return Err(ApiError::bad_input(
+                cursor_veld,
+                "this cursor belongs to another ordering of the list; start again without it",
+            ));
+        }
+        let v = positie.waarde.als_value();
+        let same_value_further = |c: Condition| {
+            if oplopend {
+                c.add(id.clone().gt(positie.id))
+            } else {
+                c.add(id.clone().lt(positie.id))
+            }
+        };
+        keyset = match (&positie.waarde, oplopend) {
+            (SortWaarde::Geen, true) => {
+                same_value_further(Condition::all().add(kolom.clone().is_null()))
+            }
+            (SortWaarde::Geen, false) => Condition::any()
+                .add(same_value_further(
+                    Condition::all().add(kolom.clone().is_null()),
+                ))
+                .add(kolom.clone().is_not_null()),
+            (_, true) => Condition::any()
+                .add(kolom.clone().is_null())
+                .add(kolom.clone().gt(v.clone()))
+                .add(same_value_further(
+                    Condition::all().add(kolom.clone().eq(v)),
+                )),
+            (_, false) => {
+                Condition::any()
+                    .add(kolom.clone().lt(v.clone()))
+                    .add(same_value_further(
+                        Condition::all().add(kolom.clone().eq(v)),
+                    ))
+            }
+        };
+    }
+    let order = if oplopend { Order::Asc } else { Order::Desc };
+    let total_count = scope.tel::<E>(filter.clone()).await?;
+    let mut rows = scope
+        .lijst::<E>(
+            filter.add(keyset),
+            vec![
+                (kolom.clone().is_null(), order.clone()),
+                (kolom, order.clone()),
+                (id, order),
+            ],
+            limit as u64 + 1,
+        )
+        .await?;
+    let meer = rows.len() > limit;
+    rows.truncate(limit);
+    if !vooruit {
+        rows.reverse();
+    }
+    let items = rows
+        .into_iter()
+        .map(|rij| {
+            let c = cursor_van(&Positie {
+                veld: veld.naam().to_owned(),
+                richting: richting == Richting::Asc,
+                waarde: veld.waarde(&rij.model),
+                id: E::id_van(&rij.model),
+            });
+            (c, rij)
+        })
+        .collect();
+    Ok(Pagina {
+        items,
+        has_previous_page: if vooruit {
+            venster.after.is_some()
+        } else {
+            meer
+        },
+        has_next_page: if vooruit {
+            meer
+        } else {
+            venster.before.is_some()
+        },
+        total_count,
+    })
+}
+
+fn cursor_van(positie: &Positie) -> String {
     URL_SAFE_NO_PAD.encode(serde_json::to_vec(positie).unwrap_or_default())
 }
 
@@ -114,6 +318,23 @@ macro_rules! verbinding {
         }
 
         impl $connection {
+            /// Turns a page of rows into the connection.
+            pub fn van<M>(pagina: $crate::graphql::paginering::Pagina<M>) -> Self
+            where
+                $node: From<$crate::db::Rij<M>>,
+            {
+                Self::pagina(
+                    pagina
+                        .items
+                        .into_iter()
+                        .map(|(cursor, rij)| (cursor, <$node>::from(rij)))
+                        .collect(),
+                    pagina.has_previous_page,
+                    pagina.has_next_page,
+                    pagina.total_count,
+                )
+            }
+
             /// Builds a page from rows already fetched (at most the page size).
             pub fn pagina(
                 items: Vec<(String, $node)>,
@@ -140,3 +361,63 @@ macro_rules! verbinding {
     };
 }
 pub(crate) use verbinding;
+
+/// Defines a root query object with one list field: a connection with `filter`, `orderBy` and
+/// Relay paging arguments, filtered by the caller's scope.
+macro_rules! lijst_query {
+    (
+        $query:ident, $field:ident, $entity:ty, $connection:ident, $filter:ty, $order:ty,
+        $doc:literal
+    ) => {
+        #[derive(Default)]
+        pub struct $query;
+
+        #[async_graphql::Object]
+        impl $query {
+            #[doc = $doc]
+            // GraphQL arguments: filter, orderBy and the four Relay paging arguments.
+            #[allow(clippy::too_many_arguments)]
+            async fn $field(
+                &self,
+                ctx: &async_graphql::Context<'_>,
+                #[graphql(desc = "Only items that match every given criterion.")] filter: Option<
+                    $filter,
+                >,
+                #[graphql(desc = "The order of the list; ties are broken by id.")] order_by: Option<
+                    $order,
+                >,
+                #[graphql(
+                    desc = "Page forwards: at most this many items (default 20, at most 100)."
+                )]
+                first: Option<i32>,
+                #[graphql(desc = "Page forwards: the items after this cursor.")] after: Option<
+                    String,
+                >,
+                #[graphql(desc = "Page backwards: at most this many items (at most 100).")]
+                last: Option<i32>,
+                #[graphql(desc = "Page backwards: the items before this cursor.")] before: Option<
+                    String,
+                >,
+            ) -> async_graphql::Result<$connection> {
+                let scope = $crate::graphql::scope(ctx)?;
+                let conditie = filter.unwrap_or_default().conditie(scope).await?;
+                let order = order_by.unwrap_or_default();
+                let pagina = $crate::graphql::paginering::pagineer::<$entity, _>(
+                    scope,
+                    conditie,
+                    order.veld,
+                    order.richting,
+                    $crate::graphql::paginering::Venster {
+                        first,
+                        after,
+                        last,
+                        before,
+                    },
+                )
+                .await?;
+                Ok($connection::van(pagina))
+            }
+        }
+    };
+}
+pub(crate) use lijst_query;

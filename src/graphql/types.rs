@@ -99,3 +99,77 @@ impl async_graphql::ScalarType for Tijdstip {
         async_graphql::Value::String(self.0.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true))
     }
 }
+
+/// Registration data every record has: contact person, timestamps and version.
+pub struct Registratie {
+    contactpersoon: Option<Contactpersoon>,
+    aangemaakt_op: Tijdstip,
+    gewijzigd_op: Tijdstip,
+    versie: i32,
+}
+
+impl Registratie {
+    /// From a row's columns; the contact person only when the caller owns the row.
+    pub fn van(
+        eigen: bool,
+        (naam, email): (&Option<String>, &Option<String>),
+        aangemaakt_op: chrono::DateTime<chrono::Utc>,
+        gewijzigd_op: chrono::DateTime<chrono::Utc>,
+        versie: i32,
+    ) -> Self {
+        Self {
+            contactpersoon: Contactpersoon::als_eigen(eigen, naam, email),
+            aangemaakt_op: Tijdstip(aangemaakt_op),
+            gewijzigd_op: Tijdstip(gewijzigd_op),
+            versie,
+        }
+    }
+}
+
+/// Registration data of a record.
+#[async_graphql::Object]
+impl Registratie {
+    /// Contact person for the record. Personal data: null unless the caller's organisation
+    /// owns the record, or the caller is the programme office.
+    async fn contactpersoon(&self) -> Option<&Contactpersoon> {
+        self.contactpersoon.as_ref()
+    }
+
+    /// When the record was created (UTC).
+    async fn aangemaakt_op(&self) -> Tijdstip {
+        self.aangemaakt_op
+    }
+
+    /// When the record was last changed (UTC).
+    async fn gewijzigd_op(&self) -> Tijdstip {
+        self.gewijzigd_op
+    }
+
+    /// Version counter: 1 when created, one more on every change. Send it back when updating
+    /// so concurrent edits are detected.
+    async fn versie(&self) -> i32 {
+        self.versie
+    }
+}
+
+/// Builds the [`Registratie`] of a row of any record type with the usual columns.
+macro_rules! registratie {
+    ($rij:expr) => {
+        $crate::graphql::types::Registratie::van(
+            $rij.rechten.eigen,
+            (
+                &$rij.model.contactpersoon_naam,
+                &$rij.model.contactpersoon_email,
+            ),
+            $rij.model.aangemaakt_op,
+            $rij.model.gewijzigd_op,
+            $rij.model.versie,
+        )
+    };
+}
+pub(crate) use registratie;
+
+/// `value` if the caller may read the record in full, otherwise null.
+pub fn als_leesbaar<T>(lezen: bool, value: Option<T>) -> Option<T> {
+    if lezen { value } else { None }
+}

@@ -1,0 +1,618 @@
+//! Filter and ordering inputs of the lists, and how each becomes a SQL condition.
+//!
+//! A filter only narrows what the scope already allows. Criteria on fields that are not public
+//! (a fieldlab's status or participants, a community's members) also require that the caller may
+//! read the record in full, so filtering cannot be used to learn what the fields would hide.
+
+use super::id::GlobalId;
+use super::paginering::{Richting, SortWaarde, SorteerbaarVeld};
+use super::types::{Datum, Tijdstip};
+use crate::db::entities::koppelingen::{
+    community_lid, community_thema, fieldlab_deelnemer, fieldlab_thema, lectoraat_thema,
+    minor_thema, opdracht_thema, opdracht_uitvoerder,
+};
+use crate::db::entities::{community, fieldlab, lectoraat, minor, opdracht, organisatie};
+use crate::db::{Beschermd, Scope};
+use crate::domain::{
+    CommunityStatus, FieldlabStatus, MinorSoort, Onderwijssoort, OpdrachtSoort, OpdrachtStatus,
+    Regio, RijkspartnerSoort,
+};
+use crate::error::{ApiError, FieldProblem};
+use async_graphql::{Enum, ID, InputObject};
+use sea_orm::sea_query::{Expr, Func, LikeExpr, Query};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, ExprTrait};
+
+/// Collects the conditions of a filter and every problem with its input.
+pub struct Bouwer {
+    pub conditie: Condition,
+    pub problemen: Vec<FieldProblem>,
+}
+
+impl Bouwer {
+    pub fn new() -> Self {
+        Self {
+            conditie: Condition::all(),
+            problemen: Vec::new(),
+        }
+    }
+
+    pub fn en(&mut self, c: impl sea_orm::sea_query::IntoCondition) {
+        self.conditie =
+            std::mem::replace(&mut self.conditie, Condition::all()).add(c.into_condition());
+    }
+
+    pub fn probleem(&mut self, field: &str, message: impl Into<String>) {
+        self.problemen.push(FieldProblem {
+            field: format!("filter.{field}"),
+            message: message.into(),
+        });
+    }
+
+    pub fn klaar(self) -> Result<Condition, ApiError> {
+        if self.problemen.is_empty() {
+            Ok(self.conditie)
+        } else {
+            Err(ApiError::BadUserInput {
+                problems: self.problemen,
+            })
+        }
+    }
+
+    /// `column IN (values)` when values are given.
+    pub fn een_van<C: ColumnTrait, V: Into<sea_orm::Value> + Clone>(
+        &mut self,
+        column: C,
+        values: &Option<Vec<V>>,
+    ) {
+        if let Some(values) = values {
+            self.en(column.is_in(values.iter().cloned()));
+        }
+    }
+
+    /// Case-insensitive substring search over `columns`.
+    pub fn zoek<C: ColumnTrait>(&mut self, columns: &[C], term: &Option<String>) {
+        let Some(term) = term.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
+            return;
+        };
+        if term.chars().count() > 200 {
+            self.probleem("zoek", "at most 200 characters");
+            return;
+        }
+        let escaped = term
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let pattern = format!("%{escaped}%");
+        let mut any = Condition::any();
+        for column in columns {
+            any = any.add(
+                Expr::expr(Func::lower(Expr::col(*column)))
+                    .like(LikeExpr::new(pattern.clone()).escape('\\')),
+            );
+        }
+        self.en(any);
+    }
+
+    /// The organisation id behind a global id given in a filter.
+    pub fn organisatie(&mut self, field: &str, id: &Option<ID>) -> Option<i32> {
+        let id = id.as_ref()?;
+        match GlobalId::decode(&format!("filter.{field}"), id) {
+            Ok(g)
+                if ["Rijkspartner", "Kennisinstelling", "Programmabureau"]
+                    .contains(&g.typename) =>
+            {
+                Some(g.id)
+            }
+            _ => {
+                self.probleem(field, "not the id of an organisation of this API");
+                None
+            }
+        }
+    }
+
+    /// The fieldlab id behind a global id given in a filter.
+    pub fn fieldlab(&mut self, field: &str, id: &Option<ID>) -> Option<i32> {
+        let id = id.as_ref()?;
+        match GlobalId::decode(&format!("filter.{field}"), id) {
+            Ok(g) if g.typename == "Fieldlab" => Some(g.id),
+            _ => {
+                self.probleem(field, "not the id of a fieldlab of this API");
+                None
+            }
+        }
+    }
+
+    pub fn gewijzigd_sinds<C: ColumnTrait>(&mut self, column: C, sinds: &Option<Tijdstip>) {
+        if let Some(sinds) = sinds {
+            self.en(column.gte(sinds.0));
+        }
+    }
+
+    /// `id IN (SELECT parent FROM link WHERE thema_code IN (...))`, after checking the codes.
+    pub async fn themas<L: EntityTrait>(
+        &mut self,
+        scope: &Scope,
+        id: impl ColumnTrait,
+        parent: L::Column,
+        code: L::Column,
+        themas: &Option<Vec<String>>,
+    ) -> Result<(), ApiError> {
+        let Some(themas) = themas else {
+            return Ok(());
+        };
+        let bekend: Vec<String> = scope.themas().await?.into_iter().map(|t| t.code).collect();
+        let onbekend: Vec<&String> = themas.iter().filter(|t| !bekend.contains(t)).collect();
+        if !onbekend.is_empty() {
+            self.probleem(
+                "themas",
+                format!(
+                    "unknown theme code(s) {onbekend:?}; known codes: {}",
+                    bekend.join(", ")
+                ),
+            );
+            return Ok(());
+        }
+        self.en(id.in_subquery(
+            Query::select()
+                .column(parent)
+                .from(L::default())
+                .and_where(code.is_in(themas.iter().cloned()))
+                .to_owned(),
+        ));
+        Ok(())
+    }
+
+    /// Narrows to rows the caller may read in full (for criteria on non-public fields).
+    pub fn alleen_leesbaar<E: Beschermd>(&mut self, scope: &Scope) {
+        self.en(scope.leesbaar::<E>());
+    }
+}
+
+fn in_koppeling<L: EntityTrait>(
+    id: impl ColumnTrait,
+    parent: L::Column,
+    org: L::Column,
+    org_id: i32,
+) -> sea_orm::sea_query::SimpleExpr {
+    id.in_subquery(
+        Query::select()
+            .column(parent)
+            .from(L::default())
+            .and_where(org.eq(org_id))
+            .to_owned(),
+    )
+}
+
+/// OpdrachtFilter: narrows a list of opdrachten. Every given criterion must hold; a list
+/// criterion holds when the opdracht matches any of its values.
+#[derive(InputObject, Default, Debug)]
+pub struct OpdrachtFilter {
+    /// Case-insensitive text that the name or description contains.
+    pub zoek: Option<String>,
+    /// Region(s) of the opdracht.
+    pub regio: Option<Vec<Regio>>,
+    /// Theme code(s), e.g. `DATA_AI`: opdrachten with at least one of them.
+    pub themas: Option<Vec<String>>,
+    /// Status(es).
+    pub status: Option<Vec<OpdrachtStatus>>,
+    /// Kind(s) of assignment.
+    pub soort: Option<Vec<OpdrachtSoort>>,
+    /// Kind(s) of education.
+    pub onderwijssoort: Option<Vec<Onderwijssoort>>,
+    /// Only opdrachten given by this rijkspartner (its `id`).
+    pub opdrachtgever: Option<ID>,
+    /// Only opdrachten carried out by this kennisinstelling (its `id`).
+    pub uitvoerder: Option<ID>,
+    /// Only opdrachten in which this organisation takes part in any role: owner,
+    /// opdrachtgever or executing institution (its `id`).
+    pub organisatie: Option<ID>,
+    /// Only opdrachten linked to this fieldlab (its `id`).
+    pub fieldlab: Option<ID>,
+    /// Start date on or after this date.
+    pub startdatum_vanaf: Option<Datum>,
+    /// Start date on or before this date.
+    pub startdatum_tot_en_met: Option<Datum>,
+    /// End date on or after this date.
+    pub einddatum_vanaf: Option<Datum>,
+    /// End date on or before this date.
+    pub einddatum_tot_en_met: Option<Datum>,
+    /// Changed at or after this moment: for incremental reads, pass the time of your last read.
+    pub gewijzigd_sinds: Option<Tijdstip>,
+}
+
+impl OpdrachtFilter {
+    pub async fn conditie(&self, scope: &Scope) -> Result<Condition, ApiError> {
+        use opdracht::Column as C;
+        let mut b = Bouwer::new();
+        b.zoek(&[C::Naam, C::Omschrijving], &self.zoek);
+        b.een_van(C::Regio, &self.regio);
+        b.een_van(C::Status, &self.status);
+        b.een_van(C::Soort, &self.soort);
+        b.een_van(C::Onderwijssoort, &self.onderwijssoort);
+        b.themas::<opdracht_thema::Entity>(
+            scope,
+            C::Id,
+            opdracht_thema::Column::OpdrachtId,
+            opdracht_thema::Column::ThemaCode,
+            &self.themas,
+        )
+        .await?;
+        if let Some(org) = b.organisatie("opdrachtgever", &self.opdrachtgever) {
+            b.en(C::OpdrachtgeverId.eq(org));
+        }
+        if let Some(org) = b.organisatie("uitvoerder", &self.uitvoerder) {
+            b.en(in_koppeling::<opdracht_uitvoerder::Entity>(
+                C::Id,
+                opdracht_uitvoerder::Column::OpdrachtId,
+                opdracht_uitvoerder::Column::OrganisatieId,
+                org,
+            ));
+        }
+        if let Some(org) = b.organisatie("organisatie", &self.organisatie) {
+            b.en(opdracht_van_organisatie(org));
+        }
+        if let Some(lab) = b.fieldlab("fieldlab", &self.fieldlab) {
+            b.en(C::FieldlabId.eq(lab));
+        }
+        if let Some(d) = self.startdatum_vanaf {
+            b.en(C::Startdatum.gte(d.0));
+        }
+        if let Some(d) = self.startdatum_tot_en_met {
+            b.en(C::Startdatum.lte(d.0));
+        }
+        if let Some(d) = self.einddatum_vanaf {
+            b.en(C::Einddatum.gte(d.0));
+        }
+        if let Some(d) = self.einddatum_tot_en_met {
+            b.en(C::Einddatum.lte(d.0));
+        }
+        b.gewijzigd_sinds(C::GewijzigdOp, &self.gewijzigd_sinds);
+        b.klaar()
+    }
+}
+
+/// Opdrachten in which `org` takes part: owner, opdrachtgever or executing institution.
+pub fn opdracht_van_organisatie(org: i32) -> Condition {
+    use opdracht::Column as C;
+    Condition::any()
+        .add(C::EigenaarId.eq(org))
+        .add(C::OpdrachtgeverId.eq(org))
+        .add(in_koppeling::<opdracht_uitvoerder::Entity>(
+            C::Id,
+            opdracht_uitvoerder::Column::OpdrachtId,
+            opdracht_uitvoerder::Column::OrganisatieId,
+            org,
+        ))
+}
+
+/// FieldlabFilter: narrows a list of fieldlabs. Criteria on non-public fields (status,
+/// deelnemer) only match fieldlabs the caller may read in full.
+#[derive(InputObject, Default, Debug)]
+pub struct FieldlabFilter {
+    /// Case-insensitive text that the name or description contains.
+    pub zoek: Option<String>,
+    /// Region(s).
+    pub regio: Option<Vec<Regio>>,
+    /// Theme code(s): fieldlabs with at least one of them.
+    pub themas: Option<Vec<String>>,
+    /// Status(es).
+    pub status: Option<Vec<FieldlabStatus>>,
+    /// Only fieldlabs in which this organisation takes part, as penvoerder or participant.
+    pub deelnemer: Option<ID>,
+    /// Changed at or after this moment.
+    pub gewijzigd_sinds: Option<Tijdstip>,
+}
+
+impl FieldlabFilter {
+    pub async fn conditie(&self, scope: &Scope) -> Result<Condition, ApiError> {
+        use fieldlab::Column as C;
+        let mut b = Bouwer::new();
+        b.zoek(&[C::Naam, C::Beschrijving], &self.zoek);
+        b.een_van(C::Regio, &self.regio);
+        b.themas::<fieldlab_thema::Entity>(
+            scope,
+            C::Id,
+            fieldlab_thema::Column::FieldlabId,
+            fieldlab_thema::Column::ThemaCode,
+            &self.themas,
+        )
+        .await?;
+        if self.status.is_some() {
+            b.alleen_leesbaar::<fieldlab::Entity>(scope);
+            b.een_van(C::Status, &self.status);
+        }
+        if let Some(org) = b.organisatie("deelnemer", &self.deelnemer) {
+            b.alleen_leesbaar::<fieldlab::Entity>(scope);
+            b.en(Condition::any()
+                .add(C::EigenaarId.eq(org))
+                .add(in_koppeling::<fieldlab_deelnemer::Entity>(
+                    C::Id,
+                    fieldlab_deelnemer::Column::FieldlabId,
+                    fieldlab_deelnemer::Column::OrganisatieId,
+                    org,
+                )));
+        }
+        b.gewijzigd_sinds(C::GewijzigdOp, &self.gewijzigd_sinds);
+        b.klaar()
+    }
+}
+
+/// RijkspartnerFilter: narrows a list of rijkspartners.
+#[derive(InputObject, Default, Debug)]
+pub struct RijkspartnerFilter {
+    /// Case-insensitive text that the name or abbreviation contains.
+    pub zoek: Option<String>,
+    /// Region(s).
+    pub regio: Option<Vec<Regio>>,
+    /// Kind(s) of rijkspartner.
+    pub rijkspartner_soort: Option<Vec<RijkspartnerSoort>>,
+    /// Changed at or after this moment.
+    pub gewijzigd_sinds: Option<Tijdstip>,
+}
+
+impl RijkspartnerFilter {
+    pub async fn conditie(&self, _scope: &Scope) -> Result<Condition, ApiError> {
+        use organisatie::Column as C;
+        let mut b = Bouwer::new();
+        b.en(C::Soort.eq(crate::domain::OrganisatieSoort::Rijkspartner));
+        b.zoek(&[C::Naam, C::Afkorting], &self.zoek);
+        b.een_van(C::Regio, &self.regio);
+        b.een_van(C::RijkspartnerSoort, &self.rijkspartner_soort);
+        b.gewijzigd_sinds(C::GewijzigdOp, &self.gewijzigd_sinds);
+        b.klaar()
+    }
+}
+
+/// KennisinstellingFilter: narrows a list of kennisinstellingen.
+#[derive(InputObject, Default, Debug)]
+pub struct KennisinstellingFilter {
+    /// Case-insensitive text that the name or abbreviation contains.
+    pub zoek: Option<String>,
+    /// Region(s).
+    pub regio: Option<Vec<Regio>>,
+    /// Kind(s) of education.
+    pub onderwijssoort: Option<Vec<Onderwijssoort>>,
+    /// Changed at or after this moment.
+    pub gewijzigd_sinds: Option<Tijdstip>,
+}
+
+impl KennisinstellingFilter {
+    pub async fn conditie(&self, _scope: &Scope) -> Result<Condition, ApiError> {
+        use organisatie::Column as C;
+        let mut b = Bouwer::new();
+        b.en(C::Soort.eq(crate::domain::OrganisatieSoort::Kennisinstelling));
+        b.zoek(&[C::Naam, C::Afkorting], &self.zoek);
+        b.een_van(C::Regio, &self.regio);
+        b.een_van(C::Onderwijssoort, &self.onderwijssoort);
+        b.gewijzigd_sinds(C::GewijzigdOp, &self.gewijzigd_sinds);
+        b.klaar()
+    }
+}
+
+/// LectoraatFilter: narrows a list of lectoraten.
+#[derive(InputObject, Default, Debug)]
+pub struct LectoraatFilter {
+    /// Case-insensitive text that the name contains.
+    pub zoek: Option<String>,
+    /// Only lectoraten of this kennisinstelling (its `id`).
+    pub instelling: Option<ID>,
+    /// Theme code(s): lectoraten with at least one of them.
+    pub themas: Option<Vec<String>>,
+    /// Changed at or after this moment.
+    pub gewijzigd_sinds: Option<Tijdstip>,
+}
+
+impl LectoraatFilter {
+    pub async fn conditie(&self, scope: &Scope) -> Result<Condition, ApiError> {
+        use lectoraat::Column as C;
+        let mut b = Bouwer::new();
+        b.zoek(&[C::Naam], &self.zoek);
+        if let Some(org) = b.organisatie("instelling", &self.instelling) {
+            b.en(C::EigenaarId.eq(org));
+        }
+        b.themas::<lectoraat_thema::Entity>(
+            scope,
+            C::Id,
+            lectoraat_thema::Column::LectoraatId,
+            lectoraat_thema::Column::ThemaCode,
+            &self.themas,
+        )
+        .await?;
+        b.gewijzigd_sinds(C::GewijzigdOp, &self.gewijzigd_sinds);
+        b.klaar()
+    }
+}
+
+/// MinorFilter: narrows a list of minoren, masters and post-masters. A theme criterion only
+/// matches records the caller may read in full (themes are not public for minoren).
+#[derive(InputObject, Default, Debug)]
+pub struct MinorFilter {
+    /// Case-insensitive text that the name contains.
+    pub zoek: Option<String>,
+    /// Only curricula of this kennisinstelling (its `id`).
+    pub instelling: Option<ID>,
+    /// Kind(s): minor, master, post-master.
+    pub soort: Option<Vec<MinorSoort>>,
+    /// Theme code(s).
+    pub themas: Option<Vec<String>>,
+    /// Changed at or after this moment.
+    pub gewijzigd_sinds: Option<Tijdstip>,
+}
+
+impl MinorFilter {
+    pub async fn conditie(&self, scope: &Scope) -> Result<Condition, ApiError> {
+        use minor::Column as C;
+        let mut b = Bouwer::new();
+        b.zoek(&[C::Naam], &self.zoek);
+        if let Some(org) = b.organisatie("instelling", &self.instelling) {
+            b.en(C::EigenaarId.eq(org));
+        }
+        b.een_van(C::Soort, &self.soort);
+        if self.themas.is_some() {
+            b.alleen_leesbaar::<minor::Entity>(scope);
+        }
+        b.themas::<minor_thema::Entity>(
+            scope,
+            C::Id,
+            minor_thema::Column::MinorId,
+            minor_thema::Column::ThemaCode,
+            &self.themas,
+        )
+        .await?;
+        b.gewijzigd_sinds(C::GewijzigdOp, &self.gewijzigd_sinds);
+        b.klaar()
+    }
+}
+
+/// CommunityFilter: narrows a list of communities. Criteria on non-public fields (status,
+/// themes, members) only match communities the caller may read in full.
+#[derive(InputObject, Default, Debug)]
+pub struct CommunityFilter {
+    /// Case-insensitive text that the name or description contains.
+    pub zoek: Option<String>,
+    /// Status(es).
+    pub status: Option<Vec<CommunityStatus>>,
+    /// Theme code(s).
+    pub themas: Option<Vec<String>>,
+    /// Only communities of which this organisation is a member (its `id`).
+    pub lid: Option<ID>,
+    /// Changed at or after this moment.
+    pub gewijzigd_sinds: Option<Tijdstip>,
+}
+
+impl CommunityFilter {
+    pub async fn conditie(&self, scope: &Scope) -> Result<Condition, ApiError> {
+        use community::Column as C;
+        let mut b = Bouwer::new();
+        b.zoek(&[C::Naam, C::Beschrijving], &self.zoek);
+        if self.status.is_some() || self.themas.is_some() || self.lid.is_some() {
+            b.alleen_leesbaar::<community::Entity>(scope);
+        }
+        b.een_van(C::Status, &self.status);
+        b.themas::<community_thema::Entity>(
+            scope,
+            C::Id,
+            community_thema::Column::CommunityId,
+            community_thema::Column::ThemaCode,
+            &self.themas,
+        )
+        .await?;
+        if let Some(org) = b.organisatie("lid", &self.lid) {
+            b.en(in_koppeling::<community_lid::Entity>(
+                C::Id,
+                community_lid::Column::CommunityId,
+                community_lid::Column::OrganisatieId,
+                org,
+            ));
+        }
+        b.gewijzigd_sinds(C::GewijzigdOp, &self.gewijzigd_sinds);
+        b.klaar()
+    }
+}
+
+/// Sorteerveld: the fields a catalogue list (organisations, fieldlabs, lectoraten, minoren,
+/// communities) can be ordered by.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Sorteerveld {
+    /// By name.
+    #[default]
+    Naam,
+    /// By the moment of the last change.
+    GewijzigdOp,
+}
+
+/// Sortering: how to order a catalogue list. Ties are broken by id, so the order is total.
+#[derive(InputObject, Clone, Copy, Debug, Default)]
+pub struct Sortering {
+    /// The field to order by.
+    #[graphql(default)]
+    pub veld: Sorteerveld,
+    /// Ascending or descending.
+    #[graphql(default)]
+    pub richting: Richting,
+}
+
+macro_rules! sorteerbaar_op_naam {
+    ($($module:ident),*) => {$(
+        impl SorteerbaarVeld<$module::Entity> for Sorteerveld {
+            fn naam(self) -> &'static str {
+                match self {
+                    Self::Naam => "naam",
+                    Self::GewijzigdOp => "gewijzigdOp",
+                }
+            }
+            fn kolom(self) -> $module::Column {
+                match self {
+                    Self::Naam => $module::Column::Naam,
+                    Self::GewijzigdOp => $module::Column::GewijzigdOp,
+                }
+            }
+            fn waarde(self, m: &$module::Model) -> SortWaarde {
+                match self {
+                    Self::Naam => SortWaarde::Tekst(m.naam.clone()),
+                    Self::GewijzigdOp => SortWaarde::Tijdstip(m.gewijzigd_op),
+                }
+            }
+        }
+    )*};
+}
+sorteerbaar_op_naam!(organisatie, fieldlab, lectoraat, minor, community);
+
+/// OpdrachtSorteerveld: the fields a list of opdrachten can be ordered by.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum OpdrachtSorteerveld {
+    /// By name.
+    Naam,
+    /// By start date (opdrachten without one come last when ascending).
+    #[default]
+    Startdatum,
+    /// By end date (opdrachten without one come last when ascending).
+    Einddatum,
+    /// By the moment of the last change (for incremental reads).
+    GewijzigdOp,
+    /// By the moment of registration.
+    AangemaaktOp,
+}
+
+/// OpdrachtSortering: how to order a list of opdrachten. Ties are broken by id.
+#[derive(InputObject, Clone, Copy, Debug, Default)]
+pub struct OpdrachtSortering {
+    /// The field to order by.
+    #[graphql(default)]
+    pub veld: OpdrachtSorteerveld,
+    /// Ascending or descending.
+    #[graphql(default)]
+    pub richting: Richting,
+}
+
+impl SorteerbaarVeld<opdracht::Entity> for OpdrachtSorteerveld {
+    fn naam(self) -> &'static str {
+        match self {
+            Self::Naam => "naam",
+            Self::Startdatum => "startdatum",
+            Self::Einddatum => "einddatum",
+            Self::GewijzigdOp => "gewijzigdOp",
+            Self::AangemaaktOp => "aangemaaktOp",
+        }
+    }
+    fn kolom(self) -> opdracht::Column {
+        match self {
+            Self::Naam => opdracht::Column::Naam,
+            Self::Startdatum => opdracht::Column::Startdatum,
+            Self::Einddatum => opdracht::Column::Einddatum,
+            Self::GewijzigdOp => opdracht::Column::GewijzigdOp,
+            Self::AangemaaktOp => opdracht::Column::AangemaaktOp,
+        }
+    }
+    fn waarde(self, m: &opdracht::Model) -> SortWaarde {
+        let datum = |d: Option<chrono::NaiveDate>| d.map_or(SortWaarde::Geen, SortWaarde::Datum);
+        match self {
+            Self::Naam => SortWaarde::Tekst(m.naam.clone()),
+            Self::Startdatum => datum(m.startdatum),
+            Self::Einddatum => datum(m.einddatum),
+            Self::GewijzigdOp => SortWaarde::Tijdstip(m.gewijzigd_op),
+            Self::AangemaaktOp => SortWaarde::Tijdstip(m.aangemaakt_op),
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! Opdrachten (student assignments): the list, the type, its relations, and the paged
+//! `opdrachten` field that fieldlabs, organisations, lectoraten and minoren share.
+//!
+//! Opdrachten have no public catalogue: the owner, the opdrachtgever, the executing
+//! institutions and the programme office see them; for everyone else they do not exist.
+
+use super::fieldlabs::Fieldlab;
+use super::filters::{OpdrachtFilter, OpdrachtSortering};
+use super::id::GlobalId;
+use super::lectoraten::Lectoraat;
+use super::loaders::{Bron, Gekoppeld, Koppeling, OrganisatieId, PerId, Themas};
+use super::minoren::Minor;
+use super::organisaties::{Organisatie, organisaties_per_id};
+use super::paginering::{Venster, lijst_query, pagineer, verbinding};
+use super::types::{Datum, Registratie, Thema, registratie};
+use super::{loaders, scope};
+use crate::db::Rij;
+use crate::db::entities::{fieldlab, lectoraat, minor, opdracht};
+use crate::domain::{Onderwijssoort, OpdrachtSoort, OpdrachtStatus, Regio};
+use async_graphql::{Context, ID, MergedObject, Object, Result};
+use sea_orm::Condition;
+
+verbinding!(OpdrachtConnection, OpdrachtEdge, Opdracht, "opdrachten");
+
+lijst_query!(
+    OpdrachtQuery,
+    opdrachten,
+    opdracht::Entity,
+    OpdrachtConnection,
+    OpdrachtFilter,
+    OpdrachtSortering,
+    "Opdrachten the caller may see, by start date unless `orderBy` says otherwise. Anonymous \
+     callers see none."
+);
+
+/// The `opdrachten` field of a record that opdrachten link to (a fieldlab, lectoraat, minor or
+/// organisation): merged into that record's type.
+pub struct OpdrachtenVan(Condition);
+
+impl OpdrachtenVan {
+    /// The opdrachten that match `relatie`.
+    pub fn new(relatie: impl sea_orm::sea_query::IntoCondition) -> Self {
+        Self(Condition::all().add(relatie.into_condition()))
+    }
+}
+
+/// Opdrachten linked to a record.
+#[Object]
+impl OpdrachtenVan {
+    /// Opdrachten linked to this record that the caller may see (the opdrachten's own rules
+    /// apply: owner, opdrachtgever, executing institutions and the programme office).
+    // GraphQL arguments: filter, orderBy and the four Relay paging arguments.
+    #[allow(clippy::too_many_arguments)]
+    async fn opdrachten(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only opdrachten that match every given criterion.")] filter: Option<
+            OpdrachtFilter,
+        >,
+        #[graphql(desc = "The order of the list; ties are broken by id.")] order_by: Option<
+            OpdrachtSortering,
+        >,
+        #[graphql(desc = "Page forwards: at most this many items (default 20, at most 100).")]
+        first: Option<i32>,
+        #[graphql(desc = "Page forwards: the items after this cursor.")] after: Option<String>,
+        #[graphql(desc = "Page backwards: at most this many items (at most 100).")] last: Option<
+            i32,
+        >,
+        #[graphql(desc = "Page backwards: the items before this cursor.")] before: Option<String>,
+    ) -> Result<OpdrachtConnection> {
+        let scope = scope(ctx)?;
+        let conditie = filter
+            .unwrap_or_default()
+            .conditie(scope)
+            .await?
+            .add(self.0.clone());
+        let order = order_by.unwrap_or_default();
+        let venster = Venster {
+            first,
+            after,
+            last,
+            before,
+        };
+        let pagina =
+            pagineer::<opdracht::Entity, _>(scope, conditie, order.veld, order.richting, venster)
+                .await?;
+        Ok(OpdrachtConnection::van(pagina))
+    }
+}
+
+/// Opdracht: a student assignment given by a rijkspartner (the opdrachtgever) and carried out
+/// by students of one or more kennisinstellingen.
+#[derive(MergedObject)]
+pub struct Opdracht(OpdrachtVelden, Registratie);
+
+impl From<Rij<opdracht::Model>> for Opdracht {
+    fn from(rij: Rij<opdracht::Model>) -> Self {
+        let registratie = registratie!(rij);
+        Self(OpdrachtVelden(rij), registratie)
+    }
+}
+
+impl std::ops::Deref for Opdracht {
+    type Target = OpdrachtVelden;
+    fn deref(&self) -> &OpdrachtVelden {
+        &self.0
+    }
+}
+
+/// The fields of an opdracht.
+pub struct OpdrachtVelden(Rij<opdracht::Model>);
+
+#[Object]
+impl OpdrachtVelden {
+    /// Global, opaque id; use it with `node(id:)`.
+    pub(super) async fn id(&self) -> ID {
+        GlobalId::encode("Opdracht", self.0.model.id)
+    }
+
+    /// Title of the assignment.
+    async fn naam(&self) -> &String {
+        &self.0.model.naam
+    }
+
+    /// What the assignment is about.
+    async fn omschrijving(&self) -> Option<&String> {
+        self.0.model.omschrijving.as_ref()
+    }
+
+    /// The key of the opdracht in the owner's own system (used by sync clients).
+    async fn extern_id(&self) -> Option<&String> {
+        self.0.model.extern_id.as_ref()
+    }
+
+    /// Kind of assignment.
+    async fn soort(&self) -> OpdrachtSoort {
+        self.0.model.soort
+    }
+
+    /// Where the assignment stands.
+    async fn status(&self) -> OpdrachtStatus {
+        self.0.model.status
+    }
+
+    /// Kind of education of the students.
+    async fn onderwijssoort(&self) -> Onderwijssoort {
+        self.0.model.onderwijssoort
+    }
+
+    /// Region where the assignment is carried out.
+    async fn regio(&self) -> Option<Regio> {
+        self.0.model.regio
+    }
+
+    /// Start date.
+    async fn startdatum(&self) -> Option<Datum> {
+        self.0.model.startdatum.map(Datum)
+    }
+
+    /// End date (on or after the start date).
+    async fn einddatum(&self) -> Option<Datum> {
+        self.0.model.einddatum.map(Datum)
+    }
+
+    /// Number of students working on it (a count: no personal data of students is kept).
+    async fn aantal_studenten(&self) -> i32 {
+        self.0.model.aantal_studenten
+    }
+
+    /// Themes of the assignment.
+    async fn themas(&self, ctx: &Context<'_>) -> Result<Vec<Thema>> {
+        Ok(loaders(ctx)?
+            .load(Themas(Bron::Opdracht, self.0.model.id))
+            .await?
+            .unwrap_or_default())
+    }
+
+    /// The rijkspartner that gave the assignment.
+    async fn opdrachtgever(&self, ctx: &Context<'_>) -> Result<Option<Organisatie>> {
+        Ok(loaders(ctx)?
+            .load(OrganisatieId::new(self.0.model.opdrachtgever_id))
+            .await?
+            .map(Organisatie::from))
+    }
+
+    /// The kennisinstellingen whose students carry it out.
+    async fn uitvoerders(&self, ctx: &Context<'_>) -> Result<Vec<Organisatie>> {
+        let ids = loaders(ctx)?
+            .load(Gekoppeld(Koppeling::OpdrachtUitvoerders, self.0.model.id))
+            .await?
+            .unwrap_or_default();
+        organisaties_per_id(ctx, ids).await
+    }
+
+    /// The organisation that registered the opdracht (usually the kennisinstelling that syncs
+    /// it) and edits it.
+    async fn eigenaar(&self, ctx: &Context<'_>) -> Result<Option<Organisatie>> {
+        Ok(loaders(ctx)?
+            .load(OrganisatieId::new(self.0.model.eigenaar_id))
+            .await?
+            .map(Organisatie::from))
+    }
+
+    /// The fieldlab the assignment belongs to, if any.
+    async fn fieldlab(&self, ctx: &Context<'_>) -> Result<Option<Fieldlab>> {
+        let Some(id) = self.0.model.fieldlab_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .load(PerId::<fieldlab::Entity>::new(id))
+            .await?
+            .map(Fieldlab::from))
+    }
+
+    /// The lectoraat the assignment belongs to, if any.
+    async fn lectoraat(&self, ctx: &Context<'_>) -> Result<Option<Lectoraat>> {
+        let Some(id) = self.0.model.lectoraat_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .load(PerId::<lectoraat::Entity>::new(id))
+            .await?
+            .map(Lectoraat::from))
+    }
+
+    /// The minor the assignment belongs to, if any.
+    async fn minor(&self, ctx: &Context<'_>) -> Result<Option<Minor>> {
+        let Some(id) = self.0.model.minor_id else {
+            return Ok(None);
+        };
+        Ok(loaders(ctx)?
+            .load(PerId::<minor::Entity>::new(id))
+            .await?
+            .map(Minor::from))
+    }
+}
