@@ -1,6 +1,7 @@
 //! The HTTP application: router, shared state, authentication of each request, serving.
 //!
-//! `POST /graphql` runs a GraphQL request; `GET /graphql` serves GraphiQL for people. Each
+//! `POST /graphql` runs a GraphQL request; `GET /graphql` serves GraphiQL for people, from
+//! assets embedded in the binary (`/graphiql/...`). Each
 //! request's bearer token is verified here and turned into a principal; the request then gets a
 //! [`Scope`](crate::db::Scope) for that principal and its own DataLoaders. A request with a
 //! token that fails verification is answered `401` with a GraphQL error whose
@@ -10,12 +11,11 @@
 use crate::auth::{JwtKeys, Principal};
 use crate::db::Database;
 use crate::error::ApiError;
-use crate::graphql::{self, ApiSchema, Loaders};
-use async_graphql::http::GraphiQLSource;
+use crate::graphql::{self, ApiSchema, Loaders, met_batches};
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use std::sync::Arc;
@@ -50,7 +50,11 @@ impl AppState {
 /// The router of the service.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/graphql", get(graphiql).post(graphql_handler))
+        .route(
+            "/graphql",
+            get(crate::graphiql::pagina).post(graphql_handler),
+        )
+        .route("/graphiql/{asset}", get(crate::graphiql::asset))
         .with_state(state)
 }
 
@@ -65,10 +69,6 @@ pub async fn serve(
         .await
 }
 
-async fn graphiql() -> Html<String> {
-    Html(GraphiQLSource::build().endpoint("/graphql").finish())
-}
-
 async fn graphql_handler(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -79,11 +79,10 @@ async fn graphql_handler(
         Err(err) => return unauthenticated(err),
     };
     let scope = state.inner.db.scope(principal);
-    let request = request
-        .into_inner()
-        .data(Loaders::new(scope.clone()))
-        .data(scope);
-    GraphQLResponse::from(state.inner.schema.execute(request).await).into_response()
+    let (loaders, wachtrij) = Loaders::new(scope.clone());
+    let request = request.into_inner().data(loaders).data(scope);
+    let response = met_batches(wachtrij, state.inner.schema.execute(request)).await;
+    GraphQLResponse::from(response).into_response()
 }
 
 /// The principal of a request: `None` without an `Authorization` header, an error for any

@@ -14,4 +14,5 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod graphiql;
 pub mod graphql;

@@ -9,8 +9,10 @@
 pub mod entities;
 mod scope;
 pub mod seed;
+mod statistiek;
 
 pub use scope::{Beschermd, Rechten, Rij, Scope};
+pub use statistiek::OpdrachtCijfers;
 
 use crate::auth::{Claims, Principal, Rol};
 use crate::domain::{OrganisatieSleutel, OrganisatieSoort};
@@ -47,8 +49,9 @@ impl Database {
         // Count every statement: the test for N+1 queries (and, later, metrics) read it.
         let statements = Arc::new(AtomicU64::new(0));
         let counter = statements.clone();
-        conn.set_metric_callback(move |_| {
+        conn.set_metric_callback(move |info| {
             counter.fetch_add(1, Ordering::Relaxed);
+            tracing::debug!(target: "ipartnerschap::sql", elapsed = ?info.elapsed, sql = %info.statement);
         });
         if conn.get_database_backend() == DatabaseBackend::Sqlite {
             // WAL lets readers and the writer work at the same time; foreign keys are on by

@@ -71,7 +71,7 @@ pub enum Regel {
 }
 
 impl Regel {
-    fn als_filter(&self) -> Condition {
+    pub(super) fn als_filter(&self) -> Condition {
         match self {
             Regel::Altijd => Condition::all(),
             Regel::Nooit => Condition::all().add(Expr::cust("1 = 0")),
@@ -273,6 +273,10 @@ pub struct Scope {
 impl Scope {
     pub(super) fn new(conn: DatabaseConnection, principal: Option<Principal>) -> Self {
         Self { conn, principal }
+    }
+
+    pub(super) fn conn(&self) -> &DatabaseConnection {
+        &self.conn
     }
 
     /// The authenticated caller, or `None` for an anonymous one.

@@ -1,9 +1,15 @@
-//! Request-scoped DataLoaders: nested fields ask for one key each; the loader collects the keys
-//! of a whole response level and fetches them with one query per kind, through the request's
-//! scope. A page of 100 opdrachten with their opdrachtgever, executing institutions, fieldlab and
-//! themes costs the same handful of statements as a page of 10 (a test counts them).
+//! Request-scoped loaders: nested fields ask for one key each; the keys of a kind are collected
+//! while the request can still make progress and fetched with one query once it cannot, through
+//! the request's scope. A page of 100 opdrachten with their opdrachtgever, executing
+//! institutions, fieldlab and themes costs the same statements as a page of 10 (a test counts
+//! them).
 //!
-//! One loader type serves every key type, so a request carries a single [`Loaders`] value.
+//! Why not async-graphql's `DataLoader`: it starts a batch on a 1 ms timer in a spawned task. On
+//! the multi-threaded runtime that timer races the resolvers, splits a large page over several
+//! batches and makes the number of statements vary from run to run. Here a batch is opened by
+//! the first key of its kind and run by [`met_batches`] when the request is idle, in the
+//! request's own task: deterministic, and without waiting on a timer. The per-kind queries are
+//! the [`Loader`] impls below.
 
 use crate::db::entities::koppelingen::{
     community_lid, community_thema, fieldlab_deelnemer, fieldlab_thema, lectoraat_fieldlab,
@@ -14,45 +20,145 @@ use crate::db::entities::{community, fieldlab, lectoraat, minor, opdracht};
 use crate::db::{Beschermd, Rij, Scope};
 use crate::error::ApiError;
 use crate::graphql::types::Thema;
-use async_graphql::dataloader::{DataLoader, Loader};
+use async_graphql::dataloader::Loader;
+use futures_channel::oneshot;
+use futures_util::future::BoxFuture;
+use futures_util::stream::{FuturesUnordered, StreamExt};
+use futures_util::task::{ArcWake, waker};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, ModelTrait};
-use std::collections::HashMap;
+use std::any::{Any, TypeId};
+use std::collections::{HashMap, HashSet};
+use std::future::Future;
 use std::hash::{Hash, Hasher};
 use std::marker::PhantomData;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context as TaskContext, Poll, Waker};
 
-/// Loads through the request's scope.
+/// Runs the per-kind queries through the request's scope.
 pub struct ScopeLoader(Scope);
 
+/// A batch that waits for its turn: run, it takes the keys queued so far and loads them.
+type Batch = Box<dyn FnOnce() -> BoxFuture<'static, ()> + Send>;
+
+/// Batches opened by a request's loaders, waiting until the request is idle.
+#[derive(Clone, Default)]
+pub struct Wachtrij(Arc<Mutex<Vec<Batch>>>);
+
+type Antwoord<V> = Result<Option<V>, ApiError>;
+
+/// The keys of one kind that wait for the next batch, with who waits for which.
+struct Open<K, V> {
+    wachtenden: Vec<(K, oneshot::Sender<Antwoord<V>>)>,
+}
+
+type Waarde<K> = <ScopeLoader as Loader<K>>::Value;
+
 /// The loaders of one request.
-pub struct Loaders(DataLoader<ScopeLoader>);
+pub struct Loaders {
+    loader: Arc<ScopeLoader>,
+    open: Arc<Mutex<HashMap<TypeId, Box<dyn Any + Send>>>>,
+    wachtrij: Wachtrij,
+}
+
+fn vergrendeld() -> ApiError {
+    ApiError::Internal("a loader's lock is poisoned".into())
+}
 
 impl Loaders {
-    pub fn new(scope: Scope) -> Self {
-        Self(DataLoader::new(ScopeLoader(scope), tokio::spawn))
+    /// Loaders for one request, and the queue their batches wait in. Run the request with
+    /// [`met_batches`] on that queue.
+    pub fn new(scope: Scope) -> (Self, Wachtrij) {
+        let wachtrij = Wachtrij::default();
+        let loaders = Self {
+            loader: Arc::new(ScopeLoader(scope)),
+            open: Arc::default(),
+            wachtrij: wachtrij.clone(),
+        };
+        (loaders, wachtrij)
     }
 
-    pub async fn load<K>(
-        &self,
-        key: K,
-    ) -> Result<Option<<ScopeLoader as Loader<K>>::Value>, ApiError>
+    /// The value for `key`, loaded in the next batch of its kind.
+    pub async fn load<K>(&self, key: K) -> Antwoord<Waarde<K>>
     where
         K: Send + Sync + Hash + Eq + Clone + 'static,
         ScopeLoader: Loader<K, Error = ApiError>,
     {
-        self.0.load_one(key).await
+        let (tx, rx) = oneshot::channel();
+        {
+            let mut open = self.open.lock().map_err(|_| vergrendeld())?;
+            let entry = open.entry(TypeId::of::<K>()).or_insert_with(|| {
+                Box::new(Open::<K, Waarde<K>> {
+                    wachtenden: Vec::new(),
+                })
+            });
+            let Some(batch) = entry.downcast_mut::<Open<K, Waarde<K>>>() else {
+                return Err(ApiError::Internal(
+                    "a loader keyed by the wrong type".into(),
+                ));
+            };
+            if batch.wachtenden.is_empty() {
+                self.wachtrij
+                    .0
+                    .lock()
+                    .map_err(|_| vergrendeld())?
+                    .push(self.batch::<K>());
+            }
+            batch.wachtenden.push((key, tx));
+        }
+        rx.await
+            .unwrap_or_else(|_| Err(ApiError::Internal("a batch was dropped".into())))
     }
 
-    /// Loads many keys in one batch; missing ones are left out, order is kept.
-    pub async fn load_all<K>(
-        &self,
-        keys: Vec<K>,
-    ) -> Result<Vec<<ScopeLoader as Loader<K>>::Value>, ApiError>
+    /// The values for `keys` (all in the same batch), in their order; missing ones left out.
+    pub async fn load_all<K>(&self, keys: Vec<K>) -> Result<Vec<Waarde<K>>, ApiError>
     where
         K: Send + Sync + Hash + Eq + Clone + 'static,
         ScopeLoader: Loader<K, Error = ApiError>,
     {
-        let mut found = self.0.load_many(keys.iter().cloned()).await?;
-        Ok(keys.iter().filter_map(|k| found.remove(k)).collect())
+        let found = futures_util::future::join_all(keys.into_iter().map(|k| self.load(k))).await;
+        let mut values = Vec::with_capacity(found.len());
+        for value in found {
+            if let Some(value) = value? {
+                values.push(value);
+            }
+        }
+        Ok(values)
+    }
+
+    /// The batch for keys of kind `K`: when run, takes the waiting keys and loads them at once.
+    fn batch<K>(&self) -> Batch
+    where
+        K: Send + Sync + Hash + Eq + Clone + 'static,
+        ScopeLoader: Loader<K, Error = ApiError>,
+    {
+        let open = self.open.clone();
+        let loader = self.loader.clone();
+        Box::new(move || {
+            let wachtenden = open
+                .lock()
+                .ok()
+                .and_then(|mut open| open.remove(&TypeId::of::<K>()))
+                .and_then(|b| b.downcast::<Open<K, Waarde<K>>>().ok())
+                .map(|b| b.wachtenden)
+                .unwrap_or_default();
+            Box::pin(async move {
+                let mut gezien = HashSet::new();
+                let keys: Vec<K> = wachtenden
+                    .iter()
+                    .map(|(k, _)| k.clone())
+                    .filter(|k| gezien.insert(k.clone()))
+                    .collect();
+                let resultaat = loader.load(&keys).await;
+                for (key, tx) in wachtenden {
+                    let antwoord = match &resultaat {
+                        Ok(values) => Ok(values.get(&key).cloned()),
+                        Err(err) => Err(err.clone()),
+                    };
+                    let _ = tx.send(antwoord);
+                }
+            })
+        })
     }
 }
 
@@ -543,4 +649,60 @@ impl Loader<FieldlabDeelnemers> for ScopeLoader {
         }
         Ok(result)
     }
+}
+
+/// A waker that notes that it was woken, and passes the wake on.
+struct Gewekt {
+    vlag: AtomicBool,
+    door: Waker,
+}
+
+impl ArcWake for Gewekt {
+    fn wake_by_ref(arc_self: &Arc<Self>) {
+        arc_self.vlag.store(true, Ordering::SeqCst);
+        arc_self.door.wake_by_ref();
+    }
+}
+
+/// Runs a request and the DataLoader batches it starts, in one task.
+///
+/// A batch waits until the request cannot make progress on its own: every resolver that can
+/// run has run and queued its key. Only then are the queued batches polled. So one level of a
+/// response costs one query per relation, whatever the number of rows, and no batch waits on a
+/// timer. (The usual way, a spawned batch task with a 1 ms delay, races the resolvers on the
+/// multi-threaded runtime and splits a large page over several batches.)
+pub async fn met_batches<F: Future>(wachtrij: Wachtrij, verzoek: F) -> F::Output {
+    let mut verzoek = std::pin::pin!(verzoek);
+    let mut batches: FuturesUnordered<BoxFuture<'static, ()>> = FuturesUnordered::new();
+    std::future::poll_fn(move |cx: &mut TaskContext<'_>| {
+        loop {
+            let gewekt = Arc::new(Gewekt {
+                vlag: AtomicBool::new(false),
+                door: cx.waker().clone(),
+            });
+            let w = waker(gewekt.clone());
+            if let Poll::Ready(output) = verzoek.as_mut().poll(&mut TaskContext::from_waker(&w)) {
+                return Poll::Ready(output);
+            }
+            if gewekt.vlag.load(Ordering::SeqCst) {
+                // The request yielded but can go on (a large list is resolved in chunks).
+                continue;
+            }
+            // The request is idle. Batches run level by level: new ones start only when the
+            // running ones are done, so keys that the results of one batch lead to are merged
+            // with those that the results of the others lead to, however fast each returns.
+            if batches.is_empty() {
+                if let Ok(mut queue) = wachtrij.0.lock() {
+                    batches.extend(queue.drain(..).map(|batch| batch()));
+                }
+                if batches.is_empty() {
+                    return Poll::Pending;
+                }
+            }
+            if batches.poll_next_unpin(cx).is_pending() {
+                return Poll::Pending;
+            }
+        }
+    })
+    .await
 }

@@ -16,10 +16,11 @@ mod node;
 mod opdrachten;
 mod organisaties;
 mod paginering;
+mod statistieken;
 mod types;
 
 pub use id::GlobalId;
-pub use loaders::Loaders;
+pub use loaders::{Loaders, met_batches};
 
 use crate::db::Scope;
 use async_graphql::{Context, EmptyMutation, EmptySubscription, MergedObject, Schema};
@@ -37,6 +38,7 @@ pub struct Query(
     minoren::MinorQuery,
     communities::CommunityQuery,
     opdrachten::OpdrachtQuery,
+    statistieken::StatistiekQuery,
 );
 
 pub type ApiSchema = Schema<Query, EmptyMutation, EmptySubscription>;

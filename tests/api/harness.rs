@@ -192,6 +192,10 @@ impl Antwoord {
 impl TestApp {
     /// Starts the application on a fresh, migrated database.
     pub async fn spawn(backend: Backend) -> Self {
+        let _ = tracing_subscriber::fmt()
+            .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+            .with_test_writer()
+            .try_init();
         let (database_url, dir) = fresh_database(backend).await;
         let db = Database::connect(&database_url, 5).await.expect("connect");
         db.migrate_up().await.expect("migrate");
@@ -278,6 +282,63 @@ impl TestApp {
             headers,
             body,
         }
+    }
+
+    /// The global id of the organisation with this natural key.
+    pub async fn org_id(&self, sleutel: &str) -> String {
+        let antwoord = self
+            .graphql(
+                None,
+                "query($k: String!) { organisatie(sleutel: $k) { id } }",
+                json!({ "k": sleutel }),
+            )
+            .await;
+        antwoord.data()["organisatie"]["id"]
+            .as_str()
+            .expect("an id")
+            .to_owned()
+    }
+
+    /// Walks a connection field page by page (forwards with `first`, or backwards with `last`)
+    /// and returns all nodes in list order. `query` takes `$first`, `$after`, `$last`,
+    /// `$before` and selects `pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`
+    /// and `nodes` under the path `field`.
+    pub async fn alle_paginas(
+        &self,
+        token: Option<&str>,
+        query: &str,
+        field: &str,
+        page: i64,
+        vooruit: bool,
+    ) -> Vec<Value> {
+        let mut nodes: Vec<Value> = Vec::new();
+        let mut cursor = Value::Null;
+        for _ in 0..1000 {
+            let variables = if vooruit {
+                json!({ "first": page, "after": cursor })
+            } else {
+                json!({ "last": page, "before": cursor })
+            };
+            let data = self.graphql(token, query, variables).await.data().clone();
+            let connection = &data[field];
+            let mut batch = connection["nodes"].as_array().expect("nodes").clone();
+            let info = &connection["pageInfo"];
+            if vooruit {
+                nodes.extend(batch);
+                if info["hasNextPage"] != true {
+                    return nodes;
+                }
+                cursor = info["endCursor"].clone();
+            } else {
+                batch.extend(nodes);
+                nodes = batch;
+                if info["hasPreviousPage"] != true {
+                    return nodes;
+                }
+                cursor = info["startCursor"].clone();
+            }
+        }
+        panic!("more than 1000 pages");
     }
 
     /// A direct connection to the test database, for checks the API does not offer (counting

@@ -7,10 +7,16 @@
 mod harness;
 
 mod auth;
+mod catalogus;
 mod cli;
 mod demo;
 mod fieldlabs;
+mod graphiql;
 mod migrations;
 mod node;
+mod opdrachten;
 mod organisaties;
 mod schema;
+mod scope;
+mod statements;
+mod statistieken;

@@ -1,0 +1,216 @@
+//! `statistieken`: the figures behind the programme office's infographic, for what the caller
+//! may see. Counted in SQL; percentages are derived from those counts.
+
+use super::filters::OpdrachtFilter;
+use super::scope;
+use super::types::Thema;
+use crate::db::entities::{community, fieldlab, organisatie};
+use crate::domain::{
+    FieldlabStatus, Onderwijssoort, OpdrachtSoort, OpdrachtStatus, OrganisatieSoort, Regio,
+};
+use async_graphql::{Context, Object, Result, SimpleObject};
+use sea_orm::{ColumnTrait, Condition};
+use std::collections::BTreeMap;
+
+#[derive(Default)]
+pub struct StatistiekQuery;
+
+#[Object]
+impl StatistiekQuery {
+    /// The partnership in figures. Opdracht figures count the opdrachten the caller may see
+    /// that match `filter`; organisation, fieldlab and community figures count the public
+    /// catalogue (the number of active fieldlabs only those the caller may read in full).
+    async fn statistieken(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Only count opdrachten that match every given criterion.")] filter: Option<
+            OpdrachtFilter,
+        >,
+    ) -> Result<Statistieken> {
+        let scope = scope(ctx)?;
+        let conditie = filter.unwrap_or_default().conditie(scope).await?;
+        let c = scope.opdracht_cijfers(conditie).await?;
+        let soort = |s: OrganisatieSoort| Condition::all().add(organisatie::Column::Soort.eq(s));
+        let actief = Condition::all()
+            .add(fieldlab::Column::Status.eq(FieldlabStatus::Actief))
+            .add(scope.leesbaar::<fieldlab::Entity>());
+        let themas = scope.themas().await?;
+        let totaal = c.opdrachten;
+        let percentage = |n: i64| {
+            if totaal == 0 {
+                0.0
+            } else {
+                (n as f64 * 1000.0 / totaal as f64).round() / 10.0
+            }
+        };
+
+        let mut verloop: BTreeMap<i32, Vec<StatusAantal>> = BTreeMap::new();
+        for (jaar, status, aantal) in &c.per_jaar {
+            verloop.entry(*jaar).or_default().push(StatusAantal {
+                status: *status,
+                aantal: *aantal,
+            });
+        }
+        Ok(Statistieken {
+            opdrachten: totaal,
+            studenten: c.studenten,
+            studenten_in_stage: c.studenten_in_stage,
+            per_status: c
+                .per_status
+                .iter()
+                .map(|(status, aantal)| StatusAantal {
+                    status: *status,
+                    aantal: *aantal,
+                })
+                .collect(),
+            per_onderwijssoort: c
+                .per_onderwijssoort
+                .iter()
+                .map(|(onderwijssoort, aantal)| OnderwijssoortAandeel {
+                    onderwijssoort: *onderwijssoort,
+                    aantal: *aantal,
+                    percentage: percentage(*aantal),
+                })
+                .collect(),
+            per_soort: c
+                .per_soort
+                .iter()
+                .map(|(soort, aantal)| SoortAantal {
+                    soort: *soort,
+                    aantal: *aantal,
+                })
+                .collect(),
+            per_regio: c
+                .per_regio
+                .iter()
+                .map(|(regio, aantal)| RegioAantal {
+                    regio: *regio,
+                    aantal: *aantal,
+                })
+                .collect(),
+            per_thema: themas
+                .into_iter()
+                .map(|t| {
+                    let aantal = c
+                        .per_thema
+                        .iter()
+                        .find(|(code, _)| *code == t.code)
+                        .map_or(0, |(_, n)| *n);
+                    ThemaAantal {
+                        thema: t.into(),
+                        aantal,
+                    }
+                })
+                .collect(),
+            verloop: verloop
+                .into_iter()
+                .map(|(jaar, per_status)| JaarAantal {
+                    jaar,
+                    aantal: per_status.iter().map(|s| s.aantal).sum(),
+                    per_status,
+                })
+                .collect(),
+            rijkspartners: scope
+                .tel::<organisatie::Entity>(soort(OrganisatieSoort::Rijkspartner))
+                .await?,
+            kennisinstellingen: scope
+                .tel::<organisatie::Entity>(soort(OrganisatieSoort::Kennisinstelling))
+                .await?,
+            fieldlabs: scope.tel::<fieldlab::Entity>(Condition::all()).await?,
+            actieve_fieldlabs: scope.tel::<fieldlab::Entity>(actief).await?,
+            communities: scope.tel::<community::Entity>(Condition::all()).await?,
+        })
+    }
+}
+
+/// Statistieken: the partnership in figures, as the infographic shows them.
+#[derive(SimpleObject)]
+pub struct Statistieken {
+    /// Number of opdrachten (assignments and internships).
+    opdrachten: i64,
+    /// Number of students on those opdrachten.
+    studenten: i64,
+    /// Number of students on internships (opdrachten of soort STAGE).
+    studenten_in_stage: i64,
+    /// Opdrachten per status.
+    per_status: Vec<StatusAantal>,
+    /// Opdrachten per kind of education, with their share of all counted opdrachten.
+    per_onderwijssoort: Vec<OnderwijssoortAandeel>,
+    /// Opdrachten per kind of assignment.
+    per_soort: Vec<SoortAantal>,
+    /// Opdrachten per theme; an opdracht with two themes counts for both. Every theme is
+    /// listed, also with 0.
+    per_thema: Vec<ThemaAantal>,
+    /// Opdrachten per year of their start date (the "verloop"), split by status.
+    verloop: Vec<JaarAantal>,
+    /// Opdrachten per region (`regio` null: no region recorded).
+    per_regio: Vec<RegioAantal>,
+    /// Number of rijkspartners in the partnership.
+    rijkspartners: u64,
+    /// Number of kennisinstellingen in the partnership.
+    kennisinstellingen: u64,
+    /// Number of fieldlabs (active, being set up or ended).
+    fieldlabs: u64,
+    /// Number of active fieldlabs among those the caller may read in full.
+    actieve_fieldlabs: u64,
+    /// Number of communities.
+    communities: u64,
+}
+
+/// StatusAantal: the number of opdrachten with a status.
+#[derive(SimpleObject)]
+pub struct StatusAantal {
+    /// The status.
+    status: OpdrachtStatus,
+    /// Number of opdrachten.
+    aantal: i64,
+}
+
+/// OnderwijssoortAandeel: the number and share of opdrachten of a kind of education.
+#[derive(SimpleObject)]
+pub struct OnderwijssoortAandeel {
+    /// The kind of education.
+    onderwijssoort: Onderwijssoort,
+    /// Number of opdrachten.
+    aantal: i64,
+    /// Share of all counted opdrachten, in percent, rounded to one decimal.
+    percentage: f64,
+}
+
+/// SoortAantal: the number of opdrachten of a kind.
+#[derive(SimpleObject)]
+pub struct SoortAantal {
+    /// The kind of assignment.
+    soort: OpdrachtSoort,
+    /// Number of opdrachten.
+    aantal: i64,
+}
+
+/// ThemaAantal: the number of opdrachten on a theme.
+#[derive(SimpleObject)]
+pub struct ThemaAantal {
+    /// The theme.
+    thema: Thema,
+    /// Number of opdrachten.
+    aantal: i64,
+}
+
+/// JaarAantal: the opdrachten that started in a year, split by status.
+#[derive(SimpleObject)]
+pub struct JaarAantal {
+    /// The year.
+    jaar: i32,
+    /// Number of opdrachten that started that year.
+    aantal: i64,
+    /// Of which per status.
+    per_status: Vec<StatusAantal>,
+}
+
+/// RegioAantal: the number of opdrachten in a region.
+#[derive(SimpleObject)]
+pub struct RegioAantal {
+    /// The region; null for opdrachten without one.
+    regio: Option<Regio>,
+    /// Number of opdrachten.
+    aantal: i64,
+}
