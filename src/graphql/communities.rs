@@ -9,7 +9,7 @@ use super::loaders;
 use super::loaders::{Bron, Gekoppeld, Koppeling, PerId, Themas};
 use super::organisaties::{Organisatie, organisaties_per_id};
 use super::paginering::{lijst_query, verbinding};
-use super::types::{Registratie, Thema, als_leesbaar, registratie};
+use super::types::{Registratie, Thema, als_leesbaar, recordtype};
 use crate::db::Rij;
 use crate::db::entities::community;
 use crate::domain::CommunityStatus;
@@ -31,19 +31,7 @@ lijst_query!(
 #[derive(MergedObject)]
 pub struct Community(CommunityVelden, Registratie);
 
-impl From<Rij<community::Model>> for Community {
-    fn from(rij: Rij<community::Model>) -> Self {
-        let registratie = registratie!(rij);
-        Self(CommunityVelden(rij), registratie)
-    }
-}
-
-impl std::ops::Deref for Community {
-    type Target = CommunityVelden;
-    fn deref(&self) -> &CommunityVelden {
-        &self.0
-    }
-}
+recordtype!(Community(CommunityVelden, community));
 
 /// The fields of a community.
 pub struct CommunityVelden(Rij<community::Model>);

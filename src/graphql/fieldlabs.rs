@@ -15,12 +15,11 @@ use super::loaders::{
 use super::opdrachten::OpdrachtenVan;
 use super::organisaties::Organisatie;
 use super::paginering::{lijst_query, verbinding};
-use super::types::{Datum, Registratie, Thema, als_leesbaar, registratie};
+use super::types::{Datum, Registratie, Thema, als_leesbaar, recordtype};
 use crate::db::Rij;
-use crate::db::entities::{fieldlab, lectoraat, opdracht};
+use crate::db::entities::{fieldlab, lectoraat};
 use crate::domain::{DeelnemerRol, FieldlabStatus, Regio};
 use async_graphql::{Context, ID, MergedObject, Object, Result};
-use sea_orm::ColumnTrait;
 
 verbinding!(FieldlabConnection, FieldlabEdge, Fieldlab, "fieldlabs");
 
@@ -40,20 +39,7 @@ lijst_query!(
 #[derive(MergedObject)]
 pub struct Fieldlab(FieldlabVelden, Registratie, OpdrachtenVan);
 
-impl From<Rij<fieldlab::Model>> for Fieldlab {
-    fn from(rij: Rij<fieldlab::Model>) -> Self {
-        let registratie = registratie!(rij);
-        let opdrachten = OpdrachtenVan::new(opdracht::Column::FieldlabId.eq(rij.model.id));
-        Self(FieldlabVelden(rij), registratie, opdrachten)
-    }
-}
-
-impl std::ops::Deref for Fieldlab {
-    type Target = FieldlabVelden;
-    fn deref(&self) -> &FieldlabVelden {
-        &self.0
-    }
-}
+recordtype!(Fieldlab(FieldlabVelden, fieldlab, opdrachten: FieldlabId));
 
 /// The fields of a fieldlab.
 pub struct FieldlabVelden(Rij<fieldlab::Model>);

@@ -13,12 +13,11 @@ use super::loaders::{self as l, Bron, Gekoppeld, Koppeling, OrganisatieId, Thema
 use super::opdrachten::OpdrachtenVan;
 use super::organisaties::{Organisatie, organisaties_per_id};
 use super::paginering::{lijst_query, verbinding};
-use super::types::{Datum, Registratie, Thema, als_leesbaar, registratie};
+use super::types::{Datum, Registratie, Thema, als_leesbaar, recordtype};
 use crate::db::Rij;
-use crate::db::entities::{lectoraat, opdracht};
+use crate::db::entities::lectoraat;
 use crate::domain::LectoraatSoort;
 use async_graphql::{Context, ID, MergedObject, Object, Result};
-use sea_orm::ColumnTrait;
 
 verbinding!(LectoraatConnection, LectoraatEdge, Lectoraat, "lectoraten");
 
@@ -37,20 +36,7 @@ lijst_query!(
 #[derive(MergedObject)]
 pub struct Lectoraat(LectoraatVelden, Registratie, OpdrachtenVan);
 
-impl From<Rij<lectoraat::Model>> for Lectoraat {
-    fn from(rij: Rij<lectoraat::Model>) -> Self {
-        let registratie = registratie!(rij);
-        let opdrachten = OpdrachtenVan::new(opdracht::Column::LectoraatId.eq(rij.model.id));
-        Self(LectoraatVelden(rij), registratie, opdrachten)
-    }
-}
-
-impl std::ops::Deref for Lectoraat {
-    type Target = LectoraatVelden;
-    fn deref(&self) -> &LectoraatVelden {
-        &self.0
-    }
-}
+recordtype!(Lectoraat(LectoraatVelden, lectoraat, opdrachten: LectoraatId));
 
 /// The fields of a lectoraat.
 pub struct LectoraatVelden(Rij<lectoraat::Model>);

@@ -110,6 +110,19 @@ impl Loaders {
             .unwrap_or_else(|_| Err(ApiError::Internal("a batch was dropped".into())))
     }
 
+    /// The record of `E` with `id`, if there is one and the caller may see it, as `N`.
+    pub async fn record<E, N>(&self, id: Option<i32>) -> Result<Option<N>, ApiError>
+    where
+        E: Beschermd + 'static,
+        E::Model: Sync + Clone,
+        N: From<Rij<E::Model>>,
+    {
+        match id {
+            Some(id) => Ok(self.load(PerId::<E>::new(id)).await?.map(N::from)),
+            None => Ok(None),
+        }
+    }
+
     /// The values for `keys` (all in the same batch), in their order; missing ones left out.
     pub async fn load_all<K>(&self, keys: Vec<K>) -> Result<Vec<Waarde<K>>, ApiError>
     where
@@ -268,6 +281,43 @@ where
         .collect())
 }
 
+/// `(parent, linked)` pairs of link table `L` for the parents in `ids`.
+async fn van_ouders<P, L, T>(
+    scope: &Scope,
+    parent: L::Column,
+    other: L::Column,
+    ids: &[i32],
+    alleen_lezen: bool,
+    convert: fn(sea_orm::Value) -> Option<T>,
+) -> Result<Vec<(i32, T)>, ApiError>
+where
+    P: Beschermd,
+    L: EntityTrait,
+    L::Model: Sync,
+{
+    paren::<P, L, T>(scope, parent, other, parent, ids, alleen_lezen, convert).await
+}
+
+/// `(organisation, record)` pairs: the records of `E` that the organisations in `ids` own or
+/// are linked to through `L`, among those the caller may read in full.
+async fn van_organisaties<E, L>(
+    scope: &Scope,
+    parent: L::Column,
+    org: L::Column,
+    ids: &[i32],
+) -> Result<Vec<(i32, i32)>, ApiError>
+where
+    E: Beschermd,
+    E::Model: Sync,
+    L: EntityTrait,
+    L::Model: Sync,
+{
+    let mut pairs = eigendom::<E>(scope, ids).await?;
+    let links = paren::<E, L, i32>(scope, parent, org, org, ids, true, int).await?;
+    pairs.extend(links.into_iter().map(|(record, org)| (org, record)));
+    Ok(pairs)
+}
+
 impl Loader<Themas> for ScopeLoader {
     type Value = Vec<Thema>;
     type Error = ApiError;
@@ -293,11 +343,10 @@ impl Loader<Themas> for ScopeLoader {
             let pairs = match bron {
                 Bron::Fieldlab => {
                     use fieldlab_thema::Column as C;
-                    paren::<fieldlab::Entity, fieldlab_thema::Entity, _>(
+                    van_ouders::<fieldlab::Entity, fieldlab_thema::Entity, _>(
                         s,
                         C::FieldlabId,
                         C::ThemaCode,
-                        C::FieldlabId,
                         &ids,
                         false,
                         text,
@@ -306,11 +355,10 @@ impl Loader<Themas> for ScopeLoader {
                 }
                 Bron::Lectoraat => {
                     use lectoraat_thema::Column as C;
-                    paren::<lectoraat::Entity, lectoraat_thema::Entity, _>(
+                    van_ouders::<lectoraat::Entity, lectoraat_thema::Entity, _>(
                         s,
                         C::LectoraatId,
                         C::ThemaCode,
-                        C::LectoraatId,
                         &ids,
                         false,
                         text,
@@ -319,11 +367,10 @@ impl Loader<Themas> for ScopeLoader {
                 }
                 Bron::Minor => {
                     use minor_thema::Column as C;
-                    paren::<minor::Entity, minor_thema::Entity, _>(
+                    van_ouders::<minor::Entity, minor_thema::Entity, _>(
                         s,
                         C::MinorId,
                         C::ThemaCode,
-                        C::MinorId,
                         &ids,
                         true,
                         text,
@@ -332,11 +379,10 @@ impl Loader<Themas> for ScopeLoader {
                 }
                 Bron::Community => {
                     use community_thema::Column as C;
-                    paren::<community::Entity, community_thema::Entity, _>(
+                    van_ouders::<community::Entity, community_thema::Entity, _>(
                         s,
                         C::CommunityId,
                         C::ThemaCode,
-                        C::CommunityId,
                         &ids,
                         true,
                         text,
@@ -345,11 +391,10 @@ impl Loader<Themas> for ScopeLoader {
                 }
                 Bron::Opdracht => {
                     use opdracht_thema::Column as C;
-                    paren::<opdracht::Entity, opdracht_thema::Entity, _>(
+                    van_ouders::<opdracht::Entity, opdracht_thema::Entity, _>(
                         s,
                         C::OpdrachtId,
                         C::ThemaCode,
-                        C::OpdrachtId,
                         &ids,
                         false,
                         text,
@@ -450,11 +495,10 @@ impl Loader<Gekoppeld> for ScopeLoader {
             let pairs: Vec<(i32, i32)> = match soort {
                 LectoraatPartners => {
                     use lectoraat_partner::Column as C;
-                    paren::<lectoraat::Entity, lectoraat_partner::Entity, _>(
+                    van_ouders::<lectoraat::Entity, lectoraat_partner::Entity, _>(
                         s,
                         C::LectoraatId,
                         C::OrganisatieId,
-                        C::LectoraatId,
                         &ids,
                         true,
                         int,
@@ -463,11 +507,10 @@ impl Loader<Gekoppeld> for ScopeLoader {
                 }
                 LectoraatFieldlabs => {
                     use lectoraat_fieldlab::Column as C;
-                    paren::<lectoraat::Entity, lectoraat_fieldlab::Entity, _>(
+                    van_ouders::<lectoraat::Entity, lectoraat_fieldlab::Entity, _>(
                         s,
                         C::LectoraatId,
                         C::FieldlabId,
-                        C::LectoraatId,
                         &ids,
                         true,
                         int,
@@ -475,6 +518,7 @@ impl Loader<Gekoppeld> for ScopeLoader {
                     .await?
                 }
                 FieldlabLectoraten => {
+                    // Read from the fieldlab's side: the link belongs to the lectoraat.
                     use lectoraat_fieldlab::Column as C;
                     paren::<lectoraat::Entity, lectoraat_fieldlab::Entity, _>(
                         s,
@@ -492,11 +536,10 @@ impl Loader<Gekoppeld> for ScopeLoader {
                 }
                 MinorPartners => {
                     use minor_partner::Column as C;
-                    paren::<minor::Entity, minor_partner::Entity, _>(
+                    van_ouders::<minor::Entity, minor_partner::Entity, _>(
                         s,
                         C::MinorId,
                         C::OrganisatieId,
-                        C::MinorId,
                         &ids,
                         true,
                         int,
@@ -505,11 +548,10 @@ impl Loader<Gekoppeld> for ScopeLoader {
                 }
                 CommunityLeden => {
                     use community_lid::Column as C;
-                    paren::<community::Entity, community_lid::Entity, _>(
+                    van_ouders::<community::Entity, community_lid::Entity, _>(
                         s,
                         C::CommunityId,
                         C::OrganisatieId,
-                        C::CommunityId,
                         &ids,
                         true,
                         int,
@@ -518,11 +560,10 @@ impl Loader<Gekoppeld> for ScopeLoader {
                 }
                 OpdrachtUitvoerders => {
                     use opdracht_uitvoerder::Column as C;
-                    paren::<opdracht::Entity, opdracht_uitvoerder::Entity, _>(
+                    van_ouders::<opdracht::Entity, opdracht_uitvoerder::Entity, _>(
                         s,
                         C::OpdrachtId,
                         C::OrganisatieId,
-                        C::OpdrachtId,
                         &ids,
                         false,
                         int,
@@ -531,79 +572,43 @@ impl Loader<Gekoppeld> for ScopeLoader {
                 }
                 FieldlabsVanOrganisatie => {
                     use fieldlab_deelnemer::Column as C;
-                    let mut pairs = eigendom::<fieldlab::Entity>(s, &ids).await?;
-                    pairs.extend(
-                        paren::<fieldlab::Entity, fieldlab_deelnemer::Entity, _>(
-                            s,
-                            C::FieldlabId,
-                            C::OrganisatieId,
-                            C::OrganisatieId,
-                            &ids,
-                            true,
-                            int,
-                        )
-                        .await?
-                        .into_iter()
-                        .map(|(lab, org)| (org, lab)),
-                    );
-                    pairs
+                    van_organisaties::<fieldlab::Entity, fieldlab_deelnemer::Entity>(
+                        s,
+                        C::FieldlabId,
+                        C::OrganisatieId,
+                        &ids,
+                    )
+                    .await?
                 }
                 LectoratenVanOrganisatie => {
                     use lectoraat_partner::Column as C;
-                    let mut pairs = eigendom::<lectoraat::Entity>(s, &ids).await?;
-                    pairs.extend(
-                        paren::<lectoraat::Entity, lectoraat_partner::Entity, _>(
-                            s,
-                            C::LectoraatId,
-                            C::OrganisatieId,
-                            C::OrganisatieId,
-                            &ids,
-                            true,
-                            int,
-                        )
-                        .await?
-                        .into_iter()
-                        .map(|(l, org)| (org, l)),
-                    );
-                    pairs
+                    van_organisaties::<lectoraat::Entity, lectoraat_partner::Entity>(
+                        s,
+                        C::LectoraatId,
+                        C::OrganisatieId,
+                        &ids,
+                    )
+                    .await?
                 }
                 MinorenVanOrganisatie => {
                     use minor_partner::Column as C;
-                    let mut pairs = eigendom::<minor::Entity>(s, &ids).await?;
-                    pairs.extend(
-                        paren::<minor::Entity, minor_partner::Entity, _>(
-                            s,
-                            C::MinorId,
-                            C::OrganisatieId,
-                            C::OrganisatieId,
-                            &ids,
-                            true,
-                            int,
-                        )
-                        .await?
-                        .into_iter()
-                        .map(|(m, org)| (org, m)),
-                    );
-                    pairs
+                    van_organisaties::<minor::Entity, minor_partner::Entity>(
+                        s,
+                        C::MinorId,
+                        C::OrganisatieId,
+                        &ids,
+                    )
+                    .await?
                 }
                 CommunitiesVanOrganisatie => {
                     use community_lid::Column as C;
-                    let mut pairs = eigendom::<community::Entity>(s, &ids).await?;
-                    pairs.extend(
-                        paren::<community::Entity, community_lid::Entity, _>(
-                            s,
-                            C::CommunityId,
-                            C::OrganisatieId,
-                            C::OrganisatieId,
-                            &ids,
-                            true,
-                            int,
-                        )
-                        .await?
-                        .into_iter()
-                        .map(|(c, org)| (org, c)),
-                    );
-                    pairs
+                    van_organisaties::<community::Entity, community_lid::Entity>(
+                        s,
+                        C::CommunityId,
+                        C::OrganisatieId,
+                        &ids,
+                    )
+                    .await?
                 }
             };
             for (key, linked) in pairs {

@@ -10,12 +10,11 @@ use super::loaders::{Bron, Gekoppeld, Koppeling, OrganisatieId, PerId, Themas};
 use super::opdrachten::OpdrachtenVan;
 use super::organisaties::{Organisatie, organisaties_per_id};
 use super::paginering::{lijst_query, verbinding};
-use super::types::{Datum, Registratie, Thema, als_leesbaar, registratie};
+use super::types::{Datum, Registratie, Thema, als_leesbaar, recordtype};
 use crate::db::Rij;
-use crate::db::entities::{minor, opdracht};
+use crate::db::entities::minor;
 use crate::domain::MinorSoort;
 use async_graphql::{Context, ID, MergedObject, Object, Result};
-use sea_orm::ColumnTrait;
 
 verbinding!(MinorConnection, MinorEdge, Minor, "minoren");
 
@@ -34,20 +33,7 @@ lijst_query!(
 #[derive(MergedObject)]
 pub struct Minor(MinorVelden, Registratie, OpdrachtenVan);
 
-impl From<Rij<minor::Model>> for Minor {
-    fn from(rij: Rij<minor::Model>) -> Self {
-        let registratie = registratie!(rij);
-        let opdrachten = OpdrachtenVan::new(opdracht::Column::MinorId.eq(rij.model.id));
-        Self(MinorVelden(rij), registratie, opdrachten)
-    }
-}
-
-impl std::ops::Deref for Minor {
-    type Target = MinorVelden;
-    fn deref(&self) -> &MinorVelden {
-        &self.0
-    }
-}
+recordtype!(Minor(MinorVelden, minor, opdrachten: MinorId));
 
 /// The fields of a minor.
 pub struct MinorVelden(Rij<minor::Model>);

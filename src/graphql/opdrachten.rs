@@ -8,14 +8,14 @@ use super::fieldlabs::Fieldlab;
 use super::filters::{OpdrachtFilter, OpdrachtSortering};
 use super::id::GlobalId;
 use super::lectoraten::Lectoraat;
-use super::loaders::{Bron, Gekoppeld, Koppeling, OrganisatieId, PerId, Themas};
+use super::loaders::{Bron, Gekoppeld, Koppeling, Themas};
 use super::minoren::Minor;
 use super::organisaties::{Organisatie, organisaties_per_id};
 use super::paginering::{Venster, lijst_query, pagineer, verbinding};
-use super::types::{Datum, Registratie, Thema, registratie};
+use super::types::{Datum, Registratie, Thema, recordtype};
 use super::{loaders, scope};
 use crate::db::Rij;
-use crate::db::entities::{fieldlab, lectoraat, minor, opdracht};
+use crate::db::entities::{fieldlab, lectoraat, minor, opdracht, organisatie};
 use crate::domain::{Onderwijssoort, OpdrachtSoort, OpdrachtStatus, Regio};
 use async_graphql::{Context, ID, MergedObject, Object, Result};
 use sea_orm::Condition;
@@ -93,19 +93,7 @@ impl OpdrachtenVan {
 #[derive(MergedObject)]
 pub struct Opdracht(OpdrachtVelden, Registratie);
 
-impl From<Rij<opdracht::Model>> for Opdracht {
-    fn from(rij: Rij<opdracht::Model>) -> Self {
-        let registratie = registratie!(rij);
-        Self(OpdrachtVelden(rij), registratie)
-    }
-}
-
-impl std::ops::Deref for Opdracht {
-    type Target = OpdrachtVelden;
-    fn deref(&self) -> &OpdrachtVelden {
-        &self.0
-    }
-}
+recordtype!(Opdracht(OpdrachtVelden, opdracht));
 
 /// The fields of an opdracht.
 pub struct OpdrachtVelden(Rij<opdracht::Model>);
@@ -178,9 +166,8 @@ impl OpdrachtVelden {
     /// The rijkspartner that gave the assignment.
     async fn opdrachtgever(&self, ctx: &Context<'_>) -> Result<Option<Organisatie>> {
         Ok(loaders(ctx)?
-            .load(OrganisatieId::new(self.0.model.opdrachtgever_id))
-            .await?
-            .map(Organisatie::from))
+            .record::<organisatie::Entity, Organisatie>(Some(self.0.model.opdrachtgever_id))
+            .await?)
     }
 
     /// The kennisinstellingen whose students carry it out.
@@ -196,41 +183,28 @@ impl OpdrachtVelden {
     /// it) and edits it.
     async fn eigenaar(&self, ctx: &Context<'_>) -> Result<Option<Organisatie>> {
         Ok(loaders(ctx)?
-            .load(OrganisatieId::new(self.0.model.eigenaar_id))
-            .await?
-            .map(Organisatie::from))
+            .record::<organisatie::Entity, Organisatie>(Some(self.0.model.eigenaar_id))
+            .await?)
     }
 
     /// The fieldlab the assignment belongs to, if any.
     async fn fieldlab(&self, ctx: &Context<'_>) -> Result<Option<Fieldlab>> {
-        let Some(id) = self.0.model.fieldlab_id else {
-            return Ok(None);
-        };
         Ok(loaders(ctx)?
-            .load(PerId::<fieldlab::Entity>::new(id))
-            .await?
-            .map(Fieldlab::from))
+            .record::<fieldlab::Entity, Fieldlab>(self.0.model.fieldlab_id)
+            .await?)
     }
 
     /// The lectoraat the assignment belongs to, if any.
     async fn lectoraat(&self, ctx: &Context<'_>) -> Result<Option<Lectoraat>> {
-        let Some(id) = self.0.model.lectoraat_id else {
-            return Ok(None);
-        };
         Ok(loaders(ctx)?
-            .load(PerId::<lectoraat::Entity>::new(id))
-            .await?
-            .map(Lectoraat::from))
+            .record::<lectoraat::Entity, Lectoraat>(self.0.model.lectoraat_id)
+            .await?)
     }
 
     /// The minor the assignment belongs to, if any.
     async fn minor(&self, ctx: &Context<'_>) -> Result<Option<Minor>> {
-        let Some(id) = self.0.model.minor_id else {
-            return Ok(None);
-        };
         Ok(loaders(ctx)?
-            .load(PerId::<minor::Entity>::new(id))
-            .await?
-            .map(Minor::from))
+            .record::<minor::Entity, Minor>(self.0.model.minor_id)
+            .await?)
     }
 }

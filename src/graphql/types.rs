@@ -173,3 +173,40 @@ pub(crate) use registratie;
 pub fn als_leesbaar<T>(lezen: bool, value: Option<T>) -> Option<T> {
     if lezen { value } else { None }
 }
+
+/// The `From<Rij<Model>>` and `Deref` (to its fields object, for interfaces) of a record type
+/// that merges its fields with its [`Registratie`] and, when a column is named, with the
+/// `opdrachten` that link to it through that column.
+macro_rules! recordtype {
+    ($type:ident($velden:ident, $module:ident)) => {
+        impl From<$crate::db::Rij<$module::Model>> for $type {
+            fn from(rij: $crate::db::Rij<$module::Model>) -> Self {
+                let registratie = $crate::graphql::types::registratie!(rij);
+                Self($velden(rij), registratie)
+            }
+        }
+        $crate::graphql::types::recordtype!(@deref $type, $velden);
+    };
+    ($type:ident($velden:ident, $module:ident, opdrachten: $kolom:ident)) => {
+        impl From<$crate::db::Rij<$module::Model>> for $type {
+            fn from(rij: $crate::db::Rij<$module::Model>) -> Self {
+                use sea_orm::ColumnTrait;
+                let registratie = $crate::graphql::types::registratie!(rij);
+                let opdrachten = $crate::graphql::opdrachten::OpdrachtenVan::new(
+                    $crate::db::entities::opdracht::Column::$kolom.eq(rij.model.id),
+                );
+                Self($velden(rij), registratie, opdrachten)
+            }
+        }
+        $crate::graphql::types::recordtype!(@deref $type, $velden);
+    };
+    (@deref $type:ident, $velden:ident) => {
+        impl std::ops::Deref for $type {
+            type Target = $velden;
+            fn deref(&self) -> &$velden {
+                &self.0
+            }
+        }
+    };
+}
+pub(crate) use recordtype;
