@@ -12,6 +12,7 @@ dual_tests!(
     lectoraten_minoren_and_communities_show_public_fields_to_everyone,
     participants_read_lectoraten_minoren_and_communities_in_full,
     criteria_on_hidden_fields_do_not_reveal_them,
+    each_catalogue_filter_matches_an_independent_count,
 );
 
 async fn total(app: &TestApp, token: Option<&str>, query: &str) -> i64 {
@@ -198,4 +199,66 @@ async fn criteria_on_hidden_fields_do_not_reveal_them(backend: Backend) {
         "participation is not public"
     );
     assert_eq!(total(&app, Some(&bureau), &q_deelnemer).await, 1);
+}
+
+async fn each_catalogue_filter_matches_an_independent_count(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let bureau = app.token(None, Rol::Programmabureau).await;
+    let hu = app.org_id("hu.nl").await;
+    let cases: Vec<(String, &str)> = vec![
+        (
+            "fieldlabs(filter: {regio: [NOORD, ZUID]})".into(),
+            "SELECT COUNT(*) FROM fieldlabs WHERE regio IN ('NOORD', 'ZUID')",
+        ),
+        (
+            "fieldlabs(filter: {themas: [DATA_AI]})".replace("DATA_AI", "\"DATA_AI\""),
+            "SELECT COUNT(*) FROM fieldlabs WHERE id IN (SELECT fieldlab_id FROM fieldlab_themas WHERE thema_code = 'DATA_AI')",
+        ),
+        (
+            "fieldlabs(filter: {zoek: \"lab\"})".into(),
+            "SELECT COUNT(*) FROM fieldlabs WHERE LOWER(naam) LIKE '%lab%' OR LOWER(beschrijving) LIKE '%lab%'",
+        ),
+        (
+            format!("lectoraten(filter: {{instelling: \"{hu}\"}})"),
+            "SELECT COUNT(*) FROM lectoraten WHERE eigenaar_id = (SELECT id FROM organisaties WHERE schac_home = 'hu.nl')",
+        ),
+        (
+            "lectoraten(filter: {themas: [\"DATA_AI\"]})".into(),
+            "SELECT COUNT(*) FROM lectoraten WHERE id IN (SELECT lectoraat_id FROM lectoraat_themas WHERE thema_code = 'DATA_AI')",
+        ),
+        (
+            "minoren(filter: {soort: [MINOR], themas: [\"INFORMATIEHUISHOUDING\"]})".into(),
+            "SELECT COUNT(*) FROM minoren WHERE soort = 'MINOR' AND id IN (SELECT minor_id FROM minor_themas WHERE thema_code = 'INFORMATIEHUISHOUDING')",
+        ),
+        (
+            "communities(filter: {status: [GEPLAND]})".into(),
+            "SELECT COUNT(*) FROM communities WHERE status = 'GEPLAND'",
+        ),
+        (
+            "communities(filter: {themas: [\"CYBERVEILIGHEID\"]})".into(),
+            "SELECT COUNT(*) FROM communities WHERE id IN (SELECT community_id FROM community_themas WHERE thema_code = 'CYBERVEILIGHEID')",
+        ),
+        (
+            "rijkspartners(filter: {gewijzigdSinds: \"2020-05-01T00:00:00Z\", regio: [MIDDEN]})"
+                .into(),
+            "SELECT COUNT(*) FROM organisaties WHERE soort = 'RIJKSPARTNER' AND regio = 'MIDDEN'",
+        ),
+        (
+            "kennisinstellingen(filter: {gewijzigdSinds: \"2030-01-01T00:00:00Z\"})".into(),
+            "SELECT COUNT(*) FROM organisaties WHERE 1 = 0",
+        ),
+    ];
+    for (field, sql) in cases {
+        let verwacht = app.scalar(sql).await;
+        assert!(
+            verwacht > 0 || sql.contains("1 = 0"),
+            "a case that cannot fail: {sql}"
+        );
+        let query = format!("{{ {field} {{ totalCount }} }}");
+        assert_eq!(
+            total(&app, Some(&bureau), &query).await,
+            verwacht,
+            "{field}"
+        );
+    }
 }
