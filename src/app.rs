@@ -9,16 +9,20 @@
 //! to anonymous access.
 
 use crate::auth::{JwtKeys, Principal};
+use crate::config::Serverinstellingen;
 use crate::db::Database;
 use crate::error::ApiError;
 use crate::graphql::{self, ApiSchema, Loaders, met_batches};
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
 use std::sync::Arc;
+use std::time::Duration;
+use tower_http::limit::RequestBodyLimitLayer;
 
 /// Tokens longer than this are refused without parsing (a JWT of this service is ~400 bytes).
 pub const MAX_TOKEN_BYTES: usize = 8 * 1024;
@@ -33,15 +37,25 @@ struct Inner {
     db: Database,
     jwt: JwtKeys,
     schema: ApiSchema,
+    instellingen: Serverinstellingen,
 }
 
 impl AppState {
+    /// State with the default server settings.
     pub fn new(db: Database, jwt: JwtKeys) -> Self {
+        Self::met(db, jwt, Serverinstellingen::default())
+    }
+
+    /// State with the given server settings (limits, introspection, GraphiQL).
+    pub fn met(db: Database, jwt: JwtKeys, instellingen: Serverinstellingen) -> Self {
+        let schema =
+            graphql::schema_met(instellingen.limieten(), instellingen.graphql_introspection);
         Self {
             inner: Arc::new(Inner {
                 db,
                 jwt,
-                schema: graphql::schema(),
+                schema,
+                instellingen,
             }),
         }
     }
@@ -49,12 +63,21 @@ impl AppState {
 
 /// The router of the service.
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route(
-            "/graphql",
-            get(crate::graphiql::pagina).post(graphql_handler),
-        )
-        .route("/graphiql/{asset}", get(crate::graphiql::asset))
+    let instellingen = &state.inner.instellingen;
+    let graphql = if instellingen.graphiql {
+        get(crate::graphiql::pagina).post(graphql_handler)
+    } else {
+        post(graphql_handler)
+    };
+    let mut router = Router::new().route("/graphql", graphql);
+    if instellingen.graphiql {
+        router = router.route("/graphiql/{asset}", get(crate::graphiql::asset));
+    }
+    router
+        // async-graphql-axum reads the body itself, past axum's DefaultBodyLimit; this layer
+        // limits the body as it streams in (413 beyond MAX_BODY_BYTES).
+        .layer(RequestBodyLimitLayer::new(instellingen.max_body_bytes))
+        .layer(DefaultBodyLimit::disable())
         .with_state(state)
 }
 
@@ -81,8 +104,28 @@ async fn graphql_handler(
     let scope = state.inner.db.scope(principal);
     let (loaders, wachtrij) = Loaders::new(scope.clone());
     let request = request.into_inner().data(loaders).data(scope);
-    let response = met_batches(wachtrij, state.inner.schema.execute(request)).await;
-    GraphQLResponse::from(response).into_response()
+    let timeout = Duration::from_millis(state.inner.instellingen.request_timeout_ms);
+    let uitvoering = met_batches(wachtrij, state.inner.schema.execute(request));
+    match tokio::time::timeout(timeout, uitvoering).await {
+        Ok(response) => GraphQLResponse::from(response).into_response(),
+        // The request's future is dropped here, which cancels its database work.
+        Err(_) => te_langzaam(timeout),
+    }
+}
+
+/// `503` for a request that took longer than `REQUEST_TIMEOUT_MS`.
+fn te_langzaam(timeout: Duration) -> Response {
+    let body = serde_json::json!({
+        "errors": [{
+            "message": format!(
+                "the request took longer than {} ms (REQUEST_TIMEOUT_MS) and was cancelled; \
+                 ask for less (smaller pages, fewer nested lists)",
+                timeout.as_millis()
+            ),
+            "extensions": { "code": "TIMEOUT", "limit": "requestTimeout" }
+        }]
+    });
+    (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
 }
 
 /// The principal of a request: `None` without an `Authorization` header, an error for any

@@ -205,3 +205,68 @@ mod tests {
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
     }
 }
+
+/// Settings of the HTTP server: limits against abuse and what is exposed.
+#[derive(clap::Args, Debug, Clone)]
+pub struct Serverinstellingen {
+    /// Deepest nesting of selection sets a query may have.
+    #[arg(long, env = "GRAPHQL_MAX_DEPTH", default_value_t = 15)]
+    pub graphql_max_depth: usize,
+
+    /// Highest estimated cost of a query (a field costs 1; a list field its page size times
+    /// what it selects).
+    #[arg(long, env = "GRAPHQL_MAX_COST", default_value_t = 10_000)]
+    pub graphql_max_cost: usize,
+
+    /// Most aliased fields in one query.
+    #[arg(long, env = "GRAPHQL_MAX_ALIASES", default_value_t = 30)]
+    pub graphql_max_aliases: usize,
+
+    /// Most root fields in one operation.
+    #[arg(long, env = "GRAPHQL_MAX_ROOT_FIELDS", default_value_t = 10)]
+    pub graphql_max_root_fields: usize,
+
+    /// Largest query text, in bytes.
+    #[arg(long, env = "GRAPHQL_MAX_DOCUMENT_BYTES", default_value_t = 16 * 1024)]
+    pub graphql_max_document_bytes: usize,
+
+    /// Largest request body, in bytes.
+    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 256 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Time a request may take, in milliseconds; a slower one is cancelled.
+    #[arg(long, env = "REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
+    pub request_timeout_ms: u64,
+
+    /// Answer introspection queries (`__schema`, `__type`) and suggest field names in errors.
+    #[arg(long, env = "GRAPHQL_INTROSPECTION", default_value_t = true, action = clap::ArgAction::Set)]
+    pub graphql_introspection: bool,
+
+    /// Serve GraphiQL on `GET /graphql`.
+    #[arg(long, env = "GRAPHIQL", default_value_t = true, action = clap::ArgAction::Set)]
+    pub graphiql: bool,
+}
+
+impl Default for Serverinstellingen {
+    fn default() -> Self {
+        use clap::Parser;
+        #[derive(clap::Parser)]
+        struct Standaard {
+            #[command(flatten)]
+            instellingen: Serverinstellingen,
+        }
+        Standaard::parse_from(["ipartnerschap"]).instellingen
+    }
+}
+
+impl Serverinstellingen {
+    pub fn limieten(&self) -> crate::graphql::Limieten {
+        crate::graphql::Limieten {
+            max_diepte: self.graphql_max_depth,
+            max_kosten: self.graphql_max_cost,
+            max_aliassen: self.graphql_max_aliases,
+            max_rootvelden: self.graphql_max_root_fields,
+            max_document_bytes: self.graphql_max_document_bytes,
+        }
+    }
+}

@@ -4,7 +4,7 @@
 use super::token::{TokenAanvraag, maak_token};
 use crate::app::{self, AppState};
 use crate::auth::Rol;
-use crate::config::{Instellingen, SecretBron, redact};
+use crate::config::{Instellingen, SecretBron, Serverinstellingen, redact};
 use crate::db::seed::data;
 use anyhow::Context;
 use std::time::Duration;
@@ -18,6 +18,9 @@ pub struct Args {
     /// Load the demo data (what is missing of it) and print example tokens and queries.
     #[arg(long)]
     pub demo: bool,
+
+    #[command(flatten)]
+    pub server: Serverinstellingen,
 }
 
 pub async fn run(instellingen: &Instellingen, args: Args) -> anyhow::Result<()> {
@@ -54,7 +57,8 @@ pub async fn run(instellingen: &Instellingen, args: Args) -> anyhow::Result<()> 
         "I-Partnerschap API on http://{addr}/graphql (GraphiQL: open it in a browser); database {}",
         redact(&instellingen.database_url)
     );
-    app::serve(listener, AppState::new(db, jwt), shutdown_signal()).await?;
+    let state = AppState::met(db, jwt, args.server);
+    app::serve(listener, state, shutdown_signal()).await?;
     println!("stopped");
     Ok(())
 }

@@ -9,6 +9,7 @@ mod fieldlabs;
 mod filters;
 mod id;
 mod lectoraten;
+mod limieten;
 mod loaders;
 mod me;
 mod minoren;
@@ -20,6 +21,7 @@ mod statistieken;
 mod types;
 
 pub use id::GlobalId;
+pub use limieten::Limieten;
 pub use loaders::{Loaders, met_batches};
 
 use crate::db::Scope;
@@ -43,9 +45,27 @@ pub struct Query(
 
 pub type ApiSchema = Schema<Query, EmptyMutation, EmptySubscription>;
 
-/// Builds the schema. Per-request data (the scope and the loaders) is added to each request.
+/// Builds the schema (as the SDL describes it, without limits). Per-request data (the scope
+/// and the loaders) is added to each request.
 pub fn schema() -> ApiSchema {
     Schema::build(Query::default(), EmptyMutation, EmptySubscription).finish()
+}
+
+/// The schema as the server runs it: with the limits and, unless `introspectie` is on,
+/// without introspection and without field suggestions (which would leak the schema too).
+pub fn schema_met(limieten: Limieten, introspectie: bool) -> ApiSchema {
+    let builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+        .extension(limieten)
+        .limit_recursive_depth(64)
+        .limit_directives(10);
+    if introspectie {
+        builder.finish()
+    } else {
+        builder
+            .disable_introspection()
+            .disable_suggestions()
+            .finish()
+    }
 }
 
 /// The schema in SDL, as committed in `schema/schema.graphql`.

@@ -15,6 +15,7 @@
 use ipartnerschap::app::{self, AppState};
 use ipartnerschap::auth::{JwtConfig, JwtKeys, Rol};
 use ipartnerschap::cli::{TokenAanvraag, maak_token};
+use ipartnerschap::config::Serverinstellingen;
 use ipartnerschap::db::Database;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Value, json};
@@ -192,6 +193,11 @@ impl Antwoord {
 impl TestApp {
     /// Starts the application on a fresh, migrated database.
     pub async fn spawn(backend: Backend) -> Self {
+        Self::spawn_met(backend, Serverinstellingen::default()).await
+    }
+
+    /// Starts the application with these server settings (limits, introspection, GraphiQL).
+    pub async fn spawn_met(backend: Backend, instellingen: Serverinstellingen) -> Self {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
             .with_test_writer()
@@ -205,7 +211,7 @@ impl TestApp {
             .expect("bind");
         let endpoint = format!("http://{}/graphql", listener.local_addr().unwrap());
         let (tx, rx) = oneshot::channel::<()>();
-        let state = AppState::new(db.clone(), jwt.clone());
+        let state = AppState::met(db.clone(), jwt.clone(), instellingen);
         tokio::spawn(async move {
             app::serve(listener, state, async {
                 let _ = rx.await;
@@ -258,6 +264,28 @@ impl TestApp {
             request = request.bearer_auth(token);
         }
         self.send(request).await
+    }
+
+    /// POSTs a raw body.
+    pub async fn post_raw(&self, body: String) -> reqwest::Response {
+        self.client
+            .post(&self.endpoint)
+            .header("Content-Type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .expect("HTTP request")
+    }
+
+    /// GETs a path of the server.
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        let base = self.endpoint.trim_end_matches("/graphql");
+        self.client
+            .get(format!("{base}{path}"))
+            .header("Accept", "text/html")
+            .send()
+            .await
+            .expect("HTTP request")
     }
 
     /// POSTs a GraphQL request with a raw `Authorization` header value.

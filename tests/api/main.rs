@@ -12,6 +12,7 @@ mod cli;
 mod demo;
 mod fieldlabs;
 mod graphiql;
+mod limieten;
 mod migrations;
 mod node;
 mod opdrachten;

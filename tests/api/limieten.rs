@@ -1,0 +1,198 @@
+//! Limits against abuse: just under each limit passes, just over fails with an error that
+//! names the limit.
+
+use crate::dual_tests;
+use crate::harness::{Antwoord, Backend, TestApp};
+use ipartnerschap::auth::Rol;
+use ipartnerschap::config::Serverinstellingen;
+use serde_json::json;
+
+dual_tests!(
+    a_query_at_the_maximum_depth_passes_and_one_deeper_is_refused,
+    aliases_up_to_the_maximum_pass_and_one_more_is_refused,
+    root_fields_up_to_the_maximum_pass_and_one_more_is_refused,
+    a_query_at_the_maximum_cost_passes_and_a_costlier_one_is_refused,
+    a_document_of_the_maximum_size_passes_and_a_larger_one_is_refused,
+    a_body_over_the_maximum_is_refused_with_413,
+    a_request_over_the_time_limit_is_cancelled_with_a_timeout_error,
+    introspection_suggestions_and_graphiql_can_be_switched_off,
+);
+
+fn refused(antwoord: &Antwoord, limit: &str) {
+    assert_eq!(antwoord.error_code(), "BAD_USER_INPUT", "{}", antwoord.body);
+    assert_eq!(antwoord.body["errors"][0]["extensions"]["limit"], limit);
+    assert!(antwoord.body.get("data").is_none_or(|d| d.is_null()));
+}
+
+/// `me { organisatie { ... on Rijkspartner { moederorganisatie { … naam } } } }` with `k`
+/// levels of moederorganisatie: depth 3 + k.
+fn diep(k: usize) -> String {
+    let mut inner = "naam".to_owned();
+    for _ in 0..k {
+        inner = format!("... on Rijkspartner {{ moederorganisatie {{ {inner} }} }}");
+    }
+    format!("{{ me {{ organisatie {{ {inner} }} }} }}")
+}
+
+async fn a_query_at_the_maximum_depth_passes_and_one_deeper_is_refused(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let token = app.token(Some("00000099000000000014"), Rol::Lezer).await;
+    let ok = app.graphql(Some(&token), &diep(12), json!({})).await;
+    // DUO's parent is OCW, which has none.
+    let ocw = &ok.data()["me"]["organisatie"]["moederorganisatie"];
+    assert!(
+        ocw.is_object() && ocw["moederorganisatie"].is_null(),
+        "{ocw}"
+    );
+    refused(
+        &app.graphql(Some(&token), &diep(13), json!({})).await,
+        "maxDepth",
+    );
+}
+
+async fn aliases_up_to_the_maximum_pass_and_one_more_is_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let query = |n: usize| {
+        let fields: Vec<String> = (0..n).map(|i| format!("a{i}: ingelogd")).collect();
+        format!("{{ me {{ {} }} }}", fields.join(" "))
+    };
+    assert_eq!(
+        app.graphql(None, &query(30), json!({})).await.data()["me"]["a29"],
+        false
+    );
+    refused(
+        &app.graphql(None, &query(31), json!({})).await,
+        "maxAliases",
+    );
+}
+
+async fn root_fields_up_to_the_maximum_pass_and_one_more_is_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let query = |n: usize| {
+        let fields: Vec<String> = (0..n).map(|i| format!("m{i}: me {{ ingelogd }}")).collect();
+        format!("{{ {} }}", fields.join(" "))
+    };
+    assert_eq!(
+        app.graphql(None, &query(10), json!({})).await.data()["m9"]["ingelogd"],
+        false
+    );
+    refused(
+        &app.graphql(None, &query(11), json!({})).await,
+        "maxRootFields",
+    );
+}
+
+async fn a_query_at_the_maximum_cost_passes_and_a_costlier_one_is_refused(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let token = app.token(None, Rol::Programmabureau).await;
+    // cost = 1 + F × (2 + 2 × 100): 9,899 for F = 49, 10,101 for F = 50 (maximum 10,000).
+    let query = "query($f: Int) { rijkspartners(first: $f) { nodes { opdrachten(first: 100) { nodes { naam } } } } }";
+    let ok = app.graphql(Some(&token), query, json!({ "f": 49 })).await;
+    assert_eq!(
+        ok.data()["rijkspartners"]["nodes"]
+            .as_array()
+            .unwrap()
+            .len(),
+        49
+    );
+    let te_duur = app.graphql(Some(&token), query, json!({ "f": 50 })).await;
+    refused(&te_duur, "maxCost");
+    assert!(
+        te_duur.body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("10101")
+    );
+}
+
+async fn a_document_of_the_maximum_size_passes_and_a_larger_one_is_refused(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let base = "{ me { ingelogd } }\n#";
+    let query = |size: usize| format!("{base}{}", "x".repeat(size - base.len()));
+    assert_eq!(
+        app.graphql(None, &query(16 * 1024), json!({})).await.data()["me"]["ingelogd"],
+        false
+    );
+    refused(
+        &app.graphql(None, &query(16 * 1024 + 1), json!({})).await,
+        "maxDocumentBytes",
+    );
+}
+
+async fn a_body_over_the_maximum_is_refused_with_413(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let body = |size: usize| {
+        let padding = "x".repeat(size);
+        json!({ "query": "{ me { ingelogd } }", "variables": { "padding": padding } }).to_string()
+    };
+    assert_eq!(app.post_raw(body(200 * 1024)).await.status(), 200);
+    assert_eq!(app.post_raw(body(300 * 1024)).await.status(), 413);
+}
+
+async fn a_request_over_the_time_limit_is_cancelled_with_a_timeout_error(backend: Backend) {
+    let instellingen = Serverinstellingen {
+        request_timeout_ms: 0,
+        ..Serverinstellingen::default()
+    };
+    let app = TestApp::spawn_met(backend, instellingen).await;
+    let antwoord = app
+        .graphql(None, "{ fieldlabs { totalCount } }", json!({}))
+        .await;
+    assert_eq!(antwoord.status, 503);
+    assert_eq!(antwoord.error_code(), "TIMEOUT");
+    assert_eq!(
+        antwoord.body["errors"][0]["extensions"]["limit"],
+        "requestTimeout"
+    );
+    // The server is still there for the next request.
+    let normaal = TestApp::spawn(backend).await;
+    assert_eq!(
+        normaal
+            .graphql(None, "{ fieldlabs { totalCount } }", json!({}))
+            .await
+            .status,
+        200
+    );
+}
+
+async fn introspection_suggestions_and_graphiql_can_be_switched_off(backend: Backend) {
+    let open = TestApp::spawn(backend).await;
+    let typo = "{ fieldlab { totalCount } }";
+    let msg = |a: &Antwoord| a.body["errors"][0]["message"].as_str().unwrap().to_owned();
+    assert!(
+        msg(&open.graphql(None, typo, json!({})).await).contains("fieldlabs"),
+        "suggestions on"
+    );
+    assert!(
+        open.graphql(None, "{ __schema { queryType { name } } }", json!({}))
+            .await
+            .body["errors"]
+            .is_null()
+    );
+
+    let dicht = TestApp::spawn_met(
+        backend,
+        Serverinstellingen {
+            graphql_introspection: false,
+            graphiql: false,
+            ..Serverinstellingen::default()
+        },
+    )
+    .await;
+    let introspectie = dicht
+        .graphql(None, "{ __schema { queryType { name } } }", json!({}))
+        .await;
+    assert!(
+        introspectie.body["data"]["__schema"].is_null(),
+        "no schema without introspection: {}",
+        introspectie.body
+    );
+    let fout = msg(&dicht.graphql(None, typo, json!({})).await);
+    assert!(
+        !fout.contains("fieldlabs"),
+        "no suggestion leaks the schema: {fout}"
+    );
+    assert_ne!(dicht.get("/graphql").await.status(), 200);
+    assert_eq!(dicht.get("/graphiql/graphiql.min.js").await.status(), 404);
+    assert_eq!(open.get("/graphql").await.status(), 200);
+}
