@@ -16,12 +16,15 @@ use crate::graphql::{self, ApiSchema, Loaders, met_batches};
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
+use axum::http::Method;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use std::sync::Arc;
 use std::time::Duration;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
 
 /// Tokens longer than this are refused without parsing (a JWT of this service is ~400 bytes).
@@ -69,16 +72,122 @@ pub fn router(state: AppState) -> Router {
     } else {
         post(graphql_handler)
     };
-    let mut router = Router::new().route("/graphql", graphql);
+    let mut router = Router::new()
+        .route("/graphql", graphql)
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz));
     if instellingen.graphiql {
         router = router.route("/graphiql/{asset}", get(crate::graphiql::asset));
     }
+    let cors = cors(&instellingen.cors_allowed_origins);
     router
         // async-graphql-axum reads the body itself, past axum's DefaultBodyLimit; this layer
         // limits the body as it streams in (413 beyond MAX_BODY_BYTES).
         .layer(RequestBodyLimitLayer::new(instellingen.max_body_bytes))
         .layer(DefaultBodyLimit::disable())
+        .layer(cors)
+        .layer(middleware::from_fn(verzoek_id_en_headers))
         .with_state(state)
+}
+
+/// CORS for the configured origins only; none configured, no cross-origin access.
+fn cors(origins: &[String]) -> CorsLayer {
+    let origins: Vec<HeaderValue> = origins
+        .iter()
+        .map(|o| o.trim())
+        .filter(|o| !o.is_empty())
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .max_age(Duration::from_secs(3600))
+}
+
+/// The id of a request: the caller's `X-Request-Id` if it is short and plain, otherwise a new
+/// one. Returned in the response header, in every GraphQL error's `extensions.requestId`, and in
+/// the log lines of the request.
+#[derive(Debug, Clone)]
+pub struct VerzoekId(pub String);
+
+fn nieuw_verzoek_id() -> String {
+    let mut bytes = [0u8; 12];
+    if getrandom::fill(&mut bytes).is_err() {
+        return format!(
+            "{:x}",
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_nanos())
+                .unwrap_or_default()
+        );
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Request id, security headers, and `Cache-Control: no-store` on API responses.
+async fn verzoek_id_en_headers(mut request: axum::extract::Request, next: Next) -> Response {
+    let id = request
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        })
+        .map(str::to_owned)
+        .unwrap_or_else(nieuw_verzoek_id);
+    request.extensions_mut().insert(VerzoekId(id.clone()));
+    let span = tracing::info_span!("request", request_id = %id, path = %request.uri().path());
+    let mut response = tracing::Instrument::instrument(next.run(request), span).await;
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        headers.insert("x-request-id", value);
+    }
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    if !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    response
+}
+
+/// `/healthz`: the process is up.
+async fn healthz() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}
+
+/// `/readyz`: the database answers and its migrations are current.
+async fn readyz(State(state): State<AppState>) -> Response {
+    let db = &state.inner.db;
+    let probleem = match db.ping().await {
+        Err(err) => {
+            tracing::warn!(error = %err, "readiness: the database does not answer");
+            Some("the database does not answer".to_owned())
+        }
+        Ok(()) => match db.pending_migrations().await {
+            Ok(pending) if pending.is_empty() => None,
+            Ok(pending) => Some(format!("{} migration(s) not applied", pending.len())),
+            Err(_) => Some("cannot read the migration state".to_owned()),
+        },
+    };
+    match probleem {
+        None => Json(serde_json::json!({ "status": "ready" })).into_response(),
+        Some(reden) => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(serde_json::json!({ "status": "not ready", "reason": reden })),
+        )
+            .into_response(),
+    }
 }
 
 /// Serves `router` on `listener` until `shutdown` completes.
@@ -94,12 +203,13 @@ pub async fn serve(
 
 async fn graphql_handler(
     State(state): State<AppState>,
+    axum::Extension(id): axum::Extension<VerzoekId>,
     headers: HeaderMap,
     request: GraphQLRequest,
 ) -> Response {
     let principal = match authenticate(&state, &headers).await {
         Ok(principal) => principal,
-        Err(err) => return unauthenticated(err),
+        Err(err) => return unauthenticated(err, &id),
     };
     let scope = state.inner.db.scope(principal);
     let (loaders, wachtrij) = Loaders::new(scope.clone());
@@ -107,14 +217,22 @@ async fn graphql_handler(
     let timeout = Duration::from_millis(state.inner.instellingen.request_timeout_ms);
     let uitvoering = met_batches(wachtrij, state.inner.schema.execute(request));
     match tokio::time::timeout(timeout, uitvoering).await {
-        Ok(response) => GraphQLResponse::from(response).into_response(),
+        Ok(mut response) => {
+            for error in &mut response.errors {
+                error
+                    .extensions
+                    .get_or_insert_with(Default::default)
+                    .set("requestId", id.0.as_str());
+            }
+            GraphQLResponse::from(response).into_response()
+        }
         // The request's future is dropped here, which cancels its database work.
-        Err(_) => te_langzaam(timeout),
+        Err(_) => te_langzaam(timeout, &id),
     }
 }
 
 /// `503` for a request that took longer than `REQUEST_TIMEOUT_MS`.
-fn te_langzaam(timeout: Duration) -> Response {
+fn te_langzaam(timeout: Duration, id: &VerzoekId) -> Response {
     let body = serde_json::json!({
         "errors": [{
             "message": format!(
@@ -122,7 +240,7 @@ fn te_langzaam(timeout: Duration) -> Response {
                  ask for less (smaller pages, fewer nested lists)",
                 timeout.as_millis()
             ),
-            "extensions": { "code": "TIMEOUT", "limit": "requestTimeout" }
+            "extensions": { "code": "TIMEOUT", "limit": "requestTimeout", "requestId": id.0 }
         }]
     });
     (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
@@ -162,12 +280,16 @@ async fn authenticate(
 }
 
 /// `401` with a GraphQL error body, as the GraphQL-over-HTTP spec allows for auth failures.
-fn unauthenticated(err: ApiError) -> Response {
+fn unauthenticated(err: ApiError, id: &VerzoekId) -> Response {
     let status = match err {
         ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
-    let error: async_graphql::Error = err.into();
+    let mut error: async_graphql::Error = err.into();
+    error
+        .extensions
+        .get_or_insert_with(Default::default)
+        .set("requestId", id.0.as_str());
     let body = serde_json::json!({
         "errors": [{ "message": error.message, "extensions": error.extensions }]
     });

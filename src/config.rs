@@ -245,6 +245,16 @@ pub struct Serverinstellingen {
     /// Serve GraphiQL on `GET /graphql`.
     #[arg(long, env = "GRAPHIQL", default_value_t = true, action = clap::ArgAction::Set)]
     pub graphiql: bool,
+
+    /// Browser origins allowed to call the API (CORS), comma-separated, e.g.
+    /// `https://portaal.example.nl`. Empty: no cross-origin access.
+    #[arg(
+        long,
+        env = "CORS_ALLOWED_ORIGINS",
+        value_delimiter = ',',
+        default_value = ""
+    )]
+    pub cors_allowed_origins: Vec<String>,
 }
 
 impl Default for Serverinstellingen {

@@ -62,6 +62,11 @@ impl Database {
         Ok(Self { conn, statements })
     }
 
+    /// Whether the database answers (`SELECT 1`).
+    pub async fn ping(&self) -> Result<(), DbErr> {
+        self.conn.ping().await
+    }
+
     /// Number of SQL statements this handle's pool has executed so far.
     pub fn statements_executed(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)

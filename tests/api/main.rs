@@ -16,6 +16,7 @@ mod limieten;
 mod migrations;
 mod node;
 mod opdrachten;
+mod ops;
 mod organisaties;
 mod schema;
 mod scope;

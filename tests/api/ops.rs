@@ -1,0 +1,120 @@
+//! Operations: health and readiness, request ids, security headers, CORS.
+
+use crate::dual_tests;
+use crate::harness::{Backend, TestApp};
+use ipartnerschap::config::Serverinstellingen;
+use serde_json::{Value, json};
+
+dual_tests!(
+    healthz_answers_while_the_process_is_up,
+    readyz_is_ready_only_with_the_database_reachable_and_migrations_current,
+    every_response_has_a_request_id_and_errors_carry_it,
+    api_responses_have_security_headers_and_are_not_cached,
+    cors_allows_only_the_configured_origins,
+);
+
+async fn healthz_answers_while_the_process_is_up(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let response = app.get("/healthz").await;
+    assert_eq!(response.status(), 200);
+    assert_eq!(response.json::<Value>().await.unwrap()["status"], "ok");
+}
+
+async fn readyz_is_ready_only_with_the_database_reachable_and_migrations_current(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    assert_eq!(app.get("/readyz").await.status(), 200);
+    app.db.migrate_down(1).await.unwrap();
+    let response = app.get("/readyz").await;
+    assert_eq!(response.status(), 503);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["reason"], "1 migration(s) not applied");
+    app.db.migrate_up().await.unwrap();
+    assert_eq!(app.get("/readyz").await.status(), 200);
+}
+
+async fn every_response_has_a_request_id_and_errors_carry_it(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let antwoord = app
+        .graphql(None, "{ fieldlabs(first: 500) { totalCount } }", json!({}))
+        .await;
+    let id = antwoord.headers["x-request-id"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(id.len() >= 16, "{id}");
+    assert_eq!(antwoord.body["errors"][0]["extensions"]["requestId"], id);
+    let geweigerd = app
+        .graphql(Some("garbage"), "{ me { ingelogd } }", json!({}))
+        .await;
+    assert_eq!(
+        geweigerd.body["errors"][0]["extensions"]["requestId"],
+        geweigerd.headers["x-request-id"].to_str().unwrap()
+    );
+    let ander = app.graphql(None, "{ me { ingelogd } }", json!({})).await;
+    assert_ne!(
+        ander.headers["x-request-id"].to_str().unwrap(),
+        id,
+        "a new id per request"
+    );
+}
+
+async fn api_responses_have_security_headers_and_are_not_cached(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    let antwoord = app.graphql(None, "{ me { ingelogd } }", json!({})).await;
+    let h = &antwoord.headers;
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert_eq!(h["x-frame-options"], "DENY");
+    assert_eq!(h["referrer-policy"], "no-referrer");
+    assert_eq!(h["cache-control"], "no-store");
+    let asset = app.get("/graphiql/react.production.min.js").await;
+    assert_eq!(
+        asset.headers()["cache-control"],
+        "public, max-age=86400",
+        "static assets may be cached"
+    );
+}
+
+async fn cors_allows_only_the_configured_origins(backend: Backend) {
+    let app = TestApp::spawn_met(
+        backend,
+        Serverinstellingen {
+            cors_allowed_origins: vec!["https://portaal.example.nl".into()],
+            ..Serverinstellingen::default()
+        },
+    )
+    .await;
+    let client = reqwest::Client::new();
+    let preflight = |origin: &'static str| {
+        client
+            .request(reqwest::Method::OPTIONS, &app.endpoint)
+            .header("Origin", origin)
+            .header("Access-Control-Request-Method", "POST")
+            .header(
+                "Access-Control-Request-Headers",
+                "authorization, content-type",
+            )
+            .send()
+    };
+    let toegestaan = preflight("https://portaal.example.nl").await.unwrap();
+    assert_eq!(
+        toegestaan.headers()["access-control-allow-origin"],
+        "https://portaal.example.nl"
+    );
+    let vreemd = preflight("https://elders.example.com").await.unwrap();
+    assert!(!vreemd.headers().contains_key("access-control-allow-origin"));
+
+    let zonder = TestApp::spawn(backend).await;
+    let response = client
+        .request(reqwest::Method::OPTIONS, &zonder.endpoint)
+        .header("Origin", "https://portaal.example.nl")
+        .header("Access-Control-Request-Method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        !response
+            .headers()
+            .contains_key("access-control-allow-origin"),
+        "no origins by default"
+    );
+}
