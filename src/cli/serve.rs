@@ -59,7 +59,7 @@ pub async fn run(instellingen: &Instellingen, args: Args) -> anyhow::Result<()> 
     );
     let state = AppState::met(db, jwt, args.server);
     app::serve(listener, state, shutdown_signal()).await?;
-    println!("stopped");
+    tracing::info!("stopped: no new connections, requests in flight finished");
     Ok(())
 }
 

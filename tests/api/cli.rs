@@ -13,6 +13,7 @@ dual_tests!(
     serve_with_demo_prints_tokens_that_work,
     migrate_applies_and_rolls_back_migrations,
     the_token_command_refuses_a_malformed_organisation_key,
+    serve_stops_cleanly_on_sigterm,
 );
 
 /// The binary with a clean configuration: only what a test sets.
@@ -235,4 +236,25 @@ async fn the_token_command_refuses_a_malformed_organisation_key(backend: Backend
         .output()
         .unwrap();
     assert!(!output.status.success(), "programmabureau for a hogeschool");
+}
+
+async fn serve_stops_cleanly_on_sigterm(backend: Backend) {
+    let (url, _db_dir) = fresh_database(backend).await;
+    let dir = temp();
+    let mut server = serve(ipartnerschap(&url, dir.path()));
+    let body = me(&server.endpoint, "not-a-token").await;
+    assert_eq!(body["errors"][0]["extensions"]["code"], "UNAUTHENTICATED");
+    let pid = server.child.id().to_string();
+    let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
+    assert!(status.success());
+    let exit = server.child.wait().unwrap();
+    assert!(exit.success(), "serve exits with 0 after SIGTERM: {exit:?}");
+    // The port is free again: nothing answers.
+    assert!(
+        reqwest::Client::new()
+            .post(&server.endpoint)
+            .send()
+            .await
+            .is_err()
+    );
 }
