@@ -13,6 +13,7 @@ use crate::config::Serverinstellingen;
 use crate::db::Database;
 use crate::error::ApiError;
 use crate::graphql::{self, ApiSchema, Loaders, met_batches};
+use crate::metrics::Metrieken;
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
@@ -41,6 +42,7 @@ struct Inner {
     jwt: JwtKeys,
     schema: ApiSchema,
     instellingen: Serverinstellingen,
+    metrieken: Metrieken,
 }
 
 impl AppState {
@@ -59,6 +61,7 @@ impl AppState {
                 jwt,
                 schema,
                 instellingen,
+                metrieken: Metrieken::default(),
             }),
         }
     }
@@ -75,7 +78,8 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/graphql", graphql)
         .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz));
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics));
     if instellingen.graphiql {
         router = router.route("/graphiql/{asset}", get(crate::graphiql::asset));
     }
@@ -161,6 +165,23 @@ async fn verzoek_id_en_headers(mut request: axum::extract::Request, next: Next) 
     response
 }
 
+/// `/metrics`: Prometheus text format.
+async fn metrics(State(state): State<AppState>) -> Response {
+    let db = &state.inner.db;
+    let tekst = state
+        .inner
+        .metrieken
+        .tekst(db.statements_executed(), Some(db.pool()));
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        tekst,
+    )
+        .into_response()
+}
+
 /// `/healthz`: the process is up.
 async fn healthz() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok" }))
@@ -215,9 +236,32 @@ async fn graphql_handler(
     let (loaders, wachtrij) = Loaders::new(scope.clone());
     let request = request.into_inner().data(loaders).data(scope);
     let timeout = Duration::from_millis(state.inner.instellingen.request_timeout_ms);
+    let operatie = request
+        .operation_name
+        .clone()
+        .or_else(|| enige_operatie(&request.query));
+    let begin = std::time::Instant::now();
     let uitvoering = met_batches(wachtrij, state.inner.schema.execute(request));
     match tokio::time::timeout(timeout, uitvoering).await {
         Ok(mut response) => {
+            let codes: Vec<String> = response
+                .errors
+                .iter()
+                .map(|e| {
+                    e.extensions
+                        .as_ref()
+                        .and_then(|x| x.get("code"))
+                        .and_then(|c| match c {
+                            async_graphql::Value::String(s) => Some(s.clone()),
+                            _ => None,
+                        })
+                        .unwrap_or_else(|| "GRAPHQL_VALIDATION".to_owned())
+                })
+                .collect();
+            state
+                .inner
+                .metrieken
+                .verzoek(operatie.as_deref(), begin.elapsed(), &codes);
             for error in &mut response.errors {
                 error
                     .extensions
@@ -227,7 +271,26 @@ async fn graphql_handler(
             GraphQLResponse::from(response).into_response()
         }
         // The request's future is dropped here, which cancels its database work.
-        Err(_) => te_langzaam(timeout, &id),
+        Err(_) => {
+            let codes = ["TIMEOUT".to_owned()];
+            state
+                .inner
+                .metrieken
+                .verzoek(operatie.as_deref(), begin.elapsed(), &codes);
+            te_langzaam(timeout, &id)
+        }
+    }
+}
+
+/// The name of the only operation of a document, for metrics (a request need not repeat it
+/// in `operationName`).
+fn enige_operatie(query: &str) -> Option<String> {
+    use async_graphql::parser::types::DocumentOperations;
+    match async_graphql::parser::parse_query(query).ok()?.operations {
+        DocumentOperations::Multiple(operations) if operations.len() == 1 => {
+            operations.into_keys().next().map(|name| name.to_string())
+        }
+        _ => None,
     }
 }
 

@@ -16,3 +16,4 @@ pub mod domain;
 pub mod error;
 pub mod graphiql;
 pub mod graphql;
+pub mod metrics;

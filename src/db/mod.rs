@@ -67,6 +67,20 @@ impl Database {
         self.conn.ping().await
     }
 
+    /// Open and idle connections of the pool.
+    pub fn pool(&self) -> (u32, usize) {
+        match self.backend() {
+            DatabaseBackend::Postgres => {
+                let pool = self.conn.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            _ => {
+                let pool = self.conn.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+        }
+    }
+
     /// Number of SQL statements this handle's pool has executed so far.
     pub fn statements_executed(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)

@@ -11,6 +11,7 @@ dual_tests!(
     every_response_has_a_request_id_and_errors_carry_it,
     api_responses_have_security_headers_and_are_not_cached,
     cors_allows_only_the_configured_origins,
+    metrics_count_requests_per_operation_errors_per_code_and_statements,
 );
 
 async fn healthz_answers_while_the_process_is_up(backend: Backend) {
@@ -117,4 +118,51 @@ async fn cors_allows_only_the_configured_origins(backend: Backend) {
             .contains_key("access-control-allow-origin"),
         "no origins by default"
     );
+}
+
+async fn metrics_count_requests_per_operation_errors_per_code_and_statements(backend: Backend) {
+    let app = TestApp::spawn(backend).await;
+    for _ in 0..3 {
+        app.graphql(None, "query Labs { fieldlabs { totalCount } }", json!({}))
+            .await;
+    }
+    app.graphql(
+        None,
+        "query Fout { fieldlabs(first: 500) { totalCount } }",
+        json!({}),
+    )
+    .await;
+    let response = app.get("/metrics").await;
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    let tekst = response.text().await.unwrap();
+    let waarde = |serie: &str| -> f64 {
+        tekst
+            .lines()
+            .find(|l| l.starts_with(serie))
+            .and_then(|l| l.rsplit(' ').next())
+            .and_then(|v| v.parse().ok())
+            .unwrap_or_else(|| panic!("{serie} missing in\n{tekst}"))
+    };
+    assert_eq!(
+        waarde("ipartnerschap_graphql_request_duration_seconds_count{operation=\"Labs\"}"),
+        3.0
+    );
+    assert_eq!(
+        waarde(
+            "ipartnerschap_graphql_request_duration_seconds_bucket{operation=\"Labs\",le=\"+Inf\"}"
+        ),
+        3.0
+    );
+    assert_eq!(
+        waarde("ipartnerschap_graphql_errors_total{code=\"BAD_USER_INPUT\"}"),
+        1.0
+    );
+    assert!(waarde("ipartnerschap_sql_statements_total") >= 6.0);
+    assert!(waarde("ipartnerschap_db_pool_connections") >= 1.0);
 }
