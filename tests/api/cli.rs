@@ -14,6 +14,7 @@ dual_tests!(
     migrate_applies_and_rolls_back_migrations,
     the_token_command_refuses_a_malformed_organisation_key,
     serve_stops_cleanly_on_sigterm,
+    log_format_json_writes_one_json_object_per_line,
 );
 
 /// The binary with a clean configuration: only what a test sets.
@@ -257,4 +258,20 @@ async fn serve_stops_cleanly_on_sigterm(backend: Backend) {
             .await
             .is_err()
     );
+}
+
+async fn log_format_json_writes_one_json_object_per_line(backend: Backend) {
+    let (url, _db_dir) = fresh_database(backend).await;
+    let dir = temp();
+    let output = run(ipartnerschap(&url, dir.path())
+        .env("LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .arg("migrate"));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let lines: Vec<&str> = stderr.lines().filter(|l| !l.trim().is_empty()).collect();
+    assert!(!lines.is_empty(), "migrate logs at info");
+    for line in lines {
+        let v: Value = serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}"));
+        assert!(v["level"].is_string() && v["fields"].is_object(), "{line}");
+    }
 }
