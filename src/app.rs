@@ -13,7 +13,7 @@ use crate::config::Serverinstellingen;
 use crate::db::Database;
 use crate::error::ApiError;
 use crate::graphql::{self, ApiSchema, Loaders, met_batches};
-use crate::metrics::Metrieken;
+use crate::metrics::{Metrieken, OperatieSlot};
 use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
 use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
@@ -236,13 +236,14 @@ async fn graphql_handler(
     let (loaders, wachtrij) = Loaders::new(scope.clone());
     let request = request.into_inner().data(loaders).data(scope);
     let timeout = Duration::from_millis(state.inner.instellingen.request_timeout_ms);
-    let operatie = request
-        .operation_name
-        .clone()
-        .or_else(|| enige_operatie(&request.query));
+    let slot = OperatieSlot::default();
+    let gevraagd = request.operation_name.clone();
+    let request = request.data(slot.clone());
     let begin = std::time::Instant::now();
     let uitvoering = met_batches(wachtrij, state.inner.schema.execute(request));
-    match tokio::time::timeout(timeout, uitvoering).await {
+    let uitkomst = tokio::time::timeout(timeout, uitvoering).await;
+    let operatie = gevraagd.or_else(|| slot.naam());
+    match uitkomst {
         Ok(mut response) => {
             let codes: Vec<String> = response
                 .errors
@@ -279,18 +280,6 @@ async fn graphql_handler(
                 .verzoek(operatie.as_deref(), begin.elapsed(), &codes);
             te_langzaam(timeout, &id)
         }
-    }
-}
-
-/// The name of the only operation of a document, for metrics (a request need not repeat it
-/// in `operationName`).
-fn enige_operatie(query: &str) -> Option<String> {
-    use async_graphql::parser::types::DocumentOperations;
-    match async_graphql::parser::parse_query(query).ok()?.operations {
-        DocumentOperations::Multiple(operations) if operations.len() == 1 => {
-            operations.into_keys().next().map(|name| name.to_string())
-        }
-        _ => None,
     }
 }
 

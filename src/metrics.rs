@@ -141,3 +141,46 @@ impl Metrieken {
         out
     }
 }
+
+/// Where the operation name of a request ends up, for the metrics: set by [`OperatieNaam`]
+/// from the document async-graphql has already parsed, so the query is not parsed twice.
+#[derive(Clone, Default)]
+pub struct OperatieSlot(std::sync::Arc<Mutex<Option<String>>>);
+
+impl OperatieSlot {
+    pub fn naam(&self) -> Option<String> {
+        self.0.lock().ok().and_then(|n| n.clone())
+    }
+}
+
+/// Notes the name of the operation a document runs (the request's `operationName`, or the
+/// only named operation) in the request's [`OperatieSlot`].
+pub struct OperatieNaam;
+
+impl async_graphql::extensions::ExtensionFactory for OperatieNaam {
+    fn create(&self) -> std::sync::Arc<dyn async_graphql::extensions::Extension> {
+        std::sync::Arc::new(OperatieNaam)
+    }
+}
+
+#[async_trait::async_trait]
+impl async_graphql::extensions::Extension for OperatieNaam {
+    async fn parse_query(
+        &self,
+        ctx: &async_graphql::extensions::ExtensionContext<'_>,
+        query: &str,
+        variables: &async_graphql::Variables,
+        next: async_graphql::extensions::NextParseQuery<'_>,
+    ) -> async_graphql::ServerResult<async_graphql::parser::types::ExecutableDocument> {
+        use async_graphql::parser::types::DocumentOperations;
+        let document = next.run(ctx, query, variables).await?;
+        if let Some(slot) = ctx.data_opt::<OperatieSlot>()
+            && let DocumentOperations::Multiple(operations) = &document.operations
+            && operations.len() == 1
+            && let (Some(name), Ok(mut naam)) = (operations.keys().next(), slot.0.lock())
+        {
+            *naam = Some(name.to_string());
+        }
+        Ok(document)
+    }
+}

@@ -56,6 +56,7 @@ pub fn schema() -> ApiSchema {
 pub fn schema_met(limieten: Limieten, introspectie: bool) -> ApiSchema {
     let builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription)
         .extension(limieten)
+        .extension(crate::metrics::OperatieNaam)
         .limit_recursive_depth(64)
         .limit_directives(10);
     if introspectie {

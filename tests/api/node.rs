@@ -45,15 +45,7 @@ async fn a_fieldlab_and_an_organisation_are_found_by_the_id_the_api_returned(bac
     assert_eq!(node["naam"], "IDDI-Lab");
     assert_eq!(node["id"], id);
 
-    let hanze = app
-        .graphql(
-            None,
-            "{ organisatie(sleutel: \"hanze.nl\") { id } }",
-            json!({}),
-        )
-        .await
-        .data()["organisatie"]["id"]
-        .clone();
+    let hanze = app.org_id("hanze.nl").await;
     let node = app.graphql(None, NODE, json!({ "id": hanze })).await.data()["node"].clone();
     assert_eq!(node["__typename"], "Kennisinstelling");
     assert_eq!(node["naam"], "Hanze");
@@ -75,17 +67,7 @@ async fn node_shows_a_fieldlab_with_the_same_rights_as_the_list(backend: Backend
 
 async fn an_id_whose_type_does_not_match_the_record_is_not_found(backend: Backend) {
     let app = TestApp::with_demo(backend).await;
-    let hanze = app
-        .graphql(
-            None,
-            "{ organisatie(sleutel: \"hanze.nl\") { id } }",
-            json!({}),
-        )
-        .await
-        .data()["organisatie"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let hanze = app.org_id("hanze.nl").await;
     let raw = String::from_utf8(URL_SAFE_NO_PAD.decode(&hanze).unwrap()).unwrap();
     let number = raw.split(':').nth(1).unwrap();
     let forged = URL_SAFE_NO_PAD.encode(format!("Rijkspartner:{number}"));
