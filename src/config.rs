@@ -231,7 +231,7 @@ pub struct Serverinstellingen {
     pub graphql_max_document_bytes: usize,
 
     /// Largest request body, in bytes.
-    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 256 * 1024)]
+    #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024)]
     pub max_body_bytes: usize,
 
     /// Time a request may take, in milliseconds; a slower one is cancelled.

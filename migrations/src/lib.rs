@@ -20,6 +20,7 @@ mod m20261122_000004_lectoraten;
 mod m20261122_000005_minoren;
 mod m20261122_000006_communities;
 mod m20261122_000007_opdrachten;
+mod m20261122_000008_wijzigingen;
 
 /// All migrations of the service, oldest first.
 pub struct Migrator;
@@ -35,6 +36,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000005_minoren::Migration),
             Box::new(m20261122_000006_communities::Migration),
             Box::new(m20261122_000007_opdrachten::Migration),
+            Box::new(m20261122_000008_wijzigingen::Migration),
         ]
     }
 }

@@ -7,12 +7,18 @@
 //! forget the access filter, because it never holds anything that could query without it.
 
 pub mod entities;
+mod schrijven;
 mod scope;
 pub mod seed;
 mod statistiek;
+mod sync;
+mod wijzigingen;
 
+pub use schrijven::{Koppeling, Schrijfbaar, Schrijfsessie};
 pub use scope::{Beschermd, Rechten, Rij, Scope};
 pub use statistiek::OpdrachtCijfers;
+pub use sync::{OpdrachtVelden, SyncItem, SyncModus, SyncResultaat, SyncUitkomst, SyncVerzoek};
+pub use wijzigingen::{AuditFilter, Feedpagina, Feedregel};
 
 use crate::auth::{Claims, Principal, Rol};
 use crate::domain::{OrganisatieSleutel, OrganisatieSoort};
@@ -32,6 +38,8 @@ use std::time::Duration;
 pub struct Database {
     conn: DatabaseConnection,
     statements: Arc<AtomicU64>,
+    /// One writer at a time in this process (see [`schrijven`]).
+    schrijfslot: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Database {
@@ -59,7 +67,11 @@ impl Database {
             conn.execute_unprepared("PRAGMA journal_mode = WAL").await?;
             conn.execute_unprepared("PRAGMA foreign_keys = ON").await?;
         }
-        Ok(Self { conn, statements })
+        Ok(Self {
+            conn,
+            statements,
+            schrijfslot: Arc::default(),
+        })
     }
 
     /// Whether the database answers (`SELECT 1`).
@@ -120,7 +132,7 @@ impl Database {
 
     /// A scope for `principal` (or for an anonymous caller).
     pub fn scope(&self, principal: Option<Principal>) -> Scope {
-        Scope::new(self.conn.clone(), principal)
+        Scope::new(self.conn.clone(), principal, self.schrijfslot.clone())
     }
 
     /// Finds an organisation by its natural key (OIN or schacHome).

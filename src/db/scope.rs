@@ -21,6 +21,7 @@ use super::entities::koppelingen::{
 };
 use super::entities::{community, fieldlab, lectoraat, minor, opdracht, organisatie, thema};
 use crate::auth::{Principal, Rol};
+use crate::domain::RecordType;
 use crate::error::ApiResult;
 use sea_orm::sea_query::{Expr, Query, SimpleExpr};
 use sea_orm::{
@@ -28,6 +29,7 @@ use sea_orm::{
     Iterable, Order, PaginatorTrait, QueryFilter, QueryOrder, QueryResult, QuerySelect, QueryTrait,
     Select,
 };
+use std::sync::Arc;
 
 /// What the caller may do with one row, beyond seeing it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -36,6 +38,8 @@ pub struct Rechten {
     pub lezen: bool,
     /// Owner or programme office: may see personal data (contact persons).
     pub eigen: bool,
+    /// May change or delete the row (an editing role of the owner, or the programme office).
+    pub bewerken: bool,
 }
 
 /// A row as the caller sees it: the record and the caller's rights on it.
@@ -47,6 +51,7 @@ pub struct Rij<M> {
 
 const LEZEN: &str = "scope_lezen";
 const EIGEN: &str = "scope_eigen";
+const BEWERKEN: &str = "scope_bewerken";
 
 impl<M: FromQueryResult> FromQueryResult for Rij<M> {
     fn from_query_result(res: &QueryResult, pre: &str) -> Result<Self, DbErr> {
@@ -57,6 +62,7 @@ impl<M: FromQueryResult> FromQueryResult for Rij<M> {
             rechten: Rechten {
                 lezen: flag(LEZEN)?,
                 eigen: flag(EIGEN)?,
+                bewerken: flag(BEWERKEN)?,
             },
         })
     }
@@ -93,8 +99,23 @@ impl Regel {
 /// A record type whose rows are protected by the access model. Sealed: implemented here only,
 /// next to the rules.
 pub trait Beschermd: EntityTrait + sealed::Sealed {
+    /// The record type, as the change log names it.
+    const TYPE: RecordType;
+    /// The name of the record type in messages (its GraphQL type or interface).
+    const NAAM: &'static str;
+    /// The roles that edit the owner organisation's records of this type (besides the
+    /// programme office, which edits everything).
+    const BEWERKERS: &'static [Rol] = &[Rol::Beheerder];
     /// The column that holds the owner organisation.
     fn eigenaar() -> Self::Column;
+    /// The owner organisation of a row.
+    fn eigenaar_van(model: &Self::Model) -> i32;
+    /// The version column (optimistic concurrency).
+    fn versie() -> Self::Column;
+    /// The version of a row.
+    fn versie_van(model: &Self::Model) -> i32;
+    /// The last-changed column.
+    fn gewijzigd_op() -> Self::Column;
     /// The primary key column.
     fn id() -> Self::Column;
     /// The primary key of a row.
@@ -110,6 +131,23 @@ pub trait Beschermd: EntityTrait + sealed::Sealed {
             Some(p) => Regel::Als(Condition::all().add(Self::eigenaar().eq(p.organisatie_id))),
             None => Regel::Nooit,
         }
+    }
+    /// Which rows the caller may change and delete: the programme office all, an editing role
+    /// ([`Self::BEWERKERS`]) its own organisation's, everyone else none.
+    fn bewerken(p: Option<&Principal>) -> Regel {
+        match p {
+            Some(p) if p.rol == Rol::Programmabureau => Regel::Altijd,
+            Some(p) if Self::BEWERKERS.contains(&p.rol) => {
+                Regel::Als(Condition::all().add(Self::eigenaar().eq(p.organisatie_id)))
+            }
+            _ => Regel::Nooit,
+        }
+    }
+    /// Whether the caller may create a row owned by `eigenaar`: the same rule as
+    /// [`Self::bewerken`], decided before the row exists.
+    fn mag_aanmaken(p: &Principal, eigenaar: i32) -> bool {
+        p.rol == Rol::Programmabureau
+            || (Self::BEWERKERS.contains(&p.rol) && eigenaar == p.organisatie_id)
     }
 }
 
@@ -148,11 +186,30 @@ where
 }
 
 macro_rules! beschermd {
-    ($entity:ty, eigenaar: $owner:expr, zichtbaar: $zichtbaar:expr, lezen: $lezen:expr $(,)?) => {
+    (
+        $entity:ty, $type:ident, $naam:literal, eigenaar: $owner:ident($veld:ident),
+        $(bewerkers: $bewerkers:expr,)?
+        zichtbaar: $zichtbaar:expr, lezen: $lezen:expr $(,)?
+    ) => {
         impl sealed::Sealed for $entity {}
         impl Beschermd for $entity {
+            const TYPE: RecordType = RecordType::$type;
+            const NAAM: &'static str = $naam;
+            $(const BEWERKERS: &'static [Rol] = $bewerkers;)?
             fn eigenaar() -> Self::Column {
-                $owner
+                <Self as EntityTrait>::Column::$owner
+            }
+            fn eigenaar_van(model: &Self::Model) -> i32 {
+                model.$veld
+            }
+            fn versie() -> Self::Column {
+                <Self as EntityTrait>::Column::Versie
+            }
+            fn versie_van(model: &Self::Model) -> i32 {
+                model.versie
+            }
+            fn gewijzigd_op() -> Self::Column {
+                <Self as EntityTrait>::Column::GewijzigdOp
             }
             fn id() -> Self::Column {
                 <Self as EntityTrait>::Column::Id
@@ -211,14 +268,18 @@ fn betrokken_bij_opdracht(p: Option<&Principal>) -> Regel {
 // The rules per record type, as in DESIGN.md §2.
 beschermd!(
     organisatie::Entity,
-    eigenaar: organisatie::Column::Id,
+    Organisatie,
+    "Organisatie",
+    eigenaar: Id(id),
     zichtbaar: publiek,
     // Every partner reads every profile; the public sees the catalogue fields.
     lezen: ingelogd,
 );
 beschermd!(
     fieldlab::Entity,
-    eigenaar: fieldlab::Column::EigenaarId,
+    Fieldlab,
+    "Fieldlab",
+    eigenaar: EigenaarId(eigenaar_id),
     zichtbaar: publiek,
     lezen: |p| eigenaar_of_deelnemer::<fieldlab::Entity, fieldlab_deelnemer::Entity>(
         p,
@@ -228,7 +289,9 @@ beschermd!(
 );
 beschermd!(
     lectoraat::Entity,
-    eigenaar: lectoraat::Column::EigenaarId,
+    Lectoraat,
+    "Lectoraat",
+    eigenaar: EigenaarId(eigenaar_id),
     zichtbaar: publiek,
     lezen: |p| eigenaar_of_deelnemer::<lectoraat::Entity, lectoraat_partner::Entity>(
         p,
@@ -238,7 +301,9 @@ beschermd!(
 );
 beschermd!(
     minor::Entity,
-    eigenaar: minor::Column::EigenaarId,
+    Minor,
+    "Minor",
+    eigenaar: EigenaarId(eigenaar_id),
     zichtbaar: publiek,
     lezen: |p| eigenaar_of_deelnemer::<minor::Entity, minor_partner::Entity>(
         p,
@@ -248,7 +313,9 @@ beschermd!(
 );
 beschermd!(
     community::Entity,
-    eigenaar: community::Column::EigenaarId,
+    Community,
+    "Community",
+    eigenaar: EigenaarId(eigenaar_id),
     zichtbaar: publiek,
     lezen: |p| eigenaar_of_deelnemer::<community::Entity, community_lid::Entity>(
         p,
@@ -258,21 +325,51 @@ beschermd!(
 );
 beschermd!(
     opdracht::Entity,
-    eigenaar: opdracht::Column::EigenaarId,
+    Opdracht,
+    "Opdracht",
+    eigenaar: EigenaarId(eigenaar_id),
+    bewerkers: &[Rol::Beheerder, Rol::Medewerker],
     zichtbaar: betrokken_bij_opdracht,
     lezen: betrokken_bij_opdracht,
 );
+
+/// `SELECT` of the rows of `E` visible to `p` that match `filter`, with `p`'s rights on each
+/// row as extra columns (read into [`Rij`]).
+pub(super) fn select_zichtbaar<E: Beschermd>(
+    p: Option<&Principal>,
+    filter: Condition,
+) -> Select<E> {
+    E::find()
+        .filter(E::zichtbaar(p).als_filter())
+        .filter(filter)
+        .column_as(E::lezen(p).als_kolom(), LEZEN)
+        .column_as(E::eigen(p).als_kolom(), EIGEN)
+        .column_as(E::bewerken(p).als_kolom(), BEWERKEN)
+}
 
 /// The caller's view of the data. Cheap to clone; one per request.
 #[derive(Clone, Debug)]
 pub struct Scope {
     conn: DatabaseConnection,
     principal: Option<Principal>,
+    schrijfslot: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Scope {
-    pub(super) fn new(conn: DatabaseConnection, principal: Option<Principal>) -> Self {
-        Self { conn, principal }
+    pub(super) fn new(
+        conn: DatabaseConnection,
+        principal: Option<Principal>,
+        schrijfslot: Arc<tokio::sync::Mutex<()>>,
+    ) -> Self {
+        Self {
+            conn,
+            principal,
+            schrijfslot,
+        }
+    }
+
+    pub(super) fn schrijfslot(&self) -> Arc<tokio::sync::Mutex<()>> {
+        self.schrijfslot.clone()
     }
 
     pub(super) fn conn(&self) -> &DatabaseConnection {
@@ -286,12 +383,7 @@ impl Scope {
 
     /// `SELECT` of the visible rows of `E` with the caller's rights as extra columns.
     fn select<E: Beschermd>(&self, filter: Condition) -> Select<E> {
-        let p = self.principal.as_ref();
-        E::find()
-            .filter(E::zichtbaar(p).als_filter())
-            .filter(filter)
-            .column_as(E::lezen(p).als_kolom(), LEZEN)
-            .column_as(E::eigen(p).als_kolom(), EIGEN)
+        select_zichtbaar::<E>(self.principal.as_ref(), filter)
     }
 
     /// Visible rows of `E` that match `filter`, in `order` (expressions on `E`'s columns), at

@@ -1,9 +1,11 @@
 use async_graphql::Enum;
 use sea_orm::sea_query::StringLen;
 use sea_orm::{DeriveActiveEnum, EnumIter};
+use serde::Serialize;
 
 /// Regio: the five regions in which the knowledge brokers (kennismakelaars) work.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(10))")]
 pub enum Regio {
     /// Noord-Nederland (Groningen, Friesland, Drenthe).
@@ -24,7 +26,8 @@ pub enum Regio {
 }
 
 /// Onderwijssoort: the kind of education of a kennisinstelling or an opdracht.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(3))")]
 pub enum Onderwijssoort {
     /// Wetenschappelijk onderwijs: universities.
@@ -39,7 +42,8 @@ pub enum Onderwijssoort {
 }
 
 /// The kind of an organisation in the partnership.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
 pub enum OrganisatieSoort {
     /// Rijkspartner: a government organisation (ministry or agency), identified by its OIN.
@@ -54,7 +58,8 @@ pub enum OrganisatieSoort {
 }
 
 /// The kind of a rijkspartner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(30))")]
 pub enum RijkspartnerSoort {
     /// Ministerie: a ministry.
@@ -73,7 +78,8 @@ pub enum RijkspartnerSoort {
 }
 
 /// Status of a fieldlab.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
 pub enum FieldlabStatus {
     /// In oprichting: being set up, not yet running.
@@ -89,7 +95,8 @@ pub enum FieldlabStatus {
 
 /// The role of a participating organisation in a fieldlab (the lead partner, the penvoerder, is
 /// the fieldlab's owner and is not listed among the participants).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
 pub enum DeelnemerRol {
     /// Partner: brings questions, people or capacity to the lab (usually a rijkspartner).
@@ -101,7 +108,8 @@ pub enum DeelnemerRol {
 }
 
 /// Lectoraat or leerstoel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
 pub enum LectoraatSoort {
     /// Lectoraat: a research chair at a hogeschool, led by a lector.
@@ -113,7 +121,8 @@ pub enum LectoraatSoort {
 }
 
 /// The kind of a curriculum (an OOAPI programme type).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
 pub enum MinorSoort {
     /// Minor: an elective part of a bachelor's programme (usually 15 or 30 ECTS).
@@ -128,7 +137,8 @@ pub enum MinorSoort {
 }
 
 /// Status of a community.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
 pub enum CommunityStatus {
     /// Gepland: planned, not yet started.
@@ -143,7 +153,8 @@ pub enum CommunityStatus {
 }
 
 /// Soort: the kind of a student assignment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(30))")]
 pub enum OpdrachtSoort {
     /// Stage: an internship at the opdrachtgever.
@@ -164,7 +175,8 @@ pub enum OpdrachtSoort {
 }
 
 /// Status of a student assignment: IN_VOORBEREIDING, then IN_UITVOERING, then AFGEROND.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
 pub enum OpdrachtStatus {
     /// In voorbereiding: agreed, not yet started.
@@ -180,4 +192,46 @@ pub enum OpdrachtStatus {
     /// status was tracked).
     #[sea_orm(string_value = "ONBEKEND")]
     Onbekend,
+}
+
+/// RecordType: the kinds of records that change, as the audit trail and the change feed name
+/// them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+pub enum RecordType {
+    /// The profile of an organisation (rijkspartner, kennisinstelling, programme office).
+    #[sea_orm(string_value = "ORGANISATIE")]
+    Organisatie,
+    /// A fieldlab.
+    #[sea_orm(string_value = "FIELDLAB")]
+    Fieldlab,
+    /// A lectoraat or leerstoel.
+    #[sea_orm(string_value = "LECTORAAT")]
+    Lectoraat,
+    /// A minor, master or post-master.
+    #[sea_orm(string_value = "MINOR")]
+    Minor,
+    /// A community.
+    #[sea_orm(string_value = "COMMUNITY")]
+    Community,
+    /// A student assignment.
+    #[sea_orm(string_value = "OPDRACHT")]
+    Opdracht,
+}
+
+/// Actie: what a change did to its record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(10))")]
+pub enum Actie {
+    /// The record was created.
+    #[sea_orm(string_value = "CREATED")]
+    Created,
+    /// The record was changed.
+    #[sea_orm(string_value = "UPDATED")]
+    Updated,
+    /// The record was deleted (or withdrawn by its source).
+    #[sea_orm(string_value = "DELETED")]
+    Deleted,
 }

@@ -1,4 +1,5 @@
-//! The GraphQL schema: one module per domain area, merged into one `Query`.
+//! The GraphQL schema: one module per domain area, merged into one `Query`; the mutations in
+//! [`mutaties`], one module per area, merged into one `Mutation`.
 //!
 //! Resolvers get the request's [`Scope`] from the context (never a database connection) and
 //! nested fields load through the request's [`loaders::Loaders`], which batch per request and
@@ -13,19 +14,22 @@ mod limieten;
 mod loaders;
 mod me;
 mod minoren;
+mod mutaties;
 mod node;
 mod opdrachten;
 mod organisaties;
 mod paginering;
 mod statistieken;
 mod types;
+mod wijzigingen;
 
 pub use id::GlobalId;
 pub use limieten::Limieten;
 pub use loaders::{Loaders, met_batches};
 
 use crate::db::Scope;
-use async_graphql::{Context, EmptyMutation, EmptySubscription, MergedObject, Schema};
+use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
+pub use mutaties::Mutation;
 
 /// The root of all queries.
 #[derive(MergedObject, Default)]
@@ -41,20 +45,21 @@ pub struct Query(
     communities::CommunityQuery,
     opdrachten::OpdrachtQuery,
     statistieken::StatistiekQuery,
+    wijzigingen::WijzigingQuery,
 );
 
-pub type ApiSchema = Schema<Query, EmptyMutation, EmptySubscription>;
+pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;
 
 /// Builds the schema (as the SDL describes it, without limits). Per-request data (the scope
 /// and the loaders) is added to each request.
 pub fn schema() -> ApiSchema {
-    Schema::build(Query::default(), EmptyMutation, EmptySubscription).finish()
+    Schema::build(Query::default(), Mutation::default(), EmptySubscription).finish()
 }
 
 /// The schema as the server runs it: with the limits and, unless `introspectie` is on,
 /// without introspection and without field suggestions (which would leak the schema too).
 pub fn schema_met(limieten: Limieten, introspectie: bool) -> ApiSchema {
-    let builder = Schema::build(Query::default(), EmptyMutation, EmptySubscription)
+    let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
         .extension(limieten)
         .extension(crate::metrics::OperatieNaam)
         .limit_recursive_depth(64)

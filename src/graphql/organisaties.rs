@@ -75,6 +75,11 @@ pub fn typename(model: &organisatie::Model) -> &'static str {
         desc = "Contact person for the partnership. Personal data: null unless the caller belongs to this organisation or to the programme office."
     ),
     field(
+        name = "mag_bewerken",
+        ty = "bool",
+        desc = "Whether the caller may change this profile (its beheerder, or the programme office)."
+    ),
+    field(
         name = "aangemaakt_op",
         ty = "Tijdstip",
         desc = "When the record was created (UTC)."
@@ -284,6 +289,11 @@ impl OrganisatieVelden {
             &m.contactpersoon_naam,
             &m.contactpersoon_email,
         )
+    }
+
+    /// Whether the caller may change this profile (its beheerder, or the programme office).
+    async fn mag_bewerken(&self) -> bool {
+        self.0.rechten.bewerken
     }
 
     /// When the record was created (UTC).

@@ -103,6 +103,7 @@ impl async_graphql::ScalarType for Tijdstip {
 /// Registration data every record has: contact person, timestamps and version.
 pub struct Registratie {
     contactpersoon: Option<Contactpersoon>,
+    mag_bewerken: bool,
     aangemaakt_op: Tijdstip,
     gewijzigd_op: Tijdstip,
     versie: i32,
@@ -111,7 +112,9 @@ pub struct Registratie {
 impl Registratie {
     /// From a row's columns; the contact person only when the caller owns the row.
     pub fn van(
-        eigen: bool,
+        crate::db::Rechten {
+            eigen, bewerken, ..
+        }: crate::db::Rechten,
         (naam, email): (&Option<String>, &Option<String>),
         aangemaakt_op: chrono::DateTime<chrono::Utc>,
         gewijzigd_op: chrono::DateTime<chrono::Utc>,
@@ -119,6 +122,7 @@ impl Registratie {
     ) -> Self {
         Self {
             contactpersoon: Contactpersoon::als_eigen(eigen, naam, email),
+            mag_bewerken: bewerken,
             aangemaakt_op: Tijdstip(aangemaakt_op),
             gewijzigd_op: Tijdstip(gewijzigd_op),
             versie,
@@ -133,6 +137,12 @@ impl Registratie {
     /// owns the record, or the caller is the programme office.
     async fn contactpersoon(&self) -> Option<&Contactpersoon> {
         self.contactpersoon.as_ref()
+    }
+
+    /// Whether the caller may change and delete this record (an editing role of its owner,
+    /// or the programme office). A frontend can show or hide its edit controls by it.
+    async fn mag_bewerken(&self) -> bool {
+        self.mag_bewerken
     }
 
     /// When the record was created (UTC).
@@ -156,7 +166,7 @@ impl Registratie {
 macro_rules! registratie {
     ($rij:expr) => {
         $crate::graphql::types::Registratie::van(
-            $rij.rechten.eigen,
+            $rij.rechten,
             (
                 &$rij.model.contactpersoon_naam,
                 &$rij.model.contactpersoon_email,

@@ -392,6 +392,81 @@ impl TestApp {
     }
 }
 
+/// Every table of the schema, for [`TestApp::dump`].
+const TABELLEN: &[&str] = &[
+    "themas",
+    "organisaties",
+    "fieldlabs",
+    "fieldlab_deelnemers",
+    "fieldlab_themas",
+    "lectoraten",
+    "lectoraat_partners",
+    "lectoraat_fieldlabs",
+    "lectoraat_themas",
+    "minoren",
+    "minor_partners",
+    "minor_themas",
+    "communities",
+    "community_leden",
+    "community_themas",
+    "opdrachten",
+    "opdracht_uitvoerders",
+    "opdracht_themas",
+    "wijzigingen",
+    "wijziging_betrokkenen",
+];
+
+impl TestApp {
+    /// The contents of every table as text, one line per row, sorted: two equal dumps mean
+    /// the database holds exactly the same data.
+    pub async fn dump(&self) -> String {
+        let conn = self.raw().await;
+        let backend = conn.get_database_backend();
+        let mut uit = String::new();
+        for tabel in TABELLEN {
+            let kolommen_sql = match backend {
+                sea_orm::DatabaseBackend::Postgres => format!(
+                    "SELECT column_name::text FROM information_schema.columns \
+                     WHERE table_name = '{tabel}' AND table_schema = current_schema() \
+                     ORDER BY ordinal_position"
+                ),
+                _ => format!("SELECT name FROM pragma_table_info('{tabel}') ORDER BY cid"),
+            };
+            let kolommen: Vec<String> = conn
+                .query_all_raw(sea_orm::Statement::from_string(backend, kolommen_sql))
+                .await
+                .expect("columns")
+                .iter()
+                .map(|r| r.try_get_by_index::<String>(0).expect("name"))
+                .collect();
+            assert!(!kolommen.is_empty(), "table {tabel} has columns");
+            let rij = kolommen
+                .iter()
+                .map(|k| format!("COALESCE(CAST({k} AS TEXT), '<null>')"))
+                .collect::<Vec<_>>()
+                .join(" || '|' || ");
+            let rijen = conn
+                .query_all_raw(sea_orm::Statement::from_string(
+                    backend,
+                    format!("SELECT {rij} FROM {tabel}"),
+                ))
+                .await
+                .expect("rows");
+            let mut regels: Vec<String> = rijen
+                .iter()
+                .map(|r| r.try_get_by_index::<String>(0).expect("row text"))
+                .collect();
+            regels.sort();
+            uit.push_str(&format!("## {tabel} ({})\n", regels.len()));
+            for regel in regels {
+                uit.push_str(&regel);
+                uit.push('\n');
+            }
+        }
+        uit
+    }
+}
+
 impl Drop for TestApp {
     fn drop(&mut self) {
         if let Some(tx) = self.shutdown.take() {

@@ -125,8 +125,14 @@ async fn a_body_over_the_maximum_is_refused_with_413(backend: Backend) {
         let padding = "x".repeat(size);
         json!({ "query": "{ me { ingelogd } }", "variables": { "padding": padding } }).to_string()
     };
-    assert_eq!(app.post_raw(body(200 * 1024)).await.status(), 200);
-    assert_eq!(app.post_raw(body(300 * 1024)).await.status(), 413);
+    let max = Serverinstellingen::default().max_body_bytes;
+    assert_eq!(
+        max,
+        4 * 1024 * 1024,
+        "room for a sync batch of 1000 opdrachten"
+    );
+    assert_eq!(app.post_raw(body(max - 1024)).await.status(), 200);
+    assert_eq!(app.post_raw(body(max + 1)).await.status(), 413);
 }
 
 async fn a_request_over_the_time_limit_is_cancelled_with_a_timeout_error(backend: Backend) {

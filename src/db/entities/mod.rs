@@ -9,3 +9,4 @@ pub mod minor;
 pub mod opdracht;
 pub mod organisatie;
 pub mod thema;
+pub mod wijziging;

@@ -1,0 +1,864 @@
+//! Writing: [`Schrijfsessie`], the only way to change data.
+//!
+//! A session is a database transaction opened from a [`Scope`], so it knows the principal and
+//! applies the same rules as reading: a row the caller may not see is `NOT_FOUND`, a row it may
+//! see but not change is `FORBIDDEN` (the [`Beschermd::bewerken`] rule, evaluated in SQL on the
+//! row), a stale `versie` is `CONFLICT`, and a new row must be owned by an organisation the
+//! caller may create records for ([`Beschermd::mag_aanmaken`]). Nothing is written until
+//! [`Schrijfsessie::commit`]; dropping a session (an error anywhere, a cancelled request) rolls
+//! everything back, so a failed mutation or batch changes nothing.
+//!
+//! Every change appends an entry to the change log (`wijzigingen`) in the same transaction:
+//! who, when, which record, the changed fields before and after, and via which operation.
+//!
+//! Writers take turns: one per process (a mutex) and, on PostgreSQL, one per database (a
+//! transaction-scoped advisory lock, for several instances). Writes are short and rare next to
+//! reads, and taking turns buys three things at once: change-log numbers are assigned and
+//! committed in order, so a feed reader that has seen number N has seen everything before it;
+//! two clients syncing the same source cannot both insert the same `externId`; and a version
+//! check cannot race with another update. Readers never wait for writers.
+
+use super::entities::koppelingen::{
+    community_lid, community_thema, fieldlab_deelnemer, fieldlab_thema, lectoraat_fieldlab,
+    lectoraat_partner, lectoraat_thema, minor_partner, minor_thema, opdracht_thema,
+    opdracht_uitvoerder,
+};
+use super::entities::wijziging::{self, betrokkene};
+use super::entities::{community, fieldlab, lectoraat, minor, opdracht, organisatie, thema};
+use super::scope::{Beschermd, Rij, Scope, select_zichtbaar};
+use crate::auth::Principal;
+use crate::domain::{Actie, DeelnemerRol, OrganisatieSleutel, OrganisatieSoort, RecordType};
+use crate::error::{ApiError, ApiResult};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelBehavior, ActiveModelTrait, ActiveValue, ColumnTrait, Condition, ConnectionTrait,
+    DatabaseBackend, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait, TryIntoModel,
+};
+use serde::Serialize;
+use serde_json::{Map, Value};
+use std::collections::{BTreeSet, HashSet};
+use tokio::sync::OwnedMutexGuard;
+
+/// The PostgreSQL advisory lock key writers take turns on (any constant; "iPSw").
+const SCHRIJFSLOT: i64 = 0x6950_5377;
+/// Rows per multi-row `INSERT`, well below both databases' limits on bound parameters.
+pub(super) const RIJEN_PER_INSERT: usize = 400;
+
+/// A replacement of one set of links of a record. Which table it goes to depends on the record
+/// type (see [`Schrijfbaar::vervang`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Koppeling {
+    /// Theme codes.
+    Themas(BTreeSet<String>),
+    /// Linked organisations: partners of a lectoraat or minor, members of a community,
+    /// executing institutions of an opdracht.
+    Organisaties(BTreeSet<i32>),
+    /// Participants of a fieldlab with their role.
+    Deelnemers(Vec<(i32, DeelnemerRol)>),
+    /// Fieldlabs of a lectoraat.
+    Fieldlabs(BTreeSet<i32>),
+}
+
+/// One entry for the change log, before it is numbered.
+#[derive(Debug)]
+pub(super) struct Logregel {
+    pub record_type: RecordType,
+    pub record_id: i32,
+    pub eigenaar_id: i32,
+    pub actie: Actie,
+    pub versie: i32,
+    pub voor: Option<Map<String, Value>>,
+    pub na: Option<Map<String, Value>>,
+    /// Organisations that may see the change (non-public records); `None`: public.
+    pub betrokkenen: Option<BTreeSet<i32>>,
+}
+
+/// A write transaction of one caller. See the module docs.
+pub struct Schrijfsessie {
+    tx: DatabaseTransaction,
+    principal: Principal,
+    operatie: String,
+    bron: Option<String>,
+    nu: DateTime<Utc>,
+    log: Vec<Logregel>,
+    _slot: OwnedMutexGuard<()>,
+}
+
+impl Scope {
+    /// Opens a write session for the operation `operatie` (a mutation's name, recorded in the
+    /// change log). Anonymous callers cannot write.
+    pub async fn schrijven(&self, operatie: &str) -> ApiResult<Schrijfsessie> {
+        let principal = self.principal().cloned().ok_or_else(|| {
+            ApiError::Unauthenticated("sign in to change data: send a bearer token".into())
+        })?;
+        let slot = self.schrijfslot().lock_owned().await;
+        let tx = self.conn().begin().await?;
+        if tx.get_database_backend() == DatabaseBackend::Postgres {
+            tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({SCHRIJFSLOT})"))
+                .await?;
+        }
+        Ok(Schrijfsessie {
+            tx,
+            principal,
+            operatie: operatie.to_owned(),
+            bron: None,
+            nu: Utc::now(),
+            log: Vec::new(),
+            _slot: slot,
+        })
+    }
+}
+
+impl Schrijfsessie {
+    /// The caller.
+    pub fn principal(&self) -> &Principal {
+        &self.principal
+    }
+
+    /// Records the source system of a sync in the change log.
+    pub fn met_bron(&mut self, bron: &str) {
+        self.bron = Some(bron.to_owned());
+    }
+
+    pub(super) fn tx(&self) -> &DatabaseTransaction {
+        &self.tx
+    }
+
+    pub(super) fn nu(&self) -> DateTime<Utc> {
+        self.nu
+    }
+
+    pub(super) fn log(&mut self, regel: Logregel) {
+        self.log.push(regel);
+    }
+
+    /// Writes the change log and commits. Nothing of the session is visible before this.
+    pub async fn commit(self) -> ApiResult<()> {
+        schrijf_log(
+            &self.tx,
+            &self.principal,
+            &self.operatie,
+            self.bron.as_deref(),
+            self.nu,
+            self.log,
+        )
+        .await?;
+        self.tx.commit().await?;
+        Ok(())
+    }
+
+    /// The organisation with `id`, if there is one (organisations are public).
+    pub async fn organisatie(&self, id: i32) -> ApiResult<Option<organisatie::Model>> {
+        Ok(organisatie::Entity::find_by_id(id).one(&self.tx).await?)
+    }
+
+    /// Codes of all themes.
+    pub async fn thema_codes(&self) -> ApiResult<HashSet<String>> {
+        Ok(thema::Entity::find()
+            .all(&self.tx)
+            .await?
+            .into_iter()
+            .map(|t| t.code)
+            .collect())
+    }
+
+    /// Which of `ids` are rows of `E` the caller may see (to check the records a write links
+    /// to: you cannot link to what you cannot see).
+    pub async fn zichtbaar<E: Beschermd>(&self, ids: &[i32]) -> ApiResult<HashSet<i32>>
+    where
+        E::Model: Sync,
+    {
+        if ids.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let rijen: Vec<Rij<E::Model>> = select_zichtbaar::<E>(
+            Some(&self.principal),
+            Condition::all().add(E::id().is_in(ids.iter().copied())),
+        )
+        .into_model()
+        .all(&self.tx)
+        .await?;
+        Ok(rijen.iter().map(|r| E::id_van(&r.model)).collect())
+    }
+
+    /// Whether a row of `E` the caller may see matches `filter` (for uniqueness checks with a
+    /// clear message).
+    pub async fn bestaat<E: Beschermd>(&self, filter: Condition) -> ApiResult<bool>
+    where
+        E::Model: Sync,
+    {
+        let rij: Option<Rij<E::Model>> = select_zichtbaar::<E>(Some(&self.principal), filter)
+            .into_model()
+            .one(&self.tx)
+            .await?;
+        Ok(rij.is_some())
+    }
+
+    /// Organisations by natural key (OIN or schacHome), in one query.
+    pub async fn organisaties_per_sleutel(
+        &self,
+        sleutels: &[OrganisatieSleutel],
+    ) -> ApiResult<Vec<organisatie::Model>> {
+        let mut oins = Vec::new();
+        let mut schacs = Vec::new();
+        for s in sleutels {
+            match s {
+                OrganisatieSleutel::Oin(o) => oins.push(o.as_str().to_owned()),
+                OrganisatieSleutel::SchacHome(h) => schacs.push(h.as_str().to_owned()),
+            }
+        }
+        if oins.is_empty() && schacs.is_empty() {
+            return Ok(Vec::new());
+        }
+        Ok(organisatie::Entity::find()
+            .filter(
+                Condition::any()
+                    .add(organisatie::Column::Oin.is_in(oins))
+                    .add(organisatie::Column::SchacHome.is_in(schacs)),
+            )
+            .all(&self.tx)
+            .await?)
+    }
+
+    /// The row of `E` with `id`, which the caller is about to change or delete: `NOT_FOUND` if
+    /// the caller may not see it, `FORBIDDEN` if it may see but not change it, `CONFLICT` if
+    /// its version is not `versie`.
+    pub async fn te_wijzigen<E: Beschermd>(&self, id: i32, versie: i32) -> ApiResult<E::Model>
+    where
+        E::Model: Sync,
+    {
+        let rij: Option<Rij<E::Model>> =
+            select_zichtbaar::<E>(Some(&self.principal), Condition::all().add(E::id().eq(id)))
+                .into_model()
+                .one(&self.tx)
+                .await?;
+        let rij = rij.ok_or_else(|| ApiError::NotFound(E::NAAM.to_owned()))?;
+        if !rij.rechten.bewerken {
+            return Err(ApiError::Forbidden(format!(
+                "you may see this {} but not change it: that takes the role {} of its owner \
+                 organisation, or the programme office",
+                E::NAAM,
+                E::BEWERKERS
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )));
+        }
+        let huidig = E::versie_van(&rij.model);
+        if huidig != versie {
+            return Err(ApiError::Conflict {
+                message: format!(
+                    "this {} changed since you read it (you sent versie {versie}, it is now at \
+                     {huidig}); read it again and reapply your change",
+                    E::NAAM
+                ),
+                current_version: huidig,
+            });
+        }
+        Ok(rij.model)
+    }
+
+    /// Checks that the caller may create a record of `E` owned by organisation `eigenaar`:
+    /// `BAD_USER_INPUT` (field `veld`) if there is no such organisation or it cannot own this
+    /// kind of record, `FORBIDDEN` if it is not the caller's to create records for.
+    pub async fn controleer_eigenaar<E: Schrijfbaar>(
+        &self,
+        veld: &str,
+        eigenaar: i32,
+    ) -> ApiResult<organisatie::Model> {
+        let org = self
+            .organisatie(eigenaar)
+            .await?
+            .ok_or_else(|| ApiError::bad_input(veld, "no such organisation"))?;
+        if !E::EIGENAAR_SOORTEN.contains(&org.soort) {
+            return Err(ApiError::bad_input(
+                veld,
+                format!(
+                    "a {} is owned by {}; {} is not one",
+                    E::NAAM,
+                    E::EIGENAAR_SOORTEN
+                        .iter()
+                        .map(|s| soort_naam(*s))
+                        .collect::<Vec<_>>()
+                        .join(" or "),
+                    org.naam
+                ),
+            ));
+        }
+        if !E::mag_aanmaken(&self.principal, org.id) {
+            return Err(ApiError::Forbidden(format!(
+                "you may not create a {} owned by {}: you can only create records of your own \
+                 organisation, with the role {}",
+                E::NAAM,
+                org.naam,
+                E::BEWERKERS
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )));
+        }
+        Ok(org)
+    }
+
+    /// Inserts a row of `E` owned by `eigenaar` (checked with [`Self::controleer_eigenaar`]
+    /// first) with its links, and logs it.
+    pub async fn aanmaken<E: Schrijfbaar>(
+        &mut self,
+        eigenaar: i32,
+        mut am: E::ActiveModel,
+        koppelingen: &[Koppeling],
+    ) -> ApiResult<E::Model> {
+        self.controleer_eigenaar::<E>("eigenaar", eigenaar).await?;
+        if sea_orm::IdenStatic::as_str(&E::eigenaar()) != sea_orm::IdenStatic::as_str(&E::id()) {
+            am.set(E::eigenaar(), eigenaar.into());
+        }
+        am.set(E::versie(), 1.into());
+        am.set(E::gewijzigd_op(), self.nu.into());
+        am.set(E::aangemaakt_op(), self.nu.into());
+        let model = am.insert(&self.tx).await?;
+        let id = E::id_van(&model);
+        for koppeling in koppelingen {
+            E::vervang(&self.tx, &[id], koppeling).await?;
+        }
+        let na = momentopname::<E>(&model, E::koppelingen(&self.tx, id).await?);
+        self.log(Logregel {
+            record_type: E::TYPE,
+            record_id: id,
+            eigenaar_id: E::eigenaar_van(&model),
+            actie: Actie::Created,
+            versie: 1,
+            betrokkenen: E::betrokkenen(&model, &na),
+            voor: None,
+            na: Some(na),
+        });
+        Ok(model)
+    }
+
+    /// Changes the row `voor` (from [`Self::te_wijzigen`]) to `am` (built from `voor` with the
+    /// changed fields set) and replaces the given links. When nothing actually changes, nothing
+    /// is written: no new version, no log entry.
+    pub async fn bijwerken<E: Schrijfbaar>(
+        &mut self,
+        voor: E::Model,
+        mut am: E::ActiveModel,
+        koppelingen: &[Koppeling],
+    ) -> ApiResult<E::Model> {
+        let id = E::id_van(&voor);
+        let oud = momentopname::<E>(&voor, E::koppelingen(&self.tx, id).await?);
+        for koppeling in koppelingen {
+            E::vervang(&self.tx, &[id], koppeling).await?;
+        }
+        let mut na_model = am.clone().try_into_model()?;
+        let nieuw = momentopname::<E>(&na_model, E::koppelingen(&self.tx, id).await?);
+        let Some((voor_velden, na_velden)) = verschil(&oud, &nieuw) else {
+            return Ok(voor);
+        };
+        let versie = E::versie_van(&voor) + 1;
+        am.set(E::versie(), versie.into());
+        am.set(E::gewijzigd_op(), self.nu.into());
+        let resultaat = E::update_many()
+            .set(am.clone())
+            .filter(E::id().eq(id))
+            .filter(E::versie().eq(E::versie_van(&voor)))
+            .exec(&self.tx)
+            .await?;
+        if resultaat.rows_affected != 1 {
+            return Err(ApiError::Internal(format!(
+                "{} {id} changed under the write lock",
+                E::NAAM
+            )));
+        }
+        na_model = am.try_into_model()?;
+        let mut betrokkenen = E::betrokkenen(&voor, &oud);
+        if let (Some(a), Some(b)) = (&mut betrokkenen, E::betrokkenen(&na_model, &nieuw)) {
+            a.extend(b);
+        }
+        self.log(Logregel {
+            record_type: E::TYPE,
+            record_id: id,
+            eigenaar_id: E::eigenaar_van(&voor),
+            actie: Actie::Updated,
+            versie,
+            voor: Some(voor_velden),
+            na: Some(na_velden),
+            betrokkenen,
+        });
+        Ok(na_model)
+    }
+
+    /// Deletes the row of `E` with `id` at version `versie`, with its links, and logs it with
+    /// its last state. A row that other records still point at is not deleted (`CONFLICT`,
+    /// naming them).
+    pub async fn verwijderen<E: Schrijfbaar>(&mut self, id: i32, versie: i32) -> ApiResult<()> {
+        let voor = self.te_wijzigen::<E>(id, versie).await?;
+        let verwijzingen = E::verwijzingen(&self.tx, id).await?;
+        if !verwijzingen.is_empty() {
+            return Err(ApiError::Conflict {
+                message: format!(
+                    "this {} cannot be deleted while {} refer to it; unlink those first",
+                    E::NAAM,
+                    verwijzingen.join(" and ")
+                ),
+                current_version: versie,
+            });
+        }
+        let oud = momentopname::<E>(&voor, E::koppelingen(&self.tx, id).await?);
+        E::delete_many()
+            .filter(E::id().eq(id))
+            .exec(&self.tx)
+            .await?;
+        self.log(Logregel {
+            record_type: E::TYPE,
+            record_id: id,
+            eigenaar_id: E::eigenaar_van(&voor),
+            actie: Actie::Deleted,
+            versie,
+            betrokkenen: E::betrokkenen(&voor, &oud),
+            voor: Some(oud),
+            na: None,
+        });
+        Ok(())
+    }
+}
+
+/// Appends the session's log entries, numbered after the last one (writers take turns, so the
+/// numbers are dense and committed in order).
+async fn schrijf_log(
+    tx: &DatabaseTransaction,
+    principal: &Principal,
+    operatie: &str,
+    bron: Option<&str>,
+    nu: DateTime<Utc>,
+    log: Vec<Logregel>,
+) -> ApiResult<()> {
+    if log.is_empty() {
+        return Ok(());
+    }
+    let laatste: Option<i64> = wijziging::Entity::find()
+        .select_only()
+        .column_as(wijziging::Column::Id.max(), "max")
+        .into_tuple::<Option<i64>>()
+        .one(tx)
+        .await?
+        .flatten();
+    let mut regels = Vec::with_capacity(log.len());
+    let mut betrokken = Vec::new();
+    for (id, regel) in (laatste.unwrap_or(0) + 1..).zip(log) {
+        if let Some(orgs) = &regel.betrokkenen {
+            betrokken.extend(orgs.iter().map(|org| betrokkene::ActiveModel {
+                wijziging_id: ActiveValue::Set(id),
+                organisatie_id: ActiveValue::Set(*org),
+            }));
+        }
+        regels.push(wijziging::ActiveModel {
+            id: ActiveValue::Set(id),
+            tijdstip: ActiveValue::Set(nu),
+            actor_subject: ActiveValue::Set(principal.subject.clone()),
+            actor_organisatie_id: ActiveValue::Set(principal.organisatie_id),
+            actor_rol: ActiveValue::Set(principal.rol.as_str().to_owned()),
+            operatie: ActiveValue::Set(operatie.to_owned()),
+            bron: ActiveValue::Set(bron.map(str::to_owned)),
+            record_type: ActiveValue::Set(regel.record_type),
+            record_id: ActiveValue::Set(regel.record_id),
+            eigenaar_id: ActiveValue::Set(regel.eigenaar_id),
+            actie: ActiveValue::Set(regel.actie),
+            versie: ActiveValue::Set(regel.versie),
+            voor: ActiveValue::Set(regel.voor.map(|v| Value::Object(v).to_string())),
+            na: ActiveValue::Set(regel.na.map(|v| Value::Object(v).to_string())),
+            publiek: ActiveValue::Set(regel.betrokkenen.is_none()),
+        });
+    }
+    voeg_in::<wijziging::Entity>(tx, regels).await?;
+    voeg_in::<betrokkene::Entity>(tx, betrokken).await
+}
+
+/// Multi-row inserts of `rows`, in chunks.
+pub(super) async fn voeg_in<L: EntityTrait>(
+    db: &impl ConnectionTrait,
+    rows: Vec<L::ActiveModel>,
+) -> ApiResult<()>
+where
+    L::ActiveModel: ActiveModelTrait<Entity = L> + Send,
+{
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        let chunk: Vec<_> = rows.by_ref().take(RIJEN_PER_INSERT).collect();
+        L::insert_many(chunk).exec_without_returning(db).await?;
+    }
+    Ok(())
+}
+
+/// The record's fields as JSON (without id, timestamps and version), plus its links.
+pub(super) fn momentopname<E: Schrijfbaar>(
+    model: &E::Model,
+    links: Map<String, Value>,
+) -> Map<String, Value> {
+    let mut velden = match serde_json::to_value(model) {
+        Ok(Value::Object(m)) => m,
+        _ => Map::new(),
+    };
+    for meta in ["id", "aangemaaktOp", "gewijzigdOp", "versie"] {
+        velden.remove(meta);
+    }
+    velden.extend(links);
+    velden
+}
+
+/// The fields that differ between two snapshots, before and after; `None` if none do.
+pub(super) fn verschil(
+    voor: &Map<String, Value>,
+    na: &Map<String, Value>,
+) -> Option<(Map<String, Value>, Map<String, Value>)> {
+    let mut oud = Map::new();
+    let mut nieuw = Map::new();
+    let sleutels: BTreeSet<&String> = voor.keys().chain(na.keys()).collect();
+    for sleutel in sleutels {
+        let a = voor.get(sleutel).unwrap_or(&Value::Null);
+        let b = na.get(sleutel).unwrap_or(&Value::Null);
+        if a != b {
+            oud.insert(sleutel.clone(), a.clone());
+            nieuw.insert(sleutel.clone(), b.clone());
+        }
+    }
+    (!oud.is_empty()).then_some((oud, nieuw))
+}
+
+fn soort_naam(soort: OrganisatieSoort) -> &'static str {
+    match soort {
+        OrganisatieSoort::Rijkspartner => "a rijkspartner",
+        OrganisatieSoort::Kennisinstelling => "a kennisinstelling",
+        OrganisatieSoort::Programmabureau => "the programme office",
+    }
+}
+
+/// A record type that can be written: its links, who may own it, what blocks its deletion and
+/// who sees its changes in the feed.
+#[async_trait::async_trait]
+pub trait Schrijfbaar:
+    Beschermd
+    + EntityTrait<
+        Model: Serialize + Sync + IntoActiveModel<<Self as EntityTrait>::ActiveModel>,
+        ActiveModel: ActiveModelTrait<Entity = Self>
+                         + ActiveModelBehavior
+                         + Send
+                         + Sync
+                         + TryIntoModel<<Self as EntityTrait>::Model>,
+    >
+{
+    /// The kinds of organisation that may own a record of this type.
+    const EIGENAAR_SOORTEN: &'static [OrganisatieSoort];
+    /// The created-at column.
+    fn aangemaakt_op() -> Self::Column;
+    /// The record's links as snapshot fields (sorted, so that equal sets compare equal).
+    async fn koppelingen(db: &DatabaseTransaction, id: i32) -> ApiResult<Map<String, Value>>;
+    /// Replaces one set of links of the records `ids`.
+    async fn vervang(db: &DatabaseTransaction, ids: &[i32], koppeling: &Koppeling)
+    -> ApiResult<()>;
+    /// Records that point at the row and would block its deletion, described for a message.
+    async fn verwijzingen(_db: &DatabaseTransaction, _id: i32) -> ApiResult<Vec<String>> {
+        Ok(Vec::new())
+    }
+    /// The organisations that may see the row beyond the public catalogue, for the change
+    /// feed; `None` for record types that are public.
+    fn betrokkenen(_model: &Self::Model, _snapshot: &Map<String, Value>) -> Option<BTreeSet<i32>> {
+        None
+    }
+}
+
+/// Rows of link table `L` whose parent column `ouder` is one of `ids`.
+pub(super) async fn links_van<L: EntityTrait>(
+    db: &impl ConnectionTrait,
+    ouder: L::Column,
+    ids: &[i32],
+) -> ApiResult<Vec<L::Model>> {
+    let mut rows = Vec::new();
+    for chunk in ids.chunks(RIJEN_PER_INSERT * 2) {
+        let mut select = L::find().filter(ouder.is_in(chunk.iter().copied()));
+        for column in <L::Column as sea_orm::Iterable>::iter() {
+            select = select.order_by_asc(column);
+        }
+        rows.extend(select.all(db).await?);
+    }
+    Ok(rows)
+}
+
+/// Replaces the rows of link table `L` of the parents `ids` with `rows`.
+pub(super) async fn vervang_links<L: EntityTrait>(
+    db: &impl ConnectionTrait,
+    ouder: L::Column,
+    ids: &[i32],
+    rows: Vec<L::ActiveModel>,
+) -> ApiResult<()>
+where
+    L::ActiveModel: ActiveModelTrait<Entity = L> + Send,
+{
+    for chunk in ids.chunks(RIJEN_PER_INSERT * 2) {
+        L::delete_many()
+            .filter(ouder.is_in(chunk.iter().copied()))
+            .exec(db)
+            .await?;
+    }
+    voeg_in::<L>(db, rows).await
+}
+
+/// Counts rows of `E` where `kolom = id`, for a deletion check.
+async fn tel_verwijzingen<E: EntityTrait>(
+    db: &DatabaseTransaction,
+    kolom: E::Column,
+    id: i32,
+    wat: &str,
+    uit: &mut Vec<String>,
+) -> ApiResult<()> {
+    let aantal: i64 = E::find()
+        .select_only()
+        .column_as(Expr::cust("COUNT(*)"), "n")
+        .filter(kolom.eq(id))
+        .into_tuple()
+        .one(db)
+        .await?
+        .unwrap_or(0);
+    if aantal > 0 {
+        uit.push(format!("{aantal} {wat}"));
+    }
+    Ok(())
+}
+
+/// The values of column `waarde` of the link rows of `L` whose column `ouder` is `id`, sorted, as
+/// a JSON array.
+async fn paren<L: EntityTrait>(
+    db: &impl ConnectionTrait,
+    ouder: L::Column,
+    waarde: L::Column,
+    id: i32,
+) -> ApiResult<Value> {
+    use sea_orm::ModelTrait;
+    let rows = links_van::<L>(db, ouder, &[id]).await?;
+    let mut values: Vec<Value> = rows
+        .iter()
+        .map(|row| match row.get(waarde) {
+            sea_orm::Value::Int(Some(n)) => Value::from(n),
+            sea_orm::Value::String(Some(s)) => Value::from(s),
+            other => Value::from(format!("{other:?}")),
+        })
+        .collect();
+    values.sort_by_key(|v| v.to_string());
+    Ok(Value::Array(values))
+}
+
+/// Replaces the link rows of `L` of the parents `ids` with one row per parent and value.
+async fn vervang_paren<L: EntityTrait>(
+    db: &impl ConnectionTrait,
+    ouder: L::Column,
+    waarde: L::Column,
+    ids: &[i32],
+    waarden: Vec<sea_orm::Value>,
+) -> ApiResult<()>
+where
+    L::ActiveModel: ActiveModelTrait<Entity = L> + Send,
+{
+    let mut rows = Vec::with_capacity(ids.len() * waarden.len());
+    for id in ids {
+        for w in &waarden {
+            let mut row = <L::ActiveModel as ActiveModelTrait>::default();
+            row.set(ouder, (*id).into());
+            row.set(waarde, w.clone());
+            rows.push(row);
+        }
+    }
+    vervang_links::<L>(db, ouder, ids, rows).await
+}
+
+/// The participants of fieldlab `id` with their role, sorted, as JSON.
+async fn deelnemers_van(db: &impl ConnectionTrait, id: i32) -> ApiResult<Value> {
+    Ok(Value::Array(
+        links_van::<fieldlab_deelnemer::Entity>(db, fieldlab_deelnemer::Column::FieldlabId, &[id])
+            .await?
+            .into_iter()
+            .map(|l| serde_json::json!({"organisatie": l.organisatie_id, "rol": l.rol}))
+            .collect(),
+    ))
+}
+
+/// Replaces the participants of the fieldlabs `ids`.
+async fn vervang_deelnemers(
+    db: &impl ConnectionTrait,
+    ids: &[i32],
+    deelnemers: &[(i32, DeelnemerRol)],
+) -> ApiResult<()> {
+    let rows = ids
+        .iter()
+        .flat_map(|id| {
+            deelnemers
+                .iter()
+                .map(move |(org, rol)| fieldlab_deelnemer::ActiveModel {
+                    fieldlab_id: ActiveValue::Set(*id),
+                    organisatie_id: ActiveValue::Set(*org),
+                    rol: ActiveValue::Set(*rol),
+                })
+        })
+        .collect();
+    vervang_links::<fieldlab_deelnemer::Entity>(
+        db,
+        fieldlab_deelnemer::Column::FieldlabId,
+        ids,
+        rows,
+    )
+    .await
+}
+
+fn waarden<T: Clone + Into<sea_orm::Value>>(set: &BTreeSet<T>) -> Vec<sea_orm::Value> {
+    set.iter().cloned().map(Into::into).collect()
+}
+
+/// The [`Schrijfbaar`] impl of a record type: who may own it, its link tables (snapshot key,
+/// [`Koppeling`] variant, table and columns), what blocks its deletion, who sees its changes.
+macro_rules! schrijfbaar {
+    (
+        $entity:ty, $module:ident, eigenaars: $soorten:expr,
+        links: [$($sleutel:literal: $variant:ident => $link:ident($ouder:ident, $waarde:ident)),* $(,)?],
+        $(deelnemers: $deelnemers:literal,)?
+        $(verwijzingen: [$(($v_entity:ty, $v_kolom:expr, $v_wat:literal)),* $(,)?],)?
+        $(betrokkenen: $betrokkenen:expr,)?
+    ) => {
+        #[async_trait::async_trait]
+        impl Schrijfbaar for $entity {
+            const EIGENAAR_SOORTEN: &'static [OrganisatieSoort] = $soorten;
+
+            fn aangemaakt_op() -> Self::Column {
+                $module::Column::AangemaaktOp
+            }
+
+            #[allow(unused_mut, unused_variables)]
+            async fn koppelingen(db: &DatabaseTransaction, id: i32) -> ApiResult<Map<String, Value>> {
+                let mut m = Map::new();
+                $(m.insert(
+                    $sleutel.into(),
+                    paren::<$link::Entity>(db, $link::Column::$ouder, $link::Column::$waarde, id).await?,
+                );)*
+                $(m.insert($deelnemers.into(), deelnemers_van(db, id).await?);)?
+                Ok(m)
+            }
+
+            #[allow(unused_variables)]
+            async fn vervang(
+                db: &DatabaseTransaction,
+                ids: &[i32],
+                koppeling: &Koppeling,
+            ) -> ApiResult<()> {
+                match koppeling {
+                    $(Koppeling::$variant(set) => {
+                        vervang_paren::<$link::Entity>(
+                            db, $link::Column::$ouder, $link::Column::$waarde, ids, waarden(set),
+                        )
+                        .await
+                    })*
+                    $(Koppeling::Deelnemers(d) => {
+                        let _ = $deelnemers;
+                        vervang_deelnemers(db, ids, d).await
+                    })?
+                    #[allow(unreachable_patterns)]
+                    other => Err(ApiError::Internal(format!(
+                        "{} has no links {other:?}",
+                        <$entity as Beschermd>::NAAM
+                    ))),
+                }
+            }
+
+            $(async fn verwijzingen(db: &DatabaseTransaction, id: i32) -> ApiResult<Vec<String>> {
+                let mut uit = Vec::new();
+                $(tel_verwijzingen::<$v_entity>(db, $v_kolom, id, $v_wat, &mut uit).await?;)*
+                Ok(uit)
+            })?
+
+            $(fn betrokkenen(model: &Self::Model, snapshot: &Map<String, Value>) -> Option<BTreeSet<i32>> {
+                $betrokkenen(model, snapshot)
+            })?
+        }
+    };
+}
+
+schrijfbaar!(
+    organisatie::Entity, organisatie,
+    eigenaars: &[
+        OrganisatieSoort::Rijkspartner,
+        OrganisatieSoort::Kennisinstelling,
+        OrganisatieSoort::Programmabureau,
+    ],
+    links: [],
+);
+schrijfbaar!(
+    fieldlab::Entity, fieldlab,
+    eigenaars: &[
+        OrganisatieSoort::Rijkspartner,
+        OrganisatieSoort::Kennisinstelling,
+        OrganisatieSoort::Programmabureau,
+    ],
+    links: ["themas": Themas => fieldlab_thema(FieldlabId, ThemaCode)],
+    deelnemers: "deelnemers",
+    verwijzingen: [
+        (opdracht::Entity, opdracht::Column::FieldlabId, "opdrachten"),
+        (lectoraat_fieldlab::Entity, lectoraat_fieldlab::Column::FieldlabId, "lectoraten"),
+    ],
+);
+schrijfbaar!(
+    lectoraat::Entity, lectoraat,
+    eigenaars: &[OrganisatieSoort::Kennisinstelling],
+    links: [
+        "themas": Themas => lectoraat_thema(LectoraatId, ThemaCode),
+        "partners": Organisaties => lectoraat_partner(LectoraatId, OrganisatieId),
+        "fieldlabs": Fieldlabs => lectoraat_fieldlab(LectoraatId, FieldlabId),
+    ],
+    verwijzingen: [(opdracht::Entity, opdracht::Column::LectoraatId, "opdrachten")],
+);
+schrijfbaar!(
+    minor::Entity, minor,
+    eigenaars: &[OrganisatieSoort::Kennisinstelling],
+    links: [
+        "themas": Themas => minor_thema(MinorId, ThemaCode),
+        "partners": Organisaties => minor_partner(MinorId, OrganisatieId),
+    ],
+    verwijzingen: [(opdracht::Entity, opdracht::Column::MinorId, "opdrachten")],
+);
+schrijfbaar!(
+    community::Entity, community,
+    eigenaars: &[OrganisatieSoort::Programmabureau],
+    links: [
+        "themas": Themas => community_thema(CommunityId, ThemaCode),
+        "leden": Organisaties => community_lid(CommunityId, OrganisatieId),
+    ],
+);
+schrijfbaar!(
+    opdracht::Entity, opdracht,
+    eigenaars: &[
+        OrganisatieSoort::Rijkspartner,
+        OrganisatieSoort::Kennisinstelling,
+        OrganisatieSoort::Programmabureau,
+    ],
+    links: [
+        "themas": Themas => opdracht_thema(OpdrachtId, ThemaCode),
+        "uitvoerders": Organisaties => opdracht_uitvoerder(OpdrachtId, OrganisatieId),
+    ],
+    betrokkenen: opdracht_betrokkenen,
+);
+
+/// Who may see an opdracht (DESIGN.md §2): its owner, its opdrachtgever and its executing
+/// institutions.
+pub(super) fn opdracht_betrokkenen(
+    model: &opdracht::Model,
+    snapshot: &Map<String, Value>,
+) -> Option<BTreeSet<i32>> {
+    let mut orgs: BTreeSet<i32> = [model.eigenaar_id, model.opdrachtgever_id].into();
+    if let Some(Value::Array(uitvoerders)) = snapshot.get("uitvoerders") {
+        orgs.extend(
+            uitvoerders
+                .iter()
+                .filter_map(|v| v.as_i64())
+                .map(|v| v as i32),
+        );
+    }
+    Some(orgs)
+}

@@ -1,0 +1,177 @@
+//! Reading the change log: the audit trail (for owners and the programme office) and the change
+//! feed (for clients that mirror records).
+//!
+//! The audit trail of a record belongs to its owner: an organisation reads the entries of the
+//! records it owns (whoever made the change), the programme office reads all. Nobody else reads
+//! any, not even of records they may see, because entries name people (`sub`) and show
+//! contact details.
+//!
+//! The feed shows a change to whoever could see the record before or after it: changes of
+//! public records (everything but opdrachten) to everyone, changes of opdrachten to the
+//! organisations recorded with the change ([`super::schrijven::Logregel::betrokkenen`]), all
+//! to the programme office. Entries carry no actor and no field values; clients read the
+//! record's current state through the scope, and a record that is gone or left their scope is a
+//! tombstone.
+
+use super::entities::wijziging::{self, betrokkene};
+use super::scope::Scope;
+use crate::auth::{Principal, Rol};
+use crate::domain::{Actie, RecordType};
+use crate::error::{ApiError, ApiResult};
+use chrono::{DateTime, Utc};
+use sea_orm::sea_query::Query;
+use sea_orm::{
+    ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+};
+
+/// Criteria for the audit trail; all given ones must hold.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// One record.
+    pub record: Option<(RecordType, i32)>,
+    /// Records of this type.
+    pub record_type: Option<RecordType>,
+    /// Changes by this subject (the token's `sub`).
+    pub actor: Option<String>,
+    /// Changes by people of this organisation.
+    pub actor_organisatie: Option<i32>,
+    /// Changes of this kind.
+    pub actie: Option<Actie>,
+    /// Changes at or after this instant.
+    pub vanaf: Option<DateTime<Utc>>,
+    /// Changes before this instant.
+    pub tot: Option<DateTime<Utc>>,
+}
+
+impl AuditFilter {
+    fn conditie(&self) -> Condition {
+        let mut c = Condition::all();
+        if let Some((soort, id)) = self.record {
+            c = c
+                .add(wijziging::Column::RecordType.eq(soort))
+                .add(wijziging::Column::RecordId.eq(id));
+        }
+        if let Some(soort) = self.record_type {
+            c = c.add(wijziging::Column::RecordType.eq(soort));
+        }
+        if let Some(actor) = &self.actor {
+            c = c.add(wijziging::Column::ActorSubject.eq(actor.as_str()));
+        }
+        if let Some(org) = self.actor_organisatie {
+            c = c.add(wijziging::Column::ActorOrganisatieId.eq(org));
+        }
+        if let Some(actie) = self.actie {
+            c = c.add(wijziging::Column::Actie.eq(actie));
+        }
+        if let Some(vanaf) = self.vanaf {
+            c = c.add(wijziging::Column::Tijdstip.gte(vanaf));
+        }
+        if let Some(tot) = self.tot {
+            c = c.add(wijziging::Column::Tijdstip.lt(tot));
+        }
+        c
+    }
+}
+
+/// A page of the change feed.
+#[derive(Debug, Clone)]
+pub struct Feedpagina {
+    pub regels: Vec<Feedregel>,
+    /// Where to continue: after the last entry of the page, or, when the page is not full,
+    /// after everything the caller could have seen so far.
+    pub cursor: i64,
+    pub heeft_meer: bool,
+}
+
+/// One entry of the change feed.
+pub type Feedregel = wijziging::Model;
+
+/// The audit entries the caller may read: of its organisation's records; all for the programme
+/// office; none without a token.
+fn audit_rechten(p: Option<&Principal>) -> ApiResult<Condition> {
+    match p {
+        None => Err(ApiError::Unauthenticated(
+            "sign in to read the audit trail: send a bearer token".into(),
+        )),
+        Some(p) if p.rol == Rol::Programmabureau => Ok(Condition::all()),
+        Some(p) => Ok(Condition::all().add(wijziging::Column::EigenaarId.eq(p.organisatie_id))),
+    }
+}
+
+/// The feed entries the caller may see (see the module docs).
+fn feed_rechten(p: Option<&Principal>) -> Condition {
+    match p {
+        Some(p) if p.rol == Rol::Programmabureau => Condition::all(),
+        Some(p) => Condition::any()
+            .add(wijziging::Column::Publiek.eq(true))
+            .add(
+                wijziging::Column::Id.in_subquery(
+                    Query::select()
+                        .column(betrokkene::Column::WijzigingId)
+                        .from(betrokkene::Entity)
+                        .and_where(betrokkene::Column::OrganisatieId.eq(p.organisatie_id))
+                        .to_owned(),
+                ),
+            ),
+        None => Condition::all().add(wijziging::Column::Publiek.eq(true)),
+    }
+}
+
+impl Scope {
+    /// Audit entries matching `filter`, newest first, before entry `voor` (a cursor), at most
+    /// `limit`; and how many match in all.
+    pub async fn audit(
+        &self,
+        filter: &AuditFilter,
+        voor: Option<i64>,
+        limit: u64,
+    ) -> ApiResult<(Vec<wijziging::Model>, u64)> {
+        let basis = wijziging::Entity::find()
+            .filter(audit_rechten(self.principal())?)
+            .filter(filter.conditie());
+        let totaal = basis.clone().count(self.conn()).await?;
+        let mut pagina = basis.order_by_desc(wijziging::Column::Id).limit(limit);
+        if let Some(voor) = voor {
+            pagina = pagina.filter(wijziging::Column::Id.lt(voor));
+        }
+        Ok((pagina.all(self.conn()).await?, totaal))
+    }
+
+    /// Changes after number `na` (0: from the start) that the caller may see, oldest first, at
+    /// most `limit`, optionally of some record types only.
+    pub async fn feed(&self, na: i64, limit: u64, typen: &[RecordType]) -> ApiResult<Feedpagina> {
+        // Read the newest number first: everything up to it is committed (writers take turns
+        // and commit in order), so a page that ends early may move the cursor up to it.
+        let laatste: i64 = wijziging::Entity::find()
+            .select_only()
+            .column_as(wijziging::Column::Id.max(), "max")
+            .into_tuple::<Option<i64>>()
+            .one(self.conn())
+            .await?
+            .flatten()
+            .unwrap_or(0);
+        let mut select = wijziging::Entity::find()
+            .filter(feed_rechten(self.principal()))
+            .filter(wijziging::Column::Id.gt(na))
+            .filter(wijziging::Column::Id.lte(laatste));
+        if !typen.is_empty() {
+            select = select.filter(wijziging::Column::RecordType.is_in(typen.iter().copied()));
+        }
+        let mut regels = select
+            .order_by_asc(wijziging::Column::Id)
+            .limit(limit + 1)
+            .all(self.conn())
+            .await?;
+        let heeft_meer = regels.len() as u64 > limit;
+        regels.truncate(limit as usize);
+        let cursor = match regels.last() {
+            Some(r) if heeft_meer => r.id,
+            _ => std::cmp::max(laatste, na),
+        };
+        Ok(Feedpagina {
+            regels,
+            cursor,
+            heeft_meer,
+        })
+    }
+}

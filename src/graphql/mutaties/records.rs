@@ -1,0 +1,654 @@
+//! Mutations of fieldlabs, lectoraten, minoren, communities and organisation profiles.
+//!
+//! Each record type has one input type (for create and update) and one function that checks
+//! it and sets the row's columns and links; the create / update / delete resolvers around it
+//! are the same for every type and come from [`mutaties!`].
+
+use super::{
+    ALLE_SOORTEN, ContactpersoonInput, Controle, ORGANISATIE_TYPEN, eigenaar, gelezen, record_id,
+    sessie,
+};
+use crate::db::entities::{community, fieldlab, lectoraat, minor, organisatie};
+use crate::db::{Beschermd, Koppeling, Schrijfsessie};
+use crate::domain::{
+    CommunityStatus, DeelnemerRol, FieldlabStatus, LectoraatSoort, MinorSoort, OrganisatieSoort,
+    Regio,
+};
+use crate::error::{ApiError, ApiResult};
+use crate::graphql::communities::Community;
+use crate::graphql::fieldlabs::Fieldlab;
+use crate::graphql::lectoraten::Lectoraat;
+use crate::graphql::minoren::Minor;
+use crate::graphql::organisaties::Organisatie;
+use crate::graphql::types::Datum;
+use async_graphql::{Context, ID, InputObject, Object, Result};
+use sea_orm::{ActiveModelTrait, ActiveValue, ColumnTrait, Condition, IntoActiveModel};
+
+/// How a record type's input is checked and applied to its row: `am` gets the columns, the
+/// result lists the link sets to replace. `id` is the row being updated (none on create).
+#[async_trait::async_trait]
+pub(super) trait Invoer: Sync {
+    type Entity: crate::db::Schrijfbaar;
+    async fn toepassen(
+        &self,
+        c: &mut Controle,
+        sessie: &Schrijfsessie,
+        id: Option<i32>,
+        am: &mut <Self::Entity as sea_orm::EntityTrait>::ActiveModel,
+    ) -> ApiResult<Vec<Koppeling>>;
+    /// The owner the input names, if any.
+    fn eigenaar(&self) -> Option<&ID>;
+}
+
+/// Checks that `naam` is not taken by another visible record of `E` (names are unique in the
+/// database; this gives the clear message).
+pub(super) async fn naam_vrij<E: Beschermd>(
+    c: &mut Controle,
+    sessie: &Schrijfsessie,
+    kolom: E::Column,
+    naam: &str,
+    binnen: Condition,
+    id: Option<i32>,
+) -> ApiResult<()>
+where
+    E::Model: Sync,
+{
+    let mut filter = binnen.add(kolom.eq(naam));
+    if let Some(id) = id {
+        filter = filter.add(E::id().ne(id));
+    }
+    if sessie.bestaat::<E>(filter).await? {
+        c.fout(
+            "naam",
+            format!("another {} is already called '{naam}'", E::NAAM),
+        );
+    }
+    Ok(())
+}
+
+/// Checks that `naam` is not taken by another record of `E` of the same owner (lectoraten and
+/// minoren are unique per institution).
+async fn naam_vrij_bij_eigenaar<E>(
+    c: &mut Controle,
+    sessie: &Schrijfsessie,
+    naam: &str,
+    eigenaar: Option<i32>,
+    id: Option<i32>,
+) -> ApiResult<()>
+where
+    E: Beschermd,
+    E::Model: Sync,
+    E::Column: std::str::FromStr,
+{
+    let (Some(eigenaar), Ok(kolom)) = (eigenaar, "naam".parse::<E::Column>()) else {
+        return Ok(());
+    };
+    let binnen = Condition::all().add(E::eigenaar().eq(eigenaar));
+    naam_vrij::<E>(c, sessie, kolom, naam, binnen, id).await
+}
+
+/// The owner a row will have: its current one on update, the named or the caller's own on
+/// create (`None` if the named id is malformed; that is reported elsewhere).
+pub(super) fn beoogde_eigenaar(
+    huidig: &ActiveValue<i32>,
+    invoer: Option<&ID>,
+    sessie: &Schrijfsessie,
+) -> Option<i32> {
+    match huidig {
+        ActiveValue::Set(e) | ActiveValue::Unchanged(e) => Some(*e),
+        ActiveValue::NotSet => match invoer {
+            Some(id) => Controle::default().id("eigenaar", id, ORGANISATIE_TYPEN),
+            None => Some(sessie.principal().organisatie_id),
+        },
+    }
+}
+
+/// The create, update and delete mutations of one record type.
+macro_rules! mutaties {
+    (
+        $mutation:ident, $entity:ty, $type:ty, $input:ty,
+        $create:ident, $update:ident, $delete:ident,
+        $create_naam:literal, $update_naam:literal, $delete_naam:literal,
+        $create_doc:literal, $update_doc:literal, $delete_doc:literal $(,)?
+    ) => {
+        #[derive(Default)]
+        pub struct $mutation;
+
+        #[Object]
+        impl $mutation {
+            #[doc = $create_doc]
+            async fn $create(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = "The new record.")] input: $input,
+            ) -> Result<$type> {
+                let mut sessie = sessie(ctx, $create_naam).await?;
+                let mut c = Controle::default();
+                let eigenaar = eigenaar(&mut c, &sessie, input.eigenaar());
+                let mut am = <<$entity as sea_orm::EntityTrait>::ActiveModel as ActiveModelTrait>::default();
+                let koppelingen = input.toepassen(&mut c, &sessie, None, &mut am).await?;
+                c.klaar()?;
+                let eigenaar = eigenaar.ok_or_else(|| ApiError::bad_input("eigenaar", "no such organisation"))?;
+                let model = sessie.aanmaken::<$entity>(eigenaar, am, &koppelingen).await?;
+                sessie.commit().await?;
+                gelezen::<$entity, $type>(ctx, <$entity as Beschermd>::id_van(&model)).await
+            }
+
+            #[doc = $update_doc]
+            async fn $update(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = "The record's id.")] id: ID,
+                #[graphql(desc = "The `versie` you last read; if the record changed since, the update is refused with `CONFLICT`.")]
+                versie: i32,
+                #[graphql(desc = "All editable fields of the record (omitted optional fields are cleared).")]
+                input: $input,
+            ) -> Result<$type> {
+                let id = record_id::<$entity>(&id)?;
+                let mut sessie = sessie(ctx, $update_naam).await?;
+                let voor = sessie.te_wijzigen::<$entity>(id, versie).await?;
+                let mut c = Controle::default();
+                if let Some(nieuw) = input.eigenaar() {
+                    let nieuw = c.id("eigenaar", nieuw, ORGANISATIE_TYPEN);
+                    if nieuw.is_some_and(|n| n != <$entity as Beschermd>::eigenaar_van(&voor)) {
+                        c.fout("eigenaar", "a record cannot move to another owner; leave `eigenaar` out or send the current one");
+                    }
+                }
+                let mut am = voor.clone().into_active_model();
+                let koppelingen = input.toepassen(&mut c, &sessie, Some(id), &mut am).await?;
+                c.klaar()?;
+                sessie.bijwerken::<$entity>(voor, am, &koppelingen).await?;
+                sessie.commit().await?;
+                gelezen::<$entity, $type>(ctx, id).await
+            }
+
+            #[doc = $delete_doc]
+            async fn $delete(
+                &self,
+                ctx: &Context<'_>,
+                #[graphql(desc = "The record's id.")] id: ID,
+                #[graphql(desc = "The `versie` you last read; if the record changed since, the delete is refused with `CONFLICT`.")]
+                versie: i32,
+            ) -> Result<ID> {
+                let rij = record_id::<$entity>(&id)?;
+                let mut sessie = sessie(ctx, $delete_naam).await?;
+                sessie.verwijderen::<$entity>(rij, versie).await?;
+                sessie.commit().await?;
+                Ok(id)
+            }
+        }
+    };
+}
+pub(super) use mutaties;
+
+/// DeelnemerInput: an organisation taking part in a fieldlab.
+#[derive(InputObject, Debug, Clone)]
+pub struct DeelnemerInput {
+    /// The participating organisation (its id).
+    pub organisatie: ID,
+    /// Its role in the lab.
+    pub rol: DeelnemerRol,
+}
+
+/// FieldlabInput: the editable fields of a fieldlab.
+#[derive(InputObject, Debug, Clone)]
+pub struct FieldlabInput {
+    /// The penvoerder (owner). Defaults to the caller's organisation; only the programme office
+    /// may name another. Cannot be changed by an update.
+    pub eigenaar: Option<ID>,
+    /// Name, unique among fieldlabs, at most 200 characters.
+    pub naam: String,
+    /// What the lab works on (at most 4000 characters).
+    pub beschrijving: Option<String>,
+    /// Region of the lab.
+    pub regio: Regio,
+    /// Status; defaults to IN_OPRICHTING.
+    pub status: Option<FieldlabStatus>,
+    /// City or site, at most 100 characters.
+    pub plaats: Option<String>,
+    /// Website (https://...).
+    pub website: Option<String>,
+    /// Start date.
+    pub startdatum: Option<Datum>,
+    /// Contact person.
+    pub contactpersoon: Option<ContactpersoonInput>,
+    /// Theme codes (see `themas`).
+    #[graphql(default)]
+    pub themas: Vec<String>,
+    /// Participating organisations besides the penvoerder.
+    #[graphql(default)]
+    pub deelnemers: Vec<DeelnemerInput>,
+}
+
+#[async_trait::async_trait]
+impl Invoer for FieldlabInput {
+    type Entity = fieldlab::Entity;
+
+    fn eigenaar(&self) -> Option<&ID> {
+        self.eigenaar.as_ref()
+    }
+
+    async fn toepassen(
+        &self,
+        c: &mut Controle,
+        sessie: &Schrijfsessie,
+        id: Option<i32>,
+        am: &mut fieldlab::ActiveModel,
+    ) -> ApiResult<Vec<Koppeling>> {
+        let naam = c.naam("naam", &self.naam, 200);
+        naam_vrij::<fieldlab::Entity>(
+            c,
+            sessie,
+            fieldlab::Column::Naam,
+            &naam,
+            Condition::all(),
+            id,
+        )
+        .await?;
+        let (cp_naam, cp_email) = c.contactpersoon("contactpersoon", self.contactpersoon.as_ref());
+        am.naam = ActiveValue::Set(naam);
+        am.beschrijving =
+            ActiveValue::Set(c.omschrijving("beschrijving", self.beschrijving.as_deref()));
+        am.regio = ActiveValue::Set(self.regio);
+        am.status = ActiveValue::Set(self.status.unwrap_or(FieldlabStatus::InOprichting));
+        am.plaats = ActiveValue::Set(c.tekst("plaats", self.plaats.as_deref(), 100));
+        am.website = ActiveValue::Set(c.website("website", self.website.as_deref()));
+        am.startdatum = ActiveValue::Set(self.startdatum.map(|d| d.0));
+        am.contactpersoon_naam = ActiveValue::Set(cp_naam);
+        am.contactpersoon_email = ActiveValue::Set(cp_email);
+        let themas = c.themas("themas", &self.themas, &sessie.thema_codes().await?);
+        let mut deelnemers = Vec::new();
+        for (i, d) in self.deelnemers.iter().enumerate() {
+            let veld = format!("deelnemers[{i}].organisatie");
+            if let Some(org) = c
+                .organisatie(sessie, &veld, &d.organisatie, ALLE_SOORTEN)
+                .await?
+            {
+                if deelnemers.iter().any(|(o, _)| *o == org) {
+                    c.fout(veld, "is listed twice");
+                } else {
+                    deelnemers.push((org, d.rol));
+                }
+            }
+        }
+        deelnemers.sort_by_key(|(org, _)| *org);
+        Ok(vec![
+            Koppeling::Themas(themas),
+            Koppeling::Deelnemers(deelnemers),
+        ])
+    }
+}
+
+mutaties!(
+    FieldlabMutation,
+    fieldlab::Entity,
+    Fieldlab,
+    FieldlabInput,
+    create_fieldlab,
+    update_fieldlab,
+    delete_fieldlab,
+    "createFieldlab",
+    "updateFieldlab",
+    "deleteFieldlab",
+    "Creates a fieldlab with the caller's organisation as penvoerder (the programme office may \
+     name another). Needs the role beheerder (or programmabureau).",
+    "Replaces the editable fields of a fieldlab. Needs the role beheerder of the penvoerder (or \
+     programmabureau): others get FORBIDDEN if they can see the lab.",
+    "Deletes a fieldlab with its participants and themes. Refused (CONFLICT) while opdrachten or \
+     lectoraten link to it. Returns the deleted id.",
+);
+
+/// LectoraatInput: the editable fields of a lectoraat or leerstoel.
+#[derive(InputObject, Debug, Clone)]
+pub struct LectoraatInput {
+    /// The kennisinstelling that owns it. Defaults to the caller's organisation; only the
+    /// programme office may name another. Cannot be changed by an update.
+    pub eigenaar: Option<ID>,
+    /// Name, unique within the institution, at most 200 characters.
+    pub naam: String,
+    /// Lectoraat or leerstoel.
+    pub soort: LectoraatSoort,
+    /// Name of the lector or professor, at most 200 characters.
+    pub lector: Option<String>,
+    /// What the chair researches (at most 4000 characters).
+    pub beschrijving: Option<String>,
+    /// Start date.
+    pub startdatum: Option<Datum>,
+    /// End date; not before the start date.
+    pub einddatum: Option<Datum>,
+    /// Contact person.
+    pub contactpersoon: Option<ContactpersoonInput>,
+    /// Theme codes.
+    #[graphql(default)]
+    pub themas: Vec<String>,
+    /// Linked rijkspartners (their ids); they may read the chair in full.
+    #[graphql(default)]
+    pub partners: Vec<ID>,
+    /// Linked fieldlabs (their ids).
+    #[graphql(default)]
+    pub fieldlabs: Vec<ID>,
+}
+
+#[async_trait::async_trait]
+impl Invoer for LectoraatInput {
+    type Entity = lectoraat::Entity;
+
+    fn eigenaar(&self) -> Option<&ID> {
+        self.eigenaar.as_ref()
+    }
+
+    async fn toepassen(
+        &self,
+        c: &mut Controle,
+        sessie: &Schrijfsessie,
+        id: Option<i32>,
+        am: &mut lectoraat::ActiveModel,
+    ) -> ApiResult<Vec<Koppeling>> {
+        let naam = c.naam("naam", &self.naam, 200);
+        naam_vrij_bij_eigenaar::<lectoraat::Entity>(
+            c,
+            sessie,
+            &naam,
+            beoogde_eigenaar(&am.eigenaar_id, self.eigenaar.as_ref(), sessie),
+            id,
+        )
+        .await?;
+        let (cp_naam, cp_email) = c.contactpersoon("contactpersoon", self.contactpersoon.as_ref());
+        let start = self.startdatum.map(|d| d.0);
+        let eind = self.einddatum.map(|d| d.0);
+        c.periode("einddatum", start, eind);
+        am.naam = ActiveValue::Set(naam);
+        am.soort = ActiveValue::Set(self.soort);
+        am.lector = ActiveValue::Set(c.tekst("lector", self.lector.as_deref(), 200));
+        am.beschrijving =
+            ActiveValue::Set(c.omschrijving("beschrijving", self.beschrijving.as_deref()));
+        am.startdatum = ActiveValue::Set(start);
+        am.einddatum = ActiveValue::Set(eind);
+        am.contactpersoon_naam = ActiveValue::Set(cp_naam);
+        am.contactpersoon_email = ActiveValue::Set(cp_email);
+        let themas = c.themas("themas", &self.themas, &sessie.thema_codes().await?);
+        let partners = c
+            .organisaties(
+                sessie,
+                "partners",
+                &self.partners,
+                &[OrganisatieSoort::Rijkspartner],
+            )
+            .await?;
+        let mut fieldlabs = std::collections::BTreeSet::new();
+        for (i, lab) in self.fieldlabs.iter().enumerate() {
+            if let Some(lab) = c
+                .zichtbaar::<fieldlab::Entity>(sessie, &format!("fieldlabs[{i}]"), Some(lab))
+                .await?
+            {
+                fieldlabs.insert(lab);
+            }
+        }
+        Ok(vec![
+            Koppeling::Themas(themas),
+            Koppeling::Organisaties(partners),
+            Koppeling::Fieldlabs(fieldlabs),
+        ])
+    }
+}
+
+mutaties!(
+    LectoraatMutation,
+    lectoraat::Entity,
+    Lectoraat,
+    LectoraatInput,
+    create_lectoraat,
+    update_lectoraat,
+    delete_lectoraat,
+    "createLectoraat",
+    "updateLectoraat",
+    "deleteLectoraat",
+    "Creates a lectoraat (or leerstoel) of the caller's kennisinstelling (the programme office \
+     may name another kennisinstelling). Needs the role beheerder (or programmabureau).",
+    "Replaces the editable fields of a lectoraat. Needs the role beheerder of its kennisinstelling \
+     (or programmabureau).",
+    "Deletes a lectoraat with its links. Refused (CONFLICT) while opdrachten link to it. Returns \
+     the deleted id.",
+);
+
+/// MinorInput: the editable fields of a minor, master or post-master.
+#[derive(InputObject, Debug, Clone)]
+pub struct MinorInput {
+    /// The kennisinstelling that owns it. Defaults to the caller's organisation; only the
+    /// programme office may name another. Cannot be changed by an update.
+    pub eigenaar: Option<ID>,
+    /// Name, unique within the institution, at most 200 characters.
+    pub naam: String,
+    /// Minor, master or post-master.
+    pub soort: MinorSoort,
+    /// Study load in ECTS (1 to 360).
+    pub studielast_ects: Option<i32>,
+    /// What the curriculum covers (at most 4000 characters).
+    pub beschrijving: Option<String>,
+    /// Website (https://...).
+    pub website: Option<String>,
+    /// First start date.
+    pub startdatum: Option<Datum>,
+    /// Contact person.
+    pub contactpersoon: Option<ContactpersoonInput>,
+    /// Theme codes.
+    #[graphql(default)]
+    pub themas: Vec<String>,
+    /// Co-developing rijkspartners (their ids); they may read it in full.
+    #[graphql(default)]
+    pub partners: Vec<ID>,
+}
+
+#[async_trait::async_trait]
+impl Invoer for MinorInput {
+    type Entity = minor::Entity;
+
+    fn eigenaar(&self) -> Option<&ID> {
+        self.eigenaar.as_ref()
+    }
+
+    async fn toepassen(
+        &self,
+        c: &mut Controle,
+        sessie: &Schrijfsessie,
+        id: Option<i32>,
+        am: &mut minor::ActiveModel,
+    ) -> ApiResult<Vec<Koppeling>> {
+        let naam = c.naam("naam", &self.naam, 200);
+        naam_vrij_bij_eigenaar::<minor::Entity>(
+            c,
+            sessie,
+            &naam,
+            beoogde_eigenaar(&am.eigenaar_id, self.eigenaar.as_ref(), sessie),
+            id,
+        )
+        .await?;
+        let (cp_naam, cp_email) = c.contactpersoon("contactpersoon", self.contactpersoon.as_ref());
+        am.naam = ActiveValue::Set(naam);
+        am.soort = ActiveValue::Set(self.soort);
+        am.studielast_ects = ActiveValue::Set(
+            self.studielast_ects
+                .map(|e| c.bereik("studielastEcts", e, 1, 360)),
+        );
+        am.beschrijving =
+            ActiveValue::Set(c.omschrijving("beschrijving", self.beschrijving.as_deref()));
+        am.website = ActiveValue::Set(c.website("website", self.website.as_deref()));
+        am.startdatum = ActiveValue::Set(self.startdatum.map(|d| d.0));
+        am.contactpersoon_naam = ActiveValue::Set(cp_naam);
+        am.contactpersoon_email = ActiveValue::Set(cp_email);
+        let themas = c.themas("themas", &self.themas, &sessie.thema_codes().await?);
+        let partners = c
+            .organisaties(
+                sessie,
+                "partners",
+                &self.partners,
+                &[OrganisatieSoort::Rijkspartner],
+            )
+            .await?;
+        Ok(vec![
+            Koppeling::Themas(themas),
+            Koppeling::Organisaties(partners),
+        ])
+    }
+}
+
+mutaties!(
+    MinorMutation,
+    minor::Entity,
+    Minor,
+    MinorInput,
+    create_minor,
+    update_minor,
+    delete_minor,
+    "createMinor",
+    "updateMinor",
+    "deleteMinor",
+    "Creates a minor, master or post-master of the caller's kennisinstelling (the programme \
+     office may name another kennisinstelling). Needs the role beheerder (or programmabureau).",
+    "Replaces the editable fields of a minor. Needs the role beheerder of its kennisinstelling \
+     (or programmabureau).",
+    "Deletes a minor with its links. Refused (CONFLICT) while opdrachten link to it. Returns the \
+     deleted id.",
+);
+
+/// CommunityInput: the editable fields of a community.
+#[derive(InputObject, Debug, Clone)]
+pub struct CommunityInput {
+    /// The owner: always the programme office. May be left out.
+    pub eigenaar: Option<ID>,
+    /// Name, unique among communities, at most 200 characters.
+    pub naam: String,
+    /// What the community shares (at most 4000 characters).
+    pub beschrijving: Option<String>,
+    /// Status; defaults to GEPLAND.
+    pub status: Option<CommunityStatus>,
+    /// Contact person.
+    pub contactpersoon: Option<ContactpersoonInput>,
+    /// Theme codes.
+    #[graphql(default)]
+    pub themas: Vec<String>,
+    /// Member organisations (their ids); they may read it in full.
+    #[graphql(default)]
+    pub leden: Vec<ID>,
+}
+
+#[async_trait::async_trait]
+impl Invoer for CommunityInput {
+    type Entity = community::Entity;
+
+    fn eigenaar(&self) -> Option<&ID> {
+        self.eigenaar.as_ref()
+    }
+
+    async fn toepassen(
+        &self,
+        c: &mut Controle,
+        sessie: &Schrijfsessie,
+        id: Option<i32>,
+        am: &mut community::ActiveModel,
+    ) -> ApiResult<Vec<Koppeling>> {
+        let naam = c.naam("naam", &self.naam, 200);
+        naam_vrij::<community::Entity>(
+            c,
+            sessie,
+            community::Column::Naam,
+            &naam,
+            Condition::all(),
+            id,
+        )
+        .await?;
+        let (cp_naam, cp_email) = c.contactpersoon("contactpersoon", self.contactpersoon.as_ref());
+        am.naam = ActiveValue::Set(naam);
+        am.beschrijving =
+            ActiveValue::Set(c.omschrijving("beschrijving", self.beschrijving.as_deref()));
+        am.status = ActiveValue::Set(self.status.unwrap_or(CommunityStatus::Gepland));
+        am.contactpersoon_naam = ActiveValue::Set(cp_naam);
+        am.contactpersoon_email = ActiveValue::Set(cp_email);
+        let themas = c.themas("themas", &self.themas, &sessie.thema_codes().await?);
+        let leden = c
+            .organisaties(sessie, "leden", &self.leden, ALLE_SOORTEN)
+            .await?;
+        Ok(vec![
+            Koppeling::Themas(themas),
+            Koppeling::Organisaties(leden),
+        ])
+    }
+}
+
+mutaties!(
+    CommunityMutation,
+    community::Entity,
+    Community,
+    CommunityInput,
+    create_community,
+    update_community,
+    delete_community,
+    "createCommunity",
+    "updateCommunity",
+    "deleteCommunity",
+    "Creates a community, owned by the programme office. Needs the role programmabureau.",
+    "Replaces the editable fields of a community. Needs the role programmabureau.",
+    "Deletes a community with its members and themes. Returns the deleted id.",
+);
+
+/// OrganisatieProfielInput: the fields an organisation keeps up to date itself. Its name,
+/// kind and natural keys (OIN, schacHome, instellingscode) are registered by the programme
+/// office and not part of the profile.
+#[derive(InputObject, Debug, Clone)]
+pub struct OrganisatieProfielInput {
+    /// Common abbreviation, at most 40 characters.
+    pub afkorting: Option<String>,
+    /// Region of the main location.
+    pub regio: Option<Regio>,
+    /// Website (https://...).
+    pub website: Option<String>,
+    /// Short description (at most 4000 characters).
+    pub beschrijving: Option<String>,
+    /// Contact person for the partnership.
+    pub contactpersoon: Option<ContactpersoonInput>,
+}
+
+#[derive(Default)]
+pub struct OrganisatieMutation;
+
+#[Object]
+impl OrganisatieMutation {
+    /// Replaces the profile of an organisation. Needs the role beheerder of that organisation
+    /// (or programmabureau); others get FORBIDDEN.
+    async fn update_organisatie_profiel(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The organisation's id.")] id: ID,
+        #[graphql(
+            desc = "The `versie` you last read; if the profile changed since, the update is refused with `CONFLICT`."
+        )]
+        versie: i32,
+        #[graphql(desc = "The profile (omitted optional fields are cleared).")]
+        input: OrganisatieProfielInput,
+    ) -> Result<Organisatie> {
+        let mut c = Controle::default();
+        let id = c.id("id", &id, ORGANISATIE_TYPEN);
+        c.klaar()?;
+        let id = id.ok_or_else(|| ApiError::bad_input("id", "not an id"))?;
+        let mut sessie = sessie(ctx, "updateOrganisatieProfiel").await?;
+        let voor = sessie
+            .te_wijzigen::<organisatie::Entity>(id, versie)
+            .await?;
+        let mut c = Controle::default();
+        let (cp_naam, cp_email) = c.contactpersoon("contactpersoon", input.contactpersoon.as_ref());
+        let mut am = voor.clone().into_active_model();
+        am.afkorting = ActiveValue::Set(c.tekst("afkorting", input.afkorting.as_deref(), 40));
+        am.regio = ActiveValue::Set(input.regio);
+        am.website = ActiveValue::Set(c.website("website", input.website.as_deref()));
+        am.beschrijving =
+            ActiveValue::Set(c.omschrijving("beschrijving", input.beschrijving.as_deref()));
+        am.contactpersoon_naam = ActiveValue::Set(cp_naam);
+        am.contactpersoon_email = ActiveValue::Set(cp_email);
+        c.klaar()?;
+        sessie
+            .bijwerken::<organisatie::Entity>(voor, am, &[])
+            .await?;
+        sessie.commit().await?;
+        gelezen::<organisatie::Entity, Organisatie>(ctx, id).await
+    }
+}

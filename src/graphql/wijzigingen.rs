@@ -1,0 +1,425 @@
+//! The change log, read two ways: `auditTrail` (who changed what, for owners and the programme
+//! office) and `wijzigingen` (the change feed, for clients that mirror records). Who may read
+//! which entries is decided in [`crate::db::Scope::audit`] and [`crate::db::Scope::feed`].
+//!
+//! The feed is not a Relay connection on purpose: a mirroring client polls it, and needs a
+//! cursor to continue from even when a page is empty (Relay's `endCursor` is null then).
+
+use super::communities::Community;
+use super::fieldlabs::Fieldlab;
+use super::id::GlobalId;
+use super::lectoraten::Lectoraat;
+use super::loaders::OrganisatieId;
+use super::minoren::Minor;
+use super::node::Node;
+use super::opdrachten::Opdracht;
+use super::organisaties::{Organisatie, typename};
+use super::paginering::{MAX_PAGINA, PageInfo, STANDAARD_PAGINA};
+use super::types::Tijdstip;
+use super::{loaders, scope};
+use crate::db::AuditFilter;
+use crate::db::entities::{
+    community, fieldlab, lectoraat, minor, opdracht, organisatie, wijziging,
+};
+use crate::domain::{Actie, RecordType};
+use crate::error::ApiError;
+use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+/// Encodes a change-log number as an opaque cursor.
+fn cursor(id: i64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("wijziging:{id}"))
+}
+
+/// Decodes a cursor made by [`cursor`].
+fn nummer(veld: &str, cursor: &str) -> Result<i64, ApiError> {
+    URL_SAFE_NO_PAD
+        .decode(cursor)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+        .and_then(|s| s.strip_prefix("wijziging:").and_then(|n| n.parse().ok()))
+        .filter(|n: &i64| *n >= 0)
+        .ok_or_else(|| {
+            ApiError::bad_input(veld, "not a cursor of this list; use one this API returned")
+        })
+}
+
+fn paginagrootte(first: Option<i32>, max: usize) -> Result<u64, ApiError> {
+    match first {
+        None => Ok(STANDAARD_PAGINA as u64),
+        Some(n) if n < 0 => Err(ApiError::bad_input("first", "must not be negative")),
+        Some(n) if n as usize > max => Err(ApiError::bad_input(
+            "first",
+            format!("at most {max} items per page; fetch the rest page by page"),
+        )),
+        Some(n) => Ok(n as u64),
+    }
+}
+
+/// The global id of a record in the change log (organisations are typed by their kind).
+async fn record_id(ctx: &Context<'_>, soort: RecordType, id: i32) -> Result<ID> {
+    let naam = match soort {
+        RecordType::Fieldlab => "Fieldlab",
+        RecordType::Lectoraat => "Lectoraat",
+        RecordType::Minor => "Minor",
+        RecordType::Community => "Community",
+        RecordType::Opdracht => "Opdracht",
+        RecordType::Organisatie => loaders(ctx)?
+            .load(OrganisatieId::new(id))
+            .await?
+            .map(|rij| typename(&rij.model))
+            .unwrap_or("Rijkspartner"),
+    };
+    Ok(GlobalId::encode(naam, id))
+}
+
+/// The record as the caller may see it now, if it still exists and is in the caller's scope.
+async fn huidig_record(ctx: &Context<'_>, soort: RecordType, id: i32) -> Result<Option<Node>> {
+    let l = loaders(ctx)?;
+    let id = Some(id);
+    Ok(match soort {
+        RecordType::Organisatie => l
+            .record::<organisatie::Entity, Organisatie>(id)
+            .await?
+            .map(Node::from),
+        RecordType::Fieldlab => l
+            .record::<fieldlab::Entity, Fieldlab>(id)
+            .await?
+            .map(Node::Fieldlab),
+        RecordType::Lectoraat => l
+            .record::<lectoraat::Entity, Lectoraat>(id)
+            .await?
+            .map(Node::Lectoraat),
+        RecordType::Minor => l.record::<minor::Entity, Minor>(id).await?.map(Node::Minor),
+        RecordType::Community => l
+            .record::<community::Entity, Community>(id)
+            .await?
+            .map(Node::Community),
+        RecordType::Opdracht => l
+            .record::<opdracht::Entity, Opdracht>(id)
+            .await?
+            .map(Node::Opdracht),
+    })
+}
+
+/// AuditFilter: criteria for the audit trail; all given ones must hold.
+#[derive(InputObject, Debug, Clone, Default)]
+#[graphql(name = "AuditFilter")]
+pub struct AuditFilterInput {
+    /// Changes of this record (its global id).
+    pub record: Option<ID>,
+    /// Changes of records of this type.
+    pub record_type: Option<RecordType>,
+    /// Changes by this person (the `sub` of their token).
+    pub actor: Option<String>,
+    /// Changes by people of this organisation (its id).
+    pub actor_organisatie: Option<ID>,
+    /// Changes of this kind.
+    pub actie: Option<Actie>,
+    /// Changes at or after this instant.
+    pub vanaf: Option<Tijdstip>,
+    /// Changes before this instant.
+    pub tot: Option<Tijdstip>,
+}
+
+impl AuditFilterInput {
+    fn als_filter(&self) -> Result<AuditFilter, ApiError> {
+        let record = match &self.record {
+            Some(id) => {
+                let g = GlobalId::decode("filter.record", id)?;
+                let soort = match g.typename {
+                    "Fieldlab" => RecordType::Fieldlab,
+                    "Lectoraat" => RecordType::Lectoraat,
+                    "Minor" => RecordType::Minor,
+                    "Community" => RecordType::Community,
+                    "Opdracht" => RecordType::Opdracht,
+                    _ => RecordType::Organisatie,
+                };
+                Some((soort, g.id))
+            }
+            None => None,
+        };
+        let actor_organisatie = match &self.actor_organisatie {
+            Some(id) => Some(GlobalId::decode("filter.actorOrganisatie", id)?.id),
+            None => None,
+        };
+        Ok(AuditFilter {
+            record,
+            record_type: self.record_type,
+            actor: self.actor.clone(),
+            actor_organisatie,
+            actie: self.actie,
+            vanaf: self.vanaf.map(|t| t.0),
+            tot: self.tot.map(|t| t.0),
+        })
+    }
+}
+
+/// Veldwijziging: one changed field, before and after.
+#[derive(SimpleObject, Debug, Clone)]
+pub struct Veldwijziging {
+    /// The field (as in the record's GraphQL type, or a link list such as `themas`; linked
+    /// records are given by their row number).
+    pub veld: String,
+    /// The value before the change, as JSON text; null when the record was created.
+    pub voor: Option<String>,
+    /// The value after the change, as JSON text; null when the record was deleted.
+    pub na: Option<String>,
+}
+
+/// Auditregel: one entry of the audit trail.
+pub struct AuditRegel(wijziging::Model);
+
+fn velden(json: Option<&String>) -> serde_json::Map<String, serde_json::Value> {
+    match json.and_then(|j| serde_json::from_str(j).ok()) {
+        Some(serde_json::Value::Object(m)) => m,
+        _ => serde_json::Map::new(),
+    }
+}
+
+#[Object]
+impl AuditRegel {
+    /// Sequence number of the change (increasing; also the change feed's order).
+    async fn volgnummer(&self) -> String {
+        self.0.id.to_string()
+    }
+
+    /// When the change was committed (UTC).
+    async fn tijdstip(&self) -> Tijdstip {
+        Tijdstip(self.0.tijdstip)
+    }
+
+    /// Who made it: the `sub` of their token.
+    async fn actor(&self) -> &String {
+        &self.0.actor_subject
+    }
+
+    /// The organisation the actor acted for.
+    async fn actor_organisatie(&self, ctx: &Context<'_>) -> Result<Option<Organisatie>> {
+        Ok(loaders(ctx)?
+            .load(OrganisatieId::new(self.0.actor_organisatie_id))
+            .await?
+            .map(Organisatie::from))
+    }
+
+    /// The actor's role (programmabureau, beheerder, medewerker).
+    async fn actor_rol(&self) -> &String {
+        &self.0.actor_rol
+    }
+
+    /// The mutation that made the change (`updateFieldlab`, `syncOpdrachten`...).
+    async fn operatie(&self) -> &String {
+        &self.0.operatie
+    }
+
+    /// For a sync: the source system the batch came from.
+    async fn bron(&self) -> Option<&String> {
+        self.0.bron.as_ref()
+    }
+
+    /// The type of the changed record.
+    async fn record_type(&self) -> RecordType {
+        self.0.record_type
+    }
+
+    /// The global id of the changed record (it may no longer exist).
+    async fn record_id(&self, ctx: &Context<'_>) -> Result<ID> {
+        record_id(ctx, self.0.record_type, self.0.record_id).await
+    }
+
+    /// What the change did.
+    async fn actie(&self) -> Actie {
+        self.0.actie
+    }
+
+    /// The record's version after the change (for a delete: the last version).
+    async fn versie(&self) -> i32 {
+        self.0.versie
+    }
+
+    /// The changed fields, before and after (all fields for a create or a delete).
+    async fn wijzigingen(&self) -> Vec<Veldwijziging> {
+        let voor = velden(self.0.voor.as_ref());
+        let na = velden(self.0.na.as_ref());
+        let mut sleutels: Vec<&String> = voor.keys().chain(na.keys()).collect();
+        sleutels.sort();
+        sleutels.dedup();
+        sleutels
+            .into_iter()
+            .map(|k| Veldwijziging {
+                veld: k.clone(),
+                voor: voor.get(k).map(|v| v.to_string()),
+                na: na.get(k).map(|v| v.to_string()),
+            })
+            .collect()
+    }
+}
+
+/// AuditEdge: an entry of the audit trail with its cursor.
+#[derive(SimpleObject)]
+pub struct AuditEdge {
+    /// Cursor of this entry, for `after`.
+    cursor: String,
+    /// The entry.
+    node: AuditRegel,
+}
+
+/// AuditConnection: a page of the audit trail, newest first.
+pub struct AuditConnection {
+    edges: Vec<(String, wijziging::Model)>,
+    has_next_page: bool,
+    total_count: u64,
+}
+
+#[Object]
+impl AuditConnection {
+    /// The entries of this page with their cursors.
+    async fn edges(&self) -> Vec<AuditEdge> {
+        self.edges
+            .iter()
+            .map(|(c, m)| AuditEdge {
+                cursor: c.clone(),
+                node: AuditRegel(m.clone()),
+            })
+            .collect()
+    }
+
+    /// The entries of this page.
+    async fn nodes(&self) -> Vec<AuditRegel> {
+        self.edges
+            .iter()
+            .map(|(_, m)| AuditRegel(m.clone()))
+            .collect()
+    }
+
+    /// Paging information (forward only: newest first, continue with `after: endCursor`).
+    async fn page_info(&self) -> PageInfo {
+        PageInfo {
+            has_next_page: self.has_next_page,
+            has_previous_page: false,
+            start_cursor: self.edges.first().map(|(c, _)| c.clone()),
+            end_cursor: self.edges.last().map(|(c, _)| c.clone()),
+        }
+    }
+
+    /// Number of entries that match the filter, on all pages.
+    async fn total_count(&self) -> u64 {
+        self.total_count
+    }
+}
+
+/// Wijziging: one entry of the change feed.
+pub struct Wijziging(wijziging::Model);
+
+#[Object]
+impl Wijziging {
+    /// Sequence number of the change.
+    async fn volgnummer(&self) -> String {
+        self.0.id.to_string()
+    }
+
+    /// When the change was committed (UTC).
+    async fn tijdstip(&self) -> Tijdstip {
+        Tijdstip(self.0.tijdstip)
+    }
+
+    /// The type of the changed record.
+    async fn record_type(&self) -> RecordType {
+        self.0.record_type
+    }
+
+    /// The global id of the changed record.
+    async fn id(&self, ctx: &Context<'_>) -> Result<ID> {
+        record_id(ctx, self.0.record_type, self.0.record_id).await
+    }
+
+    /// What the change did to the record.
+    async fn actie(&self) -> Actie {
+        self.0.actie
+    }
+
+    /// True when the record no longer exists or is no longer in the caller's scope (a
+    /// tombstone: remove it from your copy).
+    async fn verwijderd(&self, ctx: &Context<'_>) -> Result<bool> {
+        Ok(huidig_record(ctx, self.0.record_type, self.0.record_id)
+            .await?
+            .is_none())
+    }
+
+    /// The record as it is now, as the caller may see it; null for a tombstone.
+    async fn record(&self, ctx: &Context<'_>) -> Result<Option<Node>> {
+        huidig_record(ctx, self.0.record_type, self.0.record_id).await
+    }
+}
+
+/// Wijzigingsfeed: a page of the change feed.
+#[derive(SimpleObject)]
+pub struct Wijzigingsfeed {
+    /// The changes after the given cursor, oldest first. Each change of a record is listed;
+    /// `record` always shows the record's current state.
+    wijzigingen: Vec<Wijziging>,
+    /// Where to continue: pass it as `na` next time, also when this page was empty.
+    cursor: String,
+    /// Whether more changes are waiting (ask again straight away).
+    heeft_meer: bool,
+}
+
+/// The largest page of the change feed.
+const MAX_FEED: usize = 500;
+
+#[derive(Default)]
+pub struct WijzigingQuery;
+
+#[Object]
+impl WijzigingQuery {
+    /// The audit trail: every change of the records the caller's organisation owns (the
+    /// programme office: of all records), newest first. Needs a token.
+    async fn audit_trail(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Criteria; all given ones must hold.")] filter: Option<AuditFilterInput>,
+        #[graphql(desc = "Page size (at most 100, default 20).")] first: Option<i32>,
+        #[graphql(desc = "Continue after this cursor (an `endCursor`).")] after: Option<String>,
+    ) -> Result<AuditConnection> {
+        let limit = paginagrootte(first, MAX_PAGINA)?;
+        let voor = after.as_deref().map(|a| nummer("after", a)).transpose()?;
+        let filter = filter.unwrap_or_default().als_filter()?;
+        let (mut rijen, total_count) = scope(ctx)?.audit(&filter, voor, limit + 1).await?;
+        let has_next_page = rijen.len() as u64 > limit;
+        rijen.truncate(limit as usize);
+        Ok(AuditConnection {
+            edges: rijen.into_iter().map(|m| (cursor(m.id), m)).collect(),
+            has_next_page,
+            total_count,
+        })
+    }
+
+    /// The change feed: changes after a cursor, in order, including deletions (tombstones), for
+    /// clients that keep a copy of records. Each change shows to whoever could see the record
+    /// before or after it; start without `na`, then pass the returned `cursor` each time.
+    async fn wijzigingen(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The cursor returned last time; leave out to start from the beginning.")]
+        na: Option<String>,
+        #[graphql(desc = "Page size (at most 500, default 100).")] first: Option<i32>,
+        #[graphql(desc = "Only changes of these record types.")] record_types: Option<
+            Vec<RecordType>,
+        >,
+    ) -> Result<Wijzigingsfeed> {
+        let limit = match first {
+            None => 100,
+            n => paginagrootte(n, MAX_FEED)?,
+        };
+        let na = na.as_deref().map(|n| nummer("na", n)).transpose()?;
+        let pagina = scope(ctx)?
+            .feed(na.unwrap_or(0), limit, &record_types.unwrap_or_default())
+            .await?;
+        Ok(Wijzigingsfeed {
+            wijzigingen: pagina.regels.into_iter().map(Wijziging).collect(),
+            cursor: cursor(pagina.cursor),
+            heeft_meer: pagina.heeft_meer,
+        })
+    }
+}

@@ -1,0 +1,646 @@
+//! Mutations: happy paths per record type, validation (all problems at once, nothing written),
+//! optimistic concurrency, and who may write what (FORBIDDEN for what you may see, NOT_FOUND
+//! for what you may not, no records for other organisations).
+
+use crate::dual_tests;
+use crate::harness::{Backend, TestApp};
+use ipartnerschap::auth::Rol;
+use serde_json::{Value, json};
+
+dual_tests!(
+    a_beheerder_creates_updates_and_deletes_a_fieldlab_of_its_own_organisation,
+    every_problem_of_an_input_is_reported_at_once_and_nothing_is_written,
+    a_stale_versie_is_a_conflict_that_names_the_current_version_and_changes_nothing,
+    a_record_you_may_see_but_not_change_is_forbidden_and_one_you_may_not_see_is_not_found,
+    nobody_but_the_programme_office_creates_records_for_another_organisation_or_moves_one,
+    lectoraten_minoren_and_communities_are_created_updated_and_deleted_by_their_owners,
+    an_organisation_keeps_its_own_profile_up_to_date,
+    a_medewerker_registers_and_edits_opdrachten_of_its_own_institution,
+    a_record_others_still_link_to_cannot_be_deleted,
+    an_update_that_changes_nothing_keeps_the_version_and_logs_nothing,
+    anonymous_callers_cannot_write,
+    the_change_log_cannot_be_rewritten,
+);
+
+pub const CREATE_FIELDLAB: &str = "mutation($input: FieldlabInput!) { createFieldlab(input: $input) { \
+    id naam regio status plaats versie magBewerken themas { code } \
+    deelnemers { organisatie { naam } rol } penvoerder { naam } contactpersoon { naam email } } }";
+const UPDATE_FIELDLAB: &str = "mutation($id: ID!, $versie: Int!, $input: FieldlabInput!) { \
+    updateFieldlab(id: $id, versie: $versie, input: $input) { id naam status versie themas { code } deelnemers { rol } } }";
+const DELETE_FIELDLAB: &str =
+    "mutation($id: ID!, $versie: Int!) { deleteFieldlab(id: $id, versie: $versie) }";
+pub const CREATE_OPDRACHT: &str = "mutation($input: OpdrachtInput!) { createOpdracht(input: $input) { \
+    id naam versie externId status onderwijssoort aantalStudenten opdrachtgever { naam } uitvoerders { naam } themas { code } } }";
+const NODE_VERSIE: &str = "query($id: ID!) { node(id: $id) { ... on Fieldlab { naam versie } } }";
+
+fn lab(naam: &str) -> Value {
+    json!({
+        "naam": naam,
+        "regio": "MIDDEN",
+        "plaats": "Utrecht",
+        "themas": ["DATA_AI", "blockchain"],
+        "contactpersoon": { "naam": "Lab Leider", "email": "leider@hu.nl" },
+    })
+}
+
+async fn maak_lab(app: &TestApp, token: &str, naam: &str) -> (String, i64) {
+    let data = app
+        .graphql(Some(token), CREATE_FIELDLAB, json!({ "input": lab(naam) }))
+        .await
+        .data()
+        .clone();
+    let lab = &data["createFieldlab"];
+    (
+        lab["id"].as_str().unwrap().to_owned(),
+        lab["versie"].as_i64().unwrap(),
+    )
+}
+
+async fn a_beheerder_creates_updates_and_deletes_a_fieldlab_of_its_own_organisation(
+    backend: Backend,
+) {
+    let app = TestApp::with_demo(backend).await;
+    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
+    let duo = app.org_id("00000099000000000014").await;
+    let mut input = lab("Testlab Utrecht");
+    input["deelnemers"] = json!([{ "organisatie": duo, "rol": "PARTNER" }]);
+    let created = app
+        .graphql(Some(&hu), CREATE_FIELDLAB, json!({ "input": input }))
+        .await;
+    let lab = &created.data()["createFieldlab"];
+    assert_eq!(lab["naam"], "Testlab Utrecht");
+    assert_eq!(lab["status"], "IN_OPRICHTING", "the default status");
+    assert_eq!(lab["versie"], 1);
+    assert_eq!(lab["magBewerken"], true);
+    assert_eq!(lab["penvoerder"]["naam"], "Hogeschool Utrecht");
+    assert_eq!(
+        lab["themas"],
+        json!([{ "code": "DATA_AI" }, { "code": "BLOCKCHAIN" }])
+    );
+    assert_eq!(lab["deelnemers"][0]["rol"], "PARTNER");
+    assert_eq!(lab["contactpersoon"]["email"], "leider@hu.nl");
+    let id = lab["id"].as_str().unwrap().to_owned();
+
+    let mut nieuw = lab_input_status("Testlab Utrecht-Oost", "ACTIEF");
+    nieuw["themas"] = json!(["CYBERVEILIGHEID"]);
+    let updated = app
+        .graphql(
+            Some(&hu),
+            UPDATE_FIELDLAB,
+            json!({ "id": id, "versie": 1, "input": nieuw }),
+        )
+        .await;
+    let lab = &updated.data()["updateFieldlab"];
+    assert_eq!(lab["naam"], "Testlab Utrecht-Oost");
+    assert_eq!(lab["status"], "ACTIEF");
+    assert_eq!(lab["versie"], 2);
+    assert_eq!(lab["themas"], json!([{ "code": "CYBERVEILIGHEID" }]));
+    assert_eq!(lab["deelnemers"], json!([]), "an update replaces the links");
+
+    let deleted = app
+        .graphql(Some(&hu), DELETE_FIELDLAB, json!({ "id": id, "versie": 2 }))
+        .await;
+    assert_eq!(deleted.data()["deleteFieldlab"], id);
+    let gone = app
+        .graphql(Some(&hu), NODE_VERSIE, json!({ "id": id }))
+        .await;
+    assert_eq!(gone.error_code(), "NOT_FOUND");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM fieldlab_themas WHERE fieldlab_id NOT IN (SELECT id FROM fieldlabs)")
+            .await,
+        0,
+        "links go with the lab"
+    );
+}
+
+fn lab_input_status(naam: &str, status: &str) -> Value {
+    let mut input = lab(naam);
+    input["status"] = json!(status);
+    input
+}
+
+async fn every_problem_of_an_input_is_reported_at_once_and_nothing_is_written(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let hu = app.token(Some("hu.nl"), Rol::Medewerker).await;
+    let uu = app.org_id("uu.nl").await;
+    let voor = app.dump().await;
+    let antwoord = app
+        .graphql(
+            Some(&hu),
+            CREATE_OPDRACHT,
+            json!({ "input": {
+                "naam": "   ",
+                "soort": "STAGE",
+                "startdatum": "2025-02-01",
+                "einddatum": "2025-01-01",
+                "aantalStudenten": -1,
+                "themas": ["DATA_AI", "ASTROLOGIE"],
+                "contactpersoon": { "email": "geen-adres" },
+                "opdrachtgever": uu,
+                "fieldlab": "bm9wZQ",
+            } }),
+        )
+        .await;
+    assert_eq!(antwoord.error_code(), "BAD_USER_INPUT");
+    let velden: Vec<&str> = antwoord.body["errors"][0]["extensions"]["problems"]
+        .as_array()
+        .expect("problems")
+        .iter()
+        .map(|p| p["field"].as_str().unwrap())
+        .collect();
+    for veld in [
+        "naam",
+        "einddatum",
+        "aantalStudenten",
+        "themas[1]",
+        "contactpersoon.email",
+        "opdrachtgever",
+        "fieldlab",
+    ] {
+        assert!(velden.contains(&veld), "{veld} is reported: {velden:?}");
+    }
+    let message = antwoord.body["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.contains(
+            "opdrachtgever: Universiteit Utrecht is a kennisinstelling; expected a rijkspartner"
+        ),
+        "{message}"
+    );
+    assert_eq!(app.dump().await, voor, "nothing was written");
+}
+
+async fn a_stale_versie_is_a_conflict_that_names_the_current_version_and_changes_nothing(
+    backend: Backend,
+) {
+    let app = TestApp::with_demo(backend).await;
+    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
+    let (id, _) = maak_lab(&app, &hu, "Conflictlab").await;
+    // Two editors read version 1; the first saves.
+    app.graphql(
+        Some(&hu),
+        UPDATE_FIELDLAB,
+        json!({ "id": id, "versie": 1, "input": lab_input_status("Conflictlab", "ACTIEF") }),
+    )
+    .await
+    .data();
+    let voor = app.dump().await;
+    let tweede = app
+        .graphql(
+            Some(&hu),
+            UPDATE_FIELDLAB,
+            json!({ "id": id, "versie": 1, "input": lab_input_status("Conflictlab", "BEEINDIGD") }),
+        )
+        .await;
+    assert_eq!(tweede.error_code(), "CONFLICT");
+    assert_eq!(tweede.body["errors"][0]["extensions"]["currentVersion"], 2);
+    let weg = app
+        .graphql(Some(&hu), DELETE_FIELDLAB, json!({ "id": id, "versie": 1 }))
+        .await;
+    assert_eq!(weg.error_code(), "CONFLICT", "a stale delete too");
+    assert_eq!(app.dump().await, voor);
+}
+
+async fn a_record_you_may_see_but_not_change_is_forbidden_and_one_you_may_not_see_is_not_found(
+    backend: Backend,
+) {
+    let app = TestApp::with_demo(backend).await;
+    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
+    let (lab, _) = maak_lab(&app, &hu, "Rechtenlab").await;
+    let input = lab_input_status("Rechtenlab", "ACTIEF");
+    let poging = |token: String| {
+        let app = &app;
+        let lab = lab.clone();
+        let input = input.clone();
+        async move {
+            app.graphql(
+                Some(&token),
+                UPDATE_FIELDLAB,
+                json!({ "id": lab, "versie": 1, "input": input }),
+            )
+            .await
+        }
+    };
+    for (org, rol) in [
+        ("hu.nl", Rol::Lezer),
+        ("hu.nl", Rol::Medewerker),
+        ("uu.nl", Rol::Beheerder),
+    ] {
+        let token = app.token(Some(org), rol).await;
+        let antwoord = poging(token).await;
+        assert_eq!(antwoord.error_code(), "FORBIDDEN", "{org} {rol:?}");
+        assert!(antwoord.body["data"].is_null());
+    }
+    let bureau = app.token(None, Rol::Programmabureau).await;
+    assert_eq!(
+        poging(bureau).await.data()["updateFieldlab"]["versie"],
+        2,
+        "the programme office edits everything"
+    );
+
+    // An opdracht of HU given by BZK: invisible to DUO, so NOT_FOUND there, FORBIDDEN for BZK.
+    let medewerker = app.token(Some("hu.nl"), Rol::Medewerker).await;
+    let bzk = app.org_id("00000099000000000001").await;
+    let opdracht = app
+        .graphql(
+            Some(&medewerker),
+            CREATE_OPDRACHT,
+            json!({ "input": { "naam": "Geheime stage", "soort": "STAGE", "opdrachtgever": bzk } }),
+        )
+        .await
+        .data()["createOpdracht"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let delete = "mutation($id: ID!) { deleteOpdracht(id: $id, versie: 1) }";
+    let duo = app
+        .token(Some("00000099000000000014"), Rol::Beheerder)
+        .await;
+    let bzk_token = app
+        .token(Some("00000099000000000001"), Rol::Beheerder)
+        .await;
+    assert_eq!(
+        app.graphql(Some(&duo), delete, json!({ "id": opdracht }))
+            .await
+            .error_code(),
+        "NOT_FOUND"
+    );
+    assert_eq!(
+        app.graphql(Some(&bzk_token), delete, json!({ "id": opdracht }))
+            .await
+            .error_code(),
+        "FORBIDDEN"
+    );
+    assert_eq!(
+        app.graphql(Some(&medewerker), delete, json!({ "id": opdracht }))
+            .await
+            .data()["deleteOpdracht"],
+        opdracht.as_str()
+    );
+}
+
+async fn nobody_but_the_programme_office_creates_records_for_another_organisation_or_moves_one(
+    backend: Backend,
+) {
+    let app = TestApp::with_demo(backend).await;
+    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
+    let uu = app.org_id("uu.nl").await;
+    let hu_id = app.org_id("hu.nl").await;
+    let mut input = lab("Andermans lab");
+    input["eigenaar"] = json!(uu);
+    let antwoord = app
+        .graphql(
+            Some(&hu),
+            CREATE_FIELDLAB,
+            json!({ "input": input.clone() }),
+        )
+        .await;
+    assert_eq!(antwoord.error_code(), "FORBIDDEN");
+
+    let bureau = app.token(None, Rol::Programmabureau).await;
+    let lab = app
+        .graphql(Some(&bureau), CREATE_FIELDLAB, json!({ "input": input }))
+        .await;
+    assert_eq!(
+        lab.data()["createFieldlab"]["penvoerder"]["naam"],
+        "Universiteit Utrecht"
+    );
+    let id = lab.data()["createFieldlab"]["id"].as_str().unwrap();
+    let mut verhuizing = lab_input_status("Andermans lab", "ACTIEF");
+    verhuizing["eigenaar"] = json!(hu_id);
+    let antwoord = app
+        .graphql(
+            Some(&bureau),
+            UPDATE_FIELDLAB,
+            json!({ "id": id, "versie": 1, "input": verhuizing }),
+        )
+        .await;
+    assert_eq!(antwoord.error_code(), "BAD_USER_INPUT");
+    assert_eq!(
+        antwoord.body["errors"][0]["extensions"]["field"],
+        "eigenaar"
+    );
+
+    // A lectoraat belongs to a kennisinstelling; a community to the programme office.
+    let bzk = app
+        .token(Some("00000099000000000001"), Rol::Beheerder)
+        .await;
+    let lectoraat = app
+        .graphql(
+            Some(&bzk),
+            "mutation { createLectoraat(input: { naam: \"Ministeriële leerstoel\", soort: LEERSTOEL }) { id } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(lectoraat.error_code(), "BAD_USER_INPUT");
+    let community = app
+        .graphql(
+            Some(&hu),
+            "mutation { createCommunity(input: { naam: \"Eigen community\" }) { id } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        community.error_code(),
+        "BAD_USER_INPUT",
+        "HU cannot own a community"
+    );
+}
+
+async fn lectoraten_minoren_and_communities_are_created_updated_and_deleted_by_their_owners(
+    backend: Backend,
+) {
+    let app = TestApp::with_demo(backend).await;
+    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
+    let bzk = app.org_id("00000099000000000001").await;
+    let (lab, _) = maak_lab(&app, &hu, "Lab voor lectoraat").await;
+
+    let lectoraat = app
+        .graphql(
+            Some(&hu),
+            "mutation($input: LectoraatInput!) { createLectoraat(input: $input) { id naam versie lector \
+             instelling { naam } partners { naam } fieldlabs { naam } einddatum } }",
+            json!({ "input": { "naam": "Digitale Overheid", "soort": "LECTORAAT", "lector": "Dr. A. Lector",
+                "startdatum": "2025-01-01", "einddatum": "2028-12-31", "partners": [bzk], "fieldlabs": [lab] } }),
+        )
+        .await;
+    let l = &lectoraat.data()["createLectoraat"];
+    assert_eq!(l["instelling"]["naam"], "Hogeschool Utrecht");
+    assert_eq!(
+        l["partners"][0]["naam"],
+        "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties"
+    );
+    assert_eq!(l["fieldlabs"][0]["naam"], "Lab voor lectoraat");
+    let lid = l["id"].as_str().unwrap();
+    let dubbel = app
+        .graphql(
+            Some(&hu),
+            "mutation { createLectoraat(input: { naam: \"Digitale Overheid\", soort: LECTORAAT }) { id } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        dubbel.error_code(),
+        "BAD_USER_INPUT",
+        "names are unique per institution"
+    );
+    let upd = app
+        .graphql(
+            Some(&hu),
+            "mutation($id: ID!) { updateLectoraat(id: $id, versie: 1, input: { naam: \"Digitale Overheid 2\", soort: LECTORAAT }) { versie partners { naam } } }",
+            json!({ "id": lid }),
+        )
+        .await;
+    assert_eq!(upd.data()["updateLectoraat"]["versie"], 2);
+    assert_eq!(upd.data()["updateLectoraat"]["partners"], json!([]));
+    let del = app
+        .graphql(
+            Some(&hu),
+            "mutation($id: ID!) { deleteLectoraat(id: $id, versie: 2) }",
+            json!({ "id": lid }),
+        )
+        .await;
+    assert_eq!(del.data()["deleteLectoraat"], lid);
+
+    let minor = app
+        .graphql(
+            Some(&hu),
+            "mutation { createMinor(input: { naam: \"Data en Overheid\", soort: MINOR, studielastEcts: 30, themas: [\"DATA_AI\"] }) { id versie studielastEcts } }",
+            json!({}),
+        )
+        .await;
+    let mid = minor.data()["createMinor"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let te_groot = app
+        .graphql(
+            Some(&hu),
+            "mutation($id: ID!) { updateMinor(id: $id, versie: 1, input: { naam: \"Data en Overheid\", soort: MINOR, studielastEcts: 500 }) { id } }",
+            json!({ "id": mid }),
+        )
+        .await;
+    assert_eq!(te_groot.error_code(), "BAD_USER_INPUT");
+    assert_eq!(
+        te_groot.body["errors"][0]["extensions"]["field"],
+        "studielastEcts"
+    );
+    let del = app
+        .graphql(
+            Some(&hu),
+            "mutation($id: ID!) { deleteMinor(id: $id, versie: 1) }",
+            json!({ "id": mid }),
+        )
+        .await;
+    assert_eq!(del.data()["deleteMinor"], mid.as_str());
+
+    let bureau = app.token(None, Rol::Programmabureau).await;
+    let hu_id = app.org_id("hu.nl").await;
+    let community = app
+        .graphql(
+            Some(&bureau),
+            "mutation($hu: ID!) { createCommunity(input: { naam: \"PhD community\", status: GEPLAND, leden: [$hu] }) { id versie leden { naam } } }",
+            json!({ "hu": hu_id }),
+        )
+        .await;
+    let c = &community.data()["createCommunity"];
+    assert_eq!(c["leden"][0]["naam"], "Hogeschool Utrecht");
+    let cid = c["id"].as_str().unwrap();
+    let als_lid = app
+        .graphql(
+            Some(&hu),
+            "mutation($id: ID!) { updateCommunity(id: $id, versie: 1, input: { naam: \"Overgenomen\" }) { id } }",
+            json!({ "id": cid }),
+        )
+        .await;
+    assert_eq!(
+        als_lid.error_code(),
+        "FORBIDDEN",
+        "members read, the programme office edits"
+    );
+    let del = app
+        .graphql(
+            Some(&bureau),
+            "mutation($id: ID!) { deleteCommunity(id: $id, versie: 1) }",
+            json!({ "id": cid }),
+        )
+        .await;
+    assert_eq!(del.data()["deleteCommunity"], cid);
+}
+
+async fn an_organisation_keeps_its_own_profile_up_to_date(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let hu = app.org_id("hu.nl").await;
+    let uu = app.org_id("uu.nl").await;
+    let beheerder = app.token(Some("hu.nl"), Rol::Beheerder).await;
+    let versie = app
+        .graphql(
+            Some(&beheerder),
+            "query($id: ID!) { node(id: $id) { ... on Kennisinstelling { versie magBewerken } } }",
+            json!({ "id": hu }),
+        )
+        .await
+        .data()["node"]
+        .clone();
+    assert_eq!(versie["magBewerken"], true);
+    let profiel = "mutation($id: ID!, $v: Int!) { updateOrganisatieProfiel(id: $id, versie: $v, input: { \
+        afkorting: \"HU\", regio: MIDDEN, website: \"https://www.hu.nl\", beschrijving: \"Hogeschool in Utrecht\", \
+        contactpersoon: { naam: \"I. Partner\", email: \"partner@hu.nl\" } }) { versie beschrijving contactpersoon { email } } }";
+    let antwoord = app
+        .graphql(
+            Some(&beheerder),
+            profiel,
+            json!({ "id": hu, "v": versie["versie"] }),
+        )
+        .await;
+    let p = &antwoord.data()["updateOrganisatieProfiel"];
+    assert_eq!(p["beschrijving"], "Hogeschool in Utrecht");
+    assert_eq!(p["contactpersoon"]["email"], "partner@hu.nl");
+    let ander = app
+        .graphql(Some(&beheerder), profiel, json!({ "id": uu, "v": 1 }))
+        .await;
+    assert_eq!(ander.error_code(), "FORBIDDEN");
+    let website = app
+        .graphql(
+            Some(&beheerder),
+            "mutation($id: ID!, $v: Int!) { updateOrganisatieProfiel(id: $id, versie: $v, input: { website: \"hu punt nl\" }) { versie } }",
+            json!({ "id": hu, "v": p["versie"] }),
+        )
+        .await;
+    assert_eq!(website.error_code(), "BAD_USER_INPUT");
+    assert_eq!(website.body["errors"][0]["extensions"]["field"], "website");
+}
+
+async fn a_medewerker_registers_and_edits_opdrachten_of_its_own_institution(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let medewerker = app.token(Some("hu.nl"), Rol::Medewerker).await;
+    let bzk = app.org_id("00000099000000000001").await;
+    let uu = app.org_id("uu.nl").await;
+    let created = app
+        .graphql(
+            Some(&medewerker),
+            CREATE_OPDRACHT,
+            json!({ "input": { "naam": "Stage datagedreven beleid", "soort": "STAGE", "externId": "HU-1",
+                "opdrachtgever": bzk, "themas": ["DATA_AI"] } }),
+        )
+        .await;
+    let o = &created.data()["createOpdracht"];
+    assert_eq!(
+        o["onderwijssoort"], "HBO",
+        "the owner's kind of education by default"
+    );
+    assert_eq!(o["status"], "ONBEKEND");
+    assert_eq!(o["aantalStudenten"], 1);
+    assert_eq!(
+        o["uitvoerders"],
+        json!([{ "naam": "Hogeschool Utrecht" }]),
+        "the owner carries it out"
+    );
+    let id = o["id"].as_str().unwrap();
+    let dubbel = app
+        .graphql(
+            Some(&medewerker),
+            CREATE_OPDRACHT,
+            json!({ "input": { "naam": "Andere", "soort": "STAGE", "externId": "HU-1", "opdrachtgever": bzk } }),
+        )
+        .await;
+    assert_eq!(
+        dubbel.error_code(),
+        "BAD_USER_INPUT",
+        "externId is unique per owner"
+    );
+    let updated = app
+        .graphql(
+            Some(&medewerker),
+            "mutation($id: ID!, $input: OpdrachtInput!) { updateOpdracht(id: $id, versie: 1, input: $input) { versie status uitvoerders { naam } } }",
+            json!({ "id": id, "input": { "naam": "Stage datagedreven beleid", "soort": "STAGE", "externId": "HU-1",
+                "status": "IN_UITVOERING", "opdrachtgever": bzk, "uitvoerders": [app.org_id("hu.nl").await, uu] } }),
+        )
+        .await;
+    let u = &updated.data()["updateOpdracht"];
+    assert_eq!(u["versie"], 2);
+    assert_eq!(u["status"], "IN_UITVOERING");
+    assert_eq!(u["uitvoerders"].as_array().unwrap().len(), 2);
+    // UU now carries it out, so UU sees it, but cannot change it.
+    let uu_token = app.token(Some("uu.nl"), Rol::Beheerder).await;
+    let zien = app
+        .graphql(
+            Some(&uu_token),
+            "query($id: ID!) { node(id: $id) { ... on Opdracht { naam magBewerken } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(zien.data()["node"]["magBewerken"], false);
+}
+
+async fn a_record_others_still_link_to_cannot_be_deleted(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
+    let bzk = app.org_id("00000099000000000001").await;
+    let (lab, _) = maak_lab(&app, &hu, "Druk lab").await;
+    app.graphql(
+        Some(&hu),
+        CREATE_OPDRACHT,
+        json!({ "input": { "naam": "Stage in het lab", "soort": "STAGE", "opdrachtgever": bzk, "fieldlab": lab } }),
+    )
+    .await
+    .data();
+    let voor = app.dump().await;
+    let antwoord = app
+        .graphql(
+            Some(&hu),
+            DELETE_FIELDLAB,
+            json!({ "id": lab, "versie": 1 }),
+        )
+        .await;
+    assert_eq!(antwoord.error_code(), "CONFLICT");
+    let message = antwoord.body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("1 opdrachten"), "{message}");
+    assert_eq!(app.dump().await, voor);
+}
+
+async fn an_update_that_changes_nothing_keeps_the_version_and_logs_nothing(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
+    let (id, _) = maak_lab(&app, &hu, "Stil lab").await;
+    let voor = app.dump().await;
+    let antwoord = app
+        .graphql(
+            Some(&hu),
+            UPDATE_FIELDLAB,
+            json!({ "id": id, "versie": 1, "input": lab("Stil lab") }),
+        )
+        .await;
+    assert_eq!(antwoord.data()["updateFieldlab"]["versie"], 1);
+    assert_eq!(app.dump().await, voor);
+}
+
+async fn anonymous_callers_cannot_write(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let voor = app.dump().await;
+    let antwoord = app
+        .graphql(
+            None,
+            CREATE_FIELDLAB,
+            json!({ "input": lab("Anoniem lab") }),
+        )
+        .await;
+    assert_eq!(antwoord.error_code(), "UNAUTHENTICATED");
+    assert_eq!(app.dump().await, voor);
+}
+
+async fn the_change_log_cannot_be_rewritten(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
+    maak_lab(&app, &hu, "Historisch lab").await;
+    let conn = app.raw().await;
+    for sql in [
+        "UPDATE wijzigingen SET actor_subject = 'iemand anders'",
+        "DELETE FROM wijzigingen",
+    ] {
+        let result = conn.execute_unprepared(sql).await;
+        assert!(result.is_err(), "{sql} must be refused");
+    }
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM wijzigingen").await, 1);
+}
+
+use sea_orm::ConnectionTrait;

@@ -1,0 +1,305 @@
+//! `syncOpdrachten`: idempotency, batch semantics, dry run, withdrawal, the batch limit, and two
+//! clients syncing the same source at once.
+
+use crate::dual_tests;
+use crate::harness::{Backend, TestApp};
+use ipartnerschap::auth::Rol;
+use serde_json::{Value, json};
+
+dual_tests!(
+    syncing_the_same_batch_twice_creates_nothing_the_second_time,
+    changed_items_are_updated_and_logged_with_their_source,
+    an_invalid_item_rejects_an_atomair_batch_entirely_and_only_itself_per_item,
+    a_dry_run_reports_what_would_happen_and_writes_nothing,
+    withdrawn_items_are_deleted,
+    a_batch_above_the_maximum_is_refused_with_a_clear_error,
+    an_externid_twice_in_one_batch_is_rejected,
+    two_clients_syncing_the_same_source_at_once_create_no_duplicates,
+    only_editing_roles_of_the_owner_sync,
+);
+
+pub const SYNC: &str = "mutation($input: OpdrachtenSyncInput!) { syncOpdrachten(input: $input) { \
+    toegepast dryRun modus totalen { aangemaakt gewijzigd ongewijzigd verwijderd afgewezen } \
+    items { externId resultaat id fouten { veld melding } } } }";
+
+pub fn item(n: usize) -> Value {
+    json!({
+        "externId": format!("OSIRIS-{n}"),
+        "naam": format!("Afstudeeropdracht {n}"),
+        "soort": "AFSTUDEEROPDRACHT",
+        "status": "IN_VOORBEREIDING",
+        "startdatum": "2025-02-01",
+        "einddatum": "2025-07-01",
+        "aantalStudenten": 1 + (n % 3) as i64,
+        "opdrachtgever": "00000099000000000014",
+        "uitvoerders": ["hu.nl"],
+        "themas": ["DATA_AI"],
+    })
+}
+
+fn batch(items: Vec<Value>) -> Value {
+    json!({ "input": { "bron": "osiris", "opdrachten": items } })
+}
+
+async fn sync(app: &TestApp, token: &str, variables: Value) -> Value {
+    app.graphql(Some(token), SYNC, variables).await.data()["syncOpdrachten"].clone()
+}
+
+async fn medewerker(app: &TestApp) -> String {
+    app.token(Some("hu.nl"), Rol::Medewerker).await
+}
+
+const HU_OPDRACHTEN: &str = "SELECT COUNT(*) FROM opdrachten WHERE eigenaar_id = (SELECT id FROM organisaties WHERE schac_home = 'hu.nl') AND extern_id LIKE 'OSIRIS-%'";
+
+async fn syncing_the_same_batch_twice_creates_nothing_the_second_time(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let token = medewerker(&app).await;
+    let items: Vec<Value> = (0..50).map(item).collect();
+    let eerste = sync(&app, &token, batch(items.clone())).await;
+    assert_eq!(eerste["toegepast"], true);
+    assert_eq!(eerste["totalen"]["aangemaakt"], 50);
+    assert!(
+        eerste["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|i| i["id"].is_string())
+    );
+    let na_eerste = app.dump().await;
+    let tweede = sync(&app, &token, batch(items)).await;
+    assert_eq!(tweede["totalen"]["ongewijzigd"], 50);
+    assert_eq!(tweede["totalen"]["aangemaakt"], 0);
+    assert_eq!(eerste["items"][7]["id"], tweede["items"][7]["id"]);
+    assert_eq!(
+        app.dump().await,
+        na_eerste,
+        "the second sync wrote nothing at all"
+    );
+    assert_eq!(app.scalar(HU_OPDRACHTEN).await, 50);
+}
+
+async fn changed_items_are_updated_and_logged_with_their_source(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let token = medewerker(&app).await;
+    let eerste = sync(&app, &token, batch((0..3).map(item).collect())).await;
+    let mut gewijzigd = item(1);
+    gewijzigd["status"] = json!("IN_UITVOERING");
+    gewijzigd["themas"] = json!(["DATA_AI", "CYBERVEILIGHEID"]);
+    let tweede = sync(&app, &token, batch(vec![item(0), gewijzigd, item(2)])).await;
+    assert_eq!(tweede["totalen"]["gewijzigd"], 1);
+    assert_eq!(tweede["totalen"]["ongewijzigd"], 2);
+    assert_eq!(tweede["items"][1]["resultaat"], "UPDATED");
+    let id = eerste["items"][1]["id"].as_str().unwrap();
+    let opdracht = app
+        .graphql(
+            Some(&token),
+            "query($id: ID!) { node(id: $id) { ... on Opdracht { status versie themas { code } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(opdracht.data()["node"]["status"], "IN_UITVOERING");
+    assert_eq!(opdracht.data()["node"]["versie"], 2);
+    let trail = app
+        .graphql(
+            Some(&token),
+            "query($id: ID!) { auditTrail(filter: { record: $id }) { totalCount nodes { actie operatie bron actor actorRol versie wijzigingen { veld voor na } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    let trail = &trail.data()["auditTrail"];
+    assert_eq!(trail["totalCount"], 2);
+    let update = &trail["nodes"][0];
+    assert_eq!(update["actie"], "UPDATED");
+    assert_eq!(update["operatie"], "syncOpdrachten");
+    assert_eq!(update["bron"], "osiris");
+    assert_eq!(update["actor"], "test-user");
+    assert_eq!(update["actorRol"], "medewerker");
+    assert_eq!(update["versie"], 2);
+    assert_eq!(
+        update["wijzigingen"],
+        json!([
+            { "veld": "status", "voor": "\"IN_VOORBEREIDING\"", "na": "\"IN_UITVOERING\"" },
+            { "veld": "themas", "voor": "[\"DATA_AI\"]", "na": "[\"CYBERVEILIGHEID\",\"DATA_AI\"]" },
+        ])
+    );
+    assert_eq!(trail["nodes"][1]["actie"], "CREATED");
+}
+
+async fn an_invalid_item_rejects_an_atomair_batch_entirely_and_only_itself_per_item(
+    backend: Backend,
+) {
+    let app = TestApp::with_demo(backend).await;
+    let token = medewerker(&app).await;
+    let mut slecht = item(1);
+    slecht["einddatum"] = json!("2024-01-01");
+    slecht["opdrachtgever"] = json!("00000099999999999999");
+    let items = vec![item(0), slecht, item(2)];
+    let voor = app.dump().await;
+    let atomair = sync(&app, &token, batch(items.clone())).await;
+    assert_eq!(atomair["toegepast"], false);
+    assert_eq!(atomair["modus"], "ATOMAIR");
+    assert_eq!(atomair["totalen"]["afgewezen"], 1);
+    assert_eq!(
+        atomair["items"][0]["resultaat"], "CREATED",
+        "what would have happened"
+    );
+    assert_eq!(atomair["items"][1]["resultaat"], "REJECTED");
+    let velden: Vec<&str> = atomair["items"][1]["fouten"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["veld"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        velden,
+        ["opdrachten[1].einddatum", "opdrachten[1].opdrachtgever"]
+    );
+    assert_eq!(
+        app.dump().await,
+        voor,
+        "an atomair batch with a rejected item writes nothing"
+    );
+
+    let mut per_item = batch(items);
+    per_item["input"]["modus"] = json!("PER_ITEM");
+    let resultaat = sync(&app, &token, per_item).await;
+    assert_eq!(resultaat["toegepast"], true);
+    assert_eq!(resultaat["totalen"]["aangemaakt"], 2);
+    assert_eq!(resultaat["totalen"]["afgewezen"], 1);
+    assert!(resultaat["items"][1]["id"].is_null());
+    assert_eq!(app.scalar(HU_OPDRACHTEN).await, 2);
+}
+
+async fn a_dry_run_reports_what_would_happen_and_writes_nothing(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let token = medewerker(&app).await;
+    sync(&app, &token, batch(vec![item(0)])).await;
+    let voor = app.dump().await;
+    let mut gewijzigd = item(0);
+    gewijzigd["naam"] = json!("Nieuwe naam");
+    let mut variables = batch(vec![gewijzigd, item(1)]);
+    variables["input"]["dryRun"] = json!(true);
+    variables["input"]["ingetrokken"] = json!(["OSIRIS-99"]);
+    let resultaat = sync(&app, &token, variables).await;
+    assert_eq!(resultaat["toegepast"], false);
+    assert_eq!(resultaat["dryRun"], true);
+    let uitkomsten: Vec<&str> = resultaat["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["resultaat"].as_str().unwrap())
+        .collect();
+    assert_eq!(uitkomsten, ["UPDATED", "CREATED", "UNCHANGED"]);
+    assert_eq!(app.dump().await, voor);
+}
+
+async fn withdrawn_items_are_deleted(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let token = medewerker(&app).await;
+    let eerste = sync(&app, &token, batch((0..3).map(item).collect())).await;
+    let id = eerste["items"][2]["id"].as_str().unwrap().to_owned();
+    let resultaat = sync(
+        &app,
+        &token,
+        json!({ "input": { "bron": "osiris", "ingetrokken": ["OSIRIS-2", "OSIRIS-404"] } }),
+    )
+    .await;
+    assert_eq!(resultaat["items"][0]["resultaat"], "DELETED");
+    assert_eq!(resultaat["items"][0]["id"], id.as_str());
+    assert_eq!(
+        resultaat["items"][1]["resultaat"], "UNCHANGED",
+        "unknown: nothing to do"
+    );
+    assert_eq!(app.scalar(HU_OPDRACHTEN).await, 2);
+    let node = app
+        .graphql(
+            Some(&token),
+            "query($id: ID!) { node(id: $id) { id } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(node.error_code(), "NOT_FOUND");
+}
+
+async fn a_batch_above_the_maximum_is_refused_with_a_clear_error(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let token = medewerker(&app).await;
+    let voor = app.dump().await;
+    let antwoord = app
+        .graphql(Some(&token), SYNC, batch((0..1001).map(item).collect()))
+        .await;
+    assert_eq!(antwoord.error_code(), "BAD_USER_INPUT");
+    let message = antwoord.body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains("at most 1000 items"), "{message}");
+    assert_eq!(app.dump().await, voor);
+    let precies = sync(&app, &token, batch((0..1000).map(item).collect())).await;
+    assert_eq!(precies["totalen"]["aangemaakt"], 1000, "1000 is allowed");
+}
+
+async fn an_externid_twice_in_one_batch_is_rejected(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let token = medewerker(&app).await;
+    let mut variables = batch(vec![item(0), item(1), item(0)]);
+    variables["input"]["modus"] = json!("PER_ITEM");
+    let resultaat = sync(&app, &token, variables).await;
+    let uitkomsten: Vec<&str> = resultaat["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["resultaat"].as_str().unwrap())
+        .collect();
+    assert_eq!(uitkomsten, ["REJECTED", "CREATED", "REJECTED"]);
+    assert!(
+        resultaat["items"][0]["fouten"][0]["melding"]
+            .as_str()
+            .unwrap()
+            .contains("opdrachten[2].externId")
+    );
+}
+
+async fn two_clients_syncing_the_same_source_at_once_create_no_duplicates(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let token = medewerker(&app).await;
+    let items: Vec<Value> = (0..200).map(item).collect();
+    let (a, b) = tokio::join!(
+        sync(&app, &token, batch(items.clone())),
+        sync(&app, &token, batch(items.clone())),
+    );
+    let aangemaakt =
+        a["totalen"]["aangemaakt"].as_i64().unwrap() + b["totalen"]["aangemaakt"].as_i64().unwrap();
+    let ongewijzigd = a["totalen"]["ongewijzigd"].as_i64().unwrap()
+        + b["totalen"]["ongewijzigd"].as_i64().unwrap();
+    assert_eq!(
+        (aangemaakt, ongewijzigd),
+        (200, 200),
+        "one created them, the other found them"
+    );
+    assert_eq!(app.scalar(HU_OPDRACHTEN).await, 200);
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM wijzigingen WHERE record_type = 'OPDRACHT'")
+            .await,
+        200,
+        "one log entry per opdracht"
+    );
+}
+
+async fn only_editing_roles_of_the_owner_sync(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let lezer = app.token(Some("hu.nl"), Rol::Lezer).await;
+    let antwoord = app.graphql(Some(&lezer), SYNC, batch(vec![item(0)])).await;
+    assert_eq!(antwoord.error_code(), "FORBIDDEN");
+    let medewerker = medewerker(&app).await;
+    let uu = app.org_id("uu.nl").await;
+    let mut andermans = batch(vec![item(0)]);
+    andermans["input"]["eigenaar"] = json!(uu);
+    let antwoord = app
+        .graphql(Some(&medewerker), SYNC, andermans.clone())
+        .await;
+    assert_eq!(antwoord.error_code(), "FORBIDDEN");
+    let bureau = app.token(None, Rol::Programmabureau).await;
+    let namens = sync(&app, &bureau, andermans).await;
+    assert_eq!(
+        namens["totalen"]["aangemaakt"], 1,
+        "the programme office syncs for anyone"
+    );
+}
