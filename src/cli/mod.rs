@@ -1,13 +1,15 @@
 //! The command line: one subcommand per file.
 //!
 //! `serve` runs the API, `migrate` changes the schema, `seed` loads demo data, `schema` prints
-//! the SDL and `token` signs a token for an organisation and role. Settings shared by all of
+//! the SDL, `token` signs a token for an organisation and role, and `sync` is the client that
+//! sends an institution's export of opdrachten to a running API. Settings shared by all of
 //! them (database, token secret) come from [`crate::config::Instellingen`].
 
 mod migrate;
 mod schema;
 mod seed;
 mod serve;
+mod sync;
 mod token;
 
 pub use token::{TokenAanvraag, maak_token};
@@ -39,6 +41,8 @@ pub enum Command {
     Schema,
     /// Print a signed token for an organisation and role.
     Token(token::Args),
+    /// Send an export of opdrachten (CSV or JSON lines) to a running API with syncOpdrachten.
+    Sync(sync::Args),
 }
 
 /// Parses the command line, runs the subcommand and turns its outcome into an exit code.
@@ -62,6 +66,7 @@ pub fn main() -> ExitCode {
             Command::Seed(args) => seed::run(&cli.instellingen, args).await,
             Command::Schema => schema::run(),
             Command::Token(args) => token::run(&cli.instellingen, args).await,
+            Command::Sync(args) => sync::run(args).await,
         }
     });
     match result {

@@ -200,6 +200,8 @@ pub struct OpdrachtFilter {
     pub soort: Option<Vec<OpdrachtSoort>>,
     /// Kind(s) of education.
     pub onderwijssoort: Option<Vec<Onderwijssoort>>,
+    /// Only opdrachten registered by this organisation, their owner (its `id`).
+    pub eigenaar: Option<ID>,
     /// Only opdrachten given by this rijkspartner (its `id`).
     pub opdrachtgever: Option<ID>,
     /// Only opdrachten carried out by this kennisinstelling (its `id`).
@@ -238,6 +240,9 @@ impl OpdrachtFilter {
             &self.themas,
         )
         .await?;
+        if let Some(org) = b.organisatie("eigenaar", &self.eigenaar) {
+            b.en(C::EigenaarId.eq(org));
+        }
         if let Some(org) = b.organisatie("opdrachtgever", &self.opdrachtgever) {
             b.en(C::OpdrachtgeverId.eq(org));
         }

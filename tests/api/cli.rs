@@ -15,6 +15,7 @@ dual_tests!(
     the_token_command_refuses_a_malformed_organisation_key,
     serve_stops_cleanly_on_sigterm,
     log_format_json_writes_one_json_object_per_line,
+    the_sync_client_mirrors_an_export_repeatedly_and_safely,
 );
 
 /// The binary with a clean configuration: only what a test sets.
@@ -274,4 +275,92 @@ async fn log_format_json_writes_one_json_object_per_line(backend: Backend) {
         let v: Value = serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}"));
         assert!(v["level"].is_string() && v["fields"].is_object(), "{line}");
     }
+}
+
+/// Runs `ipartnerschap sync` against a running API and returns its exit code and stdout.
+fn sync_client(endpoint: &str, token: &str, args: &[&str]) -> (i32, String) {
+    let dir = temp();
+    let output = ipartnerschap("sqlite::memory:", dir.path())
+        .args([
+            "sync", "--url", endpoint, "--token", token, "--bron", "osiris",
+        ])
+        .args(args)
+        .output()
+        .expect("run ipartnerschap sync");
+    (
+        output.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+async fn the_sync_client_mirrors_an_export_repeatedly_and_safely(backend: Backend) {
+    let app = crate::harness::TestApp::with_demo(backend).await;
+    let token = app
+        .token(Some("hu.nl"), ipartnerschap::auth::Rol::Medewerker)
+        .await;
+    let voorbeeld = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/opdrachten-voorbeeld.csv");
+
+    let (code, uit) = sync_client(&app.endpoint, &token, &["--file", voorbeeld]);
+    assert_eq!(code, 0, "{uit}");
+    assert!(uit.contains("CREATED   HU-2025-001"), "{uit}");
+    assert!(
+        uit.contains("UNCHANGED HU-2023-042"),
+        "a withdrawn unknown row: {uit}"
+    );
+    assert!(
+        uit.contains("5 items: 4 created, 0 updated, 1 unchanged, 0 withdrawn, 0 rejected"),
+        "{uit}"
+    );
+    let (code, uit) = sync_client(&app.endpoint, &token, &["--file", voorbeeld]);
+    assert_eq!(code, 0);
+    assert!(
+        uit.contains("0 created, 0 updated, 5 unchanged"),
+        "idempotent: {uit}"
+    );
+
+    // The next export lacks HU-2024-117 and has a broken row; JSON lines this time.
+    let dir = temp();
+    let jsonl = dir.path().join("export.jsonl");
+    let regels = [
+        json!({ "externId": "HU-2025-001", "naam": "Datagedreven toezicht op studiefinanciering", "soort": "AFSTUDEEROPDRACHT",
+            "status": "AFGEROND", "onderwijssoort": "HBO", "regio": "MIDDEN", "startdatum": "2025-02-03", "einddatum": "2025-06-27",
+            "aantalStudenten": 1, "opdrachtgever": "00000099000000000014", "uitvoerders": ["hu.nl"], "themas": ["DATA_AI"],
+            "contactpersoon": { "naam": "Stagebureau HU", "email": "stages@hu.nl" } }),
+        json!({ "externId": "HU-2025-002", "naam": "", "soort": "GROEPSOPDRACHT", "opdrachtgever": "00000099000000000017" }),
+    ];
+    std::fs::write(
+        &jsonl,
+        regels
+            .iter()
+            .map(|r| r.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+    .unwrap();
+    let pad = jsonl.to_str().unwrap();
+    let (code, uit) = sync_client(&app.endpoint, &token, &["--file", pad, "--mirror"]);
+    assert_eq!(code, 2, "a rejected row: exit code 2: {uit}");
+    assert!(uit.contains("REJECTED  HU-2025-002"), "{uit}");
+    assert!(uit.contains("naam: is required"), "{uit}");
+    assert!(
+        uit.contains("not applied"),
+        "all or nothing per batch: {uit}"
+    );
+    let (code, uit) = sync_client(
+        &app.endpoint,
+        &token,
+        &["--file", pad, "--mirror", "--per-item"],
+    );
+    assert_eq!(code, 2);
+    assert!(uit.contains("UPDATED   HU-2025-001"), "{uit}");
+    assert!(
+        uit.contains("DELETED   HU-2024-117"),
+        "not in the export: withdrawn: {uit}"
+    );
+    assert!(uit.contains("DELETED   HU-2025-003"), "{uit}");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM opdrachten WHERE extern_id LIKE 'HU-%'")
+            .await,
+        2
+    );
 }
