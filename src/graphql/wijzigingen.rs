@@ -178,6 +178,7 @@ fn velden(json: Option<&String>) -> serde_json::Map<String, serde_json::Value> {
     }
 }
 
+/// Auditregel: one entry of the audit trail: who changed which record when, how, and what.
 #[Object]
 impl AuditRegel {
     /// Sequence number of the change (increasing; also the change feed's order).
@@ -272,6 +273,7 @@ pub struct AuditConnection {
     total_count: u64,
 }
 
+/// AuditConnection: a page of the audit trail, newest first.
 #[Object]
 impl AuditConnection {
     /// The entries of this page with their cursors.
@@ -312,6 +314,7 @@ impl AuditConnection {
 /// Wijziging: one entry of the change feed.
 pub struct Wijziging(wijziging::Model);
 
+/// Wijziging: one entry of the change feed: a change of a record, and the record as it is now.
 #[Object]
 impl Wijziging {
     /// Sequence number of the change.
