@@ -14,14 +14,14 @@ use crate::db::Database;
 use crate::error::ApiError;
 use crate::graphql::{self, ApiSchema, Loaders, met_batches};
 use crate::metrics::{Metrieken, OperatieSlot};
-use async_graphql_axum::{GraphQLRequest, GraphQLResponse};
+use crate::transport;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::Method;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum::{Json, Router};
 use std::sync::Arc;
 use std::time::Duration;
@@ -70,13 +70,8 @@ impl AppState {
 /// The router of the service.
 pub fn router(state: AppState) -> Router {
     let instellingen = &state.inner.instellingen;
-    let graphql = if instellingen.graphiql {
-        get(crate::graphiql::pagina).post(graphql_handler)
-    } else {
-        post(graphql_handler)
-    };
     let mut router = Router::new()
-        .route("/graphql", graphql)
+        .route("/graphql", get(graphql_handler).post(graphql_handler))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics));
@@ -222,19 +217,44 @@ pub async fn serve(
         .await
 }
 
+/// `GET` and `POST /graphql`: GraphiQL for a browser that asks for the page, otherwise a
+/// GraphQL request per the GraphQL-over-HTTP spec (see [`transport`]).
 async fn graphql_handler(
     State(state): State<AppState>,
     axum::Extension(id): axum::Extension<VerzoekId>,
-    headers: HeaderMap,
-    request: GraphQLRequest,
+    request: axum::extract::Request,
 ) -> Response {
-    let principal = match authenticate(&state, &headers).await {
+    let (parts, body) = request.into_parts();
+    let headers = &parts.headers;
+    let query = parts.uri.query();
+    let wil_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    let heeft_query = query.is_some_and(|q| q.split('&').any(|p| p.starts_with("query=")));
+    if parts.method == Method::GET && state.inner.instellingen.graphiql && wil_html && !heeft_query
+    {
+        return crate::graphiql::pagina().await.into_response();
+    }
+    let Some(media) = transport::onderhandel(headers) else {
+        return transport::fout(
+            StatusCode::NOT_ACCEPTABLE,
+            transport::Media::Json,
+            "NOT_ACCEPTABLE",
+            "accept application/graphql-response+json or application/json",
+        );
+    };
+    let request = match transport::lees(&parts.method, headers, query, body, media).await {
+        Ok(request) => request,
+        Err(response) => return response,
+    };
+    let principal = match authenticate(&state, headers).await {
         Ok(principal) => principal,
         Err(err) => return unauthenticated(err, &id),
     };
     let scope = state.inner.db.scope(principal);
     let (loaders, wachtrij) = Loaders::new(scope.clone());
-    let request = request.into_inner().data(loaders).data(scope);
+    let request = request.data(loaders).data(scope);
     let timeout = Duration::from_millis(state.inner.instellingen.request_timeout_ms);
     let slot = OperatieSlot::default();
     let gevraagd = request.operation_name.clone();
@@ -269,7 +289,7 @@ async fn graphql_handler(
                     .get_or_insert_with(Default::default)
                     .set("requestId", id.0.as_str());
             }
-            GraphQLResponse::from(response).into_response()
+            transport::antwoord(response, media)
         }
         // The request's future is dropped here, which cancels its database work.
         Err(_) => {

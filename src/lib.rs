@@ -17,3 +17,4 @@ pub mod error;
 pub mod graphiql;
 pub mod graphql;
 pub mod metrics;
+pub mod transport;

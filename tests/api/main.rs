@@ -24,4 +24,5 @@ mod scope;
 mod statements;
 mod statistieken;
 mod sync;
+mod transport;
 mod wijzigingen;

@@ -1,0 +1,334 @@
+//! The GraphQL-over-HTTP transport (https://graphql.github.io/graphql-over-http/): reading a
+//! request from `POST` (JSON) or `GET` (URL parameters, queries only) and writing the response
+//! in the media type the client accepts, with the status code the spec asks for.
+//!
+//! Written here rather than taken from async-graphql-axum's extractor because the spec's
+//! details are the contract: `application/graphql-response+json` when the client accepts it
+//! (then a request that fails before execution, unparsable or invalid, is a `400` without a
+//! `data` entry), `application/json` otherwise (then it is a `200`, as older clients expect),
+//! `406` when the client accepts neither, `415` for a body that is not JSON, `405` for a
+//! mutation over `GET`, `400` for a body that is not a GraphQL request. The npm package
+//! `graphql-http` audits all of this in CI (`.ci/graphql-http-audit.mjs`).
+
+use async_graphql::parser::types::{DocumentOperations, OperationType};
+use axum::body::Body;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Map, Value, json};
+
+/// The response media types of the spec.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Media {
+    /// `application/graphql-response+json`: status codes tell request errors apart.
+    GraphqlResponse,
+    /// `application/json`: the legacy type; well-formed GraphQL requests always get `200`.
+    Json,
+}
+
+impl Media {
+    fn content_type(self) -> &'static str {
+        match self {
+            Media::GraphqlResponse => "application/graphql-response+json; charset=utf-8",
+            Media::Json => "application/json; charset=utf-8",
+        }
+    }
+}
+
+/// The media type to answer in, from the `Accept` header (highest quality first; `*/*` and
+/// `application/*` mean `application/json`; no header means `application/json`). `None` when
+/// the client accepts neither type.
+pub fn onderhandel(headers: &HeaderMap) -> Option<Media> {
+    let Some(accept) = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.trim().is_empty())
+    else {
+        return Some(Media::Json);
+    };
+    let mut beste: Option<(f32, Media)> = None;
+    for deel in accept.split(',') {
+        let mut stukken = deel.split(';');
+        let soort = stukken.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = stukken
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        let media = match soort.as_str() {
+            "application/graphql-response+json" => Media::GraphqlResponse,
+            "application/json" | "application/*" | "*/*" => Media::Json,
+            _ => continue,
+        };
+        // Equal quality: prefer graphql-response+json over application/json.
+        let beter = match beste {
+            None => true,
+            Some((bq, bm)) => q > bq || (q == bq && media == Media::GraphqlResponse && bm != media),
+        };
+        if q > 0.0 && beter {
+            beste = Some((q, media));
+        }
+    }
+    beste.map(|(_, m)| m)
+}
+
+/// A response that is not a GraphQL execution result: a transport error in the shape of a
+/// GraphQL response (`errors` only), with `extensions.code`.
+pub fn fout(status: StatusCode, media: Media, code: &str, message: impl Into<String>) -> Response {
+    let body = json!({ "errors": [{ "message": message.into(), "extensions": { "code": code } }] });
+    let mut response = (status, body.to_string()).into_response();
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(media.content_type()),
+    );
+    response
+}
+
+/// Reads a GraphQL request from an HTTP request (`GET` or `POST`), or the error response to
+/// send instead.
+pub async fn lees(
+    method: &Method,
+    headers: &HeaderMap,
+    query: Option<&str>,
+    body: Body,
+    media: Media,
+) -> Result<async_graphql::Request, Response> {
+    let slecht = |message: String| fout(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", message);
+    let params: Map<String, Value> = if method == Method::GET {
+        let mut params = Map::new();
+        for (sleutel, waarde) in form_urlencoded(query.unwrap_or("")) {
+            let waarde = match sleutel.as_str() {
+                "variables" | "extensions" => serde_json::from_str(&waarde)
+                    .map_err(|_| slecht(format!("the URL parameter `{sleutel}` is not JSON")))?,
+                _ => Value::String(waarde),
+            };
+            params.insert(sleutel, waarde);
+        }
+        params
+    } else {
+        let content_type = headers
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let mut delen = content_type.split(';');
+        let soort = delen.next().unwrap_or("").trim().to_ascii_lowercase();
+        let charset_ok = delen
+            .filter_map(|p| {
+                p.trim()
+                    .to_ascii_lowercase()
+                    .strip_prefix("charset=")
+                    .map(str::to_owned)
+            })
+            .all(|c| c.trim_matches('"') == "utf-8");
+        if soort != "application/json" || !charset_ok {
+            return Err(fout(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                media,
+                "UNSUPPORTED_MEDIA_TYPE",
+                "send the request as JSON: `Content-Type: application/json` (UTF-8)",
+            ));
+        }
+        let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+            Ok(bytes) => bytes,
+            Err(_) => {
+                return Err(fout(
+                    StatusCode::PAYLOAD_TOO_LARGE,
+                    media,
+                    "PAYLOAD_TOO_LARGE",
+                    "the request body is larger than MAX_BODY_BYTES",
+                ));
+            }
+        };
+        if bytes.is_empty() {
+            return Err(slecht(
+                "the request body is empty; send {\"query\": \"...\"}".into(),
+            ));
+        }
+        match serde_json::from_slice(&bytes) {
+            Ok(Value::Object(map)) => map,
+            Ok(_) => return Err(slecht("the request body must be a JSON object".into())),
+            Err(e) => return Err(slecht(format!("the request body is not valid JSON: {e}"))),
+        }
+    };
+
+    let query = match params.get("query") {
+        Some(Value::String(q)) => q.clone(),
+        Some(_) => return Err(slecht("`query` must be a string".into())),
+        None => return Err(slecht("the request has no `query`".into())),
+    };
+    let mut request = async_graphql::Request::new(query.clone());
+    match params.get("operationName") {
+        Some(Value::String(naam)) => request = request.operation_name(naam.clone()),
+        None | Some(Value::Null) => {}
+        Some(_) => return Err(slecht("`operationName` must be a string or null".into())),
+    }
+    match params.get("variables") {
+        Some(v @ Value::Object(_)) => {
+            request = request.variables(async_graphql::Variables::from_json(v.clone()));
+        }
+        None | Some(Value::Null) => {}
+        Some(_) => return Err(slecht("`variables` must be an object or null".into())),
+    }
+    match params.get("extensions") {
+        Some(Value::Object(map)) => {
+            for (k, v) in map {
+                if let Ok(value) = async_graphql::Value::from_json(v.clone()) {
+                    request.extensions.insert(k.clone(), value);
+                }
+            }
+        }
+        None | Some(Value::Null) => {}
+        Some(_) => return Err(slecht("`extensions` must be an object or null".into())),
+    }
+    if method == Method::GET && is_mutatie(&query, request.operation_name.as_deref()) {
+        let mut response = fout(
+            StatusCode::METHOD_NOT_ALLOWED,
+            media,
+            "METHOD_NOT_ALLOWED",
+            "mutations are sent with POST, never with GET",
+        );
+        response
+            .headers_mut()
+            .insert(header::ALLOW, HeaderValue::from_static("POST"));
+        return Err(response);
+    }
+    Ok(request)
+}
+
+/// Whether the operation a `GET` would run is a mutation (or subscription). An unparsable
+/// document is left to execution, which reports it.
+fn is_mutatie(query: &str, operatie: Option<&str>) -> bool {
+    let Ok(document) = async_graphql::parser::parse_query(query) else {
+        return false;
+    };
+    let soort = match &document.operations {
+        DocumentOperations::Single(op) => Some(op.node.ty),
+        DocumentOperations::Multiple(ops) => match operatie {
+            Some(naam) => ops
+                .iter()
+                .find(|(n, _)| n.as_str() == naam)
+                .map(|(_, op)| op.node.ty),
+            None if ops.len() == 1 => ops.values().next().map(|op| op.node.ty),
+            None => None,
+        },
+    };
+    matches!(
+        soort,
+        Some(OperationType::Mutation | OperationType::Subscription)
+    )
+}
+
+/// The key/value pairs of a URL query string.
+fn form_urlencoded(query: &str) -> Vec<(String, String)> {
+    query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|paar| {
+            let (k, v) = paar.split_once('=').unwrap_or((paar, ""));
+            (decode(k), decode(v))
+        })
+        .collect()
+}
+
+/// Percent-decoding with `+` as space (application/x-www-form-urlencoded). A `%` not followed
+/// by two hex digits stays as it is.
+fn decode(s: &str) -> String {
+    let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
+    let bytes = s.as_bytes();
+    let mut uit = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'+' => uit.push(b' '),
+            b'%' => {
+                match (
+                    bytes.get(i + 1).and_then(|b| hex(*b)),
+                    bytes.get(i + 2).and_then(|b| hex(*b)),
+                ) {
+                    (Some(h), Some(l)) => {
+                        uit.push(h * 16 + l);
+                        i += 2;
+                    }
+                    _ => uit.push(b'%'),
+                }
+            }
+            b => uit.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&uit).into_owned()
+}
+
+/// The HTTP response for an execution result. A request that failed before execution (it
+/// could not be parsed or validated, or its variables did not fit: no data and no error with a
+/// path) is a `400` without `data` for `application/graphql-response+json`, and a `200` for
+/// `application/json`.
+pub fn antwoord(response: async_graphql::Response, media: Media) -> Response {
+    let verzoekfout = response.data == async_graphql::Value::Null
+        && !response.errors.is_empty()
+        && response.errors.iter().all(|e| e.path.is_empty());
+    let mut http = if verzoekfout && media == Media::GraphqlResponse {
+        let mut body = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));
+        if let Some(map) = body.as_object_mut() {
+            map.remove("data");
+        }
+        (StatusCode::BAD_REQUEST, body.to_string()).into_response()
+    } else {
+        // async-graphql-axum's responder serializes and carries the response's HTTP headers;
+        // its content type is corrected below to the negotiated one.
+        async_graphql_axum::GraphQLResponse::from(response).into_response()
+    };
+    http.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(media.content_type()),
+    );
+    http
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn accept(v: &str) -> Option<Media> {
+        let mut h = HeaderMap::new();
+        h.insert(header::ACCEPT, HeaderValue::from_str(v).unwrap());
+        onderhandel(&h)
+    }
+
+    #[test]
+    fn the_accept_header_picks_the_media_type() {
+        assert_eq!(onderhandel(&HeaderMap::new()), Some(Media::Json));
+        assert_eq!(accept("*/*"), Some(Media::Json));
+        assert_eq!(accept("application/json"), Some(Media::Json));
+        assert_eq!(
+            accept("application/graphql-response+json, application/json;q=0.9"),
+            Some(Media::GraphqlResponse)
+        );
+        assert_eq!(
+            accept("application/graphql-response+json;q=0.5, application/json"),
+            Some(Media::Json)
+        );
+        assert_eq!(accept("text/html"), None);
+        assert_eq!(accept("application/json;q=0"), None);
+    }
+
+    #[test]
+    fn url_parameters_are_decoded() {
+        assert_eq!(
+            form_urlencoded("query=%7B+me+%7B+ingelogd+%7D+%7D&x"),
+            vec![
+                ("query".into(), "{ me { ingelogd } }".into()),
+                ("x".into(), String::new())
+            ]
+        );
+        assert_eq!(decode("100%"), "100%");
+        assert_eq!(decode("%e2%82%ac"), "€");
+    }
+
+    #[test]
+    fn only_mutations_are_refused_over_get() {
+        assert!(is_mutatie("mutation { x }", None));
+        assert!(!is_mutatie("{ x }", None));
+        assert!(is_mutatie("query A { x } mutation B { y }", Some("B")));
+        assert!(!is_mutatie("query A { x } mutation B { y }", Some("A")));
+        assert!(!is_mutatie("not graphql", None));
+    }
+}
