@@ -62,6 +62,7 @@ async fn start(url: String, dir: Option<tempfile::TempDir>) -> Api {
         &jwt,
         TokenAanvraag {
             org: Some("hu.nl"),
+            regios: &[],
             rol: Rol::Medewerker,
             ttl: Duration::from_secs(3600),
             subject: Some("benchmark"),

@@ -343,7 +343,12 @@ async fn authenticate(
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| refuse("expected `Authorization: Bearer <token>`"))?;
-    let claims = state.inner.jwt.verify(token).map_err(|r| refuse(&r))?;
+    let claims = state
+        .inner
+        .jwt
+        .verify(token)
+        .await
+        .map_err(|r| refuse(&r))?;
     match state.inner.db.principal(&claims).await {
         Ok(principal) => Ok(Some(principal)),
         Err(ApiError::Unauthenticated(reason)) => Err(refuse(&reason)),

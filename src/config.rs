@@ -9,10 +9,11 @@
 //! `ipartnerschap serve` started with the same settings agree on it. Dev mode is announced
 //! loudly; production sets `JWT_SECRET`.
 
-use crate::auth::{JwtConfig, JwtKeys};
+use crate::auth::{ClaimMapping, Jwks, JwksBron, JwtConfig, JwtKeys};
 use crate::db::Database;
 use anyhow::{Context, bail};
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// The database used when `DATABASE_URL` is not set: a SQLite file in the working directory.
@@ -40,14 +41,15 @@ pub struct Instellingen {
     #[arg(long, env = "JWT_SECRET", hide_env_values = true, global = true)]
     pub jwt_secret: Option<String>,
 
-    /// The issuer (`iss`) tokens must carry and `token` writes.
+    /// The issuer(s) (`iss`) tokens may carry, comma-separated; `token` writes the first.
     #[arg(
         long,
         env = "JWT_ISSUER",
         default_value = "ipartnerschap",
+        value_delimiter = ',',
         global = true
     )]
-    pub jwt_issuer: String,
+    pub jwt_issuer: Vec<String>,
 
     /// The audience (`aud`) tokens must carry and `token` writes.
     #[arg(
@@ -61,6 +63,29 @@ pub struct Instellingen {
     /// Clock skew allowed when checking `exp` and `nbf`, in seconds.
     #[arg(long, env = "JWT_LEEWAY_SECONDS", default_value_t = 30, global = true)]
     pub jwt_leeway_seconds: u64,
+
+    /// JWKS of an identity provider (a file path or an https:// URL): RS256 and ES256 tokens
+    /// signed with its keys are accepted.
+    #[arg(long, env = "JWT_JWKS", global = true)]
+    pub jwt_jwks: Option<String>,
+
+    /// Read the JWKS again after this many seconds (and when a token names an unknown key).
+    #[arg(
+        long,
+        env = "JWT_JWKS_REFRESH_SECONDS",
+        default_value_t = 300,
+        global = true
+    )]
+    pub jwt_jwks_refresh_seconds: u64,
+
+    /// The claim that holds the organisation's OIN or schacHome (SURFconext:
+    /// `schac_home_organization`).
+    #[arg(long, env = "JWT_ORG_CLAIM", default_value = "org", global = true)]
+    pub jwt_org_claim: String,
+
+    /// The claim that holds the role.
+    #[arg(long, env = "JWT_ROLE_CLAIM", default_value = "rol", global = true)]
+    pub jwt_role_claim: String,
 }
 
 /// Where the token secret came from.
@@ -70,6 +95,8 @@ pub enum SecretBron {
     Geconfigureerd,
     /// Dev mode: generated and kept in this file.
     DevBestand(PathBuf),
+    /// No shared secret: only an identity provider's tokens (`JWT_JWKS`).
+    Geen,
 }
 
 impl Instellingen {
@@ -85,15 +112,36 @@ impl Instellingen {
             })
     }
 
-    /// The token keys, from `JWT_SECRET` or (dev mode) the dev secret file.
-    pub fn jwt(&self) -> anyhow::Result<(JwtKeys, SecretBron)> {
+    /// The token keys: the shared secret from `JWT_SECRET` or (dev mode, when neither a secret
+    /// nor a JWKS is configured) the dev secret file, and the identity provider's keys from
+    /// `JWT_JWKS`.
+    pub async fn jwt(&self) -> anyhow::Result<(JwtKeys, SecretBron)> {
+        let issuers: Vec<String> = self
+            .jwt_issuer
+            .iter()
+            .map(|i| i.trim().to_owned())
+            .filter(|i| !i.is_empty())
+            .collect();
         let config = JwtConfig {
-            issuer: self.jwt_issuer.clone(),
+            issuer: issuers.first().cloned().unwrap_or_default(),
             audience: self.jwt_audience.clone(),
             leeway: Duration::from_secs(self.jwt_leeway_seconds),
         };
-        match &self.jwt_secret {
-            Some(secret) => {
+        let jwks = match &self.jwt_jwks {
+            Some(bron) => {
+                let bron = JwksBron::parse(bron);
+                let jwks = Jwks::laad(
+                    bron.clone(),
+                    Duration::from_secs(self.jwt_jwks_refresh_seconds),
+                )
+                .await
+                .map_err(|e| anyhow::anyhow!("JWT_JWKS: {e}"))?;
+                Some(Arc::new(jwks))
+            }
+            None => None,
+        };
+        let (keys, bron) = match (&self.jwt_secret, jwks.clone()) {
+            (Some(secret), _) => {
                 if secret.len() < MIN_SECRET_BYTES {
                     bail!(
                         "JWT_SECRET is {} bytes long; use at least {MIN_SECRET_BYTES} random bytes \
@@ -101,20 +149,32 @@ impl Instellingen {
                         secret.len()
                     );
                 }
-                Ok((
+                (
                     JwtKeys::hs256(secret.as_bytes(), config),
                     SecretBron::Geconfigureerd,
-                ))
+                )
             }
-            None => {
+            (None, Some(jwks)) => (JwtKeys::alleen_jwks(jwks, config), SecretBron::Geen),
+            (None, None) => {
                 let path = dev_secret_path(&self.database_url);
                 let secret = read_or_create_dev_secret(&path)?;
-                Ok((
+                (
                     JwtKeys::hs256(secret.as_bytes(), config),
                     SecretBron::DevBestand(path),
-                ))
+                )
             }
-        }
+        };
+        let keys = match jwks {
+            Some(jwks) => keys.met_jwks(jwks),
+            None => keys,
+        };
+        Ok((
+            keys.met_issuers(&issuers).met_mapping(ClaimMapping {
+                organisatie: self.jwt_org_claim.clone(),
+                rol: self.jwt_role_claim.clone(),
+            }),
+            bron,
+        ))
     }
 }
 

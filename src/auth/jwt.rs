@@ -1,12 +1,26 @@
-//! HS256 tokens: signing (for `ipartnerschap token` and tests) and verification.
+//! Tokens: HS256 with a shared secret (signing for `ipartnerschap token` and tests, and
+//! verification), and RS256 / ES256 from an identity provider, verified against its JWKS
+//! ([`super::jwks`]).
 //!
-//! Verification requires `exp`, `nbf`, `iss`, `aud` and `sub`, pins the algorithm to HS256 (a
-//! token that names another algorithm, `none` included, is refused) and allows a small clock
-//! leeway. Organisation resolution happens afterwards, against the database.
+//! Verification requires `exp`, `nbf`, `iss`, `aud` and `sub`, accepts one of the configured
+//! issuers, and allows a small clock leeway. The algorithm decides which key is used, and each
+//! kind of key only checks its own algorithm: HS256 only with the shared secret (so an HS256
+//! token "signed" with an identity provider's public key is refused), RS256 and ES256 only with
+//! the JWKS keys of that family; `none` and every other algorithm are refused.
+//!
+//! Identity providers name things differently, so the claims that carry the organisation and
+//! the role are configurable ([`ClaimMapping`]): SURFconext-style tokens carry the institution
+//! as `schac_home_organization`, government ones an OIN. Organisation resolution happens
+//! afterwards, against the database.
 
+use super::jwks::Jwks;
 use chrono::{DateTime, Utc};
-use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
+use jsonwebtoken::{
+    Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode,
+};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// What a token of this service carries.
@@ -14,12 +28,15 @@ use std::time::Duration;
 pub struct Claims {
     /// Who the caller is at the identity provider.
     pub sub: String,
-    /// One of `programmabureau`, `beheerder`, `medewerker`, `lezer`.
+    /// One of `programmabureau`, `beheerder`, `medewerker`, `lezer`, `kennismakelaar`.
     pub rol: String,
     /// The natural key of the caller's organisation: OIN or schacHome. Absent for the
     /// programme office.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub org: Option<String>,
+    /// For a kennismakelaar: the regions it works in (`MIDDEN`, `WEST`...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regio: Vec<String>,
     pub iss: String,
     pub aud: String,
     pub iat: i64,
@@ -35,12 +52,34 @@ pub struct JwtConfig {
     pub leeway: Duration,
 }
 
+/// Which claims carry the organisation and the role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimMapping {
+    /// The claim with the organisation's natural key (OIN or schacHome), e.g. `org`,
+    /// `schac_home_organization` or `oin`. A list is read as its first element.
+    pub organisatie: String,
+    /// The claim with the role (`programmabureau`, `beheerder`, `medewerker`, `lezer`,
+    /// `kennismakelaar`). A list is read as its first known role.
+    pub rol: String,
+}
+
+impl Default for ClaimMapping {
+    fn default() -> Self {
+        Self {
+            organisatie: "org".into(),
+            rol: "rol".into(),
+        }
+    }
+}
+
 /// The keys and rules for signing and verifying tokens.
 #[derive(Clone)]
 pub struct JwtKeys {
     config: JwtConfig,
-    encoding: EncodingKey,
-    decoding: DecodingKey,
+    /// The shared secret (HS256); `None` when only an identity provider's tokens are accepted.
+    hs256: Option<(EncodingKey, DecodingKey)>,
+    jwks: Option<Arc<Jwks>>,
+    mapping: ClaimMapping,
     validation: Validation,
 }
 
@@ -61,11 +100,50 @@ impl JwtKeys {
         validation.validate_nbf = true;
         validation.leeway = config.leeway.as_secs();
         Self {
-            encoding: EncodingKey::from_secret(secret),
-            decoding: DecodingKey::from_secret(secret),
+            hs256: Some((
+                EncodingKey::from_secret(secret),
+                DecodingKey::from_secret(secret),
+            )),
+            jwks: None,
+            mapping: ClaimMapping::default(),
             validation,
             config,
         }
+    }
+
+    /// Keys that accept only an identity provider's tokens (RS256 / ES256 from `jwks`).
+    pub fn alleen_jwks(jwks: Arc<Jwks>, config: JwtConfig) -> Self {
+        let mut keys = Self::hs256(b"unused", config);
+        keys.hs256 = None;
+        keys.jwks = Some(jwks);
+        keys
+    }
+
+    /// Also accepts RS256 / ES256 tokens signed with a key from `jwks`.
+    pub fn met_jwks(mut self, jwks: Arc<Jwks>) -> Self {
+        self.jwks = Some(jwks);
+        self
+    }
+
+    /// Accepts tokens from any of `issuers` (the first one is the one `sign` writes).
+    pub fn met_issuers(mut self, issuers: &[String]) -> Self {
+        if !issuers.is_empty() {
+            self.validation.set_issuer(issuers);
+        }
+        self
+    }
+
+    /// Reads the organisation and role from these claims.
+    pub fn met_mapping(mut self, mapping: ClaimMapping) -> Self {
+        self.mapping = mapping;
+        self
+    }
+
+    fn encoding(&self) -> Result<&EncodingKey, jsonwebtoken::errors::Error> {
+        self.hs256
+            .as_ref()
+            .map(|(e, _)| e)
+            .ok_or_else(|| jsonwebtoken::errors::ErrorKind::InvalidKeyFormat.into())
     }
 
     /// Signs a token for `subject` acting as `rol` for the organisation with natural key `org`,
@@ -83,25 +161,43 @@ impl JwtKeys {
             sub: subject.to_owned(),
             rol: rol.to_owned(),
             org: org.map(str::to_owned),
+            regio: Vec::new(),
             iss: self.config.issuer.clone(),
             aud: self.config.audience.clone(),
             iat,
             nbf: iat,
             exp: iat.saturating_add(i64::try_from(ttl.as_secs()).unwrap_or(i64::MAX)),
         };
-        encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+        encode(&Header::new(Algorithm::HS256), &claims, self.encoding()?)
     }
 
     /// Signs arbitrary claims (tests use this to build expired or otherwise odd tokens).
     pub fn sign_claims(&self, claims: &Claims) -> Result<String, jsonwebtoken::errors::Error> {
-        encode(&Header::new(Algorithm::HS256), claims, &self.encoding)
+        encode(&Header::new(Algorithm::HS256), claims, self.encoding()?)
     }
 
     /// Checks signature, algorithm, time window, issuer and audience; returns the claims or a
     /// message that says which check failed (never the token itself).
-    pub fn verify(&self, token: &str) -> Result<Claims, String> {
+    pub async fn verify(&self, token: &str) -> Result<Claims, String> {
         use jsonwebtoken::errors::ErrorKind;
-        decode::<Claims>(token, &self.decoding, &self.validation)
+        let header = decode_header(token).map_err(|err| match err.kind() {
+            ErrorKind::InvalidAlgorithmName => "the token's algorithm is not accepted".to_owned(),
+            _ => "the token is malformed".to_owned(),
+        })?;
+        let key = match header.alg {
+            Algorithm::HS256 => match &self.hs256 {
+                Some((_, decoding)) => decoding.clone(),
+                None => return Err("HS256 tokens are not accepted here".into()),
+            },
+            Algorithm::RS256 | Algorithm::ES256 => match &self.jwks {
+                Some(jwks) => jwks.sleutel(header.kid.as_deref(), header.alg).await?,
+                None => return Err("the token's algorithm is not accepted".into()),
+            },
+            _ => return Err("the token's algorithm is not accepted".into()),
+        };
+        let mut validation = self.validation.clone();
+        validation.algorithms = vec![header.alg];
+        let claims = decode::<Map<String, Value>>(token, &key, &validation)
             .map(|data| data.claims)
             .map_err(|err| match err.kind() {
                 ErrorKind::ExpiredSignature => "the token has expired".to_owned(),
@@ -114,7 +210,49 @@ impl JwtKeys {
                     format!("the token lacks the required claim '{claim}'")
                 }
                 _ => "the token is malformed".to_owned(),
-            })
+            })?;
+        self.lees_claims(&claims)
+    }
+
+    /// Maps verified claims onto [`Claims`] with the configured [`ClaimMapping`].
+    fn lees_claims(&self, claims: &Map<String, Value>) -> Result<Claims, String> {
+        let tekst = |naam: &str| -> Option<String> {
+            match claims.get(naam)? {
+                Value::String(s) => Some(s.clone()),
+                Value::Array(lijst) => lijst.iter().find_map(|v| v.as_str().map(str::to_owned)),
+                _ => None,
+            }
+        };
+        let rol = match claims.get(&self.mapping.rol) {
+            Some(Value::Array(lijst)) => lijst
+                .iter()
+                .filter_map(Value::as_str)
+                .find(|r| r.parse::<super::Rol>().is_ok())
+                .or_else(|| lijst.iter().find_map(Value::as_str))
+                .map(str::to_owned),
+            _ => tekst(&self.mapping.rol),
+        }
+        .ok_or_else(|| format!("the token lacks the role claim '{}'", self.mapping.rol))?;
+        let getal = |naam: &str| claims.get(naam).and_then(Value::as_i64).unwrap_or_default();
+        Ok(Claims {
+            sub: tekst("sub").ok_or("the token lacks the required claim 'sub'")?,
+            rol,
+            // The service's own tokens say `org`, whatever an identity provider's say.
+            org: tekst(&self.mapping.organisatie).or_else(|| tekst("org")),
+            regio: match claims.get("regio") {
+                Some(Value::String(r)) => vec![r.clone()],
+                Some(Value::Array(lijst)) => lijst
+                    .iter()
+                    .filter_map(|v| v.as_str().map(str::to_owned))
+                    .collect(),
+                _ => Vec::new(),
+            },
+            iss: tekst("iss").unwrap_or_default(),
+            aud: self.config.audience.clone(),
+            iat: getal("iat"),
+            nbf: getal("nbf"),
+            exp: getal("exp"),
+        })
     }
 
     pub fn config(&self) -> &JwtConfig {

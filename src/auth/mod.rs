@@ -3,8 +3,10 @@
 //! This module only answers *who* is calling. *What* they may see is decided in one place,
 //! [`crate::db::Scope`], which is built from the principal.
 
+mod jwks;
 mod jwt;
 mod principal;
 
-pub use jwt::{Claims, JwtConfig, JwtKeys};
+pub use jwks::{Jwks, JwksBron};
+pub use jwt::{ClaimMapping, Claims, JwtConfig, JwtKeys};
 pub use principal::{Principal, Rol};

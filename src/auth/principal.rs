@@ -1,4 +1,4 @@
-use crate::domain::OrganisatieSoort;
+use crate::domain::{OrganisatieSoort, Regio};
 use std::str::FromStr;
 
 /// Rol: what a token allows its holder to do for their organisation.
@@ -13,14 +13,18 @@ pub enum Rol {
     Medewerker,
     /// Lezer: reads the records of its organisation.
     Lezer,
+    /// Kennismakelaar: a regional knowledge broker; reads what its organisation may read, and
+    /// everything in its regions (the token's `regio` claim). Edits nothing.
+    Kennismakelaar,
 }
 
 impl Rol {
-    pub const ALL: [Rol; 4] = [
+    pub const ALL: [Rol; 5] = [
         Rol::Programmabureau,
         Rol::Beheerder,
         Rol::Medewerker,
         Rol::Lezer,
+        Rol::Kennismakelaar,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -29,6 +33,7 @@ impl Rol {
             Rol::Beheerder => "beheerder",
             Rol::Medewerker => "medewerker",
             Rol::Lezer => "lezer",
+            Rol::Kennismakelaar => "kennismakelaar",
         }
     }
 }
@@ -42,7 +47,7 @@ impl FromStr for Rol {
             .find(|r| r.as_str() == s)
             .ok_or_else(|| {
                 format!(
-                    "unknown role '{s}': expected one of programmabureau, beheerder, medewerker, lezer"
+                    "unknown role '{s}': expected one of programmabureau, beheerder, medewerker, lezer, kennismakelaar"
                 )
             })
     }
@@ -57,4 +62,6 @@ pub struct Principal {
     /// The organisation the caller acts for (for the programme office: the programme office).
     pub organisatie_id: i32,
     pub organisatie_soort: OrganisatieSoort,
+    /// For a kennismakelaar: the regions it works in (empty for the other roles).
+    pub regios: Vec<Regio>,
 }

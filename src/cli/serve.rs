@@ -32,7 +32,7 @@ pub async fn run(instellingen: &Instellingen, args: Args) -> anyhow::Result<()> 
     for name in pending {
         tracing::info!(migration = %name, "applied migration");
     }
-    let (jwt, bron) = instellingen.jwt()?;
+    let (jwt, bron) = instellingen.jwt().await?;
     if let SecretBron::DevBestand(path) = &bron {
         eprintln!();
         eprintln!("  ************************************************************************");
@@ -93,6 +93,7 @@ async fn print_demo_tokens(
             TokenAanvraag {
                 org,
                 rol,
+                regios: &[],
                 ttl: Duration::from_secs(24 * 3600),
                 subject: None,
             },

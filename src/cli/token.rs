@@ -18,9 +18,13 @@ pub struct Args {
     #[arg(long, value_name = "KEY")]
     pub org: Option<String>,
 
-    /// programmabureau, beheerder, medewerker or lezer.
+    /// programmabureau, beheerder, medewerker, lezer or kennismakelaar.
     #[arg(long, value_name = "ROLE")]
     pub role: Rol,
+
+    /// For a kennismakelaar: its region(s), e.g. `--regio MIDDEN --regio WEST`.
+    #[arg(long, value_name = "REGIO")]
+    pub regio: Vec<String>,
 
     /// How long the token is valid, e.g. 30m, 8h, 7d.
     #[arg(long, value_name = "DURATION", default_value = "8h", value_parser = humantime::parse_duration)]
@@ -46,6 +50,8 @@ impl clap::ValueEnum for Rol {
 pub struct TokenAanvraag<'a> {
     pub org: Option<&'a str>,
     pub rol: Rol,
+    /// Regions of a kennismakelaar (empty for the other roles).
+    pub regios: &'a [String],
     pub ttl: Duration,
     pub subject: Option<&'a str>,
 }
@@ -87,35 +93,32 @@ pub async fn maak_token(
         sub: subject.clone(),
         rol: aanvraag.rol.as_str().to_owned(),
         org: org_key.clone(),
+        regio: aanvraag.regios.to_vec(),
         iss: jwt.config().issuer.clone(),
         aud: jwt.config().audience.clone(),
         iat: now.timestamp(),
         nbf: now.timestamp(),
-        exp: now.timestamp(),
+        exp: now
+            .timestamp()
+            .saturating_add(i64::try_from(aanvraag.ttl.as_secs()).unwrap_or(i64::MAX)),
     };
     db.principal(&claims)
         .await
         .map_err(|e| anyhow!(e.message()))?;
-    jwt.sign(
-        &subject,
-        aanvraag.rol.as_str(),
-        org_key.as_deref(),
-        now,
-        aanvraag.ttl,
-    )
-    .context("cannot sign the token")
+    jwt.sign_claims(&claims).context("cannot sign the token")
 }
 
 pub async fn run(instellingen: &Instellingen, args: Args) -> anyhow::Result<()> {
     let db = instellingen.database().await?;
     db.migrate_up().await?;
-    let (jwt, _) = instellingen.jwt()?;
+    let (jwt, _) = instellingen.jwt().await?;
     let token = maak_token(
         &db,
         &jwt,
         TokenAanvraag {
             org: args.org.as_deref(),
             rol: args.role,
+            regios: &args.regio,
             ttl: args.ttl,
             subject: args.subject.as_deref(),
         },

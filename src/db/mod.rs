@@ -21,7 +21,7 @@ pub use sync::{OpdrachtVelden, SyncItem, SyncModus, SyncResultaat, SyncUitkomst,
 pub use wijzigingen::{AuditFilter, Feedpagina, Feedregel};
 
 use crate::auth::{Claims, Principal, Rol};
-use crate::domain::{OrganisatieSleutel, OrganisatieSoort};
+use crate::domain::{OrganisatieSleutel, OrganisatieSoort, Regio};
 use crate::error::{ApiError, ApiResult};
 use entities::organisatie;
 use migrations::{Migrator, MigratorTrait};
@@ -210,11 +210,33 @@ impl Database {
                 "the role programmabureau belongs to the programme office, and only to it".into(),
             ));
         }
+        let regios = if rol == Rol::Kennismakelaar {
+            let mut regios = Vec::new();
+            for naam in &claims.regio {
+                let regio = <Regio as sea_orm::Iterable>::iter()
+                    .find(|r| sea_orm::ActiveEnum::to_value(r) == naam.trim().to_uppercase())
+                    .ok_or_else(|| {
+                        ApiError::Unauthenticated(format!(
+                            "the token's region '{naam}' is not one of NOORD, OOST, MIDDEN, WEST, ZUID"
+                        ))
+                    })?;
+                regios.push(regio);
+            }
+            if regios.is_empty() {
+                return Err(ApiError::Unauthenticated(
+                    "a kennismakelaar token must name its region(s) in the claim `regio`".into(),
+                ));
+            }
+            regios
+        } else {
+            Vec::new()
+        };
         Ok(Principal {
             subject: claims.sub.clone(),
             rol,
             organisatie_id: organisatie.id,
             organisatie_soort: organisatie.soort,
+            regios,
         })
     }
 }

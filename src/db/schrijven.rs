@@ -43,8 +43,12 @@ use tokio::sync::OwnedMutexGuard;
 
 /// The PostgreSQL advisory lock key writers take turns on (any constant; "iPSw").
 const SCHRIJFSLOT: i64 = 0x6950_5377;
-/// Rows per multi-row `INSERT`, well below both databases' limits on bound parameters.
-pub(super) const RIJEN_PER_INSERT: usize = 400;
+/// Bound parameters per statement: below both databases' limits (SQLite 32766, PostgreSQL
+/// 65535). Multi-row inserts take as many rows as fit: fewer, larger statements are what makes
+/// a batch of 1000 cheap on PostgreSQL, where every statement is a round trip.
+pub(super) const MAX_PARAMETERS: usize = 30_000;
+/// Ids per `IN (...)` list.
+pub(super) const IDS_PER_LIJST: usize = 1000;
 
 /// A replacement of one set of links of a record. Which table it goes to depends on the record
 /// type (see [`Schrijfbaar::vervang`]).
@@ -273,6 +277,19 @@ impl Schrijfsessie {
             .organisatie(eigenaar)
             .await?
             .ok_or_else(|| ApiError::bad_input(veld, "no such organisation"))?;
+        if !E::mag_aanmaken(&self.principal, org.id) {
+            return Err(ApiError::Forbidden(format!(
+                "you may not create a {} owned by {}: you can only create records of your own \
+                 organisation, with the role {}",
+                E::NAAM,
+                org.naam,
+                E::BEWERKERS
+                    .iter()
+                    .map(|r| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" or ")
+            )));
+        }
         if !E::EIGENAAR_SOORTEN.contains(&org.soort) {
             return Err(ApiError::bad_input(
                 veld,
@@ -287,19 +304,6 @@ impl Schrijfsessie {
                     org.naam
                 ),
             ));
-        }
-        if !E::mag_aanmaken(&self.principal, org.id) {
-            return Err(ApiError::Forbidden(format!(
-                "you may not create a {} owned by {}: you can only create records of your own \
-                 organisation, with the role {}",
-                E::NAAM,
-                org.naam,
-                E::BEWERKERS
-                    .iter()
-                    .map(|r| r.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" or ")
-            )));
         }
         Ok(org)
     }
@@ -484,9 +488,11 @@ pub(super) async fn voeg_in<L: EntityTrait>(
 where
     L::ActiveModel: ActiveModelTrait<Entity = L> + Send,
 {
+    let kolommen = <L::Column as sea_orm::Iterable>::iter().count().max(1);
+    let per_insert = (MAX_PARAMETERS / kolommen).max(1);
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
-        let chunk: Vec<_> = rows.by_ref().take(RIJEN_PER_INSERT).collect();
+        let chunk: Vec<_> = rows.by_ref().take(per_insert).collect();
         L::insert_many(chunk).exec_without_returning(db).await?;
     }
     Ok(())
@@ -576,7 +582,7 @@ pub(super) async fn links_van<L: EntityTrait>(
     ids: &[i32],
 ) -> ApiResult<Vec<L::Model>> {
     let mut rows = Vec::new();
-    for chunk in ids.chunks(RIJEN_PER_INSERT * 2) {
+    for chunk in ids.chunks(IDS_PER_LIJST) {
         let mut select = L::find().filter(ouder.is_in(chunk.iter().copied()));
         for column in <L::Column as sea_orm::Iterable>::iter() {
             select = select.order_by_asc(column);
@@ -596,7 +602,7 @@ pub(super) async fn vervang_links<L: EntityTrait>(
 where
     L::ActiveModel: ActiveModelTrait<Entity = L> + Send,
 {
-    for chunk in ids.chunks(RIJEN_PER_INSERT * 2) {
+    for chunk in ids.chunks(IDS_PER_LIJST) {
         L::delete_many()
             .filter(ouder.is_in(chunk.iter().copied()))
             .exec(db)

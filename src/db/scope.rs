@@ -21,7 +21,7 @@ use super::entities::koppelingen::{
 };
 use super::entities::{community, fieldlab, lectoraat, minor, opdracht, organisatie, thema};
 use crate::auth::{Principal, Rol};
-use crate::domain::RecordType;
+use crate::domain::{RecordType, Regio};
 use crate::error::ApiResult;
 use sea_orm::sea_query::{Expr, Query, SimpleExpr};
 use sea_orm::{
@@ -227,6 +227,40 @@ macro_rules! beschermd {
     };
 }
 
+/// A kennismakelaar's extra reach: rows matching `in_regio` (a condition on the row built from
+/// its regions) are readable to it, on top of `basis`.
+fn met_regio(
+    p: Option<&Principal>,
+    basis: Regel,
+    in_regio: impl Fn(&[Regio]) -> Condition,
+) -> Regel {
+    match (p, basis) {
+        (Some(p), basis) if p.rol == Rol::Kennismakelaar && !p.regios.is_empty() => {
+            let regio = in_regio(&p.regios);
+            match basis {
+                Regel::Altijd => Regel::Altijd,
+                Regel::Nooit => Regel::Als(regio),
+                Regel::Als(c) => Regel::Als(Condition::any().add(c).add(regio)),
+            }
+        }
+        (_, basis) => basis,
+    }
+}
+
+/// Rows whose owner organisation is in one of `regios` (for records without a region of
+/// their own: lectoraten and minoren are where their institution is).
+fn eigenaar_in_regio<E: Beschermd>(regios: &[Regio]) -> Condition {
+    Condition::all().add(
+        Expr::col((E::default(), E::eigenaar())).in_subquery(
+            Query::select()
+                .column(organisatie::Column::Id)
+                .from(organisatie::Entity)
+                .and_where(organisatie::Column::Regio.is_in(regios.iter().copied()))
+                .to_owned(),
+        ),
+    )
+}
+
 /// The public catalogue: everyone may know the row exists.
 fn publiek(_: Option<&Principal>) -> Regel {
     Regel::Altijd
@@ -265,7 +299,15 @@ fn betrokken_bij_opdracht(p: Option<&Principal>) -> Regel {
     }
 }
 
-// The rules per record type, as in DESIGN.md §2.
+/// Opdrachten: those the caller is involved in, and for a kennismakelaar also those in its
+/// regions.
+fn opdracht_zichtbaar(p: Option<&Principal>) -> Regel {
+    met_regio(p, betrokken_bij_opdracht(p), |regios| {
+        Condition::all().add(opdracht::Column::Regio.is_in(regios.iter().copied()))
+    })
+}
+
+// The rules per record type, as in DESIGN.md §2 and docs/access.md.
 beschermd!(
     organisatie::Entity,
     Organisatie,
@@ -281,10 +323,14 @@ beschermd!(
     "Fieldlab",
     eigenaar: EigenaarId(eigenaar_id),
     zichtbaar: publiek,
-    lezen: |p| eigenaar_of_deelnemer::<fieldlab::Entity, fieldlab_deelnemer::Entity>(
+    lezen: |p| met_regio(
         p,
-        fieldlab_deelnemer::Column::FieldlabId,
-        fieldlab_deelnemer::Column::OrganisatieId,
+        eigenaar_of_deelnemer::<fieldlab::Entity, fieldlab_deelnemer::Entity>(
+            p,
+            fieldlab_deelnemer::Column::FieldlabId,
+            fieldlab_deelnemer::Column::OrganisatieId,
+        ),
+        |regios| Condition::all().add(fieldlab::Column::Regio.is_in(regios.iter().copied())),
     ),
 );
 beschermd!(
@@ -293,10 +339,14 @@ beschermd!(
     "Lectoraat",
     eigenaar: EigenaarId(eigenaar_id),
     zichtbaar: publiek,
-    lezen: |p| eigenaar_of_deelnemer::<lectoraat::Entity, lectoraat_partner::Entity>(
+    lezen: |p| met_regio(
         p,
-        lectoraat_partner::Column::LectoraatId,
-        lectoraat_partner::Column::OrganisatieId,
+        eigenaar_of_deelnemer::<lectoraat::Entity, lectoraat_partner::Entity>(
+            p,
+            lectoraat_partner::Column::LectoraatId,
+            lectoraat_partner::Column::OrganisatieId,
+        ),
+        eigenaar_in_regio::<lectoraat::Entity>,
     ),
 );
 beschermd!(
@@ -305,10 +355,14 @@ beschermd!(
     "Minor",
     eigenaar: EigenaarId(eigenaar_id),
     zichtbaar: publiek,
-    lezen: |p| eigenaar_of_deelnemer::<minor::Entity, minor_partner::Entity>(
+    lezen: |p| met_regio(
         p,
-        minor_partner::Column::MinorId,
-        minor_partner::Column::OrganisatieId,
+        eigenaar_of_deelnemer::<minor::Entity, minor_partner::Entity>(
+            p,
+            minor_partner::Column::MinorId,
+            minor_partner::Column::OrganisatieId,
+        ),
+        eigenaar_in_regio::<minor::Entity>,
     ),
 );
 beschermd!(
@@ -316,6 +370,8 @@ beschermd!(
     Community,
     "Community",
     eigenaar: EigenaarId(eigenaar_id),
+    // Communities are the programme office's own: no other role edits them.
+    bewerkers: &[],
     zichtbaar: publiek,
     lezen: |p| eigenaar_of_deelnemer::<community::Entity, community_lid::Entity>(
         p,
@@ -329,8 +385,8 @@ beschermd!(
     "Opdracht",
     eigenaar: EigenaarId(eigenaar_id),
     bewerkers: &[Rol::Beheerder, Rol::Medewerker],
-    zichtbaar: betrokken_bij_opdracht,
-    lezen: betrokken_bij_opdracht,
+    zichtbaar: opdracht_zichtbaar,
+    lezen: opdracht_zichtbaar,
 );
 
 /// `SELECT` of the rows of `E` visible to `p` that match `filter`, with `p`'s rights on each

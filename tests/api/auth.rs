@@ -37,6 +37,7 @@ fn claims(app: &TestApp, rol: &str, org: Option<&str>) -> Claims {
         sub: "test-user".into(),
         rol: rol.into(),
         org: org.map(Into::into),
+        regio: Vec::new(),
         iss: ISSUER.into(),
         aud: AUDIENCE.into(),
         iat: now,

@@ -16,6 +16,7 @@ dual_tests!(
     serve_stops_cleanly_on_sigterm,
     log_format_json_writes_one_json_object_per_line,
     the_sync_client_mirrors_an_export_repeatedly_and_safely,
+    a_refused_token_is_logged_with_its_reason_and_never_the_token_itself,
 );
 
 /// The binary with a clean configuration: only what a test sets.
@@ -363,4 +364,64 @@ async fn the_sync_client_mirrors_an_export_repeatedly_and_safely(backend: Backen
             .await,
         2
     );
+}
+
+async fn a_refused_token_is_logged_with_its_reason_and_never_the_token_itself(backend: Backend) {
+    let (url, _db_dir) = fresh_database(backend).await;
+    let dir = temp();
+    let mut cmd = ipartnerschap(&url, dir.path());
+    cmd.env("RUST_LOG", "info")
+        .env("JWT_SECRET", "a-configured-secret-of-at-least-32-bytes!!")
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("serve");
+    let stdout = child.stdout.take().unwrap();
+    let endpoint = BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.split_whitespace()
+                .find(|w| w.starts_with("http://") && w.ends_with("/graphql"))
+                .map(str::to_owned)
+        })
+        .expect("serve prints its address");
+    // Well-formed but signed with another secret.
+    let vreemd = ipartnerschap::auth::JwtKeys::hs256(
+        b"another-secret-another-secret-another-secret",
+        ipartnerschap::auth::JwtConfig {
+            issuer: "ipartnerschap".into(),
+            audience: "ipartnerschap-api".into(),
+            leeway: std::time::Duration::from_secs(5),
+        },
+    )
+    .sign(
+        "someone",
+        "lezer",
+        Some("hu.nl"),
+        chrono::Utc::now(),
+        std::time::Duration::from_secs(600),
+    )
+    .unwrap();
+    let status = reqwest::Client::new()
+        .post(&endpoint)
+        .bearer_auth(&vreemd)
+        .json(&json!({ "query": "{ me { ingelogd } }" }))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status.as_u16(), 401);
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("refused a request's token") && stderr.contains("signature is invalid"),
+        "the reason is logged: {stderr}"
+    );
+    let handtekening = vreemd.rsplit('.').next().unwrap();
+    assert!(!stderr.contains(&vreemd), "the token is not logged");
+    assert!(!stderr.contains(handtekening), "not even its signature");
 }

@@ -198,6 +198,19 @@ impl TestApp {
 
     /// Starts the application with these server settings (limits, introspection, GraphiQL).
     pub async fn spawn_met(backend: Backend, instellingen: Serverinstellingen) -> Self {
+        Self::spawn_volledig(backend, instellingen, jwt_keys()).await
+    }
+
+    /// Starts the application with these token keys (identity providers, claim mappings).
+    pub async fn spawn_met_jwt(backend: Backend, jwt: JwtKeys) -> Self {
+        Self::spawn_volledig(backend, Serverinstellingen::default(), jwt).await
+    }
+
+    async fn spawn_volledig(
+        backend: Backend,
+        instellingen: Serverinstellingen,
+        jwt: JwtKeys,
+    ) -> Self {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
             .with_test_writer()
@@ -205,7 +218,6 @@ impl TestApp {
         let (database_url, dir) = fresh_database(backend).await;
         let db = Database::connect(&database_url, 5).await.expect("connect");
         db.migrate_up().await.expect("migrate");
-        let jwt = jwt_keys();
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -246,8 +258,27 @@ impl TestApp {
             TokenAanvraag {
                 org,
                 rol,
+                regios: &[],
                 ttl: Duration::from_secs(600),
                 subject: Some("test-user"),
+            },
+        )
+        .await
+        .expect("token")
+    }
+
+    /// A token of a kennismakelaar of `org` for `regios`.
+    pub async fn kennismakelaar(&self, org: &str, regios: &[&str]) -> String {
+        let regios: Vec<String> = regios.iter().map(|r| r.to_string()).collect();
+        maak_token(
+            &self.db,
+            &self.jwt,
+            TokenAanvraag {
+                org: Some(org),
+                rol: Rol::Kennismakelaar,
+                regios: &regios,
+                ttl: Duration::from_secs(600),
+                subject: Some("test-makelaar"),
             },
         )
         .await

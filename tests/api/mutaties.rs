@@ -341,8 +341,8 @@ async fn nobody_but_the_programme_office_creates_records_for_another_organisatio
         .await;
     assert_eq!(
         community.error_code(),
-        "BAD_USER_INPUT",
-        "HU cannot own a community"
+        "FORBIDDEN",
+        "communities are the programme office's"
     );
 }
 

@@ -435,14 +435,15 @@ async fn items_controleren(
     let themas = sessie.thema_codes().await?;
 
     // Organisations by natural key, in one query.
-    let mut sleutels = Vec::new();
+    let mut sleutels = HashSet::new();
     for o in &input.opdrachten {
         for key in std::iter::once(&o.opdrachtgever).chain(o.uitvoerders.iter().flatten()) {
             if let Ok(s) = OrganisatieSleutel::parse(key) {
-                sleutels.push(s);
+                sleutels.insert(s);
             }
         }
     }
+    let sleutels: Vec<OrganisatieSleutel> = sleutels.into_iter().collect();
     let mut organisaties: HashMap<String, organisatie::Model> = HashMap::new();
     for org in sessie.organisaties_per_sleutel(&sleutels).await? {
         for key in [&org.oin, &org.schac_home].into_iter().flatten() {
