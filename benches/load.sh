@@ -20,6 +20,7 @@ PG_SERVER=${PG_SERVER:-postgres://postgres@127.0.0.1:5432}
 WERK=$(mktemp -d)
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WERK"' EXIT
 export JWT_SECRET=load-test-secret-load-test-secret-0123456789
+export RUST_LOG=warn
 
 backends=("$@")
 [ ${#backends[@]} -eq 0 ] && backends=(sqlite postgres)

@@ -10,6 +10,7 @@ mod auth;
 mod catalogus;
 mod cli;
 mod demo;
+mod eigenschappen;
 mod fieldlabs;
 mod graphiql;
 mod jwks;
