@@ -24,6 +24,7 @@ mod ops;
 mod organisaties;
 mod schema;
 mod scope;
+mod soak;
 mod statements;
 mod statistieken;
 mod sync;
