@@ -117,7 +117,7 @@ async fn soak(backend: Backend) {
                 ronde += 1;
                 let items: Vec<Value> = (0..50).map(|n| item(&format!("E{i}"), n, ronde, org)).collect();
                 // Every third round withdraws a few.
-                let ingetrokken: Vec<String> = if ronde % 3 == 0 {
+                let ingetrokken: Vec<String> = if ronde.is_multiple_of(3) {
                     (40..50).map(|n| format!("E{i}-{n}")).collect()
                 } else {
                     Vec::new()
