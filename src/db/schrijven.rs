@@ -480,7 +480,15 @@ async fn schrijf_log(
     voeg_in::<betrokkene::Entity>(tx, betrokken).await
 }
 
-/// Multi-row inserts of `rows`, in chunks.
+/// Inserts `rows` (all with the same columns set): on PostgreSQL as one
+/// `INSERT … SELECT … FROM json_populate_recordset(…)` with the rows as a single JSON parameter,
+/// elsewhere as multi-row `INSERT`s of as many rows as fit in [`MAX_PARAMETERS`].
+///
+/// Why JSON on PostgreSQL: a multi-row `INSERT` of 1,000 rows binds 20,000 parameters, and
+/// PostgreSQL parses and plans such a statement anew on every pooled connection; a sync batch
+/// spent most of its time there (BENCHMARKS.md). With one JSON parameter the statement is the
+/// same small one for any number of rows, and NULLs need no special care (array parameters
+/// cannot hold them through sea-query).
 pub(super) async fn voeg_in<L: EntityTrait>(
     db: &impl ConnectionTrait,
     rows: Vec<L::ActiveModel>,
@@ -488,6 +496,12 @@ pub(super) async fn voeg_in<L: EntityTrait>(
 where
     L::ActiveModel: ActiveModelTrait<Entity = L> + Send,
 {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        return voeg_in_json::<L>(db, rows).await;
+    }
     let kolommen = <L::Column as sea_orm::Iterable>::iter().count().max(1);
     let per_insert = (MAX_PARAMETERS / kolommen).max(1);
     let mut rows = rows.into_iter().peekable();
@@ -495,6 +509,66 @@ where
         let chunk: Vec<_> = rows.by_ref().take(per_insert).collect();
         L::insert_many(chunk).exec_without_returning(db).await?;
     }
+    Ok(())
+}
+
+/// A column value as JSON, in the text form PostgreSQL reads back into the column's type.
+fn als_json(waarde: sea_orm::Value) -> ApiResult<Value> {
+    use sea_orm::Value as V;
+    Ok(match waarde {
+        V::Bool(b) => b.map_or(Value::Null, Value::from),
+        V::Int(n) => n.map_or(Value::Null, Value::from),
+        V::BigInt(n) => n.map_or(Value::Null, Value::from),
+        V::String(s) => s.map_or(Value::Null, Value::from),
+        V::ChronoDate(d) => d.map_or(Value::Null, |d| Value::from(d.to_string())),
+        V::ChronoDateTimeUtc(t) => t.map_or(Value::Null, |t| Value::from(t.to_rfc3339())),
+        other => {
+            return Err(ApiError::Internal(format!(
+                "no JSON form for the column value {other:?}"
+            )));
+        }
+    })
+}
+
+/// PostgreSQL: `INSERT INTO t (c…) SELECT c… FROM json_populate_recordset(NULL::t, $1::json)`.
+async fn voeg_in_json<L: EntityTrait>(
+    db: &impl ConnectionTrait,
+    rows: Vec<L::ActiveModel>,
+) -> ApiResult<()>
+where
+    L::ActiveModel: ActiveModelTrait<Entity = L> + Send,
+{
+    use sea_orm::{IdenStatic, Iterable, Statement};
+    let kolommen: Vec<L::Column> = L::Column::iter()
+        .filter(|c| rows[0].get(*c).is_set())
+        .collect();
+    let mut records = Vec::with_capacity(rows.len());
+    for row in &rows {
+        let mut record = Map::new();
+        for kolom in &kolommen {
+            let waarde = row.get(*kolom).into_value().ok_or_else(|| {
+                ApiError::Internal("rows of one insert differ in their columns".into())
+            })?;
+            record.insert(kolom.as_str().to_owned(), als_json(waarde)?);
+        }
+        records.push(Value::Object(record));
+    }
+    let tabel = L::default().table_name().to_owned();
+    let lijst = kolommen
+        .iter()
+        .map(|k| format!("\"{}\"", k.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "INSERT INTO \"{tabel}\" ({lijst}) SELECT {lijst} \
+         FROM json_populate_recordset(NULL::\"{tabel}\", $1::json)"
+    );
+    db.execute_raw(Statement::from_sql_and_values(
+        DatabaseBackend::Postgres,
+        sql,
+        [sea_orm::Value::from(Value::Array(records).to_string())],
+    ))
+    .await?;
     Ok(())
 }
 

@@ -7,7 +7,7 @@
 //! anything it may not.
 //!
 //! Cases are generated with proptest from the demo data's 548 opdrachten and 99 organisations;
-//! `PROPTEST_CASES` sets their number (default 1000 per database). A failure prints the case.
+//! `PROPTEST_CASES` sets their number (default 2000 per database). A failure prints the case.
 
 use crate::dual_tests;
 use crate::harness::{Backend, TestApp};
@@ -389,7 +389,7 @@ async fn no_query_path_shows_and_no_write_changes_an_opdracht_outside_the_caller
     let aantal: u32 = std::env::var("PROPTEST_CASES")
         .ok()
         .and_then(|n| n.parse().ok())
-        .unwrap_or(1000);
+        .unwrap_or(2000);
     let mut runner = TestRunner::deterministic();
     let strategie = (beller(), pad());
     let voor = app.dump().await;
