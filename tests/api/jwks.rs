@@ -46,6 +46,23 @@ async fn keys(bron: JwksBron, verversen: Duration, org_claim: &str) -> JwtKeys {
         })
 }
 
+/// The API with the demo data, accepting the identity provider's keys from `bron`.
+async fn idp_app(
+    backend: Backend,
+    bron: JwksBron,
+    verversen: Duration,
+    org_claim: &str,
+) -> TestApp {
+    let app = TestApp::spawn_met_jwt(backend, keys(bron, verversen, org_claim).await).await;
+    app.db.seed_demo().await.unwrap();
+    app
+}
+
+/// An RS256 token signed with the key `rsa-1`.
+fn rs256(claims: Value) -> String {
+    idp_token(Algorithm::RS256, Some("rsa-1"), "rsa1.pem", claims)
+}
+
 /// A token as an identity provider would issue it.
 fn idp_token(alg: Algorithm, kid: Option<&str>, pem: &str, claims: Value) -> String {
     let pem = std::fs::read(fixture(pem)).unwrap();
@@ -76,20 +93,14 @@ fn claims(extra: Value) -> Value {
 async fn an_rs256_token_from_a_surfconext_style_identity_provider_works_end_to_end(
     backend: Backend,
 ) {
-    let jwt = keys(
+    let app = idp_app(
+        backend,
         JwksBron::Bestand(fixture("jwks1.json").into()),
         Duration::from_secs(300),
         "schac_home_organization",
     )
     .await;
-    let app = TestApp::spawn_met_jwt(backend, jwt).await;
-    app.db.seed_demo().await.unwrap();
-    let token = idp_token(
-        Algorithm::RS256,
-        Some("rsa-1"),
-        "rsa1.pem",
-        claims(json!({ "schac_home_organization": "hu.nl" })),
-    );
+    let token = rs256(claims(json!({ "schac_home_organization": "hu.nl" })));
     let me = app.graphql(Some(&token), ME, json!({})).await;
     assert_eq!(me.data()["me"]["rol"], "medewerker");
     assert_eq!(me.data()["me"]["organisatie"]["naam"], "Hogeschool Utrecht");
@@ -111,26 +122,22 @@ async fn an_rs256_token_from_a_surfconext_style_identity_provider_works_end_to_e
         "lezer"
     );
     // An issuer that is not configured is refused.
-    let vreemd = idp_token(
-        Algorithm::RS256,
-        Some("rsa-1"),
-        "rsa1.pem",
-        claims(json!({ "schac_home_organization": "hu.nl", "iss": "https://evil.example" })),
-    );
+    let vreemd = rs256(claims(
+        json!({ "schac_home_organization": "hu.nl", "iss": "https://evil.example" }),
+    ));
     let antwoord = app.graphql(Some(&vreemd), ME, json!({})).await;
     assert_eq!(antwoord.status, 401);
     assert_eq!(antwoord.error_code(), "UNAUTHENTICATED");
 }
 
 async fn an_es256_token_with_an_oin_claim_works_end_to_end(backend: Backend) {
-    let jwt = keys(
+    let app = idp_app(
+        backend,
         JwksBron::Bestand(fixture("jwks1.json").into()),
         Duration::from_secs(300),
         "oin",
     )
     .await;
-    let app = TestApp::spawn_met_jwt(backend, jwt).await;
-    app.db.seed_demo().await.unwrap();
     let token = idp_token(
         Algorithm::ES256,
         Some("ec-1"),
@@ -153,20 +160,14 @@ async fn a_rotated_key_works_without_a_restart(backend: Backend) {
     let dir = tempfile::tempdir().unwrap();
     let pad = dir.path().join("jwks.json");
     std::fs::copy(fixture("jwks1.json"), &pad).unwrap();
-    let jwt = keys(
+    let app = idp_app(
+        backend,
         JwksBron::Bestand(pad.clone()),
         Duration::ZERO,
         "schac_home_organization",
     )
     .await;
-    let app = TestApp::spawn_met_jwt(backend, jwt).await;
-    app.db.seed_demo().await.unwrap();
-    let oud = idp_token(
-        Algorithm::RS256,
-        Some("rsa-1"),
-        "rsa1.pem",
-        claims(json!({ "schac_home_organization": "hu.nl" })),
-    );
+    let oud = rs256(claims(json!({ "schac_home_organization": "hu.nl" })));
     let nieuw = idp_token(
         Algorithm::RS256,
         Some("rsa-2"),
@@ -197,20 +198,14 @@ async fn the_jwks_can_come_from_a_url(backend: Backend) {
         listener.local_addr().unwrap()
     );
     tokio::spawn(async move { axum::serve(listener, router).await });
-    let jwt = keys(
+    let app = idp_app(
+        backend,
         JwksBron::parse(&url),
         Duration::from_secs(300),
         "schac_home_organization",
     )
     .await;
-    let app = TestApp::spawn_met_jwt(backend, jwt).await;
-    app.db.seed_demo().await.unwrap();
-    let token = idp_token(
-        Algorithm::RS256,
-        Some("rsa-1"),
-        "rsa1.pem",
-        claims(json!({ "schac_home_organization": "uu.nl" })),
-    );
+    let token = rs256(claims(json!({ "schac_home_organization": "uu.nl" })));
     let me = app.graphql(Some(&token), ME, json!({})).await;
     assert_eq!(
         me.data()["me"]["organisatie"]["naam"],
@@ -219,14 +214,13 @@ async fn the_jwks_can_come_from_a_url(backend: Backend) {
 }
 
 async fn tokens_with_unknown_keys_or_confused_algorithms_are_unauthenticated(backend: Backend) {
-    let jwt = keys(
+    let app = idp_app(
+        backend,
         JwksBron::Bestand(fixture("jwks1.json").into()),
         Duration::from_secs(300),
         "schac_home_organization",
     )
     .await;
-    let app = TestApp::spawn_met_jwt(backend, jwt).await;
-    app.db.seed_demo().await.unwrap();
     let hu = json!({ "schac_home_organization": "hu.nl" });
 
     // HS/RS confusion: an HS256 token "signed" with the identity provider's public key.
@@ -273,23 +267,12 @@ async fn tokens_with_unknown_keys_or_confused_algorithms_are_unauthenticated(bac
             ),
         ),
         ("HS256 with the public key", verward),
-        (
-            "no organisation claim",
-            idp_token(
-                Algorithm::RS256,
-                Some("rsa-1"),
-                "rsa1.pem",
-                claims(json!({})),
-            ),
-        ),
+        ("no organisation claim", rs256(claims(json!({})))),
         (
             "wrong audience",
-            idp_token(
-                Algorithm::RS256,
-                Some("rsa-1"),
-                "rsa1.pem",
-                claims(json!({ "schac_home_organization": "hu.nl", "aud": "another-service" })),
-            ),
+            rs256(claims(
+                json!({ "schac_home_organization": "hu.nl", "aud": "another-service" }),
+            )),
         ),
     ];
     for (naam, token) in gevallen {
