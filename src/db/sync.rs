@@ -251,6 +251,7 @@ impl Schrijfsessie {
         let mut nieuw = Vec::new();
         let mut nieuw_index = Vec::new();
         let mut gewijzigd_links: Vec<(i32, OpdrachtVelden)> = Vec::new();
+        let mut bijgewerkt: Vec<i32> = Vec::new();
         let mut weg = Vec::new();
         let mut log = Vec::new();
         for (index, (item, plan)) in verzoek.items.iter().zip(plannen).enumerate() {
@@ -297,6 +298,7 @@ impl Schrijfsessie {
                         na: Some(na_velden),
                         betrokkenen,
                     });
+                    bijgewerkt.push(m.id);
                     gewijzigd_links.push((m.id, velden));
                 }
                 Some(Plan::Weg(m, oud_snapshot)) => {
@@ -348,7 +350,8 @@ impl Schrijfsessie {
                 gewijzigd_links.push((model.id, velden));
             }
         }
-        vervang_links_per_opdracht(self, &gewijzigd_links).await?;
+        // Only changed opdrachten have links to remove; new ones have none yet.
+        vervang_links_per_opdracht(self, &gewijzigd_links, &bijgewerkt).await?;
         log.sort_by_key(|r| r.record_id);
         for regel in log {
             self.log(regel);
@@ -385,7 +388,13 @@ async fn planner_statistieken_bijwerken(sessie: &Schrijfsessie) -> ApiResult<()>
         .await?;
     for rij in verouderd {
         let tabel: String = rij.try_get_by_index(0)?;
-        tx.execute_unprepared(&format!("ANALYZE {tabel}")).await?;
+        // Only the columns the sync looks up by: much cheaper than the whole table.
+        let kolommen = match tabel.as_str() {
+            "opdrachten" => "eigenaar_id, extern_id",
+            _ => "opdracht_id",
+        };
+        tx.execute_unprepared(&format!("ANALYZE {tabel} ({kolommen})"))
+            .await?;
     }
     Ok(())
 }
@@ -417,8 +426,8 @@ async fn per_extern_id(
 async fn vervang_links_per_opdracht(
     sessie: &Schrijfsessie,
     opdrachten: &[(i32, OpdrachtVelden)],
+    ids: &[i32],
 ) -> ApiResult<()> {
-    let ids: Vec<i32> = opdrachten.iter().map(|(id, _)| *id).collect();
     let themas = opdrachten
         .iter()
         .flat_map(|(id, v)| {
@@ -433,7 +442,7 @@ async fn vervang_links_per_opdracht(
     super::schrijven::vervang_links::<opdracht_thema::Entity>(
         sessie.tx(),
         opdracht_thema::Column::OpdrachtId,
-        &ids,
+        ids,
         themas,
     )
     .await?;
@@ -451,7 +460,7 @@ async fn vervang_links_per_opdracht(
     super::schrijven::vervang_links::<opdracht_uitvoerder::Entity>(
         sessie.tx(),
         opdracht_uitvoerder::Column::OpdrachtId,
-        &ids,
+        ids,
         uitvoerders,
     )
     .await
