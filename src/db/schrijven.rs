@@ -294,11 +294,11 @@ impl Schrijfsessie {
             return Err(ApiError::bad_input(
                 veld,
                 format!(
-                    "a {} is owned by {}; {} is not one",
+                    "a {} is owned by a {}; {} is not one",
                     E::NAAM,
                     E::EIGENAAR_SOORTEN
                         .iter()
-                        .map(|s| soort_naam(*s))
+                        .map(|s| s.naam())
                         .collect::<Vec<_>>()
                         .join(" or "),
                     org.naam
@@ -605,14 +605,6 @@ pub(super) fn verschil(
         }
     }
     (!oud.is_empty()).then_some((oud, nieuw))
-}
-
-fn soort_naam(soort: OrganisatieSoort) -> &'static str {
-    match soort {
-        OrganisatieSoort::Rijkspartner => "a rijkspartner",
-        OrganisatieSoort::Kennisinstelling => "a kennisinstelling",
-        OrganisatieSoort::Programmabureau => "the programme office",
-    }
 }
 
 /// A record type that can be written: its links, who may own it, what blocks its deletion and

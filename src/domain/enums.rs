@@ -57,6 +57,17 @@ pub enum OrganisatieSoort {
     Programmabureau,
 }
 
+impl OrganisatieSoort {
+    /// The kind in words, for messages ("a Lectoraat is owned by a kennisinstelling").
+    pub fn naam(self) -> &'static str {
+        match self {
+            OrganisatieSoort::Rijkspartner => "rijkspartner",
+            OrganisatieSoort::Kennisinstelling => "kennisinstelling",
+            OrganisatieSoort::Programmabureau => "programme office",
+        }
+    }
+}
+
 /// The kind of a rijkspartner.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]

@@ -82,13 +82,14 @@ pub struct Pagina<M> {
     pub total_count: u64,
 }
 
-fn grootte(field: &str, n: Option<i32>) -> Result<Option<usize>, ApiError> {
+/// A requested page size (`first` / `last`), checked against `max`.
+pub(super) fn grootte(field: &str, n: Option<i32>, max: usize) -> Result<Option<usize>, ApiError> {
     match n {
         None => Ok(None),
         Some(n) if n < 0 => Err(ApiError::bad_input(field, "must not be negative")),
-        Some(n) if n as usize > MAX_PAGINA => Err(ApiError::bad_input(
+        Some(n) if n as usize > max => Err(ApiError::bad_input(
             field,
-            format!("at most {MAX_PAGINA} items per page; fetch the rest page by page"),
+            format!("at most {max} items per page; fetch the rest page by page"),
         )),
         Some(n) => Ok(Some(n as usize)),
     }
@@ -108,8 +109,8 @@ where
     E::Model: Sync,
     F: SorteerbaarVeld<E>,
 {
-    let first = grootte("first", venster.first)?;
-    let last = grootte("last", venster.last)?;
+    let first = grootte("first", venster.first, MAX_PAGINA)?;
+    let last = grootte("last", venster.last, MAX_PAGINA)?;
     let (limit, vooruit, cursor_veld, cursor) = match (first, last, &venster.after, &venster.before)
     {
         (Some(_), Some(_), _, _) => {

@@ -14,7 +14,7 @@ use super::minoren::Minor;
 use super::node::Node;
 use super::opdrachten::Opdracht;
 use super::organisaties::{Organisatie, typename};
-use super::paginering::{MAX_PAGINA, PageInfo, STANDAARD_PAGINA};
+use super::paginering::{MAX_PAGINA, PageInfo, STANDAARD_PAGINA, grootte};
 use super::types::Tijdstip;
 use super::{loaders, scope};
 use crate::db::AuditFilter;
@@ -45,16 +45,9 @@ fn nummer(veld: &str, cursor: &str) -> Result<i64, ApiError> {
         })
 }
 
-fn paginagrootte(first: Option<i32>, max: usize) -> Result<u64, ApiError> {
-    match first {
-        None => Ok(STANDAARD_PAGINA as u64),
-        Some(n) if n < 0 => Err(ApiError::bad_input("first", "must not be negative")),
-        Some(n) if n as usize > max => Err(ApiError::bad_input(
-            "first",
-            format!("at most {max} items per page; fetch the rest page by page"),
-        )),
-        Some(n) => Ok(n as u64),
-    }
+/// `first`, checked against `max`, or `standaard` when not given.
+fn paginagrootte(first: Option<i32>, max: usize, standaard: usize) -> Result<u64, ApiError> {
+    Ok(grootte("first", first, max)?.unwrap_or(standaard) as u64)
 }
 
 /// The global id of a record in the change log (organisations are typed by their kind).
@@ -385,7 +378,7 @@ impl WijzigingQuery {
         #[graphql(desc = "Page size (at most 100, default 20).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor (an `endCursor`).")] after: Option<String>,
     ) -> Result<AuditConnection> {
-        let limit = paginagrootte(first, MAX_PAGINA)?;
+        let limit = paginagrootte(first, MAX_PAGINA, STANDAARD_PAGINA)?;
         let voor = after.as_deref().map(|a| nummer("after", a)).transpose()?;
         let filter = filter.unwrap_or_default().als_filter()?;
         let (mut rijen, total_count) = scope(ctx)?.audit(&filter, voor, limit + 1).await?;
@@ -411,10 +404,7 @@ impl WijzigingQuery {
             Vec<RecordType>,
         >,
     ) -> Result<Wijzigingsfeed> {
-        let limit = match first {
-            None => 100,
-            n => paginagrootte(n, MAX_FEED)?,
-        };
+        let limit = paginagrootte(first, MAX_FEED, 100)?;
         let na = na.as_deref().map(|n| nummer("na", n)).transpose()?;
         let pagina = scope(ctx)?
             .feed(na.unwrap_or(0), limit, &record_types.unwrap_or_default())

@@ -244,10 +244,10 @@ impl Controle {
                     format!(
                         "{} is a {}; expected a {}",
                         org.naam,
-                        soort_naam(org.soort),
+                        org.soort.naam(),
                         soorten
                             .iter()
-                            .map(|s| soort_naam(*s))
+                            .map(|s| s.naam())
                             .collect::<Vec<_>>()
                             .join(" or ")
                     ),
@@ -317,20 +317,9 @@ pub const ALLE_SOORTEN: &[OrganisatieSoort] = &[
     OrganisatieSoort::Programmabureau,
 ];
 
-fn soort_naam(soort: OrganisatieSoort) -> &'static str {
-    match soort {
-        OrganisatieSoort::Rijkspartner => "rijkspartner",
-        OrganisatieSoort::Kennisinstelling => "kennisinstelling",
-        OrganisatieSoort::Programmabureau => "programme office",
-    }
-}
-
 /// The request's write session for the mutation `operatie`.
-async fn sessie(ctx: &Context<'_>, operatie: &str) -> ApiResult<Schrijfsessie> {
-    let scope = ctx
-        .data::<crate::db::Scope>()
-        .map_err(|_| ApiError::Internal("request without a scope".into()))?;
-    scope.schrijven(operatie).await
+async fn sessie(ctx: &Context<'_>, operatie: &str) -> async_graphql::Result<Schrijfsessie> {
+    Ok(super::scope(ctx)?.schrijven(operatie).await?)
 }
 
 /// The owner of a new record: the given organisation id or, by default, the caller's own.
