@@ -6,12 +6,12 @@ use super::communities::Community;
 use super::fieldlabs::Fieldlab;
 use super::id::GlobalId;
 use super::lectoraten::Lectoraat;
+use super::loaders;
 use super::minoren::Minor;
 use super::opdrachten::Opdracht;
-use super::organisaties::{Kennisinstelling, Organisatie, Programmabureau, Rijkspartner, typename};
-use super::scope;
+use super::organisaties::{Kennisinstelling, Organisatie, Programmabureau, Rijkspartner};
 use crate::db::entities::{community, fieldlab, lectoraat, minor, opdracht, organisatie};
-use crate::db::{Beschermd, Rij, Scope};
+use crate::domain::RecordType;
 use crate::error::ApiError;
 use async_graphql::{Context, ID, Interface, Object, Result};
 
@@ -33,18 +33,48 @@ pub enum Node {
     Opdracht(Opdracht),
 }
 
-/// The record of `E` with `id`, as a node, if the caller may see it.
-async fn zoek<E, N>(scope: &Scope, id: i32, node: fn(N) -> Node) -> Result<Option<Node>, ApiError>
-where
-    E: Beschermd,
-    E::Model: Sync,
-    N: From<Rij<E::Model>>,
-{
-    Ok(scope
-        .per_id::<E>(&[id])
-        .await?
-        .pop()
-        .map(|rij| node(N::from(rij))))
+/// The record of type `soort` with `id` as the caller may see it now, if it exists and is in the
+/// caller's scope (batched with the request's other loads). `node(id:)` and the change feed
+/// both resolve records here.
+pub async fn record_als_node(
+    ctx: &Context<'_>,
+    soort: RecordType,
+    id: i32,
+) -> Result<Option<Node>> {
+    let l = loaders(ctx)?;
+    let id = Some(id);
+    Ok(match soort {
+        RecordType::Organisatie => l
+            .record::<organisatie::Entity, Organisatie>(id)
+            .await?
+            .map(Node::from),
+        RecordType::Fieldlab => l
+            .record::<fieldlab::Entity, Fieldlab>(id)
+            .await?
+            .map(Node::Fieldlab),
+        RecordType::Lectoraat => l
+            .record::<lectoraat::Entity, Lectoraat>(id)
+            .await?
+            .map(Node::Lectoraat),
+        RecordType::Minor => l.record::<minor::Entity, Minor>(id).await?.map(Node::Minor),
+        RecordType::Community => l
+            .record::<community::Entity, Community>(id)
+            .await?
+            .map(Node::Community),
+        RecordType::Opdracht => l
+            .record::<opdracht::Entity, Opdracht>(id)
+            .await?
+            .map(Node::Opdracht),
+    })
+}
+
+/// The GraphQL type name of an organisation node.
+fn node_typename(node: &Node) -> &'static str {
+    match node {
+        Node::Rijkspartner(_) => "Rijkspartner",
+        Node::Kennisinstelling(_) => "Kennisinstelling",
+        _ => "Programmabureau",
+    }
 }
 
 impl From<Organisatie> for Node {
@@ -70,23 +100,25 @@ impl NodeQuery {
         #[graphql(desc = "A global id, as returned in the `id` field of a record.")] id: ID,
     ) -> Result<Option<Node>> {
         let global = GlobalId::decode("id", &id)?;
-        let scope = scope(ctx)?;
         let not_found = || ApiError::NotFound(format!("record {}", id.as_str()));
-        let node = match global.typename {
-            "Fieldlab" => zoek::<fieldlab::Entity, _>(scope, global.id, Node::Fieldlab).await?,
-            "Lectoraat" => zoek::<lectoraat::Entity, _>(scope, global.id, Node::Lectoraat).await?,
-            "Minor" => zoek::<minor::Entity, _>(scope, global.id, Node::Minor).await?,
-            "Community" => zoek::<community::Entity, _>(scope, global.id, Node::Community).await?,
-            "Opdracht" => zoek::<opdracht::Entity, _>(scope, global.id, Node::Opdracht).await?,
-            _ => scope
-                .per_id::<organisatie::Entity>(&[global.id])
-                .await?
-                .pop()
-                // The id's type must be the record's kind: "Rijkspartner:7" for a
-                // kennisinstelling does not exist.
-                .filter(|rij| typename(&rij.model) == global.typename)
-                .map(|rij| Node::from(Organisatie::from(rij))),
+        let soort = match global.typename {
+            "Fieldlab" => RecordType::Fieldlab,
+            "Lectoraat" => RecordType::Lectoraat,
+            "Minor" => RecordType::Minor,
+            "Community" => RecordType::Community,
+            "Opdracht" => RecordType::Opdracht,
+            _ => RecordType::Organisatie,
         };
+        let node = record_als_node(ctx, soort, global.id)
+            .await?
+            .filter(|node| match node {
+                // The id's type must be the record's kind: "Rijkspartner:7" for a kennisinstelling
+                // does not exist.
+                Node::Rijkspartner(_) | Node::Kennisinstelling(_) | Node::Programmabureau(_) => {
+                    node_typename(node) == global.typename
+                }
+                _ => true,
+            });
         Ok(Some(node.ok_or_else(not_found)?))
     }
 }

@@ -5,22 +5,15 @@
 //! The feed is not a Relay connection on purpose: a mirroring client polls it, and needs a
 //! cursor to continue from even when a page is empty (Relay's `endCursor` is null then).
 
-use super::communities::Community;
-use super::fieldlabs::Fieldlab;
 use super::id::GlobalId;
-use super::lectoraten::Lectoraat;
 use super::loaders::OrganisatieId;
-use super::minoren::Minor;
 use super::node::Node;
-use super::opdrachten::Opdracht;
 use super::organisaties::{Organisatie, typename};
 use super::paginering::{MAX_PAGINA, PageInfo, STANDAARD_PAGINA, grootte};
 use super::types::Tijdstip;
 use super::{loaders, scope};
 use crate::db::AuditFilter;
-use crate::db::entities::{
-    community, fieldlab, lectoraat, minor, opdracht, organisatie, wijziging,
-};
+use crate::db::entities::wijziging;
 use crate::domain::{Actie, RecordType};
 use crate::error::ApiError;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
@@ -65,35 +58,6 @@ async fn record_id(ctx: &Context<'_>, soort: RecordType, id: i32) -> Result<ID> 
             .unwrap_or("Rijkspartner"),
     };
     Ok(GlobalId::encode(naam, id))
-}
-
-/// The record as the caller may see it now, if it still exists and is in the caller's scope.
-async fn huidig_record(ctx: &Context<'_>, soort: RecordType, id: i32) -> Result<Option<Node>> {
-    let l = loaders(ctx)?;
-    let id = Some(id);
-    Ok(match soort {
-        RecordType::Organisatie => l
-            .record::<organisatie::Entity, Organisatie>(id)
-            .await?
-            .map(Node::from),
-        RecordType::Fieldlab => l
-            .record::<fieldlab::Entity, Fieldlab>(id)
-            .await?
-            .map(Node::Fieldlab),
-        RecordType::Lectoraat => l
-            .record::<lectoraat::Entity, Lectoraat>(id)
-            .await?
-            .map(Node::Lectoraat),
-        RecordType::Minor => l.record::<minor::Entity, Minor>(id).await?.map(Node::Minor),
-        RecordType::Community => l
-            .record::<community::Entity, Community>(id)
-            .await?
-            .map(Node::Community),
-        RecordType::Opdracht => l
-            .record::<opdracht::Entity, Opdracht>(id)
-            .await?
-            .map(Node::Opdracht),
-    })
 }
 
 /// AuditFilter: criteria for the audit trail; all given ones must hold.
@@ -338,14 +302,16 @@ impl Wijziging {
     /// True when the record no longer exists or is no longer in the caller's scope (a
     /// tombstone: remove it from your copy).
     async fn verwijderd(&self, ctx: &Context<'_>) -> Result<bool> {
-        Ok(huidig_record(ctx, self.0.record_type, self.0.record_id)
-            .await?
-            .is_none())
+        Ok(
+            super::node::record_als_node(ctx, self.0.record_type, self.0.record_id)
+                .await?
+                .is_none(),
+        )
     }
 
     /// The record as it is now, as the caller may see it; null for a tombstone.
     async fn record(&self, ctx: &Context<'_>) -> Result<Option<Node>> {
-        huidig_record(ctx, self.0.record_type, self.0.record_id).await
+        super::node::record_als_node(ctx, self.0.record_type, self.0.record_id).await
     }
 }
 
