@@ -53,6 +53,21 @@ impl GlobalId {
     }
 }
 
+impl GlobalId {
+    /// The kind of record the id names, as the change log calls it.
+    pub fn record_type(&self) -> crate::domain::RecordType {
+        use crate::domain::RecordType;
+        match self.typename {
+            "Fieldlab" => RecordType::Fieldlab,
+            "Lectoraat" => RecordType::Lectoraat,
+            "Minor" => RecordType::Minor,
+            "Community" => RecordType::Community,
+            "Opdracht" => RecordType::Opdracht,
+            _ => RecordType::Organisatie,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -101,14 +101,7 @@ impl NodeQuery {
     ) -> Result<Option<Node>> {
         let global = GlobalId::decode("id", &id)?;
         let not_found = || ApiError::NotFound(format!("record {}", id.as_str()));
-        let soort = match global.typename {
-            "Fieldlab" => RecordType::Fieldlab,
-            "Lectoraat" => RecordType::Lectoraat,
-            "Minor" => RecordType::Minor,
-            "Community" => RecordType::Community,
-            "Opdracht" => RecordType::Opdracht,
-            _ => RecordType::Organisatie,
-        };
+        let soort = global.record_type();
         let node = record_als_node(ctx, soort, global.id)
             .await?
             .filter(|node| match node {

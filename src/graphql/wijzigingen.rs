@@ -85,15 +85,7 @@ impl AuditFilterInput {
         let record = match &self.record {
             Some(id) => {
                 let g = GlobalId::decode("filter.record", id)?;
-                let soort = match g.typename {
-                    "Fieldlab" => RecordType::Fieldlab,
-                    "Lectoraat" => RecordType::Lectoraat,
-                    "Minor" => RecordType::Minor,
-                    "Community" => RecordType::Community,
-                    "Opdracht" => RecordType::Opdracht,
-                    _ => RecordType::Organisatie,
-                };
-                Some((soort, g.id))
+                Some((g.record_type(), g.id))
             }
             None => None,
         };
