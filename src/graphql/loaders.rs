@@ -326,6 +326,11 @@ impl Loader<Themas> for ScopeLoader {
         let mut result: HashMap<Themas, Vec<Thema>> =
             keys.iter().map(|k| (*k, Vec::new())).collect();
         let alle = self.0.themas().await?;
+        let volgorde: HashMap<&str, usize> = alle
+            .iter()
+            .enumerate()
+            .map(|(i, thema)| (thema.code.as_str(), i))
+            .collect();
         for bron in [
             Bron::Fieldlab,
             Bron::Lectoraat,
@@ -403,11 +408,16 @@ impl Loader<Themas> for ScopeLoader {
                 }
             };
             // Keep the themes' display order within each record.
-            for thema in &alle {
-                for (parent, _) in pairs.iter().filter(|(_, code)| *code == thema.code) {
-                    if let Some(list) = result.get_mut(&Themas(bron, *parent)) {
-                        list.push(thema.clone().into());
-                    }
+            let mut per_record: HashMap<i32, Vec<usize>> = HashMap::new();
+            for (parent, code) in &pairs {
+                if let Some(&plaats) = volgorde.get(code.as_str()) {
+                    per_record.entry(*parent).or_default().push(plaats);
+                }
+            }
+            for (parent, mut plaatsen) in per_record {
+                if let Some(list) = result.get_mut(&Themas(bron, parent)) {
+                    plaatsen.sort_unstable();
+                    list.extend(plaatsen.into_iter().map(|i| Thema::from(alle[i].clone())));
                 }
             }
         }

@@ -35,12 +35,19 @@ lijst_query!(
 
 /// The `opdrachten` field of a record that opdrachten link to (a fieldlab, lectoraat, minor or
 /// organisation): merged into that record's type.
-pub struct OpdrachtenVan(Condition);
+///
+/// Holds the relation as a function of the record's id, not as a built condition: records are
+/// created by the hundred per page and their `opdrachten` is rarely asked for, so the
+/// condition is only built when it is.
+pub struct OpdrachtenVan {
+    relatie: fn(i32) -> Condition,
+    id: i32,
+}
 
 impl OpdrachtenVan {
-    /// The opdrachten that match `relatie`.
-    pub fn new(relatie: impl sea_orm::sea_query::IntoCondition) -> Self {
-        Self(Condition::all().add(relatie.into_condition()))
+    /// The opdrachten that match `relatie(id)`.
+    pub fn new(relatie: fn(i32) -> Condition, id: i32) -> Self {
+        Self { relatie, id }
     }
 }
 
@@ -73,7 +80,7 @@ impl OpdrachtenVan {
             .unwrap_or_default()
             .conditie(scope)
             .await?
-            .add(self.0.clone());
+            .add((self.relatie)(self.id));
         let order = order_by.unwrap_or_default();
         let venster = Venster {
             first,

@@ -28,6 +28,9 @@ use sea_orm::{ColumnTrait, Condition};
 
 type Model = Rij<organisatie::Model>;
 
+/// An organisation row shared by the parts of its GraphQL type (not copied per part).
+type Gedeeld = std::sync::Arc<Model>;
+
 /// The GraphQL type name of an organisation row.
 pub fn typename(model: &organisatie::Model) -> &'static str {
     match model.soort {
@@ -114,11 +117,12 @@ impl From<Model> for Organisatie {
 impl From<Model> for Rijkspartner {
     fn from(rij: Model) -> Self {
         let id = rij.model.id;
+        let rij = Gedeeld::new(rij);
         Self(
             OrganisatieVelden(rij.clone()),
             RijkspartnerVelden(rij),
             OrganisatieRelaties(id),
-            OpdrachtenVan::new(opdracht_van_organisatie(id)),
+            OpdrachtenVan::new(opdracht_van_organisatie, id),
         )
     }
 }
@@ -126,11 +130,12 @@ impl From<Model> for Rijkspartner {
 impl From<Model> for Kennisinstelling {
     fn from(rij: Model) -> Self {
         let id = rij.model.id;
+        let rij = Gedeeld::new(rij);
         Self(
             OrganisatieVelden(rij.clone()),
             KennisinstellingVelden(rij),
             OrganisatieRelaties(id),
-            OpdrachtenVan::new(opdracht_van_organisatie(id)),
+            OpdrachtenVan::new(opdracht_van_organisatie, id),
         )
     }
 }
@@ -138,7 +143,10 @@ impl From<Model> for Kennisinstelling {
 impl From<Model> for Programmabureau {
     fn from(rij: Model) -> Self {
         let id = rij.model.id;
-        Self(OrganisatieVelden(rij), OrganisatieRelaties(id))
+        Self(
+            OrganisatieVelden(Gedeeld::new(rij)),
+            OrganisatieRelaties(id),
+        )
     }
 }
 
@@ -237,7 +245,7 @@ impl OrganisatieRelaties {
 }
 
 /// Fields every kind of organisation has.
-pub struct OrganisatieVelden(Model);
+pub struct OrganisatieVelden(Gedeeld);
 
 #[Object]
 impl OrganisatieVelden {
@@ -337,7 +345,7 @@ macro_rules! deelt_organisatievelden {
 deelt_organisatievelden!(Rijkspartner, Kennisinstelling, Programmabureau);
 
 /// Fields of rijkspartners only.
-pub struct RijkspartnerVelden(Model);
+pub struct RijkspartnerVelden(Gedeeld);
 
 #[Object]
 impl RijkspartnerVelden {
@@ -375,7 +383,7 @@ pub struct Kennisinstelling(
 );
 
 /// Fields of kennisinstellingen only.
-pub struct KennisinstellingVelden(Model);
+pub struct KennisinstellingVelden(Gedeeld);
 
 #[Object]
 impl KennisinstellingVelden {

@@ -203,7 +203,11 @@ macro_rules! recordtype {
                 use sea_orm::ColumnTrait;
                 let registratie = $crate::graphql::types::registratie!(rij);
                 let opdrachten = $crate::graphql::opdrachten::OpdrachtenVan::new(
-                    $crate::db::entities::opdracht::Column::$kolom.eq(rij.model.id),
+                    |id| {
+                        sea_orm::Condition::all()
+                            .add($crate::db::entities::opdracht::Column::$kolom.eq(id))
+                    },
+                    rij.model.id,
                 );
                 Self($velden(rij), registratie, opdrachten)
             }
