@@ -9,12 +9,14 @@
 //! to anonymous access.
 
 use crate::auth::{JwtKeys, Principal};
+use crate::cache::{Antwoordcache, Vraag};
 use crate::config::Serverinstellingen;
 use crate::db::Database;
 use crate::error::ApiError;
 use crate::graphql::{self, ApiSchema, Loaders, met_batches};
-use crate::metrics::{Metrieken, OperatieSlot};
+use crate::metrics::Metrieken;
 use crate::transport;
+use async_graphql::parser::types::OperationType;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::Method;
@@ -43,6 +45,7 @@ struct Inner {
     schema: ApiSchema,
     instellingen: Serverinstellingen,
     metrieken: Metrieken,
+    cache: Antwoordcache,
 }
 
 impl AppState {
@@ -53,13 +56,13 @@ impl AppState {
 
     /// State with the given server settings (limits, introspection, GraphiQL).
     pub fn met(db: Database, jwt: JwtKeys, instellingen: Serverinstellingen) -> Self {
-        let schema =
-            graphql::schema_met(instellingen.limieten(), instellingen.graphql_introspection);
+        let schema = graphql::schema_met(instellingen.graphql_introspection);
         Self {
             inner: Arc::new(Inner {
                 db,
                 jwt,
                 schema,
+                cache: Antwoordcache::new(instellingen.response_cache_bytes),
                 instellingen,
                 metrieken: Metrieken::default(),
             }),
@@ -163,10 +166,11 @@ async fn verzoek_id_en_headers(mut request: axum::extract::Request, next: Next) 
 /// `/metrics`: Prometheus text format.
 async fn metrics(State(state): State<AppState>) -> Response {
     let db = &state.inner.db;
-    let tekst = state
-        .inner
-        .metrieken
-        .tekst(db.statements_executed(), Some(db.pool()));
+    let tekst = state.inner.metrieken.tekst(
+        db.statements_executed(),
+        Some(db.pool()),
+        state.inner.cache.stand(),
+    );
     (
         [(
             header::CONTENT_TYPE,
@@ -252,44 +256,57 @@ async fn graphql_handler(
         Ok(principal) => principal,
         Err(err) => return unauthenticated(err, &id),
     };
+    let begin = std::time::Instant::now();
+    let mut request = request;
+    let operatie = match state.inner.instellingen.limieten().toets(&mut request) {
+        Ok(operatie) => operatie,
+        Err(fout) => {
+            let naam = request.operation_name.clone();
+            let response = async_graphql::Response::from_errors(vec![fout]);
+            return afronden(&state, &id, naam.as_deref(), begin, response, media);
+        }
+    };
+    let naam = operatie.as_ref().and_then(|o| o.naam.clone());
+    // A query may be answered from the cache: the version of the data is read first, so an
+    // answer is never kept under a version older than the data it saw.
+    let cache = &state.inner.cache;
+    let vraag = operatie
+        .as_ref()
+        .filter(|o| cache.aan() && o.soort == Some(OperationType::Query))
+        .and_then(|_| Vraag::new(principal.as_ref(), &request).ok());
+    let versie = match &vraag {
+        Some(_) => state.inner.db.datastand().await.ok(),
+        None => None,
+    };
+    if let (Some(vraag), Some(versie)) = (&vraag, versie)
+        && let Some(body) = cache.zoek(vraag, versie)
+    {
+        state
+            .inner
+            .metrieken
+            .verzoek(naam.as_deref(), begin.elapsed(), &[]);
+        return transport::json(body, media);
+    }
     let scope = state.inner.db.scope(principal);
     let (loaders, wachtrij) = Loaders::new(scope.clone());
     let request = request.data(loaders).data(scope);
     let timeout = Duration::from_millis(state.inner.instellingen.request_timeout_ms);
-    let slot = OperatieSlot::default();
-    let gevraagd = request.operation_name.clone();
-    let request = request.data(slot.clone());
-    let begin = std::time::Instant::now();
     let uitvoering = met_batches(wachtrij, state.inner.schema.execute(request));
-    let uitkomst = tokio::time::timeout(timeout, uitvoering).await;
-    let operatie = gevraagd.or_else(|| slot.naam());
-    match uitkomst {
-        Ok(mut response) => {
-            let codes: Vec<String> = response
-                .errors
-                .iter()
-                .map(|e| {
-                    e.extensions
-                        .as_ref()
-                        .and_then(|x| x.get("code"))
-                        .and_then(|c| match c {
-                            async_graphql::Value::String(s) => Some(s.clone()),
-                            _ => None,
-                        })
-                        .unwrap_or_else(|| "GRAPHQL_VALIDATION".to_owned())
-                })
-                .collect();
-            state
-                .inner
-                .metrieken
-                .verzoek(operatie.as_deref(), begin.elapsed(), &codes);
-            for error in &mut response.errors {
-                error
-                    .extensions
-                    .get_or_insert_with(Default::default)
-                    .set("requestId", id.0.as_str());
+    match tokio::time::timeout(timeout, uitvoering).await {
+        Ok(response) => {
+            if let (Some(vraag), Some(versie)) = (vraag, versie)
+                && response.errors.is_empty()
+                && let Ok(json) = serde_json::to_vec(&response)
+            {
+                let body = axum::body::Bytes::from(json);
+                cache.bewaar(vraag, versie, body.clone());
+                state
+                    .inner
+                    .metrieken
+                    .verzoek(naam.as_deref(), begin.elapsed(), &[]);
+                return transport::json(body, media);
             }
-            transport::antwoord(response, media)
+            afronden(&state, &id, naam.as_deref(), begin, response, media)
         }
         // The request's future is dropped here, which cancels its database work.
         Err(_) => {
@@ -297,10 +314,47 @@ async fn graphql_handler(
             state
                 .inner
                 .metrieken
-                .verzoek(operatie.as_deref(), begin.elapsed(), &codes);
+                .verzoek(naam.as_deref(), begin.elapsed(), &codes);
             te_langzaam(timeout, &id)
         }
     }
+}
+
+/// Records an executed (or refused) request in the metrics, adds the request id to its errors
+/// and writes it in the negotiated media type.
+fn afronden(
+    state: &AppState,
+    id: &VerzoekId,
+    operatie: Option<&str>,
+    begin: std::time::Instant,
+    mut response: async_graphql::Response,
+    media: transport::Media,
+) -> Response {
+    let codes: Vec<String> = response
+        .errors
+        .iter()
+        .map(|e| {
+            e.extensions
+                .as_ref()
+                .and_then(|x| x.get("code"))
+                .and_then(|c| match c {
+                    async_graphql::Value::String(s) => Some(s.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| "GRAPHQL_VALIDATION".to_owned())
+        })
+        .collect();
+    state
+        .inner
+        .metrieken
+        .verzoek(operatie, begin.elapsed(), &codes);
+    for error in &mut response.errors {
+        error
+            .extensions
+            .get_or_insert_with(Default::default)
+            .set("requestId", id.0.as_str());
+    }
+    transport::antwoord(response, media)
 }
 
 /// `503` for a request that took longer than `REQUEST_TIMEOUT_MS`.

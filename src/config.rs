@@ -294,6 +294,11 @@ pub struct Serverinstellingen {
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024)]
     pub max_body_bytes: usize,
 
+    /// Size of the answer cache in bytes: answers to read queries, per caller, kept until the
+    /// data changes. 0 turns it off.
+    #[arg(long, env = "RESPONSE_CACHE_BYTES", default_value_t = 16 * 1024 * 1024)]
+    pub response_cache_bytes: usize,
+
     /// Time a request may take, in milliseconds; a slower one is cancelled.
     #[arg(long, env = "REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
     pub request_timeout_ms: u64,

@@ -70,8 +70,14 @@ impl Metrieken {
         }
     }
 
-    /// The metrics in Prometheus text format; `extra` is appended (database figures).
-    pub fn tekst(&self, statements: u64, pool: Option<(u32, usize)>) -> String {
+    /// The metrics in Prometheus text format, with the database's and the answer cache's
+    /// figures.
+    pub fn tekst(
+        &self,
+        statements: u64,
+        pool: Option<(u32, usize)>,
+        cache: crate::cache::Cachestand,
+    ) -> String {
         let mut out = String::new();
         let Ok(stand) = self.0.lock() else {
             return out;
@@ -138,49 +144,37 @@ impl Metrieken {
             let _ = writeln!(out, "# TYPE ipartnerschap_db_pool_idle_connections gauge");
             let _ = writeln!(out, "ipartnerschap_db_pool_idle_connections {vrij}");
         }
-        out
-    }
-}
-
-/// Where the operation name of a request ends up, for the metrics: set by [`OperatieNaam`]
-/// from the document async-graphql has already parsed, so the query is not parsed twice.
-#[derive(Clone, Default)]
-pub struct OperatieSlot(std::sync::Arc<Mutex<Option<String>>>);
-
-impl OperatieSlot {
-    pub fn naam(&self) -> Option<String> {
-        self.0.lock().ok().and_then(|n| n.clone())
-    }
-}
-
-/// Notes the name of the operation a document runs (the request's `operationName`, or the
-/// only named operation) in the request's [`OperatieSlot`].
-pub struct OperatieNaam;
-
-impl async_graphql::extensions::ExtensionFactory for OperatieNaam {
-    fn create(&self) -> std::sync::Arc<dyn async_graphql::extensions::Extension> {
-        std::sync::Arc::new(OperatieNaam)
-    }
-}
-
-#[async_trait::async_trait]
-impl async_graphql::extensions::Extension for OperatieNaam {
-    async fn parse_query(
-        &self,
-        ctx: &async_graphql::extensions::ExtensionContext<'_>,
-        query: &str,
-        variables: &async_graphql::Variables,
-        next: async_graphql::extensions::NextParseQuery<'_>,
-    ) -> async_graphql::ServerResult<async_graphql::parser::types::ExecutableDocument> {
-        use async_graphql::parser::types::DocumentOperations;
-        let document = next.run(ctx, query, variables).await?;
-        if let Some(slot) = ctx.data_opt::<OperatieSlot>()
-            && let DocumentOperations::Multiple(operations) = &document.operations
-            && operations.len() == 1
-            && let (Some(name), Ok(mut naam)) = (operations.keys().next(), slot.0.lock())
-        {
-            *naam = Some(name.to_string());
+        let reeksen = [
+            (
+                "ipartnerschap_response_cache_hits_total",
+                "counter",
+                "Queries answered from the answer cache.",
+                cache.treffers as f64,
+            ),
+            (
+                "ipartnerschap_response_cache_misses_total",
+                "counter",
+                "Cacheable queries that had to run.",
+                cache.missers as f64,
+            ),
+            (
+                "ipartnerschap_response_cache_entries",
+                "gauge",
+                "Answers in the answer cache.",
+                cache.antwoorden as f64,
+            ),
+            (
+                "ipartnerschap_response_cache_bytes",
+                "gauge",
+                "Size of the answer cache (RESPONSE_CACHE_BYTES is its maximum).",
+                cache.bytes as f64,
+            ),
+        ];
+        for (naam, soort, uitleg, waarde) in reeksen {
+            let _ = writeln!(out, "# HELP {naam} {uitleg}");
+            let _ = writeln!(out, "# TYPE {naam} {soort}");
+            let _ = writeln!(out, "{naam} {waarde}");
         }
-        Ok(document)
+        out
     }
 }

@@ -283,6 +283,16 @@ pub fn antwoord(response: async_graphql::Response, media: Media) -> Response {
     http
 }
 
+/// A `200` with a GraphQL response already written as JSON (an answer from the cache).
+pub fn json(body: axum::body::Bytes, media: Media) -> Response {
+    let mut http = Response::new(Body::from(body));
+    http.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(media.content_type()),
+    );
+    http
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -21,6 +21,7 @@ mod m20261122_000005_minoren;
 mod m20261122_000006_communities;
 mod m20261122_000007_opdrachten;
 mod m20261122_000008_wijzigingen;
+mod m20261122_000009_datastand;
 
 /// All migrations of the service, oldest first.
 pub struct Migrator;
@@ -37,6 +38,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000006_communities::Migration),
             Box::new(m20261122_000007_opdrachten::Migration),
             Box::new(m20261122_000008_wijzigingen::Migration),
+            Box::new(m20261122_000009_datastand::Migration),
         ]
     }
 }

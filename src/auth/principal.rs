@@ -54,7 +54,7 @@ impl FromStr for Rol {
 }
 
 /// The authenticated caller: a person (subject) acting for an organisation in a role.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Principal {
     /// The token's `sub`: who this is at the identity provider.
     pub subject: String,

@@ -93,6 +93,21 @@ impl Database {
         }
     }
 
+    /// The data's version: a counter that every write raises, in the write's own transaction
+    /// (triggers of migration 9). An answer computed after reading version `v` is valid for as
+    /// long as the version is `v` (see [`crate::cache`]).
+    pub async fn datastand(&self) -> Result<i64, DbErr> {
+        let rij = self
+            .conn
+            .query_one_raw(sea_orm::Statement::from_string(
+                self.backend(),
+                "SELECT versie FROM datastand",
+            ))
+            .await?
+            .ok_or_else(|| DbErr::RecordNotFound("the row of datastand".into()))?;
+        rij.try_get_by_index(0)
+    }
+
     /// Number of SQL statements this handle's pool has executed so far.
     pub fn statements_executed(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)

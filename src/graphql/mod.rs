@@ -24,7 +24,7 @@ mod types;
 mod wijzigingen;
 
 pub use id::GlobalId;
-pub use limieten::Limieten;
+pub use limieten::{Limieten, Operatie};
 pub use loaders::{Loaders, met_batches};
 
 use crate::db::Scope;
@@ -56,12 +56,11 @@ pub fn schema() -> ApiSchema {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription).finish()
 }
 
-/// The schema as the server runs it: with the limits and, unless `introspectie` is on,
-/// without introspection and without field suggestions (which would leak the schema too).
-pub fn schema_met(limieten: Limieten, introspectie: bool) -> ApiSchema {
+/// The schema as the server runs it: unless `introspectie` is on, without introspection and
+/// without field suggestions (which would leak the schema too). The limits of [`Limieten`] are
+/// checked by the handler before execution ([`Limieten::toets`]).
+pub fn schema_met(introspectie: bool) -> ApiSchema {
     let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .extension(limieten)
-        .extension(crate::metrics::OperatieNaam)
         .limit_recursive_depth(64)
         .limit_directives(10);
     if introspectie {

@@ -7,6 +7,7 @@
 mod harness;
 
 mod auth;
+mod cache;
 mod catalogus;
 mod cli;
 mod demo;

@@ -1,0 +1,228 @@
+//! The answer cache: the JSON of a read query's answer, kept for the next identical request of
+//! the same caller for as long as the data has not changed.
+//!
+//! Why: the API's users ask the same questions over and over (a ministry portal's list of its
+//! labs and assignments, the programme office's figures), and most of the cost of an answer is
+//! the GraphQL execution itself (a page of 100 opdrachten with their relations is ~2,500 values,
+//! each resolved, converted and serialised), not the database. See BENCHMARKS.md.
+//!
+//! Correctness rests on two things:
+//! - **The key is the whole question of one caller**: the principal (subject, role,
+//!   organisation, regions, everything the scope is built from), the query text, the operation
+//!   name and the variables. Two callers never share an entry, so the cache cannot widen what
+//!   anyone sees; an answer is only ever what the scope computed for that same principal.
+//! - **The version of the data**: the database keeps a counter that every write raises in its
+//!   own transaction (triggers of migration 9, so writes by other processes count too). The
+//!   version is read *before* a query runs and the answer is stored under it; an entry is only
+//!   used while the version is unchanged. A write that lands while a query runs makes the
+//!   version move on, so that answer, stored under the old version, is never served.
+//!
+//! Only queries (never mutations) whose answer has no errors are kept. The cache is bounded in
+//! bytes (`RESPONSE_CACHE_BYTES`, 0 turns it off); when full, the oldest entries go first, and a
+//! new version empties it at once.
+
+use crate::auth::Principal;
+use axum::body::Bytes;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+
+/// What identifies an answer: who asks what.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Vraag {
+    principal: Option<Principal>,
+    query: String,
+    operatie: Option<String>,
+    /// The variables as JSON text.
+    variabelen: String,
+}
+
+impl Vraag {
+    pub fn new(
+        principal: Option<&Principal>,
+        request: &async_graphql::Request,
+    ) -> serde_json::Result<Self> {
+        Ok(Self {
+            principal: principal.cloned(),
+            query: request.query.clone(),
+            operatie: request.operation_name.clone(),
+            variabelen: serde_json::to_string(&request.variables)?,
+        })
+    }
+
+    /// Bytes an entry for this question takes, roughly (key and bookkeeping included).
+    fn grootte(&self, antwoord: &Bytes) -> usize {
+        antwoord.len() + 2 * (self.query.len() + self.variabelen.len()) + 256
+    }
+}
+
+/// The answers of one version of the data.
+#[derive(Default)]
+struct Inhoud {
+    versie: i64,
+    antwoorden: HashMap<Arc<Vraag>, Bytes>,
+    /// Insertion order, oldest first: who goes when the cache is full.
+    volgorde: VecDeque<Arc<Vraag>>,
+    bytes: usize,
+}
+
+/// What [`Antwoordcache::stand`] reports, for the metrics.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cachestand {
+    pub treffers: u64,
+    pub missers: u64,
+    pub antwoorden: usize,
+    pub bytes: usize,
+}
+
+/// The cache of one server process.
+pub struct Antwoordcache {
+    max_bytes: usize,
+    inhoud: Mutex<Inhoud>,
+    teller: Mutex<(u64, u64)>,
+}
+
+impl Antwoordcache {
+    /// A cache of at most `max_bytes`; 0 keeps nothing.
+    pub fn new(max_bytes: usize) -> Self {
+        Self {
+            max_bytes,
+            inhoud: Mutex::default(),
+            teller: Mutex::default(),
+        }
+    }
+
+    /// Whether the cache keeps anything at all.
+    pub fn aan(&self) -> bool {
+        self.max_bytes > 0
+    }
+
+    /// The answer to `vraag` computed at data version `versie`, if kept.
+    pub fn zoek(&self, vraag: &Vraag, versie: i64) -> Option<Bytes> {
+        let gevonden = self.inhoud.lock().ok().and_then(|inhoud| {
+            (inhoud.versie == versie)
+                .then(|| inhoud.antwoorden.get(vraag).cloned())
+                .flatten()
+        });
+        if let Ok(mut teller) = self.teller.lock() {
+            match gevonden {
+                Some(_) => teller.0 += 1,
+                None => teller.1 += 1,
+            }
+        }
+        gevonden
+    }
+
+    /// Keeps `antwoord` to `vraag`, computed after reading data version `versie`.
+    pub fn bewaar(&self, vraag: Vraag, versie: i64, antwoord: Bytes) {
+        let grootte = vraag.grootte(&antwoord);
+        // One answer may take at most a quarter of the cache, so a few huge ones cannot push
+        // out everything else.
+        if grootte > self.max_bytes / 4 {
+            return;
+        }
+        let Ok(mut inhoud) = self.inhoud.lock() else {
+            return;
+        };
+        if versie < inhoud.versie {
+            // Computed before a write that has been seen since: already out of date.
+            return;
+        }
+        if versie > inhoud.versie {
+            *inhoud = Inhoud {
+                versie,
+                ..Inhoud::default()
+            };
+        }
+        let vraag = Arc::new(vraag);
+        if inhoud.antwoorden.contains_key(&vraag) {
+            return;
+        }
+        while inhoud.bytes + grootte > self.max_bytes {
+            let Some(oudste) = inhoud.volgorde.pop_front() else {
+                break;
+            };
+            if let Some(weg) = inhoud.antwoorden.remove(&oudste) {
+                inhoud.bytes -= oudste.grootte(&weg);
+            }
+        }
+        inhoud.bytes += grootte;
+        inhoud.volgorde.push_back(vraag.clone());
+        inhoud.antwoorden.insert(vraag, antwoord);
+    }
+
+    /// Hits, misses, entries and bytes, for `/metrics`.
+    pub fn stand(&self) -> Cachestand {
+        let (treffers, missers) = self.teller.lock().map(|t| *t).unwrap_or_default();
+        let (antwoorden, bytes) = self
+            .inhoud
+            .lock()
+            .map(|i| (i.antwoorden.len(), i.bytes))
+            .unwrap_or_default();
+        Cachestand {
+            treffers,
+            missers,
+            antwoorden,
+            bytes,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn vraag(query: &str) -> Vraag {
+        Vraag::new(None, &async_graphql::Request::new(query)).unwrap()
+    }
+
+    #[test]
+    fn an_answer_is_found_only_at_the_version_it_was_computed_at() {
+        let cache = Antwoordcache::new(1 << 20);
+        cache.bewaar(vraag("{ a }"), 7, Bytes::from_static(b"A"));
+        assert_eq!(
+            cache.zoek(&vraag("{ a }"), 7),
+            Some(Bytes::from_static(b"A"))
+        );
+        assert_eq!(cache.zoek(&vraag("{ a }"), 8), None);
+        assert_eq!(cache.zoek(&vraag("{ b }"), 7), None);
+        // An answer computed before a newer version was seen is not kept.
+        cache.bewaar(vraag("{ c }"), 8, Bytes::from_static(b"C"));
+        cache.bewaar(vraag("{ a }"), 7, Bytes::from_static(b"A"));
+        assert_eq!(cache.zoek(&vraag("{ a }"), 7), None);
+        assert_eq!(
+            cache.stand().antwoorden,
+            1,
+            "the new version emptied the cache"
+        );
+    }
+
+    #[test]
+    fn the_cache_stays_within_its_size_by_dropping_the_oldest_answers() {
+        let cache = Antwoordcache::new(4000);
+        let antwoord = Bytes::from(vec![b'x'; 600]);
+        for i in 0..20 {
+            cache.bewaar(vraag(&format!("{{ v{i} }}")), 1, antwoord.clone());
+            assert!(cache.stand().bytes <= 4000);
+        }
+        assert_eq!(
+            cache.zoek(&vraag("{ v0 }"), 1),
+            None,
+            "the oldest went first"
+        );
+        assert!(
+            cache.zoek(&vraag("{ v19 }"), 1).is_some(),
+            "the newest stayed"
+        );
+        // Larger than a quarter of the cache: not kept.
+        cache.bewaar(vraag("{ groot }"), 1, Bytes::from(vec![b'x'; 1500]));
+        assert_eq!(cache.zoek(&vraag("{ groot }"), 1), None);
+    }
+
+    #[test]
+    fn a_cache_of_zero_bytes_keeps_nothing() {
+        let cache = Antwoordcache::new(0);
+        assert!(!cache.aan());
+        cache.bewaar(vraag("{ a }"), 1, Bytes::from_static(b"A"));
+        assert_eq!(cache.zoek(&vraag("{ a }"), 1), None);
+    }
+}
