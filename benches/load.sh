@@ -8,6 +8,9 @@
 #   statistieken the infographic figures (token: the programme office)
 # It prints a Markdown table with requests/s, p50 and p99 latency and errors, then the server's
 # start-up time, peak memory (VmHWM) and SQL statements per request (from /metrics).
+# Each backend runs twice: with the answer cache (the default; every request after the first
+# is a hit, as for a portal that asks the same thing again) and without it
+# (RESPONSE_CACHE_BYTES=0: every request runs in full). CACHE=on or CACHE=off runs one.
 # PostgreSQL: set PG_SERVER (default postgres://postgres@127.0.0.1:5432); a database
 # ipt_load is created fresh.
 set -euo pipefail
@@ -34,6 +37,8 @@ for backend in "${backends[@]}"; do
   $BIN seed --demo >/dev/null
   LEZER=$($BIN token --org hu.nl --role lezer)
   BUREAU=$($BIN token --role programmabureau)
+  for cache in ${CACHE:-on off}; do
+  [ $cache = on ] && export RESPONSE_CACHE_BYTES=16777216 || export RESPONSE_CACHE_BYTES=0
   PORT=18$((RANDOM % 900 + 100))
   START=$(date +%s.%N)
   RUST_LOG=warn $BIN serve --bind 127.0.0.1:$PORT >"$WERK/serve.log" 2>&1 &
@@ -44,7 +49,7 @@ for backend in "${backends[@]}"; do
   statements() { curl -s http://127.0.0.1:$PORT/metrics | awk '/^ipartnerschap_sql_statements_total/ {print $2}'; }
 
   echo
-  echo "### $backend"
+  echo "### $backend, answer cache $cache"
   echo
   echo "| scenario | connections | requests/s | p50 | p99 | errors |"
   echo "|---|---:|---:|---:|---:|---:|"
@@ -69,4 +74,5 @@ for backend in "${backends[@]}"; do
   echo
   echo "start-up (migrations checked, listening): $(printf %.2f $OPSTART) s; peak memory (VmHWM): $(awk '/VmHWM/ {printf "%.0f MiB", $2/1024}' /proc/$SERVER/status)"
   kill $SERVER; wait $SERVER 2>/dev/null || true
+  done
 done
