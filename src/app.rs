@@ -248,7 +248,7 @@ async fn graphql_handler(
             "accept application/graphql-response+json or application/json",
         );
     };
-    let request = match transport::lees(&parts.method, headers, query, body, media).await {
+    let mut request = match transport::lees(&parts.method, headers, query, body, media).await {
         Ok(request) => request,
         Err(response) => return response,
     };
@@ -257,7 +257,6 @@ async fn graphql_handler(
         Err(err) => return unauthenticated(err, &id),
     };
     let begin = std::time::Instant::now();
-    let mut request = request;
     let operatie = match state.inner.instellingen.limieten().toets(&mut request) {
         Ok(operatie) => operatie,
         Err(fout) => {
