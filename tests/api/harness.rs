@@ -119,7 +119,15 @@ pub async fn fresh_database(backend: Backend) -> (String, Option<tempfile::TempD
     }
 }
 
-/// Test databases of earlier runs (any process) are dropped once per run.
+/// Whether the test run that made database `ipt_test_<pid>_<n>` is still running (a concurrent
+/// `cargo test` on the same server), so its databases are left alone.
+fn run_is_alive(name: &str) -> bool {
+    name.strip_prefix("ipt_test_")
+        .and_then(|rest| rest.split('_').next())
+        .is_some_and(|pid| std::path::Path::new(&format!("/proc/{pid}")).exists())
+}
+
+/// Test databases of earlier runs (any process that has ended) are dropped once per run.
 async fn drop_stale_databases(admin: &DatabaseConnection) {
     let prefix = format!("ipt_test_{}_", std::process::id());
     let rows = admin
@@ -132,6 +140,7 @@ async fn drop_stale_databases(admin: &DatabaseConnection) {
     for row in rows {
         if let Ok(name) = row.try_get::<String>("", "datname")
             && !name.starts_with(&prefix)
+            && !run_is_alive(&name)
         {
             let _ = admin
                 .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
