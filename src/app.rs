@@ -252,11 +252,11 @@ async fn graphql_handler(
         Ok(request) => request,
         Err(response) => return response,
     };
-    let principal = match authenticate(&state, headers).await {
-        Ok(principal) => principal,
-        Err(err) => return unauthenticated(err, &id),
-    };
+    // The time limit counts from here: the request has been read.
     let begin = std::time::Instant::now();
+    let deadline = tokio::time::Instant::from_std(begin)
+        + Duration::from_millis(state.inner.instellingen.request_timeout_ms);
+    // The limits come first, before anything parses more than they allow.
     let operatie = match state.inner.instellingen.limieten().toets(&mut request) {
         Ok(operatie) => operatie,
         Err(fout) => {
@@ -265,57 +265,112 @@ async fn graphql_handler(
             return afronden(&state, &id, naam.as_deref(), begin, response, media);
         }
     };
-    let naam = operatie.as_ref().and_then(|o| o.naam.clone());
-    // A query may be answered from the cache: the version of the data is read first, so an
-    // answer is never kept under a version older than the data it saw.
-    let cache = &state.inner.cache;
-    let vraag = operatie
-        .as_ref()
-        .filter(|o| cache.aan() && o.soort == Some(OperationType::Query))
-        .and_then(|_| Vraag::new(principal.as_ref(), &request).ok());
-    let versie = match &vraag {
-        Some(_) => state.inner.db.datastand().await.ok(),
-        None => None,
-    };
-    if let (Some(vraag), Some(versie)) = (&vraag, versie)
-        && let Some(body) = cache.zoek(vraag, versie)
+    let soort = operatie.as_ref().and_then(|o| o.soort);
+    if parts.method == Method::GET
+        && matches!(
+            soort,
+            Some(OperationType::Mutation | OperationType::Subscription)
+        )
     {
-        state
-            .inner
-            .metrieken
-            .verzoek(naam.as_deref(), begin.elapsed(), &[]);
-        return transport::json(body, media);
+        return transport::alleen_post(media);
     }
-    let scope = state.inner.db.scope(principal);
-    let (loaders, wachtrij) = Loaders::new(scope.clone());
-    let request = request.data(loaders).data(scope);
-    let timeout = Duration::from_millis(state.inner.instellingen.request_timeout_ms);
-    let uitvoering = met_batches(wachtrij, state.inner.schema.execute(request));
-    match tokio::time::timeout(timeout, uitvoering).await {
-        Ok(response) => {
-            if let (Some(vraag), Some(versie)) = (vraag, versie)
-                && response.errors.is_empty()
-                && let Ok(json) = serde_json::to_vec(&response)
-            {
-                let body = axum::body::Bytes::from(json);
-                cache.bewaar(vraag, versie, body.clone());
-                state
-                    .inner
-                    .metrieken
-                    .verzoek(naam.as_deref(), begin.elapsed(), &[]);
-                return transport::json(body, media);
-            }
-            afronden(&state, &id, naam.as_deref(), begin, response, media)
-        }
+    let principal = match authenticate(&state, headers).await {
+        Ok(principal) => principal,
+        Err(err) => return unauthenticated(err, &id),
+    };
+    let naam = operatie.and_then(|o| o.naam);
+    let uitvoering = Uitvoering {
+        state: &state,
+        id: &id,
+        naam: naam.as_deref(),
+        begin,
+        media,
+    };
+    match voor(deadline, uitvoering.beantwoord(principal, request, soort)).await {
+        Some(response) => response,
         // The request's future is dropped here, which cancels its database work.
-        Err(_) => {
+        None => {
             let codes = ["TIMEOUT".to_owned()];
             state
                 .inner
                 .metrieken
                 .verzoek(naam.as_deref(), begin.elapsed(), &codes);
-            te_langzaam(timeout, &id)
+            te_langzaam(&state.inner.instellingen, &id)
         }
+    }
+}
+
+/// Runs `werk` until `deadline`; `None` when the deadline comes first. The clock is read before
+/// every poll, so a deadline that has already passed (a time limit of 0 ms) is never missed,
+/// however quickly `werk` could finish.
+async fn voor<F: Future>(deadline: tokio::time::Instant, werk: F) -> Option<F::Output> {
+    let mut werk = std::pin::pin!(werk);
+    let mut wekker = std::pin::pin!(tokio::time::sleep_until(deadline));
+    std::future::poll_fn(|cx| {
+        if tokio::time::Instant::now() >= deadline {
+            return std::task::Poll::Ready(None);
+        }
+        if let std::task::Poll::Ready(uit) = werk.as_mut().poll(cx) {
+            return std::task::Poll::Ready(Some(uit));
+        }
+        wekker.as_mut().poll(cx).map(|()| None)
+    })
+    .await
+}
+
+/// One GraphQL request past its limits and authentication: answered from the cache or run.
+struct Uitvoering<'a> {
+    state: &'a AppState,
+    id: &'a VerzoekId,
+    naam: Option<&'a str>,
+    begin: std::time::Instant,
+    media: transport::Media,
+}
+
+impl Uitvoering<'_> {
+    async fn beantwoord(
+        self,
+        principal: Option<Principal>,
+        request: async_graphql::Request,
+        soort: Option<OperationType>,
+    ) -> Response {
+        let inner = &self.state.inner;
+        // A query may be answered from the cache: the version of the data is read first, so
+        // an answer is never kept under a version older than the data it saw.
+        let cache = &inner.cache;
+        let vraag = Some(())
+            .filter(|_| cache.aan() && soort == Some(OperationType::Query))
+            .and_then(|_| Vraag::new(principal.as_ref(), &request).ok());
+        let versie = match &vraag {
+            Some(_) => inner.db.datastand().await.ok(),
+            None => None,
+        };
+        if let (Some(vraag), Some(versie)) = (&vraag, versie)
+            && let Some(body) = cache.zoek(vraag, versie)
+        {
+            inner
+                .metrieken
+                .verzoek(self.naam, self.begin.elapsed(), &[]);
+            return transport::json(body, self.media);
+        }
+        let scope = inner.db.scope(principal);
+        let (loaders, wachtrij) = Loaders::new(scope.clone());
+        let request = request.data(loaders).data(scope);
+        let response = met_batches(wachtrij, inner.schema.execute(request)).await;
+        if let (Some(vraag), Some(versie)) = (vraag, versie)
+            && response.errors.is_empty()
+            && let Ok(json) = serde_json::to_vec(&response)
+        {
+            let body = axum::body::Bytes::from(json);
+            cache.bewaar(vraag, versie, body.clone());
+            inner
+                .metrieken
+                .verzoek(self.naam, self.begin.elapsed(), &[]);
+            return transport::json(body, self.media);
+        }
+        afronden(
+            self.state, self.id, self.naam, self.begin, response, self.media,
+        )
     }
 }
 
@@ -357,13 +412,13 @@ fn afronden(
 }
 
 /// `503` for a request that took longer than `REQUEST_TIMEOUT_MS`.
-fn te_langzaam(timeout: Duration, id: &VerzoekId) -> Response {
+fn te_langzaam(instellingen: &Serverinstellingen, id: &VerzoekId) -> Response {
     let body = serde_json::json!({
         "errors": [{
             "message": format!(
                 "the request took longer than {} ms (REQUEST_TIMEOUT_MS) and was cancelled; \
                  ask for less (smaller pages, fewer nested lists)",
-                timeout.as_millis()
+                instellingen.request_timeout_ms
             ),
             "extensions": { "code": "TIMEOUT", "limit": "requestTimeout", "requestId": id.0 }
         }]

@@ -290,6 +290,10 @@ pub struct Serverinstellingen {
     #[arg(long, env = "GRAPHQL_MAX_DOCUMENT_BYTES", default_value_t = 16 * 1024)]
     pub graphql_max_document_bytes: usize,
 
+    /// Most fields in a document with its fragments written out, over all its operations.
+    #[arg(long, env = "GRAPHQL_MAX_SELECTIONS", default_value_t = 2_000)]
+    pub graphql_max_selections: usize,
+
     /// Largest request body, in bytes.
     #[arg(long, env = "MAX_BODY_BYTES", default_value_t = 4 * 1024 * 1024)]
     pub max_body_bytes: usize,
@@ -299,7 +303,8 @@ pub struct Serverinstellingen {
     #[arg(long, env = "RESPONSE_CACHE_BYTES", default_value_t = 16 * 1024 * 1024)]
     pub response_cache_bytes: usize,
 
-    /// Time a request may take, in milliseconds; a slower one is cancelled.
+    /// Time a request may take from when it has been read, in milliseconds; one still running
+    /// then is cancelled (503, `TIMEOUT`). 0 leaves no time: every request is cancelled.
     #[arg(long, env = "REQUEST_TIMEOUT_MS", default_value_t = 10_000)]
     pub request_timeout_ms: u64,
 
@@ -342,6 +347,7 @@ impl Serverinstellingen {
             max_aliassen: self.graphql_max_aliases,
             max_rootvelden: self.graphql_max_root_fields,
             max_document_bytes: self.graphql_max_document_bytes,
+            max_selecties: self.graphql_max_selections,
         }
     }
 }

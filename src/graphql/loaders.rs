@@ -689,35 +689,78 @@ impl ArcWake for Gewekt {
 pub async fn met_batches<F: Future>(wachtrij: Wachtrij, verzoek: F) -> F::Output {
     let mut verzoek = std::pin::pin!(verzoek);
     let mut batches: FuturesUnordered<BoxFuture<'static, ()>> = FuturesUnordered::new();
+    // Every turn polls the request once and returns to the runtime, so that other tasks
+    // (other requests, `/healthz`) run between the turns of a long request.
     std::future::poll_fn(move |cx: &mut TaskContext<'_>| {
-        loop {
-            let gewekt = Arc::new(Gewekt {
-                vlag: AtomicBool::new(false),
-                door: cx.waker().clone(),
-            });
-            let w = waker(gewekt.clone());
-            if let Poll::Ready(output) = verzoek.as_mut().poll(&mut TaskContext::from_waker(&w)) {
-                return Poll::Ready(output);
+        let gewekt = Arc::new(Gewekt {
+            vlag: AtomicBool::new(false),
+            door: cx.waker().clone(),
+        });
+        let w = waker(gewekt.clone());
+        if let Poll::Ready(output) = verzoek.as_mut().poll(&mut TaskContext::from_waker(&w)) {
+            return Poll::Ready(output);
+        }
+        if gewekt.vlag.load(Ordering::SeqCst) {
+            // The request can go on (a large list is resolved in chunks); it has woken this
+            // task, which the runtime polls again after the others.
+            return Poll::Pending;
+        }
+        // The request is idle. Batches run level by level: new ones start only when the
+        // running ones are done, so keys that the results of one batch lead to are merged
+        // with those that the results of the others lead to, however fast each returns.
+        if batches.is_empty() {
+            if let Ok(mut queue) = wachtrij.0.lock() {
+                batches.extend(queue.drain(..).map(|batch| batch()));
             }
-            if gewekt.vlag.load(Ordering::SeqCst) {
-                // The request yielded but can go on (a large list is resolved in chunks).
-                continue;
-            }
-            // The request is idle. Batches run level by level: new ones start only when the
-            // running ones are done, so keys that the results of one batch lead to are merged
-            // with those that the results of the others lead to, however fast each returns.
             if batches.is_empty() {
-                if let Ok(mut queue) = wachtrij.0.lock() {
-                    batches.extend(queue.drain(..).map(|batch| batch()));
-                }
-                if batches.is_empty() {
-                    return Poll::Pending;
-                }
-            }
-            if batches.poll_next_unpin(cx).is_pending() {
                 return Poll::Pending;
             }
         }
+        if batches.poll_next_unpin(cx).is_ready() {
+            // A batch is done: its waiters go on in the next turn.
+            cx.waker().wake_by_ref();
+        }
+        Poll::Pending
     })
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A request that resolves in `n` chunks, waking itself after each (as async-graphql does
+    /// for a long list).
+    struct InStukken {
+        over: usize,
+        gepold: Arc<std::sync::atomic::AtomicUsize>,
+    }
+
+    impl Future for InStukken {
+        type Output = ();
+        fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<()> {
+            self.gepold.fetch_add(1, Ordering::SeqCst);
+            if self.over == 0 {
+                return Poll::Ready(());
+            }
+            self.over -= 1;
+            cx.waker().wake_by_ref();
+            Poll::Pending
+        }
+    }
+
+    #[test]
+    fn a_request_that_can_go_on_still_lets_the_runtime_run_other_tasks() {
+        let gepold = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let verzoek = InStukken {
+            over: 1000,
+            gepold: gepold.clone(),
+        };
+        let mut uitvoering = std::pin::pin!(met_batches(Wachtrij::default(), verzoek));
+        let mut cx = TaskContext::from_waker(Waker::noop());
+        assert!(uitvoering.as_mut().poll(&mut cx).is_pending());
+        assert_eq!(gepold.load(Ordering::SeqCst), 1, "one chunk per turn");
+        while uitvoering.as_mut().poll(&mut cx).is_pending() {}
+        assert_eq!(gepold.load(Ordering::SeqCst), 1001);
+    }
 }

@@ -15,6 +15,7 @@ mod loaders;
 mod me;
 mod minoren;
 mod mutaties;
+mod nesting;
 mod node;
 mod opdrachten;
 mod organisaties;
@@ -61,7 +62,8 @@ pub fn schema() -> ApiSchema {
 /// checked by the handler before execution ([`Limieten::toets`]).
 pub fn schema_met(introspectie: bool) -> ApiSchema {
     let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        .limit_recursive_depth(64)
+        // The handler's limits refuse deeper documents first, with a code (see `limieten`).
+        .limit_recursive_depth(nesting::MAX_SELECTIEDIEPTE)
         .limit_directives(10);
     if introspectie {
         builder.finish()

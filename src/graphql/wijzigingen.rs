@@ -321,6 +321,8 @@ pub struct Wijzigingsfeed {
 
 /// The largest page of the change feed.
 const MAX_FEED: usize = 500;
+/// The feed's page when `first` is not given.
+pub(super) const STANDAARD_FEED: usize = 100;
 
 #[derive(Default)]
 pub struct WijzigingQuery;
@@ -362,7 +364,7 @@ impl WijzigingQuery {
             Vec<RecordType>,
         >,
     ) -> Result<Wijzigingsfeed> {
-        let limit = paginagrootte(first, MAX_FEED, 100)?;
+        let limit = paginagrootte(first, MAX_FEED, STANDAARD_FEED)?;
         let na = na.as_deref().map(|n| nummer("na", n)).transpose()?;
         let pagina = scope(ctx)?
             .feed(na.unwrap_or(0), limit, &record_types.unwrap_or_default())

@@ -152,15 +152,19 @@ async fn a_request_over_the_time_limit_is_cancelled_with_a_timeout_error(backend
         ..Serverinstellingen::default()
     };
     let app = TestApp::spawn_met(backend, instellingen).await;
-    let antwoord = app
-        .graphql(None, "{ fieldlabs { totalCount } }", json!({}))
-        .await;
-    assert_eq!(antwoord.status, 503);
-    assert_eq!(antwoord.error_code(), "TIMEOUT");
-    assert_eq!(
-        antwoord.body["errors"][0]["extensions"]["limit"],
-        "requestTimeout"
-    );
+    // 0 ms leaves no time at all: every request is cancelled, however quickly it could be
+    // answered (the second one would be an answer from the cache).
+    for _ in 0..2 {
+        let antwoord = app
+            .graphql(None, "{ fieldlabs { totalCount } }", json!({}))
+            .await;
+        assert_eq!(antwoord.status, 503);
+        assert_eq!(antwoord.error_code(), "TIMEOUT");
+        assert_eq!(
+            antwoord.body["errors"][0]["extensions"]["limit"],
+            "requestTimeout"
+        );
+    }
     // The server is still there for the next request.
     let normaal = TestApp::spawn(backend).await;
     assert_eq!(

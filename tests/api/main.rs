@@ -30,4 +30,5 @@ mod statements;
 mod statistieken;
 mod sync;
 mod transport;
+mod vijandig;
 mod wijzigingen;
