@@ -29,5 +29,6 @@ mod soak;
 mod statements;
 mod statistieken;
 mod sync;
+mod toegang;
 mod transport;
 mod wijzigingen;
