@@ -238,7 +238,9 @@ pub struct FieldlabInput {
     /// The penvoerder (owner). Defaults to the caller's organisation; only the programme office
     /// may name another. Cannot be changed by an update.
     pub eigenaar: Option<ID>,
-    /// Name, unique among fieldlabs, at most 200 characters.
+    /// Name, unique among fieldlabs, at most 200 characters. Whitespace is collapsed; control and
+    /// invisible characters are refused; names that differ only in case, spacing or look-alike
+    /// letters count as the same.
     pub naam: String,
     /// What the lab works on (at most 4000 characters).
     pub beschrijving: Option<String>,
@@ -329,8 +331,9 @@ mutaties!(
      name another). Needs the role beheerder (or programmabureau).",
     "Replaces the editable fields of a fieldlab. Needs the role beheerder of the penvoerder (or \
      programmabureau): others get FORBIDDEN if they can see the lab.",
-    "Deletes a fieldlab with its participants and themes. Refused (CONFLICT) while opdrachten or \
-     lectoraten link to it. Returns the deleted id.",
+    "Deletes a fieldlab with its participants and themes. Refused (CONFLICT, counting them) while \
+     opdrachten or lectoraten of the caller's own organisation link to it; those of other \
+     organisations are unlinked, each as a logged change their owner sees. Returns the deleted id.",
 );
 
 /// LectoraatInput: the editable fields of a lectoraat or leerstoel.
@@ -339,7 +342,8 @@ pub struct LectoraatInput {
     /// The kennisinstelling that owns it. Defaults to the caller's organisation; only the
     /// programme office may name another. Cannot be changed by an update.
     pub eigenaar: Option<ID>,
-    /// Name, unique within the institution, at most 200 characters.
+    /// Name, unique within the institution, at most 200 characters (compared like fieldlab
+    /// names).
     pub naam: String,
     /// Lectoraat or leerstoel.
     pub soort: LectoraatSoort,
@@ -442,8 +446,9 @@ mutaties!(
      may name another kennisinstelling). Needs the role beheerder (or programmabureau).",
     "Replaces the editable fields of a lectoraat. Needs the role beheerder of its kennisinstelling \
      (or programmabureau).",
-    "Deletes a lectoraat with its links. Refused (CONFLICT) while opdrachten link to it. Returns \
-     the deleted id.",
+    "Deletes a lectoraat with its links. Refused (CONFLICT, counting them) while opdrachten of the \
+     caller's own organisation link to it; those of other organisations are unlinked, each as a \
+     logged change their owner sees. Returns the deleted id.",
 );
 
 /// MinorInput: the editable fields of a minor, master or post-master.
@@ -452,7 +457,8 @@ pub struct MinorInput {
     /// The kennisinstelling that owns it. Defaults to the caller's organisation; only the
     /// programme office may name another. Cannot be changed by an update.
     pub eigenaar: Option<ID>,
-    /// Name, unique within the institution, at most 200 characters.
+    /// Name, unique within the institution, at most 200 characters (compared like fieldlab
+    /// names).
     pub naam: String,
     /// Minor, master or post-master.
     pub soort: MinorSoort,
@@ -542,8 +548,9 @@ mutaties!(
      office may name another kennisinstelling). Needs the role beheerder (or programmabureau).",
     "Replaces the editable fields of a minor. Needs the role beheerder of its kennisinstelling \
      (or programmabureau).",
-    "Deletes a minor with its links. Refused (CONFLICT) while opdrachten link to it. Returns the \
-     deleted id.",
+    "Deletes a minor with its links. Refused (CONFLICT, counting them) while opdrachten of the \
+     caller's own organisation link to it; those of other organisations are unlinked, each as a \
+     logged change their owner sees. Returns the deleted id.",
 );
 
 /// CommunityInput: the editable fields of a community.
@@ -551,7 +558,7 @@ mutaties!(
 pub struct CommunityInput {
     /// The owner: always the programme office. May be left out.
     pub eigenaar: Option<ID>,
-    /// Name, unique among communities, at most 200 characters.
+    /// Name, unique among communities, at most 200 characters (compared like fieldlab names).
     pub naam: String,
     /// What the community shares (at most 4000 characters).
     pub beschrijving: Option<String>,
