@@ -4,7 +4,7 @@
 //! plausible maxima; look-alike names are one name, also for the database.
 
 use crate::dual_tests;
-use crate::harness::{Backend, TestApp};
+use crate::harness::{Backend, TestApp, fresh_database};
 use ipartnerschap::auth::Rol;
 use ipartnerschap::domain::naam::sleutel;
 use sea_orm::ConnectionTrait;
@@ -21,6 +21,7 @@ dual_tests!(
     every_look_alike_name_is_refused_on_create_and_update_of_every_named_record_type,
     names_are_stored_normalised,
     the_database_refuses_a_look_alike_name_even_from_a_raw_insert,
+    the_name_key_migration_keeps_look_alikes_written_before_it_and_keys_them_apart,
 );
 
 const CREATE_FIELDLAB: &str =
@@ -618,4 +619,48 @@ async fn the_database_refuses_a_look_alike_name_even_from_a_raw_insert(backend: 
     conn.execute_unprepared(&lectoraat("hu.nl"))
         .await
         .expect_err("twice at one institution");
+}
+
+async fn the_name_key_migration_keeps_look_alikes_written_before_it_and_keys_them_apart(
+    backend: Backend,
+) {
+    use migrations::MigratorTrait;
+    let (url, _dir) = fresh_database(backend).await;
+    let conn = sea_orm::Database::connect(url.as_str()).await.unwrap();
+    migrations::Migrator::up(&conn, Some(9)).await.unwrap();
+    let nu = "'2024-01-01T00:00:00+00:00'";
+    for naam in ["GovTech Lab", "govtech  lab", "Ander lab"] {
+        conn.execute_unprepared(&format!(
+            "INSERT INTO fieldlabs (eigenaar_id, naam, regio, status, aangemaakt_op, gewijzigd_op, versie) \
+             SELECT id, '{naam}', 'MIDDEN', 'ACTIEF', {nu}, {nu}, 1 FROM organisaties WHERE soort = 'PROGRAMMABUREAU'"
+        ))
+        .await
+        .unwrap();
+    }
+    migrations::Migrator::up(&conn, None).await.unwrap();
+    let rijen = conn
+        .query_all_raw(sea_orm::Statement::from_string(
+            conn.get_database_backend(),
+            "SELECT naam, naam_sleutel FROM fieldlabs ORDER BY id",
+        ))
+        .await
+        .unwrap();
+    let rijen: Vec<(String, String)> = rijen
+        .iter()
+        .map(|r| {
+            (
+                r.try_get_by_index(0).unwrap(),
+                r.try_get_by_index(1).unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(rijen[0], ("GovTech Lab".into(), sleutel("GovTech Lab")));
+    assert_eq!(rijen[1].0, "govtech  lab", "the name is kept");
+    assert!(
+        rijen[1].1.starts_with(&sleutel("GovTech Lab")) && rijen[1].1 != rijen[0].1,
+        "a key of its own: {rijen:?}"
+    );
+    assert_eq!(rijen[2].1, sleutel("Ander lab"));
+    migrations::Migrator::down(&conn, Some(2)).await.unwrap();
+    migrations::Migrator::up(&conn, None).await.unwrap();
 }
