@@ -22,6 +22,9 @@ mod m20261122_000006_communities;
 mod m20261122_000007_opdrachten;
 mod m20261122_000008_wijzigingen;
 mod m20261122_000009_datastand;
+mod m20261201_000010_naam_sleutel;
+mod m20261201_000011_uitvoerder_intrekkingen;
+pub mod naamsleutel;
 
 /// All migrations of the service, oldest first.
 pub struct Migrator;
@@ -39,6 +42,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000007_opdrachten::Migration),
             Box::new(m20261122_000008_wijzigingen::Migration),
             Box::new(m20261122_000009_datastand::Migration),
+            Box::new(m20261201_000010_naam_sleutel::Migration),
+            Box::new(m20261201_000011_uitvoerder_intrekkingen::Migration),
         ]
     }
 }

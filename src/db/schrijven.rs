@@ -20,13 +20,13 @@
 
 use super::entities::koppelingen::{
     community_lid, community_thema, fieldlab_deelnemer, fieldlab_thema, lectoraat_fieldlab,
-    lectoraat_partner, lectoraat_thema, minor_partner, minor_thema, opdracht_thema,
-    opdracht_uitvoerder,
+    lectoraat_partner, lectoraat_thema, minor_partner, minor_thema, opdracht_intrekking,
+    opdracht_thema, opdracht_uitvoerder,
 };
 use super::entities::wijziging::{self, betrokkene};
 use super::entities::{community, fieldlab, lectoraat, minor, opdracht, organisatie, thema};
 use super::scope::{Beschermd, Rij, Scope, select_zichtbaar};
-use crate::auth::Principal;
+use crate::auth::{Principal, Rol};
 use crate::domain::{Actie, DeelnemerRol, OrganisatieSleutel, OrganisatieSoort, RecordType};
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, Utc};
@@ -38,7 +38,7 @@ use sea_orm::{
 };
 use serde::Serialize;
 use serde_json::{Map, Value};
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use tokio::sync::OwnedMutexGuard;
 
 /// The PostgreSQL advisory lock key writers take turns on (any constant; "iPSw").
@@ -364,6 +364,9 @@ impl Schrijfsessie {
         let versie = E::versie_van(&voor) + 1;
         am.set(E::versie(), versie.into());
         am.set(E::gewijzigd_op(), self.nu.into());
+        // `update_many` does not run the entity's save hook, which keeps computed columns (the
+        // name key) in step: run it here.
+        am = am.before_save(&self.tx, false).await?;
         let resultaat = E::update_many()
             .set(am.clone())
             .filter(E::id().eq(id))
@@ -395,21 +398,28 @@ impl Schrijfsessie {
     }
 
     /// Deletes the row of `E` with `id` at version `versie`, with its links, and logs it with
-    /// its last state. A row that other records still point at is not deleted (`CONFLICT`,
-    /// naming them).
+    /// its last state (docs/access.md, "Deleting what others point at"). Records of the
+    /// caller's own organisation that point at the row block the delete (`CONFLICT`, counting
+    /// only those: the caller sees them and can unlink them itself); records of other
+    /// organisations that point at it are unlinked in the same transaction, each with its own
+    /// change-log entry (a new version), so their owners see it in the feed and the audit
+    /// trail. Nothing the caller cannot see is counted or named.
     pub async fn verwijderen<E: Schrijfbaar>(&mut self, id: i32, versie: i32) -> ApiResult<()> {
         let voor = self.te_wijzigen::<E>(id, versie).await?;
-        let verwijzingen = E::verwijzingen(&self.tx, id).await?;
-        if !verwijzingen.is_empty() {
+        let eigen = E::eigen_verwijzingen(&self.tx, id, self.principal.organisatie_id).await?;
+        if !eigen.is_empty() {
             return Err(ApiError::Conflict {
                 message: format!(
-                    "this {} cannot be deleted while {} refer to it; unlink those first",
+                    "this {} cannot be deleted while {} of your organisation refer to it; unlink \
+                     those first (records of other organisations that refer to it are unlinked \
+                     when it is deleted)",
                     E::NAAM,
-                    verwijzingen.join(" and ")
+                    eigen.join(" and ")
                 ),
                 current_version: versie,
             });
         }
+        E::ontkoppelen(self, id).await?;
         let oud = momentopname::<E>(&voor, E::koppelingen(&self.tx, id).await?);
         E::delete_many()
             .filter(E::id().eq(id))
@@ -426,6 +436,88 @@ impl Schrijfsessie {
             na: None,
         });
         Ok(())
+    }
+}
+
+impl Schrijfsessie {
+    /// The caller's kennisinstelling withdraws itself as uitvoerder of opdracht `id`
+    /// (docs/access.md, "Withdrawing as uitvoerder"): `NOT_FOUND` if the caller may not see the
+    /// opdracht; `FORBIDDEN` if its organisation is not an uitvoerder of it, owns it (the owner
+    /// edits its uitvoerders with an update), or the role is not beheerder or medewerker. The
+    /// opdracht gets a new version with the change logged (the withdrawn institution receives
+    /// a tombstone in its feed), and the withdrawal is recorded so that the owner cannot name
+    /// the institution again ([`Self::teruggetrokken`]).
+    pub async fn uitvoering_intrekken(&mut self, id: i32) -> ApiResult<()> {
+        let org = self.principal.organisatie_id;
+        let rij: Option<Rij<opdracht::Model>> = select_zichtbaar::<opdracht::Entity>(
+            Some(&self.principal),
+            Condition::all().add(opdracht::Column::Id.eq(id)),
+        )
+        .into_model()
+        .one(&self.tx)
+        .await?;
+        let model = rij
+            .ok_or_else(|| ApiError::NotFound("Opdracht".to_owned()))?
+            .model;
+        let uitvoerders: BTreeSet<i32> = links_van::<opdracht_uitvoerder::Entity>(
+            &self.tx,
+            opdracht_uitvoerder::Column::OpdrachtId,
+            &[id],
+        )
+        .await?
+        .into_iter()
+        .map(|l| l.organisatie_id)
+        .collect();
+        if model.eigenaar_id == org {
+            return Err(ApiError::Forbidden(
+                "your organisation owns this opdracht: change its uitvoerders with updateOpdracht"
+                    .into(),
+            ));
+        }
+        if !uitvoerders.contains(&org) {
+            return Err(ApiError::Forbidden(
+                "your organisation is not an uitvoerder of this opdracht; only an executing \
+                 institution can withdraw itself"
+                    .into(),
+            ));
+        }
+        if !matches!(self.principal.rol, Rol::Beheerder | Rol::Medewerker) {
+            return Err(ApiError::Forbidden(
+                "withdrawing as uitvoerder takes the role beheerder or medewerker of the \
+                 executing institution"
+                    .into(),
+            ));
+        }
+        let rest = uitvoerders.into_iter().filter(|o| *o != org).collect();
+        let am = model.clone().into_active_model();
+        self.bijwerken::<opdracht::Entity>(model, am, &[Koppeling::Organisaties(rest)])
+            .await?;
+        voeg_in::<opdracht_intrekking::Entity>(
+            &self.tx,
+            vec![opdracht_intrekking::ActiveModel {
+                opdracht_id: ActiveValue::Set(id),
+                organisatie_id: ActiveValue::Set(org),
+            }],
+        )
+        .await
+    }
+
+    /// Per opdracht among `ids`, the institutions that withdrew as its uitvoerder: they are not
+    /// named again (an update naming one is refused; a sync leaves it out and says so).
+    pub async fn teruggetrokken(&self, ids: &[i32]) -> ApiResult<HashMap<i32, BTreeSet<i32>>> {
+        let mut uit: HashMap<i32, BTreeSet<i32>> = HashMap::new();
+        for l in links_van::<opdracht_intrekking::Entity>(
+            &self.tx,
+            opdracht_intrekking::Column::OpdrachtId,
+            ids,
+        )
+        .await?
+        {
+            uit.entry(l.opdracht_id)
+                .or_default()
+                .insert(l.organisatie_id);
+        }
+        Ok(uit)
     }
 }
 
@@ -630,9 +722,19 @@ pub trait Schrijfbaar:
     /// Replaces one set of links of the records `ids`.
     async fn vervang(db: &DatabaseTransaction, ids: &[i32], koppeling: &Koppeling)
     -> ApiResult<()>;
-    /// Records that point at the row and would block its deletion, described for a message.
-    async fn verwijzingen(_db: &DatabaseTransaction, _id: i32) -> ApiResult<Vec<String>> {
+    /// Records of organisation `org` that point at the row (and so block its deletion by
+    /// that organisation), counted for a message ("2 opdrachten").
+    async fn eigen_verwijzingen(
+        _db: &DatabaseTransaction,
+        _id: i32,
+        _org: i32,
+    ) -> ApiResult<Vec<String>> {
         Ok(Vec::new())
+    }
+    /// Unlinks every record that points at the row (before it is deleted), each as a logged
+    /// update of that record.
+    async fn ontkoppelen(_sessie: &mut Schrijfsessie, _id: i32) -> ApiResult<()> {
+        Ok(())
     }
     /// The organisations that may see the row beyond the public catalogue, for the change
     /// feed; `None` for record types that are public.
@@ -677,24 +779,97 @@ where
     voeg_in::<L>(db, rows).await
 }
 
-/// Counts rows of `E` where `kolom = id`, for a deletion check.
-async fn tel_verwijzingen<E: EntityTrait>(
+/// Counts the rows of `R` owned by `org` that point at `id`: through their column `kolom`, or
+/// (with `koppeling`) through link table `L` (`ouder` the row of `R`, `naar` the target).
+async fn tel_eigen<R: Schrijfbaar, L: EntityTrait>(
     db: &DatabaseTransaction,
-    kolom: E::Column,
+    verwijzing: Verwijzing<R, L>,
     id: i32,
+    org: i32,
     wat: &str,
     uit: &mut Vec<String>,
 ) -> ApiResult<()> {
-    let aantal: i64 = E::find()
+    let filter = match verwijzing {
+        Verwijzing::Kolom(kolom) => Condition::all().add(kolom.eq(id)),
+        Verwijzing::Koppeling { ouder, naar, .. } => Condition::all().add(
+            R::id().in_subquery(
+                sea_orm::sea_query::Query::select()
+                    .column(ouder)
+                    .from(L::default())
+                    .and_where(naar.eq(id))
+                    .to_owned(),
+            ),
+        ),
+    };
+    let aantal: i64 = R::find()
         .select_only()
         .column_as(Expr::cust("COUNT(*)"), "n")
-        .filter(kolom.eq(id))
+        .filter(filter)
+        .filter(R::eigenaar().eq(org))
         .into_tuple()
         .one(db)
         .await?
         .unwrap_or(0);
     if aantal > 0 {
         uit.push(format!("{aantal} {wat}"));
+    }
+    Ok(())
+}
+
+/// How rows of `R` point at a record: a nullable column of `R`, or a link table `L` whose
+/// `ouder` is the row of `R` and whose `naar` is the record (`links` rebuilds `R`'s link set).
+enum Verwijzing<R: EntityTrait, L: EntityTrait> {
+    Kolom(R::Column),
+    Koppeling {
+        ouder: L::Column,
+        naar: L::Column,
+        links: fn(BTreeSet<i32>) -> Koppeling,
+    },
+}
+
+/// Unlinks every row of `R` that points at `id` (see [`Verwijzing`]), each as a logged update.
+async fn ontkoppel<R: Schrijfbaar, L: EntityTrait>(
+    sessie: &mut Schrijfsessie,
+    verwijzing: Verwijzing<R, L>,
+    id: i32,
+) -> ApiResult<()> {
+    use sea_orm::ModelTrait;
+    match verwijzing {
+        Verwijzing::Kolom(kolom) => {
+            let rijen = R::find().filter(kolom.eq(id)).all(&sessie.tx).await?;
+            for rij in rijen {
+                let mut am = rij.clone().into_active_model();
+                am.set(kolom, sea_orm::Value::Int(None));
+                sessie.bijwerken::<R>(rij, am, &[]).await?;
+            }
+        }
+        Verwijzing::Koppeling { ouder, naar, links } => {
+            let int = |v: sea_orm::Value| match v {
+                sea_orm::Value::Int(Some(n)) => Some(n),
+                _ => None,
+            };
+            let ouders: Vec<i32> = L::find()
+                .filter(naar.eq(id))
+                .all(&sessie.tx)
+                .await?
+                .into_iter()
+                .filter_map(|l| int(l.get(ouder)))
+                .collect();
+            for rij in R::find()
+                .filter(R::id().is_in(ouders))
+                .all(&sessie.tx)
+                .await?
+            {
+                let rest: BTreeSet<i32> = links_van::<L>(&sessie.tx, ouder, &[R::id_van(&rij)])
+                    .await?
+                    .into_iter()
+                    .filter_map(|l| int(l.get(naar)))
+                    .filter(|n| *n != id)
+                    .collect();
+                let am = rij.clone().into_active_model();
+                sessie.bijwerken::<R>(rij, am, &[links(rest)]).await?;
+            }
+        }
     }
     Ok(())
 }
@@ -793,7 +968,7 @@ macro_rules! schrijfbaar {
         $entity:ty, $module:ident, eigenaars: $soorten:expr,
         links: [$($sleutel:literal: $variant:ident => $link:ident($ouder:ident, $waarde:ident)),* $(,)?],
         $(deelnemers: $deelnemers:literal,)?
-        $(verwijzingen: [$(($v_entity:ty, $v_kolom:expr, $v_wat:literal)),* $(,)?],)?
+        $(verwijzingen: [$(($v_entity:ty, $v_link:ty, $v_verwijzing:expr, $v_wat:literal)),* $(,)?],)?
         $(betrokkenen: $betrokkenen:expr,)?
     ) => {
         #[async_trait::async_trait]
@@ -840,10 +1015,19 @@ macro_rules! schrijfbaar {
                 }
             }
 
-            $(async fn verwijzingen(db: &DatabaseTransaction, id: i32) -> ApiResult<Vec<String>> {
+            $(async fn eigen_verwijzingen(
+                db: &DatabaseTransaction,
+                id: i32,
+                org: i32,
+            ) -> ApiResult<Vec<String>> {
                 let mut uit = Vec::new();
-                $(tel_verwijzingen::<$v_entity>(db, $v_kolom, id, $v_wat, &mut uit).await?;)*
+                $(tel_eigen::<$v_entity, $v_link>(db, $v_verwijzing, id, org, $v_wat, &mut uit).await?;)*
                 Ok(uit)
+            }
+
+            async fn ontkoppelen(sessie: &mut Schrijfsessie, id: i32) -> ApiResult<()> {
+                $(ontkoppel::<$v_entity, $v_link>(sessie, $v_verwijzing, id).await?;)*
+                Ok(())
             })?
 
             $(fn betrokkenen(model: &Self::Model, snapshot: &Map<String, Value>) -> Option<BTreeSet<i32>> {
@@ -872,8 +1056,17 @@ schrijfbaar!(
     links: ["themas": Themas => fieldlab_thema(FieldlabId, ThemaCode)],
     deelnemers: "deelnemers",
     verwijzingen: [
-        (opdracht::Entity, opdracht::Column::FieldlabId, "opdrachten"),
-        (lectoraat_fieldlab::Entity, lectoraat_fieldlab::Column::FieldlabId, "lectoraten"),
+        (opdracht::Entity, opdracht::Entity, Verwijzing::Kolom(opdracht::Column::FieldlabId), "opdrachten"),
+        (
+            lectoraat::Entity,
+            lectoraat_fieldlab::Entity,
+            Verwijzing::Koppeling {
+                ouder: lectoraat_fieldlab::Column::LectoraatId,
+                naar: lectoraat_fieldlab::Column::FieldlabId,
+                links: Koppeling::Fieldlabs,
+            },
+            "lectoraten"
+        ),
     ],
 );
 schrijfbaar!(
@@ -884,7 +1077,7 @@ schrijfbaar!(
         "partners": Organisaties => lectoraat_partner(LectoraatId, OrganisatieId),
         "fieldlabs": Fieldlabs => lectoraat_fieldlab(LectoraatId, FieldlabId),
     ],
-    verwijzingen: [(opdracht::Entity, opdracht::Column::LectoraatId, "opdrachten")],
+    verwijzingen: [(opdracht::Entity, opdracht::Entity, Verwijzing::Kolom(opdracht::Column::LectoraatId), "opdrachten")],
 );
 schrijfbaar!(
     minor::Entity, minor,
@@ -893,7 +1086,7 @@ schrijfbaar!(
         "themas": Themas => minor_thema(MinorId, ThemaCode),
         "partners": Organisaties => minor_partner(MinorId, OrganisatieId),
     ],
-    verwijzingen: [(opdracht::Entity, opdracht::Column::MinorId, "opdrachten")],
+    verwijzingen: [(opdracht::Entity, opdracht::Entity, Verwijzing::Kolom(opdracht::Column::MinorId), "opdrachten")],
 );
 schrijfbaar!(
     community::Entity, community,

@@ -149,6 +149,9 @@ pub enum SyncUitkomst {
 pub struct SyncResultaat {
     pub items: Vec<(SyncUitkomst, Option<i32>, Vec<FieldProblem>)>,
     pub toegepast: bool,
+    /// Per item (by index), what was done differently from what it asked without rejecting it:
+    /// withdrawn uitvoerders left out.
+    pub meldingen: HashMap<usize, Vec<FieldProblem>>,
 }
 
 /// The plan for one valid item.
@@ -203,10 +206,13 @@ impl Schrijfsessie {
             );
             (velden.clone(), snapshot(m, &velden))
         };
+        // Institutions that withdrew as uitvoerder are not named again (docs/access.md).
+        let teruggetrokken = self.teruggetrokken(&ids).await?;
+        let mut meldingen = HashMap::new();
         // Plan every item.
         let mut resultaat = Vec::with_capacity(verzoek.items.len());
         let mut plannen = Vec::with_capacity(verzoek.items.len());
-        for item in &verzoek.items {
+        for (index, item) in verzoek.items.iter().enumerate() {
             let plan = match &item.inhoud {
                 Err(problemen) => {
                     resultaat.push((SyncUitkomst::Rejected, None, problemen.clone()));
@@ -221,6 +227,14 @@ impl Schrijfsessie {
                     None => Plan::Nieuw(velden.clone()),
                     Some(m) => {
                         let (oud, oud_snapshot) = stored(m);
+                        let velden = &zonder_teruggetrokken(
+                            self,
+                            velden,
+                            teruggetrokken.get(&m.id),
+                            index,
+                            &mut meldingen,
+                        )
+                        .await?;
                         if &oud == velden {
                             Plan::Niets(Some(m.id))
                         } else {
@@ -243,6 +257,7 @@ impl Schrijfsessie {
             return Ok(SyncResultaat {
                 items: resultaat,
                 toegepast: false,
+                meldingen,
             });
         }
 
@@ -359,8 +374,35 @@ impl Schrijfsessie {
         Ok(SyncResultaat {
             items: resultaat,
             toegepast: true,
+            meldingen,
         })
     }
+}
+
+/// `velden` without the institutions in `teruggetrokken` (those that withdrew as uitvoerder of
+/// the stored opdracht), with a message per institution left out for item `index`.
+async fn zonder_teruggetrokken(
+    sessie: &Schrijfsessie,
+    velden: &OpdrachtVelden,
+    teruggetrokken: Option<&BTreeSet<i32>>,
+    index: usize,
+    meldingen: &mut HashMap<usize, Vec<FieldProblem>>,
+) -> ApiResult<OpdrachtVelden> {
+    let mut uit = velden.clone();
+    for org in teruggetrokken.into_iter().flatten() {
+        if uit.uitvoerders.remove(org) {
+            let naam = sessie.organisatie(*org).await?.map(|o| o.naam);
+            meldingen.entry(index).or_default().push(FieldProblem {
+                field: format!("opdrachten[{index}].uitvoerders"),
+                message: format!(
+                    "{} withdrew as uitvoerder of this opdracht and was left out; it cannot \
+                         be named again",
+                    naam.unwrap_or_default()
+                ),
+            });
+        }
+    }
+    Ok(uit)
 }
 
 /// PostgreSQL only: refreshes the planner's statistics of the opdrachten tables when they

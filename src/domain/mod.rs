@@ -7,6 +7,7 @@
 
 mod enums;
 mod keys;
+pub mod naam;
 
 pub use enums::*;
 pub use keys::*;

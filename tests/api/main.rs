@@ -29,6 +29,7 @@ mod soak;
 mod statements;
 mod statistieken;
 mod sync;
+mod toegang;
 mod transport;
 mod vijandig;
 mod wijzigingen;

@@ -11,6 +11,10 @@ pub struct Model {
     pub id: i32,
     pub eigenaar_id: i32,
     pub naam: String,
+    /// The comparison key of the name, unique (see [`crate::domain::naam`]); not part of the
+    /// record's snapshot in the change log.
+    #[serde(skip)]
+    pub naam_sleutel: String,
     pub beschrijving: Option<String>,
     pub regio: Regio,
     pub status: FieldlabStatus,
@@ -27,4 +31,4 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-impl ActiveModelBehavior for ActiveModel {}
+met_naamsleutel!();

@@ -64,6 +64,11 @@ koppeling!(
     /// `opdracht_uitvoerders`: the kennisinstellingen that carry out an opdracht.
     opdracht_uitvoerder, "opdracht_uitvoerders", opdracht_id, organisatie_id: i32
 );
+koppeling!(
+    /// `opdracht_uitvoerder_intrekkingen`: kennisinstellingen that withdrew themselves as
+    /// uitvoerder of an opdracht (`withdrawUitvoerder`); the owner cannot name them again.
+    opdracht_intrekking, "opdracht_uitvoerder_intrekkingen", opdracht_id, organisatie_id: i32
+);
 
 /// `fieldlab_deelnemers`: participating organisations of a fieldlab, with their role.
 pub mod fieldlab_deelnemer {

@@ -23,7 +23,7 @@ use async_graphql::{Context, ID, InputObject, MergedObject};
 use chrono::NaiveDate;
 use std::collections::{BTreeSet, HashSet};
 
-pub use opdrachten::{OpdrachtMutation, SyncMutation};
+pub use opdrachten::{OpdrachtMutation, SyncMutation, UitvoeringMutation};
 pub use records::{
     CommunityMutation, FieldlabMutation, LectoraatMutation, MinorMutation, OrganisatieMutation,
 };
@@ -38,6 +38,7 @@ pub struct Mutation(
     CommunityMutation,
     OpdrachtMutation,
     SyncMutation,
+    UitvoeringMutation,
 );
 
 /// The longest free text (descriptions).

@@ -7,7 +7,7 @@
 //! schacHome), as the institutions' own systems know them; references are resolved for the
 //! whole batch in a few queries.
 
-use super::records::{Invoer, beoogde_eigenaar, mutaties, naam_vrij};
+use super::records::{Invoer, beoogde_eigenaar, mutaties, naam_vrij, recordnaam};
 use super::{
     ContactpersoonInput, Controle, ORGANISATIE_TYPEN, eigenaar, gelezen, record_id, sessie,
 };
@@ -26,6 +26,10 @@ use crate::graphql::types::Datum;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use sea_orm::{ActiveModelTrait, ActiveValue, ColumnTrait, Condition, IntoActiveModel};
 use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// The most students on one opdracht (a large hackathon); more is a typing error or an attempt
+/// to inflate the figures of the institutions named as uitvoerder.
+pub const MAX_STUDENTEN: i32 = 250;
 
 /// The most items (opdrachten plus withdrawals) in one sync batch.
 pub const MAX_SYNC_BATCH: usize = 1000;
@@ -49,7 +53,8 @@ pub struct OpdrachtGegevens {
     pub startdatum: Option<Datum>,
     /// End date; not before the start date.
     pub einddatum: Option<Datum>,
-    /// Number of students (0 to 10000); defaults to 1. A count: no personal data of students.
+    /// Number of students (0 to 250: a large hackathon or group assignment); defaults to 1. A
+    /// count: no personal data of students.
     pub aantal_studenten: Option<i32>,
     /// Contact person.
     pub contactpersoon: Option<ContactpersoonInput>,
@@ -91,7 +96,7 @@ impl OpdrachtGegevens {
             );
         }
         OpdrachtVelden {
-            naam: c.naam(&pad(prefix, "naam"), &self.naam, 300),
+            naam: recordnaam(c, &pad(prefix, "naam"), &self.naam, 300),
             omschrijving: c
                 .omschrijving(&pad(prefix, "omschrijving"), self.omschrijving.as_deref()),
             opdrachtgever_id: 0,
@@ -108,7 +113,7 @@ impl OpdrachtGegevens {
                 &pad(prefix, "aantalStudenten"),
                 self.aantal_studenten.unwrap_or(1),
                 0,
-                10000,
+                MAX_STUDENTEN,
             ),
             contactpersoon_naam: cp_naam,
             contactpersoon_email: cp_email,
@@ -206,6 +211,19 @@ impl Invoer for OpdrachtInput {
             }
             None => standaard_uitvoerders(eigenaar.as_ref()),
         };
+        if let (Some(id), Some(ids)) = (id, &self.uitvoerders) {
+            let weg = sessie.teruggetrokken(&[id]).await?.remove(&id);
+            for (i, uitvoerder) in ids.iter().enumerate() {
+                let org = GlobalId::decode("", uitvoerder).map(|g| g.id).ok();
+                if org.is_some_and(|o| weg.as_ref().is_some_and(|w| w.contains(&o))) {
+                    c.fout(
+                        format!("uitvoerders[{i}]"),
+                        "this institution withdrew as uitvoerder of this opdracht and cannot be \
+                         named again; leave it out",
+                    );
+                }
+            }
+        }
         velden.fieldlab_id = c
             .zichtbaar::<fieldlab::Entity>(sessie, "fieldlab", self.fieldlab.as_ref())
             .await?;
@@ -240,6 +258,34 @@ mutaties!(
      FORBIDDEN.",
     "Deletes an opdracht with its links. Returns the deleted id.",
 );
+
+#[derive(Default)]
+pub struct UitvoeringMutation;
+
+#[Object]
+impl UitvoeringMutation {
+    /// Withdraws the caller's kennisinstelling as uitvoerder (executing institution) of an
+    /// opdracht that another organisation registered: the opdracht leaves the institution's
+    /// lists and statistics, the change is logged (the owner sees it in its audit trail and
+    /// feed), and the owner cannot name the institution again (a sync leaves it out and says so
+    /// in the item's `meldingen`). Needs the role beheerder or medewerker of the institution;
+    /// the owner changes its uitvoerders with `updateOpdracht` instead. Returns the opdracht's
+    /// id.
+    async fn withdraw_uitvoerder(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The opdracht's id.")] opdracht: ID,
+    ) -> Result<ID> {
+        let mut c = Controle::default();
+        let rij = c.id("opdracht", &opdracht, &["Opdracht"]);
+        c.klaar()?;
+        let rij = rij.ok_or_else(|| ApiError::bad_input("opdracht", "not an id"))?;
+        let mut sessie = sessie(ctx, "withdrawUitvoerder").await?;
+        sessie.uitvoering_intrekken(rij).await?;
+        sessie.commit().await?;
+        Ok(opdracht)
+    }
+}
 
 /// OpdrachtSyncInput: one opdracht as the owner's own system exports it.
 #[derive(InputObject, Debug, Clone)]
@@ -295,6 +341,16 @@ pub struct Veldfout {
     pub melding: String,
 }
 
+fn veldfouten(problemen: Vec<crate::error::FieldProblem>) -> Vec<Veldfout> {
+    problemen
+        .into_iter()
+        .map(|p| Veldfout {
+            veld: p.field,
+            melding: p.message,
+        })
+        .collect()
+}
+
 /// SyncItemResultaat: the outcome of one item of a sync batch.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct SyncItemResultaat {
@@ -307,6 +363,9 @@ pub struct SyncItemResultaat {
     pub id: Option<ID>,
     /// Why the item was rejected (empty otherwise).
     pub fouten: Vec<Veldfout>,
+    /// What was done differently from what the item asked, without rejecting it: an
+    /// institution that withdrew as uitvoerder of the opdracht is left out of `uitvoerders`.
+    pub meldingen: Vec<Veldfout>,
 }
 
 /// SyncTotalen: the number of items per outcome.
@@ -391,10 +450,12 @@ impl SyncMutation {
             sessie.commit().await?;
         }
         let mut totalen = SyncTotalen::default();
+        let mut meldingen = resultaat.meldingen;
         let items = items
             .into_iter()
             .zip(resultaat.items)
-            .map(|(item, (uitkomst, id, problemen))| {
+            .enumerate()
+            .map(|(index, (item, (uitkomst, id, problemen)))| {
                 *match uitkomst {
                     SyncUitkomst::Created => &mut totalen.aangemaakt,
                     SyncUitkomst::Updated => &mut totalen.gewijzigd,
@@ -406,13 +467,8 @@ impl SyncMutation {
                     extern_id: item.extern_id,
                     resultaat: uitkomst,
                     id: id.map(|id| GlobalId::encode("Opdracht", id)),
-                    fouten: problemen
-                        .into_iter()
-                        .map(|p| Veldfout {
-                            veld: p.field,
-                            melding: p.message,
-                        })
-                        .collect(),
+                    fouten: veldfouten(problemen),
+                    meldingen: veldfouten(meldingen.remove(&index).unwrap_or_default()),
                 }
             })
             .collect();

@@ -10,6 +10,7 @@ use super::{
 };
 use crate::db::entities::{community, fieldlab, lectoraat, minor, organisatie};
 use crate::db::{Beschermd, Koppeling, Schrijfsessie};
+use crate::domain::naam;
 use crate::domain::{
     CommunityStatus, DeelnemerRol, FieldlabStatus, LectoraatSoort, MinorSoort, OrganisatieSoort,
     Regio,
@@ -23,6 +24,9 @@ use crate::graphql::organisaties::Organisatie;
 use crate::graphql::types::Datum;
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use sea_orm::{ActiveModelTrait, ActiveValue, ColumnTrait, Condition, IntoActiveModel};
+
+/// The largest study load of a minor, master or post-master (a two-year master).
+pub(super) const MAX_ECTS: i32 = 120;
 
 /// How a record type's input is checked and applied to its row: `am` gets the columns, the
 /// result lists the link sets to replace. `id` is the row being updated (none on create).
@@ -66,25 +70,63 @@ where
     Ok(())
 }
 
-/// Checks that `naam` is not taken by another record of `E` of the same owner (lectoraten and
-/// minoren are unique per institution).
-async fn naam_vrij_bij_eigenaar<E>(
+/// A record's name by the name rule ([`naam::normaliseer`]), reported on `veld` when it is
+/// refused (the input, trimmed, is returned then so that the other checks can go on).
+pub(super) fn recordnaam(c: &mut Controle, veld: &str, waarde: &str, max: usize) -> String {
+    naam::normaliseer(waarde, max).unwrap_or_else(|melding| {
+        c.fout(veld, melding);
+        waarde.trim().to_owned()
+    })
+}
+
+/// The normalised name of a record of `E` (`naam`, at most 200 characters), checked to be
+/// free among the rows matching `binnen` (all fieldlabs, all communities, the lectoraten or
+/// minoren of one institution; `None` when the owner is unknown, which is reported elsewhere):
+/// names are compared by their key ([`naam::sleutel`]), as the database's unique index does.
+async fn unieke_naam<E>(
     c: &mut Controle,
     sessie: &Schrijfsessie,
-    naam: &str,
-    eigenaar: Option<i32>,
+    waarde: &str,
+    binnen: Option<Condition>,
     id: Option<i32>,
-) -> ApiResult<()>
+) -> ApiResult<String>
 where
     E: Beschermd,
     E::Model: Sync,
     E::Column: std::str::FromStr,
 {
-    let (Some(eigenaar), Ok(kolom)) = (eigenaar, "naam".parse::<E::Column>()) else {
-        return Ok(());
+    let naam = match naam::normaliseer(waarde, 200) {
+        Ok(naam) => naam,
+        Err(melding) => {
+            c.fout("naam", melding);
+            return Ok(waarde.trim().to_owned());
+        }
     };
-    let binnen = Condition::all().add(E::eigenaar().eq(eigenaar));
-    naam_vrij::<E>(c, sessie, kolom, naam, binnen, id).await
+    let (Some(binnen), Ok(kolom)) = (binnen, "naam_sleutel".parse::<E::Column>()) else {
+        return Ok(naam);
+    };
+    let mut filter = binnen.add(kolom.eq(naam::sleutel(&naam)));
+    if let Some(id) = id {
+        filter = filter.add(E::id().ne(id));
+    }
+    if sessie.bestaat::<E>(filter).await? {
+        c.fout(
+            "naam",
+            format!(
+                "another {} is already called '{naam}' or by a name that reads the same (names \
+                 are compared ignoring case, spacing and look-alike characters); choose another \
+                 name",
+                E::NAAM
+            ),
+        );
+    }
+    Ok(naam)
+}
+
+/// The rows of the same owner as the record being written (lectoraten and minoren are unique
+/// per institution).
+fn bij_eigenaar<E: Beschermd>(eigenaar: Option<i32>) -> Option<Condition> {
+    eigenaar.map(|e| Condition::all().add(E::eigenaar().eq(e)))
 }
 
 /// The owner a row will have: its current one on update, the named or the caller's own on
@@ -196,7 +238,9 @@ pub struct FieldlabInput {
     /// The penvoerder (owner). Defaults to the caller's organisation; only the programme office
     /// may name another. Cannot be changed by an update.
     pub eigenaar: Option<ID>,
-    /// Name, unique among fieldlabs, at most 200 characters.
+    /// Name, unique among fieldlabs, at most 200 characters. Whitespace is collapsed; control and
+    /// invisible characters are refused; names that differ only in case, spacing or look-alike
+    /// letters count as the same.
     pub naam: String,
     /// What the lab works on (at most 4000 characters).
     pub beschrijving: Option<String>,
@@ -235,16 +279,9 @@ impl Invoer for FieldlabInput {
         id: Option<i32>,
         am: &mut fieldlab::ActiveModel,
     ) -> ApiResult<Vec<Koppeling>> {
-        let naam = c.naam("naam", &self.naam, 200);
-        naam_vrij::<fieldlab::Entity>(
-            c,
-            sessie,
-            fieldlab::Column::Naam,
-            &naam,
-            Condition::all(),
-            id,
-        )
-        .await?;
+        let naam =
+            unieke_naam::<fieldlab::Entity>(c, sessie, &self.naam, Some(Condition::all()), id)
+                .await?;
         let (cp_naam, cp_email) = c.contactpersoon("contactpersoon", self.contactpersoon.as_ref());
         am.naam = ActiveValue::Set(naam);
         am.beschrijving =
@@ -294,8 +331,9 @@ mutaties!(
      name another). Needs the role beheerder (or programmabureau).",
     "Replaces the editable fields of a fieldlab. Needs the role beheerder of the penvoerder (or \
      programmabureau): others get FORBIDDEN if they can see the lab.",
-    "Deletes a fieldlab with its participants and themes. Refused (CONFLICT) while opdrachten or \
-     lectoraten link to it. Returns the deleted id.",
+    "Deletes a fieldlab with its participants and themes. Refused (CONFLICT, counting them) while \
+     opdrachten or lectoraten of the caller's own organisation link to it; those of other \
+     organisations are unlinked, each as a logged change their owner sees. Returns the deleted id.",
 );
 
 /// LectoraatInput: the editable fields of a lectoraat or leerstoel.
@@ -304,7 +342,8 @@ pub struct LectoraatInput {
     /// The kennisinstelling that owns it. Defaults to the caller's organisation; only the
     /// programme office may name another. Cannot be changed by an update.
     pub eigenaar: Option<ID>,
-    /// Name, unique within the institution, at most 200 characters.
+    /// Name, unique within the institution, at most 200 characters (compared like fieldlab
+    /// names).
     pub naam: String,
     /// Lectoraat or leerstoel.
     pub soort: LectoraatSoort,
@@ -344,12 +383,12 @@ impl Invoer for LectoraatInput {
         id: Option<i32>,
         am: &mut lectoraat::ActiveModel,
     ) -> ApiResult<Vec<Koppeling>> {
-        let naam = c.naam("naam", &self.naam, 200);
-        naam_vrij_bij_eigenaar::<lectoraat::Entity>(
+        let eigenaar = beoogde_eigenaar(&am.eigenaar_id, self.eigenaar.as_ref(), sessie);
+        let naam = unieke_naam::<lectoraat::Entity>(
             c,
             sessie,
-            &naam,
-            beoogde_eigenaar(&am.eigenaar_id, self.eigenaar.as_ref(), sessie),
+            &self.naam,
+            bij_eigenaar::<lectoraat::Entity>(eigenaar),
             id,
         )
         .await?;
@@ -407,8 +446,9 @@ mutaties!(
      may name another kennisinstelling). Needs the role beheerder (or programmabureau).",
     "Replaces the editable fields of a lectoraat. Needs the role beheerder of its kennisinstelling \
      (or programmabureau).",
-    "Deletes a lectoraat with its links. Refused (CONFLICT) while opdrachten link to it. Returns \
-     the deleted id.",
+    "Deletes a lectoraat with its links. Refused (CONFLICT, counting them) while opdrachten of the \
+     caller's own organisation link to it; those of other organisations are unlinked, each as a \
+     logged change their owner sees. Returns the deleted id.",
 );
 
 /// MinorInput: the editable fields of a minor, master or post-master.
@@ -417,11 +457,12 @@ pub struct MinorInput {
     /// The kennisinstelling that owns it. Defaults to the caller's organisation; only the
     /// programme office may name another. Cannot be changed by an update.
     pub eigenaar: Option<ID>,
-    /// Name, unique within the institution, at most 200 characters.
+    /// Name, unique within the institution, at most 200 characters (compared like fieldlab
+    /// names).
     pub naam: String,
     /// Minor, master or post-master.
     pub soort: MinorSoort,
-    /// Study load in ECTS (1 to 360).
+    /// Study load in ECTS (1 to 120: a minor is 15 or 30, a master 60 to 120).
     pub studielast_ects: Option<i32>,
     /// What the curriculum covers (at most 4000 characters).
     pub beschrijving: Option<String>,
@@ -454,12 +495,12 @@ impl Invoer for MinorInput {
         id: Option<i32>,
         am: &mut minor::ActiveModel,
     ) -> ApiResult<Vec<Koppeling>> {
-        let naam = c.naam("naam", &self.naam, 200);
-        naam_vrij_bij_eigenaar::<minor::Entity>(
+        let eigenaar = beoogde_eigenaar(&am.eigenaar_id, self.eigenaar.as_ref(), sessie);
+        let naam = unieke_naam::<minor::Entity>(
             c,
             sessie,
-            &naam,
-            beoogde_eigenaar(&am.eigenaar_id, self.eigenaar.as_ref(), sessie),
+            &self.naam,
+            bij_eigenaar::<minor::Entity>(eigenaar),
             id,
         )
         .await?;
@@ -468,7 +509,7 @@ impl Invoer for MinorInput {
         am.soort = ActiveValue::Set(self.soort);
         am.studielast_ects = ActiveValue::Set(
             self.studielast_ects
-                .map(|e| c.bereik("studielastEcts", e, 1, 360)),
+                .map(|e| c.bereik("studielastEcts", e, 1, MAX_ECTS)),
         );
         am.beschrijving =
             ActiveValue::Set(c.omschrijving("beschrijving", self.beschrijving.as_deref()));
@@ -507,8 +548,9 @@ mutaties!(
      office may name another kennisinstelling). Needs the role beheerder (or programmabureau).",
     "Replaces the editable fields of a minor. Needs the role beheerder of its kennisinstelling \
      (or programmabureau).",
-    "Deletes a minor with its links. Refused (CONFLICT) while opdrachten link to it. Returns the \
-     deleted id.",
+    "Deletes a minor with its links. Refused (CONFLICT, counting them) while opdrachten of the \
+     caller's own organisation link to it; those of other organisations are unlinked, each as a \
+     logged change their owner sees. Returns the deleted id.",
 );
 
 /// CommunityInput: the editable fields of a community.
@@ -516,7 +558,7 @@ mutaties!(
 pub struct CommunityInput {
     /// The owner: always the programme office. May be left out.
     pub eigenaar: Option<ID>,
-    /// Name, unique among communities, at most 200 characters.
+    /// Name, unique among communities, at most 200 characters (compared like fieldlab names).
     pub naam: String,
     /// What the community shares (at most 4000 characters).
     pub beschrijving: Option<String>,
@@ -547,16 +589,9 @@ impl Invoer for CommunityInput {
         id: Option<i32>,
         am: &mut community::ActiveModel,
     ) -> ApiResult<Vec<Koppeling>> {
-        let naam = c.naam("naam", &self.naam, 200);
-        naam_vrij::<community::Entity>(
-            c,
-            sessie,
-            community::Column::Naam,
-            &naam,
-            Condition::all(),
-            id,
-        )
-        .await?;
+        let naam =
+            unieke_naam::<community::Entity>(c, sessie, &self.naam, Some(Condition::all()), id)
+                .await?;
         let (cp_naam, cp_email) = c.contactpersoon("contactpersoon", self.contactpersoon.as_ref());
         am.naam = ActiveValue::Set(naam);
         am.beschrijving =

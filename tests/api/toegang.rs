@@ -1,0 +1,666 @@
+//! Hardening of access: a refused delete never counts what the caller cannot see, and what
+//! other organisations link to a record is unlinked (and logged for them) when its owner
+//! deletes it; an institution named as uitvoerder withdraws itself and stays out; counts have
+//! plausible maxima; look-alike names are one name, also for the database.
+
+use crate::dual_tests;
+use crate::harness::{Backend, TestApp, fresh_database};
+use ipartnerschap::auth::Rol;
+use ipartnerschap::domain::naam::sleutel;
+use sea_orm::ConnectionTrait;
+use serde_json::{Value, json};
+
+dual_tests!(
+    a_refused_delete_counts_only_the_records_of_the_callers_own_organisation,
+    deleting_a_fieldlab_unlinks_the_opdrachten_and_lectoraten_of_other_organisations_and_logs_each_for_its_owner,
+    deleting_a_minor_or_lectoraat_that_other_organisations_opdrachten_point_at_succeeds_for_the_owner,
+    an_uitvoerder_withdraws_itself_and_the_opdracht_leaves_its_lists_and_statistics,
+    only_an_executing_institution_with_an_editing_role_withdraws_and_nobody_else_learns_anything,
+    the_owners_next_sync_does_not_name_a_withdrawn_uitvoerder_again_and_the_item_says_so,
+    student_counts_and_study_loads_have_plausible_maxima,
+    every_look_alike_name_is_refused_on_create_and_update_of_every_named_record_type,
+    names_are_stored_normalised,
+    the_database_refuses_a_look_alike_name_even_from_a_raw_insert,
+    the_name_key_migration_keeps_look_alikes_written_before_it_and_keys_them_apart,
+);
+
+const CREATE_FIELDLAB: &str =
+    "mutation($input: FieldlabInput!) { createFieldlab(input: $input) { id versie naam } }";
+const DELETE_FIELDLAB: &str =
+    "mutation($id: ID!, $versie: Int!) { deleteFieldlab(id: $id, versie: $versie) }";
+const CREATE_OPDRACHT: &str =
+    "mutation($input: OpdrachtInput!) { createOpdracht(input: $input) { id versie } }";
+const UPDATE_OPDRACHT: &str = "mutation($id: ID!, $versie: Int!, $input: OpdrachtInput!) { \
+    updateOpdracht(id: $id, versie: $versie, input: $input) { id versie } }";
+const OPDRACHT: &str = "query($id: ID!) { node(id: $id) { ... on Opdracht { versie \
+    fieldlab { id } lectoraat { id } minor { id } uitvoerders { naam } } } }";
+const WITHDRAW: &str = "mutation($id: ID!) { withdrawUitvoerder(opdracht: $id) }";
+const TRAIL: &str = "query($record: ID!) { auditTrail(filter: { record: $record }) { \
+    nodes { actie operatie versie wijzigingen { veld voor na } } } }";
+const FEED: &str = "query { wijzigingen(first: 100, recordTypes: [OPDRACHT]) { \
+    wijzigingen { actie id verwijderd } } }";
+const SYNC: &str = "mutation($input: OpdrachtenSyncInput!) { syncOpdrachten(input: $input) { \
+    toegepast items { externId resultaat id fouten { veld melding } meldingen { veld melding } } } }";
+const STUDENTEN: &str = "query { statistieken { opdrachten studenten } opdrachten { totalCount } }";
+
+const BZK: &str = "00000099000000000001";
+
+fn veld(antwoord: &crate::harness::Antwoord) -> String {
+    antwoord.body["errors"][0]["extensions"]["field"]
+        .as_str()
+        .unwrap_or_else(|| panic!("an error naming a field: {}", antwoord.body))
+        .to_owned()
+}
+
+fn bericht(antwoord: &crate::harness::Antwoord) -> String {
+    antwoord.body["errors"][0]["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn lab(app: &TestApp, token: &str, naam: &str) -> String {
+    app.graphql(
+        Some(token),
+        CREATE_FIELDLAB,
+        json!({ "input": { "naam": naam, "regio": "MIDDEN" } }),
+    )
+    .await
+    .data()["createFieldlab"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn opdracht(app: &TestApp, token: &str, extra: Value) -> String {
+    let mut input =
+        json!({ "naam": "Opdracht", "soort": "STAGE", "opdrachtgever": app.org_id(BZK).await });
+    for (k, v) in extra.as_object().unwrap() {
+        input[k] = v.clone();
+    }
+    app.graphql(Some(token), CREATE_OPDRACHT, json!({ "input": input }))
+        .await
+        .data()["createOpdracht"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+async fn node(app: &TestApp, token: &str, id: &str) -> crate::harness::Antwoord {
+    app.graphql(Some(token), OPDRACHT, json!({ "id": id }))
+        .await
+}
+
+async fn a_refused_delete_counts_only_the_records_of_the_callers_own_organisation(
+    backend: Backend,
+) {
+    let app = TestApp::with_demo(backend).await;
+    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
+    let hanze = app.token(Some("hanze.nl"), Rol::Medewerker).await;
+    let lab = lab(&app, &hu, "Telwerklab").await;
+    opdracht(&app, &hu, json!({ "fieldlab": lab })).await;
+    for _ in 0..3 {
+        opdracht(&app, &hanze, json!({ "fieldlab": lab })).await;
+    }
+    let voor = app.dump().await;
+    let antwoord = app
+        .graphql(
+            Some(&hu),
+            DELETE_FIELDLAB,
+            json!({ "id": lab, "versie": 1 }),
+        )
+        .await;
+    assert_eq!(antwoord.error_code(), "CONFLICT");
+    let melding = bericht(&antwoord);
+    assert!(
+        melding.contains("1 opdrachten of your organisation"),
+        "{melding}"
+    );
+    assert!(
+        !melding.contains('3') && !melding.contains('4'),
+        "hanze.nl's opdrachten are not counted: {melding}"
+    );
+    assert_eq!(app.dump().await, voor, "nothing changed");
+}
+
+async fn deleting_a_fieldlab_unlinks_the_opdrachten_and_lectoraten_of_other_organisations_and_logs_each_for_its_owner(
+    backend: Backend,
+) {
+    let app = TestApp::with_demo(backend).await;
+    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
+    let hanze = app.token(Some("hanze.nl"), Rol::Beheerder).await;
+    let lab = lab(&app, &hu, "Vertreklab").await;
+    let opdracht = opdracht(&app, &hanze, json!({ "fieldlab": lab })).await;
+    let lectoraat = app
+        .graphql(
+            Some(&hanze),
+            "mutation($lab: ID!) { createLectoraat(input: { naam: \"Lectoraat bij het lab\", \
+             soort: LECTORAAT, fieldlabs: [$lab] }) { id } }",
+            json!({ "lab": lab }),
+        )
+        .await
+        .data()["createLectoraat"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let weg = app
+        .graphql(
+            Some(&hu),
+            DELETE_FIELDLAB,
+            json!({ "id": lab, "versie": 1 }),
+        )
+        .await;
+    assert_eq!(
+        weg.data()["deleteFieldlab"],
+        lab,
+        "the owner's delete succeeds"
+    );
+
+    let nu = node(&app, &hanze, &opdracht).await;
+    let nu = &nu.data()["node"];
+    assert_eq!(nu["fieldlab"], Value::Null, "unlinked");
+    assert_eq!(nu["versie"], 2, "a new version of hanze.nl's opdracht");
+    let l = app
+        .graphql(
+            Some(&hanze),
+            "query($id: ID!) { node(id: $id) { ... on Lectoraat { versie fieldlabs { id } } } }",
+            json!({ "id": lectoraat }),
+        )
+        .await;
+    assert_eq!(l.data()["node"]["fieldlabs"], json!([]));
+    assert_eq!(l.data()["node"]["versie"], 2);
+
+    // hanze.nl's audit trail names the change and the operation that made it.
+    let trail = app
+        .graphql(Some(&hanze), TRAIL, json!({ "record": opdracht }))
+        .await;
+    let regels = trail.data()["auditTrail"]["nodes"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(regels[0]["actie"], "UPDATED");
+    assert_eq!(regels[0]["operatie"], "deleteFieldlab");
+    assert_eq!(regels[0]["versie"], 2);
+    assert_eq!(regels[0]["wijzigingen"][0]["veld"], "fieldlabId");
+    assert_eq!(regels[0]["wijzigingen"][0]["na"], "null", "as JSON");
+    // ... and its feed has it; hu.nl's feed does not (it cannot see the opdracht).
+    let feed = |token: String| {
+        let app = &app;
+        async move {
+            app.graphql(Some(&token), FEED, json!({})).await.data()["wijzigingen"]["wijzigingen"]
+                .as_array()
+                .unwrap()
+                .clone()
+        }
+    };
+    let van_hanze = feed(hanze.clone()).await;
+    assert!(
+        van_hanze
+            .iter()
+            .filter(|w| w["id"] == opdracht.as_str() && w["actie"] == "UPDATED")
+            .count()
+            == 1,
+        "{van_hanze:?}"
+    );
+    let van_hu = feed(hu.clone()).await;
+    assert!(van_hu.iter().all(|w| w["id"] != opdracht.as_str()));
+    // The lectoraat's change is in its owner's trail too.
+    let trail = app
+        .graphql(Some(&hanze), TRAIL, json!({ "record": lectoraat }))
+        .await;
+    assert_eq!(
+        trail.data()["auditTrail"]["nodes"][0]["operatie"],
+        "deleteFieldlab"
+    );
+}
+
+async fn deleting_a_minor_or_lectoraat_that_other_organisations_opdrachten_point_at_succeeds_for_the_owner(
+    backend: Backend,
+) {
+    let app = TestApp::with_demo(backend).await;
+    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
+    let hanze = app.token(Some("hanze.nl"), Rol::Medewerker).await;
+    for (soort, veld, invoer) in [
+        ("Minor", "minor", "soort: MINOR"),
+        ("Lectoraat", "lectoraat", "soort: LECTORAAT"),
+    ] {
+        let id = app
+            .graphql(
+                Some(&hu),
+                &format!(
+                    "mutation {{ create{soort}(input: {{ naam: \"Te verwijderen\", {invoer} }}) {{ id }} }}"
+                ),
+                json!({}),
+            )
+            .await
+            .data()[format!("create{soort}")]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let mut opdrachten = Vec::new();
+        for _ in 0..3 {
+            opdrachten.push(opdracht(&app, &hanze, json!({ veld: id })).await);
+        }
+        let weg = app
+            .graphql(
+                Some(&hu),
+                &format!("mutation($id: ID!) {{ delete{soort}(id: $id, versie: 1) }}"),
+                json!({ "id": id }),
+            )
+            .await;
+        assert_eq!(weg.data()[format!("delete{soort}")], id.as_str(), "{soort}");
+        for o in &opdrachten {
+            let nu = node(&app, &hanze, o).await;
+            assert_eq!(nu.data()["node"][veld], Value::Null, "{soort}");
+            assert_eq!(nu.data()["node"]["versie"], 2, "{soort}");
+            let trail = app
+                .graphql(Some(&hanze), TRAIL, json!({ "record": o }))
+                .await;
+            assert_eq!(
+                trail.data()["auditTrail"]["nodes"][0]["operatie"],
+                format!("delete{soort}"),
+            );
+        }
+    }
+}
+
+async fn statistiek(app: &TestApp, token: &str) -> (i64, i64) {
+    let a = app.graphql(Some(token), STUDENTEN, json!({})).await;
+    let d = a.data();
+    assert_eq!(
+        d["statistieken"]["opdrachten"],
+        d["opdrachten"]["totalCount"]
+    );
+    (
+        d["statistieken"]["opdrachten"].as_i64().unwrap(),
+        d["statistieken"]["studenten"].as_i64().unwrap(),
+    )
+}
+
+async fn an_uitvoerder_withdraws_itself_and_the_opdracht_leaves_its_lists_and_statistics(
+    backend: Backend,
+) {
+    let app = TestApp::with_demo(backend).await;
+    let hanze = app.token(Some("hanze.nl"), Rol::Medewerker).await;
+    let hu = app.token(Some("hu.nl"), Rol::Medewerker).await;
+    let hu_lezer = app.token(Some("hu.nl"), Rol::Lezer).await;
+    let voor = statistiek(&app, &hu_lezer).await;
+    let id = opdracht(
+        &app,
+        &hanze,
+        json!({ "aantalStudenten": 200, "uitvoerders": [app.org_id("hu.nl").await] }),
+    )
+    .await;
+    assert_eq!(
+        statistiek(&app, &hu_lezer).await,
+        (voor.0 + 1, voor.1 + 200),
+        "named as uitvoerder, the opdracht counts for hu.nl"
+    );
+
+    let antwoord = app.graphql(Some(&hu), WITHDRAW, json!({ "id": id })).await;
+    assert_eq!(antwoord.data()["withdrawUitvoerder"], id.as_str());
+    assert_eq!(
+        statistiek(&app, &hu_lezer).await,
+        voor,
+        "gone from hu.nl's figures"
+    );
+    assert_eq!(node(&app, &hu, &id).await.error_code(), "NOT_FOUND");
+
+    // The owner sees the change in its trail and feed; hu.nl gets a tombstone.
+    let nu = node(&app, &hanze, &id).await;
+    assert_eq!(nu.data()["node"]["uitvoerders"], json!([]));
+    assert_eq!(nu.data()["node"]["versie"], 2);
+    let trail = app
+        .graphql(Some(&hanze), TRAIL, json!({ "record": id }))
+        .await;
+    let regel = &trail.data()["auditTrail"]["nodes"][0];
+    assert_eq!(regel["operatie"], "withdrawUitvoerder");
+    assert_eq!(regel["wijzigingen"][0]["veld"], "uitvoerders");
+    let feed = app.graphql(Some(&hu), FEED, json!({})).await;
+    let laatste = feed.data()["wijzigingen"]["wijzigingen"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .rfind(|w| w["id"] == id.as_str())
+        .cloned()
+        .expect("the withdrawal reaches hu.nl's feed");
+    assert_eq!(laatste["verwijderd"], true, "as a tombstone");
+
+    // The owner cannot name it again by hand.
+    let input = json!({ "naam": "Opdracht", "soort": "STAGE", "opdrachtgever": app.org_id(BZK).await,
+                        "uitvoerders": [app.org_id("hu.nl").await] });
+    let weer = app
+        .graphql(
+            Some(&hanze),
+            UPDATE_OPDRACHT,
+            json!({ "id": id, "versie": 2, "input": input }),
+        )
+        .await;
+    assert_eq!(weer.error_code(), "BAD_USER_INPUT");
+    assert_eq!(veld(&weer), "uitvoerders[0]");
+    assert_eq!(statistiek(&app, &hu_lezer).await, voor);
+}
+
+async fn only_an_executing_institution_with_an_editing_role_withdraws_and_nobody_else_learns_anything(
+    backend: Backend,
+) {
+    let app = TestApp::with_demo(backend).await;
+    let hanze = app.token(Some("hanze.nl"), Rol::Medewerker).await;
+    let id = opdracht(
+        &app,
+        &hanze,
+        json!({ "uitvoerders": [app.org_id("hu.nl").await, app.org_id("hanze.nl").await] }),
+    )
+    .await;
+    for (org, rol, code) in [
+        (Some("uu.nl"), Rol::Beheerder, "NOT_FOUND"),
+        (Some("hu.nl"), Rol::Lezer, "FORBIDDEN"),
+        (Some(BZK), Rol::Beheerder, "FORBIDDEN"),
+        (Some("hanze.nl"), Rol::Beheerder, "FORBIDDEN"),
+        (None, Rol::Programmabureau, "FORBIDDEN"),
+    ] {
+        let token = app.token(org, rol).await;
+        let antwoord = app
+            .graphql(Some(&token), WITHDRAW, json!({ "id": id }))
+            .await;
+        assert_eq!(antwoord.error_code(), code, "{org:?} {rol:?}");
+    }
+    let anoniem = app.graphql(None, WITHDRAW, json!({ "id": id })).await;
+    assert_eq!(anoniem.error_code(), "UNAUTHENTICATED");
+    // An id that never existed answers exactly like uu.nl's attempt above.
+    let uu = app.token(Some("uu.nl"), Rol::Beheerder).await;
+    let weg = opdracht(&app, &hanze, json!({})).await;
+    app.graphql(
+        Some(&hanze),
+        "mutation($id: ID!) { deleteOpdracht(id: $id, versie: 1) }",
+        json!({ "id": weg }),
+    )
+    .await
+    .data();
+    let voor = app.dump().await;
+    let nooit = app.graphql(Some(&uu), WITHDRAW, json!({ "id": weg })).await;
+    let gezien = app.graphql(Some(&uu), WITHDRAW, json!({ "id": id })).await;
+    assert_eq!(
+        nooit.body["errors"][0]["message"],
+        gezien.body["errors"][0]["message"]
+    );
+    assert_eq!(app.dump().await, voor, "nothing changed");
+}
+
+async fn the_owners_next_sync_does_not_name_a_withdrawn_uitvoerder_again_and_the_item_says_so(
+    backend: Backend,
+) {
+    let app = TestApp::with_demo(backend).await;
+    let hanze = app.token(Some("hanze.nl"), Rol::Medewerker).await;
+    let hu = app.token(Some("hu.nl"), Rol::Medewerker).await;
+    let batch = json!({ "input": { "bron": "osiris", "opdrachten": [{
+        "externId": "HZ-1", "naam": "Samen met HU", "soort": "GROEPSOPDRACHT",
+        "opdrachtgever": BZK, "uitvoerders": ["hanze.nl", "hu.nl"], "aantalStudenten": 4,
+    }] } });
+    let eerste = app.graphql(Some(&hanze), SYNC, batch.clone()).await;
+    let id = eerste.data()["syncOpdrachten"]["items"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    app.graphql(Some(&hu), WITHDRAW, json!({ "id": id }))
+        .await
+        .data();
+
+    let tweede = app.graphql(Some(&hanze), SYNC, batch.clone()).await;
+    let item = &tweede.data()["syncOpdrachten"]["items"][0];
+    assert_eq!(item["resultaat"], "UNCHANGED", "{item}");
+    assert_eq!(item["fouten"], json!([]));
+    assert_eq!(item["meldingen"][0]["veld"], "opdrachten[0].uitvoerders");
+    let melding = item["meldingen"][0]["melding"].as_str().unwrap();
+    assert!(melding.contains("Hogeschool Utrecht"), "{melding}");
+    assert!(melding.contains("withdrew"), "{melding}");
+    assert_eq!(node(&app, &hu, &id).await.error_code(), "NOT_FOUND");
+    let nu = node(&app, &hanze, &id).await;
+    assert_eq!(nu.data()["node"]["versie"], 2, "the sync wrote nothing");
+
+    // A changed item is updated, still without hu.nl.
+    let mut gewijzigd = batch.clone();
+    gewijzigd["input"]["opdrachten"][0]["aantalStudenten"] = json!(5);
+    let derde = app.graphql(Some(&hanze), SYNC, gewijzigd).await;
+    let item = &derde.data()["syncOpdrachten"]["items"][0];
+    assert_eq!(item["resultaat"], "UPDATED");
+    assert_eq!(item["meldingen"].as_array().unwrap().len(), 1);
+    assert_eq!(node(&app, &hu, &id).await.error_code(), "NOT_FOUND");
+}
+
+async fn student_counts_and_study_loads_have_plausible_maxima(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let hanze = app.token(Some("hanze.nl"), Rol::Beheerder).await;
+    let voor = app.dump().await;
+    let input = json!({ "naam": "Te groot", "soort": "HACKATHON", "opdrachtgever": app.org_id(BZK).await,
+                        "aantalStudenten": 10000 });
+    let te_veel = app
+        .graphql(Some(&hanze), CREATE_OPDRACHT, json!({ "input": input }))
+        .await;
+    assert_eq!(te_veel.error_code(), "BAD_USER_INPUT");
+    assert_eq!(veld(&te_veel), "aantalStudenten");
+    assert!(bericht(&te_veel).contains("250"), "{}", bericht(&te_veel));
+    let sync = app
+        .graphql(
+            Some(&hanze),
+            SYNC,
+            json!({ "input": { "bron": "osiris", "opdrachten": [{
+                "externId": "HZ-GROOT", "naam": "Te groot", "soort": "HACKATHON",
+                "opdrachtgever": BZK, "aantalStudenten": 251 }] } }),
+        )
+        .await;
+    let item = &sync.data()["syncOpdrachten"]["items"][0];
+    assert_eq!(item["resultaat"], "REJECTED");
+    assert_eq!(item["fouten"][0]["veld"], "opdrachten[0].aantalStudenten");
+    let minor = app
+        .graphql(
+            Some(&hanze),
+            "mutation { createMinor(input: { naam: \"Eindeloos\", soort: MASTER, studielastEcts: 240 }) { id } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(minor.error_code(), "BAD_USER_INPUT");
+    assert_eq!(veld(&minor), "studielastEcts");
+    assert_eq!(app.dump().await, voor);
+    // The maximum itself is accepted.
+    let mut input = input;
+    input["aantalStudenten"] = json!(250);
+    app.graphql(Some(&hanze), CREATE_OPDRACHT, json!({ "input": input }))
+        .await
+        .data();
+}
+
+/// The look-alikes of item 10 of "GovTech Lab".
+const LOOK_ALIKES: &[&str] = &[
+    "govtech lab",
+    "GOVTECH LAB",
+    "GovTech\u{a0}Lab",
+    "GovTech Lab\u{200b}",
+    "GovT\u{435}ch Lab",
+    "GovTech  Lab",
+    "GovTech\u{0}Lab",
+    "\u{feff}GovTech Lab",
+];
+
+/// Per named record type: its GraphQL name, the rest of a valid input, and who writes it.
+fn soorten() -> [(&'static str, &'static str, Option<&'static str>); 4] {
+    [
+        ("Fieldlab", "regio: MIDDEN", Some("hu.nl")),
+        ("Lectoraat", "soort: LECTORAAT", Some("hu.nl")),
+        ("Minor", "soort: MINOR", Some("hu.nl")),
+        ("Community", "", None),
+    ]
+}
+
+async fn every_look_alike_name_is_refused_on_create_and_update_of_every_named_record_type(
+    backend: Backend,
+) {
+    let app = TestApp::with_demo(backend).await;
+    for (soort, rest, org) in soorten() {
+        let token = match org {
+            Some(o) => app.token(Some(o), Rol::Beheerder).await,
+            None => app.token(None, Rol::Programmabureau).await,
+        };
+        let create = format!(
+            "mutation($naam: String!) {{ create{soort}(input: {{ naam: $naam, {rest} }}) {{ id }} }}"
+        );
+        let update = format!(
+            "mutation($id: ID!, $naam: String!) {{ update{soort}(id: $id, versie: 1, input: {{ naam: $naam, {rest} }}) {{ id }} }}"
+        );
+        // The demo has a fieldlab "GovTech Lab"; the other types get one here.
+        if soort != "Fieldlab" {
+            app.graphql(Some(&token), &create, json!({ "naam": "GovTech Lab" }))
+                .await
+                .data();
+        }
+        let ander = app
+            .graphql(Some(&token), &create, json!({ "naam": "Een ander" }))
+            .await;
+        let ander = ander.data()[format!("create{soort}")]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let voor = app.dump().await;
+        for naam in LOOK_ALIKES {
+            for (query, variabelen) in [
+                (&create, json!({ "naam": naam })),
+                (&update, json!({ "id": ander, "naam": naam })),
+            ] {
+                let antwoord = app.graphql(Some(&token), query, variabelen).await;
+                assert_eq!(antwoord.error_code(), "BAD_USER_INPUT", "{soort} {naam:?}");
+                assert_eq!(veld(&antwoord), "naam", "{soort} {naam:?}");
+                assert!(
+                    !bericht(&antwoord).is_empty(),
+                    "{soort} {naam:?}: a message"
+                );
+            }
+        }
+        assert_eq!(app.dump().await, voor, "{soort}: nothing written");
+    }
+}
+
+async fn names_are_stored_normalised(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
+    let antwoord = app
+        .graphql(
+            Some(&hu),
+            CREATE_FIELDLAB,
+            json!({ "input": { "naam": "  Nieuw\u{a0}\u{a0}Lab\tvoor  Cafe\u{301} ", "regio": "MIDDEN" } }),
+        )
+        .await;
+    assert_eq!(
+        antwoord.data()["createFieldlab"]["naam"],
+        "Nieuw Lab voor Caf\u{e9}"
+    );
+    let hanze = app.token(Some("hanze.nl"), Rol::Medewerker).await;
+    let id = opdracht(&app, &hanze, json!({ "naam": "Titel  met\u{a0}ruimte" })).await;
+    let titel = app
+        .graphql(
+            Some(&hanze),
+            "query($id: ID!) { node(id: $id) { ... on Opdracht { naam } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(titel.data()["node"]["naam"], "Titel met ruimte");
+    let fout = app
+        .graphql(
+            Some(&hanze),
+            CREATE_OPDRACHT,
+            json!({ "input": { "naam": "Titel\u{200b}", "soort": "STAGE", "opdrachtgever": app.org_id(BZK).await } }),
+        )
+        .await;
+    assert_eq!(fout.error_code(), "BAD_USER_INPUT");
+    assert_eq!(veld(&fout), "naam");
+    assert!(bericht(&fout).contains("U+200B"), "{}", bericht(&fout));
+}
+
+async fn the_database_refuses_a_look_alike_name_even_from_a_raw_insert(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let conn = app.raw().await;
+    let nu = "'2024-01-01T00:00:00+00:00'";
+    let insert = |naam: &str, sleutel: Option<String>| {
+        let (kolom, waarde) = match sleutel {
+            Some(s) => (", naam_sleutel", format!(", '{s}'")),
+            None => ("", String::new()),
+        };
+        format!(
+            "INSERT INTO fieldlabs (eigenaar_id, naam, regio, status, aangemaakt_op, gewijzigd_op, versie{kolom}) \
+             SELECT id, '{naam}', 'MIDDEN', 'ACTIEF', {nu}, {nu}, 1{waarde} FROM organisaties WHERE schac_home = 'hu.nl'"
+        )
+    };
+    for naam in ["govtech lab", "GovT\u{435}ch Lab", "GovTech\u{a0}Lab"] {
+        conn.execute_unprepared(&insert(naam, Some(sleutel(naam))))
+            .await
+            .expect_err(&format!("a look-alike of GovTech Lab: {naam:?}"));
+    }
+    conn.execute_unprepared(&insert("Zonder sleutel", None))
+        .await
+        .expect_err("a row without a key");
+    conn.execute_unprepared(&insert("Leeg", Some(String::new())))
+        .await
+        .expect_err("a row with an empty key");
+    conn.execute_unprepared(&insert("Rauw lab", Some(sleutel("Rauw lab"))))
+        .await
+        .expect("a name of its own is accepted");
+    // Lectoraten: unique per institution.
+    let lectoraat = |org: &str| {
+        format!(
+            "INSERT INTO lectoraten (eigenaar_id, naam, soort, aangemaakt_op, gewijzigd_op, versie, naam_sleutel) \
+             SELECT id, 'Data Lab', 'LECTORAAT', {nu}, {nu}, 1, '{}' FROM organisaties WHERE schac_home = '{org}'",
+            sleutel("Data Lab")
+        )
+    };
+    conn.execute_unprepared(&lectoraat("hu.nl")).await.unwrap();
+    conn.execute_unprepared(&lectoraat("hanze.nl"))
+        .await
+        .unwrap();
+    conn.execute_unprepared(&lectoraat("hu.nl"))
+        .await
+        .expect_err("twice at one institution");
+}
+
+async fn the_name_key_migration_keeps_look_alikes_written_before_it_and_keys_them_apart(
+    backend: Backend,
+) {
+    use migrations::MigratorTrait;
+    let (url, _dir) = fresh_database(backend).await;
+    let conn = sea_orm::Database::connect(url.as_str()).await.unwrap();
+    migrations::Migrator::up(&conn, Some(9)).await.unwrap();
+    let nu = "'2024-01-01T00:00:00+00:00'";
+    for naam in ["GovTech Lab", "govtech  lab", "Ander lab"] {
+        conn.execute_unprepared(&format!(
+            "INSERT INTO fieldlabs (eigenaar_id, naam, regio, status, aangemaakt_op, gewijzigd_op, versie) \
+             SELECT id, '{naam}', 'MIDDEN', 'ACTIEF', {nu}, {nu}, 1 FROM organisaties WHERE soort = 'PROGRAMMABUREAU'"
+        ))
+        .await
+        .unwrap();
+    }
+    migrations::Migrator::up(&conn, None).await.unwrap();
+    let rijen = conn
+        .query_all_raw(sea_orm::Statement::from_string(
+            conn.get_database_backend(),
+            "SELECT naam, naam_sleutel FROM fieldlabs ORDER BY id",
+        ))
+        .await
+        .unwrap();
+    let rijen: Vec<(String, String)> = rijen
+        .iter()
+        .map(|r| {
+            (
+                r.try_get_by_index(0).unwrap(),
+                r.try_get_by_index(1).unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(rijen[0], ("GovTech Lab".into(), sleutel("GovTech Lab")));
+    assert_eq!(rijen[1].0, "govtech  lab", "the name is kept");
+    assert!(
+        rijen[1].1.starts_with(&sleutel("GovTech Lab")) && rijen[1].1 != rijen[0].1,
+        "a key of its own: {rijen:?}"
+    );
+    assert_eq!(rijen[2].1, sleutel("Ander lab"));
+    migrations::Migrator::down(&conn, Some(2)).await.unwrap();
+    migrations::Migrator::up(&conn, None).await.unwrap();
+}
