@@ -10,3 +10,6 @@ mod keys;
 
 pub use enums::*;
 pub use keys::*;
+
+/// The rules every input obeys (lists, text, dates).
+pub mod invoer;

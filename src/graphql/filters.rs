@@ -22,6 +22,11 @@ use async_graphql::{Enum, ID, InputObject};
 use sea_orm::sea_query::{Expr, Func, LikeExpr, Query};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, ExprTrait};
 
+/// The longest search text, in characters.
+pub const MAX_ZOEK: usize = 200;
+/// The maximum lengths of filters' text fields.
+const FILTER_MAXIMA: &crate::domain::invoer::Maxima = &[("zoek", MAX_ZOEK)];
+
 /// Collects the conditions of a filter and every problem with its input.
 pub struct Bouwer {
     pub conditie: Condition,
@@ -46,6 +51,20 @@ impl Bouwer {
             field: format!("filter.{field}"),
             message: message.into(),
         });
+    }
+
+    /// The rules of [`crate::domain::invoer`] applied to the whole filter (list maxima, text
+    /// without control characters and within its maximum, dates in range); `false` if any
+    /// failed (the condition is then not built: the problems are the answer).
+    pub fn vorm<T: async_graphql::InputType>(&mut self, filter: &T) -> bool {
+        let voor = self.problemen.len();
+        crate::domain::invoer::vorm(
+            "filter",
+            &filter.to_value(),
+            &[FILTER_MAXIMA],
+            &mut self.problemen,
+        );
+        self.problemen.len() == voor
     }
 
     pub fn klaar(self) -> Result<Condition, ApiError> {
@@ -74,8 +93,8 @@ impl Bouwer {
         let Some(term) = term.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
             return;
         };
-        if term.chars().count() > 200 {
-            self.probleem("zoek", "at most 200 characters");
+        if term.chars().count() > MAX_ZOEK {
+            self.probleem("zoek", format!("must be at most {MAX_ZOEK} characters"));
             return;
         }
         let escaped = term
@@ -227,6 +246,9 @@ impl OpdrachtFilter {
     pub async fn conditie(&self, scope: &Scope) -> Result<Condition, ApiError> {
         use opdracht::Column as C;
         let mut b = Bouwer::new();
+        if !b.vorm(self) {
+            return b.klaar();
+        }
         b.zoek(&[C::Naam, C::Omschrijving], &self.zoek);
         b.een_van(C::Regio, &self.regio);
         b.een_van(C::Status, &self.status);
@@ -313,6 +335,9 @@ impl FieldlabFilter {
     pub async fn conditie(&self, scope: &Scope) -> Result<Condition, ApiError> {
         use fieldlab::Column as C;
         let mut b = Bouwer::new();
+        if !b.vorm(self) {
+            return b.klaar();
+        }
         b.zoek(&[C::Naam, C::Beschrijving], &self.zoek);
         b.een_van(C::Regio, &self.regio);
         b.themas::<fieldlab_thema::Entity>(
@@ -360,6 +385,9 @@ impl RijkspartnerFilter {
     pub async fn conditie(&self, _scope: &Scope) -> Result<Condition, ApiError> {
         use organisatie::Column as C;
         let mut b = Bouwer::new();
+        if !b.vorm(self) {
+            return b.klaar();
+        }
         b.en(C::Soort.eq(crate::domain::OrganisatieSoort::Rijkspartner));
         b.zoek(&[C::Naam, C::Afkorting], &self.zoek);
         b.een_van(C::Regio, &self.regio);
@@ -386,6 +414,9 @@ impl KennisinstellingFilter {
     pub async fn conditie(&self, _scope: &Scope) -> Result<Condition, ApiError> {
         use organisatie::Column as C;
         let mut b = Bouwer::new();
+        if !b.vorm(self) {
+            return b.klaar();
+        }
         b.en(C::Soort.eq(crate::domain::OrganisatieSoort::Kennisinstelling));
         b.zoek(&[C::Naam, C::Afkorting], &self.zoek);
         b.een_van(C::Regio, &self.regio);
@@ -412,6 +443,9 @@ impl LectoraatFilter {
     pub async fn conditie(&self, scope: &Scope) -> Result<Condition, ApiError> {
         use lectoraat::Column as C;
         let mut b = Bouwer::new();
+        if !b.vorm(self) {
+            return b.klaar();
+        }
         b.zoek(&[C::Naam], &self.zoek);
         if let Some(org) = b.organisatie("instelling", &self.instelling) {
             b.en(C::EigenaarId.eq(org));
@@ -449,6 +483,9 @@ impl MinorFilter {
     pub async fn conditie(&self, scope: &Scope) -> Result<Condition, ApiError> {
         use minor::Column as C;
         let mut b = Bouwer::new();
+        if !b.vorm(self) {
+            return b.klaar();
+        }
         b.zoek(&[C::Naam], &self.zoek);
         if let Some(org) = b.organisatie("instelling", &self.instelling) {
             b.en(C::EigenaarId.eq(org));
@@ -490,6 +527,9 @@ impl CommunityFilter {
     pub async fn conditie(&self, scope: &Scope) -> Result<Condition, ApiError> {
         use community::Column as C;
         let mut b = Bouwer::new();
+        if !b.vorm(self) {
+            return b.klaar();
+        }
         b.zoek(&[C::Naam, C::Beschrijving], &self.zoek);
         if self.status.is_some() || self.themas.is_some() || self.lid.is_some() {
             b.alleen_leesbaar::<community::Entity>(scope);

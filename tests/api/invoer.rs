@@ -286,6 +286,7 @@ async fn every_list_in_a_mutation_has_a_maximum(backend: Backend) {
 
     // Duplicates in a list of links are merged: 1000 copies of one theme make one link.
     let mut input = opdracht("Dubbel", &duo);
+    input["onderwijssoort"] = json!("HBO");
     input["themas"] = json!(vec!["DATA_AI"; 1000]);
     input["uitvoerders"] = json!(vec![hu.clone(); 1000]);
     let antwoord = app
@@ -379,7 +380,9 @@ async fn nul_bytes_in_filters_are_refused_rather_than_matched(backend: Backend) 
         let antwoord = app
             .graphql(
                 Some(&bureau),
-                &format!("query($z: String) {{ {lijst}(filter: {{ zoek: $z }}) {{ totalCount }} }}"),
+                &format!(
+                    "query($z: String) {{ {lijst}(filter: {{ zoek: $z }}) {{ totalCount }} }}"
+                ),
                 json!({ "z": "Lab\u{0}" }),
             )
             .await;
@@ -408,13 +411,21 @@ async fn control_characters_are_refused_but_free_text_keeps_tabs_and_newlines(ba
     let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
     let mut input = lab("Regel\nbreuk");
     let antwoord = app
-        .graphql(Some(&hu), CREATE_FIELDLAB, json!({ "input": input.clone() }))
+        .graphql(
+            Some(&hu),
+            CREATE_FIELDLAB,
+            json!({ "input": input.clone() }),
+        )
         .await;
     geweigerd(&antwoord, "naam", "control character");
     input["naam"] = json!("Belletje");
     input["beschrijving"] = json!("piep\u{7}");
     let antwoord = app
-        .graphql(Some(&hu), CREATE_FIELDLAB, json!({ "input": input.clone() }))
+        .graphql(
+            Some(&hu),
+            CREATE_FIELDLAB,
+            json!({ "input": input.clone() }),
+        )
         .await;
     geweigerd(&antwoord, "beschrijving", "control character");
     input["beschrijving"] = json!("Regel 1\r\nRegel 2\n\tingesprongen");
@@ -682,7 +693,8 @@ async fn over_long_text_fields_are_refused_naming_the_field_and_the_maximum(back
         .await;
     geweigerd(&antwoord, "website", "at most 500 characters");
     let mut input = lab("Lab");
-    input["contactpersoon"] = json!({ "naam": lang(201), "email": format!("{}@hu.nl", "a".repeat(250)) });
+    input["contactpersoon"] =
+        json!({ "naam": lang(201), "email": format!("{}@hu.nl", "a".repeat(250)) });
     let antwoord = app
         .graphql(Some(&hu), CREATE_FIELDLAB, json!({ "input": input }))
         .await;
@@ -802,7 +814,8 @@ async fn a_writer_that_cannot_get_the_write_lock_in_time_gets_503_timeout_with_r
     .expect("begin");
     if backend == Backend::Postgres {
         bezet
-            .execute_unprepared("SELECT pg_advisory_xact_lock(1766872951)")
+            // The writers' advisory lock (`SCHRIJFSLOT` in src/db/schrijven.rs, 0x6950_5377).
+            .execute_unprepared("SELECT pg_advisory_xact_lock(1766871927)")
             .await
             .expect("the writers' lock");
     }

@@ -16,10 +16,11 @@ use crate::db::{
     Beschermd, Koppeling, OpdrachtVelden, Schrijfsessie, SyncItem, SyncModus, SyncUitkomst,
     SyncVerzoek,
 };
+use crate::domain::invoer::{self, CONTACTPERSOON, Maxima};
 use crate::domain::{
     Onderwijssoort, OpdrachtSoort, OpdrachtStatus, OrganisatieSleutel, OrganisatieSoort, Regio,
 };
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, FieldProblem};
 use crate::graphql::GlobalId;
 use crate::graphql::opdrachten::Opdracht;
 use crate::graphql::types::Datum;
@@ -29,6 +30,9 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// The most items (opdrachten plus withdrawals) in one sync batch.
 pub const MAX_SYNC_BATCH: usize = 1000;
+
+/// The maximum lengths of an opdracht's text fields (create, update and each sync item).
+const OPDRACHT_MAXIMA: &[&Maxima] = &[&[("naam", 300), ("externId", 200)], CONTACTPERSOON];
 
 /// OpdrachtGegevens: the fields of an opdracht that a frontend and a sync both send.
 #[derive(InputObject, Debug, Clone)]
@@ -154,6 +158,7 @@ pub struct OpdrachtInput {
 #[async_trait::async_trait]
 impl Invoer for OpdrachtInput {
     type Entity = opdracht::Entity;
+    const MAXIMA: &'static [&'static Maxima] = OPDRACHT_MAXIMA;
 
     fn eigenaar(&self) -> Option<&ID> {
         self.eigenaar.as_ref()
@@ -357,8 +362,13 @@ impl SyncMutation {
     ) -> Result<SyncResultaat> {
         let aantal = input.opdrachten.len() + input.ingetrokken.len();
         if aantal > MAX_SYNC_BATCH {
+            let veld = if input.ingetrokken.len() > input.opdrachten.len() {
+                "ingetrokken"
+            } else {
+                "opdrachten"
+            };
             return Err(ApiError::bad_input(
-                "opdrachten",
+                veld,
                 format!(
                     "a batch holds at most {MAX_SYNC_BATCH} items (opdrachten plus ingetrokken); \
                      this one has {aantal}: send it in several batches"
@@ -366,9 +376,28 @@ impl SyncMutation {
             )
             .into());
         }
-        let mut sessie = sessie(ctx, "syncOpdrachten").await?;
+        // The rules of form, before the write session: of the batch (a problem refuses it),
+        // and of each item (a problem rejects that item).
         let mut c = Controle::default();
         let bron = c.naam("bron", &input.bron, 100);
+        c.klaar()?;
+        let vorm: Vec<Vec<FieldProblem>> = input
+            .opdrachten
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let mut problemen = Vec::new();
+                invoer::vorm(
+                    &format!("opdrachten[{i}]"),
+                    &async_graphql::InputType::to_value(o),
+                    OPDRACHT_MAXIMA,
+                    &mut problemen,
+                );
+                problemen
+            })
+            .collect();
+        let mut sessie = sessie(ctx, "syncOpdrachten").await?;
+        let mut c = Controle::default();
         let eigenaar_id = eigenaar(&mut c, &sessie, input.eigenaar.as_ref());
         c.klaar()?;
         let eigenaar_id =
@@ -378,7 +407,7 @@ impl SyncMutation {
             .await?;
         sessie.met_bron(&bron);
 
-        let items = items_controleren(&sessie, &input, &eigenaar).await?;
+        let items = items_controleren(&sessie, &input, &eigenaar, vorm).await?;
         let resultaat = sessie
             .sync_opdrachten(SyncVerzoek {
                 eigenaar: eigenaar.id,
@@ -431,6 +460,7 @@ async fn items_controleren(
     sessie: &Schrijfsessie,
     input: &OpdrachtenSyncInput,
     eigenaar: &organisatie::Model,
+    mut vorm: Vec<Vec<FieldProblem>>,
 ) -> ApiResult<Vec<SyncItem>> {
     let themas = sessie.thema_codes().await?;
 
@@ -495,6 +525,9 @@ async fn items_controleren(
     let mut items = Vec::with_capacity(extern_ids.len());
     for (index, (veld, extern_id)) in extern_ids.iter().enumerate() {
         let mut c = Controle::default();
+        for p in vorm.get_mut(index).map(std::mem::take).unwrap_or_default() {
+            c.fout(p.field, p.message);
+        }
         let extern_id = c.naam(veld, extern_id, 200);
         if let Some(andere) = plekken.get(&extern_id).filter(|p| p.len() > 1) {
             c.fout(

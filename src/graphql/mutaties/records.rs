@@ -10,6 +10,7 @@ use super::{
 };
 use crate::db::entities::{community, fieldlab, lectoraat, minor, organisatie};
 use crate::db::{Beschermd, Koppeling, Schrijfsessie};
+use crate::domain::invoer::{CONTACTPERSOON, Maxima};
 use crate::domain::{
     CommunityStatus, DeelnemerRol, FieldlabStatus, LectoraatSoort, MinorSoort, OrganisatieSoort,
     Regio,
@@ -27,8 +28,11 @@ use sea_orm::{ActiveModelTrait, ActiveValue, ColumnTrait, Condition, IntoActiveM
 /// How a record type's input is checked and applied to its row: `am` gets the columns, the
 /// result lists the link sets to replace. `id` is the row being updated (none on create).
 #[async_trait::async_trait]
-pub(super) trait Invoer: Sync {
+pub(super) trait Invoer: Sync + async_graphql::InputType {
     type Entity: crate::db::Schrijfbaar;
+    /// The maximum lengths of the input's text fields (see [`crate::domain::invoer`]); checked
+    /// with the other rules of form before the write session opens.
+    const MAXIMA: &'static [&'static Maxima];
     async fn toepassen(
         &self,
         c: &mut Controle,
@@ -122,6 +126,9 @@ macro_rules! mutaties {
                 ctx: &Context<'_>,
                 #[graphql(desc = "The new record.")] input: $input,
             ) -> Result<$type> {
+                let mut c = Controle::default();
+                c.vorm("", &input, <$input as Invoer>::MAXIMA);
+                c.klaar()?;
                 let mut sessie = sessie(ctx, $create_naam).await?;
                 let mut c = Controle::default();
                 let eigenaar = eigenaar(&mut c, &sessie, input.eigenaar());
@@ -145,6 +152,9 @@ macro_rules! mutaties {
                 input: $input,
             ) -> Result<$type> {
                 let id = record_id::<$entity>(&id)?;
+                let mut c = Controle::default();
+                c.vorm("", &input, <$input as Invoer>::MAXIMA);
+                c.klaar()?;
                 let mut sessie = sessie(ctx, $update_naam).await?;
                 let voor = sessie.te_wijzigen::<$entity>(id, versie).await?;
                 let mut c = Controle::default();
@@ -223,6 +233,10 @@ pub struct FieldlabInput {
 #[async_trait::async_trait]
 impl Invoer for FieldlabInput {
     type Entity = fieldlab::Entity;
+    const MAXIMA: &'static [&'static Maxima] = &[
+        &[("naam", 200), ("plaats", 100), ("website", 500)],
+        CONTACTPERSOON,
+    ];
 
     fn eigenaar(&self) -> Option<&ID> {
         self.eigenaar.as_ref()
@@ -257,17 +271,23 @@ impl Invoer for FieldlabInput {
         am.contactpersoon_naam = ActiveValue::Set(cp_naam);
         am.contactpersoon_email = ActiveValue::Set(cp_email);
         let themas = c.themas("themas", &self.themas, &sessie.thema_codes().await?);
+        let plekken: Vec<(String, &ID)> = self
+            .deelnemers
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (format!("deelnemers[{i}].organisatie"), &d.organisatie))
+            .collect();
+        let orgs = c
+            .organisaties_per_plek(sessie, &plekken, ALLE_SOORTEN)
+            .await?;
         let mut deelnemers = Vec::new();
-        for (i, d) in self.deelnemers.iter().enumerate() {
-            let veld = format!("deelnemers[{i}].organisatie");
-            if let Some(org) = c
-                .organisatie(sessie, &veld, &d.organisatie, ALLE_SOORTEN)
-                .await?
-            {
-                if deelnemers.iter().any(|(o, _)| *o == org) {
-                    c.fout(veld, "is listed twice");
-                } else {
+        let mut gezien = std::collections::HashSet::new();
+        for ((veld, _), (org, d)) in plekken.iter().zip(orgs.into_iter().zip(&self.deelnemers)) {
+            if let Some(org) = org {
+                if gezien.insert(org) {
                     deelnemers.push((org, d.rol));
+                } else {
+                    c.fout(veld.as_str(), "is listed twice");
                 }
             }
         }
@@ -332,6 +352,7 @@ pub struct LectoraatInput {
 #[async_trait::async_trait]
 impl Invoer for LectoraatInput {
     type Entity = lectoraat::Entity;
+    const MAXIMA: &'static [&'static Maxima] = &[&[("naam", 200), ("lector", 200)], CONTACTPERSOON];
 
     fn eigenaar(&self) -> Option<&ID> {
         self.eigenaar.as_ref()
@@ -375,13 +396,26 @@ impl Invoer for LectoraatInput {
                 &[OrganisatieSoort::Rijkspartner],
             )
             .await?;
+        let labs: Vec<(String, Option<i32>)> = self
+            .fieldlabs
+            .iter()
+            .enumerate()
+            .map(|(i, lab)| {
+                let veld = format!("fieldlabs[{i}]");
+                let rij = c.id(&veld, lab, &["Fieldlab"]);
+                (veld, rij)
+            })
+            .collect();
+        let rijen: Vec<i32> = labs.iter().filter_map(|(_, r)| *r).collect();
+        let zichtbaar = sessie.zichtbaar::<fieldlab::Entity>(&rijen).await?;
         let mut fieldlabs = std::collections::BTreeSet::new();
-        for (i, lab) in self.fieldlabs.iter().enumerate() {
-            if let Some(lab) = c
-                .zichtbaar::<fieldlab::Entity>(sessie, &format!("fieldlabs[{i}]"), Some(lab))
-                .await?
-            {
-                fieldlabs.insert(lab);
+        for (veld, rij) in labs {
+            match rij {
+                Some(r) if zichtbaar.contains(&r) => {
+                    fieldlabs.insert(r);
+                }
+                Some(_) => c.fout(veld, "no such Fieldlab"),
+                None => {}
             }
         }
         Ok(vec![
@@ -442,6 +476,8 @@ pub struct MinorInput {
 #[async_trait::async_trait]
 impl Invoer for MinorInput {
     type Entity = minor::Entity;
+    const MAXIMA: &'static [&'static Maxima] =
+        &[&[("naam", 200), ("website", 500)], CONTACTPERSOON];
 
     fn eigenaar(&self) -> Option<&ID> {
         self.eigenaar.as_ref()
@@ -535,6 +571,7 @@ pub struct CommunityInput {
 #[async_trait::async_trait]
 impl Invoer for CommunityInput {
     type Entity = community::Entity;
+    const MAXIMA: &'static [&'static Maxima] = &[&[("naam", 200)], CONTACTPERSOON];
 
     fn eigenaar(&self) -> Option<&ID> {
         self.eigenaar.as_ref()
@@ -628,6 +665,11 @@ impl OrganisatieMutation {
     ) -> Result<Organisatie> {
         let mut c = Controle::default();
         let id = c.id("id", &id, ORGANISATIE_TYPEN);
+        c.vorm(
+            "",
+            &input,
+            &[&[("afkorting", 40), ("website", 500)], CONTACTPERSOON],
+        );
         c.klaar()?;
         let id = id.ok_or_else(|| ApiError::bad_input("id", "not an id"))?;
         let mut sessie = sessie(ctx, "updateOrganisatieProfiel").await?;
