@@ -208,16 +208,17 @@ fn in_koppeling<L: EntityTrait>(
 #[derive(InputObject, Default, Debug)]
 pub struct OpdrachtFilter {
     /// Case-insensitive text that the name or description contains.
+    /// At most 200 characters, no control characters.
     pub zoek: Option<String>,
-    /// Region(s) of the opdracht.
+    /// Region(s) of the opdracht. At most 1000 values.
     pub regio: Option<Vec<Regio>>,
-    /// Theme code(s), e.g. `DATA_AI`: opdrachten with at least one of them.
+    /// Theme code(s), e.g. `DATA_AI`: opdrachten with at least one of them. At most 1000 values.
     pub themas: Option<Vec<String>>,
-    /// Status(es).
+    /// Status(es). At most 1000 values.
     pub status: Option<Vec<OpdrachtStatus>>,
-    /// Kind(s) of assignment.
+    /// Kind(s) of assignment. At most 1000 values.
     pub soort: Option<Vec<OpdrachtSoort>>,
-    /// Kind(s) of education.
+    /// Kind(s) of education. At most 1000 values.
     pub onderwijssoort: Option<Vec<Onderwijssoort>>,
     /// Only opdrachten registered by this organisation, their owner (its `id`).
     pub eigenaar: Option<ID>,
@@ -230,13 +231,13 @@ pub struct OpdrachtFilter {
     pub organisatie: Option<ID>,
     /// Only opdrachten linked to this fieldlab (its `id`).
     pub fieldlab: Option<ID>,
-    /// Start date on or after this date.
+    /// Start date on or after this date. Between 1900-01-01 and 2999-12-31.
     pub startdatum_vanaf: Option<Datum>,
-    /// Start date on or before this date.
+    /// Start date on or before this date. Between 1900-01-01 and 2999-12-31.
     pub startdatum_tot_en_met: Option<Datum>,
-    /// End date on or after this date.
+    /// End date on or after this date. Between 1900-01-01 and 2999-12-31.
     pub einddatum_vanaf: Option<Datum>,
-    /// End date on or before this date.
+    /// End date on or before this date. Between 1900-01-01 and 2999-12-31.
     pub einddatum_tot_en_met: Option<Datum>,
     /// Changed at or after this moment: for incremental reads, pass the time of your last read.
     pub gewijzigd_sinds: Option<Tijdstip>,
@@ -318,12 +319,13 @@ pub fn opdracht_van_organisatie(org: i32) -> Condition {
 #[derive(InputObject, Default, Debug)]
 pub struct FieldlabFilter {
     /// Case-insensitive text that the name or description contains.
+    /// At most 200 characters, no control characters.
     pub zoek: Option<String>,
-    /// Region(s).
+    /// Region(s). At most 1000 values.
     pub regio: Option<Vec<Regio>>,
-    /// Theme code(s): fieldlabs with at least one of them.
+    /// Theme code(s): fieldlabs with at least one of them. At most 1000 values.
     pub themas: Option<Vec<String>>,
-    /// Status(es).
+    /// Status(es). At most 1000 values.
     pub status: Option<Vec<FieldlabStatus>>,
     /// Only fieldlabs in which this organisation takes part, as penvoerder or participant.
     pub deelnemer: Option<ID>,
@@ -372,10 +374,11 @@ impl FieldlabFilter {
 #[derive(InputObject, Default, Debug)]
 pub struct RijkspartnerFilter {
     /// Case-insensitive text that the name or abbreviation contains.
+    /// At most 200 characters, no control characters.
     pub zoek: Option<String>,
-    /// Region(s).
+    /// Region(s). At most 1000 values.
     pub regio: Option<Vec<Regio>>,
-    /// Kind(s) of rijkspartner.
+    /// Kind(s) of rijkspartner. At most 1000 values.
     pub rijkspartner_soort: Option<Vec<RijkspartnerSoort>>,
     /// Changed at or after this moment.
     pub gewijzigd_sinds: Option<Tijdstip>,
@@ -401,10 +404,11 @@ impl RijkspartnerFilter {
 #[derive(InputObject, Default, Debug)]
 pub struct KennisinstellingFilter {
     /// Case-insensitive text that the name or abbreviation contains.
+    /// At most 200 characters, no control characters.
     pub zoek: Option<String>,
-    /// Region(s).
+    /// Region(s). At most 1000 values.
     pub regio: Option<Vec<Regio>>,
-    /// Kind(s) of education.
+    /// Kind(s) of education. At most 1000 values.
     pub onderwijssoort: Option<Vec<Onderwijssoort>>,
     /// Changed at or after this moment.
     pub gewijzigd_sinds: Option<Tijdstip>,
@@ -429,11 +433,11 @@ impl KennisinstellingFilter {
 /// LectoraatFilter: narrows a list of lectoraten.
 #[derive(InputObject, Default, Debug)]
 pub struct LectoraatFilter {
-    /// Case-insensitive text that the name contains.
+    /// Case-insensitive text that the name contains. At most 200 characters, no control characters.
     pub zoek: Option<String>,
     /// Only lectoraten of this kennisinstelling (its `id`).
     pub instelling: Option<ID>,
-    /// Theme code(s): lectoraten with at least one of them.
+    /// Theme code(s): lectoraten with at least one of them. At most 1000 values.
     pub themas: Option<Vec<String>>,
     /// Changed at or after this moment.
     pub gewijzigd_sinds: Option<Tijdstip>,
@@ -467,13 +471,13 @@ impl LectoraatFilter {
 /// matches records the caller may read in full (themes are not public for minoren).
 #[derive(InputObject, Default, Debug)]
 pub struct MinorFilter {
-    /// Case-insensitive text that the name contains.
+    /// Case-insensitive text that the name contains. At most 200 characters, no control characters.
     pub zoek: Option<String>,
     /// Only curricula of this kennisinstelling (its `id`).
     pub instelling: Option<ID>,
-    /// Kind(s): minor, master, post-master.
+    /// Kind(s): minor, master, post-master. At most 1000 values.
     pub soort: Option<Vec<MinorSoort>>,
-    /// Theme code(s).
+    /// Theme code(s). At most 1000 values.
     pub themas: Option<Vec<String>>,
     /// Changed at or after this moment.
     pub gewijzigd_sinds: Option<Tijdstip>,
@@ -512,10 +516,11 @@ impl MinorFilter {
 #[derive(InputObject, Default, Debug)]
 pub struct CommunityFilter {
     /// Case-insensitive text that the name or description contains.
+    /// At most 200 characters, no control characters.
     pub zoek: Option<String>,
-    /// Status(es).
+    /// Status(es). At most 1000 values.
     pub status: Option<Vec<CommunityStatus>>,
-    /// Theme code(s).
+    /// Theme code(s). At most 1000 values.
     pub themas: Option<Vec<String>>,
     /// Only communities of which this organisation is a member (its `id`).
     pub lid: Option<ID>,

@@ -37,9 +37,10 @@ const OPDRACHT_MAXIMA: &[&Maxima] = &[&[("naam", 300), ("externId", 200)], CONTA
 /// OpdrachtGegevens: the fields of an opdracht that a frontend and a sync both send.
 #[derive(InputObject, Debug, Clone)]
 pub struct OpdrachtGegevens {
-    /// Title, at most 300 characters.
+    /// Title, at most 300 characters. One line, no control characters.
     pub naam: String,
-    /// What the assignment is about (at most 4000 characters).
+    /// What the assignment is about (at most 4000 characters; tab and line breaks allowed, no
+    /// other control characters).
     pub omschrijving: Option<String>,
     /// Kind of assignment.
     pub soort: OpdrachtSoort,
@@ -49,15 +50,15 @@ pub struct OpdrachtGegevens {
     pub onderwijssoort: Option<Onderwijssoort>,
     /// Region.
     pub regio: Option<Regio>,
-    /// Start date.
+    /// Start date. Between 1900-01-01 and 2999-12-31.
     pub startdatum: Option<Datum>,
-    /// End date; not before the start date.
+    /// End date; not before the start date. Between 1900-01-01 and 2999-12-31.
     pub einddatum: Option<Datum>,
     /// Number of students (0 to 10000); defaults to 1. A count: no personal data of students.
     pub aantal_studenten: Option<i32>,
     /// Contact person.
     pub contactpersoon: Option<ContactpersoonInput>,
-    /// Theme codes.
+    /// Theme codes. At most 1000; duplicates are merged.
     #[graphql(default)]
     pub themas: Vec<String>,
 }
@@ -137,7 +138,7 @@ pub struct OpdrachtInput {
     /// only the programme office may name another. Cannot be changed by an update.
     pub eigenaar: Option<ID>,
     /// The id of the opdracht in the owner's own system (unique per owner, at most 200
-    /// characters); the key `syncOpdrachten` matches on.
+    /// characters); the key `syncOpdrachten` matches on. One line, no control characters.
     pub extern_id: Option<String>,
     /// The plain fields.
     #[graphql(flatten)]
@@ -145,7 +146,7 @@ pub struct OpdrachtInput {
     /// The rijkspartner that gives the assignment (its id).
     pub opdrachtgever: ID,
     /// The kennisinstellingen that carry it out (their ids); defaults to the owner if it is a
-    /// kennisinstelling.
+    /// kennisinstelling. At most 1000; duplicates are merged.
     pub uitvoerders: Option<Vec<ID>>,
     /// The fieldlab it belongs to (its id).
     pub fieldlab: Option<ID>,
@@ -250,7 +251,7 @@ mutaties!(
 #[derive(InputObject, Debug, Clone)]
 pub struct OpdrachtSyncInput {
     /// The id of the opdracht in the owner's system (at most 200 characters): the key of the
-    /// sync. The same `externId` again updates the same opdracht.
+    /// sync. The same `externId` again updates the same opdracht. One line, no control characters.
     pub extern_id: String,
     /// The plain fields.
     #[graphql(flatten)]
@@ -258,7 +259,7 @@ pub struct OpdrachtSyncInput {
     /// The opdrachtgever by OIN (a rijkspartner).
     pub opdrachtgever: String,
     /// The executing kennisinstellingen by schacHome (or OIN); defaults to the owner if it is a
-    /// kennisinstelling.
+    /// kennisinstelling. At most 1000; duplicates are merged.
     pub uitvoerders: Option<Vec<String>>,
     /// The fieldlab it belongs to (its id in this API).
     pub fieldlab: Option<ID>,
@@ -272,15 +273,18 @@ pub struct OpdrachtSyncInput {
 #[derive(InputObject, Debug, Clone)]
 pub struct OpdrachtenSyncInput {
     /// Name of the source system (at most 100 characters), recorded in the audit trail.
+    /// One line, no control characters.
     pub bron: String,
     /// The owner of the synced opdrachten. Defaults to the caller's organisation; only the
     /// programme office may sync for another.
     pub eigenaar: Option<ID>,
-    /// Opdrachten to create or update, keyed on `externId`.
+    /// Opdrachten to create or update, keyed on `externId`. At most 1000 items together with
+    /// `ingetrokken`; an item with a bad field is rejected (see `modus`).
     #[graphql(default)]
     pub opdrachten: Vec<OpdrachtSyncInput>,
     /// `externId`s of opdrachten the source withdrew: they are deleted (an unknown one is
-    /// UNCHANGED).
+    /// UNCHANGED). At most 1000 items together with `opdrachten`; an `externId` twice in a
+    /// batch is rejected. One line each, at most 200 characters, no control characters.
     #[graphql(default)]
     pub ingetrokken: Vec<String>,
     /// Check and report what would happen, write nothing.

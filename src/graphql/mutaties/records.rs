@@ -206,26 +206,27 @@ pub struct FieldlabInput {
     /// The penvoerder (owner). Defaults to the caller's organisation; only the programme office
     /// may name another. Cannot be changed by an update.
     pub eigenaar: Option<ID>,
-    /// Name, unique among fieldlabs, at most 200 characters.
+    /// Name, unique among fieldlabs, at most 200 characters. One line, no control characters.
     pub naam: String,
-    /// What the lab works on (at most 4000 characters).
+    /// What the lab works on (at most 4000 characters; tab and line breaks allowed, no other
+    /// control characters).
     pub beschrijving: Option<String>,
     /// Region of the lab.
     pub regio: Regio,
     /// Status; defaults to IN_OPRICHTING.
     pub status: Option<FieldlabStatus>,
-    /// City or site, at most 100 characters.
+    /// City or site, at most 100 characters. One line, no control characters.
     pub plaats: Option<String>,
-    /// Website (https://...).
+    /// Website (https://..., at most 500 characters). One line, no control characters.
     pub website: Option<String>,
-    /// Start date.
+    /// Start date. Between 1900-01-01 and 2999-12-31.
     pub startdatum: Option<Datum>,
     /// Contact person.
     pub contactpersoon: Option<ContactpersoonInput>,
-    /// Theme codes (see `themas`).
+    /// Theme codes (see `themas`). At most 1000; duplicates are merged.
     #[graphql(default)]
     pub themas: Vec<String>,
-    /// Participating organisations besides the penvoerder.
+    /// Participating organisations besides the penvoerder. At most 1000; each organisation once.
     #[graphql(default)]
     pub deelnemers: Vec<DeelnemerInput>,
 }
@@ -325,26 +326,29 @@ pub struct LectoraatInput {
     /// programme office may name another. Cannot be changed by an update.
     pub eigenaar: Option<ID>,
     /// Name, unique within the institution, at most 200 characters.
+    /// One line, no control characters.
     pub naam: String,
     /// Lectoraat or leerstoel.
     pub soort: LectoraatSoort,
-    /// Name of the lector or professor, at most 200 characters.
+    /// Name of the lector or professor, at most 200 characters. One line, no control characters.
     pub lector: Option<String>,
-    /// What the chair researches (at most 4000 characters).
+    /// What the chair researches (at most 4000 characters; tab and line breaks allowed, no other
+    /// control characters).
     pub beschrijving: Option<String>,
-    /// Start date.
+    /// Start date. Between 1900-01-01 and 2999-12-31.
     pub startdatum: Option<Datum>,
-    /// End date; not before the start date.
+    /// End date; not before the start date. Between 1900-01-01 and 2999-12-31.
     pub einddatum: Option<Datum>,
     /// Contact person.
     pub contactpersoon: Option<ContactpersoonInput>,
-    /// Theme codes.
+    /// Theme codes. At most 1000; duplicates are merged.
     #[graphql(default)]
     pub themas: Vec<String>,
     /// Linked rijkspartners (their ids); they may read the chair in full.
+    /// At most 1000; duplicates are merged.
     #[graphql(default)]
     pub partners: Vec<ID>,
-    /// Linked fieldlabs (their ids).
+    /// Linked fieldlabs (their ids). At most 1000; duplicates are merged.
     #[graphql(default)]
     pub fieldlabs: Vec<ID>,
 }
@@ -452,23 +456,26 @@ pub struct MinorInput {
     /// programme office may name another. Cannot be changed by an update.
     pub eigenaar: Option<ID>,
     /// Name, unique within the institution, at most 200 characters.
+    /// One line, no control characters.
     pub naam: String,
     /// Minor, master or post-master.
     pub soort: MinorSoort,
     /// Study load in ECTS (1 to 360).
     pub studielast_ects: Option<i32>,
-    /// What the curriculum covers (at most 4000 characters).
+    /// What the curriculum covers (at most 4000 characters; tab and line breaks allowed, no other
+    /// control characters).
     pub beschrijving: Option<String>,
-    /// Website (https://...).
+    /// Website (https://..., at most 500 characters). One line, no control characters.
     pub website: Option<String>,
-    /// First start date.
+    /// First start date. Between 1900-01-01 and 2999-12-31.
     pub startdatum: Option<Datum>,
     /// Contact person.
     pub contactpersoon: Option<ContactpersoonInput>,
-    /// Theme codes.
+    /// Theme codes. At most 1000; duplicates are merged.
     #[graphql(default)]
     pub themas: Vec<String>,
     /// Co-developing rijkspartners (their ids); they may read it in full.
+    /// At most 1000; duplicates are merged.
     #[graphql(default)]
     pub partners: Vec<ID>,
 }
@@ -552,18 +559,20 @@ mutaties!(
 pub struct CommunityInput {
     /// The owner: always the programme office. May be left out.
     pub eigenaar: Option<ID>,
-    /// Name, unique among communities, at most 200 characters.
+    /// Name, unique among communities, at most 200 characters. One line, no control characters.
     pub naam: String,
-    /// What the community shares (at most 4000 characters).
+    /// What the community shares (at most 4000 characters; tab and line breaks allowed, no other
+    /// control characters).
     pub beschrijving: Option<String>,
     /// Status; defaults to GEPLAND.
     pub status: Option<CommunityStatus>,
     /// Contact person.
     pub contactpersoon: Option<ContactpersoonInput>,
-    /// Theme codes.
+    /// Theme codes. At most 1000; duplicates are merged.
     #[graphql(default)]
     pub themas: Vec<String>,
     /// Member organisations (their ids); they may read it in full.
+    /// At most 1000; duplicates are merged.
     #[graphql(default)]
     pub leden: Vec<ID>,
 }
@@ -633,13 +642,14 @@ mutaties!(
 /// office and not part of the profile.
 #[derive(InputObject, Debug, Clone)]
 pub struct OrganisatieProfielInput {
-    /// Common abbreviation, at most 40 characters.
+    /// Common abbreviation, at most 40 characters. One line, no control characters.
     pub afkorting: Option<String>,
     /// Region of the main location.
     pub regio: Option<Regio>,
-    /// Website (https://...).
+    /// Website (https://..., at most 500 characters). One line, no control characters.
     pub website: Option<String>,
-    /// Short description (at most 4000 characters).
+    /// Short description (at most 4000 characters; tab and line breaks allowed, no other control
+    /// characters).
     pub beschrijving: Option<String>,
     /// Contact person for the partnership.
     pub contactpersoon: Option<ContactpersoonInput>,
