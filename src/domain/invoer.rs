@@ -8,7 +8,8 @@
 //!   the database column) or, for strings without one (ids, codes, keys), [`MAX_REGEL`];
 //!   free text [`MAX_TEKST`].
 //! - **Dates**: between [`EERSTE_DATUM`] and [`LAATSTE_DATUM`] inclusive, in inputs, filters
-//!   and syncs alike (both databases store and order those the same way).
+//!   and syncs alike (both databases store and order those the same way); so are the moments
+//!   (`DateTime`, in UTC) of filters.
 //!
 //! [`vorm`] applies all of them to an input as GraphQL sees it (its `to_value()`), so a new
 //! field of an input type is checked without anyone remembering to: the resolvers run it before
@@ -46,6 +47,9 @@ pub const DATUMVELDEN: &[&str] = &[
     "einddatumVanaf",
     "einddatumTotEnMet",
 ];
+
+/// Fields that hold a `DateTime` (filters): their moment in UTC must lie within the same dates.
+pub const TIJDSTIPVELDEN: &[&str] = &["gewijzigdSinds", "vanaf", "tot"];
 
 /// The maximum length of text fields of an input type: (path without list indexes, maximum),
 /// e.g. `("contactpersoon.naam", 200)`, `("opdrachten.naam", 300)`.
@@ -148,6 +152,18 @@ fn loop_vorm(
                 .ok()
                 .and_then(datumprobleem)
             {
+                fout(uit, m);
+            }
+        }
+        Value::String(s) if TIJDSTIPVELDEN.contains(&veld) => {
+            // The value is written in UTC; a year past 9999 has no RFC 3339 form at all.
+            let probleem = match chrono::DateTime::parse_from_rfc3339(s) {
+                Ok(t) => datumprobleem(t.naive_utc().date()),
+                Err(_) => Some(format!(
+                    "must be between {EERSTE_DATUM} and {LAATSTE_DATUM} in UTC (this one is {s})"
+                )),
+            };
+            if let Some(m) = probleem {
                 fout(uit, m);
             }
         }

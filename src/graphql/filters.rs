@@ -239,7 +239,8 @@ pub struct OpdrachtFilter {
     pub einddatum_vanaf: Option<Datum>,
     /// End date on or before this date. Between 1900-01-01 and 2999-12-31.
     pub einddatum_tot_en_met: Option<Datum>,
-    /// Changed at or after this moment: for incremental reads, pass the time of your last read.
+    /// Changed at or after this moment: for incremental reads, pass the time of your last read
+    /// (in UTC between 1900-01-01 and 2999-12-31).
     pub gewijzigd_sinds: Option<Tijdstip>,
 }
 
@@ -329,7 +330,7 @@ pub struct FieldlabFilter {
     pub status: Option<Vec<FieldlabStatus>>,
     /// Only fieldlabs in which this organisation takes part, as penvoerder or participant.
     pub deelnemer: Option<ID>,
-    /// Changed at or after this moment.
+    /// Changed at or after this moment (in UTC between 1900-01-01 and 2999-12-31).
     pub gewijzigd_sinds: Option<Tijdstip>,
 }
 
@@ -380,7 +381,7 @@ pub struct RijkspartnerFilter {
     pub regio: Option<Vec<Regio>>,
     /// Kind(s) of rijkspartner. At most 1000 values.
     pub rijkspartner_soort: Option<Vec<RijkspartnerSoort>>,
-    /// Changed at or after this moment.
+    /// Changed at or after this moment (in UTC between 1900-01-01 and 2999-12-31).
     pub gewijzigd_sinds: Option<Tijdstip>,
 }
 
@@ -410,7 +411,7 @@ pub struct KennisinstellingFilter {
     pub regio: Option<Vec<Regio>>,
     /// Kind(s) of education. At most 1000 values.
     pub onderwijssoort: Option<Vec<Onderwijssoort>>,
-    /// Changed at or after this moment.
+    /// Changed at or after this moment (in UTC between 1900-01-01 and 2999-12-31).
     pub gewijzigd_sinds: Option<Tijdstip>,
 }
 
@@ -439,7 +440,7 @@ pub struct LectoraatFilter {
     pub instelling: Option<ID>,
     /// Theme code(s): lectoraten with at least one of them. At most 1000 values.
     pub themas: Option<Vec<String>>,
-    /// Changed at or after this moment.
+    /// Changed at or after this moment (in UTC between 1900-01-01 and 2999-12-31).
     pub gewijzigd_sinds: Option<Tijdstip>,
 }
 
@@ -479,7 +480,7 @@ pub struct MinorFilter {
     pub soort: Option<Vec<MinorSoort>>,
     /// Theme code(s). At most 1000 values.
     pub themas: Option<Vec<String>>,
-    /// Changed at or after this moment.
+    /// Changed at or after this moment (in UTC between 1900-01-01 and 2999-12-31).
     pub gewijzigd_sinds: Option<Tijdstip>,
 }
 
@@ -524,7 +525,7 @@ pub struct CommunityFilter {
     pub themas: Option<Vec<String>>,
     /// Only communities of which this organisation is a member (its `id`).
     pub lid: Option<ID>,
-    /// Changed at or after this moment.
+    /// Changed at or after this moment (in UTC between 1900-01-01 and 2999-12-31).
     pub gewijzigd_sinds: Option<Tijdstip>,
 }
 

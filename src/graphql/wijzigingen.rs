@@ -75,9 +75,9 @@ pub struct AuditFilterInput {
     pub actor_organisatie: Option<ID>,
     /// Changes of this kind.
     pub actie: Option<Actie>,
-    /// Changes at or after this instant.
+    /// Changes at or after this instant (in UTC between 1900-01-01 and 2999-12-31).
     pub vanaf: Option<Tijdstip>,
-    /// Changes before this instant.
+    /// Changes before this instant (in UTC between 1900-01-01 and 2999-12-31).
     pub tot: Option<Tijdstip>,
 }
 
