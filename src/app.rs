@@ -408,8 +408,18 @@ fn afronden(
             .get_or_insert_with(Default::default)
             .set("requestId", id.0.as_str());
     }
-    transport::antwoord(response, media)
+    let mut http = transport::antwoord(response, media);
+    if codes.iter().any(|c| c == "TIMEOUT") {
+        // A writer that could not have the write lock in time: nothing was written, try again.
+        *http.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+        http.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static(RETRY_AFTER));
+    }
+    http
 }
+
+/// `Retry-After` of a `503 TIMEOUT`, in seconds.
+const RETRY_AFTER: &str = "2";
 
 /// `503` for a request that took longer than `REQUEST_TIMEOUT_MS`.
 fn te_langzaam(instellingen: &Serverinstellingen, id: &VerzoekId) -> Response {
@@ -423,7 +433,12 @@ fn te_langzaam(instellingen: &Serverinstellingen, id: &VerzoekId) -> Response {
             "extensions": { "code": "TIMEOUT", "limit": "requestTimeout", "requestId": id.0 }
         }]
     });
-    (StatusCode::SERVICE_UNAVAILABLE, Json(body)).into_response()
+    (
+        StatusCode::SERVICE_UNAVAILABLE,
+        [(header::RETRY_AFTER, RETRY_AFTER)],
+        Json(body),
+    )
+        .into_response()
 }
 
 /// The principal of a request: `None` without an `Authorization` header, an error for any

@@ -2,7 +2,7 @@
 //!
 //! Every failure a caller can see is an [`ApiError`]; its variant decides the
 //! `extensions.code` of the GraphQL error (`UNAUTHENTICATED`, `FORBIDDEN`, `NOT_FOUND`,
-//! `BAD_USER_INPUT`, `CONFLICT`, `INTERNAL`). Internal errors are logged with their details and
+//! `BAD_USER_INPUT`, `CONFLICT`, `TIMEOUT`, `INTERNAL`). Internal errors are logged with their details and
 //! sent as a bare "internal error": database messages never reach a caller.
 
 use async_graphql::ErrorExtensions;
@@ -34,6 +34,9 @@ pub enum ApiError {
         message: String,
         current_version: i32,
     },
+    /// The database's write lock could not be had in time (another writer, perhaps of another
+    /// process, holds it): HTTP 503 with `Retry-After`; nothing was written.
+    Timeout(String),
     /// Anything else: a bug or an unavailable database. Details are logged, not sent.
     Internal(String),
 }
@@ -52,7 +55,7 @@ impl ApiError {
     /// The message a caller sees.
     pub fn message(&self) -> String {
         match self {
-            Self::Unauthenticated(m) | Self::Forbidden(m) => m.clone(),
+            Self::Unauthenticated(m) | Self::Forbidden(m) | Self::Timeout(m) => m.clone(),
             Self::NotFound(what) => format!("{what} not found"),
             Self::BadUserInput { problems } => problems
                 .iter()
@@ -72,6 +75,7 @@ impl ApiError {
             Self::NotFound(_) => "NOT_FOUND",
             Self::BadUserInput { .. } => "BAD_USER_INPUT",
             Self::Conflict { .. } => "CONFLICT",
+            Self::Timeout(_) => "TIMEOUT",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -79,7 +83,21 @@ impl ApiError {
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(err: sea_orm::DbErr) -> Self {
-        Self::Internal(format!("database: {err}"))
+        let tekst = err.to_string();
+        // SQLite: another process kept the write lock past the busy timeout; PostgreSQL: the
+        // writers' lock was not free within `lock_timeout` (SQLSTATE 55P03).
+        if tekst.contains("database is locked")
+            || tekst.contains("database table is locked")
+            || tekst.contains("lock timeout")
+        {
+            tracing::warn!(error = %tekst, "a writer gave up waiting for the write lock");
+            return Self::Timeout(
+                "the database is busy with another writer; nothing was written: try again in \
+                 a moment (see Retry-After)"
+                    .into(),
+            );
+        }
+        Self::Internal(format!("database: {tekst}"))
     }
 }
 

@@ -33,6 +33,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+/// How long a writer waits for the database's write lock held by another writer (of this or
+/// another process) before it gives up with `TIMEOUT` (HTTP 503, `Retry-After`): the SQLite
+/// busy timeout and the PostgreSQL `lock_timeout` of the writers' lock.
+pub const SCHRIJFWACHTTIJD: Duration = Duration::from_secs(5);
+
 /// A handle to the database. Cheap to clone (a pool inside).
 #[derive(Clone, Debug)]
 pub struct Database {
@@ -52,7 +57,8 @@ impl Database {
             .min_connections(1)
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(10))
-            .sqlx_logging(false);
+            .sqlx_logging(false)
+            .map_sqlx_sqlite_opts(|o| o.busy_timeout(SCHRIJFWACHTTIJD));
         let mut conn = sea_orm::Database::connect(options).await?;
         // Count every statement: the test for N+1 queries (and, later, metrics) read it.
         let statements = Arc::new(AtomicU64::new(0));

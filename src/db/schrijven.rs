@@ -98,8 +98,23 @@ impl Scope {
             ApiError::Unauthenticated("sign in to change data: send a bearer token".into())
         })?;
         let slot = self.schrijfslot().lock_owned().await;
-        let tx = self.conn().begin().await?;
+        // The database's write lock, taken at once, so writers of other processes take turns
+        // too: SQLite `BEGIN IMMEDIATE` (waiting up to the busy timeout), PostgreSQL the
+        // advisory lock (waiting up to `lock_timeout`). Either way a writer that cannot have it
+        // in time gets `TIMEOUT`, never a half-done write.
+        let tx = self
+            .conn()
+            .begin_with_options(sea_orm::TransactionOptions {
+                sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+                ..Default::default()
+            })
+            .await?;
         if tx.get_database_backend() == DatabaseBackend::Postgres {
+            tx.execute_unprepared(&format!(
+                "SET LOCAL lock_timeout = '{}ms'",
+                super::SCHRIJFWACHTTIJD.as_millis()
+            ))
+            .await?;
             tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({SCHRIJFSLOT})"))
                 .await?;
         }
@@ -156,6 +171,24 @@ impl Schrijfsessie {
     /// The organisation with `id`, if there is one (organisations are public).
     pub async fn organisatie(&self, id: i32) -> ApiResult<Option<organisatie::Model>> {
         Ok(organisatie::Entity::find_by_id(id).one(&self.tx).await?)
+    }
+
+    /// The organisations with one of `ids`, by id, in one query per 1000 ids.
+    pub async fn organisaties(
+        &self,
+        ids: &[i32],
+    ) -> ApiResult<std::collections::HashMap<i32, organisatie::Model>> {
+        let mut uit = std::collections::HashMap::new();
+        for chunk in ids.chunks(IDS_PER_LIJST) {
+            for org in organisatie::Entity::find()
+                .filter(organisatie::Column::Id.is_in(chunk.iter().copied()))
+                .all(&self.tx)
+                .await?
+            {
+                uit.insert(org.id, org);
+            }
+        }
+        Ok(uit)
     }
 
     /// Codes of all themes.

@@ -172,7 +172,13 @@ impl Schrijfsessie {
         planner_statistieken_bijwerken(self).await?;
 
         // The stored opdrachten of the batch, with their links.
-        let extern_ids: Vec<String> = verzoek.items.iter().map(|i| i.extern_id.clone()).collect();
+        // Only valid items are looked up: a rejected one may hold anything (a NUL byte).
+        let extern_ids: Vec<String> = verzoek
+            .items
+            .iter()
+            .filter(|i| i.inhoud.is_ok())
+            .map(|i| i.extern_id.clone())
+            .collect();
         let bestaand = per_extern_id(self, eigenaar, &extern_ids).await?;
         let ids: Vec<i32> = bestaand.values().map(|m| m.id).collect();
         let mut themas: HashMap<i32, BTreeSet<String>> = HashMap::new();

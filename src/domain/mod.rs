@@ -11,3 +11,6 @@ pub mod naam;
 
 pub use enums::*;
 pub use keys::*;
+
+/// The rules every input obeys (lists, text, dates).
+pub mod invoer;

@@ -22,6 +22,11 @@ use async_graphql::{Enum, ID, InputObject};
 use sea_orm::sea_query::{Expr, Func, LikeExpr, Query};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, ExprTrait};
 
+/// The longest search text, in characters.
+pub const MAX_ZOEK: usize = 200;
+/// The maximum lengths of filters' text fields.
+const FILTER_MAXIMA: &crate::domain::invoer::Maxima = &[("zoek", MAX_ZOEK)];
+
 /// Collects the conditions of a filter and every problem with its input.
 pub struct Bouwer {
     pub conditie: Condition,
@@ -46,6 +51,20 @@ impl Bouwer {
             field: format!("filter.{field}"),
             message: message.into(),
         });
+    }
+
+    /// The rules of [`crate::domain::invoer`] applied to the whole filter (list maxima, text
+    /// without control characters and within its maximum, dates in range); `false` if any
+    /// failed (the condition is then not built: the problems are the answer).
+    pub fn vorm<T: async_graphql::InputType>(&mut self, filter: &T) -> bool {
+        let voor = self.problemen.len();
+        crate::domain::invoer::vorm(
+            "filter",
+            &filter.to_value(),
+            &[FILTER_MAXIMA],
+            &mut self.problemen,
+        );
+        self.problemen.len() == voor
     }
 
     pub fn klaar(self) -> Result<Condition, ApiError> {
@@ -74,8 +93,8 @@ impl Bouwer {
         let Some(term) = term.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
             return;
         };
-        if term.chars().count() > 200 {
-            self.probleem("zoek", "at most 200 characters");
+        if term.chars().count() > MAX_ZOEK {
+            self.probleem("zoek", format!("must be at most {MAX_ZOEK} characters"));
             return;
         }
         let escaped = term
@@ -189,16 +208,17 @@ fn in_koppeling<L: EntityTrait>(
 #[derive(InputObject, Default, Debug)]
 pub struct OpdrachtFilter {
     /// Case-insensitive text that the name or description contains.
+    /// At most 200 characters, no control characters.
     pub zoek: Option<String>,
-    /// Region(s) of the opdracht.
+    /// Region(s) of the opdracht. At most 1000 values.
     pub regio: Option<Vec<Regio>>,
-    /// Theme code(s), e.g. `DATA_AI`: opdrachten with at least one of them.
+    /// Theme code(s), e.g. `DATA_AI`: opdrachten with at least one of them. At most 1000 values.
     pub themas: Option<Vec<String>>,
-    /// Status(es).
+    /// Status(es). At most 1000 values.
     pub status: Option<Vec<OpdrachtStatus>>,
-    /// Kind(s) of assignment.
+    /// Kind(s) of assignment. At most 1000 values.
     pub soort: Option<Vec<OpdrachtSoort>>,
-    /// Kind(s) of education.
+    /// Kind(s) of education. At most 1000 values.
     pub onderwijssoort: Option<Vec<Onderwijssoort>>,
     /// Only opdrachten registered by this organisation, their owner (its `id`).
     pub eigenaar: Option<ID>,
@@ -211,15 +231,16 @@ pub struct OpdrachtFilter {
     pub organisatie: Option<ID>,
     /// Only opdrachten linked to this fieldlab (its `id`).
     pub fieldlab: Option<ID>,
-    /// Start date on or after this date.
+    /// Start date on or after this date. Between 1900-01-01 and 2999-12-31.
     pub startdatum_vanaf: Option<Datum>,
-    /// Start date on or before this date.
+    /// Start date on or before this date. Between 1900-01-01 and 2999-12-31.
     pub startdatum_tot_en_met: Option<Datum>,
-    /// End date on or after this date.
+    /// End date on or after this date. Between 1900-01-01 and 2999-12-31.
     pub einddatum_vanaf: Option<Datum>,
-    /// End date on or before this date.
+    /// End date on or before this date. Between 1900-01-01 and 2999-12-31.
     pub einddatum_tot_en_met: Option<Datum>,
-    /// Changed at or after this moment: for incremental reads, pass the time of your last read.
+    /// Changed at or after this moment: for incremental reads, pass the time of your last read
+    /// (in UTC between 1900-01-01 and 2999-12-31).
     pub gewijzigd_sinds: Option<Tijdstip>,
 }
 
@@ -227,6 +248,9 @@ impl OpdrachtFilter {
     pub async fn conditie(&self, scope: &Scope) -> Result<Condition, ApiError> {
         use opdracht::Column as C;
         let mut b = Bouwer::new();
+        if !b.vorm(self) {
+            return b.klaar();
+        }
         b.zoek(&[C::Naam, C::Omschrijving], &self.zoek);
         b.een_van(C::Regio, &self.regio);
         b.een_van(C::Status, &self.status);
@@ -296,16 +320,17 @@ pub fn opdracht_van_organisatie(org: i32) -> Condition {
 #[derive(InputObject, Default, Debug)]
 pub struct FieldlabFilter {
     /// Case-insensitive text that the name or description contains.
+    /// At most 200 characters, no control characters.
     pub zoek: Option<String>,
-    /// Region(s).
+    /// Region(s). At most 1000 values.
     pub regio: Option<Vec<Regio>>,
-    /// Theme code(s): fieldlabs with at least one of them.
+    /// Theme code(s): fieldlabs with at least one of them. At most 1000 values.
     pub themas: Option<Vec<String>>,
-    /// Status(es).
+    /// Status(es). At most 1000 values.
     pub status: Option<Vec<FieldlabStatus>>,
     /// Only fieldlabs in which this organisation takes part, as penvoerder or participant.
     pub deelnemer: Option<ID>,
-    /// Changed at or after this moment.
+    /// Changed at or after this moment (in UTC between 1900-01-01 and 2999-12-31).
     pub gewijzigd_sinds: Option<Tijdstip>,
 }
 
@@ -313,6 +338,9 @@ impl FieldlabFilter {
     pub async fn conditie(&self, scope: &Scope) -> Result<Condition, ApiError> {
         use fieldlab::Column as C;
         let mut b = Bouwer::new();
+        if !b.vorm(self) {
+            return b.klaar();
+        }
         b.zoek(&[C::Naam, C::Beschrijving], &self.zoek);
         b.een_van(C::Regio, &self.regio);
         b.themas::<fieldlab_thema::Entity>(
@@ -347,12 +375,13 @@ impl FieldlabFilter {
 #[derive(InputObject, Default, Debug)]
 pub struct RijkspartnerFilter {
     /// Case-insensitive text that the name or abbreviation contains.
+    /// At most 200 characters, no control characters.
     pub zoek: Option<String>,
-    /// Region(s).
+    /// Region(s). At most 1000 values.
     pub regio: Option<Vec<Regio>>,
-    /// Kind(s) of rijkspartner.
+    /// Kind(s) of rijkspartner. At most 1000 values.
     pub rijkspartner_soort: Option<Vec<RijkspartnerSoort>>,
-    /// Changed at or after this moment.
+    /// Changed at or after this moment (in UTC between 1900-01-01 and 2999-12-31).
     pub gewijzigd_sinds: Option<Tijdstip>,
 }
 
@@ -360,6 +389,9 @@ impl RijkspartnerFilter {
     pub async fn conditie(&self, _scope: &Scope) -> Result<Condition, ApiError> {
         use organisatie::Column as C;
         let mut b = Bouwer::new();
+        if !b.vorm(self) {
+            return b.klaar();
+        }
         b.en(C::Soort.eq(crate::domain::OrganisatieSoort::Rijkspartner));
         b.zoek(&[C::Naam, C::Afkorting], &self.zoek);
         b.een_van(C::Regio, &self.regio);
@@ -373,12 +405,13 @@ impl RijkspartnerFilter {
 #[derive(InputObject, Default, Debug)]
 pub struct KennisinstellingFilter {
     /// Case-insensitive text that the name or abbreviation contains.
+    /// At most 200 characters, no control characters.
     pub zoek: Option<String>,
-    /// Region(s).
+    /// Region(s). At most 1000 values.
     pub regio: Option<Vec<Regio>>,
-    /// Kind(s) of education.
+    /// Kind(s) of education. At most 1000 values.
     pub onderwijssoort: Option<Vec<Onderwijssoort>>,
-    /// Changed at or after this moment.
+    /// Changed at or after this moment (in UTC between 1900-01-01 and 2999-12-31).
     pub gewijzigd_sinds: Option<Tijdstip>,
 }
 
@@ -386,6 +419,9 @@ impl KennisinstellingFilter {
     pub async fn conditie(&self, _scope: &Scope) -> Result<Condition, ApiError> {
         use organisatie::Column as C;
         let mut b = Bouwer::new();
+        if !b.vorm(self) {
+            return b.klaar();
+        }
         b.en(C::Soort.eq(crate::domain::OrganisatieSoort::Kennisinstelling));
         b.zoek(&[C::Naam, C::Afkorting], &self.zoek);
         b.een_van(C::Regio, &self.regio);
@@ -398,13 +434,13 @@ impl KennisinstellingFilter {
 /// LectoraatFilter: narrows a list of lectoraten.
 #[derive(InputObject, Default, Debug)]
 pub struct LectoraatFilter {
-    /// Case-insensitive text that the name contains.
+    /// Case-insensitive text that the name contains. At most 200 characters, no control characters.
     pub zoek: Option<String>,
     /// Only lectoraten of this kennisinstelling (its `id`).
     pub instelling: Option<ID>,
-    /// Theme code(s): lectoraten with at least one of them.
+    /// Theme code(s): lectoraten with at least one of them. At most 1000 values.
     pub themas: Option<Vec<String>>,
-    /// Changed at or after this moment.
+    /// Changed at or after this moment (in UTC between 1900-01-01 and 2999-12-31).
     pub gewijzigd_sinds: Option<Tijdstip>,
 }
 
@@ -412,6 +448,9 @@ impl LectoraatFilter {
     pub async fn conditie(&self, scope: &Scope) -> Result<Condition, ApiError> {
         use lectoraat::Column as C;
         let mut b = Bouwer::new();
+        if !b.vorm(self) {
+            return b.klaar();
+        }
         b.zoek(&[C::Naam], &self.zoek);
         if let Some(org) = b.organisatie("instelling", &self.instelling) {
             b.en(C::EigenaarId.eq(org));
@@ -433,15 +472,15 @@ impl LectoraatFilter {
 /// matches records the caller may read in full (themes are not public for minoren).
 #[derive(InputObject, Default, Debug)]
 pub struct MinorFilter {
-    /// Case-insensitive text that the name contains.
+    /// Case-insensitive text that the name contains. At most 200 characters, no control characters.
     pub zoek: Option<String>,
     /// Only curricula of this kennisinstelling (its `id`).
     pub instelling: Option<ID>,
-    /// Kind(s): minor, master, post-master.
+    /// Kind(s): minor, master, post-master. At most 1000 values.
     pub soort: Option<Vec<MinorSoort>>,
-    /// Theme code(s).
+    /// Theme code(s). At most 1000 values.
     pub themas: Option<Vec<String>>,
-    /// Changed at or after this moment.
+    /// Changed at or after this moment (in UTC between 1900-01-01 and 2999-12-31).
     pub gewijzigd_sinds: Option<Tijdstip>,
 }
 
@@ -449,6 +488,9 @@ impl MinorFilter {
     pub async fn conditie(&self, scope: &Scope) -> Result<Condition, ApiError> {
         use minor::Column as C;
         let mut b = Bouwer::new();
+        if !b.vorm(self) {
+            return b.klaar();
+        }
         b.zoek(&[C::Naam], &self.zoek);
         if let Some(org) = b.organisatie("instelling", &self.instelling) {
             b.en(C::EigenaarId.eq(org));
@@ -475,14 +517,15 @@ impl MinorFilter {
 #[derive(InputObject, Default, Debug)]
 pub struct CommunityFilter {
     /// Case-insensitive text that the name or description contains.
+    /// At most 200 characters, no control characters.
     pub zoek: Option<String>,
-    /// Status(es).
+    /// Status(es). At most 1000 values.
     pub status: Option<Vec<CommunityStatus>>,
-    /// Theme code(s).
+    /// Theme code(s). At most 1000 values.
     pub themas: Option<Vec<String>>,
     /// Only communities of which this organisation is a member (its `id`).
     pub lid: Option<ID>,
-    /// Changed at or after this moment.
+    /// Changed at or after this moment (in UTC between 1900-01-01 and 2999-12-31).
     pub gewijzigd_sinds: Option<Tijdstip>,
 }
 
@@ -490,6 +533,9 @@ impl CommunityFilter {
     pub async fn conditie(&self, scope: &Scope) -> Result<Condition, ApiError> {
         use community::Column as C;
         let mut b = Bouwer::new();
+        if !b.vorm(self) {
+            return b.klaar();
+        }
         b.zoek(&[C::Naam, C::Beschrijving], &self.zoek);
         if self.status.is_some() || self.themas.is_some() || self.lid.is_some() {
             b.alleen_leesbaar::<community::Entity>(scope);

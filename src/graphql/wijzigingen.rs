@@ -68,20 +68,31 @@ pub struct AuditFilterInput {
     pub record: Option<ID>,
     /// Changes of records of this type.
     pub record_type: Option<RecordType>,
-    /// Changes by this person (the `sub` of their token).
+    /// Changes by this person (the `sub` of their token; at most 255 characters, no control
+    /// characters).
     pub actor: Option<String>,
     /// Changes by people of this organisation (its id).
     pub actor_organisatie: Option<ID>,
     /// Changes of this kind.
     pub actie: Option<Actie>,
-    /// Changes at or after this instant.
+    /// Changes at or after this instant (in UTC between 1900-01-01 and 2999-12-31).
     pub vanaf: Option<Tijdstip>,
-    /// Changes before this instant.
+    /// Changes before this instant (in UTC between 1900-01-01 and 2999-12-31).
     pub tot: Option<Tijdstip>,
 }
 
 impl AuditFilterInput {
     fn als_filter(&self) -> Result<AuditFilter, ApiError> {
+        let mut problems = Vec::new();
+        crate::domain::invoer::vorm(
+            "filter",
+            &async_graphql::InputType::to_value(self),
+            &[&[("actor", 255)]],
+            &mut problems,
+        );
+        if !problems.is_empty() {
+            return Err(ApiError::BadUserInput { problems });
+        }
         let record = match &self.record {
             Some(id) => {
                 let g = GlobalId::decode("filter.record", id)?;
@@ -360,11 +371,17 @@ impl WijzigingQuery {
         #[graphql(desc = "The cursor returned last time; leave out to start from the beginning.")]
         na: Option<String>,
         #[graphql(desc = "Page size (at most 500, default 100).")] first: Option<i32>,
-        #[graphql(desc = "Only changes of these record types.")] record_types: Option<
+        #[graphql(desc = "Only changes of these record types (at most 1000 values).")] record_types: Option<
             Vec<RecordType>,
         >,
     ) -> Result<Wijzigingsfeed> {
         let limit = paginagrootte(first, MAX_FEED, STANDAARD_FEED)?;
+        let aantal = record_types.as_ref().map_or(0, Vec::len);
+        if let Some(m) =
+            crate::domain::invoer::lijstprobleem(aantal, crate::domain::invoer::MAX_LIJST)
+        {
+            return Err(ApiError::bad_input("recordTypes", m).into());
+        }
         let na = na.as_deref().map(|n| nummer("na", n)).transpose()?;
         let pagina = scope(ctx)?
             .feed(na.unwrap_or(0), limit, &record_types.unwrap_or_default())

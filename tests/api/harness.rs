@@ -252,6 +252,38 @@ impl TestApp {
         }
     }
 
+    /// A second application process on the same database (its own connection pool and its own
+    /// in-process write lock), as when two instances serve one SQLite file or one PostgreSQL
+    /// database.
+    pub async fn tweede_proces(&self) -> Self {
+        let db = Database::connect(&self.database_url, 5)
+            .await
+            .expect("connect");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let endpoint = format!("http://{}/graphql", listener.local_addr().unwrap());
+        let (tx, rx) = oneshot::channel::<()>();
+        let state = AppState::met(db.clone(), self.jwt.clone(), Serverinstellingen::default());
+        tokio::spawn(async move {
+            app::serve(listener, state, async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("serve");
+        });
+        Self {
+            backend: self.backend,
+            database_url: self.database_url.clone(),
+            db,
+            jwt: self.jwt.clone(),
+            endpoint,
+            client: reqwest::Client::new(),
+            shutdown: Some(tx),
+            _dir: None,
+        }
+    }
+
     /// Starts the application with the demo data loaded.
     pub async fn with_demo(backend: Backend) -> Self {
         let app = Self::spawn(backend).await;

@@ -17,6 +17,7 @@ mod records;
 
 use crate::db::{Beschermd, Rij, Schrijfsessie};
 use crate::domain::OrganisatieSoort;
+use crate::domain::invoer::{self, MAX_TEKST, Maxima};
 use crate::error::{ApiError, ApiResult, FieldProblem};
 use crate::graphql::GlobalId;
 use async_graphql::{Context, ID, InputObject, MergedObject};
@@ -41,16 +42,13 @@ pub struct Mutation(
     UitvoeringMutation,
 );
 
-/// The longest free text (descriptions).
-const MAX_TEKST: usize = 4000;
-
 /// ContactpersoonInput: the contact person of a record (personal data: only the owner and the
 /// programme office will see it).
 #[derive(InputObject, Debug, Clone, Default)]
 pub struct ContactpersoonInput {
-    /// Name, at most 200 characters.
+    /// Name, at most 200 characters, one line without control characters.
     pub naam: Option<String>,
-    /// E-mail address, at most 254 characters.
+    /// E-mail address, at most 254 characters, one line without control characters.
     pub email: Option<String>,
 }
 
@@ -61,11 +59,26 @@ pub struct Controle {
 }
 
 impl Controle {
+    /// Records a problem (once: the same problem found by two checks is reported once).
     pub fn fout(&mut self, veld: impl Into<String>, melding: impl Into<String>) {
-        self.problemen.push(FieldProblem {
+        let probleem = FieldProblem {
             field: veld.into(),
             message: melding.into(),
-        });
+        };
+        if !self.problemen.contains(&probleem) {
+            self.problemen.push(probleem);
+        }
+    }
+
+    /// The rules of [`invoer`] (list maxima, text without control characters and within its
+    /// maximum, dates in range) applied to a whole input, its fields reported below `pad`.
+    /// Resolvers run this before they open a write session.
+    pub fn vorm<T: async_graphql::InputType>(&mut self, pad: &str, input: &T, maxima: &[&Maxima]) {
+        let mut problemen = Vec::new();
+        invoer::vorm(pad, &input.to_value(), maxima, &mut problemen);
+        for p in problemen {
+            self.fout(p.field, p.message);
+        }
     }
 
     pub fn is_goed(&self) -> bool {
@@ -93,24 +106,34 @@ impl Controle {
         let waarde = waarde.trim();
         if waarde.is_empty() {
             self.fout(veld, "is required and must not be blank");
-        } else if waarde.chars().count() > max {
-            self.fout(veld, format!("must be at most {max} characters"));
+        } else if let Some(m) = invoer::tekstprobleem(waarde, false, max) {
+            self.fout(veld, m);
         }
         waarde.to_owned()
     }
 
-    /// An optional text: trimmed, blank means none, at most `max` characters.
+    /// An optional text: trimmed, blank means none, one line of at most `max` characters.
     pub fn tekst(&mut self, veld: &str, waarde: Option<&str>, max: usize) -> Option<String> {
+        self.tekst_met(veld, waarde, false, max)
+    }
+
+    fn tekst_met(
+        &mut self,
+        veld: &str,
+        waarde: Option<&str>,
+        vrij: bool,
+        max: usize,
+    ) -> Option<String> {
         let waarde = waarde.map(str::trim).filter(|w| !w.is_empty())?;
-        if waarde.chars().count() > max {
-            self.fout(veld, format!("must be at most {max} characters"));
+        if let Some(m) = invoer::tekstprobleem(waarde, vrij, max) {
+            self.fout(veld, m);
         }
         Some(waarde.to_owned())
     }
 
-    /// A free-text description.
+    /// A free-text description (tabs and line breaks allowed).
     pub fn omschrijving(&mut self, veld: &str, waarde: Option<&str>) -> Option<String> {
-        self.tekst(veld, waarde, MAX_TEKST)
+        self.tekst_met(veld, waarde, true, MAX_TEKST)
     }
 
     /// An optional web address (http or https).
@@ -234,32 +257,10 @@ impl Controle {
         id: &ID,
         soorten: &[OrganisatieSoort],
     ) -> ApiResult<Option<i32>> {
-        let Some(id) = self.id(veld, id, ORGANISATIE_TYPEN) else {
-            return Ok(None);
-        };
-        match sessie.organisatie(id).await? {
-            Some(org) if soorten.contains(&org.soort) => Ok(Some(org.id)),
-            Some(org) => {
-                self.fout(
-                    veld,
-                    format!(
-                        "{} is a {}; expected a {}",
-                        org.naam,
-                        org.soort.naam(),
-                        soorten
-                            .iter()
-                            .map(|s| s.naam())
-                            .collect::<Vec<_>>()
-                            .join(" or ")
-                    ),
-                );
-                Ok(None)
-            }
-            None => {
-                self.fout(veld, "no such organisation");
-                Ok(None)
-            }
-        }
+        let gevonden = self
+            .organisaties_per_plek(sessie, &[(veld.to_owned(), id)], soorten)
+            .await?;
+        Ok(gevonden.into_iter().next().flatten())
     }
 
     /// Organisations by global id (`veld[i]` for each problem), without duplicates.
@@ -270,14 +271,56 @@ impl Controle {
         ids: &[ID],
         soorten: &[OrganisatieSoort],
     ) -> ApiResult<BTreeSet<i32>> {
-        let mut uit = BTreeSet::new();
-        for (i, id) in ids.iter().enumerate() {
-            if let Some(id) = self
-                .organisatie(sessie, &format!("{veld}[{i}]"), id, soorten)
-                .await?
-            {
-                uit.insert(id);
-            }
+        let plekken: Vec<(String, &ID)> = ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| (format!("{veld}[{i}]"), id))
+            .collect();
+        Ok(self
+            .organisaties_per_plek(sessie, &plekken, soorten)
+            .await?
+            .into_iter()
+            .flatten()
+            .collect())
+    }
+
+    /// Organisations by global id, each at its field: looked up in one query, each checked to
+    /// exist and to be of one of `soorten` (reported at its field otherwise).
+    pub async fn organisaties_per_plek(
+        &mut self,
+        sessie: &Schrijfsessie,
+        plekken: &[(String, &ID)],
+        soorten: &[OrganisatieSoort],
+    ) -> ApiResult<Vec<Option<i32>>> {
+        let rijen: Vec<Option<i32>> = plekken
+            .iter()
+            .map(|(veld, id)| self.id(veld, id, ORGANISATIE_TYPEN))
+            .collect();
+        let uniek: BTreeSet<i32> = rijen.iter().flatten().copied().collect();
+        let gevonden = sessie
+            .organisaties(&uniek.into_iter().collect::<Vec<_>>())
+            .await?;
+        let mut uit = Vec::with_capacity(plekken.len());
+        for ((veld, _), rij) in plekken.iter().zip(rijen) {
+            uit.push(match rij.map(|r| gevonden.get(&r)) {
+                None => None,
+                Some(Some(org)) if soorten.contains(&org.soort) => Some(org.id),
+                Some(Some(org)) => {
+                    let verwacht: Vec<&str> = soorten.iter().map(|s| s.naam()).collect();
+                    let melding = format!(
+                        "{} is a {}; expected a {}",
+                        org.naam,
+                        org.soort.naam(),
+                        verwacht.join(" or ")
+                    );
+                    self.fout(veld.as_str(), melding);
+                    None
+                }
+                Some(None) => {
+                    self.fout(veld.as_str(), "no such organisation");
+                    None
+                }
+            });
         }
         Ok(uit)
     }

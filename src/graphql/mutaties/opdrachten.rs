@@ -16,10 +16,11 @@ use crate::db::{
     Beschermd, Koppeling, OpdrachtVelden, Schrijfsessie, SyncItem, SyncModus, SyncUitkomst,
     SyncVerzoek,
 };
+use crate::domain::invoer::{self, CONTACTPERSOON, Maxima};
 use crate::domain::{
     Onderwijssoort, OpdrachtSoort, OpdrachtStatus, OrganisatieSleutel, OrganisatieSoort, Regio,
 };
-use crate::error::{ApiError, ApiResult};
+use crate::error::{ApiError, ApiResult, FieldProblem};
 use crate::graphql::GlobalId;
 use crate::graphql::opdrachten::Opdracht;
 use crate::graphql::types::Datum;
@@ -34,12 +35,16 @@ pub const MAX_STUDENTEN: i32 = 250;
 /// The most items (opdrachten plus withdrawals) in one sync batch.
 pub const MAX_SYNC_BATCH: usize = 1000;
 
+/// The maximum lengths of an opdracht's text fields (create, update and each sync item).
+const OPDRACHT_MAXIMA: &[&Maxima] = &[&[("naam", 300), ("externId", 200)], CONTACTPERSOON];
+
 /// OpdrachtGegevens: the fields of an opdracht that a frontend and a sync both send.
 #[derive(InputObject, Debug, Clone)]
 pub struct OpdrachtGegevens {
-    /// Title, at most 300 characters.
+    /// Title, at most 300 characters. One line, no control characters.
     pub naam: String,
-    /// What the assignment is about (at most 4000 characters).
+    /// What the assignment is about (at most 4000 characters; tab and line breaks allowed, no
+    /// other control characters).
     pub omschrijving: Option<String>,
     /// Kind of assignment.
     pub soort: OpdrachtSoort,
@@ -49,16 +54,16 @@ pub struct OpdrachtGegevens {
     pub onderwijssoort: Option<Onderwijssoort>,
     /// Region.
     pub regio: Option<Regio>,
-    /// Start date.
+    /// Start date. Between 1900-01-01 and 2999-12-31.
     pub startdatum: Option<Datum>,
-    /// End date; not before the start date.
+    /// End date; not before the start date. Between 1900-01-01 and 2999-12-31.
     pub einddatum: Option<Datum>,
     /// Number of students (0 to 250: a large hackathon or group assignment); defaults to 1. A
     /// count: no personal data of students.
     pub aantal_studenten: Option<i32>,
     /// Contact person.
     pub contactpersoon: Option<ContactpersoonInput>,
-    /// Theme codes.
+    /// Theme codes. At most 1000; duplicates are merged.
     #[graphql(default)]
     pub themas: Vec<String>,
 }
@@ -138,7 +143,7 @@ pub struct OpdrachtInput {
     /// only the programme office may name another. Cannot be changed by an update.
     pub eigenaar: Option<ID>,
     /// The id of the opdracht in the owner's own system (unique per owner, at most 200
-    /// characters); the key `syncOpdrachten` matches on.
+    /// characters); the key `syncOpdrachten` matches on. One line, no control characters.
     pub extern_id: Option<String>,
     /// The plain fields.
     #[graphql(flatten)]
@@ -146,7 +151,7 @@ pub struct OpdrachtInput {
     /// The rijkspartner that gives the assignment (its id).
     pub opdrachtgever: ID,
     /// The kennisinstellingen that carry it out (their ids); defaults to the owner if it is a
-    /// kennisinstelling.
+    /// kennisinstelling. At most 1000; duplicates are merged.
     pub uitvoerders: Option<Vec<ID>>,
     /// The fieldlab it belongs to (its id).
     pub fieldlab: Option<ID>,
@@ -159,6 +164,7 @@ pub struct OpdrachtInput {
 #[async_trait::async_trait]
 impl Invoer for OpdrachtInput {
     type Entity = opdracht::Entity;
+    const MAXIMA: &'static [&'static Maxima] = OPDRACHT_MAXIMA;
 
     fn eigenaar(&self) -> Option<&ID> {
         self.eigenaar.as_ref()
@@ -291,7 +297,7 @@ impl UitvoeringMutation {
 #[derive(InputObject, Debug, Clone)]
 pub struct OpdrachtSyncInput {
     /// The id of the opdracht in the owner's system (at most 200 characters): the key of the
-    /// sync. The same `externId` again updates the same opdracht.
+    /// sync. The same `externId` again updates the same opdracht. One line, no control characters.
     pub extern_id: String,
     /// The plain fields.
     #[graphql(flatten)]
@@ -299,7 +305,7 @@ pub struct OpdrachtSyncInput {
     /// The opdrachtgever by OIN (a rijkspartner).
     pub opdrachtgever: String,
     /// The executing kennisinstellingen by schacHome (or OIN); defaults to the owner if it is a
-    /// kennisinstelling.
+    /// kennisinstelling. At most 1000; duplicates are merged.
     pub uitvoerders: Option<Vec<String>>,
     /// The fieldlab it belongs to (its id in this API).
     pub fieldlab: Option<ID>,
@@ -313,15 +319,18 @@ pub struct OpdrachtSyncInput {
 #[derive(InputObject, Debug, Clone)]
 pub struct OpdrachtenSyncInput {
     /// Name of the source system (at most 100 characters), recorded in the audit trail.
+    /// One line, no control characters.
     pub bron: String,
     /// The owner of the synced opdrachten. Defaults to the caller's organisation; only the
     /// programme office may sync for another.
     pub eigenaar: Option<ID>,
-    /// Opdrachten to create or update, keyed on `externId`.
+    /// Opdrachten to create or update, keyed on `externId`. At most 1000 items together with
+    /// `ingetrokken`; an item with a bad field is rejected (see `modus`).
     #[graphql(default)]
     pub opdrachten: Vec<OpdrachtSyncInput>,
     /// `externId`s of opdrachten the source withdrew: they are deleted (an unknown one is
-    /// UNCHANGED).
+    /// UNCHANGED). At most 1000 items together with `opdrachten`; an `externId` twice in a
+    /// batch is rejected. One line each, at most 200 characters, no control characters.
     #[graphql(default)]
     pub ingetrokken: Vec<String>,
     /// Check and report what would happen, write nothing.
@@ -416,8 +425,13 @@ impl SyncMutation {
     ) -> Result<SyncResultaat> {
         let aantal = input.opdrachten.len() + input.ingetrokken.len();
         if aantal > MAX_SYNC_BATCH {
+            let veld = if input.ingetrokken.len() > input.opdrachten.len() {
+                "ingetrokken"
+            } else {
+                "opdrachten"
+            };
             return Err(ApiError::bad_input(
-                "opdrachten",
+                veld,
                 format!(
                     "a batch holds at most {MAX_SYNC_BATCH} items (opdrachten plus ingetrokken); \
                      this one has {aantal}: send it in several batches"
@@ -425,9 +439,28 @@ impl SyncMutation {
             )
             .into());
         }
-        let mut sessie = sessie(ctx, "syncOpdrachten").await?;
+        // The rules of form, before the write session: of the batch (a problem refuses it),
+        // and of each item (a problem rejects that item).
         let mut c = Controle::default();
         let bron = c.naam("bron", &input.bron, 100);
+        c.klaar()?;
+        let vorm: Vec<Vec<FieldProblem>> = input
+            .opdrachten
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let mut problemen = Vec::new();
+                invoer::vorm(
+                    &format!("opdrachten[{i}]"),
+                    &async_graphql::InputType::to_value(o),
+                    OPDRACHT_MAXIMA,
+                    &mut problemen,
+                );
+                problemen
+            })
+            .collect();
+        let mut sessie = sessie(ctx, "syncOpdrachten").await?;
+        let mut c = Controle::default();
         let eigenaar_id = eigenaar(&mut c, &sessie, input.eigenaar.as_ref());
         c.klaar()?;
         let eigenaar_id =
@@ -437,7 +470,7 @@ impl SyncMutation {
             .await?;
         sessie.met_bron(&bron);
 
-        let items = items_controleren(&sessie, &input, &eigenaar).await?;
+        let items = items_controleren(&sessie, &input, &eigenaar, vorm).await?;
         let resultaat = sessie
             .sync_opdrachten(SyncVerzoek {
                 eigenaar: eigenaar.id,
@@ -487,6 +520,7 @@ async fn items_controleren(
     sessie: &Schrijfsessie,
     input: &OpdrachtenSyncInput,
     eigenaar: &organisatie::Model,
+    mut vorm: Vec<Vec<FieldProblem>>,
 ) -> ApiResult<Vec<SyncItem>> {
     let themas = sessie.thema_codes().await?;
 
@@ -551,6 +585,9 @@ async fn items_controleren(
     let mut items = Vec::with_capacity(extern_ids.len());
     for (index, (veld, extern_id)) in extern_ids.iter().enumerate() {
         let mut c = Controle::default();
+        for p in vorm.get_mut(index).map(std::mem::take).unwrap_or_default() {
+            c.fout(p.field, p.message);
+        }
         let extern_id = c.naam(veld, extern_id, 200);
         if let Some(andere) = plekken.get(&extern_id).filter(|p| p.len() > 1) {
             c.fout(

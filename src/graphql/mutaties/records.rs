@@ -11,6 +11,7 @@ use super::{
 use crate::db::entities::{community, fieldlab, lectoraat, minor, organisatie};
 use crate::db::{Beschermd, Koppeling, Schrijfsessie};
 use crate::domain::naam;
+use crate::domain::invoer::{CONTACTPERSOON, Maxima};
 use crate::domain::{
     CommunityStatus, DeelnemerRol, FieldlabStatus, LectoraatSoort, MinorSoort, OrganisatieSoort,
     Regio,
@@ -31,8 +32,11 @@ pub(super) const MAX_ECTS: i32 = 120;
 /// How a record type's input is checked and applied to its row: `am` gets the columns, the
 /// result lists the link sets to replace. `id` is the row being updated (none on create).
 #[async_trait::async_trait]
-pub(super) trait Invoer: Sync {
+pub(super) trait Invoer: Sync + async_graphql::InputType {
     type Entity: crate::db::Schrijfbaar;
+    /// The maximum lengths of the input's text fields (see [`crate::domain::invoer`]); checked
+    /// with the other rules of form before the write session opens.
+    const MAXIMA: &'static [&'static Maxima];
     async fn toepassen(
         &self,
         c: &mut Controle,
@@ -164,6 +168,9 @@ macro_rules! mutaties {
                 ctx: &Context<'_>,
                 #[graphql(desc = "The new record.")] input: $input,
             ) -> Result<$type> {
+                let mut c = Controle::default();
+                c.vorm("", &input, <$input as Invoer>::MAXIMA);
+                c.klaar()?;
                 let mut sessie = sessie(ctx, $create_naam).await?;
                 let mut c = Controle::default();
                 let eigenaar = eigenaar(&mut c, &sessie, input.eigenaar());
@@ -187,6 +194,9 @@ macro_rules! mutaties {
                 input: $input,
             ) -> Result<$type> {
                 let id = record_id::<$entity>(&id)?;
+                let mut c = Controle::default();
+                c.vorm("", &input, <$input as Invoer>::MAXIMA);
+                c.klaar()?;
                 let mut sessie = sessie(ctx, $update_naam).await?;
                 let voor = sessie.te_wijzigen::<$entity>(id, versie).await?;
                 let mut c = Controle::default();
@@ -242,24 +252,25 @@ pub struct FieldlabInput {
     /// invisible characters are refused; names that differ only in case, spacing or look-alike
     /// letters count as the same.
     pub naam: String,
-    /// What the lab works on (at most 4000 characters).
+    /// What the lab works on (at most 4000 characters; tab and line breaks allowed, no other
+    /// control characters).
     pub beschrijving: Option<String>,
     /// Region of the lab.
     pub regio: Regio,
     /// Status; defaults to IN_OPRICHTING.
     pub status: Option<FieldlabStatus>,
-    /// City or site, at most 100 characters.
+    /// City or site, at most 100 characters. One line, no control characters.
     pub plaats: Option<String>,
-    /// Website (https://...).
+    /// Website (https://..., at most 500 characters). One line, no control characters.
     pub website: Option<String>,
-    /// Start date.
+    /// Start date. Between 1900-01-01 and 2999-12-31.
     pub startdatum: Option<Datum>,
     /// Contact person.
     pub contactpersoon: Option<ContactpersoonInput>,
-    /// Theme codes (see `themas`).
+    /// Theme codes (see `themas`). At most 1000; duplicates are merged.
     #[graphql(default)]
     pub themas: Vec<String>,
-    /// Participating organisations besides the penvoerder.
+    /// Participating organisations besides the penvoerder. At most 1000; each organisation once.
     #[graphql(default)]
     pub deelnemers: Vec<DeelnemerInput>,
 }
@@ -267,6 +278,10 @@ pub struct FieldlabInput {
 #[async_trait::async_trait]
 impl Invoer for FieldlabInput {
     type Entity = fieldlab::Entity;
+    const MAXIMA: &'static [&'static Maxima] = &[
+        &[("naam", 200), ("plaats", 100), ("website", 500)],
+        CONTACTPERSOON,
+    ];
 
     fn eigenaar(&self) -> Option<&ID> {
         self.eigenaar.as_ref()
@@ -294,17 +309,23 @@ impl Invoer for FieldlabInput {
         am.contactpersoon_naam = ActiveValue::Set(cp_naam);
         am.contactpersoon_email = ActiveValue::Set(cp_email);
         let themas = c.themas("themas", &self.themas, &sessie.thema_codes().await?);
+        let plekken: Vec<(String, &ID)> = self
+            .deelnemers
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (format!("deelnemers[{i}].organisatie"), &d.organisatie))
+            .collect();
+        let orgs = c
+            .organisaties_per_plek(sessie, &plekken, ALLE_SOORTEN)
+            .await?;
         let mut deelnemers = Vec::new();
-        for (i, d) in self.deelnemers.iter().enumerate() {
-            let veld = format!("deelnemers[{i}].organisatie");
-            if let Some(org) = c
-                .organisatie(sessie, &veld, &d.organisatie, ALLE_SOORTEN)
-                .await?
-            {
-                if deelnemers.iter().any(|(o, _)| *o == org) {
-                    c.fout(veld, "is listed twice");
-                } else {
+        let mut gezien = std::collections::HashSet::new();
+        for ((veld, _), (org, d)) in plekken.iter().zip(orgs.into_iter().zip(&self.deelnemers)) {
+            if let Some(org) = org {
+                if gezien.insert(org) {
                     deelnemers.push((org, d.rol));
+                } else {
+                    c.fout(veld.as_str(), "is listed twice");
                 }
             }
         }
@@ -347,23 +368,25 @@ pub struct LectoraatInput {
     pub naam: String,
     /// Lectoraat or leerstoel.
     pub soort: LectoraatSoort,
-    /// Name of the lector or professor, at most 200 characters.
+    /// Name of the lector or professor, at most 200 characters. One line, no control characters.
     pub lector: Option<String>,
-    /// What the chair researches (at most 4000 characters).
+    /// What the chair researches (at most 4000 characters; tab and line breaks allowed, no other
+    /// control characters).
     pub beschrijving: Option<String>,
-    /// Start date.
+    /// Start date. Between 1900-01-01 and 2999-12-31.
     pub startdatum: Option<Datum>,
-    /// End date; not before the start date.
+    /// End date; not before the start date. Between 1900-01-01 and 2999-12-31.
     pub einddatum: Option<Datum>,
     /// Contact person.
     pub contactpersoon: Option<ContactpersoonInput>,
-    /// Theme codes.
+    /// Theme codes. At most 1000; duplicates are merged.
     #[graphql(default)]
     pub themas: Vec<String>,
     /// Linked rijkspartners (their ids); they may read the chair in full.
+    /// At most 1000; duplicates are merged.
     #[graphql(default)]
     pub partners: Vec<ID>,
-    /// Linked fieldlabs (their ids).
+    /// Linked fieldlabs (their ids). At most 1000; duplicates are merged.
     #[graphql(default)]
     pub fieldlabs: Vec<ID>,
 }
@@ -371,6 +394,7 @@ pub struct LectoraatInput {
 #[async_trait::async_trait]
 impl Invoer for LectoraatInput {
     type Entity = lectoraat::Entity;
+    const MAXIMA: &'static [&'static Maxima] = &[&[("naam", 200), ("lector", 200)], CONTACTPERSOON];
 
     fn eigenaar(&self) -> Option<&ID> {
         self.eigenaar.as_ref()
@@ -414,13 +438,26 @@ impl Invoer for LectoraatInput {
                 &[OrganisatieSoort::Rijkspartner],
             )
             .await?;
+        let labs: Vec<(String, Option<i32>)> = self
+            .fieldlabs
+            .iter()
+            .enumerate()
+            .map(|(i, lab)| {
+                let veld = format!("fieldlabs[{i}]");
+                let rij = c.id(&veld, lab, &["Fieldlab"]);
+                (veld, rij)
+            })
+            .collect();
+        let rijen: Vec<i32> = labs.iter().filter_map(|(_, r)| *r).collect();
+        let zichtbaar = sessie.zichtbaar::<fieldlab::Entity>(&rijen).await?;
         let mut fieldlabs = std::collections::BTreeSet::new();
-        for (i, lab) in self.fieldlabs.iter().enumerate() {
-            if let Some(lab) = c
-                .zichtbaar::<fieldlab::Entity>(sessie, &format!("fieldlabs[{i}]"), Some(lab))
-                .await?
-            {
-                fieldlabs.insert(lab);
+        for (veld, rij) in labs {
+            match rij {
+                Some(r) if zichtbaar.contains(&r) => {
+                    fieldlabs.insert(r);
+                }
+                Some(_) => c.fout(veld, "no such Fieldlab"),
+                None => {}
             }
         }
         Ok(vec![
@@ -464,18 +501,20 @@ pub struct MinorInput {
     pub soort: MinorSoort,
     /// Study load in ECTS (1 to 120: a minor is 15 or 30, a master 60 to 120).
     pub studielast_ects: Option<i32>,
-    /// What the curriculum covers (at most 4000 characters).
+    /// What the curriculum covers (at most 4000 characters; tab and line breaks allowed, no other
+    /// control characters).
     pub beschrijving: Option<String>,
-    /// Website (https://...).
+    /// Website (https://..., at most 500 characters). One line, no control characters.
     pub website: Option<String>,
-    /// First start date.
+    /// First start date. Between 1900-01-01 and 2999-12-31.
     pub startdatum: Option<Datum>,
     /// Contact person.
     pub contactpersoon: Option<ContactpersoonInput>,
-    /// Theme codes.
+    /// Theme codes. At most 1000; duplicates are merged.
     #[graphql(default)]
     pub themas: Vec<String>,
     /// Co-developing rijkspartners (their ids); they may read it in full.
+    /// At most 1000; duplicates are merged.
     #[graphql(default)]
     pub partners: Vec<ID>,
 }
@@ -483,6 +522,8 @@ pub struct MinorInput {
 #[async_trait::async_trait]
 impl Invoer for MinorInput {
     type Entity = minor::Entity;
+    const MAXIMA: &'static [&'static Maxima] =
+        &[&[("naam", 200), ("website", 500)], CONTACTPERSOON];
 
     fn eigenaar(&self) -> Option<&ID> {
         self.eigenaar.as_ref()
@@ -560,16 +601,18 @@ pub struct CommunityInput {
     pub eigenaar: Option<ID>,
     /// Name, unique among communities, at most 200 characters (compared like fieldlab names).
     pub naam: String,
-    /// What the community shares (at most 4000 characters).
+    /// What the community shares (at most 4000 characters; tab and line breaks allowed, no other
+    /// control characters).
     pub beschrijving: Option<String>,
     /// Status; defaults to GEPLAND.
     pub status: Option<CommunityStatus>,
     /// Contact person.
     pub contactpersoon: Option<ContactpersoonInput>,
-    /// Theme codes.
+    /// Theme codes. At most 1000; duplicates are merged.
     #[graphql(default)]
     pub themas: Vec<String>,
     /// Member organisations (their ids); they may read it in full.
+    /// At most 1000; duplicates are merged.
     #[graphql(default)]
     pub leden: Vec<ID>,
 }
@@ -577,6 +620,7 @@ pub struct CommunityInput {
 #[async_trait::async_trait]
 impl Invoer for CommunityInput {
     type Entity = community::Entity;
+    const MAXIMA: &'static [&'static Maxima] = &[&[("naam", 200)], CONTACTPERSOON];
 
     fn eigenaar(&self) -> Option<&ID> {
         self.eigenaar.as_ref()
@@ -631,13 +675,14 @@ mutaties!(
 /// office and not part of the profile.
 #[derive(InputObject, Debug, Clone)]
 pub struct OrganisatieProfielInput {
-    /// Common abbreviation, at most 40 characters.
+    /// Common abbreviation, at most 40 characters. One line, no control characters.
     pub afkorting: Option<String>,
     /// Region of the main location.
     pub regio: Option<Regio>,
-    /// Website (https://...).
+    /// Website (https://..., at most 500 characters). One line, no control characters.
     pub website: Option<String>,
-    /// Short description (at most 4000 characters).
+    /// Short description (at most 4000 characters; tab and line breaks allowed, no other control
+    /// characters).
     pub beschrijving: Option<String>,
     /// Contact person for the partnership.
     pub contactpersoon: Option<ContactpersoonInput>,
@@ -663,6 +708,11 @@ impl OrganisatieMutation {
     ) -> Result<Organisatie> {
         let mut c = Controle::default();
         let id = c.id("id", &id, ORGANISATIE_TYPEN);
+        c.vorm(
+            "",
+            &input,
+            &[&[("afkorting", 40), ("website", 500)], CONTACTPERSOON],
+        );
         c.klaar()?;
         let id = id.ok_or_else(|| ApiError::bad_input("id", "not an id"))?;
         let mut sessie = sessie(ctx, "updateOrganisatieProfiel").await?;
