@@ -46,6 +46,8 @@ struct Inner {
     instellingen: Serverinstellingen,
     metrieken: Metrieken,
     cache: Antwoordcache,
+    /// The keys of ids and cursors, read from the database at the first request.
+    sleutels: tokio::sync::OnceCell<Arc<graphql::Sleutels>>,
 }
 
 impl AppState {
@@ -65,6 +67,7 @@ impl AppState {
                 cache: Antwoordcache::new(instellingen.response_cache_bytes),
                 instellingen,
                 metrieken: Metrieken::default(),
+                sleutels: tokio::sync::OnceCell::new(),
             }),
         }
     }
@@ -290,7 +293,29 @@ async fn graphql_handler(
     let (loaders, wachtrij) = Loaders::new(scope.clone());
     let request = request.data(loaders).data(scope);
     let timeout = Duration::from_millis(state.inner.instellingen.request_timeout_ms);
-    let uitvoering = met_batches(wachtrij, state.inner.schema.execute(request));
+    let sleutels = match state
+        .inner
+        .sleutels
+        .get_or_try_init(|| async {
+            graphql::Sleutels::laden(&state.inner.db)
+                .await
+                .map(Arc::new)
+        })
+        .await
+    {
+        Ok(sleutels) => sleutels.clone(),
+        Err(e) => {
+            tracing::error!(error = %e, "cannot read the keys of ids and cursors");
+            let fout = async_graphql::Error::from(ApiError::Internal(e.to_string()))
+                .into_server_error(Default::default());
+            let response = async_graphql::Response::from_errors(vec![fout]);
+            return afronden(&state, &id, naam.as_deref(), begin, response, media);
+        }
+    };
+    let uitvoering = graphql::met_sleutels(
+        sleutels,
+        met_batches(wachtrij, state.inner.schema.execute(request)),
+    );
     match tokio::time::timeout(timeout, uitvoering).await {
         Ok(response) => {
             if let (Some(vraag), Some(versie)) = (vraag, versie)

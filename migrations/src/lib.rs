@@ -22,6 +22,7 @@ mod m20261122_000006_communities;
 mod m20261122_000007_opdrachten;
 mod m20261122_000008_wijzigingen;
 mod m20261122_000009_datastand;
+mod m20261201_000020_sleutels;
 
 /// All migrations of the service, oldest first.
 pub struct Migrator;
@@ -39,6 +40,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000007_opdrachten::Migration),
             Box::new(m20261122_000008_wijzigingen::Migration),
             Box::new(m20261122_000009_datastand::Migration),
+            Box::new(m20261201_000020_sleutels::Migration),
         ]
     }
 }

@@ -15,7 +15,7 @@ dual_tests!(
     the_database_refuses_a_link_to_a_missing_record,
 );
 
-const MIGRATIONS: usize = 9;
+const MIGRATIONS: usize = 10;
 
 async fn migrations_run_up_then_all_the_way_down_then_up_again(backend: Backend) {
     let (url, _dir) = fresh_database(backend).await;
