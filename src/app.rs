@@ -73,6 +73,19 @@ impl AppState {
     }
 }
 
+impl AppState {
+    /// The keys of ids and cursors, read from the database once.
+    async fn sleutels(&self) -> Result<Arc<graphql::Sleutels>, sea_orm::DbErr> {
+        self.inner
+            .sleutels
+            .get_or_try_init(|| async {
+                graphql::Sleutels::laden(&self.inner.db).await.map(Arc::new)
+            })
+            .await
+            .cloned()
+    }
+}
+
 /// The router of the service.
 pub fn router(state: AppState) -> Router {
     let instellingen = &state.inner.instellingen;
@@ -219,6 +232,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // Read the keys of ids and cursors before the first request (which would otherwise pay
+    // for it); if that fails here, the first request tries again and reports it.
+    if let Err(e) = state.sleutels().await {
+        tracing::warn!(error = %e, "cannot read the keys of ids and cursors yet");
+    }
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await
@@ -293,17 +311,8 @@ async fn graphql_handler(
     let (loaders, wachtrij) = Loaders::new(scope.clone());
     let request = request.data(loaders).data(scope);
     let timeout = Duration::from_millis(state.inner.instellingen.request_timeout_ms);
-    let sleutels = match state
-        .inner
-        .sleutels
-        .get_or_try_init(|| async {
-            graphql::Sleutels::laden(&state.inner.db)
-                .await
-                .map(Arc::new)
-        })
-        .await
-    {
-        Ok(sleutels) => sleutels.clone(),
+    let sleutels = match state.sleutels().await {
+        Ok(sleutels) => sleutels,
         Err(e) => {
             tracing::error!(error = %e, "cannot read the keys of ids and cursors");
             let fout = async_graphql::Error::from(ApiError::Internal(e.to_string()))

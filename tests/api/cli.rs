@@ -198,7 +198,7 @@ async fn migrate_applies_and_rolls_back_migrations(backend: Backend) {
     let up = String::from_utf8(up.stdout).unwrap();
     assert_eq!(
         up.lines().filter(|l| l.starts_with("applied ")).count(),
-        9,
+        10,
         "{up}"
     );
     let again = run(ipartnerschap(&url, dir.path()).arg("migrate"));
