@@ -9,7 +9,7 @@
 
 use ipartnerschap::auth::{Principal, Rol};
 use ipartnerschap::db::Database;
-use ipartnerschap::graphql::{Loaders, met_batches, schema_met};
+use ipartnerschap::graphql::{Loaders, Sleutels, met_batches, met_sleutels, schema_met};
 use std::time::{Duration, Instant};
 
 #[tokio::main(flavor = "current_thread")]
@@ -31,6 +31,7 @@ async fn main() {
         serde_json::from_str(include_str!("wrk/opdrachten.json")).unwrap();
     let query = body["query"].as_str().unwrap().to_owned();
     let schema = schema_met(false);
+    let sleutels = std::sync::Arc::new(Sleutels::laden(&db).await.expect("the id keys"));
     let n: u32 = std::env::var("PAGINA_N")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -44,7 +45,11 @@ async fn main() {
             .data(loaders)
             .data(scope);
         let t0 = Instant::now();
-        let response = met_batches(wachtrij, schema.execute(request)).await;
+        let response = met_sleutels(
+            sleutels.clone(),
+            met_batches(wachtrij, schema.execute(request)),
+        )
+        .await;
         let t1 = Instant::now();
         assert!(response.errors.is_empty(), "{:?}", response.errors);
         let json = serde_json::to_vec(&response).unwrap();

@@ -46,6 +46,8 @@ struct Inner {
     instellingen: Serverinstellingen,
     metrieken: Metrieken,
     cache: Antwoordcache,
+    /// The keys of ids and cursors, read from the database at the first request.
+    sleutels: tokio::sync::OnceCell<Arc<graphql::Sleutels>>,
 }
 
 impl AppState {
@@ -65,8 +67,22 @@ impl AppState {
                 cache: Antwoordcache::new(instellingen.response_cache_bytes),
                 instellingen,
                 metrieken: Metrieken::default(),
+                sleutels: tokio::sync::OnceCell::new(),
             }),
         }
+    }
+}
+
+impl AppState {
+    /// The keys of ids and cursors, read from the database once.
+    async fn sleutels(&self) -> Result<Arc<graphql::Sleutels>, sea_orm::DbErr> {
+        self.inner
+            .sleutels
+            .get_or_try_init(|| async {
+                graphql::Sleutels::laden(&self.inner.db).await.map(Arc::new)
+            })
+            .await
+            .cloned()
     }
 }
 
@@ -216,6 +232,11 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // Read the keys of ids and cursors before the first request (which would otherwise pay
+    // for it); if that fails here, the first request tries again and reports it.
+    if let Err(e) = state.sleutels().await {
+        tracing::warn!(error = %e, "cannot read the keys of ids and cursors yet");
+    }
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await
@@ -353,10 +374,24 @@ impl Uitvoering<'_> {
                 .verzoek(self.naam, self.begin.elapsed(), &[]);
             return transport::json(body, self.media);
         }
+        let sleutels = match self.state.sleutels().await {
+            Ok(sleutels) => sleutels,
+            Err(e) => {
+                let fout = async_graphql::Error::from(ApiError::Internal(format!(
+                    "cannot read the keys of ids and cursors: {e}"
+                )))
+                .into_server_error(Default::default());
+                let response = async_graphql::Response::from_errors(vec![fout]);
+                return afronden(
+                    self.state, self.id, self.naam, self.begin, response, self.media,
+                );
+            }
+        };
         let scope = inner.db.scope(principal);
         let (loaders, wachtrij) = Loaders::new(scope.clone());
         let request = request.data(loaders).data(scope);
-        let response = met_batches(wachtrij, inner.schema.execute(request)).await;
+        let uitvoering = met_batches(wachtrij, inner.schema.execute(request));
+        let response = graphql::met_sleutels(sleutels, uitvoering).await;
         if let (Some(vraag), Some(versie)) = (vraag, versie)
             && response.errors.is_empty()
             && let Ok(json) = serde_json::to_vec(&response)

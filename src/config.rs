@@ -64,6 +64,17 @@ pub struct Instellingen {
     #[arg(long, env = "JWT_LEEWAY_SECONDS", default_value_t = 30, global = true)]
     pub jwt_leeway_seconds: u64,
 
+    /// The longest token lifetime accepted (`exp` at most this far ahead), e.g. `8h`, `90d`;
+    /// `token` signs none longer.
+    #[arg(
+        long,
+        env = "JWT_MAX_LIFETIME",
+        default_value = "400d",
+        value_parser = humantime::parse_duration,
+        global = true
+    )]
+    pub jwt_max_lifetime: Duration,
+
     /// JWKS of an identity provider (a file path or an https:// URL): RS256 and ES256 tokens
     /// signed with its keys are accepted.
     #[arg(long, env = "JWT_JWKS", global = true)]
@@ -169,10 +180,12 @@ impl Instellingen {
             None => keys,
         };
         Ok((
-            keys.met_issuers(&issuers).met_mapping(ClaimMapping {
-                organisatie: self.jwt_org_claim.clone(),
-                rol: self.jwt_role_claim.clone(),
-            }),
+            keys.met_issuers(&issuers)
+                .met_mapping(ClaimMapping {
+                    organisatie: self.jwt_org_claim.clone(),
+                    rol: self.jwt_role_claim.clone(),
+                })
+                .met_max_levensduur(self.jwt_max_lifetime),
             bron,
         ))
     }

@@ -24,6 +24,7 @@ mod m20261122_000008_wijzigingen;
 mod m20261122_000009_datastand;
 mod m20261201_000010_naam_sleutel;
 mod m20261201_000011_uitvoerder_intrekkingen;
+mod m20261201_000020_sleutels;
 pub mod naamsleutel;
 
 /// All migrations of the service, oldest first.
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261122_000009_datastand::Migration),
             Box::new(m20261201_000010_naam_sleutel::Migration),
             Box::new(m20261201_000011_uitvoerder_intrekkingen::Migration),
+            Box::new(m20261201_000020_sleutels::Migration),
         ]
     }
 }

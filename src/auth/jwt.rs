@@ -3,7 +3,9 @@
 //! ([`super::jwks`]).
 //!
 //! Verification requires `exp`, `nbf`, `iss`, `aud` and `sub`, accepts one of the configured
-//! issuers, and allows a small clock leeway. The algorithm decides which key is used, and each
+//! issuers, and allows a small clock leeway. The `sub` must not be empty and is at most 255
+//! characters (the audit trail keeps it); `exp` may lie at most the maximum lifetime
+//! (`JWT_MAX_LIFETIME`, default 400 days) in the future. The algorithm decides which key is used, and each
 //! kind of key only checks its own algorithm: HS256 only with the shared secret (so an HS256
 //! token "signed" with an identity provider's public key is refused), RS256 and ES256 only with
 //! the JWKS keys of that family; `none` and every other algorithm are refused.
@@ -44,6 +46,39 @@ pub struct Claims {
     pub exp: i64,
 }
 
+/// The longest `sub` accepted: the audit trail keeps it in a column of 255 characters
+/// (`wijzigingen.actor_subject`, migration 8).
+pub const MAX_SUB_TEKENS: usize = 255;
+
+/// The longest token lifetime accepted when none is configured (`JWT_MAX_LIFETIME`): 400 days,
+/// so that the year-long tokens of sync jobs keep working until revocable sync credentials exist.
+pub const STANDAARD_MAX_LEVENSDUUR: Duration = Duration::from_secs(400 * 24 * 3600);
+
+/// A duration as the settings write it: `400d`, `8h`, `30m` or `90s`.
+pub fn duur(d: Duration) -> String {
+    let s = d.as_secs();
+    match s {
+        _ if s > 0 && s.is_multiple_of(86400) => format!("{}d", s / 86400),
+        _ if s > 0 && s.is_multiple_of(3600) => format!("{}h", s / 3600),
+        _ if s > 0 && s.is_multiple_of(60) => format!("{}m", s / 60),
+        _ => format!("{s}s"),
+    }
+}
+
+/// Checks a token's `sub`: not empty, at most [`MAX_SUB_TEKENS`] characters.
+pub fn controleer_sub(sub: &str) -> Result<(), String> {
+    if sub.trim().is_empty() {
+        return Err("the token's subject (sub) is empty".into());
+    }
+    let tekens = sub.chars().count();
+    if tekens > MAX_SUB_TEKENS {
+        return Err(format!(
+            "the token's subject (sub) is {tekens} characters long; at most {MAX_SUB_TEKENS}"
+        ));
+    }
+    Ok(())
+}
+
 /// Issuer, audience and leeway that tokens must match.
 #[derive(Debug, Clone)]
 pub struct JwtConfig {
@@ -81,6 +116,8 @@ pub struct JwtKeys {
     jwks: Option<Arc<Jwks>>,
     mapping: ClaimMapping,
     validation: Validation,
+    /// The longest lifetime accepted: `exp` at most this far from now (plus the leeway).
+    max_levensduur: Duration,
 }
 
 impl std::fmt::Debug for JwtKeys {
@@ -108,7 +145,20 @@ impl JwtKeys {
             mapping: ClaimMapping::default(),
             validation,
             config,
+            max_levensduur: STANDAARD_MAX_LEVENSDUUR,
         }
+    }
+
+    /// Accepts tokens whose `exp` is at most `max` from now (default
+    /// [`STANDAARD_MAX_LEVENSDUUR`]); `ipartnerschap token` signs none longer.
+    pub fn met_max_levensduur(mut self, max: Duration) -> Self {
+        self.max_levensduur = max;
+        self
+    }
+
+    /// The longest token lifetime accepted.
+    pub fn max_levensduur(&self) -> Duration {
+        self.max_levensduur
     }
 
     /// Keys that accept only an identity provider's tokens (RS256 / ES256 from `jwks`).
@@ -211,7 +261,19 @@ impl JwtKeys {
                 }
                 _ => "the token is malformed".to_owned(),
             })?;
-        self.lees_claims(&claims)
+        let claims = self.lees_claims(&claims)?;
+        controleer_sub(&claims.sub)?;
+        let grens = Utc::now()
+            .timestamp()
+            .saturating_add(i64::try_from(self.max_levensduur.as_secs()).unwrap_or(i64::MAX))
+            .saturating_add(i64::try_from(self.config.leeway.as_secs()).unwrap_or(i64::MAX));
+        if claims.exp > grens {
+            return Err(format!(
+                "the token is valid for longer than the maximum lifetime of {} (JWT_MAX_LIFETIME)",
+                duur(self.max_levensduur)
+            ));
+        }
+        Ok(claims)
     }
 
     /// Maps verified claims onto [`Claims`] with the configured [`ClaimMapping`].

@@ -8,5 +8,8 @@ mod jwt;
 mod principal;
 
 pub use jwks::{Jwks, JwksBron};
-pub use jwt::{ClaimMapping, Claims, JwtConfig, JwtKeys};
+pub use jwt::{
+    ClaimMapping, Claims, JwtConfig, JwtKeys, MAX_SUB_TEKENS, STANDAARD_MAX_LEVENSDUUR,
+    controleer_sub, duur,
+};
 pub use principal::{Principal, Rol};

@@ -4,11 +4,11 @@
 //! same rules the server applies to incoming tokens, so a token this command prints is one the
 //! server started with the same settings accepts.
 
-use crate::auth::{Claims, JwtKeys, Rol};
+use crate::auth::{Claims, JwtKeys, Rol, controleer_sub, duur};
 use crate::config::Instellingen;
 use crate::db::Database;
 use crate::domain::OrganisatieSleutel;
-use anyhow::{Context, anyhow};
+use anyhow::{Context, anyhow, bail};
 use chrono::Utc;
 use std::time::Duration;
 
@@ -26,7 +26,7 @@ pub struct Args {
     #[arg(long, value_name = "REGIO")]
     pub regio: Vec<String>,
 
-    /// How long the token is valid, e.g. 30m, 8h, 7d.
+    /// How long the token is valid, e.g. 30m, 8h, 7d; at most JWT_MAX_LIFETIME (default 400d).
     #[arg(long, value_name = "DURATION", default_value = "8h", value_parser = humantime::parse_duration)]
     pub ttl: Duration,
 
@@ -81,6 +81,15 @@ pub async fn maak_token(
     if let Some(key) = &org_key {
         OrganisatieSleutel::parse(key).map_err(|e| anyhow!(e))?;
     }
+    let max = jwt.max_levensduur();
+    if aanvraag.ttl > max {
+        bail!(
+            "--ttl {} is longer than the maximum token lifetime of {} (JWT_MAX_LIFETIME); \
+             the server would refuse the token",
+            duur(aanvraag.ttl),
+            duur(max)
+        );
+    }
     let subject = aanvraag.subject.map(str::to_owned).unwrap_or_else(|| {
         format!(
             "cli:{}@{}",
@@ -88,6 +97,7 @@ pub async fn maak_token(
             org_key.as_deref().unwrap_or("programmabureau")
         )
     });
+    controleer_sub(&subject).map_err(|e| anyhow!("--subject: {e}"))?;
     let now = Utc::now();
     let claims = Claims {
         sub: subject.clone(),

@@ -114,6 +114,26 @@ impl Database {
         rij.try_get_by_index(0)
     }
 
+    /// The keys of public ids and cursors as hex text, `(id, cursor)` (table `sleutels`,
+    /// migration 20; used by [`crate::graphql::Sleutels`]).
+    pub async fn sleutels_hex(&self) -> Result<(String, String), DbErr> {
+        let rijen = self
+            .conn
+            .query_all_raw(sea_orm::Statement::from_string(
+                self.backend(),
+                "SELECT doel, waarde FROM sleutels",
+            ))
+            .await?;
+        let sleutel = |doel: &str| -> Result<String, DbErr> {
+            rijen
+                .iter()
+                .find(|r| r.try_get::<String>("", "doel").is_ok_and(|d| d == doel))
+                .ok_or_else(|| DbErr::RecordNotFound(format!("the {doel} key in sleutels")))?
+                .try_get("", "waarde")
+        };
+        Ok((sleutel("id")?, sleutel("cursor")?))
+    }
+
     /// Number of SQL statements this handle's pool has executed so far.
     pub fn statements_executed(&self) -> u64 {
         self.statements.load(Ordering::Relaxed)

@@ -8,7 +8,7 @@
 mod communities;
 mod fieldlabs;
 mod filters;
-mod id;
+pub mod id;
 mod lectoraten;
 mod limieten;
 mod loaders;
@@ -24,7 +24,7 @@ mod statistieken;
 mod types;
 mod wijzigingen;
 
-pub use id::GlobalId;
+pub use id::{GlobalId, Sleutels, met_sleutels};
 pub use limieten::{Limieten, Operatie};
 pub use loaders::{Loaders, met_batches};
 

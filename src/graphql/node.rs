@@ -100,7 +100,9 @@ impl NodeQuery {
         #[graphql(desc = "A global id, as returned in the `id` field of a record.")] id: ID,
     ) -> Result<Option<Node>> {
         let global = GlobalId::decode("id", &id)?;
-        let not_found = || ApiError::NotFound(format!("record {}", id.as_str()));
+        // The same answer for every valid id of this type that names nothing the caller may
+        // see: no detail of the id or the row in it.
+        let not_found = || ApiError::NotFound(global.typename.to_owned());
         let soort = global.record_type();
         let node = record_als_node(ctx, soort, global.id)
             .await?

@@ -1,17 +1,17 @@
 //! Relay cursor pagination: page-size limits and opaque keyset cursors.
 //!
 //! Cursors are keyset positions (the sort key and the id of the last row seen), not offsets, so
-//! a page never skips or repeats rows when rows are added or removed in front of it.
+//! a page never skips or repeats rows when rows are added or removed in front of it. They are
+//! sealed with the database's cursor key ([`super::id`]): a caller cannot read the row id in
+//! them, and a forged or tampered cursor is a `BAD_USER_INPUT` on `after` / `before`.
 
 use crate::db::{Beschermd, Rij, Scope};
 use crate::error::ApiError;
 use async_graphql::SimpleObject;
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, NaiveDate, Utc};
 use sea_orm::sea_query::Expr;
-use sea_orm::{Condition, EntityTrait, ExprTrait, Order};
-use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, ExprTrait, Order};
+use serde::{Deserialize, Serialize};
 
 /// Page size when `first` is not given.
 pub const STANDAARD_PAGINA: usize = 20;
@@ -148,11 +148,17 @@ where
 
     let mut keyset = Condition::all();
     if let Some(cursor) = &cursor {
-        let positie: Positie = positie(cursor_veld, cursor)?;
+        let positie = positie(cursor_veld, cursor)?;
         if positie.veld != veld.naam() || positie.richting != (richting == Richting::Asc) {
             return Err(ApiError::bad_input(
                 cursor_veld,
                 "this cursor belongs to another ordering of the list; start again without it",
+            ));
+        }
+        if !past(veld.kolom(), &positie.waarde) {
+            return Err(ApiError::bad_input(
+                cursor_veld,
+                "not a cursor of this list; use a cursor from its edges or pageInfo",
             ));
         }
         let v = positie.waarde.als_value();
@@ -233,22 +239,39 @@ where
     })
 }
 
+/// What list cursors are sealed for (see [`super::id`]).
+const DOEL: &str = "lijst";
+
 fn cursor_van(positie: &Positie) -> String {
-    URL_SAFE_NO_PAD.encode(serde_json::to_vec(positie).unwrap_or_default())
+    super::id::cursor(DOEL, &serde_json::to_vec(positie).unwrap_or_default())
 }
 
-/// Decodes a cursor that this API produced.
-pub fn positie<T: DeserializeOwned>(field: &str, cursor: &str) -> Result<T, ApiError> {
-    URL_SAFE_NO_PAD
-        .decode(cursor)
-        .ok()
-        .and_then(|bytes| serde_json::from_slice(&bytes).ok())
-        .ok_or_else(|| {
-            ApiError::bad_input(
-                field,
-                "not a cursor of this list; use a cursor from its edges or pageInfo",
+/// Decodes a cursor that this API produced for a list: `BAD_USER_INPUT` on `field` if it is
+/// forged, tampered with or not a list cursor.
+fn positie(field: &str, cursor: &str) -> Result<Positie, ApiError> {
+    let bytes = super::id::lees_cursor(field, DOEL, cursor)?;
+    serde_json::from_slice(&bytes).map_err(|_| {
+        ApiError::bad_input(
+            field,
+            "not a cursor of this list; use a cursor from its edges or pageInfo",
+        )
+    })
+}
+
+/// Whether a cursor's sort value fits the type of the column it is compared with (a sealed
+/// cursor always does; checked anyway, so that no value ever meets a column of another type).
+fn past<C: ColumnTrait>(kolom: C, waarde: &SortWaarde) -> bool {
+    use sea_orm::ColumnType as T;
+    matches!(
+        (waarde, kolom.def().get_column_type()),
+        (SortWaarde::Geen, _)
+            | (SortWaarde::Tekst(_), T::String(_) | T::Text | T::Char(_))
+            | (SortWaarde::Datum(_), T::Date)
+            | (
+                SortWaarde::Tijdstip(_),
+                T::TimestampWithTimeZone | T::Timestamp | T::DateTime
             )
-        })
+    )
 }
 
 /// PageInfo: where a page lies in its list (Relay cursor connections).
@@ -422,3 +445,21 @@ macro_rules! lijst_query {
     };
 }
 pub(crate) use lijst_query;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::entities::opdracht::Column;
+
+    #[test]
+    fn a_sort_value_must_fit_its_column() {
+        let datum = SortWaarde::Datum(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap());
+        assert!(past(Column::Startdatum, &datum));
+        assert!(past(Column::Startdatum, &SortWaarde::Geen));
+        assert!(!past(Column::Startdatum, &SortWaarde::Tekst("x".into())));
+        assert!(past(Column::Naam, &SortWaarde::Tekst("x".into())));
+        assert!(!past(Column::Naam, &datum));
+        assert!(past(Column::GewijzigdOp, &SortWaarde::Tijdstip(Utc::now())));
+        assert!(!past(Column::GewijzigdOp, &datum));
+    }
+}

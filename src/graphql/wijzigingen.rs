@@ -17,22 +17,20 @@ use crate::db::entities::wijziging;
 use crate::domain::{Actie, RecordType};
 use crate::error::ApiError;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
-/// Encodes a change-log number as an opaque cursor.
-fn cursor(id: i64) -> String {
-    URL_SAFE_NO_PAD.encode(format!("wijziging:{id}"))
+/// Seals a change-log number as a cursor for `doel` (`audit` or `feed`, see [`super::id`]).
+fn cursor(doel: &str, id: i64) -> String {
+    super::id::cursor(doel, &id.to_be_bytes())
 }
 
-/// Decodes a cursor made by [`cursor`].
-fn nummer(veld: &str, cursor: &str) -> Result<i64, ApiError> {
-    URL_SAFE_NO_PAD
-        .decode(cursor)
+/// Opens a cursor made by [`cursor`] for `doel`: `BAD_USER_INPUT` on `veld` if it is forged,
+/// tampered with or made for something else.
+fn nummer(veld: &str, doel: &str, cursor: &str) -> Result<i64, ApiError> {
+    super::id::lees_cursor(veld, doel, cursor)
         .ok()
-        .and_then(|b| String::from_utf8(b).ok())
-        .and_then(|s| s.strip_prefix("wijziging:").and_then(|n| n.parse().ok()))
-        .filter(|n: &i64| *n >= 0)
+        .and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok())
+        .map(i64::from_be_bytes)
+        .filter(|n| *n >= 0)
         .ok_or_else(|| {
             ApiError::bad_input(veld, "not a cursor of this list; use one this API returned")
         })
@@ -350,13 +348,19 @@ impl WijzigingQuery {
         #[graphql(desc = "Continue after this cursor (an `endCursor`).")] after: Option<String>,
     ) -> Result<AuditConnection> {
         let limit = paginagrootte(first, MAX_PAGINA, STANDAARD_PAGINA)?;
-        let voor = after.as_deref().map(|a| nummer("after", a)).transpose()?;
+        let voor = after
+            .as_deref()
+            .map(|a| nummer("after", "audit", a))
+            .transpose()?;
         let filter = filter.unwrap_or_default().als_filter()?;
         let (mut rijen, total_count) = scope(ctx)?.audit(&filter, voor, limit + 1).await?;
         let has_next_page = rijen.len() as u64 > limit;
         rijen.truncate(limit as usize);
         Ok(AuditConnection {
-            edges: rijen.into_iter().map(|m| (cursor(m.id), m)).collect(),
+            edges: rijen
+                .into_iter()
+                .map(|m| (cursor("audit", m.id), m))
+                .collect(),
             has_next_page,
             total_count,
         })
@@ -382,13 +386,13 @@ impl WijzigingQuery {
         {
             return Err(ApiError::bad_input("recordTypes", m).into());
         }
-        let na = na.as_deref().map(|n| nummer("na", n)).transpose()?;
+        let na = na.as_deref().map(|n| nummer("na", "feed", n)).transpose()?;
         let pagina = scope(ctx)?
             .feed(na.unwrap_or(0), limit, &record_types.unwrap_or_default())
             .await?;
         Ok(Wijzigingsfeed {
             wijzigingen: pagina.regels.into_iter().map(Wijziging).collect(),
-            cursor: cursor(pagina.cursor),
+            cursor: cursor("feed", pagina.cursor),
             heeft_meer: pagina.heeft_meer,
         })
     }

@@ -25,7 +25,116 @@ dual_tests!(
     a_token_with_an_unknown_role_is_unauthenticated,
     a_ministry_token_with_the_programmabureau_role_is_unauthenticated,
     a_medewerker_token_without_organisation_is_unauthenticated,
+    a_token_with_an_empty_subject_is_unauthenticated,
+    a_token_with_a_subject_longer_than_the_audit_column_is_unauthenticated,
+    a_token_valid_for_longer_than_the_maximum_lifetime_is_unauthenticated,
+    a_token_within_the_maximum_lifetime_works,
+    the_token_command_refuses_a_ttl_beyond_the_maximum_lifetime,
 );
+
+/// A refused token's answer names the reason.
+fn assert_unauthenticated_because(antwoord: &Antwoord, reden: &str) {
+    assert_unauthenticated(antwoord);
+    let message = antwoord.body["errors"][0]["message"].as_str().unwrap();
+    assert!(message.contains(reden), "{message}");
+}
+
+async fn a_token_with_an_empty_subject_is_unauthenticated(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    for sub in ["", "   "] {
+        let mut c = claims(&app, "lezer", Some("hanze.nl"));
+        c.sub = sub.into();
+        let token = app.jwt.sign_claims(&c).unwrap();
+        let antwoord = app.graphql(Some(&token), ME, json!({})).await;
+        assert_unauthenticated_because(&antwoord, "subject (sub) is empty");
+    }
+}
+
+async fn a_token_with_a_subject_longer_than_the_audit_column_is_unauthenticated(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let mut c = claims(&app, "medewerker", Some("hanze.nl"));
+    c.sub = "é".repeat(256);
+    let token = app.jwt.sign_claims(&c).unwrap();
+    let antwoord = app.graphql(Some(&token), ME, json!({})).await;
+    assert_unauthenticated_because(&antwoord, "at most 255");
+    // 255 characters fit the audit trail's column on both databases: such a caller can write.
+    c.sub = "é".repeat(255);
+    let token = app.jwt.sign_claims(&c).unwrap();
+    let lab = "mutation { createOpdracht(input: { naam: \"Lang subject\", soort: AFSTUDEEROPDRACHT, \
+               opdrachtgever: $o }) { id } }";
+    let o = app.org_id("00000099000000000001").await;
+    let lab = lab.replace("$o", &format!("\"{o}\""));
+    app.graphql(Some(&token), &lab, json!({})).await.data();
+    let bureau = app.token(None, Rol::Programmabureau).await;
+    let trail = app
+        .graphql(
+            Some(&bureau),
+            "{ auditTrail(first: 1) { nodes { actor } } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(
+        trail.data()["auditTrail"]["nodes"][0]["actor"],
+        "é".repeat(255)
+    );
+}
+
+async fn a_token_valid_for_longer_than_the_maximum_lifetime_is_unauthenticated(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    for exp in [i64::MAX, Utc::now().timestamp() + 401 * 24 * 3600] {
+        let mut c = claims(&app, "lezer", Some("hanze.nl"));
+        c.exp = exp;
+        let token = app.jwt.sign_claims(&c).unwrap();
+        let antwoord = app.graphql(Some(&token), ME, json!({})).await;
+        assert_unauthenticated_because(&antwoord, "maximum lifetime of 400d");
+    }
+}
+
+async fn a_token_within_the_maximum_lifetime_works(backend: Backend) {
+    let app = TestApp::with_demo(backend).await;
+    let mut c = claims(&app, "medewerker", Some("hanze.nl"));
+    c.exp = Utc::now().timestamp() + 399 * 24 * 3600;
+    let token = app.jwt.sign_claims(&c).unwrap();
+    let antwoord = app.graphql(Some(&token), ME, json!({})).await;
+    assert_eq!(antwoord.data()["me"]["rol"], "medewerker");
+}
+
+async fn the_token_command_refuses_a_ttl_beyond_the_maximum_lifetime(backend: Backend) {
+    let (url, _db) = crate::harness::fresh_database(backend).await;
+    let dir = tempfile::tempdir().unwrap();
+    let cli = || {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_ipartnerschap"));
+        cmd.current_dir(dir.path())
+            .env_clear()
+            .env("DATABASE_URL", &url)
+            .env("RUST_LOG", "warn");
+        cmd
+    };
+    assert!(cli().args(["seed", "--demo"]).status().unwrap().success());
+    let token = |ttl: &str, max: Option<&str>| {
+        let mut cmd = cli();
+        cmd.args(["token", "--role", "programmabureau", "--ttl", ttl]);
+        if let Some(max) = max {
+            cmd.env("JWT_MAX_LIFETIME", max);
+        }
+        cmd.output().expect("run ipartnerschap")
+    };
+    let geweigerd = token("500d", None);
+    assert!(!geweigerd.status.success());
+    let stderr = String::from_utf8_lossy(&geweigerd.stderr);
+    assert!(
+        stderr.contains("longer than the maximum token lifetime of 400d (JWT_MAX_LIFETIME)"),
+        "{stderr}"
+    );
+    assert!(geweigerd.stdout.is_empty(), "no token printed");
+    assert!(
+        token("365d", None).status.success(),
+        "a sync job's year-long token"
+    );
+    let kort = token("2h", Some("1h"));
+    assert!(!kort.status.success(), "the configured maximum counts");
+    assert!(token("30m", Some("1h")).status.success());
+}
 
 const ME: &str = "{ me { ingelogd subject rol organisatie { __typename naam soort \
                   ... on Rijkspartner { oin } ... on Kennisinstelling { schacHome onderwijssoort } } } }";

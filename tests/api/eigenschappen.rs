@@ -12,7 +12,6 @@
 use crate::dual_tests;
 use crate::harness::{Backend, TestApp};
 use ipartnerschap::auth::Rol;
-use ipartnerschap::graphql::GlobalId;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::TestRunner;
@@ -199,8 +198,8 @@ async fn token(app: &TestApp, w: &Wereld, beller: &Beller) -> Option<String> {
     })
 }
 
-fn id_van(o: &Opdracht) -> String {
-    GlobalId::encode("Opdracht", o.id).0
+fn id_van(app: &TestApp, o: &Opdracht) -> String {
+    app.id("Opdracht", o.id)
 }
 
 /// Checks one case; `Err` describes the disagreement.
@@ -227,7 +226,7 @@ async fn controleer(app: &TestApp, w: &Wereld, beller: &Beller, pad: &Pad) -> Re
                 .filter(zichtbaar)
                 .filter(|o| regio.is_none_or(|r| o.regio.as_deref() == Some(REGIOS[r])))
                 .filter(|o| status.is_none_or(|s| o.status == STATUSSEN[s]))
-                .map(id_van)
+                .map(|o| id_van(app, o))
                 .collect();
             let mut gezien = BTreeSet::new();
             let mut after = Value::Null;
@@ -283,7 +282,7 @@ async fn controleer(app: &TestApp, w: &Wereld, beller: &Beller, pad: &Pad) -> Re
                 .graphql(
                     token,
                     "query($id: ID!) { node(id: $id) { id } }",
-                    json!({ "id": id_van(o) }),
+                    json!({ "id": id_van(app, o) }),
                 )
                 .await
                 .body;
@@ -303,13 +302,13 @@ async fn controleer(app: &TestApp, w: &Wereld, beller: &Beller, pad: &Pad) -> Re
                 .iter()
                 .filter(zichtbaar)
                 .filter(|o| o.fieldlab == Some(lab))
-                .map(id_van)
+                .map(|o| id_van(app, o))
                 .collect();
             let body = app
                 .graphql(
                     token,
                     "query($id: ID!) { node(id: $id) { ... on Fieldlab { opdrachten(first: 100) { nodes { id } } } } }",
-                    json!({ "id": GlobalId::encode("Fieldlab", lab).0 }),
+                    json!({ "id": app.id("Fieldlab", lab) }),
                 )
                 .await
                 .body;
@@ -359,7 +358,7 @@ async fn controleer(app: &TestApp, w: &Wereld, beller: &Beller, pad: &Pad) -> Re
                 .graphql(
                     token,
                     "mutation($id: ID!) { deleteOpdracht(id: $id, versie: 1) }",
-                    json!({ "id": id_van(o) }),
+                    json!({ "id": id_van(app, o) }),
                 )
                 .await
                 .body;

@@ -21,6 +21,9 @@ async fn graphiql_is_served_from_the_binary_without_external_urls() {
     );
     let html = page.text().await.unwrap();
     assert!(html.contains("GraphiQL"));
+    // The Headers tab holds a bearer token: it must not go into the browser's storage.
+    assert!(html.contains("shouldPersistHeaders: false"), "{html}");
+    assert!(!html.contains("shouldPersistHeaders: true"));
     assert!(
         !html.contains("http://") && !html.contains("https://"),
         "no external URL"

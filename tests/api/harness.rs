@@ -17,6 +17,7 @@ use ipartnerschap::auth::{JwtConfig, JwtKeys, Rol};
 use ipartnerschap::cli::{TokenAanvraag, maak_token};
 use ipartnerschap::config::Serverinstellingen;
 use ipartnerschap::db::Database;
+use ipartnerschap::graphql::Sleutels;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Value, json};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -167,6 +168,8 @@ pub struct TestApp {
     pub db: Database,
     pub jwt: JwtKeys,
     pub endpoint: String,
+    /// The database's keys of ids and cursors (to make ids the way the API does).
+    pub sleutels: std::sync::Arc<Sleutels>,
     client: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
     _dir: Option<tempfile::TempDir>,
@@ -227,6 +230,7 @@ impl TestApp {
         let (database_url, dir) = fresh_database(backend).await;
         let db = Database::connect(&database_url, 5).await.expect("connect");
         db.migrate_up().await.expect("migrate");
+        let sleutels = std::sync::Arc::new(Sleutels::laden(&db).await.expect("the id keys"));
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind");
@@ -246,6 +250,7 @@ impl TestApp {
             db,
             jwt,
             endpoint,
+            sleutels,
             client: reqwest::Client::new(),
             shutdown: Some(tx),
             _dir: dir,
@@ -278,6 +283,7 @@ impl TestApp {
             db,
             jwt: self.jwt.clone(),
             endpoint,
+            sleutels: self.sleutels.clone(),
             client: reqwest::Client::new(),
             shutdown: Some(tx),
             _dir: None,
@@ -382,6 +388,11 @@ impl TestApp {
             headers,
             body,
         }
+    }
+
+    /// The global id of row `row` of `typename`, as the API writes it.
+    pub fn id(&self, typename: &str, row: i32) -> String {
+        self.sleutels.id(typename, row).0
     }
 
     /// The global id of the organisation with this natural key.

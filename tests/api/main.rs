@@ -14,6 +14,7 @@ mod demo;
 mod eigenschappen;
 mod fieldlabs;
 mod graphiql;
+mod ids;
 mod invoer;
 mod jwks;
 mod limieten;

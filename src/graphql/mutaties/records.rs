@@ -10,8 +10,8 @@ use super::{
 };
 use crate::db::entities::{community, fieldlab, lectoraat, minor, organisatie};
 use crate::db::{Beschermd, Koppeling, Schrijfsessie};
-use crate::domain::naam;
 use crate::domain::invoer::{CONTACTPERSOON, Maxima};
+use crate::domain::naam;
 use crate::domain::{
     CommunityStatus, DeelnemerRol, FieldlabStatus, LectoraatSoort, MinorSoort, OrganisatieSoort,
     Regio,
