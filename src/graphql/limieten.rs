@@ -56,14 +56,20 @@ impl Default for Limieten {
 }
 
 /// The page a list field returns when the query gives neither `first` nor `last`; other
-/// fields return one value.
-fn standaardpagina(veld: &str) -> usize {
+/// fields return one value. `in_feed`: the field is one of the feed's (`Query.wijzigingen`)
+/// own, where `wijzigingen` is the page the feed's size already counts.
+fn standaardpagina(veld: &str, in_feed: bool) -> usize {
     match veld {
         "rijkspartners" | "kennisinstellingen" | "fieldlabs" | "lectoraten" | "minoren"
         | "communities" | "opdrachten" | "auditTrail" => super::paginering::STANDAARD_PAGINA,
-        "wijzigingen" => super::wijzigingen::STANDAARD_FEED,
+        "wijzigingen" if !in_feed => super::wijzigingen::STANDAARD_FEED,
         _ => 1,
     }
+}
+
+/// Whether the fields of a selection set are the feed's own: the set of a `wijzigingen` field.
+fn is_feed(veld: &str) -> bool {
+    veld == "wijzigingen"
 }
 
 fn te_veel(limit: &str, message: String) -> ServerError {
@@ -130,9 +136,9 @@ struct Meter<'a> {
     variables: &'a Variables,
     /// The operation whose variable defaults page sizes fall back on.
     operatie: Option<&'a OperationDefinition>,
-    /// Measured fragments; `None` while a fragment is being measured (a spread of it then is a
-    /// cycle).
-    fragmenten: HashMap<&'a Name, Option<Maat>>,
+    /// Measured fragments, by name and whether they are spread in the feed's selection; `None`
+    /// while a fragment is being measured (a spread of it then is a cycle).
+    fragmenten: HashMap<(&'a Name, bool), Option<Maat>>,
 }
 
 impl<'a> Meter<'a> {
@@ -149,20 +155,26 @@ impl<'a> Meter<'a> {
         }
     }
 
-    /// Measures a selection set at `niveau` levels of selection sets below the root.
-    fn meet(&mut self, set: &'a SelectionSet, niveau: usize) -> Result<Maat, ServerError> {
+    /// Measures a selection set at `niveau` levels of selection sets below the root; `in_feed`:
+    /// it is the selection of the change feed (see [`standaardpagina`]).
+    fn meet(
+        &mut self,
+        set: &'a SelectionSet,
+        niveau: usize,
+        in_feed: bool,
+    ) -> Result<Maat, ServerError> {
         if niveau > MAX_SELECTIEDIEPTE {
             return Err(te_diep());
         }
         let mut maat = Maat::default();
         for selection in &set.items {
             let deel = match &selection.node {
-                Selection::Field(field) => self.meet_veld(&field.node, niveau)?,
+                Selection::Field(field) => self.meet_veld(&field.node, niveau, in_feed)?,
                 Selection::InlineFragment(fragment) => {
-                    onder(self.meet(&fragment.node.selection_set.node, niveau + 1)?)
+                    onder(self.meet(&fragment.node.selection_set.node, niveau + 1, in_feed)?)
                 }
                 Selection::FragmentSpread(spread) => {
-                    match self.fragment(&spread.node.fragment_name, niveau + 1)? {
+                    match self.fragment(&spread.node.fragment_name, niveau + 1, in_feed)? {
                         Some(binnen) => onder(binnen),
                         // An unknown fragment: validation reports it.
                         None => Maat::default(),
@@ -177,7 +189,12 @@ impl<'a> Meter<'a> {
         Ok(maat)
     }
 
-    fn meet_veld(&mut self, field: &'a Field, niveau: usize) -> Result<Maat, ServerError> {
+    fn meet_veld(
+        &mut self,
+        field: &'a Field,
+        niveau: usize,
+        in_feed: bool,
+    ) -> Result<Maat, ServerError> {
         let alias = usize::from(field.alias.is_some());
         if field.selection_set.node.items.is_empty() {
             return Ok(Maat {
@@ -189,8 +206,9 @@ impl<'a> Meter<'a> {
                 diepte: 0,
             });
         }
-        let kinderen = self.meet(&field.selection_set.node, niveau + 1)?;
-        let factor = self.paginagrootte(field);
+        let naam = field.name.node.as_str();
+        let kinderen = self.meet(&field.selection_set.node, niveau + 1, is_feed(naam))?;
+        let factor = self.paginagrootte(field, in_feed);
         Ok(Maat {
             kosten: factor.saturating_mul(kinderen.kosten).saturating_add(1),
             aliassen: kinderen.aliassen.saturating_add(alias),
@@ -206,12 +224,14 @@ impl<'a> Meter<'a> {
         &mut self,
         naam: &'a Positioned<Name>,
         niveau: usize,
+        in_feed: bool,
     ) -> Result<Option<Maat>, ServerError> {
         let document = self.document;
         let Some(fragment) = document.fragments.get(&naam.node) else {
             return Ok(None);
         };
-        match self.fragmenten.get(&naam.node) {
+        let sleutel = (&naam.node, in_feed);
+        match self.fragmenten.get(&sleutel) {
             Some(Some(maat)) => return Ok(Some(*maat)),
             Some(None) => {
                 let mut error = ServerError::new(
@@ -228,23 +248,23 @@ impl<'a> Meter<'a> {
             }
             None => {}
         }
-        self.fragmenten.insert(&naam.node, None);
-        let maat = self.meet(&fragment.node.selection_set.node, niveau)?;
-        self.fragmenten.insert(&naam.node, Some(maat));
+        self.fragmenten.insert(sleutel, None);
+        let maat = self.meet(&fragment.node.selection_set.node, niveau, in_feed)?;
+        self.fragmenten.insert(sleutel, Some(maat));
         Ok(Some(maat))
     }
 
     /// How many rows a field returns at most: the larger of `first` and `last` as execution
     /// will see them (a literal, a variable's value, or else its default; `null` is the same
     /// as leaving it out), or the field's default page.
-    fn paginagrootte(&self, field: &Field) -> usize {
+    fn paginagrootte(&self, field: &Field, in_feed: bool) -> usize {
         let grootte = |naam: &str| {
             field
                 .get_argument(naam)
                 .and_then(|waarde| self.getal(waarde))
         };
         match (grootte("first"), grootte("last")) {
-            (None, None) => standaardpagina(field.name.node.as_str()),
+            (None, None) => standaardpagina(field.name.node.as_str(), in_feed),
             (first, last) => {
                 let n = first.unwrap_or(0).max(last.unwrap_or(0));
                 usize::try_from(n).unwrap_or(usize::MAX)
@@ -354,7 +374,7 @@ impl Limieten {
         let mut meter = Meter::new(document, variables, None);
         let mut velden = 0usize;
         for (_, operatie) in document.operations.iter() {
-            let maat = meter.meet(&operatie.node.selection_set.node, 0)?;
+            let maat = meter.meet(&operatie.node.selection_set.node, 0, false)?;
             velden = velden.saturating_add(maat.velden);
         }
         if velden > self.max_selecties {
@@ -378,7 +398,7 @@ impl Limieten {
         variables: &Variables,
     ) -> Result<(), ServerError> {
         let mut meter = Meter::new(document, variables, Some(operatie));
-        let maat = meter.meet(&operatie.selection_set.node, 0)?;
+        let maat = meter.meet(&operatie.selection_set.node, 0, false)?;
         if maat.breedte > self.max_rootvelden {
             return Err(te_veel(
                 "maxRootFields",
@@ -515,6 +535,17 @@ mod tests {
         );
         assert_eq!(
             kosten(&diep("first: 5, last: 100"), serde_json::json!({})).unwrap_err(),
+            "\"maxCost\""
+        );
+    }
+
+    #[test]
+    fn the_feeds_page_counts_once_not_again_for_its_list_of_changes() {
+        let feed = "{ wijzigingen(first: 500) { cursor wijzigingen { id record { id } } } }";
+        assert_eq!(toets(feed, serde_json::json!({}), None), Ok(()));
+        let standaard = "{ wijzigingen { wijzigingen { record { ... on Fieldlab { opdrachten(first: 100) { totalCount } } } } } }";
+        assert_eq!(
+            toets(standaard, serde_json::json!({}), None).unwrap_err(),
             "\"maxCost\""
         );
     }

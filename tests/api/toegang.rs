@@ -547,7 +547,7 @@ async fn names_are_stored_normalised(backend: Backend) {
         .graphql(
             Some(&hu),
             CREATE_FIELDLAB,
-            json!({ "input": { "naam": "  Nieuw\u{a0}\u{a0}Lab\tvoor  Cafe\u{301} ", "regio": "MIDDEN" } }),
+            json!({ "input": { "naam": "  Nieuw\u{a0}\u{a0}Lab voor  Cafe\u{301} ", "regio": "MIDDEN" } }),
         )
         .await;
     assert_eq!(
