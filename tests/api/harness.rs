@@ -161,6 +161,29 @@ pub fn jwt_keys() -> JwtKeys {
     )
 }
 
+/// Serves the application on a free port; returns its GraphQL endpoint and the sender that
+/// stops it.
+async fn serve(
+    db: &Database,
+    jwt: &JwtKeys,
+    instellingen: Serverinstellingen,
+) -> (String, oneshot::Sender<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let endpoint = format!("http://{}/graphql", listener.local_addr().unwrap());
+    let (tx, rx) = oneshot::channel::<()>();
+    let state = AppState::met(db.clone(), jwt.clone(), instellingen);
+    tokio::spawn(async move {
+        app::serve(listener, state, async {
+            let _ = rx.await;
+        })
+        .await
+        .expect("serve");
+    });
+    (endpoint, tx)
+}
+
 /// A running application with its own database.
 pub struct TestApp {
     pub backend: Backend,
@@ -231,19 +254,7 @@ impl TestApp {
         let db = Database::connect(&database_url, 5).await.expect("connect");
         db.migrate_up().await.expect("migrate");
         let sleutels = std::sync::Arc::new(Sleutels::laden(&db).await.expect("the id keys"));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let endpoint = format!("http://{}/graphql", listener.local_addr().unwrap());
-        let (tx, rx) = oneshot::channel::<()>();
-        let state = AppState::met(db.clone(), jwt.clone(), instellingen);
-        tokio::spawn(async move {
-            app::serve(listener, state, async {
-                let _ = rx.await;
-            })
-            .await
-            .expect("serve");
-        });
+        let (endpoint, tx) = serve(&db, &jwt, instellingen).await;
         Self {
             backend,
             database_url,
@@ -264,19 +275,7 @@ impl TestApp {
         let db = Database::connect(&self.database_url, 5)
             .await
             .expect("connect");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind");
-        let endpoint = format!("http://{}/graphql", listener.local_addr().unwrap());
-        let (tx, rx) = oneshot::channel::<()>();
-        let state = AppState::met(db.clone(), self.jwt.clone(), Serverinstellingen::default());
-        tokio::spawn(async move {
-            app::serve(listener, state, async {
-                let _ = rx.await;
-            })
-            .await
-            .expect("serve");
-        });
+        let (endpoint, tx) = serve(&db, &self.jwt, Serverinstellingen::default()).await;
         Self {
             backend: self.backend,
             database_url: self.database_url.clone(),
