@@ -1143,7 +1143,7 @@ schrijfbaar!(
     betrokkenen: opdracht_betrokkenen,
 );
 
-/// Who may see an opdracht (DESIGN.md §2): its owner, its opdrachtgever and its executing
+/// Who may see an opdracht (docs/access.md): its owner, its opdrachtgever and its executing
 /// institutions.
 pub(super) fn opdracht_betrokkenen(
     model: &opdracht::Model,

@@ -1,7 +1,7 @@
 //! [`Scope`]: the caller's view of the data, and the only way to read it.
 //!
 //! A scope is built from the request's principal. For every protected record type it knows
-//! three rules (DESIGN.md §2, written out in the [`Beschermd`] impls below):
+//! three rules (docs/access.md, written out in the [`Beschermd`] impls below):
 //!
 //! - **zichtbaar**: may the caller know the row exists? Rows outside it are simply not there:
 //!   lists skip them, lookups by id find nothing (`NOT_FOUND`, so ids cannot be probed).
@@ -307,7 +307,7 @@ fn opdracht_zichtbaar(p: Option<&Principal>) -> Regel {
     })
 }
 
-// The rules per record type, as in DESIGN.md §2 and docs/access.md.
+// The rules per record type, as in docs/access.md.
 beschermd!(
     organisatie::Entity,
     Organisatie,

@@ -343,7 +343,7 @@ impl Loader<Themas> for ScopeLoader {
                 continue;
             }
             // Themes are public for fieldlabs and lectoraten, and need full read access for
-            // minoren and communities (DESIGN.md §2); opdrachten are read in full when seen.
+            // minoren and communities (docs/access.md); opdrachten are read in full when seen.
             let s = &self.0;
             let pairs = match bron {
                 Bron::Fieldlab => {

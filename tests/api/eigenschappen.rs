@@ -151,7 +151,7 @@ async fn wereld(app: &TestApp) -> Wereld {
     }
 }
 
-/// The oracle: may this caller see this opdracht (DESIGN.md §2, docs/access.md)?
+/// The oracle: may this caller see this opdracht (docs/access.md)?
 fn ziet(w: &Wereld, beller: &Beller, o: &Opdracht) -> bool {
     let betrokken = |org: usize| {
         let id = w.organisaties[org % w.organisaties.len()].0;
