@@ -21,7 +21,7 @@ use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, Field, OperationDefinition, OperationType, Selection,
     SelectionSet,
 };
-use async_graphql::{Name, Positioned, Request, ServerError, Value, Variables};
+use async_graphql::{Name, Pos, Positioned, Request, ServerError, Value, Variables};
 use std::collections::HashMap;
 
 /// The limits, with the settings (environment variables) that change them.
@@ -72,13 +72,20 @@ fn is_feed(veld: &str) -> bool {
     veld == "wijzigingen"
 }
 
-fn te_veel(limit: &str, message: String) -> ServerError {
-    let mut error = ServerError::new(message, None);
+/// An error with `extensions.code` and, for a limit, `extensions.limit`.
+fn fout(code: &str, limit: Option<&str>, message: String, pos: Option<Pos>) -> ServerError {
+    let mut error = ServerError::new(message, pos);
     let mut extensions = async_graphql::ErrorExtensionValues::default();
-    extensions.set("code", "BAD_USER_INPUT");
-    extensions.set("limit", limit);
+    extensions.set("code", code);
+    if let Some(limit) = limit {
+        extensions.set("limit", limit);
+    }
     error.extensions = Some(extensions);
     error
+}
+
+fn te_veel(limit: &str, message: String) -> ServerError {
+    fout("BAD_USER_INPUT", Some(limit), message, None)
 }
 
 fn te_diep() -> ServerError {
@@ -234,17 +241,15 @@ impl<'a> Meter<'a> {
         match self.fragmenten.get(&sleutel) {
             Some(Some(maat)) => return Ok(Some(*maat)),
             Some(None) => {
-                let mut error = ServerError::new(
+                return Err(fout(
+                    "GRAPHQL_VALIDATION_FAILED",
+                    None,
                     format!(
                         "the fragment `{}` spreads itself, directly or through other fragments",
                         naam.node
                     ),
                     Some(naam.pos),
-                );
-                let mut extensions = async_graphql::ErrorExtensionValues::default();
-                extensions.set("code", "GRAPHQL_VALIDATION_FAILED");
-                error.extensions = Some(extensions);
-                return Err(error);
+                ));
             }
             None => {}
         }
@@ -322,16 +327,13 @@ impl Limieten {
     /// async-graphql routes every field of every answer through the extension chain, a cost
     /// per resolved value that a page of 100 opdrachten pays ~2,500 times.
     pub fn toets(&self, request: &mut Request) -> Result<Option<Operatie>, ServerError> {
-        if request.query.len() > self.max_document_bytes {
-            return Err(te_veel(
-                "maxDocumentBytes",
-                format!(
-                    "the query is {} bytes; the maximum is {} (GRAPHQL_MAX_DOCUMENT_BYTES)",
-                    request.query.len(),
-                    self.max_document_bytes
-                ),
-            ));
-        }
+        grens(
+            "maxDocumentBytes",
+            request.query.len(),
+            self.max_document_bytes,
+            |n| format!("the query is {n} bytes"),
+            "GRAPHQL_MAX_DOCUMENT_BYTES)",
+        )?;
         match nesting::scan(&request.query) {
             Ok(()) => {}
             Err(TeDiep::Selecties) => return Err(te_diep()),
@@ -377,16 +379,13 @@ impl Limieten {
             let maat = meter.meet(&operatie.node.selection_set.node, 0, false)?;
             velden = velden.saturating_add(maat.velden);
         }
-        if velden > self.max_selecties {
-            return Err(te_veel(
-                "maxSelections",
-                format!(
-                    "the document has {velden} fields with its fragments written out; the \
-                     maximum is {} (GRAPHQL_MAX_SELECTIONS)",
-                    self.max_selecties
-                ),
-            ));
-        }
+        grens(
+            "maxSelections",
+            velden,
+            self.max_selecties,
+            |n| format!("the document has {n} fields with its fragments written out"),
+            "GRAPHQL_MAX_SELECTIONS)",
+        )?;
         Ok(())
     }
 
@@ -399,46 +398,53 @@ impl Limieten {
     ) -> Result<(), ServerError> {
         let mut meter = Meter::new(document, variables, Some(operatie));
         let maat = meter.meet(&operatie.selection_set.node, 0, false)?;
-        if maat.breedte > self.max_rootvelden {
-            return Err(te_veel(
-                "maxRootFields",
-                format!(
-                    "the operation has {} root fields; the maximum is {} \
-                     (GRAPHQL_MAX_ROOT_FIELDS): split it into several requests",
-                    maat.breedte, self.max_rootvelden
-                ),
-            ));
-        }
-        if maat.velddiepte > self.max_diepte {
-            return Err(te_veel(
-                "maxDepth",
-                format!(
-                    "the query is nested {} levels deep; the maximum is {} (GRAPHQL_MAX_DEPTH)",
-                    maat.velddiepte, self.max_diepte
-                ),
-            ));
-        }
-        if maat.aliassen > self.max_aliassen {
-            return Err(te_veel(
-                "maxAliases",
-                format!(
-                    "the query has {} aliased fields; the maximum is {} (GRAPHQL_MAX_ALIASES)",
-                    maat.aliassen, self.max_aliassen
-                ),
-            ));
-        }
-        if maat.kosten > self.max_kosten {
-            return Err(te_veel(
-                "maxCost",
-                format!(
-                    "the query's estimated cost is {}; the maximum is {} (GRAPHQL_MAX_COST). \
-                     Ask for smaller pages (first/last) or fewer nested lists",
-                    maat.kosten, self.max_kosten
-                ),
-            ));
-        }
-        Ok(())
+        grens(
+            "maxRootFields",
+            maat.breedte,
+            self.max_rootvelden,
+            |n| format!("the operation has {n} root fields"),
+            "GRAPHQL_MAX_ROOT_FIELDS): split it into several requests",
+        )?;
+        grens(
+            "maxDepth",
+            maat.velddiepte,
+            self.max_diepte,
+            |n| format!("the query is nested {n} levels deep"),
+            "GRAPHQL_MAX_DEPTH)",
+        )?;
+        grens(
+            "maxAliases",
+            maat.aliassen,
+            self.max_aliassen,
+            |n| format!("the query has {n} aliased fields"),
+            "GRAPHQL_MAX_ALIASES)",
+        )?;
+        grens(
+            "maxCost",
+            maat.kosten,
+            self.max_kosten,
+            |n| format!("the query's estimated cost is {n}"),
+            "GRAPHQL_MAX_COST). Ask for smaller pages (first/last) or fewer nested lists",
+        )
     }
+}
+
+/// `Err` when the measure `n` of `limit` is over `max`: "<what n is>; the maximum is <max>
+/// (<setting and advice>".
+fn grens(
+    limit: &str,
+    n: usize,
+    max: usize,
+    wat: impl FnOnce(usize) -> String,
+    instelling: &str,
+) -> Result<(), ServerError> {
+    if n <= max {
+        return Ok(());
+    }
+    Err(te_veel(
+        limit,
+        format!("{}; the maximum is {max} ({instelling}", wat(n)),
+    ))
 }
 
 /// The operation a request runs, with its name: the one named by `operationName`, or the only
