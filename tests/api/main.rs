@@ -23,6 +23,7 @@ mod migrations;
 mod mutaties;
 mod node;
 mod opdrachten;
+mod policy;
 mod ops;
 mod organisaties;
 mod schema;
