@@ -7,6 +7,7 @@
 //! forget the access filter, because it never holds anything that could query without it.
 
 pub mod entities;
+mod policy;
 mod schrijven;
 mod scope;
 pub mod seed;
@@ -14,8 +15,13 @@ mod statistiek;
 mod sync;
 mod wijzigingen;
 
+pub use policy::{Field, Link, Need, Policy, Rights, Row};
+pub use policy::{
+    community_fields, fieldlab_fields, lectoraat_fields, minor_fields, opdracht_fields,
+    organisatie_fields,
+};
 pub use schrijven::{Koppeling, Schrijfbaar, Schrijfsessie};
-pub use scope::{Beschermd, Rechten, Rij, Scope};
+pub use scope::Scope;
 pub use statistiek::OpdrachtCijfers;
 pub use sync::{OpdrachtVelden, SyncItem, SyncModus, SyncResultaat, SyncUitkomst, SyncVerzoek};
 pub use wijzigingen::{AuditFilter, Feedpagina, Feedregel};

@@ -2,9 +2,9 @@
 //!
 //! A session is a database transaction opened from a [`Scope`], so it knows the principal and
 //! applies the same rules as reading: a row the caller may not see is `NOT_FOUND`, a row it may
-//! see but not change is `FORBIDDEN` (the [`Beschermd::bewerken`] rule, evaluated in SQL on the
+//! see but not change is `FORBIDDEN` (the [`Policy::bewerken`] rule, evaluated in SQL on the
 //! row), a stale `versie` is `CONFLICT`, and a new row must be owned by an organisation the
-//! caller may create records for ([`Beschermd::mag_aanmaken`]). Nothing is written until
+//! caller may create records for ([`Policy::mag_aanmaken`]). Nothing is written until
 //! [`Schrijfsessie::commit`]; dropping a session (an error anywhere, a cancelled request) rolls
 //! everything back, so a failed mutation or batch changes nothing.
 //!
@@ -25,7 +25,8 @@ use super::entities::koppelingen::{
 };
 use super::entities::wijziging::{self, betrokkene};
 use super::entities::{community, fieldlab, lectoraat, minor, opdracht, organisatie, thema};
-use super::scope::{Beschermd, Rij, Scope, select_zichtbaar};
+use super::policy::{Policy, Row};
+use super::scope::{Scope, select_visible};
 use crate::auth::{Principal, Rol};
 use crate::domain::{Actie, DeelnemerRol, OrganisatieSleutel, OrganisatieSoort, RecordType};
 use crate::error::{ApiError, ApiResult};
@@ -203,30 +204,30 @@ impl Schrijfsessie {
 
     /// Which of `ids` are rows of `E` the caller may see (to check the records a write links
     /// to: you cannot link to what you cannot see).
-    pub async fn zichtbaar<E: Beschermd>(&self, ids: &[i32]) -> ApiResult<HashSet<i32>>
+    pub async fn zichtbaar<E: Policy>(&self, ids: &[i32]) -> ApiResult<HashSet<i32>>
     where
         E::Model: Sync,
     {
         if ids.is_empty() {
             return Ok(HashSet::new());
         }
-        let rijen: Vec<Rij<E::Model>> = select_zichtbaar::<E>(
+        let rijen: Vec<Row<E::Model>> = select_visible::<E>(
             Some(&self.principal),
             Condition::all().add(E::id().is_in(ids.iter().copied())),
         )
         .into_model()
         .all(&self.tx)
         .await?;
-        Ok(rijen.iter().map(|r| E::id_van(&r.model)).collect())
+        Ok(rijen.iter().map(|r| E::id_of(&r.model)).collect())
     }
 
     /// Whether a row of `E` the caller may see matches `filter` (for uniqueness checks with a
     /// clear message).
-    pub async fn bestaat<E: Beschermd>(&self, filter: Condition) -> ApiResult<bool>
+    pub async fn bestaat<E: Policy>(&self, filter: Condition) -> ApiResult<bool>
     where
         E::Model: Sync,
     {
-        let rij: Option<Rij<E::Model>> = select_zichtbaar::<E>(Some(&self.principal), filter)
+        let rij: Option<Row<E::Model>> = select_visible::<E>(Some(&self.principal), filter)
             .into_model()
             .one(&self.tx)
             .await?;
@@ -262,35 +263,35 @@ impl Schrijfsessie {
     /// The row of `E` with `id`, which the caller is about to change or delete: `NOT_FOUND` if
     /// the caller may not see it, `FORBIDDEN` if it may see but not change it, `CONFLICT` if
     /// its version is not `versie`.
-    pub async fn te_wijzigen<E: Beschermd>(&self, id: i32, versie: i32) -> ApiResult<E::Model>
+    pub async fn te_wijzigen<E: Policy>(&self, id: i32, versie: i32) -> ApiResult<E::Model>
     where
         E::Model: Sync,
     {
-        let rij: Option<Rij<E::Model>> =
-            select_zichtbaar::<E>(Some(&self.principal), Condition::all().add(E::id().eq(id)))
+        let rij: Option<Row<E::Model>> =
+            select_visible::<E>(Some(&self.principal), Condition::all().add(E::id().eq(id)))
                 .into_model()
                 .one(&self.tx)
                 .await?;
-        let rij = rij.ok_or_else(|| ApiError::NotFound(E::NAAM.to_owned()))?;
-        if !rij.rechten.bewerken {
+        let rij = rij.ok_or_else(|| ApiError::NotFound(E::NAME.to_owned()))?;
+        if !rij.rights.edit {
             return Err(ApiError::Forbidden(format!(
                 "you may see this {} but not change it: that takes the role {} of its owner \
                  organisation, or the programme office",
-                E::NAAM,
-                E::BEWERKERS
+                E::NAME,
+                E::EDITORS
                     .iter()
                     .map(|r| r.as_str())
                     .collect::<Vec<_>>()
                     .join(" or ")
             )));
         }
-        let huidig = E::versie_van(&rij.model);
+        let huidig = E::version_of(&rij.model);
         if huidig != versie {
             return Err(ApiError::Conflict {
                 message: format!(
                     "this {} changed since you read it (you sent versie {versie}, it is now at \
                      {huidig}); read it again and reapply your change",
-                    E::NAAM
+                    E::NAME
                 ),
                 current_version: huidig,
             });
@@ -310,13 +311,13 @@ impl Schrijfsessie {
             .organisatie(eigenaar)
             .await?
             .ok_or_else(|| ApiError::bad_input(veld, "no such organisation"))?;
-        if !E::mag_aanmaken(&self.principal, org.id) {
+        if !E::may_create(&self.principal, org.id) {
             return Err(ApiError::Forbidden(format!(
                 "you may not create a {} owned by {}: you can only create records of your own \
                  organisation, with the role {}",
-                E::NAAM,
+                E::NAME,
                 org.naam,
-                E::BEWERKERS
+                E::EDITORS
                     .iter()
                     .map(|r| r.as_str())
                     .collect::<Vec<_>>()
@@ -328,7 +329,7 @@ impl Schrijfsessie {
                 veld,
                 format!(
                     "a {} is owned by a {}; {} is not one",
-                    E::NAAM,
+                    E::NAME,
                     E::EIGENAAR_SOORTEN
                         .iter()
                         .map(|s| s.naam())
@@ -350,14 +351,14 @@ impl Schrijfsessie {
         koppelingen: &[Koppeling],
     ) -> ApiResult<E::Model> {
         self.controleer_eigenaar::<E>("eigenaar", eigenaar).await?;
-        if sea_orm::IdenStatic::as_str(&E::eigenaar()) != sea_orm::IdenStatic::as_str(&E::id()) {
-            am.set(E::eigenaar(), eigenaar.into());
+        if sea_orm::IdenStatic::as_str(&E::owner()) != sea_orm::IdenStatic::as_str(&E::id()) {
+            am.set(E::owner(), eigenaar.into());
         }
-        am.set(E::versie(), 1.into());
-        am.set(E::gewijzigd_op(), self.nu.into());
+        am.set(E::version(), 1.into());
+        am.set(E::changed_at(), self.nu.into());
         am.set(E::aangemaakt_op(), self.nu.into());
         let model = am.insert(&self.tx).await?;
-        let id = E::id_van(&model);
+        let id = E::id_of(&model);
         for koppeling in koppelingen {
             E::vervang(&self.tx, &[id], koppeling).await?;
         }
@@ -365,7 +366,7 @@ impl Schrijfsessie {
         self.log(Logregel {
             record_type: E::TYPE,
             record_id: id,
-            eigenaar_id: E::eigenaar_van(&model),
+            eigenaar_id: E::owner_of(&model),
             actie: Actie::Created,
             versie: 1,
             betrokkenen: E::betrokkenen(&model, &na),
@@ -384,7 +385,7 @@ impl Schrijfsessie {
         mut am: E::ActiveModel,
         koppelingen: &[Koppeling],
     ) -> ApiResult<E::Model> {
-        let id = E::id_van(&voor);
+        let id = E::id_of(&voor);
         let oud = momentopname::<E>(&voor, E::koppelingen(&self.tx, id).await?);
         for koppeling in koppelingen {
             E::vervang(&self.tx, &[id], koppeling).await?;
@@ -394,22 +395,22 @@ impl Schrijfsessie {
         let Some((voor_velden, na_velden)) = verschil(&oud, &nieuw) else {
             return Ok(voor);
         };
-        let versie = E::versie_van(&voor) + 1;
-        am.set(E::versie(), versie.into());
-        am.set(E::gewijzigd_op(), self.nu.into());
+        let versie = E::version_of(&voor) + 1;
+        am.set(E::version(), versie.into());
+        am.set(E::changed_at(), self.nu.into());
         // `update_many` does not run the entity's save hook, which keeps computed columns (the
         // name key) in step: run it here.
         am = am.before_save(&self.tx, false).await?;
         let resultaat = E::update_many()
             .set(am.clone())
             .filter(E::id().eq(id))
-            .filter(E::versie().eq(E::versie_van(&voor)))
+            .filter(E::version().eq(E::version_of(&voor)))
             .exec(&self.tx)
             .await?;
         if resultaat.rows_affected != 1 {
             return Err(ApiError::Internal(format!(
                 "{} {id} changed under the write lock",
-                E::NAAM
+                E::NAME
             )));
         }
         na_model = am.try_into_model()?;
@@ -420,7 +421,7 @@ impl Schrijfsessie {
         self.log(Logregel {
             record_type: E::TYPE,
             record_id: id,
-            eigenaar_id: E::eigenaar_van(&voor),
+            eigenaar_id: E::owner_of(&voor),
             actie: Actie::Updated,
             versie,
             voor: Some(voor_velden),
@@ -446,7 +447,7 @@ impl Schrijfsessie {
                     "this {} cannot be deleted while {} of your organisation refer to it; unlink \
                      those first (records of other organisations that refer to it are unlinked \
                      when it is deleted)",
-                    E::NAAM,
+                    E::NAME,
                     eigen.join(" and ")
                 ),
                 current_version: versie,
@@ -461,7 +462,7 @@ impl Schrijfsessie {
         self.log(Logregel {
             record_type: E::TYPE,
             record_id: id,
-            eigenaar_id: E::eigenaar_van(&voor),
+            eigenaar_id: E::owner_of(&voor),
             actie: Actie::Deleted,
             versie,
             betrokkenen: E::betrokkenen(&voor, &oud),
@@ -482,7 +483,7 @@ impl Schrijfsessie {
     /// the institution again ([`Self::teruggetrokken`]).
     pub async fn uitvoering_intrekken(&mut self, id: i32) -> ApiResult<()> {
         let org = self.principal.organisatie_id;
-        let rij: Option<Rij<opdracht::Model>> = select_zichtbaar::<opdracht::Entity>(
+        let rij: Option<Row<opdracht::Model>> = select_visible::<opdracht::Entity>(
             Some(&self.principal),
             Condition::all().add(opdracht::Column::Id.eq(id)),
         )
@@ -736,7 +737,7 @@ pub(super) fn verschil(
 /// who sees its changes in the feed.
 #[async_trait::async_trait]
 pub trait Schrijfbaar:
-    Beschermd
+    Policy
     + EntityTrait<
         Model: Serialize + Sync + IntoActiveModel<<Self as EntityTrait>::ActiveModel>,
         ActiveModel: ActiveModelTrait<Entity = Self>
@@ -838,7 +839,7 @@ async fn tel_eigen<R: Schrijfbaar, L: EntityTrait>(
         .select_only()
         .column_as(Expr::cust("COUNT(*)"), "n")
         .filter(filter)
-        .filter(R::eigenaar().eq(org))
+        .filter(R::owner().eq(org))
         .into_tuple()
         .one(db)
         .await?
@@ -893,7 +894,7 @@ async fn ontkoppel<R: Schrijfbaar, L: EntityTrait>(
                 .all(&sessie.tx)
                 .await?
             {
-                let rest: BTreeSet<i32> = links_van::<L>(&sessie.tx, ouder, &[R::id_van(&rij)])
+                let rest: BTreeSet<i32> = links_van::<L>(&sessie.tx, ouder, &[R::id_of(&rij)])
                     .await?
                     .into_iter()
                     .filter_map(|l| int(l.get(naar)))
@@ -1043,7 +1044,7 @@ macro_rules! schrijfbaar {
                     #[allow(unreachable_patterns)]
                     other => Err(ApiError::Internal(format!(
                         "{} has no links {other:?}",
-                        <$entity as Beschermd>::NAAM
+                        <$entity as Policy>::NAME
                     ))),
                 }
             }

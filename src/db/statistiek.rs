@@ -4,7 +4,7 @@
 use super::Scope;
 use super::entities::koppelingen::opdracht_thema;
 use super::entities::opdracht;
-use super::scope::Beschermd;
+use super::policy::Policy;
 use crate::domain::{Onderwijssoort, OpdrachtSoort, OpdrachtStatus, Regio};
 use crate::error::{ApiError, ApiResult};
 use sea_orm::sea_query::{Expr, SimpleExpr};
@@ -37,7 +37,7 @@ fn parse<T: ActiveEnum<Value = String>>(value: String) -> ApiResult<T> {
 impl Scope {
     fn opdrachten_select(&self, filter: Condition) -> Select<opdracht::Entity> {
         opdracht::Entity::find()
-            .filter(opdracht::Entity::zichtbaar(self.principal()).als_filter())
+            .filter(opdracht::Entity::visible_rule(self.principal()).as_filter())
             .filter(filter)
     }
 

@@ -6,11 +6,12 @@
 use super::filters::{CommunityFilter, Sortering};
 use super::id::GlobalId;
 use super::loaders;
-use super::loaders::{Bron, Gekoppeld, Koppeling, PerId, Themas};
-use super::organisaties::{Organisatie, organisaties_per_id};
+use super::loaders::PerId;
+use super::organisaties::{Organisatie, linked_organisaties};
 use super::paginering::{lijst_query, verbinding};
-use super::types::{Registratie, Thema, als_leesbaar, recordtype};
-use crate::db::Rij;
+use super::types::{Registratie, Thema, recordtype};
+use crate::db::Row;
+use crate::db::community_fields as f;
 use crate::db::entities::community;
 use crate::domain::CommunityStatus;
 use async_graphql::{Context, ID, MergedObject, Object, Result};
@@ -34,50 +35,40 @@ pub struct Community(CommunityVelden, Registratie);
 recordtype!(Community(CommunityVelden, community));
 
 /// The fields of a community.
-pub struct CommunityVelden(Rij<community::Model>);
+pub struct CommunityVelden(Row<community::Model>);
 
 #[Object]
 impl CommunityVelden {
     /// Global, opaque id; use it with `node(id:)`.
     pub(super) async fn id(&self) -> ID {
-        GlobalId::encode("Community", self.0.model.id)
+        GlobalId::encode("Community", self.0.id())
     }
 
     /// Name of the community.
-    async fn naam(&self) -> &String {
-        &self.0.model.naam
+    async fn naam(&self) -> String {
+        self.0.public(&f::NAAM)
     }
 
     /// What the community shares.
-    async fn beschrijving(&self) -> Option<&String> {
-        self.0.model.beschrijving.as_ref()
+    async fn beschrijving(&self) -> Option<String> {
+        self.0.public(&f::BESCHRIJVING)
     }
 
     /// Planned, active or ended. Null unless the caller's organisation is a member.
     async fn status(&self) -> Option<CommunityStatus> {
-        als_leesbaar(self.0.rechten.lezen, Some(self.0.model.status))
+        self.0.get(&f::STATUS)
     }
 
     /// Themes. Null unless the caller's organisation is a member.
     async fn themas(&self, ctx: &Context<'_>) -> Result<Option<Vec<Thema>>> {
-        if !self.0.rechten.lezen {
-            return Ok(None);
-        }
         Ok(loaders(ctx)?
-            .load(Themas(Bron::Community, self.0.model.id))
+            .themas(&f::THEMAS, self.0.id(), self.0.rights)
             .await?)
     }
 
     /// Member organisations. Null unless the caller's organisation is a member.
     async fn leden(&self, ctx: &Context<'_>) -> Result<Option<Vec<Organisatie>>> {
-        if !self.0.rechten.lezen {
-            return Ok(None);
-        }
-        let ids = loaders(ctx)?
-            .load(Gekoppeld(Koppeling::CommunityLeden, self.0.model.id))
-            .await?
-            .unwrap_or_default();
-        Ok(Some(organisaties_per_id(ctx, ids).await?))
+        linked_organisaties(ctx, &f::LEDEN, self.0.id(), self.0.rights).await
     }
 }
 

@@ -7,17 +7,16 @@
 
 use super::filters::{FieldlabFilter, Sortering};
 use super::id::GlobalId;
-use super::lectoraten::Lectoraat;
+use super::lectoraten::{Lectoraat, lectoraten_per_id};
 use super::loaders;
-use super::loaders::{
-    Bron, FieldlabDeelnemers, Gekoppeld, Koppeling, OrganisatieId, PerId, Themas,
-};
+use super::loaders::{OrganisatieId, PerId};
 use super::opdrachten::OpdrachtenVan;
 use super::organisaties::Organisatie;
 use super::paginering::{lijst_query, verbinding};
-use super::types::{Datum, Registratie, Thema, als_leesbaar, recordtype};
-use crate::db::Rij;
-use crate::db::entities::{fieldlab, lectoraat};
+use super::types::{Datum, Registratie, Thema, recordtype};
+use crate::db::entities::{fieldlab, organisatie};
+use crate::db::fieldlab_fields as f;
+use crate::db::{Link, Rights, Row};
 use crate::domain::{DeelnemerRol, FieldlabStatus, Regio};
 use async_graphql::{Context, ID, MergedObject, Object, Result};
 
@@ -42,34 +41,34 @@ pub struct Fieldlab(FieldlabVelden, Registratie, OpdrachtenVan);
 recordtype!(Fieldlab(FieldlabVelden, fieldlab, opdrachten: FieldlabId));
 
 /// The fields of a fieldlab.
-pub struct FieldlabVelden(Rij<fieldlab::Model>);
+pub struct FieldlabVelden(Row<fieldlab::Model>);
 
 #[Object]
 impl FieldlabVelden {
     /// Global, opaque id; use it with `node(id:)`.
     pub(super) async fn id(&self) -> ID {
-        GlobalId::encode("Fieldlab", self.0.model.id)
+        GlobalId::encode("Fieldlab", self.0.id())
     }
 
     /// Name of the fieldlab.
-    async fn naam(&self) -> &String {
-        &self.0.model.naam
+    async fn naam(&self) -> String {
+        self.0.public(&f::NAAM)
     }
 
     /// What the lab works on.
-    async fn beschrijving(&self) -> Option<&String> {
-        self.0.model.beschrijving.as_ref()
+    async fn beschrijving(&self) -> Option<String> {
+        self.0.public(&f::BESCHRIJVING)
     }
 
     /// Region the lab is in.
     async fn regio(&self) -> Regio {
-        self.0.model.regio
+        self.0.public(&f::REGIO)
     }
 
     /// Themes the lab works on.
     async fn themas(&self, ctx: &Context<'_>) -> Result<Vec<Thema>> {
         Ok(loaders(ctx)?
-            .load(Themas(Bron::Fieldlab, self.0.model.id))
+            .themas(&f::THEMAS, self.0.id(), self.0.rights)
             .await?
             .unwrap_or_default())
     }
@@ -77,52 +76,48 @@ impl FieldlabVelden {
     /// Whether the lab is being set up, active or ended. Null unless the caller's organisation
     /// takes part in the lab (or is the programme office).
     async fn status(&self) -> Option<FieldlabStatus> {
-        self.leesbaar(Some(self.0.model.status))
+        self.0.get(&f::STATUS)
     }
 
     /// City or site of the lab. Null unless the caller's organisation takes part.
-    async fn plaats(&self) -> Option<&String> {
-        self.leesbaar(self.0.model.plaats.as_ref())
+    async fn plaats(&self) -> Option<String> {
+        self.0.get(&f::PLAATS).flatten()
     }
 
     /// Website of the lab. Null unless the caller's organisation takes part.
-    async fn website(&self) -> Option<&String> {
-        self.leesbaar(self.0.model.website.as_ref())
+    async fn website(&self) -> Option<String> {
+        self.0.get(&f::WEBSITE).flatten()
     }
 
     /// Date the lab started. Null unless the caller's organisation takes part.
     async fn startdatum(&self) -> Option<Datum> {
-        self.leesbaar(self.0.model.startdatum.map(Datum))
+        self.0.get(&f::STARTDATUM).flatten().map(Datum)
     }
 
     /// The lead partner (penvoerder), who owns and edits the lab's record. Null unless the
     /// caller's organisation takes part.
     async fn penvoerder(&self, ctx: &Context<'_>) -> Result<Option<Organisatie>> {
-        if !self.0.rechten.lezen {
-            return Ok(None);
-        }
-        Ok(loaders(ctx)?
-            .load(OrganisatieId::new(self.0.model.eigenaar_id))
-            .await?
-            .map(Organisatie::from))
+        loaders(ctx)?
+            .record::<organisatie::Entity, Organisatie>(self.0.get(&f::PENVOERDER))
+            .await
+            .map_err(Into::into)
     }
 
     /// The participating organisations besides the penvoerder, with their role. Null unless
     /// the caller's organisation takes part.
     async fn deelnemers(&self, ctx: &Context<'_>) -> Result<Option<Vec<FieldlabDeelnemer>>> {
-        if !self.0.rechten.lezen {
-            return Ok(None);
-        }
         let loaders = loaders(ctx)?;
-        let links = loaders
-            .load(FieldlabDeelnemers(self.0.model.id))
+        let Some(links) = loaders
+            .linked(&f::DEELNEMERS, self.0.id(), self.0.rights)
             .await?
-            .unwrap_or_default();
+        else {
+            return Ok(None);
+        };
         let organisaties = loaders
             .load_all(
                 links
                     .iter()
-                    .map(|l| OrganisatieId::new(l.organisatie_id))
+                    .map(|(org, _)| OrganisatieId::new(*org))
                     .collect(),
             )
             .await?;
@@ -130,42 +125,26 @@ impl FieldlabVelden {
             links
                 .iter()
                 .zip(organisaties)
-                .map(|(link, org)| FieldlabDeelnemer {
+                .map(|((_, rol), org)| FieldlabDeelnemer {
                     organisatie: org.into(),
-                    rol: link.rol,
+                    rol: *rol,
                 })
                 .collect(),
         ))
     }
 
-    /// Lectoraten linked to the lab. Null unless the caller's organisation takes part.
+    /// Lectoraten linked to the lab. The link is shown from both sides: null unless the
+    /// caller's organisation takes part in the lab, or may read one of its lectoraten in full
+    /// (then that one is listed).
     async fn lectoraten(&self, ctx: &Context<'_>) -> Result<Option<Vec<Lectoraat>>> {
-        if !self.0.rechten.lezen {
-            return Ok(None);
-        }
         let loaders = loaders(ctx)?;
-        let ids = loaders
-            .load(Gekoppeld(Koppeling::FieldlabLectoraten, self.0.model.id))
+        let Some(ids) = loaders
+            .linked(&f::LECTORATEN, self.0.id(), self.0.rights)
             .await?
-            .unwrap_or_default();
-        Ok(Some(
-            loaders
-                .load_all(
-                    ids.into_iter()
-                        .map(PerId::<lectoraat::Entity>::new)
-                        .collect(),
-                )
-                .await?
-                .into_iter()
-                .map(Lectoraat::from)
-                .collect(),
-        ))
-    }
-}
-
-impl FieldlabVelden {
-    fn leesbaar<T>(&self, value: Option<T>) -> Option<T> {
-        als_leesbaar(self.0.rechten.lezen, value)
+        else {
+            return Ok(None);
+        };
+        Ok(Some(lectoraten_per_id(ctx, ids).await?))
     }
 }
 
@@ -202,15 +181,16 @@ pub async fn fieldlabs_per_id(ctx: &Context<'_>, ids: Vec<i32>) -> Result<Vec<Fi
         .collect())
 }
 
-/// The fieldlabs linked to a record through `koppeling`.
-pub async fn gekoppelde_fieldlabs(
+/// The fieldlabs linked to a record through `link`, as the caller with `rights` on that
+/// record may see them.
+pub async fn linked_fieldlabs(
     ctx: &Context<'_>,
-    koppeling: Koppeling,
+    link: &'static dyn Link<i32>,
     id: i32,
-) -> Result<Vec<Fieldlab>> {
-    let ids = loaders(ctx)?
-        .load(Gekoppeld(koppeling, id))
-        .await?
-        .unwrap_or_default();
-    fieldlabs_per_id(ctx, ids).await
+    rights: Rights,
+) -> Result<Option<Vec<Fieldlab>>> {
+    match loaders(ctx)?.linked(link, id, rights).await? {
+        Some(ids) => Ok(Some(fieldlabs_per_id(ctx, ids).await?)),
+        None => Ok(None),
+    }
 }

@@ -12,7 +12,9 @@ use crate::db::entities::koppelingen::{
     minor_thema, opdracht_thema, opdracht_uitvoerder,
 };
 use crate::db::entities::{community, fieldlab, lectoraat, minor, opdracht, organisatie};
-use crate::db::{Beschermd, Scope};
+use crate::db::{
+    Field, Link, Need, Policy, Row, Scope, community_fields, fieldlab_fields, minor_fields,
+};
 use crate::domain::{
     CommunityStatus, FieldlabStatus, MinorSoort, Onderwijssoort, OpdrachtSoort, OpdrachtStatus,
     Regio, RijkspartnerSoort,
@@ -182,9 +184,28 @@ impl Bouwer {
         Ok(())
     }
 
-    /// Narrows to rows the caller may read in full (for criteria on non-public fields).
-    pub fn alleen_leesbaar<E: Beschermd>(&mut self, scope: &Scope) {
-        self.en(scope.leesbaar::<E>());
+    /// `field IN (values)` when values are given. A field that is not public brings its rule
+    /// along: only rows whose `field` the caller may read can match.
+    pub fn field_in<E, T, V>(&mut self, scope: &Scope, field: &Field<E, T>, values: &Option<Vec<V>>)
+    where
+        E: Policy,
+        V: Into<sea_orm::Value> + Clone,
+    {
+        let Some(values) = values else {
+            return;
+        };
+        self.require::<E>(scope, Some(field.need()));
+        if let Some(column) = field.column() {
+            self.en(column.is_in(values.iter().cloned()));
+        }
+    }
+
+    /// Narrows to rows on which the caller's rights meet `need`: what a criterion on a
+    /// non-public field or link of `E` needs (as the policy declares it).
+    pub fn require<E: Policy>(&mut self, scope: &Scope, need: Option<Need>) {
+        if let Some(need) = need.filter(|n| *n != Need::Public) {
+            self.en(scope.meeting::<E>(need));
+        }
     }
 }
 
@@ -351,12 +372,9 @@ impl FieldlabFilter {
             &self.themas,
         )
         .await?;
-        if self.status.is_some() {
-            b.alleen_leesbaar::<fieldlab::Entity>(scope);
-            b.een_van(C::Status, &self.status);
-        }
+        b.field_in(scope, &fieldlab_fields::STATUS, &self.status);
         if let Some(org) = b.organisatie("deelnemer", &self.deelnemer) {
-            b.alleen_leesbaar::<fieldlab::Entity>(scope);
+            b.require::<fieldlab::Entity>(scope, fieldlab_fields::DEELNEMERS.need());
             b.en(Condition::any()
                 .add(C::EigenaarId.eq(org))
                 .add(in_koppeling::<fieldlab_deelnemer::Entity>(
@@ -497,7 +515,7 @@ impl MinorFilter {
         }
         b.een_van(C::Soort, &self.soort);
         if self.themas.is_some() {
-            b.alleen_leesbaar::<minor::Entity>(scope);
+            b.require::<minor::Entity>(scope, minor_fields::THEMAS.need());
         }
         b.themas::<minor_thema::Entity>(
             scope,
@@ -537,10 +555,13 @@ impl CommunityFilter {
             return b.klaar();
         }
         b.zoek(&[C::Naam, C::Beschrijving], &self.zoek);
-        if self.status.is_some() || self.themas.is_some() || self.lid.is_some() {
-            b.alleen_leesbaar::<community::Entity>(scope);
+        b.field_in(scope, &community_fields::STATUS, &self.status);
+        if self.themas.is_some() {
+            b.require::<community::Entity>(scope, community_fields::THEMAS.need());
         }
-        b.een_van(C::Status, &self.status);
+        if self.lid.is_some() {
+            b.require::<community::Entity>(scope, community_fields::LEDEN.need());
+        }
         b.themas::<community_thema::Entity>(
             scope,
             C::Id,
@@ -585,7 +606,7 @@ pub struct Sortering {
 }
 
 macro_rules! sorteerbaar_op_naam {
-    ($($module:ident),*) => {$(
+    ($($module:ident: $fields:ident),*) => {$(
         impl SorteerbaarVeld<$module::Entity> for Sorteerveld {
             fn naam(self) -> &'static str {
                 match self {
@@ -599,16 +620,22 @@ macro_rules! sorteerbaar_op_naam {
                     Self::GewijzigdOp => $module::Column::GewijzigdOp,
                 }
             }
-            fn waarde(self, m: &$module::Model) -> SortWaarde {
+            fn waarde(self, row: &Row<$module::Model>) -> SortWaarde {
                 match self {
-                    Self::Naam => SortWaarde::Tekst(m.naam.clone()),
-                    Self::GewijzigdOp => SortWaarde::Tijdstip(m.gewijzigd_op),
+                    Self::Naam => SortWaarde::Tekst(row.public(&crate::db::$fields::NAAM)),
+                    Self::GewijzigdOp => SortWaarde::Tijdstip(row.registration().changed),
                 }
             }
         }
     )*};
 }
-sorteerbaar_op_naam!(organisatie, fieldlab, lectoraat, minor, community);
+sorteerbaar_op_naam!(
+    organisatie: organisatie_fields,
+    fieldlab: fieldlab_fields,
+    lectoraat: lectoraat_fields,
+    minor: minor_fields,
+    community: community_fields
+);
 
 /// OpdrachtSorteerveld: the fields a list of opdrachten can be ordered by.
 #[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -656,14 +683,15 @@ impl SorteerbaarVeld<opdracht::Entity> for OpdrachtSorteerveld {
             Self::AangemaaktOp => opdracht::Column::AangemaaktOp,
         }
     }
-    fn waarde(self, m: &opdracht::Model) -> SortWaarde {
+    fn waarde(self, row: &Row<opdracht::Model>) -> SortWaarde {
+        use crate::db::opdracht_fields as f;
         let datum = |d: Option<chrono::NaiveDate>| d.map_or(SortWaarde::Geen, SortWaarde::Datum);
         match self {
-            Self::Naam => SortWaarde::Tekst(m.naam.clone()),
-            Self::Startdatum => datum(m.startdatum),
-            Self::Einddatum => datum(m.einddatum),
-            Self::GewijzigdOp => SortWaarde::Tijdstip(m.gewijzigd_op),
-            Self::AangemaaktOp => SortWaarde::Tijdstip(m.aangemaakt_op),
+            Self::Naam => SortWaarde::Tekst(row.public(&f::NAAM)),
+            Self::Startdatum => datum(row.public(&f::STARTDATUM)),
+            Self::Einddatum => datum(row.public(&f::EINDDATUM)),
+            Self::GewijzigdOp => SortWaarde::Tijdstip(row.registration().changed),
+            Self::AangemaaktOp => SortWaarde::Tijdstip(row.registration().created),
         }
     }
 }

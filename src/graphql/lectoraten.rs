@@ -5,17 +5,18 @@
 //! programme office also read the description, dates, partners and fieldlabs; the lector's name
 //! is personal data, shown like a contact person.
 
-use super::fieldlabs::{Fieldlab, gekoppelde_fieldlabs};
+use super::fieldlabs::{Fieldlab, linked_fieldlabs};
 use super::filters::{LectoraatFilter, Sortering};
 use super::id::GlobalId;
 use super::loaders;
-use super::loaders::{self as l, Bron, Gekoppeld, Koppeling, OrganisatieId, Themas};
+use super::loaders as l;
 use super::opdrachten::OpdrachtenVan;
-use super::organisaties::{Organisatie, organisaties_per_id};
+use super::organisaties::{Organisatie, linked_organisaties};
 use super::paginering::{lijst_query, verbinding};
-use super::types::{Datum, Registratie, Thema, als_leesbaar, recordtype};
-use crate::db::Rij;
-use crate::db::entities::lectoraat;
+use super::types::{Datum, Registratie, Thema, recordtype};
+use crate::db::Row;
+use crate::db::entities::{lectoraat, organisatie};
+use crate::db::lectoraat_fields as f;
 use crate::domain::LectoraatSoort;
 use async_graphql::{Context, ID, MergedObject, Object, Result};
 
@@ -39,82 +40,72 @@ pub struct Lectoraat(LectoraatVelden, Registratie, OpdrachtenVan);
 recordtype!(Lectoraat(LectoraatVelden, lectoraat, opdrachten: LectoraatId));
 
 /// The fields of a lectoraat.
-pub struct LectoraatVelden(Rij<lectoraat::Model>);
+pub struct LectoraatVelden(Row<lectoraat::Model>);
 
 #[Object]
 impl LectoraatVelden {
     /// Global, opaque id; use it with `node(id:)`.
     pub(super) async fn id(&self) -> ID {
-        GlobalId::encode("Lectoraat", self.0.model.id)
+        GlobalId::encode("Lectoraat", self.0.id())
     }
 
     /// Name of the chair.
-    async fn naam(&self) -> &String {
-        &self.0.model.naam
+    async fn naam(&self) -> String {
+        self.0.public(&f::NAAM)
     }
 
     /// Lectoraat or leerstoel.
     async fn soort(&self) -> LectoraatSoort {
-        self.0.model.soort
+        self.0.public(&f::SOORT)
     }
 
     /// The kennisinstelling the chair belongs to (its owner).
     async fn instelling(&self, ctx: &Context<'_>) -> Result<Option<Organisatie>> {
-        Ok(loaders(ctx)?
-            .load(OrganisatieId::new(self.0.model.eigenaar_id))
-            .await?
-            .map(Organisatie::from))
+        loaders(ctx)?
+            .record::<organisatie::Entity, Organisatie>(Some(self.0.public(&f::INSTELLING)))
+            .await
+            .map_err(Into::into)
     }
 
     /// Themes of the chair.
     async fn themas(&self, ctx: &Context<'_>) -> Result<Vec<Thema>> {
         Ok(loaders(ctx)?
-            .load(Themas(Bron::Lectoraat, self.0.model.id))
+            .themas(&f::THEMAS, self.0.id(), self.0.rights)
             .await?
             .unwrap_or_default())
     }
 
     /// What the chair researches. Null unless the caller's organisation is linked to it.
-    async fn beschrijving(&self) -> Option<&String> {
-        als_leesbaar(self.0.rechten.lezen, self.0.model.beschrijving.as_ref())
+    async fn beschrijving(&self) -> Option<String> {
+        self.0.get(&f::BESCHRIJVING).flatten()
     }
 
     /// Name of the lector or professor. Personal data: null unless the caller's organisation
     /// owns the record, or the caller is the programme office.
-    async fn lector(&self) -> Option<&String> {
-        als_leesbaar(self.0.rechten.eigen, self.0.model.lector.as_ref())
+    async fn lector(&self) -> Option<String> {
+        self.0.get(&f::LECTOR).flatten()
     }
 
     /// Start date. Null unless the caller's organisation is linked to the chair.
     async fn startdatum(&self) -> Option<Datum> {
-        als_leesbaar(self.0.rechten.lezen, self.0.model.startdatum.map(Datum))
+        self.0.get(&f::STARTDATUM).flatten().map(Datum)
     }
 
     /// End date. Null unless the caller's organisation is linked to the chair.
     async fn einddatum(&self) -> Option<Datum> {
-        als_leesbaar(self.0.rechten.lezen, self.0.model.einddatum.map(Datum))
+        self.0.get(&f::EINDDATUM).flatten().map(Datum)
     }
 
     /// Rijkspartners linked to the chair. Null unless the caller's organisation is linked to it.
     async fn partners(&self, ctx: &Context<'_>) -> Result<Option<Vec<Organisatie>>> {
-        if !self.0.rechten.lezen {
-            return Ok(None);
-        }
-        let ids = loaders(ctx)?
-            .load(Gekoppeld(Koppeling::LectoraatPartners, self.0.model.id))
-            .await?
-            .unwrap_or_default();
-        Ok(Some(organisaties_per_id(ctx, ids).await?))
+        linked_organisaties(ctx, &f::PARTNERS, self.0.id(), self.0.rights).await
     }
 
-    /// Fieldlabs the chair works in. Null unless the caller's organisation is linked to it.
+    /// Fieldlabs the chair works in. The link is shown from both sides: null unless the
+    /// caller's organisation is linked to the chair, or takes part in one of its fieldlabs
+    /// (then that one is listed).
     async fn fieldlabs(&self, ctx: &Context<'_>) -> Result<Option<Vec<Fieldlab>>> {
-        if !self.0.rechten.lezen {
-            return Ok(None);
-        }
-        Ok(Some(
-            gekoppelde_fieldlabs(ctx, Koppeling::LectoraatFieldlabs, self.0.model.id).await?,
-        ))
+        linked_fieldlabs(ctx, &f::FIELDLABS, self.0.id(), self.0.rights).await
     }
 }
 

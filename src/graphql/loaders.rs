@@ -11,13 +11,7 @@
 //! request's own task: deterministic, and without waiting on a timer. The per-kind queries are
 //! the [`Loader`] impls below.
 
-use crate::db::entities::koppelingen::{
-    community_lid, community_thema, fieldlab_deelnemer, fieldlab_thema, lectoraat_fieldlab,
-    lectoraat_partner, lectoraat_thema, minor_partner, minor_thema, opdracht_thema,
-    opdracht_uitvoerder,
-};
-use crate::db::entities::{community, fieldlab, lectoraat, minor, opdracht};
-use crate::db::{Beschermd, Rij, Scope};
+use crate::db::{Link, Policy, Rights, Row, Scope};
 use crate::error::ApiError;
 use crate::graphql::types::Thema;
 use async_graphql::dataloader::Loader;
@@ -25,7 +19,6 @@ use futures_channel::oneshot;
 use futures_util::future::BoxFuture;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use futures_util::task::{ArcWake, waker};
-use sea_orm::{ColumnTrait, Condition, EntityTrait, ModelTrait};
 use std::any::{Any, TypeId};
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
@@ -113,9 +106,9 @@ impl Loaders {
     /// The record of `E` with `id`, if there is one and the caller may see it, as `N`.
     pub async fn record<E, N>(&self, id: Option<i32>) -> Result<Option<N>, ApiError>
     where
-        E: Beschermd + 'static,
+        E: Policy + 'static,
         E::Model: Sync + Clone,
-        N: From<Rij<E::Model>>,
+        N: From<Row<E::Model>>,
     {
         match id {
             Some(id) => Ok(self.load(PerId::<E>::new(id)).await?.map(N::from)),
@@ -203,20 +196,20 @@ impl<E> Hash for PerId<E> {
 
 impl<E> Loader<PerId<E>> for ScopeLoader
 where
-    E: Beschermd + 'static,
+    E: Policy + 'static,
     E::Model: Sync + Clone,
 {
-    type Value = Rij<E::Model>;
+    type Value = Row<E::Model>;
     type Error = ApiError;
 
     async fn load(&self, keys: &[PerId<E>]) -> Result<HashMap<PerId<E>, Self::Value>, ApiError> {
         let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
         Ok(self
             .0
-            .per_id::<E>(&ids)
+            .by_ids::<E>(&ids)
             .await?
             .into_iter()
-            .map(|rij| (PerId::new(E::id_van(&rij.model)), rij))
+            .map(|row| (PerId::new(row.id()), row))
             .collect())
     }
 }
@@ -224,408 +217,52 @@ where
 /// An organisation by id.
 pub type OrganisatieId = PerId<crate::db::entities::organisatie::Entity>;
 
-/// The kinds of record that have themes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Bron {
-    Fieldlab,
-    Lectoraat,
-    Minor,
-    Community,
-    Opdracht,
+/// The values linked to a record (or an organisation) through one of the links the policies
+/// declare; read with that link's rule.
+pub struct Linked<V: 'static>(pub &'static dyn Link<V>, pub i32);
+
+impl<V> Clone for Linked<V> {
+    fn clone(&self) -> Self {
+        *self
+    }
 }
-
-/// The themes of a record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Themas(pub Bron, pub i32);
-
-fn int(value: sea_orm::Value) -> Option<i32> {
-    match value {
-        sea_orm::Value::Int(Some(v)) => Some(v),
-        sea_orm::Value::BigInt(Some(v)) => i32::try_from(v).ok(),
-        _ => None,
+impl<V> Copy for Linked<V> {}
+impl<V> PartialEq for Linked<V> {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.name() == other.0.name() && self.1 == other.1
+    }
+}
+impl<V> Eq for Linked<V> {}
+impl<V> Hash for Linked<V> {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.0.name().hash(state);
+        self.1.hash(state);
     }
 }
 
-fn text(value: sea_orm::Value) -> Option<String> {
-    match value {
-        sea_orm::Value::String(Some(v)) => Some(v.to_string()),
-        _ => None,
-    }
-}
-
-/// `(parent, other)` pairs of a link table for the parents in `ids`, through the parent's rule.
-async fn paren<P, L, T>(
-    scope: &Scope,
-    parent: L::Column,
-    other: L::Column,
-    filter_on: L::Column,
-    ids: &[i32],
-    alleen_lezen: bool,
-    convert: fn(sea_orm::Value) -> Option<T>,
-) -> Result<Vec<(i32, T)>, ApiError>
-where
-    P: Beschermd,
-    L: EntityTrait,
-    L::Model: Sync,
-{
-    let links = scope
-        .koppelingen::<P, L>(
-            parent,
-            Condition::all().add(filter_on.is_in(ids.iter().copied())),
-            alleen_lezen,
-        )
-        .await?;
-    Ok(links
-        .into_iter()
-        .filter_map(|l| Some((int(l.get(parent))?, convert(l.get(other))?)))
-        .collect())
-}
-
-/// `(parent, linked)` pairs of link table `L` for the parents in `ids`.
-async fn van_ouders<P, L, T>(
-    scope: &Scope,
-    parent: L::Column,
-    other: L::Column,
-    ids: &[i32],
-    alleen_lezen: bool,
-    convert: fn(sea_orm::Value) -> Option<T>,
-) -> Result<Vec<(i32, T)>, ApiError>
-where
-    P: Beschermd,
-    L: EntityTrait,
-    L::Model: Sync,
-{
-    paren::<P, L, T>(scope, parent, other, parent, ids, alleen_lezen, convert).await
-}
-
-/// `(organisation, record)` pairs: the records of `E` that the organisations in `ids` own or
-/// are linked to through `L`, among those the caller may read in full.
-async fn van_organisaties<E, L>(
-    scope: &Scope,
-    parent: L::Column,
-    org: L::Column,
-    ids: &[i32],
-) -> Result<Vec<(i32, i32)>, ApiError>
-where
-    E: Beschermd,
-    E::Model: Sync,
-    L: EntityTrait,
-    L::Model: Sync,
-{
-    let mut pairs = eigendom::<E>(scope, ids).await?;
-    let links = paren::<E, L, i32>(scope, parent, org, org, ids, true, int).await?;
-    pairs.extend(links.into_iter().map(|(record, org)| (org, record)));
-    Ok(pairs)
-}
-
-impl Loader<Themas> for ScopeLoader {
-    type Value = Vec<Thema>;
+impl<V: Clone + PartialEq + Send + Sync + 'static> Loader<Linked<V>> for ScopeLoader {
+    type Value = Vec<V>;
     type Error = ApiError;
 
-    async fn load(&self, keys: &[Themas]) -> Result<HashMap<Themas, Self::Value>, ApiError> {
-        let mut result: HashMap<Themas, Vec<Thema>> =
+    async fn load(&self, keys: &[Linked<V>]) -> Result<HashMap<Linked<V>, Vec<V>>, ApiError> {
+        let mut result: HashMap<Linked<V>, Vec<V>> =
             keys.iter().map(|k| (*k, Vec::new())).collect();
-        let alle = self.0.themas().await?;
-        let volgorde: HashMap<&str, usize> = alle
-            .iter()
-            .enumerate()
-            .map(|(i, thema)| (thema.code.as_str(), i))
-            .collect();
-        for bron in [
-            Bron::Fieldlab,
-            Bron::Lectoraat,
-            Bron::Minor,
-            Bron::Community,
-            Bron::Opdracht,
-        ] {
-            let ids: Vec<i32> = keys.iter().filter(|k| k.0 == bron).map(|k| k.1).collect();
-            if ids.is_empty() {
-                continue;
-            }
-            // Themes are public for fieldlabs and lectoraten, and need full read access for
-            // minoren and communities (docs/access.md); opdrachten are read in full when seen.
-            let s = &self.0;
-            let pairs = match bron {
-                Bron::Fieldlab => {
-                    use fieldlab_thema::Column as C;
-                    van_ouders::<fieldlab::Entity, fieldlab_thema::Entity, _>(
-                        s,
-                        C::FieldlabId,
-                        C::ThemaCode,
-                        &ids,
-                        false,
-                        text,
-                    )
-                    .await?
-                }
-                Bron::Lectoraat => {
-                    use lectoraat_thema::Column as C;
-                    van_ouders::<lectoraat::Entity, lectoraat_thema::Entity, _>(
-                        s,
-                        C::LectoraatId,
-                        C::ThemaCode,
-                        &ids,
-                        false,
-                        text,
-                    )
-                    .await?
-                }
-                Bron::Minor => {
-                    use minor_thema::Column as C;
-                    van_ouders::<minor::Entity, minor_thema::Entity, _>(
-                        s,
-                        C::MinorId,
-                        C::ThemaCode,
-                        &ids,
-                        true,
-                        text,
-                    )
-                    .await?
-                }
-                Bron::Community => {
-                    use community_thema::Column as C;
-                    van_ouders::<community::Entity, community_thema::Entity, _>(
-                        s,
-                        C::CommunityId,
-                        C::ThemaCode,
-                        &ids,
-                        true,
-                        text,
-                    )
-                    .await?
-                }
-                Bron::Opdracht => {
-                    use opdracht_thema::Column as C;
-                    van_ouders::<opdracht::Entity, opdracht_thema::Entity, _>(
-                        s,
-                        C::OpdrachtId,
-                        C::ThemaCode,
-                        &ids,
-                        false,
-                        text,
-                    )
-                    .await?
-                }
-            };
-            // Keep the themes' display order within each record.
-            let mut per_record: HashMap<i32, Vec<usize>> = HashMap::new();
-            for (parent, code) in &pairs {
-                if let Some(&plaats) = volgorde.get(code.as_str()) {
-                    per_record.entry(*parent).or_default().push(plaats);
-                }
-            }
-            for (parent, mut plaatsen) in per_record {
-                if let Some(list) = result.get_mut(&Themas(bron, parent)) {
-                    plaatsen.sort_unstable();
-                    list.extend(plaatsen.into_iter().map(|i| Thema::from(alle[i].clone())));
-                }
+        let mut per_link: Vec<(&'static dyn Link<V>, Vec<i32>)> = Vec::new();
+        for key in keys {
+            match per_link
+                .iter_mut()
+                .find(|(link, _)| link.name() == key.0.name())
+            {
+                Some((_, ids)) => ids.push(key.1),
+                None => per_link.push((key.0, vec![key.1])),
             }
         }
-        Ok(result)
-    }
-}
-
-/// Links from a record to others (organisations or fieldlabs), by their ids. All of these are
-/// participant data: they are only read for records the caller may read in full.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Koppeling {
-    /// Rijkspartners linked to a lectoraat.
-    LectoraatPartners,
-    /// Fieldlabs linked to a lectoraat.
-    LectoraatFieldlabs,
-    /// Lectoraten linked to a fieldlab.
-    FieldlabLectoraten,
-    /// Rijkspartners co-developing a minor.
-    MinorPartners,
-    /// Member organisations of a community.
-    CommunityLeden,
-    /// Kennisinstellingen carrying out an opdracht.
-    OpdrachtUitvoerders,
-    /// Fieldlabs an organisation leads or takes part in.
-    FieldlabsVanOrganisatie,
-    /// Lectoraten an organisation owns or is linked to.
-    LectoratenVanOrganisatie,
-    /// Minoren an organisation owns or co-develops.
-    MinorenVanOrganisatie,
-    /// Communities an organisation owns or is a member of.
-    CommunitiesVanOrganisatie,
-}
-
-/// The ids linked to a record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Gekoppeld(pub Koppeling, pub i32);
-
-/// No limit (the largest LIMIT both databases accept).
-const ALLES: u64 = i64::MAX as u64;
-
-/// Records of `E` owned by the organisations in `ids` that the caller may read in full, as
-/// `(owner, record)` pairs.
-async fn eigendom<E>(scope: &Scope, ids: &[i32]) -> Result<Vec<(i32, i32)>, ApiError>
-where
-    E: Beschermd,
-    E::Model: Sync,
-{
-    let filter = Condition::all()
-        .add(E::eigenaar().is_in(ids.iter().copied()))
-        .add(scope.leesbaar::<E>());
-    Ok(scope
-        .lijst::<E>(filter, Vec::new(), ALLES)
-        .await?
-        .into_iter()
-        .filter_map(|rij| Some((int(rij.model.get(E::eigenaar()))?, E::id_van(&rij.model))))
-        .collect())
-}
-
-impl Loader<Gekoppeld> for ScopeLoader {
-    type Value = Vec<i32>;
-    type Error = ApiError;
-
-    async fn load(&self, keys: &[Gekoppeld]) -> Result<HashMap<Gekoppeld, Self::Value>, ApiError> {
-        use Koppeling::*;
-        let mut result: HashMap<Gekoppeld, Vec<i32>> =
-            keys.iter().map(|k| (*k, Vec::new())).collect();
-        let s = &self.0;
-        for soort in [
-            LectoraatPartners,
-            LectoraatFieldlabs,
-            FieldlabLectoraten,
-            MinorPartners,
-            CommunityLeden,
-            OpdrachtUitvoerders,
-            FieldlabsVanOrganisatie,
-            LectoratenVanOrganisatie,
-            MinorenVanOrganisatie,
-            CommunitiesVanOrganisatie,
-        ] {
-            let ids: Vec<i32> = keys.iter().filter(|k| k.0 == soort).map(|k| k.1).collect();
-            if ids.is_empty() {
-                continue;
-            }
-            // (key id, linked id) pairs.
-            let pairs: Vec<(i32, i32)> = match soort {
-                LectoraatPartners => {
-                    use lectoraat_partner::Column as C;
-                    van_ouders::<lectoraat::Entity, lectoraat_partner::Entity, _>(
-                        s,
-                        C::LectoraatId,
-                        C::OrganisatieId,
-                        &ids,
-                        true,
-                        int,
-                    )
-                    .await?
-                }
-                LectoraatFieldlabs => {
-                    use lectoraat_fieldlab::Column as C;
-                    van_ouders::<lectoraat::Entity, lectoraat_fieldlab::Entity, _>(
-                        s,
-                        C::LectoraatId,
-                        C::FieldlabId,
-                        &ids,
-                        true,
-                        int,
-                    )
-                    .await?
-                }
-                FieldlabLectoraten => {
-                    // Read from the fieldlab's side: the link belongs to the lectoraat.
-                    use lectoraat_fieldlab::Column as C;
-                    paren::<lectoraat::Entity, lectoraat_fieldlab::Entity, _>(
-                        s,
-                        C::LectoraatId,
-                        C::FieldlabId,
-                        C::FieldlabId,
-                        &ids,
-                        false,
-                        int,
-                    )
-                    .await?
-                    .into_iter()
-                    .map(|(lectoraat, lab)| (lab, lectoraat))
-                    .collect()
-                }
-                MinorPartners => {
-                    use minor_partner::Column as C;
-                    van_ouders::<minor::Entity, minor_partner::Entity, _>(
-                        s,
-                        C::MinorId,
-                        C::OrganisatieId,
-                        &ids,
-                        true,
-                        int,
-                    )
-                    .await?
-                }
-                CommunityLeden => {
-                    use community_lid::Column as C;
-                    van_ouders::<community::Entity, community_lid::Entity, _>(
-                        s,
-                        C::CommunityId,
-                        C::OrganisatieId,
-                        &ids,
-                        true,
-                        int,
-                    )
-                    .await?
-                }
-                OpdrachtUitvoerders => {
-                    use opdracht_uitvoerder::Column as C;
-                    van_ouders::<opdracht::Entity, opdracht_uitvoerder::Entity, _>(
-                        s,
-                        C::OpdrachtId,
-                        C::OrganisatieId,
-                        &ids,
-                        false,
-                        int,
-                    )
-                    .await?
-                }
-                FieldlabsVanOrganisatie => {
-                    use fieldlab_deelnemer::Column as C;
-                    van_organisaties::<fieldlab::Entity, fieldlab_deelnemer::Entity>(
-                        s,
-                        C::FieldlabId,
-                        C::OrganisatieId,
-                        &ids,
-                    )
-                    .await?
-                }
-                LectoratenVanOrganisatie => {
-                    use lectoraat_partner::Column as C;
-                    van_organisaties::<lectoraat::Entity, lectoraat_partner::Entity>(
-                        s,
-                        C::LectoraatId,
-                        C::OrganisatieId,
-                        &ids,
-                    )
-                    .await?
-                }
-                MinorenVanOrganisatie => {
-                    use minor_partner::Column as C;
-                    van_organisaties::<minor::Entity, minor_partner::Entity>(
-                        s,
-                        C::MinorId,
-                        C::OrganisatieId,
-                        &ids,
-                    )
-                    .await?
-                }
-                CommunitiesVanOrganisatie => {
-                    use community_lid::Column as C;
-                    van_organisaties::<community::Entity, community_lid::Entity>(
-                        s,
-                        C::CommunityId,
-                        C::OrganisatieId,
-                        &ids,
-                    )
-                    .await?
-                }
-            };
-            for (key, linked) in pairs {
-                if let Some(list) = result.get_mut(&Gekoppeld(soort, key))
-                    && !list.contains(&linked)
+        for (link, ids) in per_link {
+            for (id, value) in link.pairs(&self.0, &ids).await? {
+                if let Some(list) = result.get_mut(&Linked(link, id))
+                    && !list.contains(&value)
                 {
-                    list.push(linked);
+                    list.push(value);
                 }
             }
         }
@@ -633,36 +270,69 @@ impl Loader<Gekoppeld> for ScopeLoader {
     }
 }
 
-/// The participants of a fieldlab with their role (only for fieldlabs the caller may read in
-/// full).
+/// The theme catalogue, in display order (loaded once per request).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct FieldlabDeelnemers(pub i32);
+pub struct ThemeCatalogue;
 
-impl Loader<FieldlabDeelnemers> for ScopeLoader {
-    type Value = Vec<fieldlab_deelnemer::Model>;
+impl Loader<ThemeCatalogue> for ScopeLoader {
+    type Value = Arc<Vec<Thema>>;
     type Error = ApiError;
 
     async fn load(
         &self,
-        keys: &[FieldlabDeelnemers],
-    ) -> Result<HashMap<FieldlabDeelnemers, Self::Value>, ApiError> {
-        let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
-        let links = self
+        _: &[ThemeCatalogue],
+    ) -> Result<HashMap<ThemeCatalogue, Self::Value>, ApiError> {
+        let themas = self
             .0
-            .koppelingen::<fieldlab::Entity, fieldlab_deelnemer::Entity>(
-                fieldlab_deelnemer::Column::FieldlabId,
-                Condition::all().add(fieldlab_deelnemer::Column::FieldlabId.is_in(ids)),
-                true,
-            )
-            .await?;
-        let mut result: HashMap<FieldlabDeelnemers, Self::Value> = HashMap::new();
-        for link in links {
-            result
-                .entry(FieldlabDeelnemers(link.fieldlab_id))
-                .or_default()
-                .push(link);
+            .themas()
+            .await?
+            .into_iter()
+            .map(Thema::from)
+            .collect();
+        Ok(HashMap::from([(ThemeCatalogue, Arc::new(themas))]))
+    }
+}
+
+impl Loaders {
+    /// What a link of a record shows the caller whose rights on the record are `rights`:
+    /// `None` when the link is part of the record and the rights do not meet its need (not
+    /// loaded at all), or when nothing shows; otherwise the linked values the link's rule lets
+    /// through. A link between two records shows from either side.
+    pub async fn linked<V>(
+        &self,
+        link: &'static dyn Link<V>,
+        id: i32,
+        rights: Rights,
+    ) -> Result<Option<Vec<V>>, ApiError>
+    where
+        V: Clone + PartialEq + Send + Sync + 'static,
+    {
+        let own_right = link.need().is_some_and(|need| rights.meet(need));
+        if link.need().is_some() && !own_right {
+            return Ok(None);
         }
-        Ok(result)
+        let values = self.load(Linked(link, id)).await?.unwrap_or_default();
+        Ok((own_right || rights.full || !values.is_empty()).then_some(values))
+    }
+
+    /// The themes of a record through its theme link, in the catalogue's display order.
+    pub async fn themas(
+        &self,
+        link: &'static dyn Link<String>,
+        id: i32,
+        rights: Rights,
+    ) -> Result<Option<Vec<Thema>>, ApiError> {
+        let Some(codes) = self.linked(link, id, rights).await? else {
+            return Ok(None);
+        };
+        let catalogue = self.load(ThemeCatalogue).await?.unwrap_or_default();
+        Ok(Some(
+            catalogue
+                .iter()
+                .filter(|thema| codes.contains(&thema.code))
+                .cloned()
+                .collect(),
+        ))
     }
 }
 

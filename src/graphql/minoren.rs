@@ -6,13 +6,14 @@
 use super::filters::{MinorFilter, Sortering};
 use super::id::GlobalId;
 use super::loaders;
-use super::loaders::{Bron, Gekoppeld, Koppeling, OrganisatieId, PerId, Themas};
+use super::loaders::PerId;
 use super::opdrachten::OpdrachtenVan;
-use super::organisaties::{Organisatie, organisaties_per_id};
+use super::organisaties::{Organisatie, linked_organisaties};
 use super::paginering::{lijst_query, verbinding};
-use super::types::{Datum, Registratie, Thema, als_leesbaar, recordtype};
-use crate::db::Rij;
-use crate::db::entities::minor;
+use super::types::{Datum, Registratie, Thema, recordtype};
+use crate::db::Row;
+use crate::db::entities::{minor, organisatie};
+use crate::db::minor_fields as f;
 use crate::domain::MinorSoort;
 use async_graphql::{Context, ID, MergedObject, Object, Result};
 
@@ -36,73 +37,63 @@ pub struct Minor(MinorVelden, Registratie, OpdrachtenVan);
 recordtype!(Minor(MinorVelden, minor, opdrachten: MinorId));
 
 /// The fields of a minor.
-pub struct MinorVelden(Rij<minor::Model>);
+pub struct MinorVelden(Row<minor::Model>);
 
 #[Object]
 impl MinorVelden {
     /// Global, opaque id; use it with `node(id:)`.
     pub(super) async fn id(&self) -> ID {
-        GlobalId::encode("Minor", self.0.model.id)
+        GlobalId::encode("Minor", self.0.id())
     }
 
     /// Name of the curriculum.
-    async fn naam(&self) -> &String {
-        &self.0.model.naam
+    async fn naam(&self) -> String {
+        self.0.public(&f::NAAM)
     }
 
     /// Minor, master or post-master.
     async fn soort(&self) -> MinorSoort {
-        self.0.model.soort
+        self.0.public(&f::SOORT)
     }
 
     /// Study load in ECTS credits, if known.
     async fn studielast_ects(&self) -> Option<i32> {
-        self.0.model.studielast_ects
+        self.0.public(&f::STUDIELAST_ECTS)
     }
 
     /// The kennisinstelling that offers it (its owner).
     async fn instelling(&self, ctx: &Context<'_>) -> Result<Option<Organisatie>> {
-        Ok(loaders(ctx)?
-            .load(OrganisatieId::new(self.0.model.eigenaar_id))
-            .await?
-            .map(Organisatie::from))
+        loaders(ctx)?
+            .record::<organisatie::Entity, Organisatie>(Some(self.0.public(&f::INSTELLING)))
+            .await
+            .map_err(Into::into)
     }
 
     /// What the curriculum covers. Null unless the caller's organisation co-develops it.
-    async fn beschrijving(&self) -> Option<&String> {
-        als_leesbaar(self.0.rechten.lezen, self.0.model.beschrijving.as_ref())
+    async fn beschrijving(&self) -> Option<String> {
+        self.0.get(&f::BESCHRIJVING).flatten()
     }
 
     /// Website. Null unless the caller's organisation co-develops it.
-    async fn website(&self) -> Option<&String> {
-        als_leesbaar(self.0.rechten.lezen, self.0.model.website.as_ref())
+    async fn website(&self) -> Option<String> {
+        self.0.get(&f::WEBSITE).flatten()
     }
 
     /// First start. Null unless the caller's organisation co-develops it.
     async fn startdatum(&self) -> Option<Datum> {
-        als_leesbaar(self.0.rechten.lezen, self.0.model.startdatum.map(Datum))
+        self.0.get(&f::STARTDATUM).flatten().map(Datum)
     }
 
     /// Themes. Null unless the caller's organisation co-develops it.
     async fn themas(&self, ctx: &Context<'_>) -> Result<Option<Vec<Thema>>> {
-        if !self.0.rechten.lezen {
-            return Ok(None);
-        }
         Ok(loaders(ctx)?
-            .load(Themas(Bron::Minor, self.0.model.id))
+            .themas(&f::THEMAS, self.0.id(), self.0.rights)
             .await?)
     }
 
     /// Rijkspartners that co-develop it. Null unless the caller's organisation co-develops it.
     async fn partners(&self, ctx: &Context<'_>) -> Result<Option<Vec<Organisatie>>> {
-        if !self.0.rechten.lezen {
-            return Ok(None);
-        }
-        let ids = loaders(ctx)?
-            .load(Gekoppeld(Koppeling::MinorPartners, self.0.model.id))
-            .await?
-            .unwrap_or_default();
-        Ok(Some(organisaties_per_id(ctx, ids).await?))
+        linked_organisaties(ctx, &f::PARTNERS, self.0.id(), self.0.rights).await
     }
 }
 

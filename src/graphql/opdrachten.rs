@@ -8,14 +8,14 @@ use super::fieldlabs::Fieldlab;
 use super::filters::{OpdrachtFilter, OpdrachtSortering};
 use super::id::GlobalId;
 use super::lectoraten::Lectoraat;
-use super::loaders::{Bron, Gekoppeld, Koppeling, Themas};
 use super::minoren::Minor;
-use super::organisaties::{Organisatie, organisaties_per_id};
+use super::organisaties::{Organisatie, linked_organisaties};
 use super::paginering::{Venster, lijst_query, pagineer, verbinding};
 use super::types::{Datum, Registratie, Thema, recordtype};
 use super::{loaders, scope};
-use crate::db::Rij;
+use crate::db::Row;
 use crate::db::entities::{fieldlab, lectoraat, minor, opdracht, organisatie};
+use crate::db::opdracht_fields as f;
 use crate::domain::{Onderwijssoort, OpdrachtSoort, OpdrachtStatus, Regio};
 use async_graphql::{Context, ID, MergedObject, Object, Result};
 use sea_orm::Condition;
@@ -103,69 +103,69 @@ pub struct Opdracht(OpdrachtVelden, Registratie);
 recordtype!(Opdracht(OpdrachtVelden, opdracht));
 
 /// The fields of an opdracht.
-pub struct OpdrachtVelden(Rij<opdracht::Model>);
+pub struct OpdrachtVelden(Row<opdracht::Model>);
 
 #[Object]
 impl OpdrachtVelden {
     /// Global, opaque id; use it with `node(id:)`.
     pub(super) async fn id(&self) -> ID {
-        GlobalId::encode("Opdracht", self.0.model.id)
+        GlobalId::encode("Opdracht", self.0.id())
     }
 
     /// Title of the assignment.
-    async fn naam(&self) -> &String {
-        &self.0.model.naam
+    async fn naam(&self) -> String {
+        self.0.public(&f::NAAM)
     }
 
     /// What the assignment is about.
-    async fn omschrijving(&self) -> Option<&String> {
-        self.0.model.omschrijving.as_ref()
+    async fn omschrijving(&self) -> Option<String> {
+        self.0.public(&f::OMSCHRIJVING)
     }
 
     /// The key of the opdracht in the owner's own system (used by sync clients).
-    async fn extern_id(&self) -> Option<&String> {
-        self.0.model.extern_id.as_ref()
+    async fn extern_id(&self) -> Option<String> {
+        self.0.public(&f::EXTERN_ID)
     }
 
     /// Kind of assignment.
     async fn soort(&self) -> OpdrachtSoort {
-        self.0.model.soort
+        self.0.public(&f::SOORT)
     }
 
     /// Where the assignment stands.
     async fn status(&self) -> OpdrachtStatus {
-        self.0.model.status
+        self.0.public(&f::STATUS)
     }
 
     /// Kind of education of the students.
     async fn onderwijssoort(&self) -> Onderwijssoort {
-        self.0.model.onderwijssoort
+        self.0.public(&f::ONDERWIJSSOORT)
     }
 
     /// Region where the assignment is carried out.
     async fn regio(&self) -> Option<Regio> {
-        self.0.model.regio
+        self.0.public(&f::REGIO)
     }
 
     /// Start date.
     async fn startdatum(&self) -> Option<Datum> {
-        self.0.model.startdatum.map(Datum)
+        self.0.public(&f::STARTDATUM).map(Datum)
     }
 
     /// End date (on or after the start date).
     async fn einddatum(&self) -> Option<Datum> {
-        self.0.model.einddatum.map(Datum)
+        self.0.public(&f::EINDDATUM).map(Datum)
     }
 
     /// Number of students working on it (a count: no personal data of students is kept).
     async fn aantal_studenten(&self) -> i32 {
-        self.0.model.aantal_studenten
+        self.0.public(&f::AANTAL_STUDENTEN)
     }
 
     /// Themes of the assignment.
     async fn themas(&self, ctx: &Context<'_>) -> Result<Vec<Thema>> {
         Ok(loaders(ctx)?
-            .load(Themas(Bron::Opdracht, self.0.model.id))
+            .themas(&f::THEMAS, self.0.id(), self.0.rights)
             .await?
             .unwrap_or_default())
     }
@@ -173,45 +173,45 @@ impl OpdrachtVelden {
     /// The rijkspartner that gave the assignment.
     async fn opdrachtgever(&self, ctx: &Context<'_>) -> Result<Option<Organisatie>> {
         Ok(loaders(ctx)?
-            .record::<organisatie::Entity, Organisatie>(Some(self.0.model.opdrachtgever_id))
+            .record::<organisatie::Entity, Organisatie>(Some(self.0.public(&f::OPDRACHTGEVER)))
             .await?)
     }
 
     /// The kennisinstellingen whose students carry it out.
     async fn uitvoerders(&self, ctx: &Context<'_>) -> Result<Vec<Organisatie>> {
-        let ids = loaders(ctx)?
-            .load(Gekoppeld(Koppeling::OpdrachtUitvoerders, self.0.model.id))
-            .await?
-            .unwrap_or_default();
-        organisaties_per_id(ctx, ids).await
+        Ok(
+            linked_organisaties(ctx, &f::UITVOERDERS, self.0.id(), self.0.rights)
+                .await?
+                .unwrap_or_default(),
+        )
     }
 
     /// The organisation that registered the opdracht (usually the kennisinstelling that syncs
     /// it) and edits it.
     async fn eigenaar(&self, ctx: &Context<'_>) -> Result<Option<Organisatie>> {
         Ok(loaders(ctx)?
-            .record::<organisatie::Entity, Organisatie>(Some(self.0.model.eigenaar_id))
+            .record::<organisatie::Entity, Organisatie>(Some(self.0.public(&f::EIGENAAR)))
             .await?)
     }
 
     /// The fieldlab the assignment belongs to, if any.
     async fn fieldlab(&self, ctx: &Context<'_>) -> Result<Option<Fieldlab>> {
         Ok(loaders(ctx)?
-            .record::<fieldlab::Entity, Fieldlab>(self.0.model.fieldlab_id)
+            .record::<fieldlab::Entity, Fieldlab>(self.0.public(&f::FIELDLAB))
             .await?)
     }
 
     /// The lectoraat the assignment belongs to, if any.
     async fn lectoraat(&self, ctx: &Context<'_>) -> Result<Option<Lectoraat>> {
         Ok(loaders(ctx)?
-            .record::<lectoraat::Entity, Lectoraat>(self.0.model.lectoraat_id)
+            .record::<lectoraat::Entity, Lectoraat>(self.0.public(&f::LECTORAAT))
             .await?)
     }
 
     /// The minor the assignment belongs to, if any.
     async fn minor(&self, ctx: &Context<'_>) -> Result<Option<Minor>> {
         Ok(loaders(ctx)?
-            .record::<minor::Entity, Minor>(self.0.model.minor_id)
+            .record::<minor::Entity, Minor>(self.0.public(&f::MINOR))
             .await?)
     }
 }

@@ -5,20 +5,21 @@
 //! merges with its own fields, so the shared part is written once.
 
 use super::communities::{Community, communities_per_id};
-use super::fieldlabs::{Fieldlab, gekoppelde_fieldlabs};
+use super::fieldlabs::{Fieldlab, fieldlabs_per_id};
 use super::filters::{
     KennisinstellingFilter, RijkspartnerFilter, Sortering, opdracht_van_organisatie,
 };
 use super::id::GlobalId;
 use super::lectoraten::{Lectoraat, lectoraten_per_id};
-use super::loaders::{Gekoppeld, Koppeling, OrganisatieId};
+use super::loaders::{Linked, OrganisatieId};
 use super::minoren::{Minor, minoren_per_id};
 use super::opdrachten::OpdrachtenVan;
 use super::paginering::{lijst_query, verbinding};
 use super::types::{Contactpersoon, Tijdstip};
 use super::{loaders, scope};
-use crate::db::Rij;
 use crate::db::entities::organisatie;
+use crate::db::organisatie_fields as f;
+use crate::db::{Link, Rights, Row};
 use crate::domain::{
     Onderwijssoort, OrganisatieSleutel, OrganisatieSoort, Regio, RijkspartnerSoort,
 };
@@ -26,14 +27,14 @@ use crate::error::ApiError;
 use async_graphql::{Context, ID, Interface, MergedObject, Object, Result};
 use sea_orm::{ColumnTrait, Condition};
 
-type Model = Rij<organisatie::Model>;
+type Model = Row<organisatie::Model>;
 
 /// An organisation row shared by the parts of its GraphQL type (not copied per part).
 type Gedeeld = std::sync::Arc<Model>;
 
 /// The GraphQL type name of an organisation row.
-pub fn typename(model: &organisatie::Model) -> &'static str {
-    match model.soort {
+pub fn typename(row: &Row<organisatie::Model>) -> &'static str {
+    match row.public(&f::SOORT) {
         OrganisatieSoort::Rijkspartner => "Rijkspartner",
         OrganisatieSoort::Kennisinstelling => "Kennisinstelling",
         OrganisatieSoort::Programmabureau => "Programmabureau",
@@ -50,10 +51,10 @@ pub fn typename(model: &organisatie::Model) -> &'static str {
         ty = "ID",
         desc = "Global, opaque id; use it with `node(id:)`."
     ),
-    field(name = "naam", ty = "&String", desc = "Official name."),
+    field(name = "naam", ty = "String", desc = "Official name."),
     field(
         name = "afkorting",
-        ty = "Option<&String>",
+        ty = "Option<String>",
         desc = "Common abbreviation (BZK, DUO, HU)."
     ),
     field(
@@ -66,10 +67,10 @@ pub fn typename(model: &organisatie::Model) -> &'static str {
         ty = "Option<Regio>",
         desc = "Region of the main location."
     ),
-    field(name = "website", ty = "Option<&String>", desc = "Public website."),
+    field(name = "website", ty = "Option<String>", desc = "Public website."),
     field(
         name = "beschrijving",
-        ty = "Option<&String>",
+        ty = "Option<String>",
         desc = "Short description. Null for anonymous callers (not part of the public catalogue)."
     ),
     field(
@@ -106,7 +107,7 @@ pub enum Organisatie {
 
 impl From<Model> for Organisatie {
     fn from(rij: Model) -> Self {
-        match rij.model.soort {
+        match rij.public(&f::SOORT) {
             OrganisatieSoort::Rijkspartner => Organisatie::Rijkspartner(rij.into()),
             OrganisatieSoort::Kennisinstelling => Organisatie::Kennisinstelling(rij.into()),
             OrganisatieSoort::Programmabureau => Organisatie::Programmabureau(rij.into()),
@@ -116,7 +117,7 @@ impl From<Model> for Organisatie {
 
 impl From<Model> for Rijkspartner {
     fn from(rij: Model) -> Self {
-        let id = rij.model.id;
+        let id = rij.id();
         let rij = Gedeeld::new(rij);
         Self(
             OrganisatieVelden(rij.clone()),
@@ -129,7 +130,7 @@ impl From<Model> for Rijkspartner {
 
 impl From<Model> for Kennisinstelling {
     fn from(rij: Model) -> Self {
-        let id = rij.model.id;
+        let id = rij.id();
         let rij = Gedeeld::new(rij);
         Self(
             OrganisatieVelden(rij.clone()),
@@ -142,7 +143,7 @@ impl From<Model> for Kennisinstelling {
 
 impl From<Model> for Programmabureau {
     fn from(rij: Model) -> Self {
-        let id = rij.model.id;
+        let id = rij.id();
         Self(
             OrganisatieVelden(Gedeeld::new(rij)),
             OrganisatieRelaties(id),
@@ -158,6 +159,20 @@ pub async fn organisaties_per_id(ctx: &Context<'_>, ids: Vec<i32>) -> Result<Vec
         .into_iter()
         .map(Organisatie::from)
         .collect())
+}
+
+/// The organisations linked to a record through `link`, as the caller with `rights` on that
+/// record may see them.
+pub async fn linked_organisaties(
+    ctx: &Context<'_>,
+    link: &'static dyn Link<i32>,
+    id: i32,
+    rights: Rights,
+) -> Result<Option<Vec<Organisatie>>> {
+    match loaders(ctx)?.linked(link, id, rights).await? {
+        Some(ids) => Ok(Some(organisaties_per_id(ctx, ids).await?)),
+        None => Ok(None),
+    }
 }
 
 verbinding!(
@@ -205,40 +220,31 @@ impl OrganisatieRelaties {
     /// Fieldlabs the organisation leads (as penvoerder) or takes part in, among those the
     /// caller may read in full.
     async fn fieldlabs(&self, ctx: &Context<'_>) -> Result<Vec<Fieldlab>> {
-        gekoppelde_fieldlabs(ctx, Koppeling::FieldlabsVanOrganisatie, self.0).await
+        fieldlabs_per_id(ctx, self.linked(ctx, &f::FIELDLABS).await?).await
     }
 
     /// Lectoraten the organisation owns or is linked to, among those the caller may read in
     /// full.
     async fn lectoraten(&self, ctx: &Context<'_>) -> Result<Vec<Lectoraat>> {
-        let ids = self
-            .gekoppeld(ctx, Koppeling::LectoratenVanOrganisatie)
-            .await?;
-        lectoraten_per_id(ctx, ids).await
+        lectoraten_per_id(ctx, self.linked(ctx, &f::LECTORATEN).await?).await
     }
 
     /// Minoren the organisation offers or co-develops, among those the caller may read in full.
     async fn minoren(&self, ctx: &Context<'_>) -> Result<Vec<Minor>> {
-        let ids = self
-            .gekoppeld(ctx, Koppeling::MinorenVanOrganisatie)
-            .await?;
-        minoren_per_id(ctx, ids).await
+        minoren_per_id(ctx, self.linked(ctx, &f::MINOREN).await?).await
     }
 
     /// Communities the organisation runs or is a member of, among those the caller may read in
     /// full.
     async fn communities(&self, ctx: &Context<'_>) -> Result<Vec<Community>> {
-        let ids = self
-            .gekoppeld(ctx, Koppeling::CommunitiesVanOrganisatie)
-            .await?;
-        communities_per_id(ctx, ids).await
+        communities_per_id(ctx, self.linked(ctx, &f::COMMUNITIES).await?).await
     }
 }
 
 impl OrganisatieRelaties {
-    async fn gekoppeld(&self, ctx: &Context<'_>, koppeling: Koppeling) -> Result<Vec<i32>> {
+    async fn linked(&self, ctx: &Context<'_>, link: &'static dyn Link<i32>) -> Result<Vec<i32>> {
         Ok(loaders(ctx)?
-            .load(Gekoppeld(koppeling, self.0))
+            .load(Linked(link, self.0))
             .await?
             .unwrap_or_default())
     }
@@ -251,73 +257,64 @@ pub struct OrganisatieVelden(Gedeeld);
 impl OrganisatieVelden {
     /// Global, opaque id; use it with `node(id:)`.
     pub(super) async fn id(&self) -> ID {
-        GlobalId::encode(typename(&self.0.model), self.0.model.id)
+        GlobalId::encode(typename(&self.0), self.0.id())
     }
 
     /// Official name.
-    async fn naam(&self) -> &String {
-        &self.0.model.naam
+    async fn naam(&self) -> String {
+        self.0.public(&f::NAAM)
     }
 
     /// Common abbreviation (BZK, DUO, HU).
-    async fn afkorting(&self) -> Option<&String> {
-        self.0.model.afkorting.as_ref()
+    async fn afkorting(&self) -> Option<String> {
+        self.0.public(&f::AFKORTING)
     }
 
     /// Kind of organisation.
     async fn soort(&self) -> OrganisatieSoort {
-        self.0.model.soort
+        self.0.public(&f::SOORT)
     }
 
     /// Region of the main location.
     async fn regio(&self) -> Option<Regio> {
-        self.0.model.regio
+        self.0.public(&f::REGIO)
     }
 
     /// Public website.
-    async fn website(&self) -> Option<&String> {
-        self.0.model.website.as_ref()
+    async fn website(&self) -> Option<String> {
+        self.0.public(&f::WEBSITE)
     }
 
     /// Short description. Null for anonymous callers (not part of the public catalogue).
-    async fn beschrijving(&self) -> Option<&String> {
-        self.0
-            .rechten
-            .lezen
-            .then_some(self.0.model.beschrijving.as_ref())
-            .flatten()
+    async fn beschrijving(&self) -> Option<String> {
+        self.0.get(&f::BESCHRIJVING).flatten()
     }
 
     /// Contact person for the partnership. Personal data: null unless the caller belongs to
     /// this organisation or to the programme office.
     async fn contactpersoon(&self) -> Option<Contactpersoon> {
-        let m = &self.0.model;
-        Contactpersoon::als_eigen(
-            self.0.rechten.eigen,
-            &m.contactpersoon_naam,
-            &m.contactpersoon_email,
-        )
+        Contactpersoon::of(&self.0)
     }
 
     /// Whether the caller may change this profile (its beheerder, or the programme office).
     async fn mag_bewerken(&self) -> bool {
-        self.0.rechten.bewerken
+        self.0.rights.edit
     }
 
     /// When the record was created (UTC).
     async fn aangemaakt_op(&self) -> Tijdstip {
-        Tijdstip(self.0.model.aangemaakt_op)
+        Tijdstip(self.0.registration().created)
     }
 
     /// When the record was last changed (UTC).
     async fn gewijzigd_op(&self) -> Tijdstip {
-        Tijdstip(self.0.model.gewijzigd_op)
+        Tijdstip(self.0.registration().changed)
     }
 
     /// Version counter: 1 when created, one more on every change. Send it back when updating
     /// so concurrent edits are detected.
     async fn versie(&self) -> i32 {
-        self.0.model.versie
+        self.0.registration().version
     }
 }
 
@@ -351,18 +348,18 @@ pub struct RijkspartnerVelden(Gedeeld);
 impl RijkspartnerVelden {
     /// Organisatie-identificatienummer: 20 positions, digits and capitals. Demo data uses the
     /// test prefix 00000099.
-    async fn oin(&self) -> &str {
-        self.0.model.oin.as_deref().unwrap_or_default()
+    async fn oin(&self) -> String {
+        self.0.public(&f::OIN).unwrap_or_default()
     }
 
     /// Kind of rijkspartner.
     async fn rijkspartner_soort(&self) -> Option<RijkspartnerSoort> {
-        self.0.model.rijkspartner_soort
+        self.0.public(&f::RIJKSPARTNER_SOORT)
     }
 
     /// The parent organisation (DUO belongs to OCW), if any.
     async fn moederorganisatie(&self, ctx: &Context<'_>) -> Result<Option<Organisatie>> {
-        match self.0.model.parent_id {
+        match self.0.public(&f::MOEDERORGANISATIE) {
             Some(id) => Ok(loaders(ctx)?
                 .load(OrganisatieId::new(id))
                 .await?
@@ -388,19 +385,19 @@ pub struct KennisinstellingVelden(Gedeeld);
 #[Object]
 impl KennisinstellingVelden {
     /// The institution's internet domain as SURFconext logins carry it (e.g. `hanze.nl`).
-    async fn schac_home(&self) -> &str {
-        self.0.model.schac_home.as_deref().unwrap_or_default()
+    async fn schac_home(&self) -> String {
+        self.0.public(&f::SCHAC_HOME).unwrap_or_default()
     }
 
     /// Instellingscode (formerly BRIN): two digits and two capitals. Demo data uses the
     /// fictitious 99xx range.
-    async fn instellingscode(&self) -> Option<&String> {
-        self.0.model.instellingscode.as_ref()
+    async fn instellingscode(&self) -> Option<String> {
+        self.0.public(&f::INSTELLINGSCODE)
     }
 
     /// Kind of education: WO, HBO or MBO.
     async fn onderwijssoort(&self) -> Option<Onderwijssoort> {
-        self.0.model.onderwijssoort
+        self.0.public(&f::ONDERWIJSSOORT)
     }
 }
 
@@ -429,7 +426,7 @@ impl OrganisatieQuery {
             OrganisatieSleutel::SchacHome(s) => organisatie::Column::SchacHome.eq(s.as_str()),
         };
         scope(ctx)?
-            .lijst::<organisatie::Entity>(Condition::all().add(filter), Vec::new(), 1)
+            .list::<organisatie::Entity>(Condition::all().add(filter), Vec::new(), 1)
             .await?
             .pop()
             .map(Organisatie::from)

@@ -5,7 +5,7 @@
 //! sealed with the database's cursor key ([`super::id`]): a caller cannot read the row id in
 //! them, and a forged or tampered cursor is a `BAD_USER_INPUT` on `after` / `before`.
 
-use crate::db::{Beschermd, Rij, Scope};
+use crate::db::{Policy, Row, Scope};
 use crate::error::ApiError;
 use async_graphql::SimpleObject;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -53,7 +53,8 @@ pub trait SorteerbaarVeld<E: EntityTrait>: Copy + Send + Sync + 'static {
     /// Name of the field in cursors (so a cursor of one ordering is refused by another).
     fn naam(self) -> &'static str;
     fn kolom(self) -> E::Column;
-    fn waarde(self, model: &E::Model) -> SortWaarde;
+    /// The row's value of the field (a public one: what a list is ordered by is visible).
+    fn waarde(self, row: &Row<E::Model>) -> SortWaarde;
 }
 
 /// Where a cursor points: the ordering it belongs to, the sort value and the id.
@@ -76,7 +77,7 @@ pub struct Venster {
 
 /// A page of rows with their cursors.
 pub struct Pagina<M> {
-    pub items: Vec<(String, Rij<M>)>,
+    pub items: Vec<(String, Row<M>)>,
     pub has_previous_page: bool,
     pub has_next_page: bool,
     pub total_count: u64,
@@ -105,7 +106,7 @@ pub async fn pagineer<E, F>(
     venster: Venster,
 ) -> Result<Pagina<E::Model>, ApiError>
 where
-    E: Beschermd,
+    E: Policy,
     E::Model: Sync,
     F: SorteerbaarVeld<E>,
 {
@@ -194,9 +195,9 @@ where
         };
     }
     let order = if oplopend { Order::Asc } else { Order::Desc };
-    let total_count = scope.tel::<E>(filter.clone()).await?;
+    let total_count = scope.count::<E>(filter.clone()).await?;
     let mut rows = scope
-        .lijst::<E>(
+        .list::<E>(
             filter.add(keyset),
             vec![
                 (kolom.clone().is_null(), order.clone()),
@@ -217,8 +218,8 @@ where
             let c = cursor_van(&Positie {
                 veld: veld.naam().to_owned(),
                 richting: richting == Richting::Asc,
-                waarde: veld.waarde(&rij.model),
-                id: E::id_van(&rij.model),
+                waarde: veld.waarde(&rij),
+                id: rij.id(),
             });
             (c, rij)
         })
@@ -345,7 +346,7 @@ macro_rules! verbinding {
             /// Turns a page of rows into the connection.
             pub fn van<M>(pagina: $crate::graphql::paginering::Pagina<M>) -> Self
             where
-                $node: From<$crate::db::Rij<M>>,
+                $node: From<$crate::db::Row<M>>,
             {
                 Self::pagina(
                     pagina

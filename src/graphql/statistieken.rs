@@ -33,7 +33,7 @@ impl StatistiekQuery {
         let soort = |s: OrganisatieSoort| Condition::all().add(organisatie::Column::Soort.eq(s));
         let actief = Condition::all()
             .add(fieldlab::Column::Status.eq(FieldlabStatus::Actief))
-            .add(scope.leesbaar::<fieldlab::Entity>());
+            .add(scope.meeting::<fieldlab::Entity>(crate::db::Need::Full));
         let themas = scope.themas().await?;
         let totaal = c.opdrachten;
         let percentage = |n: i64| {
@@ -111,14 +111,14 @@ impl StatistiekQuery {
                 })
                 .collect(),
             rijkspartners: scope
-                .tel::<organisatie::Entity>(soort(OrganisatieSoort::Rijkspartner))
+                .count::<organisatie::Entity>(soort(OrganisatieSoort::Rijkspartner))
                 .await?,
             kennisinstellingen: scope
-                .tel::<organisatie::Entity>(soort(OrganisatieSoort::Kennisinstelling))
+                .count::<organisatie::Entity>(soort(OrganisatieSoort::Kennisinstelling))
                 .await?,
-            fieldlabs: scope.tel::<fieldlab::Entity>(Condition::all()).await?,
-            actieve_fieldlabs: scope.tel::<fieldlab::Entity>(actief).await?,
-            communities: scope.tel::<community::Entity>(Condition::all()).await?,
+            fieldlabs: scope.count::<fieldlab::Entity>(Condition::all()).await?,
+            actieve_fieldlabs: scope.count::<fieldlab::Entity>(actief).await?,
+            communities: scope.count::<community::Entity>(Condition::all()).await?,
         })
     }
 }

@@ -1,5 +1,6 @@
 //! Small types shared by several areas.
 
+use crate::db::{Policy, Row};
 use async_graphql::SimpleObject;
 
 /// Thema: a theme of the partnership (reference data).
@@ -34,12 +35,16 @@ pub struct Contactpersoon {
 }
 
 impl Contactpersoon {
-    /// The contact person if the caller may see it and there is one.
-    pub fn als_eigen(eigen: bool, naam: &Option<String>, email: &Option<String>) -> Option<Self> {
-        (eigen && (naam.is_some() || email.is_some())).then(|| Self {
-            naam: naam.clone(),
-            email: email.clone(),
-        })
+    /// The contact person of a row, if the caller may see it and there is one.
+    pub fn of<M>(row: &Row<M>) -> Option<Self>
+    where
+        M: sea_orm::ModelTrait,
+        M::Entity: Policy + sea_orm::EntityTrait<Model = M>,
+    {
+        match row.contact()? {
+            (None, None) => None,
+            (naam, email) => Some(Self { naam, email }),
+        }
     }
 }
 
@@ -110,22 +115,19 @@ pub struct Registratie {
 }
 
 impl Registratie {
-    /// From a row's columns; the contact person only when the caller owns the row.
-    pub fn van(
-        crate::db::Rechten {
-            eigen, bewerken, ..
-        }: crate::db::Rechten,
-        (naam, email): (&Option<String>, &Option<String>),
-        aangemaakt_op: chrono::DateTime<chrono::Utc>,
-        gewijzigd_op: chrono::DateTime<chrono::Utc>,
-        versie: i32,
-    ) -> Self {
+    /// The registration data of a row; the contact person only when the caller owns the row.
+    pub fn of<M>(row: &Row<M>) -> Self
+    where
+        M: sea_orm::ModelTrait,
+        M::Entity: Policy + sea_orm::EntityTrait<Model = M>,
+    {
+        let registration = row.registration();
         Self {
-            contactpersoon: Contactpersoon::als_eigen(eigen, naam, email),
-            mag_bewerken: bewerken,
-            aangemaakt_op: Tijdstip(aangemaakt_op),
-            gewijzigd_op: Tijdstip(gewijzigd_op),
-            versie,
+            contactpersoon: Contactpersoon::of(row),
+            mag_bewerken: row.rights.edit,
+            aangemaakt_op: Tijdstip(registration.created),
+            gewijzigd_op: Tijdstip(registration.changed),
+            versie: registration.version,
         }
     }
 }
@@ -162,52 +164,30 @@ impl Registratie {
     }
 }
 
-/// Builds the [`Registratie`] of a row of any record type with the usual columns.
-macro_rules! registratie {
-    ($rij:expr) => {
-        $crate::graphql::types::Registratie::van(
-            $rij.rechten,
-            (
-                &$rij.model.contactpersoon_naam,
-                &$rij.model.contactpersoon_email,
-            ),
-            $rij.model.aangemaakt_op,
-            $rij.model.gewijzigd_op,
-            $rij.model.versie,
-        )
-    };
-}
-pub(crate) use registratie;
-
-/// `value` if the caller may read the record in full, otherwise null.
-pub fn als_leesbaar<T>(lezen: bool, value: Option<T>) -> Option<T> {
-    if lezen { value } else { None }
-}
-
-/// The `From<Rij<Model>>` and `Deref` (to its fields object, for interfaces) of a record type
+/// The `From<Row<Model>>` and `Deref` (to its fields object, for interfaces) of a record type
 /// that merges its fields with its [`Registratie`] and, when a column is named, with the
 /// `opdrachten` that link to it through that column.
 macro_rules! recordtype {
     ($type:ident($velden:ident, $module:ident)) => {
-        impl From<$crate::db::Rij<$module::Model>> for $type {
-            fn from(rij: $crate::db::Rij<$module::Model>) -> Self {
-                let registratie = $crate::graphql::types::registratie!(rij);
+        impl From<$crate::db::Row<$module::Model>> for $type {
+            fn from(rij: $crate::db::Row<$module::Model>) -> Self {
+                let registratie = $crate::graphql::types::Registratie::of(&rij);
                 Self($velden(rij), registratie)
             }
         }
         $crate::graphql::types::recordtype!(@deref $type, $velden);
     };
     ($type:ident($velden:ident, $module:ident, opdrachten: $kolom:ident)) => {
-        impl From<$crate::db::Rij<$module::Model>> for $type {
-            fn from(rij: $crate::db::Rij<$module::Model>) -> Self {
+        impl From<$crate::db::Row<$module::Model>> for $type {
+            fn from(rij: $crate::db::Row<$module::Model>) -> Self {
                 use sea_orm::ColumnTrait;
-                let registratie = $crate::graphql::types::registratie!(rij);
+                let registratie = $crate::graphql::types::Registratie::of(&rij);
                 let opdrachten = $crate::graphql::opdrachten::OpdrachtenVan::new(
                     |id| {
                         sea_orm::Condition::all()
                             .add($crate::db::entities::opdracht::Column::$kolom.eq(id))
                     },
-                    rij.model.id,
+                    rij.id(),
                 );
                 Self($velden(rij), registratie, opdrachten)
             }

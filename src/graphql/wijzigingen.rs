@@ -52,7 +52,7 @@ async fn record_id(ctx: &Context<'_>, soort: RecordType, id: i32) -> Result<ID> 
         RecordType::Organisatie => loaders(ctx)?
             .load(OrganisatieId::new(id))
             .await?
-            .map(|rij| typename(&rij.model))
+            .map(|rij| typename(&rij))
             .unwrap_or("Rijkspartner"),
     };
     Ok(GlobalId::encode(naam, id))
@@ -80,7 +80,7 @@ pub struct AuditFilterInput {
 }
 
 impl AuditFilterInput {
-    fn als_filter(&self) -> Result<AuditFilter, ApiError> {
+    fn as_filter(&self) -> Result<AuditFilter, ApiError> {
         let mut problems = Vec::new();
         crate::domain::invoer::vorm(
             "filter",
@@ -352,7 +352,7 @@ impl WijzigingQuery {
             .as_deref()
             .map(|a| nummer("after", "audit", a))
             .transpose()?;
-        let filter = filter.unwrap_or_default().als_filter()?;
+        let filter = filter.unwrap_or_default().as_filter()?;
         let (mut rijen, total_count) = scope(ctx)?.audit(&filter, voor, limit + 1).await?;
         let has_next_page = rijen.len() as u64 > limit;
         rijen.truncate(limit as usize);

@@ -58,7 +58,11 @@ async fn a_kennismakelaar_reads_the_feed_entries_of_the_opdrachten_of_its_region
         "the kennismakelaar of NOORD lists the opdracht"
     );
     let entries = feed(&app, &makelaar).await;
-    assert_eq!(entries.len(), 1, "and reads its creation in the feed: {entries:?}");
+    assert_eq!(
+        entries.len(),
+        1,
+        "and reads its creation in the feed: {entries:?}"
+    );
     assert_eq!(entries[0]["id"], opdracht);
     assert_eq!(entries[0]["record"]["naam"], "Stage in het noorden");
 
@@ -122,7 +126,9 @@ async fn a_link_between_a_fieldlab_and_a_lectoraat_reads_the_same_from_both_side
     // BZK is a partner of the lectoraat, not of the fieldlab: it sees the link from both sides
     // too, and the fieldlab's own fields stay closed.
     let bzk = app.token(Some(BZK), Rol::Lezer).await;
-    let lectoraat = app.graphql(Some(&bzk), LECTORAAT_FIELDLABS, json!({})).await;
+    let lectoraat = app
+        .graphql(Some(&bzk), LECTORAAT_FIELDLABS, json!({}))
+        .await;
     assert_eq!(
         lectoraat.data()["lectoraten"]["nodes"][0]["fieldlabs"],
         json!([{

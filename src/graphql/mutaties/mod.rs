@@ -15,7 +15,7 @@
 mod opdrachten;
 mod records;
 
-use crate::db::{Beschermd, Rij, Schrijfsessie};
+use crate::db::{Policy, Row, Schrijfsessie};
 use crate::domain::OrganisatieSoort;
 use crate::domain::invoer::{self, MAX_TEKST, Maxima};
 use crate::error::{ApiError, ApiResult, FieldProblem};
@@ -327,7 +327,7 @@ impl Controle {
 
     /// A record of `E` by global id, which the caller must be able to see (you cannot link
     /// to what you cannot see; it is reported as not found, like everywhere else).
-    pub async fn zichtbaar<E: Beschermd>(
+    pub async fn zichtbaar<E: Policy>(
         &mut self,
         sessie: &Schrijfsessie,
         veld: &str,
@@ -339,13 +339,13 @@ impl Controle {
         let Some(id) = id else {
             return Ok(None);
         };
-        let Some(id) = self.id(veld, id, &[E::NAAM]) else {
+        let Some(id) = self.id(veld, id, &[E::NAME]) else {
             return Ok(None);
         };
         if sessie.zichtbaar::<E>(&[id]).await?.contains(&id) {
             Ok(Some(id))
         } else {
-            self.fout(veld, format!("no such {}", E::NAAM));
+            self.fout(veld, format!("no such {}", E::NAME));
             Ok(None)
         }
     }
@@ -375,9 +375,9 @@ fn eigenaar(c: &mut Controle, sessie: &Schrijfsessie, id: Option<&ID>) -> Option
 }
 
 /// The row id of `id` if it is an id of `E`'s type (`BAD_USER_INPUT` otherwise).
-fn record_id<E: Beschermd>(id: &ID) -> ApiResult<i32> {
+fn record_id<E: Policy>(id: &ID) -> ApiResult<i32> {
     let mut c = Controle::default();
-    let rij = c.id("id", id, &[E::NAAM]);
+    let rij = c.id("id", id, &[E::NAME]);
     c.klaar()?;
     rij.ok_or_else(|| ApiError::bad_input("id", "not an id"))
 }
@@ -385,15 +385,15 @@ fn record_id<E: Beschermd>(id: &ID) -> ApiResult<i32> {
 /// The row of `E` with `id` as the caller sees it now (after a write).
 async fn gelezen<E, T>(ctx: &Context<'_>, id: i32) -> async_graphql::Result<T>
 where
-    E: Beschermd,
+    E: Policy,
     E::Model: Sync,
-    T: From<Rij<E::Model>>,
+    T: From<Row<E::Model>>,
 {
     let scope = super::scope(ctx)?;
     let rij = scope
-        .per_id::<E>(&[id])
+        .by_ids::<E>(&[id])
         .await?
         .pop()
-        .ok_or_else(|| ApiError::NotFound(E::NAAM.to_owned()))?;
+        .ok_or_else(|| ApiError::NotFound(E::NAME.to_owned()))?;
     Ok(T::from(rij))
 }

@@ -13,7 +13,7 @@ use super::{
 };
 use crate::db::entities::{fieldlab, lectoraat, minor, opdracht, organisatie};
 use crate::db::{
-    Beschermd, Koppeling, OpdrachtVelden, Schrijfsessie, SyncItem, SyncModus, SyncUitkomst,
+    Koppeling, OpdrachtVelden, Policy, Schrijfsessie, SyncItem, SyncModus, SyncUitkomst,
     SyncVerzoek,
 };
 use crate::domain::invoer::{self, CONTACTPERSOON, Maxima};

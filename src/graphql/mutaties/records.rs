@@ -9,7 +9,7 @@ use super::{
     sessie,
 };
 use crate::db::entities::{community, fieldlab, lectoraat, minor, organisatie};
-use crate::db::{Beschermd, Koppeling, Schrijfsessie};
+use crate::db::{Koppeling, Policy, Schrijfsessie};
 use crate::domain::invoer::{CONTACTPERSOON, Maxima};
 use crate::domain::naam;
 use crate::domain::{
@@ -50,7 +50,7 @@ pub(super) trait Invoer: Sync + async_graphql::InputType {
 
 /// Checks that `naam` is not taken by another visible record of `E` (names are unique in the
 /// database; this gives the clear message).
-pub(super) async fn naam_vrij<E: Beschermd>(
+pub(super) async fn naam_vrij<E: Policy>(
     c: &mut Controle,
     sessie: &Schrijfsessie,
     kolom: E::Column,
@@ -68,7 +68,7 @@ where
     if sessie.bestaat::<E>(filter).await? {
         c.fout(
             "naam",
-            format!("another {} is already called '{naam}'", E::NAAM),
+            format!("another {} is already called '{naam}'", E::NAME),
         );
     }
     Ok(())
@@ -95,7 +95,7 @@ async fn unieke_naam<E>(
     id: Option<i32>,
 ) -> ApiResult<String>
 where
-    E: Beschermd,
+    E: Policy,
     E::Model: Sync,
     E::Column: std::str::FromStr,
 {
@@ -120,7 +120,7 @@ where
                 "another {} is already called '{naam}' or by a name that reads the same (names \
                  are compared ignoring case, spacing and look-alike characters); choose another \
                  name",
-                E::NAAM
+                E::NAME
             ),
         );
     }
@@ -129,8 +129,8 @@ where
 
 /// The rows of the same owner as the record being written (lectoraten and minoren are unique
 /// per institution).
-fn bij_eigenaar<E: Beschermd>(eigenaar: Option<i32>) -> Option<Condition> {
-    eigenaar.map(|e| Condition::all().add(E::eigenaar().eq(e)))
+fn bij_eigenaar<E: Policy>(eigenaar: Option<i32>) -> Option<Condition> {
+    eigenaar.map(|e| Condition::all().add(E::owner().eq(e)))
 }
 
 /// The owner a row will have: its current one on update, the named or the caller's own on
@@ -180,7 +180,7 @@ macro_rules! mutaties {
                 let eigenaar = eigenaar.ok_or_else(|| ApiError::bad_input("eigenaar", "no such organisation"))?;
                 let model = sessie.aanmaken::<$entity>(eigenaar, am, &koppelingen).await?;
                 sessie.commit().await?;
-                gelezen::<$entity, $type>(ctx, <$entity as Beschermd>::id_van(&model)).await
+                gelezen::<$entity, $type>(ctx, <$entity as Policy>::id_of(&model)).await
             }
 
             #[doc = $update_doc]
@@ -202,7 +202,7 @@ macro_rules! mutaties {
                 let mut c = Controle::default();
                 if let Some(nieuw) = input.eigenaar() {
                     let nieuw = c.id("eigenaar", nieuw, ORGANISATIE_TYPEN);
-                    if nieuw.is_some_and(|n| n != <$entity as Beschermd>::eigenaar_van(&voor)) {
+                    if nieuw.is_some_and(|n| n != <$entity as Policy>::owner_of(&voor)) {
                         c.fout("eigenaar", "a record cannot move to another owner; leave `eigenaar` out or send the current one");
                     }
                 }

@@ -1,0 +1,83 @@
+//! Fieldlabs: a public catalogue (name, region, themes, description); the penvoerder, the
+//! participants, a kennismakelaar of its region and the programme office read the rest
+//! (status, place, dates, penvoerder, participants); the contact person is the penvoerder's.
+
+use super::links::{Between, Part};
+use super::{LinkTable, Need, Policy, Reach, Sealed};
+use crate::db::entities::fieldlab::{Column, Entity};
+use crate::db::entities::koppelingen::{fieldlab_deelnemer, fieldlab_thema, lectoraat_fieldlab};
+use crate::db::entities::lectoraat;
+use crate::domain::RecordType;
+
+impl Sealed for Entity {}
+
+impl Policy for Entity {
+    const TYPE: RecordType = RecordType::Fieldlab;
+    const NAME: &'static str = "Fieldlab";
+
+    fn owner() -> Column {
+        Column::EigenaarId
+    }
+
+    fn visible() -> Vec<Reach<Self>> {
+        vec![Reach::Everyone]
+    }
+
+    fn readable() -> Vec<Reach<Self>> {
+        vec![
+            Reach::Owner,
+            Reach::Linked(LinkTable::of::<fieldlab_deelnemer::Entity>(
+                fieldlab_deelnemer::Column::FieldlabId,
+                fieldlab_deelnemer::Column::OrganisatieId,
+                "deelnemers",
+            )),
+            Reach::Region(Column::Regio),
+        ]
+    }
+}
+
+/// The fields and links of a fieldlab, with what each needs.
+pub mod fields {
+    use super::*;
+    use crate::db::policy::Field;
+    use crate::domain::{DeelnemerRol, FieldlabStatus, Regio};
+    use chrono::NaiveDate;
+
+    type F<T> = Field<Entity, T>;
+
+    pub const NAAM: F<String> = F::public(Some(Column::Naam), |m| m.naam.clone());
+    pub const BESCHRIJVING: F<Option<String>> =
+        F::public(Some(Column::Beschrijving), |m| m.beschrijving.clone());
+    pub const REGIO: F<Regio> = F::public(Some(Column::Regio), |m| m.regio);
+    pub const STATUS: F<FieldlabStatus> = F::full(Some(Column::Status), |m| m.status);
+    pub const PLAATS: F<Option<String>> = F::full(Some(Column::Plaats), |m| m.plaats.clone());
+    pub const WEBSITE: F<Option<String>> = F::full(Some(Column::Website), |m| m.website.clone());
+    pub const STARTDATUM: F<Option<NaiveDate>> =
+        F::full(Some(Column::Startdatum), |m| m.startdatum);
+    pub const PENVOERDER: F<i32> = F::full(Some(Column::EigenaarId), |m| m.eigenaar_id);
+
+    /// Themes are public.
+    pub static THEMAS: Part<Entity, fieldlab_thema::Entity, String> = Part::new(
+        "fieldlab.themas",
+        fieldlab_thema::Column::FieldlabId,
+        Need::Public,
+        |l: &fieldlab_thema::Model| l.thema_code.clone(),
+    );
+    /// The participants (besides the penvoerder) with their role, for those who read the lab
+    /// in full.
+    pub static DEELNEMERS: Part<Entity, fieldlab_deelnemer::Entity, (i32, DeelnemerRol)> =
+        Part::new(
+            "fieldlab.deelnemers",
+            fieldlab_deelnemer::Column::FieldlabId,
+            Need::Full,
+            |l: &fieldlab_deelnemer::Model| (l.organisatie_id, l.rol),
+        );
+    /// The lectoraten linked to the lab: the link between the two records, read from the lab.
+    pub static LECTORATEN: Between<lectoraat::Entity, Entity, lectoraat_fieldlab::Entity> =
+        Between::new(
+            "fieldlab.lectoraten",
+            lectoraat_fieldlab::Column::LectoraatId,
+            lectoraat_fieldlab::Column::FieldlabId,
+            false,
+        );
+}
