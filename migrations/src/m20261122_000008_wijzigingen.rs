@@ -135,7 +135,7 @@ impl MigrationTrait for Migration {
 }
 
 /// Statements that make `table` append-only: updates and deletes raise an error.
-fn append_only(backend: DatabaseBackend, table: &str) -> Vec<String> {
+pub(crate) fn append_only(backend: DatabaseBackend, table: &str) -> Vec<String> {
     const MESSAGE: &str = "the change log is append-only";
     match backend {
         DatabaseBackend::Postgres => {

@@ -23,9 +23,9 @@ use super::entities::koppelingen::{
     lectoraat_partner, lectoraat_thema, minor_partner, minor_thema, opdracht_intrekking,
     opdracht_thema, opdracht_uitvoerder,
 };
-use super::entities::wijziging::{self, betrokkene};
+use super::entities::wijziging::{self, betrokkene, regio as wijziging_regio};
 use super::entities::{community, fieldlab, lectoraat, minor, opdracht, organisatie, thema};
-use super::policy::{Policy, Row};
+use super::policy::{FeedAudience, Policy, Row};
 use super::scope::{Scope, select_visible};
 use crate::auth::{Principal, Rol};
 use crate::domain::{Actie, DeelnemerRol, OrganisatieSleutel, OrganisatieSoort, RecordType};
@@ -76,8 +76,8 @@ pub(super) struct Logregel {
     pub versie: i32,
     pub voor: Option<Map<String, Value>>,
     pub na: Option<Map<String, Value>>,
-    /// Organisations that may see the change (non-public records); `None`: public.
-    pub betrokkenen: Option<BTreeSet<i32>>,
+    /// Who sees the change in the feed: those who may see the record before or after it.
+    pub audience: FeedAudience,
 }
 
 /// A write transaction of one caller. See the module docs.
@@ -369,7 +369,7 @@ impl Schrijfsessie {
             eigenaar_id: E::owner_of(&model),
             actie: Actie::Created,
             versie: 1,
-            betrokkenen: E::betrokkenen(&model, &na),
+            audience: E::feed_audience(&model, &na),
             voor: None,
             na: Some(na),
         });
@@ -414,10 +414,7 @@ impl Schrijfsessie {
             )));
         }
         na_model = am.try_into_model()?;
-        let mut betrokkenen = E::betrokkenen(&voor, &oud);
-        if let (Some(a), Some(b)) = (&mut betrokkenen, E::betrokkenen(&na_model, &nieuw)) {
-            a.extend(b);
-        }
+        let audience = E::feed_audience(&voor, &oud).union(E::feed_audience(&na_model, &nieuw));
         self.log(Logregel {
             record_type: E::TYPE,
             record_id: id,
@@ -426,7 +423,7 @@ impl Schrijfsessie {
             versie,
             voor: Some(voor_velden),
             na: Some(na_velden),
-            betrokkenen,
+            audience,
         });
         Ok(na_model)
     }
@@ -465,7 +462,7 @@ impl Schrijfsessie {
             eigenaar_id: E::owner_of(&voor),
             actie: Actie::Deleted,
             versie,
-            betrokkenen: E::betrokkenen(&voor, &oud),
+            audience: E::feed_audience(&voor, &oud),
             voor: Some(oud),
             na: None,
         });
@@ -577,11 +574,17 @@ async fn schrijf_log(
         .flatten();
     let mut regels = Vec::with_capacity(log.len());
     let mut betrokken = Vec::new();
+    let mut regios = Vec::new();
     for (id, regel) in (laatste.unwrap_or(0) + 1..).zip(log) {
-        if let Some(orgs) = &regel.betrokkenen {
-            betrokken.extend(orgs.iter().map(|org| betrokkene::ActiveModel {
+        let audience = &regel.audience;
+        if !audience.public {
+            betrokken.extend(audience.organisaties.iter().map(|org| betrokkene::ActiveModel {
                 wijziging_id: ActiveValue::Set(id),
                 organisatie_id: ActiveValue::Set(*org),
+            }));
+            regios.extend(audience.regios.iter().map(|r| wijziging_regio::ActiveModel {
+                wijziging_id: ActiveValue::Set(id),
+                regio: ActiveValue::Set(r.clone()),
             }));
         }
         regels.push(wijziging::ActiveModel {
@@ -599,11 +602,12 @@ async fn schrijf_log(
             versie: ActiveValue::Set(regel.versie),
             voor: ActiveValue::Set(regel.voor.map(|v| Value::Object(v).to_string())),
             na: ActiveValue::Set(regel.na.map(|v| Value::Object(v).to_string())),
-            publiek: ActiveValue::Set(regel.betrokkenen.is_none()),
+            publiek: ActiveValue::Set(regel.audience.public),
         });
     }
     voeg_in::<wijziging::Entity>(tx, regels).await?;
-    voeg_in::<betrokkene::Entity>(tx, betrokken).await
+    voeg_in::<betrokkene::Entity>(tx, betrokken).await?;
+    voeg_in::<wijziging_regio::Entity>(tx, regios).await
 }
 
 /// Inserts `rows` (all with the same columns set): on PostgreSQL as one
@@ -769,11 +773,6 @@ pub trait Schrijfbaar:
     /// update of that record.
     async fn ontkoppelen(_sessie: &mut Schrijfsessie, _id: i32) -> ApiResult<()> {
         Ok(())
-    }
-    /// The organisations that may see the row beyond the public catalogue, for the change
-    /// feed; `None` for record types that are public.
-    fn betrokkenen(_model: &Self::Model, _snapshot: &Map<String, Value>) -> Option<BTreeSet<i32>> {
-        None
     }
 }
 
@@ -1003,7 +1002,6 @@ macro_rules! schrijfbaar {
         links: [$($sleutel:literal: $variant:ident => $link:ident($ouder:ident, $waarde:ident)),* $(,)?],
         $(deelnemers: $deelnemers:literal,)?
         $(verwijzingen: [$(($v_entity:ty, $v_link:ty, $v_verwijzing:expr, $v_wat:literal)),* $(,)?],)?
-        $(betrokkenen: $betrokkenen:expr,)?
     ) => {
         #[async_trait::async_trait]
         impl Schrijfbaar for $entity {
@@ -1064,9 +1062,6 @@ macro_rules! schrijfbaar {
                 Ok(())
             })?
 
-            $(fn betrokkenen(model: &Self::Model, snapshot: &Map<String, Value>) -> Option<BTreeSet<i32>> {
-                $betrokkenen(model, snapshot)
-            })?
         }
     };
 }
@@ -1141,23 +1136,4 @@ schrijfbaar!(
         "themas": Themas => opdracht_thema(OpdrachtId, ThemaCode),
         "uitvoerders": Organisaties => opdracht_uitvoerder(OpdrachtId, OrganisatieId),
     ],
-    betrokkenen: opdracht_betrokkenen,
 );
-
-/// Who may see an opdracht (docs/access.md): its owner, its opdrachtgever and its executing
-/// institutions.
-pub(super) fn opdracht_betrokkenen(
-    model: &opdracht::Model,
-    snapshot: &Map<String, Value>,
-) -> Option<BTreeSet<i32>> {
-    let mut orgs: BTreeSet<i32> = [model.eigenaar_id, model.opdrachtgever_id].into();
-    if let Some(Value::Array(uitvoerders)) = snapshot.get("uitvoerders") {
-        orgs.extend(
-            uitvoerders
-                .iter()
-                .filter_map(|v| v.as_i64())
-                .map(|v| v as i32),
-        );
-    }
-    Some(orgs)
-}

@@ -12,10 +12,11 @@
 //! Either way an item is written entirely or not at all, and a dry run evaluates everything and
 //! writes nothing.
 
+use super::policy::Policy;
 use super::entities::koppelingen::{opdracht_thema, opdracht_uitvoerder};
 use super::entities::opdracht;
 use super::schrijven::{
-    Koppeling, Logregel, Schrijfsessie, links_van, opdracht_betrokkenen, verschil, voeg_in,
+    Koppeling, Logregel, Schrijfsessie, links_van, verschil, voeg_in,
 };
 use crate::domain::{Actie, Onderwijssoort, OpdrachtSoort, OpdrachtStatus, Regio};
 use crate::error::{ApiError, ApiResult, FieldProblem};
@@ -303,12 +304,8 @@ impl Schrijfsessie {
                     let nieuw_snapshot = snapshot(&na, &velden);
                     let (voor, na_velden) =
                         verschil(&oud_snapshot, &nieuw_snapshot).unwrap_or_default();
-                    let mut betrokkenen = opdracht_betrokkenen(&m, &oud_snapshot);
-                    if let (Some(a), Some(b)) =
-                        (&mut betrokkenen, opdracht_betrokkenen(&na, &nieuw_snapshot))
-                    {
-                        a.extend(b);
-                    }
+                    let audience = opdracht::Entity::feed_audience(&m, &oud_snapshot)
+                        .union(opdracht::Entity::feed_audience(&na, &nieuw_snapshot));
                     log.push(Logregel {
                         record_type: crate::domain::RecordType::Opdracht,
                         record_id: m.id,
@@ -317,7 +314,7 @@ impl Schrijfsessie {
                         versie: m.versie + 1,
                         voor: Some(voor),
                         na: Some(na_velden),
-                        betrokkenen,
+                        audience,
                     });
                     bijgewerkt.push(m.id);
                     gewijzigd_links.push((m.id, velden));
@@ -329,7 +326,7 @@ impl Schrijfsessie {
                         eigenaar_id: eigenaar,
                         actie: Actie::Deleted,
                         versie: m.versie,
-                        betrokkenen: opdracht_betrokkenen(&m, &oud_snapshot),
+                        audience: opdracht::Entity::feed_audience(&m, &oud_snapshot),
                         voor: Some(oud_snapshot),
                         na: None,
                     });
@@ -364,7 +361,7 @@ impl Schrijfsessie {
                     eigenaar_id: eigenaar,
                     actie: Actie::Created,
                     versie: 1,
-                    betrokkenen: opdracht_betrokkenen(&model, &na),
+                    audience: opdracht::Entity::feed_audience(&model, &na),
                     voor: None,
                     na: Some(na),
                 });

@@ -6,17 +6,19 @@
 //! any, not even of records they may see, because entries name people (`sub`) and show
 //! contact details.
 //!
-//! The feed shows a change to whoever could see the record before or after it: changes of
-//! public records (everything but opdrachten) to everyone, changes of opdrachten to the
-//! organisations recorded with the change ([`super::schrijven::Logregel::betrokkenen`]), all
-//! to the programme office. Entries carry no actor and no field values; clients read the
+//! The feed shows a change to whoever could see the record before or after it: each change is
+//! recorded with its audience, the record type's visibility rule (`super::policy`) evaluated
+//! on the record before and after the change: public records' changes to everyone, an
+//! opdracht's to the organisations involved and to the kennismakelaars of its regions, all to
+//! the programme office. Entries carry no actor and no field values; clients read the
 //! record's current state through the scope, and a record that is gone or left their scope is a
 //! tombstone.
 
-use super::entities::wijziging::{self, betrokkene};
+use super::entities::wijziging::{self, betrokkene, regio};
 use super::scope::Scope;
 use crate::auth::{Principal, Rol};
 use crate::domain::{Actie, RecordType};
+use sea_orm::ActiveEnum;
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, Utc};
 use sea_orm::sea_query::Query;
@@ -98,13 +100,15 @@ fn audit_rechten(p: Option<&Principal>) -> ApiResult<Condition> {
     }
 }
 
-/// The feed entries the caller may see (see the module docs).
-fn feed_rechten(p: Option<&Principal>) -> Condition {
+/// The feed entries the caller may see: those whose recorded audience
+/// ([`super::policy::FeedAudience`], the visibility rule evaluated on the record before and
+/// after the change) includes it.
+fn feed_rights(p: Option<&Principal>) -> Condition {
+    let public = Condition::any().add(wijziging::Column::Publiek.eq(true));
     match p {
         Some(p) if p.rol == Rol::Programmabureau => Condition::all(),
-        Some(p) => Condition::any()
-            .add(wijziging::Column::Publiek.eq(true))
-            .add(
+        Some(p) => {
+            let mut c = public.add(
                 wijziging::Column::Id.in_subquery(
                     Query::select()
                         .column(betrokkene::Column::WijzigingId)
@@ -112,8 +116,22 @@ fn feed_rechten(p: Option<&Principal>) -> Condition {
                         .and_where(betrokkene::Column::OrganisatieId.eq(p.organisatie_id))
                         .to_owned(),
                 ),
-            ),
-        None => Condition::all().add(wijziging::Column::Publiek.eq(true)),
+            );
+            if p.rol == Rol::Kennismakelaar && !p.regios.is_empty() {
+                let regios = p.regios.iter().map(|r| r.to_value());
+                c = c.add(
+                    wijziging::Column::Id.in_subquery(
+                        Query::select()
+                            .column(regio::Column::WijzigingId)
+                            .from(regio::Entity)
+                            .and_where(regio::Column::Regio.is_in(regios))
+                            .to_owned(),
+                    ),
+                );
+            }
+            c
+        }
+        None => public,
     }
 }
 
@@ -151,7 +169,7 @@ impl Scope {
             .flatten()
             .unwrap_or(0);
         let mut select = wijziging::Entity::find()
-            .filter(feed_rechten(self.principal()))
+            .filter(feed_rights(self.principal()))
             .filter(wijziging::Column::Id.gt(na))
             .filter(wijziging::Column::Id.lte(laatste));
         if !typen.is_empty() {

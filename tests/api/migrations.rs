@@ -15,7 +15,7 @@ dual_tests!(
     the_database_refuses_a_link_to_a_missing_record,
 );
 
-const MIGRATIONS: usize = 12; // 9 of 2026-11-22, 10 (name keys), 11 (withdrawals), 20 (id keys)
+const MIGRATIONS: usize = 13; // 9 of 2026-11-22, 10 (name keys), 11 (withdrawals), 20 (id keys), 21 (feed regions)
 
 async fn migrations_run_up_then_all_the_way_down_then_up_again(backend: Backend) {
     let (url, _dir) = fresh_database(backend).await;

@@ -1,5 +1,6 @@
-//! `wijzigingen`: the append-only change log (audit trail and change feed), and
-//! `wijziging_betrokkenen`, the organisations that may see a change of a non-public record.
+//! `wijzigingen`: the append-only change log (audit trail and change feed),
+//! `wijziging_betrokkenen` and `wijziging_regios`, the organisations and the regions (of
+//! kennismakelaars) that may see a change of a non-public record.
 use chrono::{DateTime, Utc};
 use sea_orm::entity::prelude::*;
 
@@ -42,6 +43,25 @@ pub mod betrokkene {
         pub wijziging_id: i64,
         #[sea_orm(primary_key, auto_increment = false)]
         pub organisatie_id: i32,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}
+
+/// `wijziging_regios`: the regions whose kennismakelaars may see a change.
+pub mod regio {
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "wijziging_regios")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub wijziging_id: i64,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub regio: String,
     }
 
     #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
