@@ -13,6 +13,7 @@ mod scope;
 pub mod seed;
 mod statistiek;
 mod sync;
+mod writes;
 mod wijzigingen;
 
 pub use policy::{Field, Link, Need, Policy, Rights, Row};

@@ -18,20 +18,15 @@
 //! two clients syncing the same source cannot both insert the same `externId`; and a version
 //! check cannot race with another update. Readers never wait for writers.
 
-use super::entities::koppelingen::{
-    community_lid, community_thema, fieldlab_deelnemer, fieldlab_thema, lectoraat_fieldlab,
-    lectoraat_partner, lectoraat_thema, minor_partner, minor_thema, opdracht_intrekking,
-    opdracht_thema, opdracht_uitvoerder,
-};
+use super::entities::koppelingen::{opdracht_intrekking, opdracht_uitvoerder};
 use super::entities::wijziging::{self, betrokkene, regio as wijziging_regio};
-use super::entities::{community, fieldlab, lectoraat, minor, opdracht, organisatie, thema};
+use super::entities::{opdracht, organisatie, thema};
 use super::policy::{FeedAudience, Policy, Row};
 use super::scope::{Scope, select_visible};
 use crate::auth::{Principal, Rol};
 use crate::domain::{Actie, DeelnemerRol, OrganisatieSleutel, OrganisatieSoort, RecordType};
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, Utc};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ActiveValue, ColumnTrait, Condition, ConnectionTrait,
     DatabaseBackend, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
@@ -40,6 +35,7 @@ use sea_orm::{
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::{BTreeSet, HashMap, HashSet};
+use super::writes::{LinkSet, Reference};
 use tokio::sync::OwnedMutexGuard;
 
 /// The PostgreSQL advisory lock key writers take turns on (any constant; "iPSw").
@@ -356,13 +352,13 @@ impl Schrijfsessie {
         }
         am.set(E::version(), 1.into());
         am.set(E::changed_at(), self.nu.into());
-        am.set(E::aangemaakt_op(), self.nu.into());
+        am.set(E::created_at(), self.nu.into());
         let model = am.insert(&self.tx).await?;
         let id = E::id_of(&model);
         for koppeling in koppelingen {
-            E::vervang(&self.tx, &[id], koppeling).await?;
+            replace_links::<E>(&self.tx, &[id], koppeling).await?;
         }
-        let na = momentopname::<E>(&model, E::koppelingen(&self.tx, id).await?);
+        let na = momentopname::<E>(&model, links_snapshot::<E>(&self.tx, id).await?);
         self.log(Logregel {
             record_type: E::TYPE,
             record_id: id,
@@ -386,12 +382,12 @@ impl Schrijfsessie {
         koppelingen: &[Koppeling],
     ) -> ApiResult<E::Model> {
         let id = E::id_of(&voor);
-        let oud = momentopname::<E>(&voor, E::koppelingen(&self.tx, id).await?);
+        let oud = momentopname::<E>(&voor, links_snapshot::<E>(&self.tx, id).await?);
         for koppeling in koppelingen {
-            E::vervang(&self.tx, &[id], koppeling).await?;
+            replace_links::<E>(&self.tx, &[id], koppeling).await?;
         }
         let mut na_model = am.clone().try_into_model()?;
-        let nieuw = momentopname::<E>(&na_model, E::koppelingen(&self.tx, id).await?);
+        let nieuw = momentopname::<E>(&na_model, links_snapshot::<E>(&self.tx, id).await?);
         let Some((voor_velden, na_velden)) = verschil(&oud, &nieuw) else {
             return Ok(voor);
         };
@@ -437,7 +433,14 @@ impl Schrijfsessie {
     /// trail. Nothing the caller cannot see is counted or named.
     pub async fn verwijderen<E: Schrijfbaar>(&mut self, id: i32, versie: i32) -> ApiResult<()> {
         let voor = self.te_wijzigen::<E>(id, versie).await?;
-        let eigen = E::eigen_verwijzingen(&self.tx, id, self.principal.organisatie_id).await?;
+        let mut eigen = Vec::new();
+        for reference in E::references() {
+            eigen.extend(
+                reference
+                    .count_own(&self.tx, id, self.principal.organisatie_id)
+                    .await?,
+            );
+        }
         if !eigen.is_empty() {
             return Err(ApiError::Conflict {
                 message: format!(
@@ -450,8 +453,10 @@ impl Schrijfsessie {
                 current_version: versie,
             });
         }
-        E::ontkoppelen(self, id).await?;
-        let oud = momentopname::<E>(&voor, E::koppelingen(&self.tx, id).await?);
+        for reference in E::references() {
+            reference.unlink(self, id).await?;
+        }
+        let oud = momentopname::<E>(&voor, links_snapshot::<E>(&self.tx, id).await?);
         E::delete_many()
             .filter(E::id().eq(id))
             .exec(&self.tx)
@@ -512,7 +517,7 @@ impl Schrijfsessie {
                     .into(),
             ));
         }
-        if !matches!(self.principal.rol, Rol::Beheerder | Rol::Medewerker) {
+        if !<opdracht::Entity as Policy>::EDITORS.contains(&self.principal.rol) {
             return Err(ApiError::Forbidden(
                 "withdrawing as uitvoerder takes the role beheerder or medewerker of the \
                  executing institution"
@@ -737,9 +742,10 @@ pub(super) fn verschil(
     (!oud.is_empty()).then_some((oud, nieuw))
 }
 
-/// A record type that can be written: its links, who may own it, what blocks its deletion and
-/// who sees its changes in the feed.
-#[async_trait::async_trait]
+/// A record type that can be written: who may own it, its sets of links (each a link table,
+/// part of the record's snapshot in the change log) and the records that point at it (which
+/// a delete unlinks, or which block it). Declared per record type in `super::policy`, next to
+/// the record type's access rules.
 pub trait Schrijfbaar:
     Policy
     + EntityTrait<
@@ -753,27 +759,38 @@ pub trait Schrijfbaar:
 {
     /// The kinds of organisation that may own a record of this type.
     const EIGENAAR_SOORTEN: &'static [OrganisatieSoort];
-    /// The created-at column.
-    fn aangemaakt_op() -> Self::Column;
-    /// The record's links as snapshot fields (sorted, so that equal sets compare equal).
-    async fn koppelingen(db: &DatabaseTransaction, id: i32) -> ApiResult<Map<String, Value>>;
-    /// Replaces one set of links of the records `ids`.
-    async fn vervang(db: &DatabaseTransaction, ids: &[i32], koppeling: &Koppeling)
-    -> ApiResult<()>;
-    /// Records of organisation `org` that point at the row (and so block its deletion by
-    /// that organisation), counted for a message ("2 opdrachten").
-    async fn eigen_verwijzingen(
-        _db: &DatabaseTransaction,
-        _id: i32,
-        _org: i32,
-    ) -> ApiResult<Vec<String>> {
-        Ok(Vec::new())
+    /// The record's sets of links.
+    fn link_sets() -> Vec<&'static dyn LinkSet>;
+    /// The records that point at a row of this type.
+    fn references() -> Vec<&'static dyn Reference> {
+        Vec::new()
     }
-    /// Unlinks every record that points at the row (before it is deleted), each as a logged
-    /// update of that record.
-    async fn ontkoppelen(_sessie: &mut Schrijfsessie, _id: i32) -> ApiResult<()> {
-        Ok(())
+}
+
+/// The record's links as snapshot fields (sorted, so that equal sets compare equal).
+async fn links_snapshot<E: Schrijfbaar>(
+    db: &DatabaseTransaction,
+    id: i32,
+) -> ApiResult<Map<String, Value>> {
+    let mut snapshot = Map::new();
+    for set in E::link_sets() {
+        snapshot.insert(set.key().to_owned(), set.read(db, id).await?);
     }
+    Ok(snapshot)
+}
+
+/// Replaces one set of links of the records `ids`.
+async fn replace_links<E: Schrijfbaar>(
+    db: &DatabaseTransaction,
+    ids: &[i32],
+    links: &Koppeling,
+) -> ApiResult<()> {
+    for set in E::link_sets() {
+        if set.replace(db, ids, links).await? {
+            return Ok(());
+        }
+    }
+    Err(ApiError::Internal(format!("{} has no links {links:?}", E::NAME)))
 }
 
 /// Rows of link table `L` whose parent column `ouder` is one of `ids`.
@@ -812,328 +829,3 @@ where
     voeg_in::<L>(db, rows).await
 }
 
-/// Counts the rows of `R` owned by `org` that point at `id`: through their column `kolom`, or
-/// (with `koppeling`) through link table `L` (`ouder` the row of `R`, `naar` the target).
-async fn tel_eigen<R: Schrijfbaar, L: EntityTrait>(
-    db: &DatabaseTransaction,
-    verwijzing: Verwijzing<R, L>,
-    id: i32,
-    org: i32,
-    wat: &str,
-    uit: &mut Vec<String>,
-) -> ApiResult<()> {
-    let filter = match verwijzing {
-        Verwijzing::Kolom(kolom) => Condition::all().add(kolom.eq(id)),
-        Verwijzing::Koppeling { ouder, naar, .. } => Condition::all().add(
-            R::id().in_subquery(
-                sea_orm::sea_query::Query::select()
-                    .column(ouder)
-                    .from(L::default())
-                    .and_where(naar.eq(id))
-                    .to_owned(),
-            ),
-        ),
-    };
-    let aantal: i64 = R::find()
-        .select_only()
-        .column_as(Expr::cust("COUNT(*)"), "n")
-        .filter(filter)
-        .filter(R::owner().eq(org))
-        .into_tuple()
-        .one(db)
-        .await?
-        .unwrap_or(0);
-    if aantal > 0 {
-        uit.push(format!("{aantal} {wat}"));
-    }
-    Ok(())
-}
-
-/// How rows of `R` point at a record: a nullable column of `R`, or a link table `L` whose
-/// `ouder` is the row of `R` and whose `naar` is the record (`links` rebuilds `R`'s link set).
-enum Verwijzing<R: EntityTrait, L: EntityTrait> {
-    Kolom(R::Column),
-    Koppeling {
-        ouder: L::Column,
-        naar: L::Column,
-        links: fn(BTreeSet<i32>) -> Koppeling,
-    },
-}
-
-/// Unlinks every row of `R` that points at `id` (see [`Verwijzing`]), each as a logged update.
-async fn ontkoppel<R: Schrijfbaar, L: EntityTrait>(
-    sessie: &mut Schrijfsessie,
-    verwijzing: Verwijzing<R, L>,
-    id: i32,
-) -> ApiResult<()> {
-    use sea_orm::ModelTrait;
-    match verwijzing {
-        Verwijzing::Kolom(kolom) => {
-            let rijen = R::find().filter(kolom.eq(id)).all(&sessie.tx).await?;
-            for rij in rijen {
-                let mut am = rij.clone().into_active_model();
-                am.set(kolom, sea_orm::Value::Int(None));
-                sessie.bijwerken::<R>(rij, am, &[]).await?;
-            }
-        }
-        Verwijzing::Koppeling { ouder, naar, links } => {
-            let int = |v: sea_orm::Value| match v {
-                sea_orm::Value::Int(Some(n)) => Some(n),
-                _ => None,
-            };
-            let ouders: Vec<i32> = L::find()
-                .filter(naar.eq(id))
-                .all(&sessie.tx)
-                .await?
-                .into_iter()
-                .filter_map(|l| int(l.get(ouder)))
-                .collect();
-            for rij in R::find()
-                .filter(R::id().is_in(ouders))
-                .all(&sessie.tx)
-                .await?
-            {
-                let rest: BTreeSet<i32> = links_van::<L>(&sessie.tx, ouder, &[R::id_of(&rij)])
-                    .await?
-                    .into_iter()
-                    .filter_map(|l| int(l.get(naar)))
-                    .filter(|n| *n != id)
-                    .collect();
-                let am = rij.clone().into_active_model();
-                sessie.bijwerken::<R>(rij, am, &[links(rest)]).await?;
-            }
-        }
-    }
-    Ok(())
-}
-
-/// The values of column `waarde` of the link rows of `L` whose column `ouder` is `id`, sorted, as
-/// a JSON array.
-async fn paren<L: EntityTrait>(
-    db: &impl ConnectionTrait,
-    ouder: L::Column,
-    waarde: L::Column,
-    id: i32,
-) -> ApiResult<Value> {
-    use sea_orm::ModelTrait;
-    let rows = links_van::<L>(db, ouder, &[id]).await?;
-    let mut values: Vec<Value> = rows
-        .iter()
-        .map(|row| match row.get(waarde) {
-            sea_orm::Value::Int(Some(n)) => Value::from(n),
-            sea_orm::Value::String(Some(s)) => Value::from(s),
-            other => Value::from(format!("{other:?}")),
-        })
-        .collect();
-    values.sort_by_key(|v| v.to_string());
-    Ok(Value::Array(values))
-}
-
-/// Replaces the link rows of `L` of the parents `ids` with one row per parent and value.
-async fn vervang_paren<L: EntityTrait>(
-    db: &impl ConnectionTrait,
-    ouder: L::Column,
-    waarde: L::Column,
-    ids: &[i32],
-    waarden: Vec<sea_orm::Value>,
-) -> ApiResult<()>
-where
-    L::ActiveModel: ActiveModelTrait<Entity = L> + Send,
-{
-    let mut rows = Vec::with_capacity(ids.len() * waarden.len());
-    for id in ids {
-        for w in &waarden {
-            let mut row = <L::ActiveModel as ActiveModelTrait>::default();
-            row.set(ouder, (*id).into());
-            row.set(waarde, w.clone());
-            rows.push(row);
-        }
-    }
-    vervang_links::<L>(db, ouder, ids, rows).await
-}
-
-/// The participants of fieldlab `id` with their role, sorted, as JSON.
-async fn deelnemers_van(db: &impl ConnectionTrait, id: i32) -> ApiResult<Value> {
-    Ok(Value::Array(
-        links_van::<fieldlab_deelnemer::Entity>(db, fieldlab_deelnemer::Column::FieldlabId, &[id])
-            .await?
-            .into_iter()
-            .map(|l| serde_json::json!({"organisatie": l.organisatie_id, "rol": l.rol}))
-            .collect(),
-    ))
-}
-
-/// Replaces the participants of the fieldlabs `ids`.
-async fn vervang_deelnemers(
-    db: &impl ConnectionTrait,
-    ids: &[i32],
-    deelnemers: &[(i32, DeelnemerRol)],
-) -> ApiResult<()> {
-    let rows = ids
-        .iter()
-        .flat_map(|id| {
-            deelnemers
-                .iter()
-                .map(move |(org, rol)| fieldlab_deelnemer::ActiveModel {
-                    fieldlab_id: ActiveValue::Set(*id),
-                    organisatie_id: ActiveValue::Set(*org),
-                    rol: ActiveValue::Set(*rol),
-                })
-        })
-        .collect();
-    vervang_links::<fieldlab_deelnemer::Entity>(
-        db,
-        fieldlab_deelnemer::Column::FieldlabId,
-        ids,
-        rows,
-    )
-    .await
-}
-
-fn waarden<T: Clone + Into<sea_orm::Value>>(set: &BTreeSet<T>) -> Vec<sea_orm::Value> {
-    set.iter().cloned().map(Into::into).collect()
-}
-
-/// The [`Schrijfbaar`] impl of a record type: who may own it, its link tables (snapshot key,
-/// [`Koppeling`] variant, table and columns), what blocks its deletion, who sees its changes.
-macro_rules! schrijfbaar {
-    (
-        $entity:ty, $module:ident, eigenaars: $soorten:expr,
-        links: [$($sleutel:literal: $variant:ident => $link:ident($ouder:ident, $waarde:ident)),* $(,)?],
-        $(deelnemers: $deelnemers:literal,)?
-        $(verwijzingen: [$(($v_entity:ty, $v_link:ty, $v_verwijzing:expr, $v_wat:literal)),* $(,)?],)?
-    ) => {
-        #[async_trait::async_trait]
-        impl Schrijfbaar for $entity {
-            const EIGENAAR_SOORTEN: &'static [OrganisatieSoort] = $soorten;
-
-            fn aangemaakt_op() -> Self::Column {
-                $module::Column::AangemaaktOp
-            }
-
-            #[allow(unused_mut, unused_variables)]
-            async fn koppelingen(db: &DatabaseTransaction, id: i32) -> ApiResult<Map<String, Value>> {
-                let mut m = Map::new();
-                $(m.insert(
-                    $sleutel.into(),
-                    paren::<$link::Entity>(db, $link::Column::$ouder, $link::Column::$waarde, id).await?,
-                );)*
-                $(m.insert($deelnemers.into(), deelnemers_van(db, id).await?);)?
-                Ok(m)
-            }
-
-            #[allow(unused_variables)]
-            async fn vervang(
-                db: &DatabaseTransaction,
-                ids: &[i32],
-                koppeling: &Koppeling,
-            ) -> ApiResult<()> {
-                match koppeling {
-                    $(Koppeling::$variant(set) => {
-                        vervang_paren::<$link::Entity>(
-                            db, $link::Column::$ouder, $link::Column::$waarde, ids, waarden(set),
-                        )
-                        .await
-                    })*
-                    $(Koppeling::Deelnemers(d) => {
-                        let _ = $deelnemers;
-                        vervang_deelnemers(db, ids, d).await
-                    })?
-                    #[allow(unreachable_patterns)]
-                    other => Err(ApiError::Internal(format!(
-                        "{} has no links {other:?}",
-                        <$entity as Policy>::NAME
-                    ))),
-                }
-            }
-
-            $(async fn eigen_verwijzingen(
-                db: &DatabaseTransaction,
-                id: i32,
-                org: i32,
-            ) -> ApiResult<Vec<String>> {
-                let mut uit = Vec::new();
-                $(tel_eigen::<$v_entity, $v_link>(db, $v_verwijzing, id, org, $v_wat, &mut uit).await?;)*
-                Ok(uit)
-            }
-
-            async fn ontkoppelen(sessie: &mut Schrijfsessie, id: i32) -> ApiResult<()> {
-                $(ontkoppel::<$v_entity, $v_link>(sessie, $v_verwijzing, id).await?;)*
-                Ok(())
-            })?
-
-        }
-    };
-}
-
-schrijfbaar!(
-    organisatie::Entity, organisatie,
-    eigenaars: &[
-        OrganisatieSoort::Rijkspartner,
-        OrganisatieSoort::Kennisinstelling,
-        OrganisatieSoort::Programmabureau,
-    ],
-    links: [],
-);
-schrijfbaar!(
-    fieldlab::Entity, fieldlab,
-    eigenaars: &[
-        OrganisatieSoort::Rijkspartner,
-        OrganisatieSoort::Kennisinstelling,
-        OrganisatieSoort::Programmabureau,
-    ],
-    links: ["themas": Themas => fieldlab_thema(FieldlabId, ThemaCode)],
-    deelnemers: "deelnemers",
-    verwijzingen: [
-        (opdracht::Entity, opdracht::Entity, Verwijzing::Kolom(opdracht::Column::FieldlabId), "opdrachten"),
-        (
-            lectoraat::Entity,
-            lectoraat_fieldlab::Entity,
-            Verwijzing::Koppeling {
-                ouder: lectoraat_fieldlab::Column::LectoraatId,
-                naar: lectoraat_fieldlab::Column::FieldlabId,
-                links: Koppeling::Fieldlabs,
-            },
-            "lectoraten"
-        ),
-    ],
-);
-schrijfbaar!(
-    lectoraat::Entity, lectoraat,
-    eigenaars: &[OrganisatieSoort::Kennisinstelling],
-    links: [
-        "themas": Themas => lectoraat_thema(LectoraatId, ThemaCode),
-        "partners": Organisaties => lectoraat_partner(LectoraatId, OrganisatieId),
-        "fieldlabs": Fieldlabs => lectoraat_fieldlab(LectoraatId, FieldlabId),
-    ],
-    verwijzingen: [(opdracht::Entity, opdracht::Entity, Verwijzing::Kolom(opdracht::Column::LectoraatId), "opdrachten")],
-);
-schrijfbaar!(
-    minor::Entity, minor,
-    eigenaars: &[OrganisatieSoort::Kennisinstelling],
-    links: [
-        "themas": Themas => minor_thema(MinorId, ThemaCode),
-        "partners": Organisaties => minor_partner(MinorId, OrganisatieId),
-    ],
-    verwijzingen: [(opdracht::Entity, opdracht::Entity, Verwijzing::Kolom(opdracht::Column::MinorId), "opdrachten")],
-);
-schrijfbaar!(
-    community::Entity, community,
-    eigenaars: &[OrganisatieSoort::Programmabureau],
-    links: [
-        "themas": Themas => community_thema(CommunityId, ThemaCode),
-        "leden": Organisaties => community_lid(CommunityId, OrganisatieId),
-    ],
-);
-schrijfbaar!(
-    opdracht::Entity, opdracht,
-    eigenaars: &[
-        OrganisatieSoort::Rijkspartner,
-        OrganisatieSoort::Kennisinstelling,
-        OrganisatieSoort::Programmabureau,
-    ],
-    links: [
-        "themas": Themas => opdracht_thema(OpdrachtId, ThemaCode),
-        "uitvoerders": Organisaties => opdracht_uitvoerder(OpdrachtId, OrganisatieId),
-    ],
-);

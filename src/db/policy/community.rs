@@ -64,3 +64,33 @@ pub mod fields {
         |l: &community_lid::Model| l.organisatie_id,
     );
 }
+
+/// How a community is written: who may own one, its sets of links and the records that point
+/// at it.
+pub mod writes {
+    use super::*;
+    use crate::db::schrijven::Schrijfbaar;
+    use crate::db::writes::{self as w, LinkSet};
+    use crate::domain::OrganisatieSoort;
+
+    static THEMAS: w::Pairs<community_thema::Entity> = w::Pairs::new(
+        "themas",
+        community_thema::Column::CommunityId,
+        community_thema::Column::ThemaCode,
+        w::themas,
+    );
+    static LEDEN: w::Pairs<community_lid::Entity> = w::Pairs::new(
+        "leden",
+        community_lid::Column::CommunityId,
+        community_lid::Column::OrganisatieId,
+        w::organisaties,
+    );
+
+    impl Schrijfbaar for Entity {
+        const EIGENAAR_SOORTEN: &'static [OrganisatieSoort] = &[OrganisatieSoort::Programmabureau];
+
+        fn link_sets() -> Vec<&'static dyn LinkSet> {
+            vec![&THEMAS, &LEDEN]
+        }
+    }
+}

@@ -81,3 +81,43 @@ pub mod fields {
             false,
         );
 }
+
+/// How a fieldlab is written: who may own one, its sets of links and the records that point
+/// at it.
+pub mod writes {
+    use super::*;
+    use crate::db::schrijven::Schrijfbaar;
+    use crate::db::writes::{self as w, LinkSet, Reference};
+    use crate::domain::OrganisatieSoort;
+
+    static THEMAS: w::Pairs<fieldlab_thema::Entity> = w::Pairs::new(
+        "themas",
+        fieldlab_thema::Column::FieldlabId,
+        fieldlab_thema::Column::ThemaCode,
+        w::themas,
+    );
+    static REF_OPDRACHTEN: w::ByColumn<crate::db::entities::opdracht::Entity> =
+        w::ByColumn::new(crate::db::entities::opdracht::Column::FieldlabId, "opdrachten");
+    static REF_LECTORATEN: w::ByLink<crate::db::entities::lectoraat::Entity, lectoraat_fieldlab::Entity> = w::ByLink::new(
+        lectoraat_fieldlab::Column::LectoraatId,
+        lectoraat_fieldlab::Column::FieldlabId,
+        crate::db::schrijven::Koppeling::Fieldlabs,
+        "lectoraten",
+    );
+
+    impl Schrijfbaar for Entity {
+        const EIGENAAR_SOORTEN: &'static [OrganisatieSoort] = &[
+            OrganisatieSoort::Rijkspartner,
+            OrganisatieSoort::Kennisinstelling,
+            OrganisatieSoort::Programmabureau,
+        ];
+
+        fn link_sets() -> Vec<&'static dyn LinkSet> {
+            vec![&THEMAS, &w::Participants]
+        }
+
+        fn references() -> Vec<&'static dyn Reference> {
+            vec![&REF_OPDRACHTEN, &REF_LECTORATEN]
+        }
+    }
+}

@@ -79,3 +79,45 @@ pub mod fields {
             true,
         );
 }
+
+/// How a lectoraat is written: who may own one, its sets of links and the records that point
+/// at it.
+pub mod writes {
+    use super::*;
+    use crate::db::schrijven::Schrijfbaar;
+    use crate::db::writes::{self as w, LinkSet, Reference};
+    use crate::domain::OrganisatieSoort;
+
+    static THEMAS: w::Pairs<lectoraat_thema::Entity> = w::Pairs::new(
+        "themas",
+        lectoraat_thema::Column::LectoraatId,
+        lectoraat_thema::Column::ThemaCode,
+        w::themas,
+    );
+    static PARTNERS: w::Pairs<lectoraat_partner::Entity> = w::Pairs::new(
+        "partners",
+        lectoraat_partner::Column::LectoraatId,
+        lectoraat_partner::Column::OrganisatieId,
+        w::organisaties,
+    );
+    static FIELDLABS: w::Pairs<lectoraat_fieldlab::Entity> = w::Pairs::new(
+        "fieldlabs",
+        lectoraat_fieldlab::Column::LectoraatId,
+        lectoraat_fieldlab::Column::FieldlabId,
+        w::fieldlabs,
+    );
+    static REF_OPDRACHTEN: w::ByColumn<crate::db::entities::opdracht::Entity> =
+        w::ByColumn::new(crate::db::entities::opdracht::Column::LectoraatId, "opdrachten");
+
+    impl Schrijfbaar for Entity {
+        const EIGENAAR_SOORTEN: &'static [OrganisatieSoort] = &[OrganisatieSoort::Kennisinstelling];
+
+        fn link_sets() -> Vec<&'static dyn LinkSet> {
+            vec![&THEMAS, &PARTNERS, &FIELDLABS]
+        }
+
+        fn references() -> Vec<&'static dyn Reference> {
+            vec![&REF_OPDRACHTEN]
+        }
+    }
+}

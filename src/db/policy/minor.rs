@@ -70,3 +70,39 @@ pub mod fields {
         |l: &minor_partner::Model| l.organisatie_id,
     );
 }
+
+/// How a minor is written: who may own one, its sets of links and the records that point
+/// at it.
+pub mod writes {
+    use super::*;
+    use crate::db::schrijven::Schrijfbaar;
+    use crate::db::writes::{self as w, LinkSet, Reference};
+    use crate::domain::OrganisatieSoort;
+
+    static THEMAS: w::Pairs<minor_thema::Entity> = w::Pairs::new(
+        "themas",
+        minor_thema::Column::MinorId,
+        minor_thema::Column::ThemaCode,
+        w::themas,
+    );
+    static PARTNERS: w::Pairs<minor_partner::Entity> = w::Pairs::new(
+        "partners",
+        minor_partner::Column::MinorId,
+        minor_partner::Column::OrganisatieId,
+        w::organisaties,
+    );
+    static REF_OPDRACHTEN: w::ByColumn<crate::db::entities::opdracht::Entity> =
+        w::ByColumn::new(crate::db::entities::opdracht::Column::MinorId, "opdrachten");
+
+    impl Schrijfbaar for Entity {
+        const EIGENAAR_SOORTEN: &'static [OrganisatieSoort] = &[OrganisatieSoort::Kennisinstelling];
+
+        fn link_sets() -> Vec<&'static dyn LinkSet> {
+            vec![&THEMAS, &PARTNERS]
+        }
+
+        fn references() -> Vec<&'static dyn Reference> {
+            vec![&REF_OPDRACHTEN]
+        }
+    }
+}

@@ -422,6 +422,10 @@ pub trait Policy: EntityTrait + sealed::Sealed {
     fn version() -> Self::Column {
         column_named::<Self>("versie")
     }
+    /// The created-at column.
+    fn created_at() -> Self::Column {
+        column_named::<Self>("aangemaakt_op")
+    }
     /// The last-changed column.
     fn changed_at() -> Self::Column {
         column_named::<Self>("gewijzigd_op")

@@ -1,9 +1,12 @@
 //! Opdrachten have no public catalogue: only the owner, the opdrachtgever, the executing
 //! institutions, a kennismakelaar of its region and the programme office know they exist,
 //! and they read them in full; the contact person is the owner's. The owner's beheerders and
-//! medewerkers edit them (syncing is daily work). An executing institution may withdraw
-//! itself (`WriteSession::withdraw_uitvoerder`), the one write on an opdracht that is not
-//! its owner's.
+//! medewerkers edit them (syncing is daily work).
+//!
+//! Writes by others: an executing institution may withdraw itself as uitvoerder, with the
+//! same roles ([`Policy::EDITORS`]; `Schrijfsessie::uitvoering_intrekken`), the one write on
+//! an opdracht that is not its owner's. A fieldlab, lectoraat or minor it points at may be
+//! deleted by its owner, which unlinks it (their `writes::references`).
 
 use super::links::Part;
 use super::{LinkTable, Need, Policy, Reach, Sealed};
@@ -86,4 +89,38 @@ pub mod fields {
         Need::Public,
         |l: &opdracht_uitvoerder::Model| l.organisatie_id,
     );
+}
+
+/// How a opdracht is written: who may own one, its sets of links and the records that point
+/// at it.
+pub mod writes {
+    use super::*;
+    use crate::db::schrijven::Schrijfbaar;
+    use crate::db::writes::{self as w, LinkSet};
+    use crate::domain::OrganisatieSoort;
+
+    static THEMAS: w::Pairs<opdracht_thema::Entity> = w::Pairs::new(
+        "themas",
+        opdracht_thema::Column::OpdrachtId,
+        opdracht_thema::Column::ThemaCode,
+        w::themas,
+    );
+    static UITVOERDERS: w::Pairs<opdracht_uitvoerder::Entity> = w::Pairs::new(
+        "uitvoerders",
+        opdracht_uitvoerder::Column::OpdrachtId,
+        opdracht_uitvoerder::Column::OrganisatieId,
+        w::organisaties,
+    );
+
+    impl Schrijfbaar for Entity {
+        const EIGENAAR_SOORTEN: &'static [OrganisatieSoort] = &[
+            OrganisatieSoort::Rijkspartner,
+            OrganisatieSoort::Kennisinstelling,
+            OrganisatieSoort::Programmabureau,
+        ];
+
+        fn link_sets() -> Vec<&'static dyn LinkSet> {
+            vec![&THEMAS, &UITVOERDERS]
+        }
+    }
 }

@@ -83,3 +83,25 @@ pub mod fields {
         community_lid::Column::OrganisatieId,
     );
 }
+
+/// How a organisatie is written: who may own one, its sets of links and the records that point
+/// at it.
+pub mod writes {
+    use super::*;
+    use crate::db::schrijven::Schrijfbaar;
+    use crate::db::writes::LinkSet;
+    use crate::domain::OrganisatieSoort;
+
+
+    impl Schrijfbaar for Entity {
+        const EIGENAAR_SOORTEN: &'static [OrganisatieSoort] = &[
+            OrganisatieSoort::Rijkspartner,
+            OrganisatieSoort::Kennisinstelling,
+            OrganisatieSoort::Programmabureau,
+        ];
+
+        fn link_sets() -> Vec<&'static dyn LinkSet> {
+            vec![]
+        }
+    }
+}
