@@ -13,8 +13,8 @@ mod scope;
 pub mod seed;
 mod statistiek;
 mod sync;
-mod writes;
 mod wijzigingen;
+mod writes;
 
 pub use policy::{Field, Link, Need, Policy, Rights, Row};
 pub use policy::{

@@ -23,7 +23,8 @@ use super::entities::wijziging::{self, betrokkene, regio as wijziging_regio};
 use super::entities::{opdracht, organisatie, thema};
 use super::policy::{FeedAudience, Policy, Row};
 use super::scope::{Scope, select_visible};
-use crate::auth::{Principal, Rol};
+use super::writes::{LinkSet, Reference};
+use crate::auth::Principal;
 use crate::domain::{Actie, DeelnemerRol, OrganisatieSleutel, OrganisatieSoort, RecordType};
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, Utc};
@@ -35,7 +36,6 @@ use sea_orm::{
 use serde::Serialize;
 use serde_json::{Map, Value};
 use std::collections::{BTreeSet, HashMap, HashSet};
-use super::writes::{LinkSet, Reference};
 use tokio::sync::OwnedMutexGuard;
 
 /// The PostgreSQL advisory lock key writers take turns on (any constant; "iPSw").
@@ -583,14 +583,24 @@ async fn schrijf_log(
     for (id, regel) in (laatste.unwrap_or(0) + 1..).zip(log) {
         let audience = &regel.audience;
         if !audience.public {
-            betrokken.extend(audience.organisaties.iter().map(|org| betrokkene::ActiveModel {
-                wijziging_id: ActiveValue::Set(id),
-                organisatie_id: ActiveValue::Set(*org),
-            }));
-            regios.extend(audience.regios.iter().map(|r| wijziging_regio::ActiveModel {
-                wijziging_id: ActiveValue::Set(id),
-                regio: ActiveValue::Set(r.clone()),
-            }));
+            betrokken.extend(
+                audience
+                    .organisaties
+                    .iter()
+                    .map(|org| betrokkene::ActiveModel {
+                        wijziging_id: ActiveValue::Set(id),
+                        organisatie_id: ActiveValue::Set(*org),
+                    }),
+            );
+            regios.extend(
+                audience
+                    .regios
+                    .iter()
+                    .map(|r| wijziging_regio::ActiveModel {
+                        wijziging_id: ActiveValue::Set(id),
+                        regio: ActiveValue::Set(r.clone()),
+                    }),
+            );
         }
         regels.push(wijziging::ActiveModel {
             id: ActiveValue::Set(id),
@@ -790,7 +800,10 @@ async fn replace_links<E: Schrijfbaar>(
             return Ok(());
         }
     }
-    Err(ApiError::Internal(format!("{} has no links {links:?}", E::NAME)))
+    Err(ApiError::Internal(format!(
+        "{} has no links {links:?}",
+        E::NAME
+    )))
 }
 
 /// Rows of link table `L` whose parent column `ouder` is one of `ids`.
@@ -828,4 +841,3 @@ where
     }
     voeg_in::<L>(db, rows).await
 }
-

@@ -12,12 +12,10 @@
 //! Either way an item is written entirely or not at all, and a dry run evaluates everything and
 //! writes nothing.
 
-use super::policy::Policy;
 use super::entities::koppelingen::{opdracht_thema, opdracht_uitvoerder};
 use super::entities::opdracht;
-use super::schrijven::{
-    Koppeling, Logregel, Schrijfsessie, links_van, verschil, voeg_in,
-};
+use super::policy::Policy;
+use super::schrijven::{Koppeling, Logregel, Schrijfsessie, links_van, verschil, voeg_in};
 use crate::domain::{Actie, Onderwijssoort, OpdrachtSoort, OpdrachtStatus, Regio};
 use crate::error::{ApiError, ApiResult, FieldProblem};
 use chrono::NaiveDate;

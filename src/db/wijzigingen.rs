@@ -18,9 +18,9 @@ use super::entities::wijziging::{self, betrokkene, regio};
 use super::scope::Scope;
 use crate::auth::{Principal, Rol};
 use crate::domain::{Actie, RecordType};
-use sea_orm::ActiveEnum;
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, Utc};
+use sea_orm::ActiveEnum;
 use sea_orm::sea_query::Query;
 use sea_orm::{
     ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,

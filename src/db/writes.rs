@@ -250,7 +250,10 @@ impl<R: Schrijfbaar> Reference for ByColumn<R> {
     }
 
     async fn unlink(&self, session: &mut Schrijfsessie, id: i32) -> ApiResult<()> {
-        let rows = R::find().filter(self.column.eq(id)).all(session.tx()).await?;
+        let rows = R::find()
+            .filter(self.column.eq(id))
+            .all(session.tx())
+            .await?;
         for row in rows {
             let mut am = row.clone().into_active_model();
             am.set(self.column, sea_orm::Value::Int(None));
@@ -339,7 +342,9 @@ where
                 .filter(|n| *n != id)
                 .collect();
             let am = row.clone().into_active_model();
-            session.bijwerken::<R>(row, am, &[(self.links)(rest)]).await?;
+            session
+                .bijwerken::<R>(row, am, &[(self.links)(rest)])
+                .await?;
         }
         Ok(())
     }

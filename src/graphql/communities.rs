@@ -6,13 +6,12 @@
 use super::filters::{CommunityFilter, Sortering};
 use super::id::GlobalId;
 use super::loaders;
-use super::loaders::PerId;
-use super::organisaties::{Organisatie, linked_organisaties};
+use super::organisaties::Organisatie;
 use super::paginering::{lijst_query, verbinding};
 use super::types::{Registratie, Thema, recordtype};
 use crate::db::Row;
 use crate::db::community_fields as f;
-use crate::db::entities::community;
+use crate::db::entities::{community, organisatie};
 use crate::domain::CommunityStatus;
 use async_graphql::{Context, ID, MergedObject, Object, Result};
 
@@ -68,20 +67,12 @@ impl CommunityVelden {
 
     /// Member organisations. Null unless the caller's organisation is a member.
     async fn leden(&self, ctx: &Context<'_>) -> Result<Option<Vec<Organisatie>>> {
-        linked_organisaties(ctx, &f::LEDEN, self.0.id(), self.0.rights).await
+        Ok(loaders(ctx)?
+            .linked_records::<organisatie::Entity, Organisatie>(
+                &f::LEDEN,
+                self.0.id(),
+                self.0.rights,
+            )
+            .await?)
     }
-}
-
-/// Communities by id (for relations), in the order of `ids`.
-pub async fn communities_per_id(ctx: &Context<'_>, ids: Vec<i32>) -> Result<Vec<Community>> {
-    Ok(loaders(ctx)?
-        .load_all(
-            ids.into_iter()
-                .map(PerId::<community::Entity>::new)
-                .collect(),
-        )
-        .await?
-        .into_iter()
-        .map(Community::from)
-        .collect())
 }

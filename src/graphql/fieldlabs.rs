@@ -7,16 +7,16 @@
 
 use super::filters::{FieldlabFilter, Sortering};
 use super::id::GlobalId;
-use super::lectoraten::{Lectoraat, lectoraten_per_id};
+use super::lectoraten::Lectoraat;
 use super::loaders;
-use super::loaders::{OrganisatieId, PerId};
+use super::loaders::OrganisatieId;
 use super::opdrachten::OpdrachtenVan;
 use super::organisaties::Organisatie;
 use super::paginering::{lijst_query, verbinding};
 use super::types::{Datum, Registratie, Thema, recordtype};
-use crate::db::entities::{fieldlab, organisatie};
+use crate::db::Row;
+use crate::db::entities::{fieldlab, lectoraat, organisatie};
 use crate::db::fieldlab_fields as f;
-use crate::db::{Link, Rights, Row};
 use crate::domain::{DeelnemerRol, FieldlabStatus, Regio};
 use async_graphql::{Context, ID, MergedObject, Object, Result};
 
@@ -144,7 +144,9 @@ impl FieldlabVelden {
         else {
             return Ok(None);
         };
-        Ok(Some(lectoraten_per_id(ctx, ids).await?))
+        Ok(Some(
+            loaders.records::<lectoraat::Entity, Lectoraat>(ids).await?,
+        ))
     }
 }
 
@@ -164,33 +166,5 @@ impl FieldlabDeelnemer {
     /// Its role in the lab.
     async fn rol(&self) -> DeelnemerRol {
         self.rol
-    }
-}
-
-/// Fieldlabs by id (for relations), in the order of `ids`.
-pub async fn fieldlabs_per_id(ctx: &Context<'_>, ids: Vec<i32>) -> Result<Vec<Fieldlab>> {
-    Ok(loaders(ctx)?
-        .load_all(
-            ids.into_iter()
-                .map(PerId::<fieldlab::Entity>::new)
-                .collect(),
-        )
-        .await?
-        .into_iter()
-        .map(Fieldlab::from)
-        .collect())
-}
-
-/// The fieldlabs linked to a record through `link`, as the caller with `rights` on that
-/// record may see them.
-pub async fn linked_fieldlabs(
-    ctx: &Context<'_>,
-    link: &'static dyn Link<i32>,
-    id: i32,
-    rights: Rights,
-) -> Result<Option<Vec<Fieldlab>>> {
-    match loaders(ctx)?.linked(link, id, rights).await? {
-        Some(ids) => Ok(Some(fieldlabs_per_id(ctx, ids).await?)),
-        None => Ok(None),
     }
 }

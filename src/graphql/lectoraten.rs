@@ -5,17 +5,16 @@
 //! programme office also read the description, dates, partners and fieldlabs; the lector's name
 //! is personal data, shown like a contact person.
 
-use super::fieldlabs::{Fieldlab, linked_fieldlabs};
+use super::fieldlabs::Fieldlab;
 use super::filters::{LectoraatFilter, Sortering};
 use super::id::GlobalId;
 use super::loaders;
-use super::loaders as l;
 use super::opdrachten::OpdrachtenVan;
-use super::organisaties::{Organisatie, linked_organisaties};
+use super::organisaties::Organisatie;
 use super::paginering::{lijst_query, verbinding};
 use super::types::{Datum, Registratie, Thema, recordtype};
 use crate::db::Row;
-use crate::db::entities::{lectoraat, organisatie};
+use crate::db::entities::{fieldlab, lectoraat, organisatie};
 use crate::db::lectoraat_fields as f;
 use crate::domain::LectoraatSoort;
 use async_graphql::{Context, ID, MergedObject, Object, Result};
@@ -98,27 +97,21 @@ impl LectoraatVelden {
 
     /// Rijkspartners linked to the chair. Null unless the caller's organisation is linked to it.
     async fn partners(&self, ctx: &Context<'_>) -> Result<Option<Vec<Organisatie>>> {
-        linked_organisaties(ctx, &f::PARTNERS, self.0.id(), self.0.rights).await
+        Ok(loaders(ctx)?
+            .linked_records::<organisatie::Entity, Organisatie>(
+                &f::PARTNERS,
+                self.0.id(),
+                self.0.rights,
+            )
+            .await?)
     }
 
     /// Fieldlabs the chair works in. The link is shown from both sides: null unless the
     /// caller's organisation is linked to the chair, or takes part in one of its fieldlabs
     /// (then that one is listed).
     async fn fieldlabs(&self, ctx: &Context<'_>) -> Result<Option<Vec<Fieldlab>>> {
-        linked_fieldlabs(ctx, &f::FIELDLABS, self.0.id(), self.0.rights).await
+        Ok(loaders(ctx)?
+            .linked_records::<fieldlab::Entity, Fieldlab>(&f::FIELDLABS, self.0.id(), self.0.rights)
+            .await?)
     }
-}
-
-/// Lectoraten by id (for relations), in the order of `ids`.
-pub async fn lectoraten_per_id(ctx: &Context<'_>, ids: Vec<i32>) -> Result<Vec<Lectoraat>> {
-    Ok(loaders(ctx)?
-        .load_all(
-            ids.into_iter()
-                .map(l::PerId::<lectoraat::Entity>::new)
-                .collect(),
-        )
-        .await?
-        .into_iter()
-        .map(Lectoraat::from)
-        .collect())
 }

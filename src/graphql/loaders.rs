@@ -315,6 +315,40 @@ impl Loaders {
         Ok((own_right || rights.full || !values.is_empty()).then_some(values))
     }
 
+    /// The records of `E` among `ids` that the caller may see, as `N`, in the order of `ids`.
+    pub async fn records<E, N>(&self, ids: Vec<i32>) -> Result<Vec<N>, ApiError>
+    where
+        E: Policy + 'static,
+        E::Model: Sync + Clone,
+        N: From<Row<E::Model>>,
+    {
+        let keys = ids.into_iter().map(PerId::<E>::new).collect();
+        Ok(self
+            .load_all(keys)
+            .await?
+            .into_iter()
+            .map(N::from)
+            .collect())
+    }
+
+    /// The records of `E` linked to a record through `link`, as [`Self::linked`] shows them.
+    pub async fn linked_records<E, N>(
+        &self,
+        link: &'static dyn Link<i32>,
+        id: i32,
+        rights: Rights,
+    ) -> Result<Option<Vec<N>>, ApiError>
+    where
+        E: Policy + 'static,
+        E::Model: Sync + Clone,
+        N: From<Row<E::Model>>,
+    {
+        match self.linked(link, id, rights).await? {
+            Some(ids) => Ok(Some(self.records::<E, N>(ids).await?)),
+            None => Ok(None),
+        }
+    }
+
     /// The themes of a record through its theme link, in the catalogue's display order.
     pub async fn themas(
         &self,

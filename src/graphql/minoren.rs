@@ -6,9 +6,8 @@
 use super::filters::{MinorFilter, Sortering};
 use super::id::GlobalId;
 use super::loaders;
-use super::loaders::PerId;
 use super::opdrachten::OpdrachtenVan;
-use super::organisaties::{Organisatie, linked_organisaties};
+use super::organisaties::Organisatie;
 use super::paginering::{lijst_query, verbinding};
 use super::types::{Datum, Registratie, Thema, recordtype};
 use crate::db::Row;
@@ -93,16 +92,12 @@ impl MinorVelden {
 
     /// Rijkspartners that co-develop it. Null unless the caller's organisation co-develops it.
     async fn partners(&self, ctx: &Context<'_>) -> Result<Option<Vec<Organisatie>>> {
-        linked_organisaties(ctx, &f::PARTNERS, self.0.id(), self.0.rights).await
+        Ok(loaders(ctx)?
+            .linked_records::<organisatie::Entity, Organisatie>(
+                &f::PARTNERS,
+                self.0.id(),
+                self.0.rights,
+            )
+            .await?)
     }
-}
-
-/// Minoren by id (for relations), in the order of `ids`.
-pub async fn minoren_per_id(ctx: &Context<'_>, ids: Vec<i32>) -> Result<Vec<Minor>> {
-    Ok(loaders(ctx)?
-        .load_all(ids.into_iter().map(PerId::<minor::Entity>::new).collect())
-        .await?
-        .into_iter()
-        .map(Minor::from)
-        .collect())
 }

@@ -9,7 +9,7 @@ use super::filters::{OpdrachtFilter, OpdrachtSortering};
 use super::id::GlobalId;
 use super::lectoraten::Lectoraat;
 use super::minoren::Minor;
-use super::organisaties::{Organisatie, linked_organisaties};
+use super::organisaties::Organisatie;
 use super::paginering::{Venster, lijst_query, pagineer, verbinding};
 use super::types::{Datum, Registratie, Thema, recordtype};
 use super::{loaders, scope};
@@ -179,11 +179,14 @@ impl OpdrachtVelden {
 
     /// The kennisinstellingen whose students carry it out.
     async fn uitvoerders(&self, ctx: &Context<'_>) -> Result<Vec<Organisatie>> {
-        Ok(
-            linked_organisaties(ctx, &f::UITVOERDERS, self.0.id(), self.0.rights)
-                .await?
-                .unwrap_or_default(),
-        )
+        Ok(loaders(ctx)?
+            .linked_records::<organisatie::Entity, Organisatie>(
+                &f::UITVOERDERS,
+                self.0.id(),
+                self.0.rights,
+            )
+            .await?
+            .unwrap_or_default())
     }
 
     /// The organisation that registered the opdracht (usually the kennisinstelling that syncs

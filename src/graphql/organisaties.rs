@@ -4,22 +4,22 @@
 //! The fields all organisations share live in one object ([`OrganisatieVelden`]) that each kind
 //! merges with its own fields, so the shared part is written once.
 
-use super::communities::{Community, communities_per_id};
-use super::fieldlabs::{Fieldlab, fieldlabs_per_id};
+use super::communities::Community;
+use super::fieldlabs::Fieldlab;
 use super::filters::{
     KennisinstellingFilter, RijkspartnerFilter, Sortering, opdracht_van_organisatie,
 };
 use super::id::GlobalId;
-use super::lectoraten::{Lectoraat, lectoraten_per_id};
+use super::lectoraten::Lectoraat;
 use super::loaders::{Linked, OrganisatieId};
-use super::minoren::{Minor, minoren_per_id};
+use super::minoren::Minor;
 use super::opdrachten::OpdrachtenVan;
 use super::paginering::{lijst_query, verbinding};
 use super::types::{Contactpersoon, Tijdstip};
 use super::{loaders, scope};
-use crate::db::entities::organisatie;
+use crate::db::entities::{community, fieldlab, lectoraat, minor, organisatie};
 use crate::db::organisatie_fields as f;
-use crate::db::{Link, Rights, Row};
+use crate::db::{Link, Row};
 use crate::domain::{
     Onderwijssoort, OrganisatieSleutel, OrganisatieSoort, Regio, RijkspartnerSoort,
 };
@@ -151,30 +151,6 @@ impl From<Model> for Programmabureau {
     }
 }
 
-/// Organisations by id (for relations), in the order of `ids`.
-pub async fn organisaties_per_id(ctx: &Context<'_>, ids: Vec<i32>) -> Result<Vec<Organisatie>> {
-    Ok(loaders(ctx)?
-        .load_all(ids.into_iter().map(OrganisatieId::new).collect())
-        .await?
-        .into_iter()
-        .map(Organisatie::from)
-        .collect())
-}
-
-/// The organisations linked to a record through `link`, as the caller with `rights` on that
-/// record may see them.
-pub async fn linked_organisaties(
-    ctx: &Context<'_>,
-    link: &'static dyn Link<i32>,
-    id: i32,
-    rights: Rights,
-) -> Result<Option<Vec<Organisatie>>> {
-    match loaders(ctx)?.linked(link, id, rights).await? {
-        Some(ids) => Ok(Some(organisaties_per_id(ctx, ids).await?)),
-        None => Ok(None),
-    }
-}
-
 verbinding!(
     RijkspartnerConnection,
     RijkspartnerEdge,
@@ -220,24 +196,32 @@ impl OrganisatieRelaties {
     /// Fieldlabs the organisation leads (as penvoerder) or takes part in, among those the
     /// caller may read in full.
     async fn fieldlabs(&self, ctx: &Context<'_>) -> Result<Vec<Fieldlab>> {
-        fieldlabs_per_id(ctx, self.linked(ctx, &f::FIELDLABS).await?).await
+        Ok(loaders(ctx)?
+            .records::<fieldlab::Entity, Fieldlab>(self.linked(ctx, &f::FIELDLABS).await?)
+            .await?)
     }
 
     /// Lectoraten the organisation owns or is linked to, among those the caller may read in
     /// full.
     async fn lectoraten(&self, ctx: &Context<'_>) -> Result<Vec<Lectoraat>> {
-        lectoraten_per_id(ctx, self.linked(ctx, &f::LECTORATEN).await?).await
+        Ok(loaders(ctx)?
+            .records::<lectoraat::Entity, Lectoraat>(self.linked(ctx, &f::LECTORATEN).await?)
+            .await?)
     }
 
     /// Minoren the organisation offers or co-develops, among those the caller may read in full.
     async fn minoren(&self, ctx: &Context<'_>) -> Result<Vec<Minor>> {
-        minoren_per_id(ctx, self.linked(ctx, &f::MINOREN).await?).await
+        Ok(loaders(ctx)?
+            .records::<minor::Entity, Minor>(self.linked(ctx, &f::MINOREN).await?)
+            .await?)
     }
 
     /// Communities the organisation runs or is a member of, among those the caller may read in
     /// full.
     async fn communities(&self, ctx: &Context<'_>) -> Result<Vec<Community>> {
-        communities_per_id(ctx, self.linked(ctx, &f::COMMUNITIES).await?).await
+        Ok(loaders(ctx)?
+            .records::<community::Entity, Community>(self.linked(ctx, &f::COMMUNITIES).await?)
+            .await?)
     }
 }
 

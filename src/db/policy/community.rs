@@ -16,14 +16,6 @@ impl Policy for Entity {
     const NAME: &'static str = "Community";
     const EDITORS: &'static [Rol] = &[];
 
-    fn owner() -> Column {
-        Column::EigenaarId
-    }
-
-    fn visible() -> Vec<Reach<Self>> {
-        vec![Reach::Everyone]
-    }
-
     fn readable() -> Vec<Reach<Self>> {
         vec![
             Reach::Owner,

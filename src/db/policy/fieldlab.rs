@@ -15,14 +15,6 @@ impl Policy for Entity {
     const TYPE: RecordType = RecordType::Fieldlab;
     const NAME: &'static str = "Fieldlab";
 
-    fn owner() -> Column {
-        Column::EigenaarId
-    }
-
-    fn visible() -> Vec<Reach<Self>> {
-        vec![Reach::Everyone]
-    }
-
     fn readable() -> Vec<Reach<Self>> {
         vec![
             Reach::Owner,
@@ -96,9 +88,14 @@ pub mod writes {
         fieldlab_thema::Column::ThemaCode,
         w::themas,
     );
-    static REF_OPDRACHTEN: w::ByColumn<crate::db::entities::opdracht::Entity> =
-        w::ByColumn::new(crate::db::entities::opdracht::Column::FieldlabId, "opdrachten");
-    static REF_LECTORATEN: w::ByLink<crate::db::entities::lectoraat::Entity, lectoraat_fieldlab::Entity> = w::ByLink::new(
+    static REF_OPDRACHTEN: w::ByColumn<crate::db::entities::opdracht::Entity> = w::ByColumn::new(
+        crate::db::entities::opdracht::Column::FieldlabId,
+        "opdrachten",
+    );
+    static REF_LECTORATEN: w::ByLink<
+        crate::db::entities::lectoraat::Entity,
+        lectoraat_fieldlab::Entity,
+    > = w::ByLink::new(
         lectoraat_fieldlab::Column::LectoraatId,
         lectoraat_fieldlab::Column::FieldlabId,
         crate::db::schrijven::Koppeling::Fieldlabs,

@@ -15,14 +15,6 @@ impl Policy for Entity {
     const TYPE: RecordType = RecordType::Lectoraat;
     const NAME: &'static str = "Lectoraat";
 
-    fn owner() -> Column {
-        Column::EigenaarId
-    }
-
-    fn visible() -> Vec<Reach<Self>> {
-        vec![Reach::Everyone]
-    }
-
     fn readable() -> Vec<Reach<Self>> {
         vec![
             Reach::Owner,
@@ -106,8 +98,10 @@ pub mod writes {
         lectoraat_fieldlab::Column::FieldlabId,
         w::fieldlabs,
     );
-    static REF_OPDRACHTEN: w::ByColumn<crate::db::entities::opdracht::Entity> =
-        w::ByColumn::new(crate::db::entities::opdracht::Column::LectoraatId, "opdrachten");
+    static REF_OPDRACHTEN: w::ByColumn<crate::db::entities::opdracht::Entity> = w::ByColumn::new(
+        crate::db::entities::opdracht::Column::LectoraatId,
+        "opdrachten",
+    );
 
     impl Schrijfbaar for Entity {
         const EIGENAAR_SOORTEN: &'static [OrganisatieSoort] = &[OrganisatieSoort::Kennisinstelling];

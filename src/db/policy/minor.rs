@@ -14,14 +14,6 @@ impl Policy for Entity {
     const TYPE: RecordType = RecordType::Minor;
     const NAME: &'static str = "Minor";
 
-    fn owner() -> Column {
-        Column::EigenaarId
-    }
-
-    fn visible() -> Vec<Reach<Self>> {
-        vec![Reach::Everyone]
-    }
-
     fn readable() -> Vec<Reach<Self>> {
         vec![
             Reach::Owner,

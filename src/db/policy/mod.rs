@@ -406,11 +406,16 @@ pub trait Policy: EntityTrait + sealed::Sealed {
     /// The roles that edit the owner organisation's records of this type (besides the
     /// programme office, which edits everything).
     const EDITORS: &'static [Rol] = &[Rol::Beheerder];
-    /// The column that holds the owner organisation.
-    fn owner() -> Self::Column;
+    /// The column that holds the owner organisation (`eigenaar_id` unless said otherwise).
+    fn owner() -> Self::Column {
+        column_named::<Self>("eigenaar_id")
+    }
     /// Who may know a row exists. Rows outside it are not there: lists skip them, lookups by
-    /// id are `NOT_FOUND`, and the feed shows their changes to no one else.
-    fn visible() -> Vec<Reach<Self>>;
+    /// id are `NOT_FOUND`, and the feed shows their changes to no one else. Unless said
+    /// otherwise, everyone: the public catalogue.
+    fn visible() -> Vec<Reach<Self>> {
+        vec![Reach::Everyone]
+    }
     /// Who may read a row in full (its non-public fields and links).
     fn readable() -> Vec<Reach<Self>>;
 

@@ -22,10 +22,6 @@ impl Policy for Entity {
     const NAME: &'static str = "Opdracht";
     const EDITORS: &'static [Rol] = &[Rol::Beheerder, Rol::Medewerker];
 
-    fn owner() -> Column {
-        Column::EigenaarId
-    }
-
     fn visible() -> Vec<Reach<Self>> {
         vec![
             Reach::Owner,

@@ -21,10 +21,6 @@ impl Policy for Entity {
         Column::Id
     }
 
-    fn visible() -> Vec<Reach<Self>> {
-        vec![Reach::Everyone]
-    }
-
     fn readable() -> Vec<Reach<Self>> {
         vec![Reach::Partners]
     }
@@ -91,7 +87,6 @@ pub mod writes {
     use crate::db::schrijven::Schrijfbaar;
     use crate::db::writes::LinkSet;
     use crate::domain::OrganisatieSoort;
-
 
     impl Schrijfbaar for Entity {
         const EIGENAAR_SOORTEN: &'static [OrganisatieSoort] = &[
