@@ -40,7 +40,7 @@ fn assert_unauthenticated_because(antwoord: &Antwoord, reden: &str) {
 }
 
 async fn a_token_with_an_empty_subject_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     for sub in ["", "   "] {
         let mut c = claims(&app, "lezer", Some("hanze.nl"));
         c.sub = sub.into();
@@ -51,7 +51,7 @@ async fn a_token_with_an_empty_subject_is_unauthenticated(backend: Backend) {
 }
 
 async fn a_token_with_a_subject_longer_than_the_audit_column_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let mut c = claims(&app, "medewerker", Some("hanze.nl"));
     c.sub = "é".repeat(256);
     let token = app.jwt.sign_claims(&c).unwrap();
@@ -80,7 +80,7 @@ async fn a_token_with_a_subject_longer_than_the_audit_column_is_unauthenticated(
 }
 
 async fn a_token_valid_for_longer_than_the_maximum_lifetime_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     for exp in [i64::MAX, Utc::now().timestamp() + 401 * 24 * 3600] {
         let mut c = claims(&app, "lezer", Some("hanze.nl"));
         c.exp = exp;
@@ -91,7 +91,7 @@ async fn a_token_valid_for_longer_than_the_maximum_lifetime_is_unauthenticated(b
 }
 
 async fn a_token_within_the_maximum_lifetime_works(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let mut c = claims(&app, "medewerker", Some("hanze.nl"));
     c.exp = Utc::now().timestamp() + 399 * 24 * 3600;
     let token = app.jwt.sign_claims(&c).unwrap();
@@ -166,7 +166,7 @@ fn assert_unauthenticated(antwoord: &Antwoord) {
 }
 
 async fn an_anonymous_caller_is_not_logged_in(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let antwoord = app.graphql(None, ME, json!({})).await;
     assert_eq!(antwoord.status, 200);
     assert_eq!(
@@ -176,7 +176,7 @@ async fn an_anonymous_caller_is_not_logged_in(backend: Backend) {
 }
 
 async fn me_names_the_ministry_and_role_of_the_token(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = app
         .token(Some("00000099000000000001"), Rol::Beheerder)
         .await;
@@ -198,7 +198,7 @@ async fn me_names_the_ministry_and_role_of_the_token(backend: Backend) {
 }
 
 async fn me_names_the_hogeschool_of_a_schac_home_token(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = app.token(Some("hanze.nl"), Rol::Lezer).await;
     let me = &app.graphql(Some(&token), ME, json!({})).await.data()["me"].clone();
     assert_eq!(me["rol"], "lezer");
@@ -208,7 +208,7 @@ async fn me_names_the_hogeschool_of_a_schac_home_token(backend: Backend) {
 }
 
 async fn me_names_the_programme_office_for_a_programmabureau_token(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = app.token(None, Rol::Programmabureau).await;
     let me = app.graphql(Some(&token), ME, json!({})).await.data()["me"].clone();
     assert_eq!(me["rol"], "programmabureau");
@@ -216,7 +216,7 @@ async fn me_names_the_programme_office_for_a_programmabureau_token(backend: Back
 }
 
 async fn an_expired_token_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let mut c = claims(&app, "lezer", Some("hanze.nl"));
     c.exp = Utc::now().timestamp() - 3600;
     c.nbf = c.exp - 600;
@@ -232,7 +232,7 @@ async fn an_expired_token_is_unauthenticated(backend: Backend) {
 }
 
 async fn a_token_that_is_not_valid_yet_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let mut c = claims(&app, "lezer", Some("hanze.nl"));
     c.nbf = Utc::now().timestamp() + 3600;
     c.exp = c.nbf + 600;
@@ -252,7 +252,7 @@ fn keys(secret: &str, issuer: &str, audience: &str) -> JwtKeys {
 }
 
 async fn a_token_signed_with_another_secret_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let forger = keys(
         "another-secret-of-sufficient-length-0123456789",
         ISSUER,
@@ -273,7 +273,7 @@ async fn a_token_signed_with_another_secret_is_unauthenticated(backend: Backend)
 
 /// A token signed with the right secret by keys with another issuer or audience.
 async fn assert_refused_from(backend: Backend, issuer: &str, audience: &str) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = keys(SECRET, issuer, audience)
         .sign(
             "x",
@@ -296,7 +296,7 @@ async fn a_token_for_another_audience_is_unauthenticated(backend: Backend) {
 
 async fn an_unsigned_token_is_unauthenticated(backend: Backend) {
     use base64::Engine;
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let b64 = |v: serde_json::Value| {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
     };
@@ -307,21 +307,21 @@ async fn an_unsigned_token_is_unauthenticated(backend: Backend) {
 }
 
 async fn a_malformed_token_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     for garbage in ["abc", "a.b.c", "eyJhbGciOiJIUzI1NiJ9.e30", "🙂.🙂.🙂"] {
         assert_unauthenticated(&app.graphql(Some(garbage), ME, json!({})).await);
     }
 }
 
 async fn an_authorization_header_that_is_not_bearer_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     for header in ["Basic dXNlcjpwYXNz", "Bearer", "Bearer    ", "Token abc"] {
         assert_unauthenticated(&app.graphql_with_authorization(header, ME).await);
     }
 }
 
 async fn an_oversized_token_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let huge = format!("Bearer {}", "a".repeat(20 * 1024));
     let antwoord = app.graphql_with_authorization(&huge, ME).await;
     assert_unauthenticated(&antwoord);
@@ -334,7 +334,7 @@ async fn an_oversized_token_is_unauthenticated(backend: Backend) {
 }
 
 async fn a_token_for_an_unknown_organisation_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     for org in ["00000099999999999999", "onbekend.nl", "not a key"] {
         let token = app
             .jwt
@@ -345,7 +345,7 @@ async fn a_token_for_an_unknown_organisation_is_unauthenticated(backend: Backend
 }
 
 async fn a_token_with_an_unknown_role_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = app
         .jwt
         .sign_claims(&claims(&app, "superuser", Some("hanze.nl")))
@@ -361,7 +361,7 @@ async fn a_token_with_an_unknown_role_is_unauthenticated(backend: Backend) {
 }
 
 async fn a_ministry_token_with_the_programmabureau_role_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = app
         .jwt
         .sign_claims(&claims(
@@ -374,7 +374,7 @@ async fn a_ministry_token_with_the_programmabureau_role_is_unauthenticated(backe
 }
 
 async fn a_medewerker_token_without_organisation_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = app
         .jwt
         .sign_claims(&claims(&app, "medewerker", None))

@@ -42,7 +42,7 @@ async fn metriek(app: &TestApp, naam: &str) -> f64 {
 async fn a_repeated_query_is_answered_from_the_cache_with_only_the_token_and_version_lookups(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let t = app.token(None, Rol::Programmabureau).await;
     let (eerste, gedraaid) = vraag(&app, Some(&t), PAGINA).await;
     let (tweede, uit_cache) = vraag(&app, Some(&t), PAGINA).await;
@@ -71,7 +71,7 @@ async fn a_repeated_query_is_answered_from_the_cache_with_only_the_token_and_ver
 }
 
 async fn a_mutation_makes_the_next_query_see_the_change(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let beheerder = app.token(Some("hu.nl"), Rol::Beheerder).await;
     let (voor, _) = vraag(&app, Some(&beheerder), HU).await;
     vraag(&app, Some(&beheerder), HU).await;
@@ -95,7 +95,7 @@ async fn a_mutation_makes_the_next_query_see_the_change(backend: Backend) {
 }
 
 async fn a_write_outside_the_api_makes_the_next_query_see_it(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let lezer = app.token(Some("hu.nl"), Rol::Lezer).await;
     let (voor, _) = vraag(&app, Some(&lezer), HU).await;
     vraag(&app, Some(&lezer), HU).await;
@@ -120,7 +120,7 @@ async fn a_write_outside_the_api_makes_the_next_query_see_it(backend: Backend) {
 }
 
 async fn two_callers_never_share_an_answer(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let query = "{ opdrachten(first: 5) { totalCount } me { organisatie { naam } rol } }";
     let hu = app.token(Some("hu.nl"), Rol::Lezer).await;
     let uva = app.token(Some("uva.nl"), Rol::Lezer).await;
@@ -149,7 +149,7 @@ async fn two_callers_never_share_an_answer(backend: Backend) {
 }
 
 async fn answers_with_errors_and_mutations_are_never_kept(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let t = app.token(None, Rol::Programmabureau).await;
     let onbekend =
         "{ node(id: \"T3BkcmFjaHQ6OTk5OTk\") { id } organisatie(sleutel: \"x.nl\") { naam } }";
@@ -177,14 +177,12 @@ async fn answers_with_errors_and_mutations_are_never_kept(backend: Backend) {
 }
 
 async fn with_response_cache_bytes_zero_every_query_runs(backend: Backend) {
-    let app = TestApp::spawn_met(
-        backend,
-        Serverinstellingen {
+    let app = TestApp::spawn(backend)
+        .with_settings(Serverinstellingen {
             response_cache_bytes: 0,
             ..Serverinstellingen::default()
-        },
-    )
-    .await;
+        })
+        .await;
     app.db.seed_demo().await.unwrap();
     let t = app.token(None, Rol::Programmabureau).await;
     let (eerste, gedraaid) = vraag(&app, Some(&t), PAGINA).await;

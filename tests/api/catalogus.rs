@@ -22,7 +22,7 @@ async fn total(app: &TestApp, token: Option<&str>, query: &str) -> i64 {
 }
 
 async fn the_organisation_lists_have_the_published_counts_and_filter(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     assert_eq!(
         total(&app, None, "{ rijkspartners { totalCount } }").await,
         65
@@ -73,7 +73,7 @@ async fn the_organisation_lists_have_the_published_counts_and_filter(backend: Ba
 }
 
 async fn pages_of_organisations_cover_the_list_in_both_directions(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let query = "query($first: Int, $after: String, $last: Int, $before: String) { \
         rijkspartners(first: $first, after: $after, last: $last, before: $before, \
                       orderBy: {veld: NAAM, richting: DESC}) { \
@@ -93,7 +93,7 @@ async fn pages_of_organisations_cover_the_list_in_both_directions(backend: Backe
 }
 
 async fn lectoraten_minoren_and_communities_show_public_fields_to_everyone(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let data = app
         .graphql(
             None,
@@ -131,7 +131,7 @@ async fn lectoraten_minoren_and_communities_show_public_fields_to_everyone(backe
 }
 
 async fn participants_read_lectoraten_minoren_and_communities_in_full(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let bzk = app.token(Some("00000099000000000001"), Rol::Lezer).await;
     let data = app
         .graphql(
@@ -179,7 +179,7 @@ async fn participants_read_lectoraten_minoren_and_communities_in_full(backend: B
 }
 
 async fn criteria_on_hidden_fields_do_not_reveal_them(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let uwv = app.org_id("00000099000000000017").await;
     let bureau = app.token(None, Rol::Programmabureau).await;
     let q_status = "{ fieldlabs(filter: {status: [ACTIEF]}) { totalCount } }";
@@ -202,7 +202,7 @@ async fn criteria_on_hidden_fields_do_not_reveal_them(backend: Backend) {
 }
 
 async fn each_catalogue_filter_matches_an_independent_count(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let bureau = app.token(None, Rol::Programmabureau).await;
     let hu = app.org_id("hu.nl").await;
     let cases: Vec<(String, &str)> = vec![

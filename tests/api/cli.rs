@@ -295,7 +295,7 @@ fn sync_client(endpoint: &str, token: &str, args: &[&str]) -> (i32, String) {
 }
 
 async fn the_sync_client_mirrors_an_export_repeatedly_and_safely(backend: Backend) {
-    let app = crate::harness::TestApp::with_demo(backend).await;
+    let app = crate::harness::TestApp::spawn(backend).with_demo().await;
     let token = app
         .token(Some("hu.nl"), ipartnerschap::auth::Rol::Medewerker)
         .await;

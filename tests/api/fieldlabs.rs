@@ -30,7 +30,7 @@ fn lab<'a>(data: &'a Value, naam: &str) -> &'a Value {
 }
 
 async fn anonymous_callers_see_the_public_catalogue_of_every_fieldlab(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let antwoord = app.graphql(None, LABS, json!({})).await;
     let data = antwoord.data();
     assert_eq!(data["fieldlabs"]["totalCount"], 10);
@@ -43,7 +43,7 @@ async fn anonymous_callers_see_the_public_catalogue_of_every_fieldlab(backend: B
 }
 
 async fn a_participating_ministry_sees_its_labs_in_full_and_others_as_catalogue(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     // RDW (the 15th demo rijkspartner) takes part in IDDI-Lab, not in GovTech Lab.
     let token = app.token(Some("00000099000000000015"), Rol::Lezer).await;
     let antwoord = app.graphql(Some(&token), LABS, json!({})).await;
@@ -73,7 +73,7 @@ async fn a_participating_ministry_sees_its_labs_in_full_and_others_as_catalogue(
 }
 
 async fn only_the_penvoerder_and_the_programme_office_see_a_labs_contact_person(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hanze = app.token(Some("hanze.nl"), Rol::Lezer).await;
     let data = app
         .graphql(Some(&hanze), LABS, json!({}))
@@ -99,7 +99,7 @@ async fn only_the_penvoerder_and_the_programme_office_see_a_labs_contact_person(
 }
 
 async fn the_programme_office_sees_every_lab_in_full(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let bureau = app.token(None, Rol::Programmabureau).await;
     let data = app
         .graphql(Some(&bureau), LABS, json!({}))
@@ -114,7 +114,7 @@ async fn the_programme_office_sees_every_lab_in_full(backend: Backend) {
 }
 
 async fn paging_through_fieldlabs_returns_each_lab_exactly_once(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let query = "query($after: String) { fieldlabs(first: 3, after: $after) { totalCount \
                  edges { cursor node { naam } } pageInfo { hasNextPage endCursor } } }";
     let mut after = Value::Null;
@@ -143,7 +143,7 @@ async fn paging_through_fieldlabs_returns_each_lab_exactly_once(backend: Backend
 }
 
 async fn a_page_larger_than_the_maximum_is_bad_user_input(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let antwoord = app
         .graphql(None, "{ fieldlabs(first: 101) { totalCount } }", json!({}))
         .await;
@@ -162,7 +162,7 @@ async fn a_page_larger_than_the_maximum_is_bad_user_input(backend: Backend) {
 }
 
 async fn a_cursor_that_this_api_did_not_make_is_bad_user_input(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let antwoord = app
         .graphql(
             None,

@@ -56,7 +56,7 @@ fn gemeen(a: &str, b: &str) -> usize {
 }
 
 async fn ids_and_cursors_hold_no_row_numbers_and_show_no_order(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let mut rijen: Vec<(i32, String, String)> = opdrachten(&app, 20)
         .await
         .into_iter()
@@ -92,7 +92,7 @@ async fn ids_and_cursors_hold_no_row_numbers_and_show_no_order(backend: Backend)
 }
 
 async fn ids_are_the_same_for_every_process_on_the_database(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let (id, _) = opdrachten(&app, 1).await.remove(0);
     let rij = app.sleutels.lees_id(&id).unwrap().id;
     // Another process on the same database reads the same keys.
@@ -114,7 +114,7 @@ fn veranderd(id: &str, i: usize) -> String {
 }
 
 async fn a_tampered_foreign_or_random_id_is_bad_user_input(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let bureau = app.token(None, Rol::Programmabureau).await;
     let (opdracht, _) = opdrachten(&app, 1).await.remove(0);
     let lab = app
@@ -183,7 +183,7 @@ async fn rauw(app: &TestApp, token: &str, query: &str, id: &str) -> (u16, String
 }
 
 async fn a_hidden_and_an_absent_record_get_byte_identical_answers(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let bureau = app.token(None, Rol::Programmabureau).await;
     let beller = app.token(Some("hanze.nl"), Rol::Medewerker).await;
     // Hidden: an opdracht the programme office sees and hanze.nl does not.
@@ -255,7 +255,7 @@ const LIJSTEN: &[(&str, &str)] = &[
 ];
 
 async fn a_forged_cursor_is_bad_user_input_naming_its_argument_on_every_list(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let bureau = app.token(None, Rol::Programmabureau).await;
     let (_, echt) = opdrachten(&app, 2).await.remove(1);
     let feed = app

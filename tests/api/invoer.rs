@@ -87,7 +87,7 @@ fn lab(naam: &str) -> Value {
 async fn a_create_with_120000_uitvoerders_is_refused_without_holding_up_another_organisation(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Medewerker).await;
     let hanze = app.token(Some("hanze.nl"), Rol::Medewerker).await;
     let duo = app.org_id(DUO).await;
@@ -177,7 +177,7 @@ fn filterquery(lijst: &str, veld: &str) -> String {
 }
 
 async fn a_filter_with_40000_values_is_bad_user_input_not_internal(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let bureau = app.token(None, Rol::Programmabureau).await;
     for (lijst, veld, waarde) in [
         ("opdrachten", "themas", "DATA_AI"),
@@ -205,7 +205,7 @@ async fn a_filter_with_40000_values_is_bad_user_input_not_internal(backend: Back
 }
 
 async fn every_list_in_a_filter_has_a_maximum(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let bureau = app.token(None, Rol::Programmabureau).await;
     for (lijst, veld, waarde) in FILTERLIJSTEN {
         let waarde: Value = serde_json::from_str(waarde).unwrap();
@@ -234,7 +234,7 @@ async fn every_list_in_a_filter_has_a_maximum(backend: Backend) {
 }
 
 async fn every_list_in_a_mutation_has_a_maximum(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let bureau = app.token(None, Rol::Programmabureau).await;
     let hu_beheerder = app.token(Some("hu.nl"), Rol::Beheerder).await;
     let duo = app.org_id(DUO).await;
@@ -304,7 +304,7 @@ async fn every_list_in_a_mutation_has_a_maximum(backend: Backend) {
 }
 
 async fn nul_bytes_in_mutation_strings_are_refused_naming_the_field(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
     let duo = app.org_id(DUO).await;
     let voor = app.dump().await;
@@ -366,7 +366,7 @@ async fn nul_bytes_in_mutation_strings_are_refused_naming_the_field(backend: Bac
 }
 
 async fn nul_bytes_in_filters_are_refused_rather_than_matched(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let bureau = app.token(None, Rol::Programmabureau).await;
     for lijst in [
         "fieldlabs",
@@ -407,7 +407,7 @@ async fn nul_bytes_in_filters_are_refused_rather_than_matched(backend: Backend) 
 }
 
 async fn control_characters_are_refused_but_free_text_keeps_tabs_and_newlines(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
     let mut input = lab("Regel\nbreuk");
     let antwoord = app
@@ -439,7 +439,7 @@ async fn control_characters_are_refused_but_free_text_keeps_tabs_and_newlines(ba
 }
 
 async fn dates_outside_1900_to_2999_are_refused_in_mutations(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
     let duo = app.org_id(DUO).await;
     let voor = app.dump().await;
@@ -477,7 +477,7 @@ async fn dates_outside_1900_to_2999_are_refused_in_mutations(backend: Backend) {
 }
 
 async fn dates_outside_1900_to_2999_are_refused_in_filters(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let bureau = app.token(None, Rol::Programmabureau).await;
     for veld in [
         "startdatumVanaf",
@@ -586,7 +586,7 @@ fn gemengde_batch(modus: &str) -> (Value, Vec<(usize, String)>) {
 }
 
 async fn a_per_item_sync_rejects_only_the_bad_items_and_the_others_land(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Medewerker).await;
     let (batch, slecht) = gemengde_batch("PER_ITEM");
     let antwoord = app.graphql(Some(&hu), SYNC, batch).await;
@@ -617,7 +617,7 @@ async fn a_per_item_sync_rejects_only_the_bad_items_and_the_others_land(backend:
 }
 
 async fn an_atomair_sync_with_one_bad_item_writes_nothing(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Medewerker).await;
     let voor = app.dump().await;
     let (batch, slecht) = gemengde_batch("ATOMAIR");
@@ -629,7 +629,7 @@ async fn an_atomair_sync_with_one_bad_item_writes_nothing(backend: Backend) {
 }
 
 async fn every_list_of_a_sync_has_a_maximum(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Medewerker).await;
     let voor = app.dump().await;
     let antwoord = app
@@ -665,7 +665,7 @@ async fn every_list_of_a_sync_has_a_maximum(backend: Backend) {
 }
 
 async fn over_long_text_fields_are_refused_naming_the_field_and_the_maximum(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
     let duo = app.org_id(DUO).await;
     let hu_id = app.org_id("hu.nl").await;
@@ -768,7 +768,7 @@ async fn over_long_text_fields_are_refused_naming_the_field_and_the_maximum(back
 async fn writers_of_two_processes_on_one_database_take_turns_without_internal_errors(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let tweede = app.tweede_proces().await;
     let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
     let app = std::sync::Arc::new(app);
@@ -815,7 +815,7 @@ async fn a_writer_that_cannot_get_the_write_lock_in_time_gets_503_timeout_with_r
     backend: Backend,
 ) {
     use sea_orm::{ConnectionTrait, TransactionTrait};
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
     // Another process holds the database's write lock for longer than a writer waits.
     let raw = app.raw().await;

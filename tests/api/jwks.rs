@@ -53,7 +53,9 @@ async fn idp_app(
     verversen: Duration,
     org_claim: &str,
 ) -> TestApp {
-    let app = TestApp::spawn_met_jwt(backend, keys(bron, verversen, org_claim).await).await;
+    let app = TestApp::spawn(backend)
+        .with_jwt(keys(bron, verversen, org_claim).await)
+        .await;
     app.db.seed_demo().await.unwrap();
     app
 }

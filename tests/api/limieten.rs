@@ -35,7 +35,7 @@ fn diep(k: usize) -> String {
 }
 
 async fn a_query_at_the_maximum_depth_passes_and_one_deeper_is_refused(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = app.token(Some("00000099000000000014"), Rol::Lezer).await;
     let ok = app.graphql(Some(&token), &diep(12), json!({})).await;
     // DUO's parent is OCW, which has none.
@@ -83,7 +83,7 @@ async fn root_fields_up_to_the_maximum_pass_and_one_more_is_refused(backend: Bac
 }
 
 async fn a_query_at_the_maximum_cost_passes_and_a_costlier_one_is_refused(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = app.token(None, Rol::Programmabureau).await;
     // cost = 1 + F × (2 + 2 × 100): 9,899 for F = 49, 10,101 for F = 50 (maximum 10,000).
     let query = "query($f: Int) { rijkspartners(first: $f) { nodes { opdrachten(first: 100) { nodes { naam } } } } }";
@@ -128,14 +128,12 @@ async fn a_body_over_the_maximum_is_refused_with_413(backend: Backend) {
     // A small limit, so the refused body fits in the socket buffers and the client reads the
     // answer instead of finding the connection closed while it still writes.
     let max = 64 * 1024;
-    let app = TestApp::spawn_met(
-        backend,
-        Serverinstellingen {
+    let app = TestApp::spawn(backend)
+        .with_settings(Serverinstellingen {
             max_body_bytes: max,
             ..Serverinstellingen::default()
-        },
-    )
-    .await;
+        })
+        .await;
     let body = |size: usize| {
         let query = "{ me { ingelogd } }";
         let leeg = json!({ "query": query, "variables": { "padding": "" } }).to_string();
@@ -151,7 +149,7 @@ async fn a_request_over_the_time_limit_is_cancelled_with_a_timeout_error(backend
         request_timeout_ms: 0,
         ..Serverinstellingen::default()
     };
-    let app = TestApp::spawn_met(backend, instellingen).await;
+    let app = TestApp::spawn(backend).with_settings(instellingen).await;
     // 0 ms leaves no time at all: every request is cancelled, however quickly it could be
     // answered (the second one would be an answer from the cache).
     for _ in 0..2 {
@@ -191,15 +189,13 @@ async fn introspection_suggestions_and_graphiql_can_be_switched_off(backend: Bac
             .is_null()
     );
 
-    let dicht = TestApp::spawn_met(
-        backend,
-        Serverinstellingen {
+    let dicht = TestApp::spawn(backend)
+        .with_settings(Serverinstellingen {
             graphql_introspection: false,
             graphiql: false,
             ..Serverinstellingen::default()
-        },
-    )
-    .await;
+        })
+        .await;
     let introspectie = dicht
         .graphql(None, "{ __schema { queryType { name } } }", json!({}))
         .await;

@@ -523,7 +523,7 @@ fn verwacht_weigering(cel: &Cel, beller: Beller, mag_bestaan_weten: bool) -> &'s
 }
 
 async fn every_cell_of_the_access_matrix_holds_for_every_caller(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let w = Wereld {
         app: &app,
         bureau: app.token(None, Rol::Programmabureau).await,

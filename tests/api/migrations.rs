@@ -126,7 +126,7 @@ async fn insert_opdracht(
 }
 
 async fn the_database_refuses_two_opdrachten_with_one_extern_id_for_one_owner(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     insert_opdracht(&app, "X-1", "2024-01-01", "2024-02-01")
         .await
         .unwrap();
@@ -136,14 +136,14 @@ async fn the_database_refuses_two_opdrachten_with_one_extern_id_for_one_owner(ba
 }
 
 async fn the_database_refuses_an_opdracht_that_ends_before_it_starts(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     insert_opdracht(&app, "X-2", "2024-03-01", "2024-02-01")
         .await
         .expect_err("end before start");
 }
 
 async fn the_database_refuses_a_link_to_a_missing_record(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     insert_fails(
         &app,
         "INSERT INTO fieldlab_themas (fieldlab_id, thema_code) VALUES (999999, 'DATA_AI')",

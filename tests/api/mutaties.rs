@@ -59,7 +59,7 @@ async fn maak_lab(app: &TestApp, token: &str, naam: &str) -> (String, i64) {
 async fn a_beheerder_creates_updates_and_deletes_a_fieldlab_of_its_own_organisation(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
     let duo = app.org_id("00000099000000000014").await;
     let mut input = lab("Testlab Utrecht");
@@ -120,7 +120,7 @@ fn lab_input_status(naam: &str, status: &str) -> Value {
 }
 
 async fn every_problem_of_an_input_is_reported_at_once_and_nothing_is_written(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Medewerker).await;
     let uu = app.org_id("uu.nl").await;
     let voor = app.dump().await;
@@ -172,7 +172,7 @@ async fn every_problem_of_an_input_is_reported_at_once_and_nothing_is_written(ba
 async fn a_stale_versie_is_a_conflict_that_names_the_current_version_and_changes_nothing(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
     let (id, _) = maak_lab(&app, &hu, "Conflictlab").await;
     // Two editors read version 1; the first saves.
@@ -203,7 +203,7 @@ async fn a_stale_versie_is_a_conflict_that_names_the_current_version_and_changes
 async fn a_record_you_may_see_but_not_change_is_forbidden_and_one_you_may_not_see_is_not_found(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
     let (lab, _) = maak_lab(&app, &hu, "Rechtenlab").await;
     let input = lab_input_status("Rechtenlab", "ACTIEF");
@@ -281,7 +281,7 @@ async fn a_record_you_may_see_but_not_change_is_forbidden_and_one_you_may_not_se
 async fn nobody_but_the_programme_office_creates_records_for_another_organisation_or_moves_one(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
     let uu = app.org_id("uu.nl").await;
     let hu_id = app.org_id("hu.nl").await;
@@ -349,7 +349,7 @@ async fn nobody_but_the_programme_office_creates_records_for_another_organisatio
 async fn lectoraten_minoren_and_communities_are_created_updated_and_deleted_by_their_owners(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
     let bzk = app.org_id("00000099000000000001").await;
     let (lab, _) = maak_lab(&app, &hu, "Lab voor lectoraat").await;
@@ -468,7 +468,7 @@ async fn lectoraten_minoren_and_communities_are_created_updated_and_deleted_by_t
 }
 
 async fn an_organisation_keeps_its_own_profile_up_to_date(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.org_id("hu.nl").await;
     let uu = app.org_id("uu.nl").await;
     let beheerder = app.token(Some("hu.nl"), Rol::Beheerder).await;
@@ -511,7 +511,7 @@ async fn an_organisation_keeps_its_own_profile_up_to_date(backend: Backend) {
 }
 
 async fn a_medewerker_registers_and_edits_opdrachten_of_its_own_institution(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let medewerker = app.token(Some("hu.nl"), Rol::Medewerker).await;
     let bzk = app.org_id("00000099000000000001").await;
     let uu = app.org_id("uu.nl").await;
@@ -573,7 +573,7 @@ async fn a_medewerker_registers_and_edits_opdrachten_of_its_own_institution(back
 }
 
 async fn a_record_others_still_link_to_cannot_be_deleted(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
     let bzk = app.org_id("00000099000000000001").await;
     let (lab, _) = maak_lab(&app, &hu, "Druk lab").await;
@@ -599,7 +599,7 @@ async fn a_record_others_still_link_to_cannot_be_deleted(backend: Backend) {
 }
 
 async fn an_update_that_changes_nothing_keeps_the_version_and_logs_nothing(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
     let (id, _) = maak_lab(&app, &hu, "Stil lab").await;
     let voor = app.dump().await;
@@ -615,7 +615,7 @@ async fn an_update_that_changes_nothing_keeps_the_version_and_logs_nothing(backe
 }
 
 async fn anonymous_callers_cannot_write(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let voor = app.dump().await;
     let antwoord = app
         .graphql(
@@ -629,7 +629,7 @@ async fn anonymous_callers_cannot_write(backend: Backend) {
 }
 
 async fn the_change_log_cannot_be_rewritten(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
     maak_lab(&app, &hu, "Historisch lab").await;
     let conn = app.raw().await;

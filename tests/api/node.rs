@@ -38,7 +38,7 @@ async fn lab_id(app: &TestApp, naam: &str) -> Value {
 }
 
 async fn a_fieldlab_and_an_organisation_are_found_by_the_id_the_api_returned(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let id = lab_id(&app, "IDDI-Lab").await;
     let node = app.graphql(None, NODE, json!({ "id": id })).await.data()["node"].clone();
     assert_eq!(node["__typename"], "Fieldlab");
@@ -52,7 +52,7 @@ async fn a_fieldlab_and_an_organisation_are_found_by_the_id_the_api_returned(bac
 }
 
 async fn node_shows_a_fieldlab_with_the_same_rights_as_the_list(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let id = lab_id(&app, "IDDI-Lab").await;
     let anonymous = app.graphql(None, NODE, json!({ "id": id })).await.data()["node"].clone();
     assert_eq!(anonymous["status"], Value::Null);
@@ -66,7 +66,7 @@ async fn node_shows_a_fieldlab_with_the_same_rights_as_the_list(backend: Backend
 }
 
 async fn an_id_whose_type_does_not_match_the_record_is_not_found(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hanze = app.org_id("hanze.nl").await;
     let number = app.sleutels.lees_id(&hanze).expect("an id of this API").id;
     let forged = app.id("Rijkspartner", number);
@@ -76,14 +76,14 @@ async fn an_id_whose_type_does_not_match_the_record_is_not_found(backend: Backen
 }
 
 async fn an_id_of_a_record_that_does_not_exist_is_not_found(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let id = app.id("Fieldlab", 999999);
     let antwoord = app.graphql(None, NODE, json!({ "id": id })).await;
     assert_eq!(antwoord.error_code(), "NOT_FOUND");
 }
 
 async fn an_id_this_api_did_not_make_is_bad_user_input(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     for id in [
         "12",
         "not base64!",

@@ -28,7 +28,7 @@ async fn bureau(app: &TestApp) -> String {
 async fn paging_forwards_and_backwards_returns_every_opdracht_exactly_once_in_every_ordering(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = bureau(&app).await;
     for (veld, richting) in [
         ("STARTDATUM", "ASC"),
@@ -94,7 +94,7 @@ async fn count_with(app: &TestApp, token: &str, filter: Value) -> i64 {
 }
 
 async fn each_opdracht_filter_matches_an_independent_count(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let t = bureau(&app).await;
     let duo = app.org_id("00000099000000000014").await;
     let hanze = app.org_id("hanze.nl").await;
@@ -197,7 +197,7 @@ async fn each_opdracht_filter_matches_an_independent_count(backend: Backend) {
 }
 
 async fn filters_combine_and_a_bad_filter_names_its_field(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let t = bureau(&app).await;
     let beide = count_with(
         &app,
@@ -241,7 +241,7 @@ async fn filters_combine_and_a_bad_filter_names_its_field(backend: Backend) {
 }
 
 async fn an_opdracht_has_its_relations_as_stored(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let t = bureau(&app).await;
     let data = app
         .graphql(
@@ -296,7 +296,7 @@ async fn an_opdracht_has_its_relations_as_stored(backend: Backend) {
 }
 
 async fn an_organisation_lists_its_opdrachten_and_its_records(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let t = app
         .token(Some("00000099000000000001"), Rol::Beheerder)
         .await;
@@ -345,7 +345,7 @@ async fn an_organisation_lists_its_opdrachten_and_its_records(backend: Backend) 
 }
 
 async fn paging_arguments_are_checked(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let t = bureau(&app).await;
     let fout = |q: &'static str| {
         let app = &app;

@@ -76,14 +76,12 @@ async fn api_responses_have_security_headers_and_are_not_cached(backend: Backend
 }
 
 async fn cors_allows_only_the_configured_origins(backend: Backend) {
-    let app = TestApp::spawn_met(
-        backend,
-        Serverinstellingen {
+    let app = TestApp::spawn(backend)
+        .with_settings(Serverinstellingen {
             cors_allowed_origins: vec!["https://portaal.example.nl".into()],
             ..Serverinstellingen::default()
-        },
-    )
-    .await;
+        })
+        .await;
     let client = reqwest::Client::new();
     let preflight = |origin: &'static str| {
         client

@@ -17,7 +17,7 @@ const QUERY: &str = "query($k: String!) { organisatie(sleutel: $k) { __typename 
                      contactpersoon { email } ... on Rijkspartner { moederorganisatie { afkorting } } } }";
 
 async fn an_organisation_is_found_by_oin_or_schac_home(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let duo = app
         .graphql(None, QUERY, json!({ "k": "00000099000000000014" }))
         .await
@@ -37,7 +37,7 @@ async fn an_organisation_is_found_by_oin_or_schac_home(backend: Backend) {
 }
 
 async fn a_malformed_oin_or_schac_home_is_bad_user_input(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     for key in [
         "0000009900000000001",
         "0000009900000000001x",
@@ -52,7 +52,7 @@ async fn a_malformed_oin_or_schac_home_is_bad_user_input(backend: Backend) {
 }
 
 async fn an_unknown_key_is_not_found(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let antwoord = app
         .graphql(None, QUERY, json!({ "k": "00000099999999999999" }))
         .await;
@@ -62,7 +62,7 @@ async fn an_unknown_key_is_not_found(backend: Backend) {
 async fn an_organisations_contact_person_is_visible_to_itself_and_the_programme_office_only(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hanze = json!({ "k": "hanze.nl" });
     let email = |v: &Value| v["organisatie"]["contactpersoon"]["email"].clone();
     let zelf = app.token(Some("hanze.nl"), Rol::Lezer).await;

@@ -39,7 +39,7 @@ fn ids_of(nodes: &[Value]) -> HashSet<String> {
 }
 
 async fn a_hogeschool_lezer_sees_exactly_its_own_opdrachten_everywhere(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let eigen = extern_ids(&app, HANZE).await;
     assert!(eigen.len() > 10, "Hanze has opdrachten in the demo data");
     let hanze = app.token(Some("hanze.nl"), Rol::Lezer).await;
@@ -138,7 +138,7 @@ async fn a_hogeschool_lezer_sees_exactly_its_own_opdrachten_everywhere(backend: 
 }
 
 async fn an_anonymous_caller_sees_no_opdrachten_anywhere(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let data = app
         .graphql(
             None,

@@ -71,7 +71,7 @@ async fn verstuur(app: &TestApp, token: &str, query: &str, variables: Value, t: 
 }
 
 async fn soak(backend: Backend) {
-    let app = Arc::new(TestApp::with_demo(backend).await);
+    let app = Arc::new(TestApp::spawn(backend).with_demo().await);
     let duur = Duration::from_secs(
         std::env::var("SOAK_SECONDS")
             .ok()

@@ -26,7 +26,7 @@ async fn statements(app: &TestApp, token: &str, query: &str, n: i64) -> u64 {
 async fn a_page_of_opdrachten_with_relations_costs_the_same_statements_for_10_or_100_rows(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let t = app.token(None, Rol::Programmabureau).await;
     let tien = statements(&app, &t, OPDRACHTEN, 10).await;
     let honderd = statements(&app, &t, OPDRACHTEN, 100).await;
@@ -41,7 +41,7 @@ async fn a_page_of_opdrachten_with_relations_costs_the_same_statements_for_10_or
 async fn a_page_of_fieldlabs_and_organisations_with_relations_costs_the_same_for_3_or_all(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let t = app.token(None, Rol::Programmabureau).await;
     // The few rows of each narrow request already have every relation the query asks for
     // (AI-Labs: participants, lectoraten with partners; the two Utrecht institutions: fieldlabs,

@@ -27,7 +27,7 @@ fn aantal(list: &Value, key: &str, value: &str) -> i64 {
 }
 
 async fn the_programme_office_sees_the_published_figures(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let t = app.token(None, Rol::Programmabureau).await;
     let s = app.graphql(Some(&t), STATS, json!({})).await.data()["statistieken"].clone();
     assert_eq!(s["opdrachten"], 548);
@@ -63,7 +63,7 @@ async fn the_programme_office_sees_the_published_figures(backend: Backend) {
 }
 
 async fn theme_and_year_figures_match_independent_counts(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let t = app.token(None, Rol::Programmabureau).await;
     let s = app.graphql(Some(&t), STATS, json!({})).await.data()["statistieken"].clone();
     for thema in s["perThema"].as_array().unwrap() {
@@ -113,7 +113,7 @@ async fn theme_and_year_figures_match_independent_counts(backend: Backend) {
 }
 
 async fn a_filter_narrows_the_opdracht_figures(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let t = app.token(None, Rol::Programmabureau).await;
     let s = app
         .graphql(

@@ -52,7 +52,7 @@ async fn medewerker(app: &TestApp) -> String {
 const HU_OPDRACHTEN: &str = "SELECT COUNT(*) FROM opdrachten WHERE eigenaar_id = (SELECT id FROM organisaties WHERE schac_home = 'hu.nl') AND extern_id LIKE 'OSIRIS-%'";
 
 async fn syncing_the_same_batch_twice_creates_nothing_the_second_time(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = medewerker(&app).await;
     let items: Vec<Value> = (0..50).map(item).collect();
     let eerste = sync(&app, &token, batch(items.clone())).await;
@@ -79,7 +79,7 @@ async fn syncing_the_same_batch_twice_creates_nothing_the_second_time(backend: B
 }
 
 async fn changed_items_are_updated_and_logged_with_their_source(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = medewerker(&app).await;
     let eerste = sync(&app, &token, batch((0..3).map(item).collect())).await;
     let mut gewijzigd = item(1);
@@ -128,7 +128,7 @@ async fn changed_items_are_updated_and_logged_with_their_source(backend: Backend
 async fn an_invalid_item_rejects_an_atomair_batch_entirely_and_only_itself_per_item(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = medewerker(&app).await;
     let mut slecht = item(1);
     slecht["einddatum"] = json!("2024-01-01");
@@ -171,7 +171,7 @@ async fn an_invalid_item_rejects_an_atomair_batch_entirely_and_only_itself_per_i
 }
 
 async fn a_dry_run_reports_what_would_happen_and_writes_nothing(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = medewerker(&app).await;
     sync(&app, &token, batch(vec![item(0)])).await;
     let voor = app.dump().await;
@@ -194,7 +194,7 @@ async fn a_dry_run_reports_what_would_happen_and_writes_nothing(backend: Backend
 }
 
 async fn withdrawn_items_are_deleted(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = medewerker(&app).await;
     let eerste = sync(&app, &token, batch((0..3).map(item).collect())).await;
     let id = eerste["items"][2]["id"].as_str().unwrap().to_owned();
@@ -222,7 +222,7 @@ async fn withdrawn_items_are_deleted(backend: Backend) {
 }
 
 async fn a_batch_above_the_maximum_is_refused_with_a_clear_error(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = medewerker(&app).await;
     let voor = app.dump().await;
     let antwoord = app
@@ -237,7 +237,7 @@ async fn a_batch_above_the_maximum_is_refused_with_a_clear_error(backend: Backen
 }
 
 async fn an_externid_twice_in_one_batch_is_rejected(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = medewerker(&app).await;
     let mut variables = batch(vec![item(0), item(1), item(0)]);
     variables["input"]["modus"] = json!("PER_ITEM");
@@ -258,7 +258,7 @@ async fn an_externid_twice_in_one_batch_is_rejected(backend: Backend) {
 }
 
 async fn two_clients_syncing_the_same_source_at_once_create_no_duplicates(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = medewerker(&app).await;
     let items: Vec<Value> = (0..200).map(item).collect();
     let (a, b) = tokio::join!(
@@ -284,7 +284,7 @@ async fn two_clients_syncing_the_same_source_at_once_create_no_duplicates(backen
 }
 
 async fn only_editing_roles_of_the_owner_sync(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let lezer = app.token(Some("hu.nl"), Rol::Lezer).await;
     let antwoord = app.graphql(Some(&lezer), SYNC, batch(vec![item(0)])).await;
     assert_eq!(antwoord.error_code(), "FORBIDDEN");

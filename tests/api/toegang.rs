@@ -94,7 +94,7 @@ async fn node(app: &TestApp, token: &str, id: &str) -> crate::harness::Antwoord 
 async fn a_refused_delete_counts_only_the_records_of_the_callers_own_organisation(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
     let hanze = app.token(Some("hanze.nl"), Rol::Medewerker).await;
     let lab = lab(&app, &hu, "Telwerklab").await;
@@ -126,7 +126,7 @@ async fn a_refused_delete_counts_only_the_records_of_the_callers_own_organisatio
 async fn deleting_a_fieldlab_unlinks_the_opdrachten_and_lectoraten_of_other_organisations_and_logs_each_for_its_owner(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
     let hanze = app.token(Some("hanze.nl"), Rol::Beheerder).await;
     let lab = lab(&app, &hu, "Vertreklab").await;
@@ -218,7 +218,7 @@ async fn deleting_a_fieldlab_unlinks_the_opdrachten_and_lectoraten_of_other_orga
 async fn deleting_a_minor_or_lectoraat_that_other_organisations_opdrachten_point_at_succeeds_for_the_owner(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
     let hanze = app.token(Some("hanze.nl"), Rol::Medewerker).await;
     for (soort, veld, invoer) in [
@@ -281,7 +281,7 @@ async fn statistiek(app: &TestApp, token: &str) -> (i64, i64) {
 async fn an_uitvoerder_withdraws_itself_and_the_opdracht_leaves_its_lists_and_statistics(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hanze = app.token(Some("hanze.nl"), Rol::Medewerker).await;
     let hu = app.token(Some("hu.nl"), Rol::Medewerker).await;
     let hu_lezer = app.token(Some("hu.nl"), Rol::Lezer).await;
@@ -345,7 +345,7 @@ async fn an_uitvoerder_withdraws_itself_and_the_opdracht_leaves_its_lists_and_st
 async fn only_an_executing_institution_with_an_editing_role_withdraws_and_nobody_else_learns_anything(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hanze = app.token(Some("hanze.nl"), Rol::Medewerker).await;
     let id = opdracht(
         &app,
@@ -391,7 +391,7 @@ async fn only_an_executing_institution_with_an_editing_role_withdraws_and_nobody
 async fn the_owners_next_sync_does_not_name_a_withdrawn_uitvoerder_again_and_the_item_says_so(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hanze = app.token(Some("hanze.nl"), Rol::Medewerker).await;
     let hu = app.token(Some("hu.nl"), Rol::Medewerker).await;
     let batch = json!({ "input": { "bron": "osiris", "opdrachten": [{
@@ -430,7 +430,7 @@ async fn the_owners_next_sync_does_not_name_a_withdrawn_uitvoerder_again_and_the
 }
 
 async fn student_counts_and_study_loads_have_plausible_maxima(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hanze = app.token(Some("hanze.nl"), Rol::Beheerder).await;
     let voor = app.dump().await;
     let input = json!({ "naam": "Te groot", "soort": "HACKATHON", "opdrachtgever": app.org_id(BZK).await,
@@ -496,7 +496,7 @@ fn soorten() -> [(&'static str, &'static str, Option<&'static str>); 4] {
 async fn every_look_alike_name_is_refused_on_create_and_update_of_every_named_record_type(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     for (soort, rest, org) in soorten() {
         let token = match org {
             Some(o) => app.token(Some(o), Rol::Beheerder).await,
@@ -541,7 +541,7 @@ async fn every_look_alike_name_is_refused_on_create_and_update_of_every_named_re
 }
 
 async fn names_are_stored_normalised(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
     let antwoord = app
         .graphql(
@@ -577,7 +577,7 @@ async fn names_are_stored_normalised(backend: Backend) {
 }
 
 async fn the_database_refuses_a_look_alike_name_even_from_a_raw_insert(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let conn = app.raw().await;
     let nu = "'2024-01-01T00:00:00+00:00'";
     let insert = |naam: &str, sleutel: Option<String>| {

@@ -95,7 +95,9 @@ fn document(positie: &str, n: usize) -> String {
 async fn values_nested_in_every_position_are_refused_by_name_at_the_deepest_that_fits_and_at_100000_levels(
     backend: Backend,
 ) {
-    let app = TestApp::spawn_met(backend, ruim(1024 * 1024)).await;
+    let app = TestApp::spawn(backend)
+        .with_settings(ruim(1024 * 1024))
+        .await;
     let standaard = Serverinstellingen::default().graphql_max_document_bytes;
     for (positie, ..) in POSITIES {
         // The deepest nesting whose document still fits under the default document limit
@@ -117,7 +119,9 @@ async fn values_nested_in_every_position_are_refused_by_name_at_the_deepest_that
 }
 
 async fn selection_sets_nested_past_the_parser_limit_are_refused_with_max_depth(backend: Backend) {
-    let app = TestApp::spawn_met(backend, ruim(4 * 1024 * 1024)).await;
+    let app = TestApp::spawn(backend)
+        .with_settings(ruim(4 * 1024 * 1024))
+        .await;
     for n in [65, 5_000, 100_000] {
         let query = genest(n, "{ me ", "ingelogd", "}");
         refused(
@@ -147,7 +151,9 @@ async fn selection_sets_nested_past_the_parser_limit_are_refused_with_max_depth(
 }
 
 async fn deep_documents_over_get_are_refused_before_anything_parses_them(backend: Backend) {
-    let app = TestApp::spawn_met(backend, ruim(1024 * 1024)).await;
+    let app = TestApp::spawn(backend)
+        .with_settings(ruim(1024 * 1024))
+        .await;
     let client = reqwest::Client::new();
     for n in [1_000, 100_000] {
         for query in [
@@ -181,7 +187,9 @@ async fn deep_documents_over_get_are_refused_before_anything_parses_them(backend
 }
 
 async fn variables_nested_100000_levels_deep_are_a_bad_request(backend: Backend) {
-    let app = TestApp::spawn_met(backend, ruim(1024 * 1024)).await;
+    let app = TestApp::spawn(backend)
+        .with_settings(ruim(1024 * 1024))
+        .await;
     let body = format!(
         "{{\"query\": \"query($v: Int) {{ __typename }}\", \"variables\": {{\"v\": {}}}}}",
         genest(100_000, "[", "1", "]")
@@ -264,7 +272,7 @@ fn drie_diep(args: &str) -> String {
 }
 
 async fn page_sizes_given_as_null_or_as_variable_defaults_count_in_the_cost(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = app.token(None, Rol::Programmabureau).await;
     let kosten = |antwoord: &Antwoord| {
         refused(antwoord, "BAD_USER_INPUT", "maxCost");
@@ -302,7 +310,7 @@ async fn page_sizes_given_as_null_or_as_variable_defaults_count_in_the_cost(back
 }
 
 async fn only_the_selected_operation_counts_against_the_limits(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = app.token(None, Rol::Programmabureau).await;
     let aliassen: Vec<String> = (0..40).map(|i| format!("a{i}: ingelogd")).collect();
     let document = format!(

@@ -35,7 +35,7 @@ async fn maak_lab(app: &TestApp, token: &str, naam: &str) -> String {
 }
 
 async fn the_audit_trail_records_who_changed_what_when_and_how(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
     let lab = maak_lab(&app, &hu, "Auditlab").await;
     app.graphql(
@@ -139,7 +139,7 @@ async fn the_audit_trail_records_who_changed_what_when_and_how(backend: Backend)
 }
 
 async fn only_the_owner_and_the_programme_office_read_a_records_audit_trail(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
     let lab = maak_lab(&app, &hu, "Privé-auditlab").await;
     let filter = json!({ "filter": { "record": lab } });
@@ -155,7 +155,7 @@ async fn only_the_owner_and_the_programme_office_read_a_records_audit_trail(back
 }
 
 async fn the_change_feed_lists_creates_updates_and_deletes_in_order(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
     let start = app.graphql(Some(&hu), FEED, json!({})).await;
     let start = &start.data()["wijzigingen"];
@@ -236,7 +236,7 @@ async fn the_change_feed_lists_creates_updates_and_deletes_in_order(backend: Bac
 async fn an_opdracht_that_leaves_your_scope_reaches_you_as_a_tombstone_and_never_reaches_outsiders(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Medewerker).await;
     let bzk_id = app.org_id("00000099000000000001").await;
     let rdw_id = app.org_id("00000099000000000015").await;
@@ -289,7 +289,7 @@ async fn an_opdracht_that_leaves_your_scope_reaches_you_as_a_tombstone_and_never
 }
 
 async fn the_feed_cursor_moves_on_when_there_is_nothing_for_you(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let hu = app.token(Some("hu.nl"), Rol::Medewerker).await;
     let bzk_id = app.org_id("00000099000000000001").await;
     for n in 0..3 {
