@@ -2,7 +2,7 @@
 //! only, and never after the data changed, whoever changed it.
 
 use crate::dual_tests;
-use crate::harness::{Backend, TestApp};
+use crate::harness::{Backend, TestApp, demo};
 use ipartnerschap::auth::Rol;
 use ipartnerschap::config::Serverinstellingen;
 use sea_orm::ConnectionTrait;
@@ -72,13 +72,13 @@ async fn a_repeated_query_is_answered_from_the_cache_with_only_the_token_and_ver
 
 async fn a_mutation_makes_the_next_query_see_the_change(backend: Backend) {
     let app = TestApp::spawn(backend).with_demo().await;
-    let beheerder = app.token(Some("hu.nl"), Rol::Beheerder).await;
+    let beheerder = app.token(Some(demo::HU), Rol::Beheerder).await;
     let (voor, _) = vraag(&app, Some(&beheerder), HU).await;
     vraag(&app, Some(&beheerder), HU).await;
-    let hu = app.org_id("hu.nl").await;
+    let hu = app.org_id(demo::HU).await;
     let gewijzigd = app
-        .graphql(
-            Some(&beheerder),
+        .with_token(&beheerder)
+        .query(
             "mutation($id: ID!, $v: Int!) { updateOrganisatieProfiel(id: $id, versie: $v, \
              input: { afkorting: \"HU\", website: \"https://www.hu.nl/nieuw\" }) { versie } }",
             json!({ "id": hu, "v": voor["data"]["organisatie"]["versie"] }),
@@ -96,7 +96,7 @@ async fn a_mutation_makes_the_next_query_see_the_change(backend: Backend) {
 
 async fn a_write_outside_the_api_makes_the_next_query_see_it(backend: Backend) {
     let app = TestApp::spawn(backend).with_demo().await;
-    let lezer = app.token(Some("hu.nl"), Rol::Lezer).await;
+    let lezer = app.token(Some(demo::HU), Rol::Lezer).await;
     let (voor, _) = vraag(&app, Some(&lezer), HU).await;
     vraag(&app, Some(&lezer), HU).await;
     // As a second API process, `seed`, or an operator at the database would.
@@ -122,9 +122,9 @@ async fn a_write_outside_the_api_makes_the_next_query_see_it(backend: Backend) {
 async fn two_callers_never_share_an_answer(backend: Backend) {
     let app = TestApp::spawn(backend).with_demo().await;
     let query = "{ opdrachten(first: 5) { totalCount } me { organisatie { naam } rol } }";
-    let hu = app.token(Some("hu.nl"), Rol::Lezer).await;
-    let uva = app.token(Some("uva.nl"), Rol::Lezer).await;
-    let hu_beheerder = app.token(Some("hu.nl"), Rol::Beheerder).await;
+    let hu = app.token(Some(demo::HU), Rol::Lezer).await;
+    let uva = app.token(Some(demo::UVA), Rol::Lezer).await;
+    let hu_beheerder = app.token(Some(demo::HU), Rol::Beheerder).await;
     let (a, _) = vraag(&app, Some(&hu), query).await;
     let (a_weer, _) = vraag(&app, Some(&hu), query).await;
     let (b, gedraaid_b) = vraag(&app, Some(&uva), query).await;
@@ -150,21 +150,21 @@ async fn two_callers_never_share_an_answer(backend: Backend) {
 
 async fn answers_with_errors_and_mutations_are_never_kept(backend: Backend) {
     let app = TestApp::spawn(backend).with_demo().await;
-    let t = app.token(None, Rol::Programmabureau).await;
+    let t = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
     let onbekend =
         "{ node(id: \"T3BkcmFjaHQ6OTk5OTk\") { id } organisatie(sleutel: \"x.nl\") { naam } }";
-    let eerste = app.graphql(Some(&t), onbekend, json!({})).await;
-    let tweede = app.graphql(Some(&t), onbekend, json!({})).await;
+    let eerste = t.query(onbekend, json!({})).await;
+    let tweede = t.query(onbekend, json!({})).await;
     assert!(eerste.body["errors"].is_array(), "{}", eerste.body);
     assert_ne!(
-        eerste.body["errors"][0]["extensions"]["requestId"],
-        tweede.body["errors"][0]["extensions"]["requestId"],
+        eerste.extensions()["requestId"],
+        tweede.extensions()["requestId"],
         "each error answer is its own"
     );
-    let beheerder = app.token(Some("hu.nl"), Rol::Beheerder).await;
+    let beheerder = app.als(demo::HU, Rol::Beheerder);
     let lab = "mutation { createFieldlab(input: { naam: \"Cachelab\", regio: MIDDEN }) { naam } }";
-    app.graphql(Some(&beheerder), lab, json!({})).await.data();
-    let weer = app.graphql(Some(&beheerder), lab, json!({})).await;
+    beheerder.query(lab, json!({})).await.data();
+    let weer = beheerder.query(lab, json!({})).await;
     assert!(
         weer.body["errors"].is_array(),
         "the second create ran (and found the name taken): {}",

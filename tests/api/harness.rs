@@ -276,6 +276,7 @@ impl CallerOrg for Option<&str> {
 }
 
 /// How a [`Caller`] authenticates.
+#[derive(Clone)]
 enum Who {
     Anonymous,
     /// A token made by `maak_token` for this organisation and role.
@@ -293,6 +294,7 @@ enum Who {
 
 /// Someone calling the API of a [`TestApp`]: `app.als(demo::HU, Rol::Beheerder)`,
 /// `app.anoniem()`, `app.with_token(..)`.
+#[derive(Clone)]
 pub struct Caller<'a> {
     app: &'a TestApp,
     who: Who,
@@ -306,6 +308,11 @@ impl<'a> Caller<'a> {
             who,
             token: OnceCell::new(),
         }
+    }
+
+    /// The application this caller calls.
+    pub fn app(&self) -> &'a TestApp {
+        self.app
     }
 
     /// The bearer token this caller sends (`None` for an anonymous caller or a raw

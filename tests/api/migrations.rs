@@ -1,7 +1,7 @@
 //! Migrations run up and down on both backends, and the constraints they create hold.
 
 use crate::dual_tests;
-use crate::harness::{Backend, TestApp, fresh_database};
+use crate::harness::{Backend, TestApp, demo, fresh_database};
 use ipartnerschap::db::Database;
 use sea_orm::ConnectionTrait;
 
@@ -100,10 +100,10 @@ async fn the_database_refuses_a_schac_home_that_is_not_a_domain(backend: Backend
 async fn the_database_refuses_two_organisations_with_one_oin(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let conn = app.raw().await;
-    conn.execute_unprepared(&rijkspartner("00000099000000000042"))
+    conn.execute_unprepared(&rijkspartner(demo::NA))
         .await
         .unwrap();
-    insert_fails(&app, &rijkspartner("00000099000000000042")).await;
+    insert_fails(&app, &rijkspartner(demo::NA)).await;
 }
 
 async fn insert_opdracht(

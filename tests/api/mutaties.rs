@@ -457,7 +457,9 @@ async fn a_medewerker_registers_and_edits_opdrachten_of_its_own_institution(back
     let medewerker = app.als(demo::HU, Rol::Medewerker);
     let bzk = app.org_id(demo::BZK).await;
     let uu = app.org_id(demo::UU).await;
-    let created = medewerker.query(CREATE_OPDRACHT,
+    let created = medewerker
+        .query(
+            CREATE_OPDRACHT,
             json!({ "input": { "naam": "Stage datagedreven beleid", "soort": "STAGE", "externId": "HU-1",
                 "opdrachtgever": bzk, "themas": ["DATA_AI"] } }),
         )
@@ -475,7 +477,9 @@ async fn a_medewerker_registers_and_edits_opdrachten_of_its_own_institution(back
         "the owner carries it out"
     );
     let id = o["id"].as_str().unwrap();
-    let dubbel = medewerker.query(CREATE_OPDRACHT,
+    let dubbel = medewerker
+        .query(
+            CREATE_OPDRACHT,
             json!({ "input": { "naam": "Andere", "soort": "STAGE", "externId": "HU-1", "opdrachtgever": bzk } }),
         )
         .await;
@@ -511,7 +515,9 @@ async fn a_record_others_still_link_to_cannot_be_deleted(backend: Backend) {
     let hu = app.als(demo::HU, Rol::Beheerder);
     let bzk = app.org_id(demo::BZK).await;
     let (lab, _) = maak_lab(&hu, "Druk lab").await;
-    hu.query(CREATE_OPDRACHT,
+    hu
+        .query(
+            CREATE_OPDRACHT,
         json!({ "input": { "naam": "Stage in het lab", "soort": "STAGE", "opdrachtgever": bzk, "fieldlab": lab } }),
     )
     .await
