@@ -2,7 +2,7 @@
 //! only, and never after the data changed, whoever changed it.
 
 use crate::dual_tests;
-use crate::harness::{Backend, TestApp, demo};
+use crate::harness::{Backend, Caller, TestApp, demo};
 use ipartnerschap::auth::Rol;
 use ipartnerschap::config::Serverinstellingen;
 use sea_orm::ConnectionTrait;
@@ -22,9 +22,12 @@ const PAGINA: &str = "{ opdrachten(first: 100) { totalCount nodes { id naam opdr
 const HU: &str = "{ organisatie(sleutel: \"hu.nl\") { naam versie } }";
 
 /// The body of a query's answer and the SQL statements it took.
-async fn vraag(app: &TestApp, token: Option<&str>, query: &str) -> (Value, u64) {
+async fn vraag(caller: &Caller<'_>, query: &str) -> (Value, u64) {
+    // The caller's token is made before counting: only the request's statements count.
+    caller.token().await;
+    let app = caller.app();
     let voor = app.db.statements_executed();
-    let antwoord = app.graphql(token, query, json!({})).await;
+    let antwoord = caller.query(query, json!({})).await;
     assert_eq!(antwoord.status, 200, "{}", antwoord.body);
     (antwoord.body, app.db.statements_executed() - voor)
 }
@@ -43,9 +46,9 @@ async fn a_repeated_query_is_answered_from_the_cache_with_only_the_token_and_ver
     backend: Backend,
 ) {
     let app = TestApp::spawn(backend).with_demo().await;
-    let t = app.token(None, Rol::Programmabureau).await;
-    let (eerste, gedraaid) = vraag(&app, Some(&t), PAGINA).await;
-    let (tweede, uit_cache) = vraag(&app, Some(&t), PAGINA).await;
+    let t = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    let (eerste, gedraaid) = vraag(&t, PAGINA).await;
+    let (tweede, uit_cache) = vraag(&t, PAGINA).await;
     assert_eq!(eerste, tweede, "the same answer");
     assert!(eerste["data"]["opdrachten"]["totalCount"].as_i64().unwrap() > 100);
     assert!(
@@ -72,12 +75,11 @@ async fn a_repeated_query_is_answered_from_the_cache_with_only_the_token_and_ver
 
 async fn a_mutation_makes_the_next_query_see_the_change(backend: Backend) {
     let app = TestApp::spawn(backend).with_demo().await;
-    let beheerder = app.token(Some(demo::HU), Rol::Beheerder).await;
-    let (voor, _) = vraag(&app, Some(&beheerder), HU).await;
-    vraag(&app, Some(&beheerder), HU).await;
+    let beheerder = app.als(demo::HU, Rol::Beheerder);
+    let (voor, _) = vraag(&beheerder, HU).await;
+    vraag(&beheerder, HU).await;
     let hu = app.org_id(demo::HU).await;
-    let gewijzigd = app
-        .with_token(&beheerder)
+    let gewijzigd = beheerder
         .query(
             "mutation($id: ID!, $v: Int!) { updateOrganisatieProfiel(id: $id, versie: $v, \
              input: { afkorting: \"HU\", website: \"https://www.hu.nl/nieuw\" }) { versie } }",
@@ -85,7 +87,7 @@ async fn a_mutation_makes_the_next_query_see_the_change(backend: Backend) {
         )
         .await;
     let nieuwe_versie = gewijzigd.data()["updateOrganisatieProfiel"]["versie"].clone();
-    let (na, gedraaid) = vraag(&app, Some(&beheerder), HU).await;
+    let (na, gedraaid) = vraag(&beheerder, HU).await;
     assert_eq!(na["data"]["organisatie"]["versie"], nieuwe_versie);
     assert_ne!(
         na, voor,
@@ -96,9 +98,9 @@ async fn a_mutation_makes_the_next_query_see_the_change(backend: Backend) {
 
 async fn a_write_outside_the_api_makes_the_next_query_see_it(backend: Backend) {
     let app = TestApp::spawn(backend).with_demo().await;
-    let lezer = app.token(Some(demo::HU), Rol::Lezer).await;
-    let (voor, _) = vraag(&app, Some(&lezer), HU).await;
-    vraag(&app, Some(&lezer), HU).await;
+    let lezer = app.als(demo::HU, Rol::Lezer);
+    let (voor, _) = vraag(&lezer, HU).await;
+    vraag(&lezer, HU).await;
     // As a second API process, `seed`, or an operator at the database would.
     app.raw()
         .await
@@ -108,7 +110,7 @@ async fn a_write_outside_the_api_makes_the_next_query_see_it(backend: Backend) {
         )
         .await
         .unwrap();
-    let (na, _) = vraag(&app, Some(&lezer), HU).await;
+    let (na, _) = vraag(&lezer, HU).await;
     assert_ne!(
         voor["data"]["organisatie"]["naam"],
         na["data"]["organisatie"]["naam"]
@@ -122,14 +124,14 @@ async fn a_write_outside_the_api_makes_the_next_query_see_it(backend: Backend) {
 async fn two_callers_never_share_an_answer(backend: Backend) {
     let app = TestApp::spawn(backend).with_demo().await;
     let query = "{ opdrachten(first: 5) { totalCount } me { organisatie { naam } rol } }";
-    let hu = app.token(Some(demo::HU), Rol::Lezer).await;
-    let uva = app.token(Some(demo::UVA), Rol::Lezer).await;
-    let hu_beheerder = app.token(Some(demo::HU), Rol::Beheerder).await;
-    let (a, _) = vraag(&app, Some(&hu), query).await;
-    let (a_weer, _) = vraag(&app, Some(&hu), query).await;
-    let (b, gedraaid_b) = vraag(&app, Some(&uva), query).await;
-    let (c, gedraaid_c) = vraag(&app, Some(&hu_beheerder), query).await;
-    let (anoniem, _) = vraag(&app, None, query).await;
+    let hu = app.als(demo::HU, Rol::Lezer);
+    let uva = app.als(demo::UVA, Rol::Lezer);
+    let hu_beheerder = app.als(demo::HU, Rol::Beheerder);
+    let (a, _) = vraag(&hu, query).await;
+    let (a_weer, _) = vraag(&hu, query).await;
+    let (b, gedraaid_b) = vraag(&uva, query).await;
+    let (c, gedraaid_c) = vraag(&hu_beheerder, query).await;
+    let (anoniem, _) = vraag(&app.anoniem(), query).await;
     assert_eq!(a, a_weer);
     assert_ne!(a, b, "another organisation gets its own answer");
     assert_ne!(
@@ -184,9 +186,9 @@ async fn with_response_cache_bytes_zero_every_query_runs(backend: Backend) {
         })
         .await;
     app.db.seed_demo().await.unwrap();
-    let t = app.token(None, Rol::Programmabureau).await;
-    let (eerste, gedraaid) = vraag(&app, Some(&t), PAGINA).await;
-    let (tweede, weer) = vraag(&app, Some(&t), PAGINA).await;
+    let t = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    let (eerste, gedraaid) = vraag(&t, PAGINA).await;
+    let (tweede, weer) = vraag(&t, PAGINA).await;
     assert_eq!(eerste, tweede);
     assert_eq!(gedraaid, weer, "the second ran in full, like the first");
     assert_eq!(

@@ -2,8 +2,12 @@
 //! with a fresh, migrated database, built by the same [`app::build`] as `ipartnerschap serve`;
 //! `TestApp::spawn(backend).with_demo().await` loads the demo data too.
 //!
-//! - Callers: `app.als(demo::HU, Rol::Beheerder).query(QUERY, vars)` or
-//!   `app.anoniem().query(..)`; see [`Caller`]. The demo organisations are named in [`demo`].
+//! - Callers: `app.als(demo::HU, Rol::Beheerder).query(QUERY, vars)`,
+//!   `app.als_kennismakelaar(demo::HU, &["MIDDEN"])` or `app.anoniem().query(..)`; see
+//!   [`Caller`]. Tokens made by hand (custom claims, other keys, bad tokens) go through
+//!   `app.with_token(..)` or `app.with_authorization(..)`; `app.token(..)` and `app.graphql(..)`
+//!   remain for tests that pass tokens around themselves. The demo organisations are named in
+//!   [`demo`].
 //! - Answers: `antwoord.assert_not_found()`, `.assert_forbidden()`, `.assert_problem("naam")`,
 //!   ...; see [`Antwoord`].
 //!
@@ -580,7 +584,8 @@ impl TestApp {
 
     /// A caller of `org` (a [`demo`] organisation, any key or id, or
     /// [`demo::PROGRAMMABUREAU`]) in `rol`, with a token the way `ipartnerschap token` makes
-    /// one (made at its first request, then reused).
+    /// one. The token is made at the caller's first request (or [`Caller::token`]) and then
+    /// reused; making it reads the database, so a test that counts statements makes it first.
     pub fn als(&self, org: impl CallerOrg, rol: Rol) -> Caller<'_> {
         Caller::new(
             self,

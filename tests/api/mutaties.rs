@@ -518,10 +518,10 @@ async fn a_record_others_still_link_to_cannot_be_deleted(backend: Backend) {
     hu
         .query(
             CREATE_OPDRACHT,
-        json!({ "input": { "naam": "Stage in het lab", "soort": "STAGE", "opdrachtgever": bzk, "fieldlab": lab } }),
-    )
-    .await
-    .data();
+            json!({ "input": { "naam": "Stage in het lab", "soort": "STAGE", "opdrachtgever": bzk, "fieldlab": lab } }),
+        )
+        .await
+        .data();
     let voor = app.dump().await;
     let antwoord = hu
         .query(DELETE_FIELDLAB, json!({ "id": lab, "versie": 1 }))

@@ -202,10 +202,10 @@ async fn filters_combine_and_a_bad_filter_names_its_field(backend: Backend) {
         .await
     );
     let antwoord = t.query(
-                "{ opdrachten(filter: { themas: [\"KOFFIE\"], opdrachtgever: \"nonsense\" }) { totalCount } }",
-            json!({}),
-        )
-        .await;
+        "{ opdrachten(filter: { themas: [\"KOFFIE\"], opdrachtgever: \"nonsense\" }) { totalCount } }",
+        json!({}),
+    )
+    .await;
     antwoord.assert_bad_user_input();
     let problems = &antwoord.extensions()["problems"];
     let fields: Vec<&str> = problems
@@ -305,12 +305,12 @@ async fn an_organisation_lists_its_opdrachten_and_its_records(backend: Backend) 
     // A fieldlab's opdrachten, from the lab's side.
     let t = bureau(&app);
     let lab = t.query(
-                "{ fieldlabs(filter: {zoek: \"IDDI\"}) { nodes { opdrachten(first: 5) { totalCount nodes { fieldlab { naam } } } lectoraten { naam } } } }",
-            json!({}),
-        )
-        .await
-        .data()["fieldlabs"]["nodes"][0]
-        .clone();
+        "{ fieldlabs(filter: {zoek: \"IDDI\"}) { nodes { opdrachten(first: 5) { totalCount nodes { fieldlab { naam } } } lectoraten { naam } } } }",
+        json!({}),
+    )
+    .await
+    .data()["fieldlabs"]["nodes"][0]
+    .clone();
     assert_eq!(
         lab["opdrachten"]["totalCount"].as_i64().unwrap(),
         app.scalar("SELECT COUNT(*) FROM opdrachten WHERE fieldlab_id = (SELECT id FROM fieldlabs WHERE naam = 'IDDI-Lab')")
@@ -368,9 +368,9 @@ async fn paging_arguments_are_checked(backend: Backend) {
         .data()["opdrachten"]["pageInfo"]["endCursor"]
         .clone();
     let a = t.query(
-                "query($c: String) { opdrachten(first: 1, after: $c, orderBy: {veld: STARTDATUM}) { totalCount } }",
-            json!({ "c": cursor }),
-        )
-        .await;
+        "query($c: String) { opdrachten(first: 1, after: $c, orderBy: {veld: STARTDATUM}) { totalCount } }",
+        json!({ "c": cursor }),
+    )
+    .await;
     a.assert_problem("after");
 }

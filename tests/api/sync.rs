@@ -91,17 +91,17 @@ async fn changed_items_are_updated_and_logged_with_their_source(backend: Backend
     assert_eq!(tweede["items"][1]["resultaat"], "UPDATED");
     let id = eerste["items"][1]["id"].as_str().unwrap();
     let opdracht = token.query(
-                "query($id: ID!) { node(id: $id) { ... on Opdracht { status versie themas { code } } } }",
-            json!({ "id": id }),
-        )
-        .await;
+        "query($id: ID!) { node(id: $id) { ... on Opdracht { status versie themas { code } } } }",
+        json!({ "id": id }),
+    )
+    .await;
     assert_eq!(opdracht.data()["node"]["status"], "IN_UITVOERING");
     assert_eq!(opdracht.data()["node"]["versie"], 2);
     let trail = token.query(
-                "query($id: ID!) { auditTrail(filter: { record: $id }) { totalCount nodes { actie operatie bron actor actorRol versie wijzigingen { veld voor na } } } }",
-            json!({ "id": id }),
-        )
-        .await;
+        "query($id: ID!) { auditTrail(filter: { record: $id }) { totalCount nodes { actie operatie bron actor actorRol versie wijzigingen { veld voor na } } } }",
+        json!({ "id": id }),
+    )
+    .await;
     let trail = &trail.data()["auditTrail"];
     assert_eq!(trail["totalCount"], 2);
     let update = &trail["nodes"][0];

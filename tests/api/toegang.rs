@@ -239,8 +239,8 @@ async fn deleting_a_minor_or_lectoraat_that_other_organisations_opdrachten_point
     }
 }
 
-async fn statistiek(app: &TestApp, token: &str) -> (i64, i64) {
-    let a = app.with_token(token).query(STUDENTEN, json!({})).await;
+async fn statistiek(caller: &Caller<'_>) -> (i64, i64) {
+    let a = caller.query(STUDENTEN, json!({})).await;
     let d = a.data();
     assert_eq!(
         d["statistieken"]["opdrachten"],
@@ -258,15 +258,15 @@ async fn an_uitvoerder_withdraws_itself_and_the_opdracht_leaves_its_lists_and_st
     let app = TestApp::spawn(backend).with_demo().await;
     let hanze = app.als(demo::HANZE, Rol::Medewerker);
     let hu = app.als(demo::HU, Rol::Medewerker);
-    let hu_lezer = app.token(Some(demo::HU), Rol::Lezer).await;
-    let voor = statistiek(&app, &hu_lezer).await;
+    let hu_lezer = app.als(demo::HU, Rol::Lezer);
+    let voor = statistiek(&hu_lezer).await;
     let id = opdracht(
         &hanze,
         json!({ "aantalStudenten": 200, "uitvoerders": [app.org_id(demo::HU).await] }),
     )
     .await;
     assert_eq!(
-        statistiek(&app, &hu_lezer).await,
+        statistiek(&hu_lezer).await,
         (voor.0 + 1, voor.1 + 200),
         "named as uitvoerder, the opdracht counts for hu.nl"
     );
@@ -274,7 +274,7 @@ async fn an_uitvoerder_withdraws_itself_and_the_opdracht_leaves_its_lists_and_st
     let antwoord = hu.query(WITHDRAW, json!({ "id": id })).await;
     assert_eq!(antwoord.data()["withdrawUitvoerder"], id.as_str());
     assert_eq!(
-        statistiek(&app, &hu_lezer).await,
+        statistiek(&hu_lezer).await,
         voor,
         "gone from hu.nl's figures"
     );
@@ -309,7 +309,7 @@ async fn an_uitvoerder_withdraws_itself_and_the_opdracht_leaves_its_lists_and_st
         .await;
     weer.assert_bad_user_input();
     assert_eq!(veld(&weer), "uitvoerders[0]");
-    assert_eq!(statistiek(&app, &hu_lezer).await, voor);
+    assert_eq!(statistiek(&hu_lezer).await, voor);
 }
 
 async fn only_an_executing_institution_with_an_editing_role_withdraws_and_nobody_else_learns_anything(
@@ -329,11 +329,7 @@ async fn only_an_executing_institution_with_an_editing_role_withdraws_and_nobody
         (Some(demo::HANZE), Rol::Beheerder, "FORBIDDEN"),
         (None, Rol::Programmabureau, "FORBIDDEN"),
     ] {
-        let token = app.token(org, rol).await;
-        let antwoord = app
-            .with_token(&token)
-            .query(WITHDRAW, json!({ "id": id }))
-            .await;
+        let antwoord = app.als(org, rol).query(WITHDRAW, json!({ "id": id })).await;
         assert_eq!(antwoord.error_code(), code, "{org:?} {rol:?}");
     }
     let anoniem = app.anoniem().query(WITHDRAW, json!({ "id": id })).await;
@@ -465,9 +461,9 @@ async fn every_look_alike_name_is_refused_on_create_and_update_of_every_named_re
 ) {
     let app = TestApp::spawn(backend).with_demo().await;
     for (soort, rest, org) in soorten() {
-        let token = match org {
-            Some(o) => app.token(Some(o), Rol::Beheerder).await,
-            None => app.token(None, Rol::Programmabureau).await,
+        let caller = match org {
+            Some(o) => app.als(o, Rol::Beheerder),
+            None => app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau),
         };
         let create = format!(
             "mutation($naam: String!) {{ create{soort}(input: {{ naam: $naam, {rest} }}) {{ id }} }}"
@@ -477,15 +473,12 @@ async fn every_look_alike_name_is_refused_on_create_and_update_of_every_named_re
         );
         // The demo has a fieldlab "GovTech Lab"; the other types get one here.
         if soort != "Fieldlab" {
-            app.with_token(&token)
+            caller
                 .query(&create, json!({ "naam": "GovTech Lab" }))
                 .await
                 .data();
         }
-        let ander = app
-            .with_token(&token)
-            .query(&create, json!({ "naam": "Een ander" }))
-            .await;
+        let ander = caller.query(&create, json!({ "naam": "Een ander" })).await;
         let ander = ander.data()[format!("create{soort}")]["id"]
             .as_str()
             .unwrap()
@@ -496,7 +489,7 @@ async fn every_look_alike_name_is_refused_on_create_and_update_of_every_named_re
                 (&create, json!({ "naam": naam })),
                 (&update, json!({ "id": ander, "naam": naam })),
             ] {
-                let antwoord = app.with_token(&token).query(query, variabelen).await;
+                let antwoord = caller.query(query, variabelen).await;
                 assert_eq!(antwoord.error_code(), "BAD_USER_INPUT", "{soort} {naam:?}");
                 assert_eq!(veld(&antwoord), "naam", "{soort} {naam:?}");
                 assert!(

@@ -25,13 +25,13 @@ async fn maak_lab(caller: &Caller<'_>, naam: &str) -> String {
     caller
         .query(
             CREATE_FIELDLAB,
-        json!({ "input": { "naam": naam, "regio": "WEST", "contactpersoon": { "naam": "A", "email": "a@hhs.nl" } } }),
-    )
-    .await
-    .data()["createFieldlab"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+            json!({ "input": { "naam": naam, "regio": "WEST", "contactpersoon": { "naam": "A", "email": "a@hhs.nl" } } }),
+        )
+        .await
+        .data()["createFieldlab"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
 }
 
 async fn the_audit_trail_records_who_changed_what_when_and_how(backend: Backend) {
@@ -41,10 +41,10 @@ async fn the_audit_trail_records_who_changed_what_when_and_how(backend: Backend)
     hu
         .query(
             "mutation($id: ID!) { updateFieldlab(id: $id, versie: 1, input: { naam: \"Auditlab\", regio: OOST, contactpersoon: { naam: \"A\", email: \"a@hhs.nl\" } }) { versie } }",
-        json!({ "id": lab }),
-    )
-    .await
-    .data();
+            json!({ "id": lab }),
+        )
+        .await
+        .data();
     hu.query(
         "mutation($id: ID!) { deleteFieldlab(id: $id, versie: 2) }",
         json!({ "id": lab }),
@@ -138,11 +138,11 @@ async fn only_the_owner_and_the_programme_office_read_a_records_audit_trail(back
     let hu = app.als(demo::HU, Rol::Beheerder);
     let lab = maak_lab(&hu, "Privé-auditlab").await;
     let filter = json!({ "filter": { "record": lab } });
-    let hu_lezer = app.token(Some(demo::HU), Rol::Lezer).await;
-    let uu = app.token(Some(demo::UU), Rol::Beheerder).await;
-    let bureau = app.token(None, Rol::Programmabureau).await;
-    for (token, verwacht) in [(&hu_lezer, 1), (&uu, 0), (&bureau, 1)] {
-        let antwoord = app.with_token(token).query(TRAIL, filter.clone()).await;
+    let hu_lezer = app.als(demo::HU, Rol::Lezer);
+    let uu = app.als(demo::UU, Rol::Beheerder);
+    let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    for (caller, verwacht) in [(&hu_lezer, 1), (&uu, 0), (&bureau, 1)] {
+        let antwoord = caller.query(TRAIL, filter.clone()).await;
         assert_eq!(antwoord.data()["auditTrail"]["totalCount"], verwacht);
     }
     let anoniem = app.anoniem().query(TRAIL, filter).await;
@@ -162,10 +162,10 @@ async fn the_change_feed_lists_creates_updates_and_deletes_in_order(backend: Bac
     hu
         .query(
             "mutation($id: ID!) { updateFieldlab(id: $id, versie: 1, input: { naam: \"Feedlab A2\", regio: WEST }) { versie } }",
-        json!({ "id": a }),
-    )
-    .await
-    .data();
+            json!({ "id": a }),
+        )
+        .await
+        .data();
     hu.query(
         "mutation($id: ID!) { deleteFieldlab(id: $id, versie: 1) }",
         json!({ "id": b }),
@@ -227,15 +227,14 @@ async fn an_opdracht_that_leaves_your_scope_reaches_you_as_a_tombstone_and_never
     backend: Backend,
 ) {
     let app = TestApp::spawn(backend).with_demo().await;
-    let hu = app.token(Some(demo::HU), Rol::Medewerker).await;
+    let hu = app.als(demo::HU, Rol::Medewerker);
     let bzk_id = app.org_id(demo::BZK).await;
     let rdw_id = app.org_id(demo::RDW).await;
-    let bzk = app.token(Some(demo::BZK), Rol::Lezer).await;
-    let rdw = app.token(Some(demo::RDW), Rol::Lezer).await;
-    let duo = app.token(Some(demo::DUO), Rol::Lezer).await;
+    let bzk = app.als(demo::BZK, Rol::Lezer);
+    let rdw = app.als(demo::RDW, Rol::Lezer);
+    let duo = app.als(demo::DUO, Rol::Lezer);
     let types = json!({ "types": ["OPDRACHT"] });
-    let opdracht = app
-        .with_token(&hu)
+    let opdracht = hu
         .query(
             CREATE_OPDRACHT,
             json!({ "input": { "naam": "Verhuizende stage", "soort": "STAGE", "opdrachtgever": bzk_id } }),
@@ -246,36 +245,35 @@ async fn an_opdracht_that_leaves_your_scope_reaches_you_as_a_tombstone_and_never
         .unwrap()
         .to_owned();
     // The opdrachtgever changes from BZK to RDW.
-    app.with_token(&hu)
-        .query(
-            "mutation($id: ID!, $rdw: ID!) { updateOpdracht(id: $id, versie: 1, input: { naam: \"Verhuizende stage\", soort: STAGE, opdrachtgever: $rdw }) { versie } }",
+    hu.query(
+        "mutation($id: ID!, $rdw: ID!) { updateOpdracht(id: $id, versie: 1, input: { naam: \"Verhuizende stage\", soort: STAGE, opdrachtgever: $rdw }) { versie } }",
         json!({ "id": opdracht, "rdw": rdw_id }),
     )
     .await
     .data();
 
-    let feed = |token: String| {
-        let app = &app;
-        let types = types.clone();
-        async move {
-            app.with_token(&token).query(FEED, types).await.data()["wijzigingen"]["wijzigingen"]
-                .as_array()
-                .unwrap()
-                .clone()
-        }
-    };
-    let bzk_feed = feed(bzk).await;
+    async fn feed(caller: &Caller<'_>, types: &Value) -> Vec<Value> {
+        caller.query(FEED, types.clone()).await.data()["wijzigingen"]["wijzigingen"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+    let bzk_feed = feed(&bzk, &types).await;
     assert_eq!(bzk_feed.len(), 2, "BZK saw it created and saw it go");
     assert!(
         bzk_feed
             .iter()
             .all(|r| r["verwijderd"] == true && r["record"].is_null())
     );
-    let rdw_feed = feed(rdw).await;
+    let rdw_feed = feed(&rdw, &types).await;
     assert_eq!(rdw_feed.len(), 1, "RDW sees the change that brought it in");
     assert_eq!(rdw_feed[0]["record"]["naam"], "Verhuizende stage");
-    assert_eq!(feed(duo).await, Vec::<Value>::new(), "DUO never sees it");
-    assert_eq!(feed(hu).await.len(), 2);
+    assert_eq!(
+        feed(&duo, &types).await,
+        Vec::<Value>::new(),
+        "DUO never sees it"
+    );
+    assert_eq!(feed(&hu, &types).await.len(), 2);
 }
 
 async fn the_feed_cursor_moves_on_when_there_is_nothing_for_you(backend: Backend) {
@@ -283,9 +281,8 @@ async fn the_feed_cursor_moves_on_when_there_is_nothing_for_you(backend: Backend
     let hu = app.als(demo::HU, Rol::Medewerker);
     let bzk_id = app.org_id(demo::BZK).await;
     for n in 0..3 {
-        hu
-            .query(
-                CREATE_OPDRACHT,
+        hu.query(
+            CREATE_OPDRACHT,
             json!({ "input": { "naam": format!("Stage {n}"), "soort": "STAGE", "opdrachtgever": bzk_id } }),
         )
         .await
