@@ -226,6 +226,53 @@ async fn readyz(State(state): State<AppState>) -> Response {
     }
 }
 
+/// The application as `serve` runs it: the database migrated, the state built with the server
+/// settings, ready to serve.
+pub struct App {
+    state: AppState,
+}
+
+/// Builds the application `ipartnerschap serve` runs (and the integration tests start): applies
+/// the migrations that are pending, then builds the state for `db`, `jwt` and `instellingen`.
+pub async fn build(
+    db: Database,
+    jwt: JwtKeys,
+    instellingen: Serverinstellingen,
+) -> anyhow::Result<App> {
+    use anyhow::Context;
+    let pending = db.pending_migrations().await?;
+    db.migrate_up()
+        .await
+        .context("cannot apply the migrations")?;
+    for name in pending {
+        tracing::info!(migration = %name, "applied migration");
+    }
+    Ok(App {
+        state: AppState::met(db, jwt, instellingen),
+    })
+}
+
+impl App {
+    /// The shared state of the request handlers.
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// The keys of ids and cursors, read from the database once.
+    pub async fn sleutels(&self) -> Result<Arc<graphql::Sleutels>, sea_orm::DbErr> {
+        self.state.sleutels().await
+    }
+
+    /// Serves the application on `listener` until `shutdown` completes (see [`serve`]).
+    pub async fn serve(
+        self,
+        listener: tokio::net::TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        serve(listener, self.state, shutdown).await
+    }
+}
+
 /// Serves `router` on `listener` until `shutdown` completes.
 pub async fn serve(
     listener: tokio::net::TcpListener,

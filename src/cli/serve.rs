@@ -2,7 +2,7 @@
 //! prints example tokens, then serves until SIGTERM or Ctrl-C.
 
 use super::token::{TokenAanvraag, maak_token};
-use crate::app::{self, AppState};
+use crate::app;
 use crate::auth::Rol;
 use crate::config::{Instellingen, SecretBron, Serverinstellingen, redact};
 use crate::db::seed::data;
@@ -25,13 +25,6 @@ pub struct Args {
 
 pub async fn run(instellingen: &Instellingen, args: Args) -> anyhow::Result<()> {
     let db = instellingen.database().await?;
-    let pending = db.pending_migrations().await?;
-    db.migrate_up()
-        .await
-        .context("cannot apply the migrations")?;
-    for name in pending {
-        tracing::info!(migration = %name, "applied migration");
-    }
     let (jwt, bron) = instellingen.jwt().await?;
     if let SecretBron::DevBestand(path) = &bron {
         eprintln!();
@@ -42,6 +35,7 @@ pub async fn run(instellingen: &Instellingen, args: Args) -> anyhow::Result<()> 
         eprintln!("  ************************************************************************");
         eprintln!();
     }
+    let app = app::build(db.clone(), jwt.clone(), args.server).await?;
     let listener = tokio::net::TcpListener::bind(&args.bind)
         .await
         .with_context(|| format!("cannot listen on {}", args.bind))?;
@@ -57,8 +51,7 @@ pub async fn run(instellingen: &Instellingen, args: Args) -> anyhow::Result<()> 
         "I-Partnerschap API on http://{addr}/graphql (GraphiQL: open it in a browser); database {}",
         redact(&instellingen.database_url)
     );
-    let state = AppState::met(db, jwt, args.server);
-    app::serve(listener, state, shutdown_signal()).await?;
+    app.serve(listener, shutdown_signal()).await?;
     tracing::info!("stopped: no new connections, requests in flight finished");
     Ok(())
 }

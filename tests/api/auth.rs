@@ -1,7 +1,7 @@
 //! Authentication: who `me` is for each kind of token, and every way a token can be wrong.
 
 use crate::dual_tests;
-use crate::harness::{AUDIENCE, Antwoord, Backend, ISSUER, SECRET, TestApp};
+use crate::harness::{AUDIENCE, Antwoord, Backend, ISSUER, SECRET, TestApp, demo};
 use chrono::Utc;
 use ipartnerschap::auth::{Claims, JwtConfig, JwtKeys, Rol};
 use serde_json::json;
@@ -40,38 +40,34 @@ fn assert_unauthenticated_because(antwoord: &Antwoord, reden: &str) {
 }
 
 async fn a_token_with_an_empty_subject_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     for sub in ["", "   "] {
-        let mut c = claims(&app, "lezer", Some("hanze.nl"));
+        let mut c = claims(&app, "lezer", Some(demo::HANZE));
         c.sub = sub.into();
         let token = app.jwt.sign_claims(&c).unwrap();
-        let antwoord = app.graphql(Some(&token), ME, json!({})).await;
+        let antwoord = app.with_token(&token).query(ME, json!({})).await;
         assert_unauthenticated_because(&antwoord, "subject (sub) is empty");
     }
 }
 
 async fn a_token_with_a_subject_longer_than_the_audit_column_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let mut c = claims(&app, "medewerker", Some("hanze.nl"));
+    let app = TestApp::spawn(backend).with_demo().await;
+    let mut c = claims(&app, "medewerker", Some(demo::HANZE));
     c.sub = "é".repeat(256);
     let token = app.jwt.sign_claims(&c).unwrap();
-    let antwoord = app.graphql(Some(&token), ME, json!({})).await;
+    let antwoord = app.with_token(&token).query(ME, json!({})).await;
     assert_unauthenticated_because(&antwoord, "at most 255");
     // 255 characters fit the audit trail's column on both databases: such a caller can write.
     c.sub = "é".repeat(255);
     let token = app.jwt.sign_claims(&c).unwrap();
     let lab = "mutation { createOpdracht(input: { naam: \"Lang subject\", soort: AFSTUDEEROPDRACHT, \
                opdrachtgever: $o }) { id } }";
-    let o = app.org_id("00000099000000000001").await;
+    let o = app.org_id(demo::BZK).await;
     let lab = lab.replace("$o", &format!("\"{o}\""));
-    app.graphql(Some(&token), &lab, json!({})).await.data();
-    let bureau = app.token(None, Rol::Programmabureau).await;
-    let trail = app
-        .graphql(
-            Some(&bureau),
-            "{ auditTrail(first: 1) { nodes { actor } } }",
-            json!({}),
-        )
+    app.with_token(&token).query(&lab, json!({})).await.data();
+    let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    let trail = bureau
+        .query("{ auditTrail(first: 1) { nodes { actor } } }", json!({}))
         .await;
     assert_eq!(
         trail.data()["auditTrail"]["nodes"][0]["actor"],
@@ -80,22 +76,22 @@ async fn a_token_with_a_subject_longer_than_the_audit_column_is_unauthenticated(
 }
 
 async fn a_token_valid_for_longer_than_the_maximum_lifetime_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     for exp in [i64::MAX, Utc::now().timestamp() + 401 * 24 * 3600] {
-        let mut c = claims(&app, "lezer", Some("hanze.nl"));
+        let mut c = claims(&app, "lezer", Some(demo::HANZE));
         c.exp = exp;
         let token = app.jwt.sign_claims(&c).unwrap();
-        let antwoord = app.graphql(Some(&token), ME, json!({})).await;
+        let antwoord = app.with_token(&token).query(ME, json!({})).await;
         assert_unauthenticated_because(&antwoord, "maximum lifetime of 400d");
     }
 }
 
 async fn a_token_within_the_maximum_lifetime_works(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let mut c = claims(&app, "medewerker", Some("hanze.nl"));
+    let app = TestApp::spawn(backend).with_demo().await;
+    let mut c = claims(&app, "medewerker", Some(demo::HANZE));
     c.exp = Utc::now().timestamp() + 399 * 24 * 3600;
     let token = app.jwt.sign_claims(&c).unwrap();
-    let antwoord = app.graphql(Some(&token), ME, json!({})).await;
+    let antwoord = app.with_token(&token).query(ME, json!({})).await;
     assert_eq!(antwoord.data()["me"]["rol"], "medewerker");
 }
 
@@ -157,7 +153,7 @@ fn claims(app: &TestApp, rol: &str, org: Option<&str>) -> Claims {
 
 fn assert_unauthenticated(antwoord: &Antwoord) {
     assert_eq!(antwoord.status, 401, "{}", antwoord.body);
-    assert_eq!(antwoord.error_code(), "UNAUTHENTICATED");
+    antwoord.assert_unauthenticated();
     assert!(
         antwoord.body.get("data").is_none(),
         "no data for a refused token"
@@ -166,8 +162,8 @@ fn assert_unauthenticated(antwoord: &Antwoord) {
 }
 
 async fn an_anonymous_caller_is_not_logged_in(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let antwoord = app.graphql(None, ME, json!({})).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let antwoord = app.anoniem().query(ME, json!({})).await;
     assert_eq!(antwoord.status, 200);
     assert_eq!(
         antwoord.data()["me"],
@@ -176,11 +172,9 @@ async fn an_anonymous_caller_is_not_logged_in(backend: Backend) {
 }
 
 async fn me_names_the_ministry_and_role_of_the_token(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let token = app
-        .token(Some("00000099000000000001"), Rol::Beheerder)
-        .await;
-    let antwoord = app.graphql(Some(&token), ME, json!({})).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let token = app.token(Some(demo::BZK), Rol::Beheerder).await;
+    let antwoord = app.with_token(&token).query(ME, json!({})).await;
     assert_eq!(
         antwoord.data()["me"],
         json!({
@@ -191,37 +185,37 @@ async fn me_names_the_ministry_and_role_of_the_token(backend: Backend) {
                 "__typename": "Rijkspartner",
                 "naam": "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties",
                 "soort": "RIJKSPARTNER",
-                "oin": "00000099000000000001"
+                "oin": demo::BZK
             }
         })
     );
 }
 
 async fn me_names_the_hogeschool_of_a_schac_home_token(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let token = app.token(Some("hanze.nl"), Rol::Lezer).await;
-    let me = &app.graphql(Some(&token), ME, json!({})).await.data()["me"].clone();
+    let app = TestApp::spawn(backend).with_demo().await;
+    let token = app.token(Some(demo::HANZE), Rol::Lezer).await;
+    let me = &app.with_token(&token).query(ME, json!({})).await.data()["me"].clone();
     assert_eq!(me["rol"], "lezer");
     assert_eq!(me["organisatie"]["__typename"], "Kennisinstelling");
-    assert_eq!(me["organisatie"]["schacHome"], "hanze.nl");
+    assert_eq!(me["organisatie"]["schacHome"], demo::HANZE);
     assert_eq!(me["organisatie"]["onderwijssoort"], "HBO");
 }
 
 async fn me_names_the_programme_office_for_a_programmabureau_token(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = app.token(None, Rol::Programmabureau).await;
-    let me = app.graphql(Some(&token), ME, json!({})).await.data()["me"].clone();
+    let me = app.with_token(&token).query(ME, json!({})).await.data()["me"].clone();
     assert_eq!(me["rol"], "programmabureau");
     assert_eq!(me["organisatie"]["__typename"], "Programmabureau");
 }
 
 async fn an_expired_token_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let mut c = claims(&app, "lezer", Some("hanze.nl"));
+    let app = TestApp::spawn(backend).with_demo().await;
+    let mut c = claims(&app, "lezer", Some(demo::HANZE));
     c.exp = Utc::now().timestamp() - 3600;
     c.nbf = c.exp - 600;
     let token = app.jwt.sign_claims(&c).unwrap();
-    let antwoord = app.graphql(Some(&token), ME, json!({})).await;
+    let antwoord = app.with_token(&token).query(ME, json!({})).await;
     assert_unauthenticated(&antwoord);
     assert!(
         antwoord.body["errors"][0]["message"]
@@ -232,12 +226,12 @@ async fn an_expired_token_is_unauthenticated(backend: Backend) {
 }
 
 async fn a_token_that_is_not_valid_yet_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let mut c = claims(&app, "lezer", Some("hanze.nl"));
+    let app = TestApp::spawn(backend).with_demo().await;
+    let mut c = claims(&app, "lezer", Some(demo::HANZE));
     c.nbf = Utc::now().timestamp() + 3600;
     c.exp = c.nbf + 600;
     let token = app.jwt.sign_claims(&c).unwrap();
-    assert_unauthenticated(&app.graphql(Some(&token), ME, json!({})).await);
+    assert_unauthenticated(&app.with_token(&token).query(ME, json!({})).await);
 }
 
 fn keys(secret: &str, issuer: &str, audience: &str) -> JwtKeys {
@@ -252,7 +246,7 @@ fn keys(secret: &str, issuer: &str, audience: &str) -> JwtKeys {
 }
 
 async fn a_token_signed_with_another_secret_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let forger = keys(
         "another-secret-of-sufficient-length-0123456789",
         ISSUER,
@@ -261,7 +255,7 @@ async fn a_token_signed_with_another_secret_is_unauthenticated(backend: Backend)
     let token = forger
         .sign_claims(&claims(&app, "programmabureau", None))
         .unwrap();
-    let antwoord = app.graphql(Some(&token), ME, json!({})).await;
+    let antwoord = app.with_token(&token).query(ME, json!({})).await;
     assert_unauthenticated(&antwoord);
     assert!(
         antwoord.body["errors"][0]["message"]
@@ -273,17 +267,17 @@ async fn a_token_signed_with_another_secret_is_unauthenticated(backend: Backend)
 
 /// A token signed with the right secret by keys with another issuer or audience.
 async fn assert_refused_from(backend: Backend, issuer: &str, audience: &str) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = keys(SECRET, issuer, audience)
         .sign(
             "x",
             "lezer",
-            Some("hanze.nl"),
+            Some(demo::HANZE),
             Utc::now(),
             Duration::from_secs(600),
         )
         .unwrap();
-    assert_unauthenticated(&app.graphql(Some(&token), ME, json!({})).await);
+    assert_unauthenticated(&app.with_token(&token).query(ME, json!({})).await);
 }
 
 async fn a_token_with_another_issuer_is_unauthenticated(backend: Backend) {
@@ -296,32 +290,32 @@ async fn a_token_for_another_audience_is_unauthenticated(backend: Backend) {
 
 async fn an_unsigned_token_is_unauthenticated(backend: Backend) {
     use base64::Engine;
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let b64 = |v: serde_json::Value| {
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(v.to_string())
     };
     let header = b64(json!({ "alg": "none", "typ": "JWT" }));
     let payload = b64(serde_json::to_value(claims(&app, "programmabureau", None)).unwrap());
     let token = format!("{header}.{payload}.");
-    assert_unauthenticated(&app.graphql(Some(&token), ME, json!({})).await);
+    assert_unauthenticated(&app.with_token(&token).query(ME, json!({})).await);
 }
 
 async fn a_malformed_token_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     for garbage in ["abc", "a.b.c", "eyJhbGciOiJIUzI1NiJ9.e30", "🙂.🙂.🙂"] {
-        assert_unauthenticated(&app.graphql(Some(garbage), ME, json!({})).await);
+        assert_unauthenticated(&app.with_token(garbage).query(ME, json!({})).await);
     }
 }
 
 async fn an_authorization_header_that_is_not_bearer_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     for header in ["Basic dXNlcjpwYXNz", "Bearer", "Bearer    ", "Token abc"] {
         assert_unauthenticated(&app.graphql_with_authorization(header, ME).await);
     }
 }
 
 async fn an_oversized_token_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let huge = format!("Bearer {}", "a".repeat(20 * 1024));
     let antwoord = app.graphql_with_authorization(&huge, ME).await;
     assert_unauthenticated(&antwoord);
@@ -334,23 +328,23 @@ async fn an_oversized_token_is_unauthenticated(backend: Backend) {
 }
 
 async fn a_token_for_an_unknown_organisation_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    for org in ["00000099999999999999", "onbekend.nl", "not a key"] {
+    let app = TestApp::spawn(backend).with_demo().await;
+    for org in [demo::ONBEKENDE_OIN, "onbekend.nl", "not a key"] {
         let token = app
             .jwt
             .sign_claims(&claims(&app, "lezer", Some(org)))
             .unwrap();
-        assert_unauthenticated(&app.graphql(Some(&token), ME, json!({})).await);
+        assert_unauthenticated(&app.with_token(&token).query(ME, json!({})).await);
     }
 }
 
 async fn a_token_with_an_unknown_role_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = app
         .jwt
-        .sign_claims(&claims(&app, "superuser", Some("hanze.nl")))
+        .sign_claims(&claims(&app, "superuser", Some(demo::HANZE)))
         .unwrap();
-    let antwoord = app.graphql(Some(&token), ME, json!({})).await;
+    let antwoord = app.with_token(&token).query(ME, json!({})).await;
     assert_unauthenticated(&antwoord);
     assert!(
         antwoord.body["errors"][0]["message"]
@@ -361,23 +355,19 @@ async fn a_token_with_an_unknown_role_is_unauthenticated(backend: Backend) {
 }
 
 async fn a_ministry_token_with_the_programmabureau_role_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = app
         .jwt
-        .sign_claims(&claims(
-            &app,
-            "programmabureau",
-            Some("00000099000000000001"),
-        ))
+        .sign_claims(&claims(&app, "programmabureau", Some(demo::BZK)))
         .unwrap();
-    assert_unauthenticated(&app.graphql(Some(&token), ME, json!({})).await);
+    assert_unauthenticated(&app.with_token(&token).query(ME, json!({})).await);
 }
 
 async fn a_medewerker_token_without_organisation_is_unauthenticated(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = app
         .jwt
         .sign_claims(&claims(&app, "medewerker", None))
         .unwrap();
-    assert_unauthenticated(&app.graphql(Some(&token), ME, json!({})).await);
+    assert_unauthenticated(&app.with_token(&token).query(ME, json!({})).await);
 }

@@ -2,7 +2,7 @@
 //! only, and never after the data changed, whoever changed it.
 
 use crate::dual_tests;
-use crate::harness::{Backend, TestApp};
+use crate::harness::{Backend, Caller, TestApp, demo};
 use ipartnerschap::auth::Rol;
 use ipartnerschap::config::Serverinstellingen;
 use sea_orm::ConnectionTrait;
@@ -22,9 +22,12 @@ const PAGINA: &str = "{ opdrachten(first: 100) { totalCount nodes { id naam opdr
 const HU: &str = "{ organisatie(sleutel: \"hu.nl\") { naam versie } }";
 
 /// The body of a query's answer and the SQL statements it took.
-async fn vraag(app: &TestApp, token: Option<&str>, query: &str) -> (Value, u64) {
+async fn vraag(caller: &Caller<'_>, query: &str) -> (Value, u64) {
+    // The caller's token is made before counting: only the request's statements count.
+    caller.token().await;
+    let app = caller.app();
     let voor = app.db.statements_executed();
-    let antwoord = app.graphql(token, query, json!({})).await;
+    let antwoord = caller.query(query, json!({})).await;
     assert_eq!(antwoord.status, 200, "{}", antwoord.body);
     (antwoord.body, app.db.statements_executed() - voor)
 }
@@ -42,10 +45,10 @@ async fn metriek(app: &TestApp, naam: &str) -> f64 {
 async fn a_repeated_query_is_answered_from_the_cache_with_only_the_token_and_version_lookups(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
-    let t = app.token(None, Rol::Programmabureau).await;
-    let (eerste, gedraaid) = vraag(&app, Some(&t), PAGINA).await;
-    let (tweede, uit_cache) = vraag(&app, Some(&t), PAGINA).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let t = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    let (eerste, gedraaid) = vraag(&t, PAGINA).await;
+    let (tweede, uit_cache) = vraag(&t, PAGINA).await;
     assert_eq!(eerste, tweede, "the same answer");
     assert!(eerste["data"]["opdrachten"]["totalCount"].as_i64().unwrap() > 100);
     assert!(
@@ -71,21 +74,20 @@ async fn a_repeated_query_is_answered_from_the_cache_with_only_the_token_and_ver
 }
 
 async fn a_mutation_makes_the_next_query_see_the_change(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let beheerder = app.token(Some("hu.nl"), Rol::Beheerder).await;
-    let (voor, _) = vraag(&app, Some(&beheerder), HU).await;
-    vraag(&app, Some(&beheerder), HU).await;
-    let hu = app.org_id("hu.nl").await;
-    let gewijzigd = app
-        .graphql(
-            Some(&beheerder),
+    let app = TestApp::spawn(backend).with_demo().await;
+    let beheerder = app.als(demo::HU, Rol::Beheerder);
+    let (voor, _) = vraag(&beheerder, HU).await;
+    vraag(&beheerder, HU).await;
+    let hu = app.org_id(demo::HU).await;
+    let gewijzigd = beheerder
+        .query(
             "mutation($id: ID!, $v: Int!) { updateOrganisatieProfiel(id: $id, versie: $v, \
              input: { afkorting: \"HU\", website: \"https://www.hu.nl/nieuw\" }) { versie } }",
             json!({ "id": hu, "v": voor["data"]["organisatie"]["versie"] }),
         )
         .await;
     let nieuwe_versie = gewijzigd.data()["updateOrganisatieProfiel"]["versie"].clone();
-    let (na, gedraaid) = vraag(&app, Some(&beheerder), HU).await;
+    let (na, gedraaid) = vraag(&beheerder, HU).await;
     assert_eq!(na["data"]["organisatie"]["versie"], nieuwe_versie);
     assert_ne!(
         na, voor,
@@ -95,10 +97,10 @@ async fn a_mutation_makes_the_next_query_see_the_change(backend: Backend) {
 }
 
 async fn a_write_outside_the_api_makes_the_next_query_see_it(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let lezer = app.token(Some("hu.nl"), Rol::Lezer).await;
-    let (voor, _) = vraag(&app, Some(&lezer), HU).await;
-    vraag(&app, Some(&lezer), HU).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let lezer = app.als(demo::HU, Rol::Lezer);
+    let (voor, _) = vraag(&lezer, HU).await;
+    vraag(&lezer, HU).await;
     // As a second API process, `seed`, or an operator at the database would.
     app.raw()
         .await
@@ -108,7 +110,7 @@ async fn a_write_outside_the_api_makes_the_next_query_see_it(backend: Backend) {
         )
         .await
         .unwrap();
-    let (na, _) = vraag(&app, Some(&lezer), HU).await;
+    let (na, _) = vraag(&lezer, HU).await;
     assert_ne!(
         voor["data"]["organisatie"]["naam"],
         na["data"]["organisatie"]["naam"]
@@ -120,16 +122,16 @@ async fn a_write_outside_the_api_makes_the_next_query_see_it(backend: Backend) {
 }
 
 async fn two_callers_never_share_an_answer(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let query = "{ opdrachten(first: 5) { totalCount } me { organisatie { naam } rol } }";
-    let hu = app.token(Some("hu.nl"), Rol::Lezer).await;
-    let uva = app.token(Some("uva.nl"), Rol::Lezer).await;
-    let hu_beheerder = app.token(Some("hu.nl"), Rol::Beheerder).await;
-    let (a, _) = vraag(&app, Some(&hu), query).await;
-    let (a_weer, _) = vraag(&app, Some(&hu), query).await;
-    let (b, gedraaid_b) = vraag(&app, Some(&uva), query).await;
-    let (c, gedraaid_c) = vraag(&app, Some(&hu_beheerder), query).await;
-    let (anoniem, _) = vraag(&app, None, query).await;
+    let hu = app.als(demo::HU, Rol::Lezer);
+    let uva = app.als(demo::UVA, Rol::Lezer);
+    let hu_beheerder = app.als(demo::HU, Rol::Beheerder);
+    let (a, _) = vraag(&hu, query).await;
+    let (a_weer, _) = vraag(&hu, query).await;
+    let (b, gedraaid_b) = vraag(&uva, query).await;
+    let (c, gedraaid_c) = vraag(&hu_beheerder, query).await;
+    let (anoniem, _) = vraag(&app.anoniem(), query).await;
     assert_eq!(a, a_weer);
     assert_ne!(a, b, "another organisation gets its own answer");
     assert_ne!(
@@ -149,22 +151,22 @@ async fn two_callers_never_share_an_answer(backend: Backend) {
 }
 
 async fn answers_with_errors_and_mutations_are_never_kept(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let t = app.token(None, Rol::Programmabureau).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let t = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
     let onbekend =
         "{ node(id: \"T3BkcmFjaHQ6OTk5OTk\") { id } organisatie(sleutel: \"x.nl\") { naam } }";
-    let eerste = app.graphql(Some(&t), onbekend, json!({})).await;
-    let tweede = app.graphql(Some(&t), onbekend, json!({})).await;
+    let eerste = t.query(onbekend, json!({})).await;
+    let tweede = t.query(onbekend, json!({})).await;
     assert!(eerste.body["errors"].is_array(), "{}", eerste.body);
     assert_ne!(
-        eerste.body["errors"][0]["extensions"]["requestId"],
-        tweede.body["errors"][0]["extensions"]["requestId"],
+        eerste.extensions()["requestId"],
+        tweede.extensions()["requestId"],
         "each error answer is its own"
     );
-    let beheerder = app.token(Some("hu.nl"), Rol::Beheerder).await;
+    let beheerder = app.als(demo::HU, Rol::Beheerder);
     let lab = "mutation { createFieldlab(input: { naam: \"Cachelab\", regio: MIDDEN }) { naam } }";
-    app.graphql(Some(&beheerder), lab, json!({})).await.data();
-    let weer = app.graphql(Some(&beheerder), lab, json!({})).await;
+    beheerder.query(lab, json!({})).await.data();
+    let weer = beheerder.query(lab, json!({})).await;
     assert!(
         weer.body["errors"].is_array(),
         "the second create ran (and found the name taken): {}",
@@ -177,18 +179,16 @@ async fn answers_with_errors_and_mutations_are_never_kept(backend: Backend) {
 }
 
 async fn with_response_cache_bytes_zero_every_query_runs(backend: Backend) {
-    let app = TestApp::spawn_met(
-        backend,
-        Serverinstellingen {
+    let app = TestApp::spawn(backend)
+        .with_settings(Serverinstellingen {
             response_cache_bytes: 0,
             ..Serverinstellingen::default()
-        },
-    )
-    .await;
+        })
+        .await;
     app.db.seed_demo().await.unwrap();
-    let t = app.token(None, Rol::Programmabureau).await;
-    let (eerste, gedraaid) = vraag(&app, Some(&t), PAGINA).await;
-    let (tweede, weer) = vraag(&app, Some(&t), PAGINA).await;
+    let t = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    let (eerste, gedraaid) = vraag(&t, PAGINA).await;
+    let (tweede, weer) = vraag(&t, PAGINA).await;
     assert_eq!(eerste, tweede);
     assert_eq!(gedraaid, weer, "the second ran in full, like the first");
     assert_eq!(

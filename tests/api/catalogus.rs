@@ -2,7 +2,7 @@
 //! what is public of them.
 
 use crate::dual_tests;
-use crate::harness::{Backend, TestApp};
+use crate::harness::{Backend, TestApp, demo};
 use ipartnerschap::auth::Rol;
 use serde_json::{Value, json};
 
@@ -22,7 +22,7 @@ async fn total(app: &TestApp, token: Option<&str>, query: &str) -> i64 {
 }
 
 async fn the_organisation_lists_have_the_published_counts_and_filter(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     assert_eq!(
         total(&app, None, "{ rijkspartners { totalCount } }").await,
         65
@@ -73,16 +73,18 @@ async fn the_organisation_lists_have_the_published_counts_and_filter(backend: Ba
 }
 
 async fn pages_of_organisations_cover_the_list_in_both_directions(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let query = "query($first: Int, $after: String, $last: Int, $before: String) { \
         rijkspartners(first: $first, after: $after, last: $last, before: $before, \
                       orderBy: {veld: NAAM, richting: DESC}) { \
           pageInfo { hasNextPage hasPreviousPage startCursor endCursor } nodes { oin } } }";
     let vooruit = app
-        .alle_paginas(None, query, "rijkspartners", 7, true)
+        .anoniem()
+        .alle_paginas(query, "rijkspartners", 7, true)
         .await;
     let achteruit = app
-        .alle_paginas(None, query, "rijkspartners", 9, false)
+        .anoniem()
+        .alle_paginas(query, "rijkspartners", 9, false)
         .await;
     assert_eq!(vooruit.len(), 65);
     assert_eq!(vooruit, achteruit);
@@ -93,11 +95,9 @@ async fn pages_of_organisations_cover_the_list_in_both_directions(backend: Backe
 }
 
 async fn lectoraten_minoren_and_communities_show_public_fields_to_everyone(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let data = app
-        .graphql(
-            None,
-            "{ lectoraten { totalCount nodes { naam soort instelling { naam } themas { code } beschrijving lector partners { naam } } } \
+        .anoniem().query("{ lectoraten { totalCount nodes { naam soort instelling { naam } themas { code } beschrijving lector partners { naam } } } \
                minoren(filter: {soort: [POST_MASTER]}) { totalCount nodes { naam studielastEcts instelling { naam } beschrijving themas { code } partners { naam } } } \
                communities { totalCount nodes { naam beschrijving status leden { naam } } } }",
             json!({}),
@@ -131,12 +131,9 @@ async fn lectoraten_minoren_and_communities_show_public_fields_to_everyone(backe
 }
 
 async fn participants_read_lectoraten_minoren_and_communities_in_full(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let bzk = app.token(Some("00000099000000000001"), Rol::Lezer).await;
-    let data = app
-        .graphql(
-            Some(&bzk),
-            "{ lectoraten(filter: {zoek: \"human\"}) { nodes { beschrijving lector partners { afkorting } fieldlabs { naam } } } \
+    let app = TestApp::spawn(backend).with_demo().await;
+    let bzk = app.als(demo::BZK, Rol::Lezer);
+    let data = bzk.query("{ lectoraten(filter: {zoek: \"human\"}) { nodes { beschrijving lector partners { afkorting } fieldlabs { naam } } } \
                minoren(filter: {soort: [POST_MASTER]}) { nodes { themas { code } partners { afkorting } } } }",
             json!({}),
         )
@@ -157,10 +154,9 @@ async fn participants_read_lectoraten_minoren_and_communities_in_full(backend: B
         json!([{ "code": "INFORMATIEHUISHOUDING" }, { "code": "IT_CHANGE" }])
     );
     // UWV is a member of the IT Academies community.
-    let uwv = app.token(Some("00000099000000000017"), Rol::Lezer).await;
-    let data = app
-        .graphql(
-            Some(&uwv),
+    let uwv = app.als(demo::UWV, Rol::Lezer);
+    let data = uwv
+        .query(
             "{ communities(filter: {zoek: \"academies\"}) { nodes { status leden { afkorting } themas { code } } } }",
             json!({}),
         )
@@ -179,8 +175,8 @@ async fn participants_read_lectoraten_minoren_and_communities_in_full(backend: B
 }
 
 async fn criteria_on_hidden_fields_do_not_reveal_them(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let uwv = app.org_id("00000099000000000017").await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let uwv = app.org_id(demo::UWV).await;
     let bureau = app.token(None, Rol::Programmabureau).await;
     let q_status = "{ fieldlabs(filter: {status: [ACTIEF]}) { totalCount } }";
     assert_eq!(total(&app, None, q_status).await, 0, "status is not public");
@@ -202,9 +198,9 @@ async fn criteria_on_hidden_fields_do_not_reveal_them(backend: Backend) {
 }
 
 async fn each_catalogue_filter_matches_an_independent_count(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let bureau = app.token(None, Rol::Programmabureau).await;
-    let hu = app.org_id("hu.nl").await;
+    let hu = app.org_id(demo::HU).await;
     let cases: Vec<(String, &str)> = vec![
         (
             "fieldlabs(filter: {regio: [NOORD, ZUID]})".into(),

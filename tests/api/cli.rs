@@ -2,7 +2,7 @@
 //! --demo` prints working tokens, `migrate` goes up and down, bad input is refused clearly.
 
 use crate::dual_tests;
-use crate::harness::{Backend, fresh_database};
+use crate::harness::{Backend, demo, fresh_database};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Output, Stdio};
@@ -104,7 +104,7 @@ async fn a_token_from_the_token_command_is_accepted_by_serve_in_dev_mode(backend
     let output = run(ipartnerschap(&url, dir.path()).args([
         "token",
         "--org",
-        "hanze.nl",
+        demo::HANZE,
         "--role",
         "medewerker",
         "--ttl",
@@ -129,13 +129,7 @@ async fn a_token_from_the_token_command_is_accepted_by_serve_with_a_configured_s
     run(ipartnerschap(&url, dir.path()).args(["seed", "--demo"]));
     let output = run(ipartnerschap(&url, dir.path())
         .env("JWT_SECRET", secret)
-        .args([
-            "token",
-            "--org",
-            "00000099000000000001",
-            "--role",
-            "beheerder",
-        ]));
+        .args(["token", "--org", demo::BZK, "--role", "beheerder"]));
     let token = String::from_utf8(output.stdout).unwrap().trim().to_owned();
 
     let mut cmd = ipartnerschap(&url, dir.path());
@@ -235,7 +229,7 @@ async fn the_token_command_refuses_a_malformed_organisation_key(backend: Backend
         assert!(stderr.contains(expected), "{org}: {stderr}");
     }
     let output = ipartnerschap(&url, dir.path())
-        .args(["token", "--org", "hanze.nl", "--role", "programmabureau"])
+        .args(["token", "--org", demo::HANZE, "--role", "programmabureau"])
         .output()
         .unwrap();
     assert!(!output.status.success(), "programmabureau for a hogeschool");
@@ -295,9 +289,9 @@ fn sync_client(endpoint: &str, token: &str, args: &[&str]) -> (i32, String) {
 }
 
 async fn the_sync_client_mirrors_an_export_repeatedly_and_safely(backend: Backend) {
-    let app = crate::harness::TestApp::with_demo(backend).await;
+    let app = crate::harness::TestApp::spawn(backend).with_demo().await;
     let token = app
-        .token(Some("hu.nl"), ipartnerschap::auth::Rol::Medewerker)
+        .token(Some(demo::HU), ipartnerschap::auth::Rol::Medewerker)
         .await;
     let voorbeeld = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/opdrachten-voorbeeld.csv");
 
@@ -325,9 +319,9 @@ async fn the_sync_client_mirrors_an_export_repeatedly_and_safely(backend: Backen
     let regels = [
         json!({ "externId": "HU-2025-001", "naam": "Datagedreven toezicht op studiefinanciering", "soort": "AFSTUDEEROPDRACHT",
             "status": "AFGEROND", "onderwijssoort": "HBO", "regio": "MIDDEN", "startdatum": "2025-02-03", "einddatum": "2025-06-27",
-            "aantalStudenten": 1, "opdrachtgever": "00000099000000000014", "uitvoerders": ["hu.nl"], "themas": ["DATA_AI"],
+            "aantalStudenten": 1, "opdrachtgever": demo::DUO, "uitvoerders": [demo::HU], "themas": ["DATA_AI"],
             "contactpersoon": { "naam": "Stagebureau HU", "email": "stages@hu.nl" } }),
-        json!({ "externId": "HU-2025-002", "naam": "", "soort": "GROEPSOPDRACHT", "opdrachtgever": "00000099000000000017" }),
+        json!({ "externId": "HU-2025-002", "naam": "", "soort": "GROEPSOPDRACHT", "opdrachtgever": demo::UWV }),
     ];
     std::fs::write(
         &jsonl,
@@ -398,7 +392,7 @@ async fn a_refused_token_is_logged_with_its_reason_and_never_the_token_itself(ba
     .sign(
         "someone",
         "lezer",
-        Some("hu.nl"),
+        Some(demo::HU),
         chrono::Utc::now(),
         std::time::Duration::from_secs(600),
     )

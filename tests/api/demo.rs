@@ -10,7 +10,7 @@ dual_tests!(
 );
 
 async fn the_demo_data_has_the_published_counts(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let count = |sql: &'static str| app.scalar(sql);
     assert_eq!(
         count("SELECT COUNT(*) FROM organisaties WHERE soort = 'RIJKSPARTNER'").await,
@@ -78,7 +78,7 @@ async fn the_demo_data_has_the_published_counts(backend: Backend) {
 }
 
 async fn loading_the_demo_data_twice_adds_nothing(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let tables = [
         "organisaties",
         "fieldlabs",
@@ -109,7 +109,7 @@ async fn loading_the_demo_data_twice_adds_nothing(backend: Backend) {
 }
 
 async fn every_demo_oin_has_the_test_prefix(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     assert_eq!(
         app.scalar(
             "SELECT COUNT(*) FROM organisaties WHERE oin IS NOT NULL AND oin NOT LIKE '00000099%'"

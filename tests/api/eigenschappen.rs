@@ -382,7 +382,7 @@ async fn controleer(app: &TestApp, w: &Wereld, beller: &Beller, pad: &Pad) -> Re
 async fn no_query_path_shows_and_no_write_changes_an_opdracht_outside_the_callers_scope(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let w = wereld(&app).await;
     assert_eq!(w.opdrachten.len(), 548);
     let aantal: u32 = std::env::var("PROPTEST_CASES")

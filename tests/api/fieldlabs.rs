@@ -2,7 +2,7 @@
 //! fields for participants, contact persons for the penvoerder and the programme office.
 
 use crate::dual_tests;
-use crate::harness::{Backend, TestApp};
+use crate::harness::{Backend, TestApp, demo};
 use ipartnerschap::auth::Rol;
 use serde_json::{Value, json};
 
@@ -30,8 +30,8 @@ fn lab<'a>(data: &'a Value, naam: &str) -> &'a Value {
 }
 
 async fn anonymous_callers_see_the_public_catalogue_of_every_fieldlab(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let antwoord = app.graphql(None, LABS, json!({})).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let antwoord = app.anoniem().query(LABS, json!({})).await;
     let data = antwoord.data();
     assert_eq!(data["fieldlabs"]["totalCount"], 10);
     let iddi = lab(data, "IDDI-Lab");
@@ -43,10 +43,10 @@ async fn anonymous_callers_see_the_public_catalogue_of_every_fieldlab(backend: B
 }
 
 async fn a_participating_ministry_sees_its_labs_in_full_and_others_as_catalogue(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     // RDW (the 15th demo rijkspartner) takes part in IDDI-Lab, not in GovTech Lab.
-    let token = app.token(Some("00000099000000000015"), Rol::Lezer).await;
-    let antwoord = app.graphql(Some(&token), LABS, json!({})).await;
+    let token = app.token(Some(demo::RDW), Rol::Lezer).await;
+    let antwoord = app.with_token(&token).query(LABS, json!({})).await;
     let data = antwoord.data();
     assert_eq!(data["fieldlabs"]["totalCount"], 10);
     let iddi = lab(data, "IDDI-Lab");
@@ -73,13 +73,9 @@ async fn a_participating_ministry_sees_its_labs_in_full_and_others_as_catalogue(
 }
 
 async fn only_the_penvoerder_and_the_programme_office_see_a_labs_contact_person(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let hanze = app.token(Some("hanze.nl"), Rol::Lezer).await;
-    let data = app
-        .graphql(Some(&hanze), LABS, json!({}))
-        .await
-        .data()
-        .clone();
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hanze = app.als(demo::HANZE, Rol::Lezer);
+    let data = hanze.query(LABS, json!({})).await.data().clone();
     assert_eq!(
         lab(&data, "IDDI-Lab")["contactpersoon"]["email"],
         "fieldlabs@i-partnerschap.example"
@@ -89,23 +85,15 @@ async fn only_the_penvoerder_and_the_programme_office_see_a_labs_contact_person(
     assert_eq!(blockchain["status"], "ACTIEF");
     assert_eq!(blockchain["contactpersoon"], Value::Null);
 
-    let bureau = app.token(None, Rol::Programmabureau).await;
-    let data = app
-        .graphql(Some(&bureau), LABS, json!({}))
-        .await
-        .data()
-        .clone();
+    let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    let data = bureau.query(LABS, json!({})).await.data().clone();
     assert!(lab(&data, "Blockchain Lab (DUO DIT-lab)")["contactpersoon"]["naam"].is_string());
 }
 
 async fn the_programme_office_sees_every_lab_in_full(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let bureau = app.token(None, Rol::Programmabureau).await;
-    let data = app
-        .graphql(Some(&bureau), LABS, json!({}))
-        .await
-        .data()
-        .clone();
+    let app = TestApp::spawn(backend).with_demo().await;
+    let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    let data = bureau.query(LABS, json!({})).await.data().clone();
     for node in data["fieldlabs"]["nodes"].as_array().unwrap() {
         assert!(node["status"].is_string(), "{node}");
         assert!(node["penvoerder"]["naam"].is_string(), "{node}");
@@ -114,14 +102,15 @@ async fn the_programme_office_sees_every_lab_in_full(backend: Backend) {
 }
 
 async fn paging_through_fieldlabs_returns_each_lab_exactly_once(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let query = "query($after: String) { fieldlabs(first: 3, after: $after) { totalCount \
                  edges { cursor node { naam } } pageInfo { hasNextPage endCursor } } }";
     let mut after = Value::Null;
     let mut names = Vec::new();
     for _ in 0..10 {
         let data = app
-            .graphql(None, query, json!({ "after": after }))
+            .anoniem()
+            .query(query, json!({ "after": after }))
             .await
             .data()
             .clone();
@@ -143,12 +132,12 @@ async fn paging_through_fieldlabs_returns_each_lab_exactly_once(backend: Backend
 }
 
 async fn a_page_larger_than_the_maximum_is_bad_user_input(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let antwoord = app
-        .graphql(None, "{ fieldlabs(first: 101) { totalCount } }", json!({}))
+        .anoniem()
+        .query("{ fieldlabs(first: 101) { totalCount } }", json!({}))
         .await;
-    assert_eq!(antwoord.error_code(), "BAD_USER_INPUT");
-    assert_eq!(antwoord.body["errors"][0]["extensions"]["field"], "first");
+    antwoord.assert_problem("first");
     assert!(
         antwoord.body["errors"][0]["message"]
             .as_str()
@@ -156,20 +145,20 @@ async fn a_page_larger_than_the_maximum_is_bad_user_input(backend: Backend) {
             .contains("100")
     );
     let ok = app
-        .graphql(None, "{ fieldlabs(first: 100) { totalCount } }", json!({}))
+        .anoniem()
+        .query("{ fieldlabs(first: 100) { totalCount } }", json!({}))
         .await;
     assert_eq!(ok.data()["fieldlabs"]["totalCount"], 10);
 }
 
 async fn a_cursor_that_this_api_did_not_make_is_bad_user_input(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let antwoord = app
-        .graphql(
-            None,
+        .anoniem()
+        .query(
             "{ fieldlabs(after: \"nonsense\") { totalCount } }",
             json!({}),
         )
         .await;
-    assert_eq!(antwoord.error_code(), "BAD_USER_INPUT");
-    assert_eq!(antwoord.body["errors"][0]["extensions"]["field"], "after");
+    antwoord.assert_problem("after");
 }

@@ -1,5 +1,15 @@
-//! The test harness: `TestApp::spawn(backend)` starts the real application on a free port with a
-//! fresh, migrated database.
+//! The test harness: `TestApp::spawn(backend).await` starts the real application on a free port
+//! with a fresh, migrated database, built by the same [`app::build`] as `ipartnerschap serve`;
+//! `TestApp::spawn(backend).with_demo().await` loads the demo data too.
+//!
+//! - Callers: `app.als(demo::HU, Rol::Beheerder).query(QUERY, vars)`,
+//!   `app.als_kennismakelaar(demo::HU, &["MIDDEN"])` or `app.anoniem().query(..)`; see
+//!   [`Caller`]. Tokens made by hand (custom claims, other keys, bad tokens) go through
+//!   `app.with_token(..)` or `app.with_authorization(..)`; `app.token(..)` and `app.graphql(..)`
+//!   remain for tests that pass tokens around themselves. The demo organisations are named in
+//!   [`demo`].
+//! - Answers: `antwoord.assert_not_found()`, `.assert_forbidden()`, `.assert_problem("naam")`,
+//!   ...; see [`Antwoord`].
 //!
 //! - SQLite: a new database file in a temporary directory, always.
 //! - PostgreSQL: a new database (`ipt_test_…`) on the server of `TEST_DATABASE_URL`. When that
@@ -12,7 +22,7 @@
 
 #![allow(dead_code)]
 
-use ipartnerschap::app::{self, AppState};
+use ipartnerschap::app;
 use ipartnerschap::auth::{JwtConfig, JwtKeys, Rol};
 use ipartnerschap::cli::{TokenAanvraag, maak_token};
 use ipartnerschap::config::Serverinstellingen;
@@ -20,6 +30,8 @@ use ipartnerschap::db::Database;
 use ipartnerschap::graphql::Sleutels;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Value, json};
+use std::future::{Future, IntoFuture};
+use std::pin::Pin;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
 use tokio::sync::{OnceCell, oneshot};
@@ -161,27 +173,32 @@ pub fn jwt_keys() -> JwtKeys {
     )
 }
 
-/// Serves the application on a free port; returns its GraphQL endpoint and the sender that
+/// Builds the application as `serve` does ([`app::build`]: migrations, state) and serves it on a
+/// free port; returns its GraphQL endpoint, its keys of ids and cursors, and the sender that
 /// stops it.
 async fn serve(
     db: &Database,
     jwt: &JwtKeys,
     instellingen: Serverinstellingen,
-) -> (String, oneshot::Sender<()>) {
+) -> (String, std::sync::Arc<Sleutels>, oneshot::Sender<()>) {
+    let built = app::build(db.clone(), jwt.clone(), instellingen)
+        .await
+        .expect("build the application");
+    let sleutels = built.sleutels().await.expect("the id keys");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let endpoint = format!("http://{}/graphql", listener.local_addr().unwrap());
     let (tx, rx) = oneshot::channel::<()>();
-    let state = AppState::met(db.clone(), jwt.clone(), instellingen);
     tokio::spawn(async move {
-        app::serve(listener, state, async {
-            let _ = rx.await;
-        })
-        .await
-        .expect("serve");
+        built
+            .serve(listener, async {
+                let _ = rx.await;
+            })
+            .await
+            .expect("serve");
     });
-    (endpoint, tx)
+    (endpoint, sleutels, tx)
 }
 
 /// A running application with its own database.
@@ -196,6 +213,174 @@ pub struct TestApp {
     client: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
     _dir: Option<tempfile::TempDir>,
+}
+
+/// The demo organisations (`src/db/seed/data.rs`) by the keys tokens and `organisatie(sleutel:)`
+/// take: OINs for rijkspartners, schacHome domains for kennisinstellingen.
+pub mod demo {
+    /// The programme office: it has no key of its own (`als(demo::PROGRAMMABUREAU,
+    /// Rol::Programmabureau)`).
+    pub const PROGRAMMABUREAU: Option<&str> = None;
+
+    /// Ministerie van Binnenlandse Zaken en Koninkrijksrelaties, demo rijkspartner 1.
+    pub const BZK: &str = "00000099000000000001";
+    /// Dienst Uitvoering Onderwijs, demo rijkspartner 14.
+    pub const DUO: &str = "00000099000000000014";
+    /// Rijksdienst voor het Wegverkeer, demo rijkspartner 15.
+    pub const RDW: &str = "00000099000000000015";
+    /// Uitvoeringsinstituut Werknemersverzekeringen, demo rijkspartner 17.
+    pub const UWV: &str = "00000099000000000017";
+    /// Politie, demo rijkspartner 18.
+    pub const POLITIE: &str = "00000099000000000018";
+    /// Nationaal Archief, demo rijkspartner 42.
+    pub const NA: &str = "00000099000000000042";
+    /// A well-formed OIN with the demo prefix that no demo organisation has.
+    pub const ONBEKENDE_OIN: &str = "00000099999999999999";
+
+    /// Universiteit van Amsterdam.
+    pub const UVA: &str = "uva.nl";
+    /// Universiteit Utrecht.
+    pub const UU: &str = "uu.nl";
+    /// Hanze (Hanzehogeschool Groningen).
+    pub const HANZE: &str = "hanze.nl";
+    /// Hogeschool Utrecht.
+    pub const HU: &str = "hu.nl";
+    /// Fontys Hogescholen.
+    pub const FONTYS: &str = "fontys.nl";
+}
+
+/// The organisation of a caller: a key or id (`&str`, `String`), or `None` (`Option`) for the
+/// programme office.
+pub trait CallerOrg {
+    fn key(&self) -> Option<String>;
+}
+
+impl CallerOrg for &str {
+    fn key(&self) -> Option<String> {
+        Some((*self).to_owned())
+    }
+}
+
+impl CallerOrg for String {
+    fn key(&self) -> Option<String> {
+        Some(self.clone())
+    }
+}
+
+impl CallerOrg for &String {
+    fn key(&self) -> Option<String> {
+        Some((*self).clone())
+    }
+}
+
+impl CallerOrg for Option<&str> {
+    fn key(&self) -> Option<String> {
+        self.map(str::to_owned)
+    }
+}
+
+/// How a [`Caller`] authenticates.
+#[derive(Clone)]
+enum Who {
+    Anonymous,
+    /// A token made by `maak_token` for this organisation and role.
+    Token {
+        org: Option<String>,
+        rol: Rol,
+        regios: Vec<String>,
+        subject: &'static str,
+    },
+    /// This bearer token, as given.
+    Bearer(String),
+    /// This `Authorization` header value, as given.
+    Authorization(String),
+}
+
+/// Someone calling the API of a [`TestApp`]: `app.als(demo::HU, Rol::Beheerder)`,
+/// `app.anoniem()`, `app.with_token(..)`.
+#[derive(Clone)]
+pub struct Caller<'a> {
+    app: &'a TestApp,
+    who: Who,
+    token: OnceCell<String>,
+}
+
+impl<'a> Caller<'a> {
+    fn new(app: &'a TestApp, who: Who) -> Self {
+        Self {
+            app,
+            who,
+            token: OnceCell::new(),
+        }
+    }
+
+    /// The application this caller calls.
+    pub fn app(&self) -> &'a TestApp {
+        self.app
+    }
+
+    /// The bearer token this caller sends (`None` for an anonymous caller or a raw
+    /// `Authorization` header).
+    pub async fn token(&self) -> Option<String> {
+        match &self.who {
+            Who::Anonymous | Who::Authorization(_) => None,
+            Who::Bearer(token) => Some(token.clone()),
+            Who::Token {
+                org,
+                rol,
+                regios,
+                subject,
+            } => Some(
+                self.token
+                    .get_or_init(|| async {
+                        maak_token(
+                            &self.app.db,
+                            &self.app.jwt,
+                            TokenAanvraag {
+                                org: org.as_deref(),
+                                rol: *rol,
+                                regios,
+                                ttl: Duration::from_secs(600),
+                                subject: Some(subject),
+                            },
+                        )
+                        .await
+                        .expect("token")
+                    })
+                    .await
+                    .clone(),
+            ),
+        }
+    }
+
+    /// POSTs a GraphQL request as this caller.
+    pub async fn query(&self, query: &str, variables: Value) -> Antwoord {
+        let mut request = self
+            .app
+            .client
+            .post(&self.app.endpoint)
+            .json(&json!({ "query": query, "variables": variables }));
+        if let Who::Authorization(value) = &self.who {
+            request = request.header("Authorization", value.as_str());
+        } else if let Some(token) = self.token().await {
+            request = request.bearer_auth(token);
+        }
+        self.app.send(request).await
+    }
+
+    /// [`TestApp::alle_paginas`] as this caller.
+    pub async fn alle_paginas(
+        &self,
+        query: &str,
+        field: &str,
+        page: i64,
+        vooruit: bool,
+    ) -> Vec<Value> {
+        let token = self.token().await;
+        self.app
+            .alle_paginas(token.as_deref(), query, field, page, vooruit)
+            .await
+    }
 }
 
 /// An HTTP response: status and JSON body.
@@ -223,48 +408,156 @@ impl Antwoord {
             .as_str()
             .unwrap_or_else(|| panic!("expected an error with a code, got {}", self.body))
     }
+
+    /// `extensions` of the first error.
+    pub fn extensions(&self) -> &Value {
+        &self.body["errors"][0]["extensions"]
+    }
+
+    /// `message` of the first error.
+    pub fn message(&self) -> &str {
+        self.body["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_else(|| panic!("expected an error with a message, got {}", self.body))
+    }
+
+    /// Asserts that the first error has `extensions.code` `code`.
+    #[track_caller]
+    pub fn assert_code(&self, code: &str) -> &Self {
+        assert_eq!(self.error_code(), code, "in {}", self.body);
+        self
+    }
+
+    /// Asserts a `NOT_FOUND` error.
+    #[track_caller]
+    pub fn assert_not_found(&self) -> &Self {
+        self.assert_code("NOT_FOUND")
+    }
+
+    /// Asserts a `FORBIDDEN` error.
+    #[track_caller]
+    pub fn assert_forbidden(&self) -> &Self {
+        self.assert_code("FORBIDDEN")
+    }
+
+    /// Asserts an `UNAUTHENTICATED` error.
+    #[track_caller]
+    pub fn assert_unauthenticated(&self) -> &Self {
+        self.assert_code("UNAUTHENTICATED")
+    }
+
+    /// Asserts a `CONFLICT` error.
+    #[track_caller]
+    pub fn assert_conflict(&self) -> &Self {
+        self.assert_code("CONFLICT")
+    }
+
+    /// Asserts a `BAD_USER_INPUT` error.
+    #[track_caller]
+    pub fn assert_bad_user_input(&self) -> &Self {
+        self.assert_code("BAD_USER_INPUT")
+    }
+
+    /// Asserts a `BAD_USER_INPUT` error with one problem, about `field` (`extensions.field`).
+    #[track_caller]
+    pub fn assert_problem(&self, field: &str) -> &Self {
+        self.assert_bad_user_input();
+        assert_eq!(self.extensions()["field"], field, "in {}", self.body);
+        self
+    }
+
+    /// The fields of the problems of a `BAD_USER_INPUT` error (`extensions.problems`), in
+    /// order (asserting that it is one).
+    #[track_caller]
+    pub fn problem_fields(&self) -> Vec<String> {
+        self.assert_bad_user_input();
+        self.extensions()["problems"]
+            .as_array()
+            .unwrap_or_else(|| panic!("expected problems, got {}", self.body))
+            .iter()
+            .map(|p| p["field"].as_str().expect("a field").to_owned())
+            .collect()
+    }
+
+    /// Asserts the HTTP status.
+    #[track_caller]
+    pub fn assert_status(&self, status: u16) -> &Self {
+        assert_eq!(self.status, status, "in {}", self.body);
+        self
+    }
 }
 
-impl TestApp {
-    /// Starts the application on a fresh, migrated database.
-    pub async fn spawn(backend: Backend) -> Self {
-        Self::spawn_met(backend, Serverinstellingen::default()).await
+/// What [`TestApp::spawn`] starts: `.await` it for an empty database, or set it up first with
+/// `.with_demo()`, `.with_settings(..)` or `.with_jwt(..)`.
+#[must_use = "await it to start the application"]
+pub struct Spawn {
+    backend: Backend,
+    instellingen: Serverinstellingen,
+    jwt: JwtKeys,
+    demo: bool,
+}
+
+impl Spawn {
+    /// Loads the demo data (`src/db/seed/data.rs`) before the test starts.
+    pub fn with_demo(mut self) -> Self {
+        self.demo = true;
+        self
     }
 
-    /// Starts the application with these server settings (limits, introspection, GraphiQL).
-    pub async fn spawn_met(backend: Backend, instellingen: Serverinstellingen) -> Self {
-        Self::spawn_volledig(backend, instellingen, jwt_keys()).await
+    /// Serves with these server settings (limits, introspection, GraphiQL).
+    pub fn with_settings(mut self, instellingen: Serverinstellingen) -> Self {
+        self.instellingen = instellingen;
+        self
     }
 
-    /// Starts the application with these token keys (identity providers, claim mappings).
-    pub async fn spawn_met_jwt(backend: Backend, jwt: JwtKeys) -> Self {
-        Self::spawn_volledig(backend, Serverinstellingen::default(), jwt).await
+    /// Verifies tokens with these keys (identity providers, claim mappings).
+    pub fn with_jwt(mut self, jwt: JwtKeys) -> Self {
+        self.jwt = jwt;
+        self
     }
 
-    async fn spawn_volledig(
-        backend: Backend,
-        instellingen: Serverinstellingen,
-        jwt: JwtKeys,
-    ) -> Self {
+    async fn start(self) -> TestApp {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
             .with_test_writer()
             .try_init();
-        let (database_url, dir) = fresh_database(backend).await;
+        let (database_url, dir) = fresh_database(self.backend).await;
         let db = Database::connect(&database_url, 5).await.expect("connect");
-        db.migrate_up().await.expect("migrate");
-        let sleutels = std::sync::Arc::new(Sleutels::laden(&db).await.expect("the id keys"));
-        let (endpoint, tx) = serve(&db, &jwt, instellingen).await;
-        Self {
-            backend,
+        let (endpoint, sleutels, tx) = serve(&db, &self.jwt, self.instellingen).await;
+        if self.demo {
+            db.seed_demo().await.expect("demo data");
+        }
+        TestApp {
+            backend: self.backend,
             database_url,
             db,
-            jwt,
+            jwt: self.jwt,
             endpoint,
             sleutels,
             client: reqwest::Client::new(),
             shutdown: Some(tx),
             _dir: dir,
+        }
+    }
+}
+
+impl IntoFuture for Spawn {
+    type Output = TestApp;
+    type IntoFuture = Pin<Box<dyn Future<Output = TestApp> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(self.start())
+    }
+}
+
+impl TestApp {
+    /// Starts the application on a fresh, migrated database (see [`Spawn`]).
+    pub fn spawn(backend: Backend) -> Spawn {
+        Spawn {
+            backend,
+            instellingen: Serverinstellingen::default(),
+            jwt: jwt_keys(),
+            demo: false,
         }
     }
 
@@ -275,25 +568,62 @@ impl TestApp {
         let db = Database::connect(&self.database_url, 5)
             .await
             .expect("connect");
-        let (endpoint, tx) = serve(&db, &self.jwt, Serverinstellingen::default()).await;
+        let (endpoint, sleutels, tx) = serve(&db, &self.jwt, Serverinstellingen::default()).await;
         Self {
             backend: self.backend,
             database_url: self.database_url.clone(),
             db,
             jwt: self.jwt.clone(),
             endpoint,
-            sleutels: self.sleutels.clone(),
+            sleutels,
             client: reqwest::Client::new(),
             shutdown: Some(tx),
             _dir: None,
         }
     }
 
-    /// Starts the application with the demo data loaded.
-    pub async fn with_demo(backend: Backend) -> Self {
-        let app = Self::spawn(backend).await;
-        app.db.seed_demo().await.expect("demo data");
-        app
+    /// A caller of `org` (a [`demo`] organisation, any key or id, or
+    /// [`demo::PROGRAMMABUREAU`]) in `rol`, with a token the way `ipartnerschap token` makes
+    /// one. The token is made at the caller's first request (or [`Caller::token`]) and then
+    /// reused; making it reads the database, so a test that counts statements makes it first.
+    pub fn als(&self, org: impl CallerOrg, rol: Rol) -> Caller<'_> {
+        Caller::new(
+            self,
+            Who::Token {
+                org: org.key(),
+                rol,
+                regios: Vec::new(),
+                subject: "test-user",
+            },
+        )
+    }
+
+    /// A kennismakelaar of `org` for `regios`.
+    pub fn als_kennismakelaar(&self, org: impl CallerOrg, regios: &[&str]) -> Caller<'_> {
+        Caller::new(
+            self,
+            Who::Token {
+                org: org.key(),
+                rol: Rol::Kennismakelaar,
+                regios: regios.iter().map(|r| r.to_string()).collect(),
+                subject: "test-makelaar",
+            },
+        )
+    }
+
+    /// A caller without a token.
+    pub fn anoniem(&self) -> Caller<'_> {
+        Caller::new(self, Who::Anonymous)
+    }
+
+    /// A caller with exactly this bearer token (custom claims, other keys, bad tokens).
+    pub fn with_token(&self, token: impl Into<String>) -> Caller<'_> {
+        Caller::new(self, Who::Bearer(token.into()))
+    }
+
+    /// A caller with this raw `Authorization` header value (other schemes, malformed headers).
+    pub fn with_authorization(&self, authorization: impl Into<String>) -> Caller<'_> {
+        Caller::new(self, Who::Authorization(authorization.into()))
     }
 
     /// A token for `org` (OIN, schacHome or id; `None` for the programme office) in `rol`.

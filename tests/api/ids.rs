@@ -3,7 +3,7 @@
 //! the caller may not see gets the same answer, byte for byte, as the id of one that is gone.
 
 use crate::dual_tests;
-use crate::harness::{Backend, TestApp};
+use crate::harness::{Backend, TestApp, demo};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ipartnerschap::auth::Rol;
@@ -26,10 +26,9 @@ const UPDATE: &str = "mutation($id: ID!) { updateOpdracht(id: $id, versie: 1, in
 /// The ids and cursors of the first `n` opdrachten the programme office sees, in the order
 /// they were created.
 async fn opdrachten(app: &TestApp, n: usize) -> Vec<(String, String)> {
-    let bureau = app.token(None, Rol::Programmabureau).await;
-    let data = app
-        .graphql(
-            Some(&bureau),
+    let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    let data = bureau
+        .query(
             "query($n: Int!) { opdrachten(first: $n, orderBy: { veld: AANGEMAAKT_OP }) { \
              edges { cursor node { id } } } }",
             json!({ "n": n }),
@@ -56,7 +55,7 @@ fn gemeen(a: &str, b: &str) -> usize {
 }
 
 async fn ids_and_cursors_hold_no_row_numbers_and_show_no_order(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let mut rijen: Vec<(i32, String, String)> = opdrachten(&app, 20)
         .await
         .into_iter()
@@ -92,7 +91,7 @@ async fn ids_and_cursors_hold_no_row_numbers_and_show_no_order(backend: Backend)
 }
 
 async fn ids_are_the_same_for_every_process_on_the_database(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let (id, _) = opdrachten(&app, 1).await.remove(0);
     let rij = app.sleutels.lees_id(&id).unwrap().id;
     // Another process on the same database reads the same keys.
@@ -102,8 +101,8 @@ async fn ids_are_the_same_for_every_process_on_the_database(backend: Backend) {
     // Another database has other keys: this id means nothing there.
     let elders = TestApp::spawn(backend).await;
     assert_eq!(elders.sleutels.lees_id(&id), None);
-    let antwoord = elders.graphql(None, NODE, json!({ "id": id })).await;
-    assert_eq!(antwoord.error_code(), "BAD_USER_INPUT");
+    let antwoord = elders.anoniem().query(NODE, json!({ "id": id })).await;
+    antwoord.assert_bad_user_input();
 }
 
 /// `id` with the character at `i` replaced.
@@ -114,11 +113,12 @@ fn veranderd(id: &str, i: usize) -> String {
 }
 
 async fn a_tampered_foreign_or_random_id_is_bad_user_input(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let bureau = app.token(None, Rol::Programmabureau).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
     let (opdracht, _) = opdrachten(&app, 1).await.remove(0);
     let lab = app
-        .graphql(None, "{ fieldlabs(first: 1) { nodes { id } } }", json!({}))
+        .anoniem()
+        .query("{ fieldlabs(first: 1) { nodes { id } } }", json!({}))
         .await;
     let lab = lab.data()["fieldlabs"]["nodes"][0]["id"]
         .as_str()
@@ -138,20 +138,18 @@ async fn a_tampered_foreign_or_random_id_is_bad_user_input(backend: Backend) {
     ];
     for id in &ongeldig {
         for query in [NODE, UPDATE] {
-            let antwoord = app.graphql(Some(&bureau), query, json!({ "id": id })).await;
+            let antwoord = bureau.query(query, json!({ "id": id })).await;
             assert_eq!(
                 antwoord.error_code(),
                 "BAD_USER_INPUT",
                 "{id}: {}",
                 antwoord.body
             );
-            assert_eq!(antwoord.body["errors"][0]["extensions"]["field"], "id");
+            assert_eq!(antwoord.extensions()["field"], "id");
         }
     }
     // The id of a fieldlab is a valid id, but not of an opdracht.
-    let antwoord = app
-        .graphql(Some(&bureau), UPDATE, json!({ "id": lab }))
-        .await;
+    let antwoord = bureau.query(UPDATE, json!({ "id": lab })).await;
     assert_eq!(antwoord.error_code(), "BAD_USER_INPUT", "{}", antwoord.body);
     assert!(
         antwoord.body["errors"][0]["message"]
@@ -183,37 +181,39 @@ async fn rauw(app: &TestApp, token: &str, query: &str, id: &str) -> (u16, String
 }
 
 async fn a_hidden_and_an_absent_record_get_byte_identical_answers(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let bureau = app.token(None, Rol::Programmabureau).await;
-    let beller = app.token(Some("hanze.nl"), Rol::Medewerker).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    let beller = app.token(Some(demo::HANZE), Rol::Medewerker).await;
     // Hidden: an opdracht the programme office sees and hanze.nl does not.
     let mut verborgen = None;
     for (id, _) in opdrachten(&app, 100).await {
-        let antwoord = app.graphql(Some(&beller), NODE, json!({ "id": id })).await;
-        if antwoord.body["errors"][0]["extensions"]["code"] == "NOT_FOUND" {
+        let antwoord = app
+            .with_token(&beller)
+            .query(NODE, json!({ "id": id }))
+            .await;
+        if antwoord.extensions()["code"] == "NOT_FOUND" {
             verborgen = Some(id);
             break;
         }
     }
     let verborgen = verborgen.expect("an opdracht hidden from hanze.nl");
     // Absent: a valid id whose record was deleted.
-    let nieuw = app
-        .graphql(
-            Some(&bureau),
+    let nieuw = bureau
+        .query(
             "mutation($e: ID!, $o: ID!) { createOpdracht(input: { eigenaar: $e, \
              opdrachtgever: $o, naam: \"Weg\", soort: AFSTUDEEROPDRACHT }) { id versie } }",
-            json!({ "e": app.org_id("hu.nl").await, "o": app.org_id("00000099000000000001").await }),
+            json!({ "e": app.org_id(demo::HU).await, "o": app.org_id(demo::BZK).await }),
         )
         .await;
     let nieuw = nieuw.data()["createOpdracht"].clone();
     let afwezig = nieuw["id"].as_str().unwrap().to_owned();
-    app.graphql(
-        Some(&bureau),
-        "mutation($id: ID!, $v: Int!) { deleteOpdracht(id: $id, versie: $v) }",
-        json!({ "id": afwezig, "v": nieuw["versie"] }),
-    )
-    .await
-    .data();
+    bureau
+        .query(
+            "mutation($id: ID!, $v: Int!) { deleteOpdracht(id: $id, versie: $v) }",
+            json!({ "id": afwezig, "v": nieuw["versie"] }),
+        )
+        .await
+        .data();
     // And one that never existed, made with the key.
     let nooit = app.id("Opdracht", 987_654);
     for query in [NODE, UPDATE] {
@@ -255,15 +255,11 @@ const LIJSTEN: &[(&str, &str)] = &[
 ];
 
 async fn a_forged_cursor_is_bad_user_input_naming_its_argument_on_every_list(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let bureau = app.token(None, Rol::Programmabureau).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
     let (_, echt) = opdrachten(&app, 2).await.remove(1);
-    let feed = app
-        .graphql(
-            Some(&bureau),
-            "{ wijzigingen(first: 1) { cursor } }",
-            json!({}),
-        )
+    let feed = bureau
+        .query("{ wijzigingen(first: 1) { cursor } }", json!({}))
         .await;
     let feed = feed.data()["wijzigingen"]["cursor"]
         .as_str()
@@ -286,9 +282,7 @@ async fn a_forged_cursor_is_bad_user_input_naming_its_argument_on_every_list(bac
     for cursor in &vervalst {
         for (lijst, argument) in LIJSTEN {
             let query = format!("query($c: String) {{ {lijst}({argument}: $c) {{ totalCount }} }}");
-            let antwoord = app
-                .graphql(Some(&bureau), &query, json!({ "c": cursor }))
-                .await;
+            let antwoord = bureau.query(&query, json!({ "c": cursor })).await;
             assert_eq!(
                 antwoord.error_code(),
                 "BAD_USER_INPUT",
@@ -296,37 +290,36 @@ async fn a_forged_cursor_is_bad_user_input_naming_its_argument_on_every_list(bac
                 antwoord.body
             );
             assert_eq!(
-                antwoord.body["errors"][0]["extensions"]["field"], *argument,
+                antwoord.extensions()["field"],
+                *argument,
                 "{lijst}: {}",
                 antwoord.body
             );
         }
     }
     for cursor in vervalst.iter().filter(|c| **c != feed).chain([&echt]) {
-        let antwoord = app
-            .graphql(
-                Some(&bureau),
+        let antwoord = bureau
+            .query(
                 "query($c: String) { wijzigingen(na: $c) { cursor } }",
                 json!({ "c": cursor }),
             )
             .await;
         assert_eq!(antwoord.error_code(), "BAD_USER_INPUT", "{}", antwoord.body);
-        assert_eq!(antwoord.body["errors"][0]["extensions"]["field"], "na");
+        assert_eq!(antwoord.extensions()["field"], "na");
     }
     // The real ones still work.
-    let pagina = app
-        .graphql(
-            Some(&bureau),
+    let pagina = bureau
+        .query(
             "query($c: String) { opdrachten(first: 1, orderBy: { veld: AANGEMAAKT_OP }, after: $c) { totalCount } }",
             json!({ "c": echt }),
         )
         .await;
     pagina.data();
-    app.graphql(
-        Some(&bureau),
-        "query($c: String) { wijzigingen(na: $c) { cursor } }",
-        json!({ "c": feed }),
-    )
-    .await
-    .data();
+    bureau
+        .query(
+            "query($c: String) { wijzigingen(na: $c) { cursor } }",
+            json!({ "c": feed }),
+        )
+        .await
+        .data();
 }

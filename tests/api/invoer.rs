@@ -6,7 +6,7 @@
 //! `Retry-After`), never `INTERNAL`.
 
 use crate::dual_tests;
-use crate::harness::{Antwoord, Backend, TestApp};
+use crate::harness::{Antwoord, Backend, TestApp, demo};
 use ipartnerschap::auth::Rol;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -43,7 +43,6 @@ const PROFIEL: &str = "mutation($id: ID!, $versie: Int!, $input: OrganisatieProf
 const SYNC: &str = "mutation($input: OpdrachtenSyncInput!) { syncOpdrachten(input: $input) { \
     toegepast totalen { aangemaakt afgewezen verwijderd ongewijzigd } \
     items { externId resultaat id fouten { veld melding } } } }";
-const DUO: &str = "00000099000000000014";
 
 /// The fields of the `BAD_USER_INPUT` problems of an answer (asserting that it is one).
 fn velden(antwoord: &Antwoord) -> Vec<String> {
@@ -53,7 +52,7 @@ fn velden(antwoord: &Antwoord) -> Vec<String> {
         "expected BAD_USER_INPUT, got {}",
         antwoord.body
     );
-    antwoord.body["errors"][0]["extensions"]["problems"]
+    antwoord.extensions()["problems"]
         .as_array()
         .expect("problems")
         .iter()
@@ -87,11 +86,10 @@ fn lab(naam: &str) -> Value {
 async fn a_create_with_120000_uitvoerders_is_refused_without_holding_up_another_organisation(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Medewerker).await;
-    let hanze = app.token(Some("hanze.nl"), Rol::Medewerker).await;
-    let duo = app.org_id(DUO).await;
-    let hu_id = app.org_id("hu.nl").await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.token(Some(demo::HU), Rol::Medewerker).await;
+    let duo = app.org_id(demo::DUO).await;
+    let hu_id = app.org_id(demo::HU).await;
     // 120,000 copies of one id (3.6 MB), or as many as fit under the 4 MiB body limit.
     let aantal = 120_000.min(4_000_000 / (hu_id.len() + 3));
     let mut groot = opdracht("Groot", &duo);
@@ -99,11 +97,13 @@ async fn a_create_with_120000_uitvoerders_is_refused_without_holding_up_another_
     let voor = app.dump().await;
 
     let app = std::sync::Arc::new(app);
+    let hanze = app.als(demo::HANZE, Rol::Medewerker);
     let (app2, hu2, groot2) = (app.clone(), hu.clone(), groot.clone());
     let groot_verzoek = tokio::spawn(async move {
         let begin = Instant::now();
         let antwoord = app2
-            .graphql(Some(&hu2), CREATE_OPDRACHT, json!({ "input": groot2 }))
+            .with_token(&hu2)
+            .query(CREATE_OPDRACHT, json!({ "input": groot2 }))
             .await;
         (antwoord, begin.elapsed())
     });
@@ -112,9 +112,8 @@ async fn a_create_with_120000_uitvoerders_is_refused_without_holding_up_another_
     let mut schrijfacties = 0;
     while !groot_verzoek.is_finished() || schrijfacties == 0 {
         let begin = Instant::now();
-        let antwoord = app
-            .graphql(
-                Some(&hanze),
+        let antwoord = hanze
+            .query(
                 CREATE_OPDRACHT,
                 json!({ "input": opdracht(&format!("Klein {schrijfacties}"), &duo) }),
             )
@@ -177,16 +176,15 @@ fn filterquery(lijst: &str, veld: &str) -> String {
 }
 
 async fn a_filter_with_40000_values_is_bad_user_input_not_internal(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let bureau = app.token(None, Rol::Programmabureau).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
     for (lijst, veld, waarde) in [
         ("opdrachten", "themas", "DATA_AI"),
         ("opdrachten", "status", "AFGEROND"),
         ("fieldlabs", "regio", "NOORD"),
     ] {
-        let antwoord = app
-            .graphql(
-                Some(&bureau),
+        let antwoord = bureau
+            .query(
                 &filterquery(lijst, veld),
                 json!({ "v": vec![waarde; 40_000] }),
             )
@@ -194,9 +192,8 @@ async fn a_filter_with_40000_values_is_bad_user_input_not_internal(backend: Back
         geweigerd(&antwoord, &format!("filter.{veld}"), "at most 1000");
     }
     // The statistics take the same filter.
-    let antwoord = app
-        .graphql(
-            Some(&bureau),
+    let antwoord = bureau
+        .query(
             "query($v: [OpdrachtStatus!]) { statistieken(filter: { status: $v }) { opdrachten } }",
             json!({ "v": vec!["AFGEROND"; 40_000] }),
         )
@@ -205,27 +202,22 @@ async fn a_filter_with_40000_values_is_bad_user_input_not_internal(backend: Back
 }
 
 async fn every_list_in_a_filter_has_a_maximum(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let bureau = app.token(None, Rol::Programmabureau).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
     for (lijst, veld, waarde) in FILTERLIJSTEN {
         let waarde: Value = serde_json::from_str(waarde).unwrap();
         let query = filterquery(lijst, veld);
-        let antwoord = app
-            .graphql(
-                Some(&bureau),
-                &query,
-                json!({ "v": vec![waarde.clone(); 1000] }),
-            )
+        let antwoord = bureau
+            .query(&query, json!({ "v": vec![waarde.clone(); 1000] }))
             .await;
         antwoord.data();
-        let antwoord = app
-            .graphql(Some(&bureau), &query, json!({ "v": vec![waarde; 1001] }))
+        let antwoord = bureau
+            .query(&query, json!({ "v": vec![waarde; 1001] }))
             .await;
         geweigerd(&antwoord, &format!("filter.{veld}"), "at most 1000");
     }
-    let antwoord = app
-        .graphql(
-            Some(&bureau),
+    let antwoord = bureau
+        .query(
             "query($v: [RecordType!]) { wijzigingen(recordTypes: $v) { cursor } }",
             json!({ "v": vec!["OPDRACHT"; 1001] }),
         )
@@ -234,17 +226,13 @@ async fn every_list_in_a_filter_has_a_maximum(backend: Backend) {
 }
 
 async fn every_list_in_a_mutation_has_a_maximum(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let bureau = app.token(None, Rol::Programmabureau).await;
-    let hu_beheerder = app.token(Some("hu.nl"), Rol::Beheerder).await;
-    let duo = app.org_id(DUO).await;
-    let hu = app.org_id("hu.nl").await;
-    let lab_id = app
-        .graphql(
-            Some(&hu_beheerder),
-            CREATE_FIELDLAB,
-            json!({ "input": lab("Lijstlab") }),
-        )
+    let app = TestApp::spawn(backend).with_demo().await;
+    let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    let hu_beheerder = app.als(demo::HU, Rol::Beheerder);
+    let duo = app.org_id(demo::DUO).await;
+    let hu = app.org_id(demo::HU).await;
+    let lab_id = hu_beheerder
+        .query(CREATE_FIELDLAB, json!({ "input": lab("Lijstlab") }))
         .await
         .data()["createFieldlab"]["id"]
         .clone();
@@ -277,9 +265,7 @@ async fn every_list_in_a_mutation_has_a_maximum(backend: Backend) {
             _ => json!({ "naam": "Lijst" }),
         };
         input[veld] = te_veel(waarde);
-        let antwoord = app
-            .graphql(Some(&bureau), mutatie, json!({ "input": input }))
-            .await;
+        let antwoord = bureau.query(mutatie, json!({ "input": input })).await;
         geweigerd(&antwoord, veld, "at most 1000");
     }
     assert_eq!(app.dump().await, voor, "nothing was written");
@@ -289,8 +275,8 @@ async fn every_list_in_a_mutation_has_a_maximum(backend: Backend) {
     input["onderwijssoort"] = json!("HBO");
     input["themas"] = json!(vec!["DATA_AI"; 1000]);
     input["uitvoerders"] = json!(vec![hu.clone(); 1000]);
-    let antwoord = app
-        .graphql(Some(&bureau), CREATE_OPDRACHT, json!({ "input": input }))
+    let antwoord = bureau
+        .query(CREATE_OPDRACHT, json!({ "input": input }))
         .await;
     antwoord.data();
     assert_eq!(
@@ -304,9 +290,9 @@ async fn every_list_in_a_mutation_has_a_maximum(backend: Backend) {
 }
 
 async fn nul_bytes_in_mutation_strings_are_refused_naming_the_field(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
-    let duo = app.org_id(DUO).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Beheerder);
+    let duo = app.org_id(demo::DUO).await;
     let voor = app.dump().await;
     for (veld, pad) in [
         ("naam", "naam"),
@@ -316,47 +302,37 @@ async fn nul_bytes_in_mutation_strings_are_refused_naming_the_field(backend: Bac
     ] {
         let mut input = lab("Lab");
         input[veld] = json!("https://lab\u{0}.nl");
-        let antwoord = app
-            .graphql(Some(&hu), CREATE_FIELDLAB, json!({ "input": input }))
-            .await;
+        let antwoord = hu.query(CREATE_FIELDLAB, json!({ "input": input })).await;
         geweigerd(&antwoord, pad, "control character");
     }
     let mut input = lab("Lab");
     input["contactpersoon"] = json!({ "naam": "A.\u{0}B", "email": "a@hu.nl" });
-    let antwoord = app
-        .graphql(Some(&hu), CREATE_FIELDLAB, json!({ "input": input }))
-        .await;
+    let antwoord = hu.query(CREATE_FIELDLAB, json!({ "input": input })).await;
     geweigerd(&antwoord, "contactpersoon.naam", "control character");
     let mut input = lab("Lab");
     input["themas"] = json!(["DATA_AI\u{0}"]);
-    let antwoord = app
-        .graphql(Some(&hu), CREATE_FIELDLAB, json!({ "input": input }))
-        .await;
+    let antwoord = hu.query(CREATE_FIELDLAB, json!({ "input": input })).await;
     geweigerd(&antwoord, "themas[0]", "control character");
 
     let mut input = opdracht("Opdracht", &duo);
     input["externId"] = json!("X\u{0}1");
     input["omschrijving"] = json!("een\u{0}twee");
-    let antwoord = app
-        .graphql(Some(&hu), CREATE_OPDRACHT, json!({ "input": input }))
-        .await;
+    let antwoord = hu.query(CREATE_OPDRACHT, json!({ "input": input })).await;
     geweigerd(&antwoord, "externId", "control character");
     assert!(velden(&antwoord).contains(&"omschrijving".to_owned()));
 
-    let hu_id = app.org_id("hu.nl").await;
-    let antwoord = app
-        .graphql(
-            Some(&hu),
+    let hu_id = app.org_id(demo::HU).await;
+    let antwoord = hu
+        .query(
             PROFIEL,
             json!({ "id": hu_id, "versie": 1, "input": { "afkorting": "H\u{0}U" } }),
         )
         .await;
     geweigerd(&antwoord, "afkorting", "control character");
 
-    let medewerker = app.token(Some("hu.nl"), Rol::Medewerker).await;
-    let antwoord = app
-        .graphql(
-            Some(&medewerker),
+    let medewerker = app.als(demo::HU, Rol::Medewerker);
+    let antwoord = medewerker
+        .query(
             SYNC,
             json!({ "input": { "bron": "osi\u{0}ris", "opdrachten": [] } }),
         )
@@ -366,8 +342,8 @@ async fn nul_bytes_in_mutation_strings_are_refused_naming_the_field(backend: Bac
 }
 
 async fn nul_bytes_in_filters_are_refused_rather_than_matched(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let bureau = app.token(None, Rol::Programmabureau).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
     for lijst in [
         "fieldlabs",
         "opdrachten",
@@ -377,9 +353,8 @@ async fn nul_bytes_in_filters_are_refused_rather_than_matched(backend: Backend) 
         "minoren",
         "communities",
     ] {
-        let antwoord = app
-            .graphql(
-                Some(&bureau),
+        let antwoord = bureau
+            .query(
                 &format!(
                     "query($z: String) {{ {lijst}(filter: {{ zoek: $z }}) {{ totalCount }} }}"
                 ),
@@ -388,17 +363,15 @@ async fn nul_bytes_in_filters_are_refused_rather_than_matched(backend: Backend) 
             .await;
         geweigerd(&antwoord, "filter.zoek", "control character");
     }
-    let antwoord = app
-        .graphql(
-            Some(&bureau),
+    let antwoord = bureau
+        .query(
             "query($t: [String!]) { fieldlabs(filter: { themas: $t }) { totalCount } }",
             json!({ "t": ["DATA_AI\u{0}"] }),
         )
         .await;
     geweigerd(&antwoord, "filter.themas[0]", "control character");
-    let antwoord = app
-        .graphql(
-            Some(&bureau),
+    let antwoord = bureau
+        .query(
             "query($a: String) { auditTrail(filter: { actor: $a }) { totalCount } }",
             json!({ "a": "test\u{0}user" }),
         )
@@ -407,31 +380,21 @@ async fn nul_bytes_in_filters_are_refused_rather_than_matched(backend: Backend) 
 }
 
 async fn control_characters_are_refused_but_free_text_keeps_tabs_and_newlines(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Beheerder);
     let mut input = lab("Regel\nbreuk");
-    let antwoord = app
-        .graphql(
-            Some(&hu),
-            CREATE_FIELDLAB,
-            json!({ "input": input.clone() }),
-        )
+    let antwoord = hu
+        .query(CREATE_FIELDLAB, json!({ "input": input.clone() }))
         .await;
     geweigerd(&antwoord, "naam", "control character");
     input["naam"] = json!("Belletje");
     input["beschrijving"] = json!("piep\u{7}");
-    let antwoord = app
-        .graphql(
-            Some(&hu),
-            CREATE_FIELDLAB,
-            json!({ "input": input.clone() }),
-        )
+    let antwoord = hu
+        .query(CREATE_FIELDLAB, json!({ "input": input.clone() }))
         .await;
     geweigerd(&antwoord, "beschrijving", "control character");
     input["beschrijving"] = json!("Regel 1\r\nRegel 2\n\tingesprongen");
-    let antwoord = app
-        .graphql(Some(&hu), CREATE_FIELDLAB, json!({ "input": input }))
-        .await;
+    let antwoord = hu.query(CREATE_FIELDLAB, json!({ "input": input })).await;
     assert_eq!(
         antwoord.data()["createFieldlab"]["beschrijving"],
         "Regel 1\r\nRegel 2\n\tingesprongen"
@@ -439,46 +402,38 @@ async fn control_characters_are_refused_but_free_text_keeps_tabs_and_newlines(ba
 }
 
 async fn dates_outside_1900_to_2999_are_refused_in_mutations(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
-    let duo = app.org_id(DUO).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Beheerder);
+    let duo = app.org_id(demo::DUO).await;
     let voor = app.dump().await;
     for datum in ["-262143-01-01", "3000-01-01", "1899-12-31", "+10000-01-01"] {
         let mut input = opdracht("Datum", &duo);
         input["startdatum"] = json!(datum);
-        let antwoord = app
-            .graphql(Some(&hu), CREATE_OPDRACHT, json!({ "input": input }))
-            .await;
+        let antwoord = hu.query(CREATE_OPDRACHT, json!({ "input": input })).await;
         geweigerd(&antwoord, "startdatum", "between 1900-01-01 and 2999-12-31");
         let mut input = lab("Datumlab");
         input["startdatum"] = json!(datum);
-        let antwoord = app
-            .graphql(Some(&hu), CREATE_FIELDLAB, json!({ "input": input }))
-            .await;
+        let antwoord = hu.query(CREATE_FIELDLAB, json!({ "input": input })).await;
         geweigerd(&antwoord, "startdatum", "between 1900-01-01 and 2999-12-31");
         let input = json!({ "naam": "Datum", "soort": "LECTORAAT", "einddatum": datum });
-        let antwoord = app
-            .graphql(Some(&hu), CREATE_LECTORAAT, json!({ "input": input }))
-            .await;
+        let antwoord = hu.query(CREATE_LECTORAAT, json!({ "input": input })).await;
         geweigerd(&antwoord, "einddatum", "between 1900-01-01 and 2999-12-31");
         let input = json!({ "naam": "Datum", "soort": "MINOR", "startdatum": datum });
-        let antwoord = app
-            .graphql(Some(&hu), CREATE_MINOR, json!({ "input": input }))
-            .await;
+        let antwoord = hu.query(CREATE_MINOR, json!({ "input": input })).await;
         geweigerd(&antwoord, "startdatum", "between 1900-01-01 and 2999-12-31");
     }
     assert_eq!(app.dump().await, voor, "nothing was written");
     let mut input = opdracht("Grenzen", &duo);
     input["startdatum"] = json!("1900-01-01");
     input["einddatum"] = json!("2999-12-31");
-    app.graphql(Some(&hu), CREATE_OPDRACHT, json!({ "input": input }))
+    hu.query(CREATE_OPDRACHT, json!({ "input": input }))
         .await
         .data();
 }
 
 async fn dates_outside_1900_to_2999_are_refused_in_filters(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let bureau = app.token(None, Rol::Programmabureau).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
     for veld in [
         "startdatumVanaf",
         "startdatumTotEnMet",
@@ -486,9 +441,8 @@ async fn dates_outside_1900_to_2999_are_refused_in_filters(backend: Backend) {
         "einddatumTotEnMet",
     ] {
         for datum in ["-262143-01-01", "3000-01-01"] {
-            let antwoord = app
-                .graphql(
-                    Some(&bureau),
+            let antwoord = bureau
+                .query(
                     &format!(
                         "query($d: Date) {{ opdrachten(filter: {{ {veld}: $d }}) {{ totalCount }} \
                          }}"
@@ -501,9 +455,8 @@ async fn dates_outside_1900_to_2999_are_refused_in_filters(backend: Backend) {
                 &format!("filter.{veld}"),
                 "between 1900-01-01 and 2999-12-31",
             );
-            let antwoord = app
-                .graphql(
-                    Some(&bureau),
+            let antwoord = bureau
+                .query(
                     &format!(
                         "query($d: Date) {{ statistieken(filter: {{ {veld}: $d }}) {{ opdrachten \
                          }} }}"
@@ -530,15 +483,12 @@ async fn dates_outside_1900_to_2999_are_refused_in_filters(backend: Backend) {
         ),
     ] {
         for tijdstip in ["9999-12-31T23:59:59-23:59", "1899-12-31T23:59:59Z"] {
-            let antwoord = app
-                .graphql(Some(&bureau), query, json!({ "t": tijdstip }))
-                .await;
+            let antwoord = bureau.query(query, json!({ "t": tijdstip })).await;
             geweigerd(&antwoord, veld, "between 1900-01-01 and 2999-12-31");
         }
     }
-    let antwoord = app
-        .graphql(
-            Some(&bureau),
+    let antwoord = bureau
+        .query(
             "{ opdrachten(filter: { startdatumVanaf: \"1900-01-01\", startdatumTotEnMet: \
              \"2999-12-31\" }) { totalCount } }",
             json!({}),
@@ -553,8 +503,8 @@ fn sync_item(n: usize) -> Value {
         "naam": format!("Opdracht {n}"),
         "soort": "STAGE",
         "startdatum": "2025-02-01",
-        "opdrachtgever": DUO,
-        "uitvoerders": ["hu.nl"],
+        "opdrachtgever": demo::DUO,
+        "uitvoerders": [demo::HU],
         "themas": ["DATA_AI"],
     })
 }
@@ -567,7 +517,7 @@ fn gemengde_batch(modus: &str) -> (Value, Vec<(usize, String)>) {
     items[3]["startdatum"] = json!("-262143-01-01");
     items[5]["einddatum"] = json!("3000-01-01");
     items[7]["contactpersoon"] = json!({ "naam": "x".repeat(201) });
-    items[9]["uitvoerders"] = json!(vec!["hu.nl"; 1001]);
+    items[9]["uitvoerders"] = json!(vec![demo::HU; 1001]);
     let slecht = vec![
         (1, "opdrachten[1].naam".to_owned()),
         (3, "opdrachten[3].startdatum".to_owned()),
@@ -586,10 +536,10 @@ fn gemengde_batch(modus: &str) -> (Value, Vec<(usize, String)>) {
 }
 
 async fn a_per_item_sync_rejects_only_the_bad_items_and_the_others_land(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Medewerker).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Medewerker);
     let (batch, slecht) = gemengde_batch("PER_ITEM");
-    let antwoord = app.graphql(Some(&hu), SYNC, batch).await;
+    let antwoord = hu.query(SYNC, batch).await;
     let resultaat = &antwoord.data()["syncOpdrachten"];
     assert_eq!(resultaat["toegepast"], true);
     assert_eq!(resultaat["totalen"]["aangemaakt"], 5);
@@ -617,11 +567,11 @@ async fn a_per_item_sync_rejects_only_the_bad_items_and_the_others_land(backend:
 }
 
 async fn an_atomair_sync_with_one_bad_item_writes_nothing(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Medewerker).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Medewerker);
     let voor = app.dump().await;
     let (batch, slecht) = gemengde_batch("ATOMAIR");
-    let antwoord = app.graphql(Some(&hu), SYNC, batch).await;
+    let antwoord = hu.query(SYNC, batch).await;
     let resultaat = &antwoord.data()["syncOpdrachten"];
     assert_eq!(resultaat["toegepast"], false);
     assert_eq!(resultaat["totalen"]["afgewezen"], slecht.len());
@@ -629,20 +579,18 @@ async fn an_atomair_sync_with_one_bad_item_writes_nothing(backend: Backend) {
 }
 
 async fn every_list_of_a_sync_has_a_maximum(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Medewerker).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Medewerker);
     let voor = app.dump().await;
-    let antwoord = app
-        .graphql(
-            Some(&hu),
+    let antwoord = hu
+        .query(
             SYNC,
             json!({ "input": { "bron": "osiris", "ingetrokken": vec!["X"; 1001] } }),
         )
         .await;
     geweigerd(&antwoord, "ingetrokken", "at most 1000");
-    let antwoord = app
-        .graphql(
-            Some(&hu),
+    let antwoord = hu
+        .query(
             SYNC,
             json!({ "input": { "bron": "osiris", "opdrachten": (0..1001).map(sync_item).collect::<Vec<_>>() } }),
         )
@@ -651,9 +599,8 @@ async fn every_list_of_a_sync_has_a_maximum(backend: Backend) {
     // A list inside an item rejects that item.
     let mut item = sync_item(1);
     item["themas"] = json!(vec!["DATA_AI"; 1001]);
-    let antwoord = app
-        .graphql(
-            Some(&hu),
+    let antwoord = hu
+        .query(
             SYNC,
             json!({ "input": { "bron": "osiris", "opdrachten": [item] } }),
         )
@@ -665,10 +612,10 @@ async fn every_list_of_a_sync_has_a_maximum(backend: Backend) {
 }
 
 async fn over_long_text_fields_are_refused_naming_the_field_and_the_maximum(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
-    let duo = app.org_id(DUO).await;
-    let hu_id = app.org_id("hu.nl").await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Beheerder);
+    let duo = app.org_id(demo::DUO).await;
+    let hu_id = app.org_id(demo::HU).await;
     let voor = app.dump().await;
     let lang = |n: usize| "é".repeat(n);
     let gevallen: Vec<(&str, Value, &str, usize)> = vec![
@@ -693,58 +640,46 @@ async fn over_long_text_fields_are_refused_naming_the_field_and_the_maximum(back
     ];
     for (mutatie, mut input, veld, max) in gevallen {
         input[veld] = json!(lang(max + 1));
-        let antwoord = app
-            .graphql(Some(&hu), mutatie, json!({ "input": input.clone() }))
-            .await;
+        let antwoord = hu.query(mutatie, json!({ "input": input.clone() })).await;
         geweigerd(&antwoord, veld, &format!("at most {max} characters"));
         // A megabyte is refused as quickly, with the same rule.
         input[veld] = json!(lang(1_000_000));
-        let antwoord = app
-            .graphql(Some(&hu), mutatie, json!({ "input": input }))
-            .await;
+        let antwoord = hu.query(mutatie, json!({ "input": input })).await;
         assert!(velden(&antwoord).contains(&veld.to_owned()));
     }
     let mut input = lab("Lab");
     input["website"] = json!(format!("https://{}.nl", "a".repeat(500)));
-    let antwoord = app
-        .graphql(Some(&hu), CREATE_FIELDLAB, json!({ "input": input }))
-        .await;
+    let antwoord = hu.query(CREATE_FIELDLAB, json!({ "input": input })).await;
     geweigerd(&antwoord, "website", "at most 500 characters");
     let mut input = lab("Lab");
     input["contactpersoon"] =
         json!({ "naam": lang(201), "email": format!("{}@hu.nl", "a".repeat(250)) });
-    let antwoord = app
-        .graphql(Some(&hu), CREATE_FIELDLAB, json!({ "input": input }))
-        .await;
+    let antwoord = hu.query(CREATE_FIELDLAB, json!({ "input": input })).await;
     geweigerd(&antwoord, "contactpersoon.naam", "at most 200 characters");
     geweigerd(&antwoord, "contactpersoon.email", "at most 254 characters");
-    let antwoord = app
-        .graphql(
-            Some(&hu),
+    let antwoord = hu
+        .query(
             PROFIEL,
             json!({ "id": hu_id, "versie": 1, "input": { "afkorting": lang(41) } }),
         )
         .await;
     geweigerd(&antwoord, "afkorting", "at most 40 characters");
-    let antwoord = app
-        .graphql(
-            Some(&hu),
+    let antwoord = hu
+        .query(
             SYNC,
             json!({ "input": { "bron": lang(101), "opdrachten": [] } }),
         )
         .await;
     geweigerd(&antwoord, "bron", "at most 100 characters");
-    let antwoord = app
-        .graphql(
-            Some(&hu),
+    let antwoord = hu
+        .query(
             "query($z: String) { fieldlabs(filter: { zoek: $z }) { totalCount } }",
             json!({ "z": lang(201) }),
         )
         .await;
     geweigerd(&antwoord, "filter.zoek", "at most 200 characters");
-    let antwoord = app
-        .graphql(
-            Some(&hu),
+    let antwoord = hu
+        .query(
             "query($a: String) { auditTrail(filter: { actor: $a }) { totalCount } }",
             json!({ "a": lang(256) }),
         )
@@ -754,7 +689,7 @@ async fn over_long_text_fields_are_refused_naming_the_field_and_the_maximum(back
     let mut input = lab(&lang(200));
     input["plaats"] = json!(lang(100));
     input["contactpersoon"] = json!({ "naam": lang(200) });
-    app.graphql(Some(&hu), CREATE_FIELDLAB, json!({ "input": input }))
+    hu.query(CREATE_FIELDLAB, json!({ "input": input }))
         .await
         .data();
     assert_eq!(
@@ -768,9 +703,9 @@ async fn over_long_text_fields_are_refused_naming_the_field_and_the_maximum(back
 async fn writers_of_two_processes_on_one_database_take_turns_without_internal_errors(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let tweede = app.tweede_proces().await;
-    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
+    let hu = app.token(Some(demo::HU), Rol::Beheerder).await;
     let app = std::sync::Arc::new(app);
     let tweede = std::sync::Arc::new(tweede);
     let mut taken = Vec::new();
@@ -782,12 +717,12 @@ async fn writers_of_two_processes_on_one_database_take_turns_without_internal_er
         };
         let hu = hu.clone();
         taken.push(tokio::spawn(async move {
-            doel.graphql(
-                Some(&hu),
-                CREATE_FIELDLAB,
-                json!({ "input": lab(&format!("Proceslab {n}")) }),
-            )
-            .await
+            doel.with_token(&hu)
+                .query(
+                    CREATE_FIELDLAB,
+                    json!({ "input": lab(&format!("Proceslab {n}")) }),
+                )
+                .await
         }));
     }
     for taak in taken {
@@ -815,8 +750,8 @@ async fn a_writer_that_cannot_get_the_write_lock_in_time_gets_503_timeout_with_r
     backend: Backend,
 ) {
     use sea_orm::{ConnectionTrait, TransactionTrait};
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Beheerder);
     // Another process holds the database's write lock for longer than a writer waits.
     let raw = app.raw().await;
     let bezet = match backend {
@@ -839,12 +774,8 @@ async fn a_writer_that_cannot_get_the_write_lock_in_time_gets_503_timeout_with_r
     }
     let voor = app.dump().await;
     let begin = Instant::now();
-    let antwoord = app
-        .graphql(
-            Some(&hu),
-            CREATE_FIELDLAB,
-            json!({ "input": lab("Wachtlab") }),
-        )
+    let antwoord = hu
+        .query(CREATE_FIELDLAB, json!({ "input": lab("Wachtlab") }))
         .await;
     let duur = begin.elapsed();
     assert_eq!(antwoord.status, 503, "{}", antwoord.body);
@@ -859,11 +790,7 @@ async fn a_writer_that_cannot_get_the_write_lock_in_time_gets_503_timeout_with_r
     bezet.rollback().await.unwrap();
     assert_eq!(app.dump().await, voor, "nothing was written");
     // Once the lock is free, the same write succeeds.
-    app.graphql(
-        Some(&hu),
-        CREATE_FIELDLAB,
-        json!({ "input": lab("Wachtlab") }),
-    )
-    .await
-    .data();
+    hu.query(CREATE_FIELDLAB, json!({ "input": lab("Wachtlab") }))
+        .await
+        .data();
 }

@@ -2,7 +2,7 @@
 //! names the limit.
 
 use crate::dual_tests;
-use crate::harness::{Antwoord, Backend, TestApp};
+use crate::harness::{Antwoord, Backend, TestApp, demo};
 use ipartnerschap::auth::Rol;
 use ipartnerschap::config::Serverinstellingen;
 use serde_json::json;
@@ -20,7 +20,7 @@ dual_tests!(
 
 fn refused(antwoord: &Antwoord, limit: &str) {
     assert_eq!(antwoord.error_code(), "BAD_USER_INPUT", "{}", antwoord.body);
-    assert_eq!(antwoord.body["errors"][0]["extensions"]["limit"], limit);
+    assert_eq!(antwoord.extensions()["limit"], limit);
     assert!(antwoord.body.get("data").is_none_or(|d| d.is_null()));
 }
 
@@ -35,9 +35,9 @@ fn diep(k: usize) -> String {
 }
 
 async fn a_query_at_the_maximum_depth_passes_and_one_deeper_is_refused(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let token = app.token(Some("00000099000000000014"), Rol::Lezer).await;
-    let ok = app.graphql(Some(&token), &diep(12), json!({})).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let token = app.token(Some(demo::DUO), Rol::Lezer).await;
+    let ok = app.with_token(&token).query(&diep(12), json!({})).await;
     // DUO's parent is OCW, which has none.
     let ocw = &ok.data()["me"]["organisatie"]["moederorganisatie"];
     assert!(
@@ -45,7 +45,7 @@ async fn a_query_at_the_maximum_depth_passes_and_one_deeper_is_refused(backend: 
         "{ocw}"
     );
     refused(
-        &app.graphql(Some(&token), &diep(13), json!({})).await,
+        &app.with_token(&token).query(&diep(13), json!({})).await,
         "maxDepth",
     );
 }
@@ -57,11 +57,11 @@ async fn aliases_up_to_the_maximum_pass_and_one_more_is_refused(backend: Backend
         format!("{{ me {{ {} }} }}", fields.join(" "))
     };
     assert_eq!(
-        app.graphql(None, &query(30), json!({})).await.data()["me"]["a29"],
+        app.anoniem().query(&query(30), json!({})).await.data()["me"]["a29"],
         false
     );
     refused(
-        &app.graphql(None, &query(31), json!({})).await,
+        &app.anoniem().query(&query(31), json!({})).await,
         "maxAliases",
     );
 }
@@ -73,21 +73,24 @@ async fn root_fields_up_to_the_maximum_pass_and_one_more_is_refused(backend: Bac
         format!("{{ {} }}", fields.join(" "))
     };
     assert_eq!(
-        app.graphql(None, &query(10), json!({})).await.data()["m9"]["ingelogd"],
+        app.anoniem().query(&query(10), json!({})).await.data()["m9"]["ingelogd"],
         false
     );
     refused(
-        &app.graphql(None, &query(11), json!({})).await,
+        &app.anoniem().query(&query(11), json!({})).await,
         "maxRootFields",
     );
 }
 
 async fn a_query_at_the_maximum_cost_passes_and_a_costlier_one_is_refused(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let token = app.token(None, Rol::Programmabureau).await;
     // cost = 1 + F × (2 + 2 × 100): 9,899 for F = 49, 10,101 for F = 50 (maximum 10,000).
     let query = "query($f: Int) { rijkspartners(first: $f) { nodes { opdrachten(first: 100) { nodes { naam } } } } }";
-    let ok = app.graphql(Some(&token), query, json!({ "f": 49 })).await;
+    let ok = app
+        .with_token(&token)
+        .query(query, json!({ "f": 49 }))
+        .await;
     assert_eq!(
         ok.data()["rijkspartners"]["nodes"]
             .as_array()
@@ -95,7 +98,10 @@ async fn a_query_at_the_maximum_cost_passes_and_a_costlier_one_is_refused(backen
             .len(),
         49
     );
-    let te_duur = app.graphql(Some(&token), query, json!({ "f": 50 })).await;
+    let te_duur = app
+        .with_token(&token)
+        .query(query, json!({ "f": 50 }))
+        .await;
     refused(&te_duur, "maxCost");
     assert!(
         te_duur.body["errors"][0]["message"]
@@ -110,11 +116,14 @@ async fn a_document_of_the_maximum_size_passes_and_a_larger_one_is_refused(backe
     let base = "{ me { ingelogd } }\n#";
     let query = |size: usize| format!("{base}{}", "x".repeat(size - base.len()));
     assert_eq!(
-        app.graphql(None, &query(16 * 1024), json!({})).await.data()["me"]["ingelogd"],
+        app.anoniem()
+            .query(&query(16 * 1024), json!({}))
+            .await
+            .data()["me"]["ingelogd"],
         false
     );
     refused(
-        &app.graphql(None, &query(16 * 1024 + 1), json!({})).await,
+        &app.anoniem().query(&query(16 * 1024 + 1), json!({})).await,
         "maxDocumentBytes",
     );
 }
@@ -128,14 +137,12 @@ async fn a_body_over_the_maximum_is_refused_with_413(backend: Backend) {
     // A small limit, so the refused body fits in the socket buffers and the client reads the
     // answer instead of finding the connection closed while it still writes.
     let max = 64 * 1024;
-    let app = TestApp::spawn_met(
-        backend,
-        Serverinstellingen {
+    let app = TestApp::spawn(backend)
+        .with_settings(Serverinstellingen {
             max_body_bytes: max,
             ..Serverinstellingen::default()
-        },
-    )
-    .await;
+        })
+        .await;
     let body = |size: usize| {
         let query = "{ me { ingelogd } }";
         let leeg = json!({ "query": query, "variables": { "padding": "" } }).to_string();
@@ -151,25 +158,24 @@ async fn a_request_over_the_time_limit_is_cancelled_with_a_timeout_error(backend
         request_timeout_ms: 0,
         ..Serverinstellingen::default()
     };
-    let app = TestApp::spawn_met(backend, instellingen).await;
+    let app = TestApp::spawn(backend).with_settings(instellingen).await;
     // 0 ms leaves no time at all: every request is cancelled, however quickly it could be
     // answered (the second one would be an answer from the cache).
     for _ in 0..2 {
         let antwoord = app
-            .graphql(None, "{ fieldlabs { totalCount } }", json!({}))
+            .anoniem()
+            .query("{ fieldlabs { totalCount } }", json!({}))
             .await;
         assert_eq!(antwoord.status, 503);
         assert_eq!(antwoord.error_code(), "TIMEOUT");
-        assert_eq!(
-            antwoord.body["errors"][0]["extensions"]["limit"],
-            "requestTimeout"
-        );
+        assert_eq!(antwoord.extensions()["limit"], "requestTimeout");
     }
     // The server is still there for the next request.
     let normaal = TestApp::spawn(backend).await;
     assert_eq!(
         normaal
-            .graphql(None, "{ fieldlabs { totalCount } }", json!({}))
+            .anoniem()
+            .query("{ fieldlabs { totalCount } }", json!({}))
             .await
             .status,
         200
@@ -181,34 +187,34 @@ async fn introspection_suggestions_and_graphiql_can_be_switched_off(backend: Bac
     let typo = "{ fieldlab { totalCount } }";
     let msg = |a: &Antwoord| a.body["errors"][0]["message"].as_str().unwrap().to_owned();
     assert!(
-        msg(&open.graphql(None, typo, json!({})).await).contains("fieldlabs"),
+        msg(&open.anoniem().query(typo, json!({})).await).contains("fieldlabs"),
         "suggestions on"
     );
     assert!(
-        open.graphql(None, "{ __schema { queryType { name } } }", json!({}))
+        open.anoniem()
+            .query("{ __schema { queryType { name } } }", json!({}))
             .await
             .body["errors"]
             .is_null()
     );
 
-    let dicht = TestApp::spawn_met(
-        backend,
-        Serverinstellingen {
+    let dicht = TestApp::spawn(backend)
+        .with_settings(Serverinstellingen {
             graphql_introspection: false,
             graphiql: false,
             ..Serverinstellingen::default()
-        },
-    )
-    .await;
+        })
+        .await;
     let introspectie = dicht
-        .graphql(None, "{ __schema { queryType { name } } }", json!({}))
+        .anoniem()
+        .query("{ __schema { queryType { name } } }", json!({}))
         .await;
     assert!(
         introspectie.body["data"]["__schema"].is_null(),
         "no schema without introspection: {}",
         introspectie.body
     );
-    let fout = msg(&dicht.graphql(None, typo, json!({})).await);
+    let fout = msg(&dicht.anoniem().query(typo, json!({})).await);
     assert!(
         !fout.contains("fieldlabs"),
         "no suggestion leaks the schema: {fout}"

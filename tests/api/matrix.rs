@@ -7,7 +7,7 @@
 //! `FORBIDDEN`).
 
 use crate::dual_tests;
-use crate::harness::{Backend, TestApp};
+use crate::harness::{Backend, TestApp, demo};
 use ipartnerschap::auth::Rol;
 use serde_json::{Value, json};
 
@@ -90,9 +90,9 @@ fn mag(cel: &Cel, beller: Beller) -> bool {
 /// The organisations of a record type: owner, participant, other (natural keys; `None` for
 /// the programme office).
 fn organisaties(record: &str) -> [Option<&'static str>; 3] {
-    const HU: &str = "hu.nl";
-    const BZK: &str = "00000099000000000001";
-    const DUO: &str = "00000099000000000014";
+    const HU: &str = demo::HU;
+    const BZK: &str = demo::BZK;
+    const DUO: &str = demo::DUO;
     match record {
         "community" => [None, Some(BZK), Some(DUO)],
         "profile" => [Some(HU), Some(BZK), Some(DUO)],
@@ -138,8 +138,8 @@ impl Wereld<'_> {
     /// MIDDEN, with a contact person and a description; returns its id and name.
     async fn maak(&self, record: &str) -> (String, String) {
         let naam = self.uniek(record);
-        let bzk = self.app.org_id("00000099000000000001").await;
-        let hu = self.app.org_id("hu.nl").await;
+        let bzk = self.app.org_id(demo::BZK).await;
+        let hu = self.app.org_id(demo::HU).await;
         let contact = json!({ "naam": "C. Persoon", "email": "c.persoon@hu.nl" });
         let (mutatie, input) = match record {
             "fieldlab" => (
@@ -357,7 +357,7 @@ async fn probeer(w: &Wereld<'_>, cel: &Cel, token: Option<&str>) -> Result<(), S
             }
         }
         "sync" => {
-            let hu = w.app.org_id("hu.nl").await;
+            let hu = w.app.org_id(demo::HU).await;
             let body = w
                 .gql(
                     token,
@@ -417,8 +417,8 @@ async fn probeer(w: &Wereld<'_>, cel: &Cel, token: Option<&str>) -> Result<(), S
 /// Creates a record of `record` for the owner as `token`.
 async fn maak_als(w: &Wereld<'_>, record: &str, token: Option<&str>) -> (Result<(), String>, ()) {
     let (typ, _, _) = typen(record);
-    let hu = w.app.org_id("hu.nl").await;
-    let bzk = w.app.org_id("00000099000000000001").await;
+    let hu = w.app.org_id(demo::HU).await;
+    let bzk = w.app.org_id(demo::BZK).await;
     let naam = w.uniek(record);
     let input = match record {
         "fieldlab" => json!({ "eigenaar": hu, "naam": naam, "regio": "MIDDEN" }),
@@ -455,7 +455,7 @@ async fn bijwerk_input(
     record: &str,
     naam: &str,
 ) -> (String, (&'static str, Value)) {
-    let bzk = w.app.org_id("00000099000000000001").await;
+    let bzk = w.app.org_id(demo::BZK).await;
     let contact = json!({ "naam": "C. Persoon", "email": "c.persoon@hu.nl" });
     match record {
         "fieldlab" => (
@@ -523,7 +523,7 @@ fn verwacht_weigering(cel: &Cel, beller: Beller, mag_bestaan_weten: bool) -> &'s
 }
 
 async fn every_cell_of_the_access_matrix_holds_for_every_caller(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let w = Wereld {
         app: &app,
         bureau: app.token(None, Rol::Programmabureau).await,

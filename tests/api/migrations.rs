@@ -1,7 +1,7 @@
 //! Migrations run up and down on both backends, and the constraints they create hold.
 
 use crate::dual_tests;
-use crate::harness::{Backend, TestApp, fresh_database};
+use crate::harness::{Backend, TestApp, demo, fresh_database};
 use ipartnerschap::db::Database;
 use sea_orm::ConnectionTrait;
 
@@ -100,10 +100,10 @@ async fn the_database_refuses_a_schac_home_that_is_not_a_domain(backend: Backend
 async fn the_database_refuses_two_organisations_with_one_oin(backend: Backend) {
     let app = TestApp::spawn(backend).await;
     let conn = app.raw().await;
-    conn.execute_unprepared(&rijkspartner("00000099000000000042"))
+    conn.execute_unprepared(&rijkspartner(demo::NA))
         .await
         .unwrap();
-    insert_fails(&app, &rijkspartner("00000099000000000042")).await;
+    insert_fails(&app, &rijkspartner(demo::NA)).await;
 }
 
 async fn insert_opdracht(
@@ -126,7 +126,7 @@ async fn insert_opdracht(
 }
 
 async fn the_database_refuses_two_opdrachten_with_one_extern_id_for_one_owner(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     insert_opdracht(&app, "X-1", "2024-01-01", "2024-02-01")
         .await
         .unwrap();
@@ -136,14 +136,14 @@ async fn the_database_refuses_two_opdrachten_with_one_extern_id_for_one_owner(ba
 }
 
 async fn the_database_refuses_an_opdracht_that_ends_before_it_starts(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     insert_opdracht(&app, "X-2", "2024-03-01", "2024-02-01")
         .await
         .expect_err("end before start");
 }
 
 async fn the_database_refuses_a_link_to_a_missing_record(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     insert_fails(
         &app,
         "INSERT INTO fieldlab_themas (fieldlab_id, thema_code) VALUES (999999, 'DATA_AI')",

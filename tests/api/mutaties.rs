@@ -3,7 +3,7 @@
 //! for what you may not, no records for other organisations).
 
 use crate::dual_tests;
-use crate::harness::{Backend, TestApp};
+use crate::harness::{Backend, Caller, TestApp, demo};
 use ipartnerschap::auth::Rol;
 use serde_json::{Value, json};
 
@@ -43,9 +43,9 @@ fn lab(naam: &str) -> Value {
     })
 }
 
-async fn maak_lab(app: &TestApp, token: &str, naam: &str) -> (String, i64) {
-    let data = app
-        .graphql(Some(token), CREATE_FIELDLAB, json!({ "input": lab(naam) }))
+async fn maak_lab(caller: &Caller<'_>, naam: &str) -> (String, i64) {
+    let data = caller
+        .query(CREATE_FIELDLAB, json!({ "input": lab(naam) }))
         .await
         .data()
         .clone();
@@ -59,14 +59,12 @@ async fn maak_lab(app: &TestApp, token: &str, naam: &str) -> (String, i64) {
 async fn a_beheerder_creates_updates_and_deletes_a_fieldlab_of_its_own_organisation(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
-    let duo = app.org_id("00000099000000000014").await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Beheerder);
+    let duo = app.org_id(demo::DUO).await;
     let mut input = lab("Testlab Utrecht");
     input["deelnemers"] = json!([{ "organisatie": duo, "rol": "PARTNER" }]);
-    let created = app
-        .graphql(Some(&hu), CREATE_FIELDLAB, json!({ "input": input }))
-        .await;
+    let created = hu.query(CREATE_FIELDLAB, json!({ "input": input })).await;
     let lab = &created.data()["createFieldlab"];
     assert_eq!(lab["naam"], "Testlab Utrecht");
     assert_eq!(lab["status"], "IN_OPRICHTING", "the default status");
@@ -83,9 +81,8 @@ async fn a_beheerder_creates_updates_and_deletes_a_fieldlab_of_its_own_organisat
 
     let mut nieuw = lab_input_status("Testlab Utrecht-Oost", "ACTIEF");
     nieuw["themas"] = json!(["CYBERVEILIGHEID"]);
-    let updated = app
-        .graphql(
-            Some(&hu),
+    let updated = hu
+        .query(
             UPDATE_FIELDLAB,
             json!({ "id": id, "versie": 1, "input": nieuw }),
         )
@@ -97,14 +94,12 @@ async fn a_beheerder_creates_updates_and_deletes_a_fieldlab_of_its_own_organisat
     assert_eq!(lab["themas"], json!([{ "code": "CYBERVEILIGHEID" }]));
     assert_eq!(lab["deelnemers"], json!([]), "an update replaces the links");
 
-    let deleted = app
-        .graphql(Some(&hu), DELETE_FIELDLAB, json!({ "id": id, "versie": 2 }))
+    let deleted = hu
+        .query(DELETE_FIELDLAB, json!({ "id": id, "versie": 2 }))
         .await;
     assert_eq!(deleted.data()["deleteFieldlab"], id);
-    let gone = app
-        .graphql(Some(&hu), NODE_VERSIE, json!({ "id": id }))
-        .await;
-    assert_eq!(gone.error_code(), "NOT_FOUND");
+    let gone = hu.query(NODE_VERSIE, json!({ "id": id })).await;
+    gone.assert_not_found();
     assert_eq!(
         app.scalar("SELECT COUNT(*) FROM fieldlab_themas WHERE fieldlab_id NOT IN (SELECT id FROM fieldlabs)")
             .await,
@@ -120,13 +115,12 @@ fn lab_input_status(naam: &str, status: &str) -> Value {
 }
 
 async fn every_problem_of_an_input_is_reported_at_once_and_nothing_is_written(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Medewerker).await;
-    let uu = app.org_id("uu.nl").await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Medewerker);
+    let uu = app.org_id(demo::UU).await;
     let voor = app.dump().await;
-    let antwoord = app
-        .graphql(
-            Some(&hu),
+    let antwoord = hu
+        .query(
             CREATE_OPDRACHT,
             json!({ "input": {
                 "naam": "   ",
@@ -141,13 +135,7 @@ async fn every_problem_of_an_input_is_reported_at_once_and_nothing_is_written(ba
             } }),
         )
         .await;
-    assert_eq!(antwoord.error_code(), "BAD_USER_INPUT");
-    let velden: Vec<&str> = antwoord.body["errors"][0]["extensions"]["problems"]
-        .as_array()
-        .expect("problems")
-        .iter()
-        .map(|p| p["field"].as_str().unwrap())
-        .collect();
+    let velden = antwoord.problem_fields();
     for veld in [
         "naam",
         "einddatum",
@@ -157,9 +145,12 @@ async fn every_problem_of_an_input_is_reported_at_once_and_nothing_is_written(ba
         "opdrachtgever",
         "fieldlab",
     ] {
-        assert!(velden.contains(&veld), "{veld} is reported: {velden:?}");
+        assert!(
+            velden.iter().any(|v| v == veld),
+            "{veld} is reported: {velden:?}"
+        );
     }
-    let message = antwoord.body["errors"][0]["message"].as_str().unwrap();
+    let message = antwoord.message();
     assert!(
         message.contains(
             "opdrachtgever: Universiteit Utrecht is a kennisinstelling; expected a rijkspartner"
@@ -172,29 +163,27 @@ async fn every_problem_of_an_input_is_reported_at_once_and_nothing_is_written(ba
 async fn a_stale_versie_is_a_conflict_that_names_the_current_version_and_changes_nothing(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
-    let (id, _) = maak_lab(&app, &hu, "Conflictlab").await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Beheerder);
+    let (id, _) = maak_lab(&hu, "Conflictlab").await;
     // Two editors read version 1; the first saves.
-    app.graphql(
-        Some(&hu),
+    hu.query(
         UPDATE_FIELDLAB,
         json!({ "id": id, "versie": 1, "input": lab_input_status("Conflictlab", "ACTIEF") }),
     )
     .await
     .data();
     let voor = app.dump().await;
-    let tweede = app
-        .graphql(
-            Some(&hu),
+    let tweede = hu
+        .query(
             UPDATE_FIELDLAB,
             json!({ "id": id, "versie": 1, "input": lab_input_status("Conflictlab", "BEEINDIGD") }),
         )
         .await;
-    assert_eq!(tweede.error_code(), "CONFLICT");
-    assert_eq!(tweede.body["errors"][0]["extensions"]["currentVersion"], 2);
-    let weg = app
-        .graphql(Some(&hu), DELETE_FIELDLAB, json!({ "id": id, "versie": 1 }))
+    tweede.assert_conflict();
+    assert_eq!(tweede.extensions()["currentVersion"], 2);
+    let weg = hu
+        .query(DELETE_FIELDLAB, json!({ "id": id, "versie": 1 }))
         .await;
     assert_eq!(weg.error_code(), "CONFLICT", "a stale delete too");
     assert_eq!(app.dump().await, voor);
@@ -203,46 +192,45 @@ async fn a_stale_versie_is_a_conflict_that_names_the_current_version_and_changes
 async fn a_record_you_may_see_but_not_change_is_forbidden_and_one_you_may_not_see_is_not_found(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
-    let (lab, _) = maak_lab(&app, &hu, "Rechtenlab").await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Beheerder);
+    let (lab, _) = maak_lab(&hu, "Rechtenlab").await;
     let input = lab_input_status("Rechtenlab", "ACTIEF");
-    let poging = |token: String| {
-        let app = &app;
+    let poging = |org: Option<&'static str>, rol: Rol| {
+        let caller = app.als(org, rol);
         let lab = lab.clone();
         let input = input.clone();
         async move {
-            app.graphql(
-                Some(&token),
-                UPDATE_FIELDLAB,
-                json!({ "id": lab, "versie": 1, "input": input }),
-            )
-            .await
+            caller
+                .query(
+                    UPDATE_FIELDLAB,
+                    json!({ "id": lab, "versie": 1, "input": input }),
+                )
+                .await
         }
     };
     for (org, rol) in [
-        ("hu.nl", Rol::Lezer),
-        ("hu.nl", Rol::Medewerker),
-        ("uu.nl", Rol::Beheerder),
+        (demo::HU, Rol::Lezer),
+        (demo::HU, Rol::Medewerker),
+        (demo::UU, Rol::Beheerder),
     ] {
-        let token = app.token(Some(org), rol).await;
-        let antwoord = poging(token).await;
+        let antwoord = poging(Some(org), rol).await;
         assert_eq!(antwoord.error_code(), "FORBIDDEN", "{org} {rol:?}");
         assert!(antwoord.body["data"].is_null());
     }
-    let bureau = app.token(None, Rol::Programmabureau).await;
     assert_eq!(
-        poging(bureau).await.data()["updateFieldlab"]["versie"],
+        poging(demo::PROGRAMMABUREAU, Rol::Programmabureau)
+            .await
+            .data()["updateFieldlab"]["versie"],
         2,
         "the programme office edits everything"
     );
 
     // An opdracht of HU given by BZK: invisible to DUO, so NOT_FOUND there, FORBIDDEN for BZK.
-    let medewerker = app.token(Some("hu.nl"), Rol::Medewerker).await;
-    let bzk = app.org_id("00000099000000000001").await;
-    let opdracht = app
-        .graphql(
-            Some(&medewerker),
+    let medewerker = app.als(demo::HU, Rol::Medewerker);
+    let bzk = app.org_id(demo::BZK).await;
+    let opdracht = medewerker
+        .query(
             CREATE_OPDRACHT,
             json!({ "input": { "naam": "Geheime stage", "soort": "STAGE", "opdrachtgever": bzk } }),
         )
@@ -252,26 +240,18 @@ async fn a_record_you_may_see_but_not_change_is_forbidden_and_one_you_may_not_se
         .unwrap()
         .to_owned();
     let delete = "mutation($id: ID!) { deleteOpdracht(id: $id, versie: 1) }";
-    let duo = app
-        .token(Some("00000099000000000014"), Rol::Beheerder)
-        .await;
-    let bzk_token = app
-        .token(Some("00000099000000000001"), Rol::Beheerder)
-        .await;
+    let duo = app.als(demo::DUO, Rol::Beheerder);
+    let bzk_token = app.als(demo::BZK, Rol::Beheerder);
+    duo.query(delete, json!({ "id": opdracht }))
+        .await
+        .assert_not_found();
+    bzk_token
+        .query(delete, json!({ "id": opdracht }))
+        .await
+        .assert_forbidden();
     assert_eq!(
-        app.graphql(Some(&duo), delete, json!({ "id": opdracht }))
-            .await
-            .error_code(),
-        "NOT_FOUND"
-    );
-    assert_eq!(
-        app.graphql(Some(&bzk_token), delete, json!({ "id": opdracht }))
-            .await
-            .error_code(),
-        "FORBIDDEN"
-    );
-    assert_eq!(
-        app.graphql(Some(&medewerker), delete, json!({ "id": opdracht }))
+        medewerker
+            .query(delete, json!({ "id": opdracht }))
             .await
             .data()["deleteOpdracht"],
         opdracht.as_str()
@@ -281,24 +261,20 @@ async fn a_record_you_may_see_but_not_change_is_forbidden_and_one_you_may_not_se
 async fn nobody_but_the_programme_office_creates_records_for_another_organisation_or_moves_one(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
-    let uu = app.org_id("uu.nl").await;
-    let hu_id = app.org_id("hu.nl").await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Beheerder);
+    let uu = app.org_id(demo::UU).await;
+    let hu_id = app.org_id(demo::HU).await;
     let mut input = lab("Andermans lab");
     input["eigenaar"] = json!(uu);
-    let antwoord = app
-        .graphql(
-            Some(&hu),
-            CREATE_FIELDLAB,
-            json!({ "input": input.clone() }),
-        )
+    let antwoord = hu
+        .query(CREATE_FIELDLAB, json!({ "input": input.clone() }))
         .await;
-    assert_eq!(antwoord.error_code(), "FORBIDDEN");
+    antwoord.assert_forbidden();
 
-    let bureau = app.token(None, Rol::Programmabureau).await;
-    let lab = app
-        .graphql(Some(&bureau), CREATE_FIELDLAB, json!({ "input": input }))
+    let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    let lab = bureau
+        .query(CREATE_FIELDLAB, json!({ "input": input }))
         .await;
     assert_eq!(
         lab.data()["createFieldlab"]["penvoerder"]["naam"],
@@ -307,34 +283,25 @@ async fn nobody_but_the_programme_office_creates_records_for_another_organisatio
     let id = lab.data()["createFieldlab"]["id"].as_str().unwrap();
     let mut verhuizing = lab_input_status("Andermans lab", "ACTIEF");
     verhuizing["eigenaar"] = json!(hu_id);
-    let antwoord = app
-        .graphql(
-            Some(&bureau),
+    let antwoord = bureau
+        .query(
             UPDATE_FIELDLAB,
             json!({ "id": id, "versie": 1, "input": verhuizing }),
         )
         .await;
-    assert_eq!(antwoord.error_code(), "BAD_USER_INPUT");
-    assert_eq!(
-        antwoord.body["errors"][0]["extensions"]["field"],
-        "eigenaar"
-    );
+    antwoord.assert_problem("eigenaar");
 
     // A lectoraat belongs to a kennisinstelling; a community to the programme office.
-    let bzk = app
-        .token(Some("00000099000000000001"), Rol::Beheerder)
-        .await;
-    let lectoraat = app
-        .graphql(
-            Some(&bzk),
+    let bzk = app.als(demo::BZK, Rol::Beheerder);
+    let lectoraat = bzk
+        .query(
             "mutation { createLectoraat(input: { naam: \"Ministeriële leerstoel\", soort: LEERSTOEL }) { id } }",
             json!({}),
         )
         .await;
-    assert_eq!(lectoraat.error_code(), "BAD_USER_INPUT");
-    let community = app
-        .graphql(
-            Some(&hu),
+    lectoraat.assert_bad_user_input();
+    let community = hu
+        .query(
             "mutation { createCommunity(input: { naam: \"Eigen community\" }) { id } }",
             json!({}),
         )
@@ -349,15 +316,12 @@ async fn nobody_but_the_programme_office_creates_records_for_another_organisatio
 async fn lectoraten_minoren_and_communities_are_created_updated_and_deleted_by_their_owners(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
-    let bzk = app.org_id("00000099000000000001").await;
-    let (lab, _) = maak_lab(&app, &hu, "Lab voor lectoraat").await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Beheerder);
+    let bzk = app.org_id(demo::BZK).await;
+    let (lab, _) = maak_lab(&hu, "Lab voor lectoraat").await;
 
-    let lectoraat = app
-        .graphql(
-            Some(&hu),
-            "mutation($input: LectoraatInput!) { createLectoraat(input: $input) { id naam versie lector \
+    let lectoraat = hu.query("mutation($input: LectoraatInput!) { createLectoraat(input: $input) { id naam versie lector \
              instelling { naam } partners { naam } fieldlabs { naam } einddatum } }",
             json!({ "input": { "naam": "Digitale Overheid", "soort": "LECTORAAT", "lector": "Dr. A. Lector",
                 "startdatum": "2025-01-01", "einddatum": "2028-12-31", "partners": [bzk], "fieldlabs": [lab] } }),
@@ -371,9 +335,8 @@ async fn lectoraten_minoren_and_communities_are_created_updated_and_deleted_by_t
     );
     assert_eq!(l["fieldlabs"][0]["naam"], "Lab voor lectoraat");
     let lid = l["id"].as_str().unwrap();
-    let dubbel = app
-        .graphql(
-            Some(&hu),
+    let dubbel = hu
+        .query(
             "mutation { createLectoraat(input: { naam: \"Digitale Overheid\", soort: LECTORAAT }) { id } }",
             json!({}),
         )
@@ -383,27 +346,24 @@ async fn lectoraten_minoren_and_communities_are_created_updated_and_deleted_by_t
         "BAD_USER_INPUT",
         "names are unique per institution"
     );
-    let upd = app
-        .graphql(
-            Some(&hu),
+    let upd = hu
+        .query(
             "mutation($id: ID!) { updateLectoraat(id: $id, versie: 1, input: { naam: \"Digitale Overheid 2\", soort: LECTORAAT }) { versie partners { naam } } }",
             json!({ "id": lid }),
         )
         .await;
     assert_eq!(upd.data()["updateLectoraat"]["versie"], 2);
     assert_eq!(upd.data()["updateLectoraat"]["partners"], json!([]));
-    let del = app
-        .graphql(
-            Some(&hu),
+    let del = hu
+        .query(
             "mutation($id: ID!) { deleteLectoraat(id: $id, versie: 2) }",
             json!({ "id": lid }),
         )
         .await;
     assert_eq!(del.data()["deleteLectoraat"], lid);
 
-    let minor = app
-        .graphql(
-            Some(&hu),
+    let minor = hu
+        .query(
             "mutation { createMinor(input: { naam: \"Data en Overheid\", soort: MINOR, studielastEcts: 30, themas: [\"DATA_AI\"] }) { id versie studielastEcts } }",
             json!({}),
         )
@@ -412,32 +372,25 @@ async fn lectoraten_minoren_and_communities_are_created_updated_and_deleted_by_t
         .as_str()
         .unwrap()
         .to_owned();
-    let te_groot = app
-        .graphql(
-            Some(&hu),
+    let te_groot = hu
+        .query(
             "mutation($id: ID!) { updateMinor(id: $id, versie: 1, input: { naam: \"Data en Overheid\", soort: MINOR, studielastEcts: 500 }) { id } }",
             json!({ "id": mid }),
         )
         .await;
-    assert_eq!(te_groot.error_code(), "BAD_USER_INPUT");
-    assert_eq!(
-        te_groot.body["errors"][0]["extensions"]["field"],
-        "studielastEcts"
-    );
-    let del = app
-        .graphql(
-            Some(&hu),
+    te_groot.assert_problem("studielastEcts");
+    let del = hu
+        .query(
             "mutation($id: ID!) { deleteMinor(id: $id, versie: 1) }",
             json!({ "id": mid }),
         )
         .await;
     assert_eq!(del.data()["deleteMinor"], mid.as_str());
 
-    let bureau = app.token(None, Rol::Programmabureau).await;
-    let hu_id = app.org_id("hu.nl").await;
-    let community = app
-        .graphql(
-            Some(&bureau),
+    let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    let hu_id = app.org_id(demo::HU).await;
+    let community = bureau
+        .query(
             "mutation($hu: ID!) { createCommunity(input: { naam: \"PhD community\", status: GEPLAND, leden: [$hu] }) { id versie leden { naam } } }",
             json!({ "hu": hu_id }),
         )
@@ -445,9 +398,8 @@ async fn lectoraten_minoren_and_communities_are_created_updated_and_deleted_by_t
     let c = &community.data()["createCommunity"];
     assert_eq!(c["leden"][0]["naam"], "Hogeschool Utrecht");
     let cid = c["id"].as_str().unwrap();
-    let als_lid = app
-        .graphql(
-            Some(&hu),
+    let als_lid = hu
+        .query(
             "mutation($id: ID!) { updateCommunity(id: $id, versie: 1, input: { naam: \"Overgenomen\" }) { id } }",
             json!({ "id": cid }),
         )
@@ -457,9 +409,8 @@ async fn lectoraten_minoren_and_communities_are_created_updated_and_deleted_by_t
         "FORBIDDEN",
         "members read, the programme office edits"
     );
-    let del = app
-        .graphql(
-            Some(&bureau),
+    let del = bureau
+        .query(
             "mutation($id: ID!) { deleteCommunity(id: $id, versie: 1) }",
             json!({ "id": cid }),
         )
@@ -468,13 +419,12 @@ async fn lectoraten_minoren_and_communities_are_created_updated_and_deleted_by_t
 }
 
 async fn an_organisation_keeps_its_own_profile_up_to_date(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.org_id("hu.nl").await;
-    let uu = app.org_id("uu.nl").await;
-    let beheerder = app.token(Some("hu.nl"), Rol::Beheerder).await;
-    let versie = app
-        .graphql(
-            Some(&beheerder),
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.org_id(demo::HU).await;
+    let uu = app.org_id(demo::UU).await;
+    let beheerder = app.als(demo::HU, Rol::Beheerder);
+    let versie = beheerder
+        .query(
             "query($id: ID!) { node(id: $id) { ... on Kennisinstelling { versie magBewerken } } }",
             json!({ "id": hu }),
         )
@@ -485,39 +435,30 @@ async fn an_organisation_keeps_its_own_profile_up_to_date(backend: Backend) {
     let profiel = "mutation($id: ID!, $v: Int!) { updateOrganisatieProfiel(id: $id, versie: $v, input: { \
         afkorting: \"HU\", regio: MIDDEN, website: \"https://www.hu.nl\", beschrijving: \"Hogeschool in Utrecht\", \
         contactpersoon: { naam: \"I. Partner\", email: \"partner@hu.nl\" } }) { versie beschrijving contactpersoon { email } } }";
-    let antwoord = app
-        .graphql(
-            Some(&beheerder),
-            profiel,
-            json!({ "id": hu, "v": versie["versie"] }),
-        )
+    let antwoord = beheerder
+        .query(profiel, json!({ "id": hu, "v": versie["versie"] }))
         .await;
     let p = &antwoord.data()["updateOrganisatieProfiel"];
     assert_eq!(p["beschrijving"], "Hogeschool in Utrecht");
     assert_eq!(p["contactpersoon"]["email"], "partner@hu.nl");
-    let ander = app
-        .graphql(Some(&beheerder), profiel, json!({ "id": uu, "v": 1 }))
-        .await;
-    assert_eq!(ander.error_code(), "FORBIDDEN");
-    let website = app
-        .graphql(
-            Some(&beheerder),
+    let ander = beheerder.query(profiel, json!({ "id": uu, "v": 1 })).await;
+    ander.assert_forbidden();
+    let website = beheerder
+        .query(
             "mutation($id: ID!, $v: Int!) { updateOrganisatieProfiel(id: $id, versie: $v, input: { website: \"hu punt nl\" }) { versie } }",
             json!({ "id": hu, "v": p["versie"] }),
         )
         .await;
-    assert_eq!(website.error_code(), "BAD_USER_INPUT");
-    assert_eq!(website.body["errors"][0]["extensions"]["field"], "website");
+    website.assert_problem("website");
 }
 
 async fn a_medewerker_registers_and_edits_opdrachten_of_its_own_institution(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let medewerker = app.token(Some("hu.nl"), Rol::Medewerker).await;
-    let bzk = app.org_id("00000099000000000001").await;
-    let uu = app.org_id("uu.nl").await;
-    let created = app
-        .graphql(
-            Some(&medewerker),
+    let app = TestApp::spawn(backend).with_demo().await;
+    let medewerker = app.als(demo::HU, Rol::Medewerker);
+    let bzk = app.org_id(demo::BZK).await;
+    let uu = app.org_id(demo::UU).await;
+    let created = medewerker
+        .query(
             CREATE_OPDRACHT,
             json!({ "input": { "naam": "Stage datagedreven beleid", "soort": "STAGE", "externId": "HU-1",
                 "opdrachtgever": bzk, "themas": ["DATA_AI"] } }),
@@ -536,9 +477,8 @@ async fn a_medewerker_registers_and_edits_opdrachten_of_its_own_institution(back
         "the owner carries it out"
     );
     let id = o["id"].as_str().unwrap();
-    let dubbel = app
-        .graphql(
-            Some(&medewerker),
+    let dubbel = medewerker
+        .query(
             CREATE_OPDRACHT,
             json!({ "input": { "naam": "Andere", "soort": "STAGE", "externId": "HU-1", "opdrachtgever": bzk } }),
         )
@@ -548,12 +488,11 @@ async fn a_medewerker_registers_and_edits_opdrachten_of_its_own_institution(back
         "BAD_USER_INPUT",
         "externId is unique per owner"
     );
-    let updated = app
-        .graphql(
-            Some(&medewerker),
+    let updated = medewerker
+        .query(
             "mutation($id: ID!, $input: OpdrachtInput!) { updateOpdracht(id: $id, versie: 1, input: $input) { versie status uitvoerders { naam } } }",
             json!({ "id": id, "input": { "naam": "Stage datagedreven beleid", "soort": "STAGE", "externId": "HU-1",
-                "status": "IN_UITVOERING", "opdrachtgever": bzk, "uitvoerders": [app.org_id("hu.nl").await, uu] } }),
+                "status": "IN_UITVOERING", "opdrachtgever": bzk, "uitvoerders": [app.org_id(demo::HU).await, uu] } }),
         )
         .await;
     let u = &updated.data()["updateOpdracht"];
@@ -561,10 +500,9 @@ async fn a_medewerker_registers_and_edits_opdrachten_of_its_own_institution(back
     assert_eq!(u["status"], "IN_UITVOERING");
     assert_eq!(u["uitvoerders"].as_array().unwrap().len(), 2);
     // UU now carries it out, so UU sees it, but cannot change it.
-    let uu_token = app.token(Some("uu.nl"), Rol::Beheerder).await;
-    let zien = app
-        .graphql(
-            Some(&uu_token),
+    let uu_token = app.als(demo::UU, Rol::Beheerder);
+    let zien = uu_token
+        .query(
             "query($id: ID!) { node(id: $id) { ... on Opdracht { naam magBewerken } } }",
             json!({ "id": id }),
         )
@@ -573,39 +511,34 @@ async fn a_medewerker_registers_and_edits_opdrachten_of_its_own_institution(back
 }
 
 async fn a_record_others_still_link_to_cannot_be_deleted(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
-    let bzk = app.org_id("00000099000000000001").await;
-    let (lab, _) = maak_lab(&app, &hu, "Druk lab").await;
-    app.graphql(
-        Some(&hu),
-        CREATE_OPDRACHT,
-        json!({ "input": { "naam": "Stage in het lab", "soort": "STAGE", "opdrachtgever": bzk, "fieldlab": lab } }),
-    )
-    .await
-    .data();
-    let voor = app.dump().await;
-    let antwoord = app
-        .graphql(
-            Some(&hu),
-            DELETE_FIELDLAB,
-            json!({ "id": lab, "versie": 1 }),
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Beheerder);
+    let bzk = app.org_id(demo::BZK).await;
+    let (lab, _) = maak_lab(&hu, "Druk lab").await;
+    hu
+        .query(
+            CREATE_OPDRACHT,
+            json!({ "input": { "naam": "Stage in het lab", "soort": "STAGE", "opdrachtgever": bzk, "fieldlab": lab } }),
         )
+        .await
+        .data();
+    let voor = app.dump().await;
+    let antwoord = hu
+        .query(DELETE_FIELDLAB, json!({ "id": lab, "versie": 1 }))
         .await;
-    assert_eq!(antwoord.error_code(), "CONFLICT");
-    let message = antwoord.body["errors"][0]["message"].as_str().unwrap();
+    antwoord.assert_conflict();
+    let message = antwoord.message();
     assert!(message.contains("1 opdrachten"), "{message}");
     assert_eq!(app.dump().await, voor);
 }
 
 async fn an_update_that_changes_nothing_keeps_the_version_and_logs_nothing(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
-    let (id, _) = maak_lab(&app, &hu, "Stil lab").await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Beheerder);
+    let (id, _) = maak_lab(&hu, "Stil lab").await;
     let voor = app.dump().await;
-    let antwoord = app
-        .graphql(
-            Some(&hu),
+    let antwoord = hu
+        .query(
             UPDATE_FIELDLAB,
             json!({ "id": id, "versie": 1, "input": lab("Stil lab") }),
         )
@@ -615,23 +548,20 @@ async fn an_update_that_changes_nothing_keeps_the_version_and_logs_nothing(backe
 }
 
 async fn anonymous_callers_cannot_write(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let voor = app.dump().await;
     let antwoord = app
-        .graphql(
-            None,
-            CREATE_FIELDLAB,
-            json!({ "input": lab("Anoniem lab") }),
-        )
+        .anoniem()
+        .query(CREATE_FIELDLAB, json!({ "input": lab("Anoniem lab") }))
         .await;
-    assert_eq!(antwoord.error_code(), "UNAUTHENTICATED");
+    antwoord.assert_unauthenticated();
     assert_eq!(app.dump().await, voor);
 }
 
 async fn the_change_log_cannot_be_rewritten(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
-    maak_lab(&app, &hu, "Historisch lab").await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Beheerder);
+    maak_lab(&hu, "Historisch lab").await;
     let conn = app.raw().await;
     for sql in [
         "UPDATE wijzigingen SET actor_subject = 'iemand anders'",

@@ -2,7 +2,7 @@
 //! counts computed independently in SQL, nested relations, and the page limits.
 
 use crate::dual_tests;
-use crate::harness::{Backend, TestApp};
+use crate::harness::{Backend, Caller, TestApp, demo};
 use ipartnerschap::auth::Rol;
 use serde_json::{Value, json};
 use std::collections::HashSet;
@@ -21,15 +21,15 @@ const PAGINA: &str = "query($first: Int, $after: String, $last: Int, $before: St
       totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor } \
       nodes { id naam startdatum einddatum } } }";
 
-async fn bureau(app: &TestApp) -> String {
-    app.token(None, Rol::Programmabureau).await
+fn bureau(app: &TestApp) -> Caller<'_> {
+    app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau)
 }
 
 async fn paging_forwards_and_backwards_returns_every_opdracht_exactly_once_in_every_ordering(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
-    let token = bureau(&app).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let token = bureau(&app);
     for (veld, richting) in [
         ("STARTDATUM", "ASC"),
         ("EINDDATUM", "ASC"),
@@ -42,12 +42,8 @@ async fn paging_forwards_and_backwards_returns_every_opdracht_exactly_once_in_ev
             &format!("orderBy: {{ veld: {veld}, richting: {richting} }}"),
         );
         let query = query.replace(", $order: OpdrachtSortering", "");
-        let vooruit = app
-            .alle_paginas(Some(&token), &query, "opdrachten", 100, true)
-            .await;
-        let achteruit = app
-            .alle_paginas(Some(&token), &query, "opdrachten", 70, false)
-            .await;
+        let vooruit = token.alle_paginas(&query, "opdrachten", 100, true).await;
+        let achteruit = token.alle_paginas(&query, "opdrachten", 70, false).await;
         let ids: Vec<&Value> = vooruit.iter().map(|n| &n["id"]).collect();
         let uniek: HashSet<String> = ids.iter().map(|v| v.to_string()).collect();
         assert_eq!(ids.len(), 548, "{veld} {richting}");
@@ -80,10 +76,9 @@ async fn paging_forwards_and_backwards_returns_every_opdracht_exactly_once_in_ev
     }
 }
 
-async fn count_with(app: &TestApp, token: &str, filter: Value) -> i64 {
-    let antwoord = app
-        .graphql(
-            Some(token),
+async fn count_with(caller: &Caller<'_>, filter: Value) -> i64 {
+    let antwoord = caller
+        .query(
             "query($f: OpdrachtFilter) { opdrachten(filter: $f) { totalCount } }",
             json!({ "f": filter }),
         )
@@ -94,13 +89,13 @@ async fn count_with(app: &TestApp, token: &str, filter: Value) -> i64 {
 }
 
 async fn each_opdracht_filter_matches_an_independent_count(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let t = bureau(&app).await;
-    let duo = app.org_id("00000099000000000014").await;
-    let hanze = app.org_id("hanze.nl").await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let t = bureau(&app);
+    let duo = app.org_id(demo::DUO).await;
+    let hanze = app.org_id(demo::HANZE).await;
     let iddi = app
-        .graphql(
-            None,
+        .anoniem()
+        .query(
             "{ fieldlabs(filter: {zoek: \"IDDI\"}) { nodes { id } } }",
             json!({}),
         )
@@ -178,15 +173,10 @@ async fn each_opdracht_filter_matches_an_independent_count(backend: Backend) {
             verwacht > 0 || sql.contains("1 = 0"),
             "a case that cannot fail: {sql}"
         );
-        assert_eq!(
-            count_with(&app, &t, filter.clone()).await,
-            verwacht,
-            "{filter}"
-        );
+        assert_eq!(count_with(&t, filter.clone()).await, verwacht, "{filter}");
     }
     assert_eq!(
         count_with(
-            &app,
             &t,
             json!({ "startdatumVanaf": "2022-01-01", "startdatumTotEnMet": "2022-12-31" })
         )
@@ -197,10 +187,9 @@ async fn each_opdracht_filter_matches_an_independent_count(backend: Backend) {
 }
 
 async fn filters_combine_and_a_bad_filter_names_its_field(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let t = bureau(&app).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let t = bureau(&app);
     let beide = count_with(
-        &app,
         &t,
         json!({ "status": ["AFGEROND"], "onderwijssoort": ["WO"] }),
     )
@@ -212,15 +201,13 @@ async fn filters_combine_and_a_bad_filter_names_its_field(backend: Backend) {
         )
         .await
     );
-    let antwoord = app
-        .graphql(
-            Some(&t),
-            "{ opdrachten(filter: { themas: [\"KOFFIE\"], opdrachtgever: \"nonsense\" }) { totalCount } }",
-            json!({}),
-        )
-        .await;
-    assert_eq!(antwoord.error_code(), "BAD_USER_INPUT");
-    let problems = &antwoord.body["errors"][0]["extensions"]["problems"];
+    let antwoord = t.query(
+        "{ opdrachten(filter: { themas: [\"KOFFIE\"], opdrachtgever: \"nonsense\" }) { totalCount } }",
+        json!({}),
+    )
+    .await;
+    antwoord.assert_bad_user_input();
+    let problems = &antwoord.extensions()["problems"];
     let fields: Vec<&str> = problems
         .as_array()
         .unwrap()
@@ -241,12 +228,9 @@ async fn filters_combine_and_a_bad_filter_names_its_field(backend: Backend) {
 }
 
 async fn an_opdracht_has_its_relations_as_stored(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let t = bureau(&app).await;
-    let data = app
-        .graphql(
-            Some(&t),
-            "{ opdrachten(first: 100, filter: { zoek: \"\" }) { nodes { externId opdrachtgever { naam } \
+    let app = TestApp::spawn(backend).with_demo().await;
+    let t = bureau(&app);
+    let data = t.query("{ opdrachten(first: 100, filter: { zoek: \"\" }) { nodes { externId opdrachtgever { naam } \
                uitvoerders { naam } eigenaar { naam } fieldlab { naam } themas { code } } } }",
             json!({}),
         )
@@ -296,14 +280,9 @@ async fn an_opdracht_has_its_relations_as_stored(backend: Backend) {
 }
 
 async fn an_organisation_lists_its_opdrachten_and_its_records(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let t = app
-        .token(Some("00000099000000000001"), Rol::Beheerder)
-        .await;
-    let data = app
-        .graphql(
-            Some(&t),
-            "{ me { organisatie { ... on Rijkspartner { opdrachten { totalCount } fieldlabs { naam } \
+    let app = TestApp::spawn(backend).with_demo().await;
+    let t = app.als(demo::BZK, Rol::Beheerder);
+    let data = t.query("{ me { organisatie { ... on Rijkspartner { opdrachten { totalCount } fieldlabs { naam } \
                lectoraten { naam partners { afkorting } } minoren { naam instelling { naam } } } } } }",
             json!({}),
         )
@@ -324,16 +303,14 @@ async fn an_organisation_lists_its_opdrachten_and_its_records(backend: Backend) 
     assert_eq!(bzk["minoren"].as_array().unwrap().len(), 4, "{bzk}");
 
     // A fieldlab's opdrachten, from the lab's side.
-    let t = bureau(&app).await;
-    let lab = app
-        .graphql(
-            Some(&t),
-            "{ fieldlabs(filter: {zoek: \"IDDI\"}) { nodes { opdrachten(first: 5) { totalCount nodes { fieldlab { naam } } } lectoraten { naam } } } }",
-            json!({}),
-        )
-        .await
-        .data()["fieldlabs"]["nodes"][0]
-        .clone();
+    let t = bureau(&app);
+    let lab = t.query(
+        "{ fieldlabs(filter: {zoek: \"IDDI\"}) { nodes { opdrachten(first: 5) { totalCount nodes { fieldlab { naam } } } lectoraten { naam } } } }",
+        json!({}),
+    )
+    .await
+    .data()["fieldlabs"]["nodes"][0]
+    .clone();
     assert_eq!(
         lab["opdrachten"]["totalCount"].as_i64().unwrap(),
         app.scalar("SELECT COUNT(*) FROM opdrachten WHERE fieldlab_id = (SELECT id FROM fieldlabs WHERE naam = 'IDDI-Lab')")
@@ -345,17 +322,13 @@ async fn an_organisation_lists_its_opdrachten_and_its_records(backend: Backend) 
 }
 
 async fn paging_arguments_are_checked(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let t = bureau(&app).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let t = bureau(&app);
     let fout = |q: &'static str| {
-        let app = &app;
         let t = t.clone();
         async move {
-            let a = app.graphql(Some(&t), q, json!({})).await;
-            (
-                a.error_code().to_owned(),
-                a.body["errors"][0]["extensions"]["field"].clone(),
-            )
+            let a = t.query(q, json!({})).await;
+            (a.error_code().to_owned(), a.extensions()["field"].clone())
         }
     };
     assert_eq!(
@@ -376,9 +349,7 @@ async fn paging_arguments_are_checked(backend: Backend) {
         fout("{ opdrachten(first: -1) { totalCount } }").await.0,
         "BAD_USER_INPUT"
     );
-    let standaard = app
-        .graphql(Some(&t), "{ opdrachten { nodes { id } } }", json!({}))
-        .await;
+    let standaard = t.query("{ opdrachten { nodes { id } } }", json!({})).await;
     assert_eq!(
         standaard.data()["opdrachten"]["nodes"]
             .as_array()
@@ -388,22 +359,18 @@ async fn paging_arguments_are_checked(backend: Backend) {
         "default page size"
     );
     // A cursor of one ordering is refused by another.
-    let cursor = app
-        .graphql(
-            Some(&t),
+    let cursor = t
+        .query(
             "{ opdrachten(first: 1, orderBy: {veld: NAAM}) { pageInfo { endCursor } } }",
             json!({}),
         )
         .await
         .data()["opdrachten"]["pageInfo"]["endCursor"]
         .clone();
-    let a = app
-        .graphql(
-            Some(&t),
-            "query($c: String) { opdrachten(first: 1, after: $c, orderBy: {veld: STARTDATUM}) { totalCount } }",
-            json!({ "c": cursor }),
-        )
-        .await;
-    assert_eq!(a.error_code(), "BAD_USER_INPUT");
-    assert_eq!(a.body["errors"][0]["extensions"]["field"], "after");
+    let a = t.query(
+        "query($c: String) { opdrachten(first: 1, after: $c, orderBy: {veld: STARTDATUM}) { totalCount } }",
+        json!({ "c": cursor }),
+    )
+    .await;
+    a.assert_problem("after");
 }

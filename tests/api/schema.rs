@@ -40,7 +40,8 @@ const INTROSPECTION: &str = "{ __schema { types { name kind description \
 async fn every_type_field_argument_and_enum_value_has_a_description() {
     let app = TestApp::spawn(Backend::Sqlite).await;
     let data = app
-        .graphql(None, INTROSPECTION, json!({}))
+        .anoniem()
+        .query(INTROSPECTION, json!({}))
         .await
         .data()
         .clone();

@@ -3,7 +3,7 @@
 //! see no opdrachten at all.
 
 use crate::dual_tests;
-use crate::harness::{Backend, TestApp};
+use crate::harness::{Backend, TestApp, demo};
 use ipartnerschap::auth::Rol;
 use serde_json::{Value, json};
 use std::collections::HashSet;
@@ -39,44 +39,34 @@ fn ids_of(nodes: &[Value]) -> HashSet<String> {
 }
 
 async fn a_hogeschool_lezer_sees_exactly_its_own_opdrachten_everywhere(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let eigen = extern_ids(&app, HANZE).await;
     assert!(eigen.len() > 10, "Hanze has opdrachten in the demo data");
-    let hanze = app.token(Some("hanze.nl"), Rol::Lezer).await;
+    let hanze = app.als(demo::HANZE, Rol::Lezer);
 
     // Lists, in both directions.
     let query = "query($first: Int, $after: String, $last: Int, $before: String) { \
         opdrachten(first: $first, after: $after, last: $last, before: $before) { \
           pageInfo { hasNextPage hasPreviousPage startCursor endCursor } nodes { id externId } } }";
-    let vooruit = app
-        .alle_paginas(Some(&hanze), query, "opdrachten", 13, true)
-        .await;
+    let vooruit = hanze.alle_paginas(query, "opdrachten", 13, true).await;
     assert_eq!(ids_of(&vooruit), eigen);
     assert_eq!(vooruit.len(), eigen.len());
-    let achteruit = app
-        .alle_paginas(Some(&hanze), query, "opdrachten", 100, false)
-        .await;
+    let achteruit = hanze.alle_paginas(query, "opdrachten", 100, false).await;
     assert_eq!(ids_of(&achteruit), eigen);
 
     // By id: an opdracht of another institution does not exist for Hanze.
-    let bureau = app.token(None, Rol::Programmabureau).await;
-    let alle = app
-        .alle_paginas(Some(&bureau), query, "opdrachten", 100, true)
-        .await;
+    let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    let alle = bureau.alle_paginas(query, "opdrachten", 100, true).await;
     let vreemd = alle
         .iter()
         .find(|n| !eigen.contains(n["externId"].as_str().unwrap()))
         .unwrap();
     let node = "query($id: ID!) { node(id: $id) { id } }";
-    let antwoord = app
-        .graphql(Some(&hanze), node, json!({ "id": vreemd["id"] }))
-        .await;
-    assert_eq!(antwoord.error_code(), "NOT_FOUND");
+    let antwoord = hanze.query(node, json!({ "id": vreemd["id"] })).await;
+    antwoord.assert_not_found();
     let eigen_node = vooruit[0]["id"].clone();
     assert_eq!(
-        app.graphql(Some(&hanze), node, json!({ "id": eigen_node }))
-            .await
-            .data()["node"]["id"],
+        hanze.query(node, json!({ "id": eigen_node })).await.data()["node"]["id"],
         eigen_node
     );
 
@@ -101,12 +91,8 @@ async fn a_hogeschool_lezer_sees_exactly_its_own_opdrachten_everywhere(backend: 
     ] {
         let mut after = Value::Null;
         loop {
-            let data = app
-                .graphql(
-                    Some(&hanze),
-                    &geneste(list, first),
-                    json!({ "after": after }),
-                )
+            let data = hanze
+                .query(&geneste(list, first), json!({ "after": after }))
                 .await
                 .data()
                 .clone();
@@ -125,9 +111,8 @@ async fn a_hogeschool_lezer_sees_exactly_its_own_opdrachten_everywhere(backend: 
     );
 
     // Statistics count Hanze's opdrachten only.
-    let s = app
-        .graphql(
-            Some(&hanze),
+    let s = hanze
+        .query(
             "{ statistieken { opdrachten perThema { aantal } } }",
             json!({}),
         )
@@ -138,11 +123,9 @@ async fn a_hogeschool_lezer_sees_exactly_its_own_opdrachten_everywhere(backend: 
 }
 
 async fn an_anonymous_caller_sees_no_opdrachten_anywhere(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let data = app
-        .graphql(
-            None,
-            "{ opdrachten { totalCount } statistieken { opdrachten studenten perStatus { aantal } verloop { aantal } } \
+        .anoniem().query("{ opdrachten { totalCount } statistieken { opdrachten studenten perStatus { aantal } verloop { aantal } } \
                fieldlabs(first: 100) { nodes { opdrachten { totalCount } } } \
                kennisinstellingen(first: 100) { nodes { opdrachten { totalCount } } } }",
             json!({}),

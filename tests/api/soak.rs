@@ -15,7 +15,7 @@
 //! the last batch that was applied; every fieldlab has the last name written and a version that
 //! counts the successful updates; the audit trail has exactly one entry per change reported.
 
-use crate::harness::{Backend, TestApp};
+use crate::harness::{Backend, TestApp, demo};
 use crate::sync::SYNC;
 use ipartnerschap::auth::Rol;
 use serde_json::{Value, json};
@@ -40,7 +40,7 @@ async fn postgres_soak_many_clients_for_a_minute_lose_and_duplicate_nothing() {
     soak(Backend::Postgres).await;
 }
 
-const INSTELLINGEN: [&str; 4] = ["hu.nl", "uu.nl", "hanze.nl", "fontys.nl"];
+const INSTELLINGEN: [&str; 4] = [demo::HU, demo::UU, demo::HANZE, demo::FONTYS];
 
 #[derive(Default)]
 struct Tellers {
@@ -55,7 +55,7 @@ fn item(prefix: &str, n: usize, versie: u64, uitvoerder: &str) -> Value {
         "externId": format!("{prefix}-{n}"),
         "naam": format!("Soak {prefix} {n} v{versie}"),
         "soort": "STAGE",
-        "opdrachtgever": "00000099000000000014",
+        "opdrachtgever": demo::DUO,
         "uitvoerders": [uitvoerder],
         "themas": ["DATA_AI"],
     })
@@ -63,7 +63,7 @@ fn item(prefix: &str, n: usize, versie: u64, uitvoerder: &str) -> Value {
 
 async fn verstuur(app: &TestApp, token: &str, query: &str, variables: Value, t: &Tellers) -> Value {
     t.verzoeken.fetch_add(1, Ordering::Relaxed);
-    let antwoord = app.graphql(Some(token), query, variables).await;
+    let antwoord = app.with_token(token).query(query, variables).await;
     if antwoord.status >= 500 {
         t.serverfouten.fetch_add(1, Ordering::Relaxed);
     }
@@ -71,7 +71,7 @@ async fn verstuur(app: &TestApp, token: &str, query: &str, variables: Value, t: 
 }
 
 async fn soak(backend: Backend) {
-    let app = Arc::new(TestApp::with_demo(backend).await);
+    let app = Arc::new(TestApp::spawn(backend).with_demo().await);
     let duur = Duration::from_secs(
         std::env::var("SOAK_SECONDS")
             .ok()
@@ -254,11 +254,10 @@ async fn soak(backend: Backend) {
         }
     }
     // Every fieldlab with its last version.
-    let bureau = app.token(None, Rol::Programmabureau).await;
+    let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
     for (id, versie) in &labs {
-        let body = app
-            .graphql(
-                Some(&bureau),
+        let body = bureau
+            .query(
                 "query($id: ID!) { node(id: $id) { ... on Fieldlab { versie naam } } }",
                 json!({ "id": id }),
             )

@@ -1,7 +1,7 @@
 //! No N+1: the number of SQL statements of a request does not grow with the number of rows.
 
 use crate::dual_tests;
-use crate::harness::{Backend, TestApp};
+use crate::harness::{Backend, Caller, TestApp, demo};
 use ipartnerschap::auth::Rol;
 use serde_json::json;
 
@@ -16,20 +16,22 @@ const OPDRACHTEN: &str = "query($n: Int) { opdrachten(first: $n) { totalCount no
     themas { code naam } } } }";
 
 /// Statements executed by one request.
-async fn statements(app: &TestApp, token: &str, query: &str, n: i64) -> u64 {
-    let before = app.db.statements_executed();
-    let antwoord = app.graphql(Some(token), query, json!({ "n": n })).await;
+async fn statements(caller: &Caller<'_>, query: &str, n: i64) -> u64 {
+    // The caller's token is made before counting: only the request's statements count.
+    caller.token().await;
+    let before = caller.app().db.statements_executed();
+    let antwoord = caller.query(query, json!({ "n": n })).await;
     antwoord.data();
-    app.db.statements_executed() - before
+    caller.app().db.statements_executed() - before
 }
 
 async fn a_page_of_opdrachten_with_relations_costs_the_same_statements_for_10_or_100_rows(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
-    let t = app.token(None, Rol::Programmabureau).await;
-    let tien = statements(&app, &t, OPDRACHTEN, 10).await;
-    let honderd = statements(&app, &t, OPDRACHTEN, 100).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let t = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    let tien = statements(&t, OPDRACHTEN, 10).await;
+    let honderd = statements(&t, OPDRACHTEN, 100).await;
     assert!(tien > 0, "the counter counts");
     assert_eq!(
         tien, honderd,
@@ -41,8 +43,10 @@ async fn a_page_of_opdrachten_with_relations_costs_the_same_statements_for_10_or
 async fn a_page_of_fieldlabs_and_organisations_with_relations_costs_the_same_for_3_or_all(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
-    let t = app.token(None, Rol::Programmabureau).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let t = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    // The token is made before counting: only the requests' statements count.
+    t.token().await;
     // The few rows of each narrow request already have every relation the query asks for
     // (AI-Labs: participants, lectoraten with partners; the two Utrecht institutions: fieldlabs,
     // lectoraten, minoren), so any difference would come from the number of rows. One root
@@ -59,7 +63,7 @@ async fn a_page_of_fieldlabs_and_organisations_with_relations_costs_the_same_for
         let mut tellingen = Vec::new();
         for (z, rijen) in [(json!(zoek), weinig_rijen), (json!(null), alle_rijen)] {
             let before = app.db.statements_executed();
-            let antwoord = app.graphql(Some(&t), query, json!({ "z": z })).await;
+            let antwoord = t.query(query, json!({ "z": z })).await;
             let (_, lijst) = antwoord.data().as_object().unwrap().iter().next().unwrap();
             assert_eq!(lijst["nodes"].as_array().unwrap().len(), rijen);
             tellingen.push(app.db.statements_executed() - before);

@@ -2,7 +2,7 @@
 //! independent SQL, and the caller's scope.
 
 use crate::dual_tests;
-use crate::harness::{Backend, TestApp};
+use crate::harness::{Backend, TestApp, demo};
 use ipartnerschap::auth::Rol;
 use serde_json::{Value, json};
 
@@ -27,9 +27,9 @@ fn aantal(list: &Value, key: &str, value: &str) -> i64 {
 }
 
 async fn the_programme_office_sees_the_published_figures(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let t = app.token(None, Rol::Programmabureau).await;
-    let s = app.graphql(Some(&t), STATS, json!({})).await.data()["statistieken"].clone();
+    let app = TestApp::spawn(backend).with_demo().await;
+    let t = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    let s = t.query(STATS, json!({})).await.data()["statistieken"].clone();
     assert_eq!(s["opdrachten"], 548);
     assert_eq!(s["studenten"], 1235);
     assert_eq!(s["studentenInStage"], 261);
@@ -63,9 +63,9 @@ async fn the_programme_office_sees_the_published_figures(backend: Backend) {
 }
 
 async fn theme_and_year_figures_match_independent_counts(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let t = app.token(None, Rol::Programmabureau).await;
-    let s = app.graphql(Some(&t), STATS, json!({})).await.data()["statistieken"].clone();
+    let app = TestApp::spawn(backend).with_demo().await;
+    let t = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    let s = t.query(STATS, json!({})).await.data()["statistieken"].clone();
     for thema in s["perThema"].as_array().unwrap() {
         let code = thema["thema"]["code"].as_str().unwrap();
         assert_eq!(
@@ -113,11 +113,10 @@ async fn theme_and_year_figures_match_independent_counts(backend: Backend) {
 }
 
 async fn a_filter_narrows_the_opdracht_figures(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let t = app.token(None, Rol::Programmabureau).await;
-    let s = app
-        .graphql(
-            Some(&t),
+    let app = TestApp::spawn(backend).with_demo().await;
+    let t = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    let s = t
+        .query(
             STATS,
             json!({ "f": { "onderwijssoort": ["WO"], "regio": ["OOST"] } }),
         )

@@ -2,7 +2,7 @@
 //! clients syncing the same source at once.
 
 use crate::dual_tests;
-use crate::harness::{Backend, TestApp};
+use crate::harness::{Backend, Caller, TestApp, demo};
 use ipartnerschap::auth::Rol;
 use serde_json::{Value, json};
 
@@ -31,8 +31,8 @@ pub fn item(n: usize) -> Value {
         "startdatum": "2025-02-01",
         "einddatum": "2025-07-01",
         "aantalStudenten": 1 + (n % 3) as i64,
-        "opdrachtgever": "00000099000000000014",
-        "uitvoerders": ["hu.nl"],
+        "opdrachtgever": demo::DUO,
+        "uitvoerders": [demo::HU],
         "themas": ["DATA_AI"],
     })
 }
@@ -41,21 +41,21 @@ fn batch(items: Vec<Value>) -> Value {
     json!({ "input": { "bron": "osiris", "opdrachten": items } })
 }
 
-async fn sync(app: &TestApp, token: &str, variables: Value) -> Value {
-    app.graphql(Some(token), SYNC, variables).await.data()["syncOpdrachten"].clone()
+async fn sync(caller: &Caller<'_>, variables: Value) -> Value {
+    caller.query(SYNC, variables).await.data()["syncOpdrachten"].clone()
 }
 
-async fn medewerker(app: &TestApp) -> String {
-    app.token(Some("hu.nl"), Rol::Medewerker).await
+fn medewerker(app: &TestApp) -> Caller<'_> {
+    app.als(demo::HU, Rol::Medewerker)
 }
 
 const HU_OPDRACHTEN: &str = "SELECT COUNT(*) FROM opdrachten WHERE eigenaar_id = (SELECT id FROM organisaties WHERE schac_home = 'hu.nl') AND extern_id LIKE 'OSIRIS-%'";
 
 async fn syncing_the_same_batch_twice_creates_nothing_the_second_time(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let token = medewerker(&app).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let token = medewerker(&app);
     let items: Vec<Value> = (0..50).map(item).collect();
-    let eerste = sync(&app, &token, batch(items.clone())).await;
+    let eerste = sync(&token, batch(items.clone())).await;
     assert_eq!(eerste["toegepast"], true);
     assert_eq!(eerste["totalen"]["aangemaakt"], 50);
     assert!(
@@ -66,7 +66,7 @@ async fn syncing_the_same_batch_twice_creates_nothing_the_second_time(backend: B
             .all(|i| i["id"].is_string())
     );
     let na_eerste = app.dump().await;
-    let tweede = sync(&app, &token, batch(items)).await;
+    let tweede = sync(&token, batch(items)).await;
     assert_eq!(tweede["totalen"]["ongewijzigd"], 50);
     assert_eq!(tweede["totalen"]["aangemaakt"], 0);
     assert_eq!(eerste["items"][7]["id"], tweede["items"][7]["id"]);
@@ -79,33 +79,29 @@ async fn syncing_the_same_batch_twice_creates_nothing_the_second_time(backend: B
 }
 
 async fn changed_items_are_updated_and_logged_with_their_source(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let token = medewerker(&app).await;
-    let eerste = sync(&app, &token, batch((0..3).map(item).collect())).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let token = medewerker(&app);
+    let eerste = sync(&token, batch((0..3).map(item).collect())).await;
     let mut gewijzigd = item(1);
     gewijzigd["status"] = json!("IN_UITVOERING");
     gewijzigd["themas"] = json!(["DATA_AI", "CYBERVEILIGHEID"]);
-    let tweede = sync(&app, &token, batch(vec![item(0), gewijzigd, item(2)])).await;
+    let tweede = sync(&token, batch(vec![item(0), gewijzigd, item(2)])).await;
     assert_eq!(tweede["totalen"]["gewijzigd"], 1);
     assert_eq!(tweede["totalen"]["ongewijzigd"], 2);
     assert_eq!(tweede["items"][1]["resultaat"], "UPDATED");
     let id = eerste["items"][1]["id"].as_str().unwrap();
-    let opdracht = app
-        .graphql(
-            Some(&token),
-            "query($id: ID!) { node(id: $id) { ... on Opdracht { status versie themas { code } } } }",
-            json!({ "id": id }),
-        )
-        .await;
+    let opdracht = token.query(
+        "query($id: ID!) { node(id: $id) { ... on Opdracht { status versie themas { code } } } }",
+        json!({ "id": id }),
+    )
+    .await;
     assert_eq!(opdracht.data()["node"]["status"], "IN_UITVOERING");
     assert_eq!(opdracht.data()["node"]["versie"], 2);
-    let trail = app
-        .graphql(
-            Some(&token),
-            "query($id: ID!) { auditTrail(filter: { record: $id }) { totalCount nodes { actie operatie bron actor actorRol versie wijzigingen { veld voor na } } } }",
-            json!({ "id": id }),
-        )
-        .await;
+    let trail = token.query(
+        "query($id: ID!) { auditTrail(filter: { record: $id }) { totalCount nodes { actie operatie bron actor actorRol versie wijzigingen { veld voor na } } } }",
+        json!({ "id": id }),
+    )
+    .await;
     let trail = &trail.data()["auditTrail"];
     assert_eq!(trail["totalCount"], 2);
     let update = &trail["nodes"][0];
@@ -128,14 +124,14 @@ async fn changed_items_are_updated_and_logged_with_their_source(backend: Backend
 async fn an_invalid_item_rejects_an_atomair_batch_entirely_and_only_itself_per_item(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
-    let token = medewerker(&app).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let token = medewerker(&app);
     let mut slecht = item(1);
     slecht["einddatum"] = json!("2024-01-01");
-    slecht["opdrachtgever"] = json!("00000099999999999999");
+    slecht["opdrachtgever"] = json!(demo::ONBEKENDE_OIN);
     let items = vec![item(0), slecht, item(2)];
     let voor = app.dump().await;
-    let atomair = sync(&app, &token, batch(items.clone())).await;
+    let atomair = sync(&token, batch(items.clone())).await;
     assert_eq!(atomair["toegepast"], false);
     assert_eq!(atomair["modus"], "ATOMAIR");
     assert_eq!(atomair["totalen"]["afgewezen"], 1);
@@ -162,7 +158,7 @@ async fn an_invalid_item_rejects_an_atomair_batch_entirely_and_only_itself_per_i
 
     let mut per_item = batch(items);
     per_item["input"]["modus"] = json!("PER_ITEM");
-    let resultaat = sync(&app, &token, per_item).await;
+    let resultaat = sync(&token, per_item).await;
     assert_eq!(resultaat["toegepast"], true);
     assert_eq!(resultaat["totalen"]["aangemaakt"], 2);
     assert_eq!(resultaat["totalen"]["afgewezen"], 1);
@@ -171,16 +167,16 @@ async fn an_invalid_item_rejects_an_atomair_batch_entirely_and_only_itself_per_i
 }
 
 async fn a_dry_run_reports_what_would_happen_and_writes_nothing(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let token = medewerker(&app).await;
-    sync(&app, &token, batch(vec![item(0)])).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let token = medewerker(&app);
+    sync(&token, batch(vec![item(0)])).await;
     let voor = app.dump().await;
     let mut gewijzigd = item(0);
     gewijzigd["naam"] = json!("Nieuwe naam");
     let mut variables = batch(vec![gewijzigd, item(1)]);
     variables["input"]["dryRun"] = json!(true);
     variables["input"]["ingetrokken"] = json!(["OSIRIS-99"]);
-    let resultaat = sync(&app, &token, variables).await;
+    let resultaat = sync(&token, variables).await;
     assert_eq!(resultaat["toegepast"], false);
     assert_eq!(resultaat["dryRun"], true);
     let uitkomsten: Vec<&str> = resultaat["items"]
@@ -194,12 +190,11 @@ async fn a_dry_run_reports_what_would_happen_and_writes_nothing(backend: Backend
 }
 
 async fn withdrawn_items_are_deleted(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let token = medewerker(&app).await;
-    let eerste = sync(&app, &token, batch((0..3).map(item).collect())).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let token = medewerker(&app);
+    let eerste = sync(&token, batch((0..3).map(item).collect())).await;
     let id = eerste["items"][2]["id"].as_str().unwrap().to_owned();
     let resultaat = sync(
-        &app,
         &token,
         json!({ "input": { "bron": "osiris", "ingetrokken": ["OSIRIS-2", "OSIRIS-404"] } }),
     )
@@ -211,37 +206,36 @@ async fn withdrawn_items_are_deleted(backend: Backend) {
         "unknown: nothing to do"
     );
     assert_eq!(app.scalar(HU_OPDRACHTEN).await, 2);
-    let node = app
-        .graphql(
-            Some(&token),
+    let node = token
+        .query(
             "query($id: ID!) { node(id: $id) { id } }",
             json!({ "id": id }),
         )
         .await;
-    assert_eq!(node.error_code(), "NOT_FOUND");
+    node.assert_not_found();
 }
 
 async fn a_batch_above_the_maximum_is_refused_with_a_clear_error(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let token = medewerker(&app).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let token = medewerker(&app);
     let voor = app.dump().await;
-    let antwoord = app
-        .graphql(Some(&token), SYNC, batch((0..1001).map(item).collect()))
+    let antwoord = token
+        .query(SYNC, batch((0..1001).map(item).collect()))
         .await;
-    assert_eq!(antwoord.error_code(), "BAD_USER_INPUT");
+    antwoord.assert_bad_user_input();
     let message = antwoord.body["errors"][0]["message"].as_str().unwrap();
     assert!(message.contains("at most 1000 items"), "{message}");
     assert_eq!(app.dump().await, voor);
-    let precies = sync(&app, &token, batch((0..1000).map(item).collect())).await;
+    let precies = sync(&token, batch((0..1000).map(item).collect())).await;
     assert_eq!(precies["totalen"]["aangemaakt"], 1000, "1000 is allowed");
 }
 
 async fn an_externid_twice_in_one_batch_is_rejected(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let token = medewerker(&app).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let token = medewerker(&app);
     let mut variables = batch(vec![item(0), item(1), item(0)]);
     variables["input"]["modus"] = json!("PER_ITEM");
-    let resultaat = sync(&app, &token, variables).await;
+    let resultaat = sync(&token, variables).await;
     let uitkomsten: Vec<&str> = resultaat["items"]
         .as_array()
         .unwrap()
@@ -258,12 +252,12 @@ async fn an_externid_twice_in_one_batch_is_rejected(backend: Backend) {
 }
 
 async fn two_clients_syncing_the_same_source_at_once_create_no_duplicates(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let token = medewerker(&app).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let token = medewerker(&app);
     let items: Vec<Value> = (0..200).map(item).collect();
     let (a, b) = tokio::join!(
-        sync(&app, &token, batch(items.clone())),
-        sync(&app, &token, batch(items.clone())),
+        sync(&token, batch(items.clone())),
+        sync(&token, batch(items.clone())),
     );
     let aangemaakt =
         a["totalen"]["aangemaakt"].as_i64().unwrap() + b["totalen"]["aangemaakt"].as_i64().unwrap();
@@ -284,20 +278,18 @@ async fn two_clients_syncing_the_same_source_at_once_create_no_duplicates(backen
 }
 
 async fn only_editing_roles_of_the_owner_sync(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let lezer = app.token(Some("hu.nl"), Rol::Lezer).await;
-    let antwoord = app.graphql(Some(&lezer), SYNC, batch(vec![item(0)])).await;
-    assert_eq!(antwoord.error_code(), "FORBIDDEN");
-    let medewerker = medewerker(&app).await;
-    let uu = app.org_id("uu.nl").await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let lezer = app.als(demo::HU, Rol::Lezer);
+    let antwoord = lezer.query(SYNC, batch(vec![item(0)])).await;
+    antwoord.assert_forbidden();
+    let medewerker = medewerker(&app);
+    let uu = app.org_id(demo::UU).await;
     let mut andermans = batch(vec![item(0)]);
     andermans["input"]["eigenaar"] = json!(uu);
-    let antwoord = app
-        .graphql(Some(&medewerker), SYNC, andermans.clone())
-        .await;
-    assert_eq!(antwoord.error_code(), "FORBIDDEN");
-    let bureau = app.token(None, Rol::Programmabureau).await;
-    let namens = sync(&app, &bureau, andermans).await;
+    let antwoord = medewerker.query(SYNC, andermans.clone()).await;
+    antwoord.assert_forbidden();
+    let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    let namens = sync(&bureau, andermans).await;
     assert_eq!(
         namens["totalen"]["aangemaakt"], 1,
         "the programme office syncs for anyone"

@@ -4,7 +4,7 @@
 //! plausible maxima; look-alike names are one name, also for the database.
 
 use crate::dual_tests;
-use crate::harness::{Backend, TestApp, fresh_database};
+use crate::harness::{Backend, Caller, TestApp, demo, fresh_database};
 use ipartnerschap::auth::Rol;
 use ipartnerschap::domain::naam::sleutel;
 use sea_orm::ConnectionTrait;
@@ -43,10 +43,8 @@ const SYNC: &str = "mutation($input: OpdrachtenSyncInput!) { syncOpdrachten(inpu
     toegepast items { externId resultaat id fouten { veld melding } meldingen { veld melding } } } }";
 const STUDENTEN: &str = "query { statistieken { opdrachten studenten } opdrachten { totalCount } }";
 
-const BZK: &str = "00000099000000000001";
-
 fn veld(antwoord: &crate::harness::Antwoord) -> String {
-    antwoord.body["errors"][0]["extensions"]["field"]
+    antwoord.extensions()["field"]
         .as_str()
         .unwrap_or_else(|| panic!("an error naming a field: {}", antwoord.body))
         .to_owned()
@@ -59,26 +57,26 @@ fn bericht(antwoord: &crate::harness::Antwoord) -> String {
         .to_owned()
 }
 
-async fn lab(app: &TestApp, token: &str, naam: &str) -> String {
-    app.graphql(
-        Some(token),
-        CREATE_FIELDLAB,
-        json!({ "input": { "naam": naam, "regio": "MIDDEN" } }),
-    )
-    .await
-    .data()["createFieldlab"]["id"]
+async fn lab(caller: &Caller<'_>, naam: &str) -> String {
+    caller
+        .query(
+            CREATE_FIELDLAB,
+            json!({ "input": { "naam": naam, "regio": "MIDDEN" } }),
+        )
+        .await
+        .data()["createFieldlab"]["id"]
         .as_str()
         .unwrap()
         .to_owned()
 }
 
-async fn opdracht(app: &TestApp, token: &str, extra: Value) -> String {
-    let mut input =
-        json!({ "naam": "Opdracht", "soort": "STAGE", "opdrachtgever": app.org_id(BZK).await });
+async fn opdracht(caller: &Caller<'_>, extra: Value) -> String {
+    let mut input = json!({ "naam": "Opdracht", "soort": "STAGE", "opdrachtgever": caller.app().org_id(demo::BZK).await });
     for (k, v) in extra.as_object().unwrap() {
         input[k] = v.clone();
     }
-    app.graphql(Some(token), CREATE_OPDRACHT, json!({ "input": input }))
+    caller
+        .query(CREATE_OPDRACHT, json!({ "input": input }))
         .await
         .data()["createOpdracht"]["id"]
         .as_str()
@@ -86,31 +84,26 @@ async fn opdracht(app: &TestApp, token: &str, extra: Value) -> String {
         .to_owned()
 }
 
-async fn node(app: &TestApp, token: &str, id: &str) -> crate::harness::Antwoord {
-    app.graphql(Some(token), OPDRACHT, json!({ "id": id }))
-        .await
+async fn node(caller: &Caller<'_>, id: &str) -> crate::harness::Antwoord {
+    caller.query(OPDRACHT, json!({ "id": id })).await
 }
 
 async fn a_refused_delete_counts_only_the_records_of_the_callers_own_organisation(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
-    let hanze = app.token(Some("hanze.nl"), Rol::Medewerker).await;
-    let lab = lab(&app, &hu, "Telwerklab").await;
-    opdracht(&app, &hu, json!({ "fieldlab": lab })).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Beheerder);
+    let hanze = app.als(demo::HANZE, Rol::Medewerker);
+    let lab = lab(&hu, "Telwerklab").await;
+    opdracht(&hu, json!({ "fieldlab": lab })).await;
     for _ in 0..3 {
-        opdracht(&app, &hanze, json!({ "fieldlab": lab })).await;
+        opdracht(&hanze, json!({ "fieldlab": lab })).await;
     }
     let voor = app.dump().await;
-    let antwoord = app
-        .graphql(
-            Some(&hu),
-            DELETE_FIELDLAB,
-            json!({ "id": lab, "versie": 1 }),
-        )
+    let antwoord = hu
+        .query(DELETE_FIELDLAB, json!({ "id": lab, "versie": 1 }))
         .await;
-    assert_eq!(antwoord.error_code(), "CONFLICT");
+    antwoord.assert_conflict();
     let melding = bericht(&antwoord);
     assert!(
         melding.contains("1 opdrachten of your organisation"),
@@ -126,14 +119,13 @@ async fn a_refused_delete_counts_only_the_records_of_the_callers_own_organisatio
 async fn deleting_a_fieldlab_unlinks_the_opdrachten_and_lectoraten_of_other_organisations_and_logs_each_for_its_owner(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
-    let hanze = app.token(Some("hanze.nl"), Rol::Beheerder).await;
-    let lab = lab(&app, &hu, "Vertreklab").await;
-    let opdracht = opdracht(&app, &hanze, json!({ "fieldlab": lab })).await;
-    let lectoraat = app
-        .graphql(
-            Some(&hanze),
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Beheerder);
+    let hanze = app.als(demo::HANZE, Rol::Beheerder);
+    let lab = lab(&hu, "Vertreklab").await;
+    let opdracht = opdracht(&hanze, json!({ "fieldlab": lab })).await;
+    let lectoraat = hanze
+        .query(
             "mutation($lab: ID!) { createLectoraat(input: { naam: \"Lectoraat bij het lab\", \
              soort: LECTORAAT, fieldlabs: [$lab] }) { id } }",
             json!({ "lab": lab }),
@@ -144,12 +136,8 @@ async fn deleting_a_fieldlab_unlinks_the_opdrachten_and_lectoraten_of_other_orga
         .unwrap()
         .to_owned();
 
-    let weg = app
-        .graphql(
-            Some(&hu),
-            DELETE_FIELDLAB,
-            json!({ "id": lab, "versie": 1 }),
-        )
+    let weg = hu
+        .query(DELETE_FIELDLAB, json!({ "id": lab, "versie": 1 }))
         .await;
     assert_eq!(
         weg.data()["deleteFieldlab"],
@@ -157,13 +145,12 @@ async fn deleting_a_fieldlab_unlinks_the_opdrachten_and_lectoraten_of_other_orga
         "the owner's delete succeeds"
     );
 
-    let nu = node(&app, &hanze, &opdracht).await;
+    let nu = node(&hanze, &opdracht).await;
     let nu = &nu.data()["node"];
     assert_eq!(nu["fieldlab"], Value::Null, "unlinked");
     assert_eq!(nu["versie"], 2, "a new version of hanze.nl's opdracht");
-    let l = app
-        .graphql(
-            Some(&hanze),
+    let l = hanze
+        .query(
             "query($id: ID!) { node(id: $id) { ... on Lectoraat { versie fieldlabs { id } } } }",
             json!({ "id": lectoraat }),
         )
@@ -172,9 +159,7 @@ async fn deleting_a_fieldlab_unlinks_the_opdrachten_and_lectoraten_of_other_orga
     assert_eq!(l.data()["node"]["versie"], 2);
 
     // hanze.nl's audit trail names the change and the operation that made it.
-    let trail = app
-        .graphql(Some(&hanze), TRAIL, json!({ "record": opdracht }))
-        .await;
+    let trail = hanze.query(TRAIL, json!({ "record": opdracht })).await;
     let regels = trail.data()["auditTrail"]["nodes"]
         .as_array()
         .unwrap()
@@ -185,16 +170,13 @@ async fn deleting_a_fieldlab_unlinks_the_opdrachten_and_lectoraten_of_other_orga
     assert_eq!(regels[0]["wijzigingen"][0]["veld"], "fieldlabId");
     assert_eq!(regels[0]["wijzigingen"][0]["na"], "null", "as JSON");
     // ... and its feed has it; hu.nl's feed does not (it cannot see the opdracht).
-    let feed = |token: String| {
-        let app = &app;
-        async move {
-            app.graphql(Some(&token), FEED, json!({})).await.data()["wijzigingen"]["wijzigingen"]
-                .as_array()
-                .unwrap()
-                .clone()
-        }
-    };
-    let van_hanze = feed(hanze.clone()).await;
+    async fn feed(caller: &Caller<'_>) -> Vec<Value> {
+        caller.query(FEED, json!({})).await.data()["wijzigingen"]["wijzigingen"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+    let van_hanze = feed(&hanze).await;
     assert!(
         van_hanze
             .iter()
@@ -203,12 +185,10 @@ async fn deleting_a_fieldlab_unlinks_the_opdrachten_and_lectoraten_of_other_orga
             == 1,
         "{van_hanze:?}"
     );
-    let van_hu = feed(hu.clone()).await;
+    let van_hu = feed(&hu).await;
     assert!(van_hu.iter().all(|w| w["id"] != opdracht.as_str()));
     // The lectoraat's change is in its owner's trail too.
-    let trail = app
-        .graphql(Some(&hanze), TRAIL, json!({ "record": lectoraat }))
-        .await;
+    let trail = hanze.query(TRAIL, json!({ "record": lectoraat })).await;
     assert_eq!(
         trail.data()["auditTrail"]["nodes"][0]["operatie"],
         "deleteFieldlab"
@@ -218,17 +198,14 @@ async fn deleting_a_fieldlab_unlinks_the_opdrachten_and_lectoraten_of_other_orga
 async fn deleting_a_minor_or_lectoraat_that_other_organisations_opdrachten_point_at_succeeds_for_the_owner(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
-    let hanze = app.token(Some("hanze.nl"), Rol::Medewerker).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Beheerder);
+    let hanze = app.als(demo::HANZE, Rol::Medewerker);
     for (soort, veld, invoer) in [
         ("Minor", "minor", "soort: MINOR"),
         ("Lectoraat", "lectoraat", "soort: LECTORAAT"),
     ] {
-        let id = app
-            .graphql(
-                Some(&hu),
-                &format!(
+        let id = hu.query(&format!(
                     "mutation {{ create{soort}(input: {{ naam: \"Te verwijderen\", {invoer} }}) {{ id }} }}"
                 ),
                 json!({}),
@@ -240,23 +217,20 @@ async fn deleting_a_minor_or_lectoraat_that_other_organisations_opdrachten_point
             .to_owned();
         let mut opdrachten = Vec::new();
         for _ in 0..3 {
-            opdrachten.push(opdracht(&app, &hanze, json!({ veld: id })).await);
+            opdrachten.push(opdracht(&hanze, json!({ veld: id })).await);
         }
-        let weg = app
-            .graphql(
-                Some(&hu),
+        let weg = hu
+            .query(
                 &format!("mutation($id: ID!) {{ delete{soort}(id: $id, versie: 1) }}"),
                 json!({ "id": id }),
             )
             .await;
         assert_eq!(weg.data()[format!("delete{soort}")], id.as_str(), "{soort}");
         for o in &opdrachten {
-            let nu = node(&app, &hanze, o).await;
+            let nu = node(&hanze, o).await;
             assert_eq!(nu.data()["node"][veld], Value::Null, "{soort}");
             assert_eq!(nu.data()["node"]["versie"], 2, "{soort}");
-            let trail = app
-                .graphql(Some(&hanze), TRAIL, json!({ "record": o }))
-                .await;
+            let trail = hanze.query(TRAIL, json!({ "record": o })).await;
             assert_eq!(
                 trail.data()["auditTrail"]["nodes"][0]["operatie"],
                 format!("delete{soort}"),
@@ -265,8 +239,8 @@ async fn deleting_a_minor_or_lectoraat_that_other_organisations_opdrachten_point
     }
 }
 
-async fn statistiek(app: &TestApp, token: &str) -> (i64, i64) {
-    let a = app.graphql(Some(token), STUDENTEN, json!({})).await;
+async fn statistiek(caller: &Caller<'_>) -> (i64, i64) {
+    let a = caller.query(STUDENTEN, json!({})).await;
     let d = a.data();
     assert_eq!(
         d["statistieken"]["opdrachten"],
@@ -281,43 +255,40 @@ async fn statistiek(app: &TestApp, token: &str) -> (i64, i64) {
 async fn an_uitvoerder_withdraws_itself_and_the_opdracht_leaves_its_lists_and_statistics(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
-    let hanze = app.token(Some("hanze.nl"), Rol::Medewerker).await;
-    let hu = app.token(Some("hu.nl"), Rol::Medewerker).await;
-    let hu_lezer = app.token(Some("hu.nl"), Rol::Lezer).await;
-    let voor = statistiek(&app, &hu_lezer).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hanze = app.als(demo::HANZE, Rol::Medewerker);
+    let hu = app.als(demo::HU, Rol::Medewerker);
+    let hu_lezer = app.als(demo::HU, Rol::Lezer);
+    let voor = statistiek(&hu_lezer).await;
     let id = opdracht(
-        &app,
         &hanze,
-        json!({ "aantalStudenten": 200, "uitvoerders": [app.org_id("hu.nl").await] }),
+        json!({ "aantalStudenten": 200, "uitvoerders": [app.org_id(demo::HU).await] }),
     )
     .await;
     assert_eq!(
-        statistiek(&app, &hu_lezer).await,
+        statistiek(&hu_lezer).await,
         (voor.0 + 1, voor.1 + 200),
         "named as uitvoerder, the opdracht counts for hu.nl"
     );
 
-    let antwoord = app.graphql(Some(&hu), WITHDRAW, json!({ "id": id })).await;
+    let antwoord = hu.query(WITHDRAW, json!({ "id": id })).await;
     assert_eq!(antwoord.data()["withdrawUitvoerder"], id.as_str());
     assert_eq!(
-        statistiek(&app, &hu_lezer).await,
+        statistiek(&hu_lezer).await,
         voor,
         "gone from hu.nl's figures"
     );
-    assert_eq!(node(&app, &hu, &id).await.error_code(), "NOT_FOUND");
+    node(&hu, &id).await.assert_not_found();
 
     // The owner sees the change in its trail and feed; hu.nl gets a tombstone.
-    let nu = node(&app, &hanze, &id).await;
+    let nu = node(&hanze, &id).await;
     assert_eq!(nu.data()["node"]["uitvoerders"], json!([]));
     assert_eq!(nu.data()["node"]["versie"], 2);
-    let trail = app
-        .graphql(Some(&hanze), TRAIL, json!({ "record": id }))
-        .await;
+    let trail = hanze.query(TRAIL, json!({ "record": id })).await;
     let regel = &trail.data()["auditTrail"]["nodes"][0];
     assert_eq!(regel["operatie"], "withdrawUitvoerder");
     assert_eq!(regel["wijzigingen"][0]["veld"], "uitvoerders");
-    let feed = app.graphql(Some(&hu), FEED, json!({})).await;
+    let feed = hu.query(FEED, json!({})).await;
     let laatste = feed.data()["wijzigingen"]["wijzigingen"]
         .as_array()
         .unwrap()
@@ -328,59 +299,54 @@ async fn an_uitvoerder_withdraws_itself_and_the_opdracht_leaves_its_lists_and_st
     assert_eq!(laatste["verwijderd"], true, "as a tombstone");
 
     // The owner cannot name it again by hand.
-    let input = json!({ "naam": "Opdracht", "soort": "STAGE", "opdrachtgever": app.org_id(BZK).await,
-                        "uitvoerders": [app.org_id("hu.nl").await] });
-    let weer = app
-        .graphql(
-            Some(&hanze),
+    let input = json!({ "naam": "Opdracht", "soort": "STAGE", "opdrachtgever": app.org_id(demo::BZK).await,
+                        "uitvoerders": [app.org_id(demo::HU).await] });
+    let weer = hanze
+        .query(
             UPDATE_OPDRACHT,
             json!({ "id": id, "versie": 2, "input": input }),
         )
         .await;
-    assert_eq!(weer.error_code(), "BAD_USER_INPUT");
+    weer.assert_bad_user_input();
     assert_eq!(veld(&weer), "uitvoerders[0]");
-    assert_eq!(statistiek(&app, &hu_lezer).await, voor);
+    assert_eq!(statistiek(&hu_lezer).await, voor);
 }
 
 async fn only_an_executing_institution_with_an_editing_role_withdraws_and_nobody_else_learns_anything(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
-    let hanze = app.token(Some("hanze.nl"), Rol::Medewerker).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hanze = app.als(demo::HANZE, Rol::Medewerker);
     let id = opdracht(
-        &app,
         &hanze,
-        json!({ "uitvoerders": [app.org_id("hu.nl").await, app.org_id("hanze.nl").await] }),
+        json!({ "uitvoerders": [app.org_id(demo::HU).await, app.org_id(demo::HANZE).await] }),
     )
     .await;
     for (org, rol, code) in [
-        (Some("uu.nl"), Rol::Beheerder, "NOT_FOUND"),
-        (Some("hu.nl"), Rol::Lezer, "FORBIDDEN"),
-        (Some(BZK), Rol::Beheerder, "FORBIDDEN"),
-        (Some("hanze.nl"), Rol::Beheerder, "FORBIDDEN"),
+        (Some(demo::UU), Rol::Beheerder, "NOT_FOUND"),
+        (Some(demo::HU), Rol::Lezer, "FORBIDDEN"),
+        (Some(demo::BZK), Rol::Beheerder, "FORBIDDEN"),
+        (Some(demo::HANZE), Rol::Beheerder, "FORBIDDEN"),
         (None, Rol::Programmabureau, "FORBIDDEN"),
     ] {
-        let token = app.token(org, rol).await;
-        let antwoord = app
-            .graphql(Some(&token), WITHDRAW, json!({ "id": id }))
-            .await;
+        let antwoord = app.als(org, rol).query(WITHDRAW, json!({ "id": id })).await;
         assert_eq!(antwoord.error_code(), code, "{org:?} {rol:?}");
     }
-    let anoniem = app.graphql(None, WITHDRAW, json!({ "id": id })).await;
-    assert_eq!(anoniem.error_code(), "UNAUTHENTICATED");
+    let anoniem = app.anoniem().query(WITHDRAW, json!({ "id": id })).await;
+    anoniem.assert_unauthenticated();
     // An id that never existed answers exactly like uu.nl's attempt above.
-    let uu = app.token(Some("uu.nl"), Rol::Beheerder).await;
-    let weg = opdracht(&app, &hanze, json!({})).await;
-    app.graphql(
-        Some(&hanze),
-        "mutation($id: ID!) { deleteOpdracht(id: $id, versie: 1) }",
-        json!({ "id": weg }),
-    )
-    .await
-    .data();
+    let uu = app.als(demo::UU, Rol::Beheerder);
+    let weg = opdracht(&hanze, json!({})).await;
+    hanze
+        .query(
+            "mutation($id: ID!) { deleteOpdracht(id: $id, versie: 1) }",
+            json!({ "id": weg }),
+        )
+        .await
+        .data();
     let voor = app.dump().await;
-    let nooit = app.graphql(Some(&uu), WITHDRAW, json!({ "id": weg })).await;
-    let gezien = app.graphql(Some(&uu), WITHDRAW, json!({ "id": id })).await;
+    let nooit = uu.query(WITHDRAW, json!({ "id": weg })).await;
+    let gezien = uu.query(WITHDRAW, json!({ "id": id })).await;
     assert_eq!(
         nooit.body["errors"][0]["message"],
         gezien.body["errors"][0]["message"]
@@ -391,23 +357,21 @@ async fn only_an_executing_institution_with_an_editing_role_withdraws_and_nobody
 async fn the_owners_next_sync_does_not_name_a_withdrawn_uitvoerder_again_and_the_item_says_so(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
-    let hanze = app.token(Some("hanze.nl"), Rol::Medewerker).await;
-    let hu = app.token(Some("hu.nl"), Rol::Medewerker).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hanze = app.als(demo::HANZE, Rol::Medewerker);
+    let hu = app.als(demo::HU, Rol::Medewerker);
     let batch = json!({ "input": { "bron": "osiris", "opdrachten": [{
         "externId": "HZ-1", "naam": "Samen met HU", "soort": "GROEPSOPDRACHT",
-        "opdrachtgever": BZK, "uitvoerders": ["hanze.nl", "hu.nl"], "aantalStudenten": 4,
+        "opdrachtgever": demo::BZK, "uitvoerders": [demo::HANZE, demo::HU], "aantalStudenten": 4,
     }] } });
-    let eerste = app.graphql(Some(&hanze), SYNC, batch.clone()).await;
+    let eerste = hanze.query(SYNC, batch.clone()).await;
     let id = eerste.data()["syncOpdrachten"]["items"][0]["id"]
         .as_str()
         .unwrap()
         .to_owned();
-    app.graphql(Some(&hu), WITHDRAW, json!({ "id": id }))
-        .await
-        .data();
+    hu.query(WITHDRAW, json!({ "id": id })).await.data();
 
-    let tweede = app.graphql(Some(&hanze), SYNC, batch.clone()).await;
+    let tweede = hanze.query(SYNC, batch.clone()).await;
     let item = &tweede.data()["syncOpdrachten"]["items"][0];
     assert_eq!(item["resultaat"], "UNCHANGED", "{item}");
     assert_eq!(item["fouten"], json!([]));
@@ -415,58 +379,57 @@ async fn the_owners_next_sync_does_not_name_a_withdrawn_uitvoerder_again_and_the
     let melding = item["meldingen"][0]["melding"].as_str().unwrap();
     assert!(melding.contains("Hogeschool Utrecht"), "{melding}");
     assert!(melding.contains("withdrew"), "{melding}");
-    assert_eq!(node(&app, &hu, &id).await.error_code(), "NOT_FOUND");
-    let nu = node(&app, &hanze, &id).await;
+    node(&hu, &id).await.assert_not_found();
+    let nu = node(&hanze, &id).await;
     assert_eq!(nu.data()["node"]["versie"], 2, "the sync wrote nothing");
 
     // A changed item is updated, still without hu.nl.
     let mut gewijzigd = batch.clone();
     gewijzigd["input"]["opdrachten"][0]["aantalStudenten"] = json!(5);
-    let derde = app.graphql(Some(&hanze), SYNC, gewijzigd).await;
+    let derde = hanze.query(SYNC, gewijzigd).await;
     let item = &derde.data()["syncOpdrachten"]["items"][0];
     assert_eq!(item["resultaat"], "UPDATED");
     assert_eq!(item["meldingen"].as_array().unwrap().len(), 1);
-    assert_eq!(node(&app, &hu, &id).await.error_code(), "NOT_FOUND");
+    node(&hu, &id).await.assert_not_found();
 }
 
 async fn student_counts_and_study_loads_have_plausible_maxima(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let hanze = app.token(Some("hanze.nl"), Rol::Beheerder).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hanze = app.als(demo::HANZE, Rol::Beheerder);
     let voor = app.dump().await;
-    let input = json!({ "naam": "Te groot", "soort": "HACKATHON", "opdrachtgever": app.org_id(BZK).await,
+    let input = json!({ "naam": "Te groot", "soort": "HACKATHON", "opdrachtgever": app.org_id(demo::BZK).await,
                         "aantalStudenten": 10000 });
-    let te_veel = app
-        .graphql(Some(&hanze), CREATE_OPDRACHT, json!({ "input": input }))
+    let te_veel = hanze
+        .query(CREATE_OPDRACHT, json!({ "input": input }))
         .await;
-    assert_eq!(te_veel.error_code(), "BAD_USER_INPUT");
+    te_veel.assert_bad_user_input();
     assert_eq!(veld(&te_veel), "aantalStudenten");
     assert!(bericht(&te_veel).contains("250"), "{}", bericht(&te_veel));
-    let sync = app
-        .graphql(
-            Some(&hanze),
+    let sync = hanze
+        .query(
             SYNC,
             json!({ "input": { "bron": "osiris", "opdrachten": [{
                 "externId": "HZ-GROOT", "naam": "Te groot", "soort": "HACKATHON",
-                "opdrachtgever": BZK, "aantalStudenten": 251 }] } }),
+                "opdrachtgever": demo::BZK, "aantalStudenten": 251 }] } }),
         )
         .await;
     let item = &sync.data()["syncOpdrachten"]["items"][0];
     assert_eq!(item["resultaat"], "REJECTED");
     assert_eq!(item["fouten"][0]["veld"], "opdrachten[0].aantalStudenten");
-    let minor = app
-        .graphql(
-            Some(&hanze),
+    let minor = hanze
+        .query(
             "mutation { createMinor(input: { naam: \"Eindeloos\", soort: MASTER, studielastEcts: 240 }) { id } }",
             json!({}),
         )
         .await;
-    assert_eq!(minor.error_code(), "BAD_USER_INPUT");
+    minor.assert_bad_user_input();
     assert_eq!(veld(&minor), "studielastEcts");
     assert_eq!(app.dump().await, voor);
     // The maximum itself is accepted.
     let mut input = input;
     input["aantalStudenten"] = json!(250);
-    app.graphql(Some(&hanze), CREATE_OPDRACHT, json!({ "input": input }))
+    hanze
+        .query(CREATE_OPDRACHT, json!({ "input": input }))
         .await
         .data();
 }
@@ -486,9 +449,9 @@ const LOOK_ALIKES: &[&str] = &[
 /// Per named record type: its GraphQL name, the rest of a valid input, and who writes it.
 fn soorten() -> [(&'static str, &'static str, Option<&'static str>); 4] {
     [
-        ("Fieldlab", "regio: MIDDEN", Some("hu.nl")),
-        ("Lectoraat", "soort: LECTORAAT", Some("hu.nl")),
-        ("Minor", "soort: MINOR", Some("hu.nl")),
+        ("Fieldlab", "regio: MIDDEN", Some(demo::HU)),
+        ("Lectoraat", "soort: LECTORAAT", Some(demo::HU)),
+        ("Minor", "soort: MINOR", Some(demo::HU)),
         ("Community", "", None),
     ]
 }
@@ -496,11 +459,11 @@ fn soorten() -> [(&'static str, &'static str, Option<&'static str>); 4] {
 async fn every_look_alike_name_is_refused_on_create_and_update_of_every_named_record_type(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     for (soort, rest, org) in soorten() {
-        let token = match org {
-            Some(o) => app.token(Some(o), Rol::Beheerder).await,
-            None => app.token(None, Rol::Programmabureau).await,
+        let caller = match org {
+            Some(o) => app.als(o, Rol::Beheerder),
+            None => app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau),
         };
         let create = format!(
             "mutation($naam: String!) {{ create{soort}(input: {{ naam: $naam, {rest} }}) {{ id }} }}"
@@ -510,13 +473,12 @@ async fn every_look_alike_name_is_refused_on_create_and_update_of_every_named_re
         );
         // The demo has a fieldlab "GovTech Lab"; the other types get one here.
         if soort != "Fieldlab" {
-            app.graphql(Some(&token), &create, json!({ "naam": "GovTech Lab" }))
+            caller
+                .query(&create, json!({ "naam": "GovTech Lab" }))
                 .await
                 .data();
         }
-        let ander = app
-            .graphql(Some(&token), &create, json!({ "naam": "Een ander" }))
-            .await;
+        let ander = caller.query(&create, json!({ "naam": "Een ander" })).await;
         let ander = ander.data()[format!("create{soort}")]["id"]
             .as_str()
             .unwrap()
@@ -527,7 +489,7 @@ async fn every_look_alike_name_is_refused_on_create_and_update_of_every_named_re
                 (&create, json!({ "naam": naam })),
                 (&update, json!({ "id": ander, "naam": naam })),
             ] {
-                let antwoord = app.graphql(Some(&token), query, variabelen).await;
+                let antwoord = caller.query(query, variabelen).await;
                 assert_eq!(antwoord.error_code(), "BAD_USER_INPUT", "{soort} {naam:?}");
                 assert_eq!(veld(&antwoord), "naam", "{soort} {naam:?}");
                 assert!(
@@ -541,11 +503,10 @@ async fn every_look_alike_name_is_refused_on_create_and_update_of_every_named_re
 }
 
 async fn names_are_stored_normalised(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
-    let antwoord = app
-        .graphql(
-            Some(&hu),
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Beheerder);
+    let antwoord = hu
+        .query(
             CREATE_FIELDLAB,
             json!({ "input": { "naam": "  Nieuw\u{a0}\u{a0}Lab voor  Cafe\u{301} ", "regio": "MIDDEN" } }),
         )
@@ -554,30 +515,28 @@ async fn names_are_stored_normalised(backend: Backend) {
         antwoord.data()["createFieldlab"]["naam"],
         "Nieuw Lab voor Caf\u{e9}"
     );
-    let hanze = app.token(Some("hanze.nl"), Rol::Medewerker).await;
-    let id = opdracht(&app, &hanze, json!({ "naam": "Titel  met\u{a0}ruimte" })).await;
-    let titel = app
-        .graphql(
-            Some(&hanze),
+    let hanze = app.als(demo::HANZE, Rol::Medewerker);
+    let id = opdracht(&hanze, json!({ "naam": "Titel  met\u{a0}ruimte" })).await;
+    let titel = hanze
+        .query(
             "query($id: ID!) { node(id: $id) { ... on Opdracht { naam } } }",
             json!({ "id": id }),
         )
         .await;
     assert_eq!(titel.data()["node"]["naam"], "Titel met ruimte");
-    let fout = app
-        .graphql(
-            Some(&hanze),
+    let fout = hanze
+        .query(
             CREATE_OPDRACHT,
-            json!({ "input": { "naam": "Titel\u{200b}", "soort": "STAGE", "opdrachtgever": app.org_id(BZK).await } }),
+            json!({ "input": { "naam": "Titel\u{200b}", "soort": "STAGE", "opdrachtgever": app.org_id(demo::BZK).await } }),
         )
         .await;
-    assert_eq!(fout.error_code(), "BAD_USER_INPUT");
+    fout.assert_bad_user_input();
     assert_eq!(veld(&fout), "naam");
     assert!(bericht(&fout).contains("U+200B"), "{}", bericht(&fout));
 }
 
 async fn the_database_refuses_a_look_alike_name_even_from_a_raw_insert(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     let conn = app.raw().await;
     let nu = "'2024-01-01T00:00:00+00:00'";
     let insert = |naam: &str, sleutel: Option<String>| {
@@ -612,11 +571,11 @@ async fn the_database_refuses_a_look_alike_name_even_from_a_raw_insert(backend: 
             sleutel("Data Lab")
         )
     };
-    conn.execute_unprepared(&lectoraat("hu.nl")).await.unwrap();
-    conn.execute_unprepared(&lectoraat("hanze.nl"))
+    conn.execute_unprepared(&lectoraat(demo::HU)).await.unwrap();
+    conn.execute_unprepared(&lectoraat(demo::HANZE))
         .await
         .unwrap();
-    conn.execute_unprepared(&lectoraat("hu.nl"))
+    conn.execute_unprepared(&lectoraat(demo::HU))
         .await
         .expect_err("twice at one institution");
 }

@@ -2,7 +2,7 @@
 //! change feed (in order, with tombstones, scoped like every other read).
 
 use crate::dual_tests;
-use crate::harness::{Backend, TestApp};
+use crate::harness::{Backend, Caller, TestApp, demo};
 use crate::mutaties::{CREATE_FIELDLAB, CREATE_OPDRACHT};
 use ipartnerschap::auth::Rol;
 use serde_json::{Value, json};
@@ -21,39 +21,38 @@ const TRAIL: &str = "query($filter: AuditFilter, $first: Int, $after: String) { 
 const FEED: &str = "query($na: String, $types: [RecordType!]) { wijzigingen(na: $na, recordTypes: $types) { cursor heeftMeer \
     wijzigingen { volgnummer actie recordType id verwijderd record { id ... on Opdracht { naam } ... on Fieldlab { naam } } } } }";
 
-async fn maak_lab(app: &TestApp, token: &str, naam: &str) -> String {
-    app.graphql(
-        Some(token),
-        CREATE_FIELDLAB,
-        json!({ "input": { "naam": naam, "regio": "WEST", "contactpersoon": { "naam": "A", "email": "a@hhs.nl" } } }),
-    )
-    .await
-    .data()["createFieldlab"]["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+async fn maak_lab(caller: &Caller<'_>, naam: &str) -> String {
+    caller
+        .query(
+            CREATE_FIELDLAB,
+            json!({ "input": { "naam": naam, "regio": "WEST", "contactpersoon": { "naam": "A", "email": "a@hhs.nl" } } }),
+        )
+        .await
+        .data()["createFieldlab"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
 }
 
 async fn the_audit_trail_records_who_changed_what_when_and_how(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
-    let lab = maak_lab(&app, &hu, "Auditlab").await;
-    app.graphql(
-        Some(&hu),
-        "mutation($id: ID!) { updateFieldlab(id: $id, versie: 1, input: { naam: \"Auditlab\", regio: OOST, contactpersoon: { naam: \"A\", email: \"a@hhs.nl\" } }) { versie } }",
-        json!({ "id": lab }),
-    )
-    .await
-    .data();
-    app.graphql(
-        Some(&hu),
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Beheerder);
+    let lab = maak_lab(&hu, "Auditlab").await;
+    hu
+        .query(
+            "mutation($id: ID!) { updateFieldlab(id: $id, versie: 1, input: { naam: \"Auditlab\", regio: OOST, contactpersoon: { naam: \"A\", email: \"a@hhs.nl\" } }) { versie } }",
+            json!({ "id": lab }),
+        )
+        .await
+        .data();
+    hu.query(
         "mutation($id: ID!) { deleteFieldlab(id: $id, versie: 2) }",
         json!({ "id": lab }),
     )
     .await
     .data();
-    let trail = app
-        .graphql(Some(&hu), TRAIL, json!({ "filter": { "record": lab } }))
+    let trail = hu
+        .query(TRAIL, json!({ "filter": { "record": lab } }))
         .await;
     let trail = &trail.data()["auditTrail"];
     assert_eq!(trail["totalCount"], 3);
@@ -103,34 +102,30 @@ async fn the_audit_trail_records_who_changed_what_when_and_how(backend: Backend)
     );
 
     // Filters and paging.
-    let per_actie = app
-        .graphql(
-            Some(&hu),
+    let per_actie = hu
+        .query(
             TRAIL,
             json!({ "filter": { "actie": "UPDATED", "recordType": "FIELDLAB" } }),
         )
         .await;
     assert_eq!(per_actie.data()["auditTrail"]["totalCount"], 1);
-    let eerste = app
-        .graphql(
-            Some(&hu),
+    let eerste = hu
+        .query(
             TRAIL,
             json!({ "filter": { "actor": "test-user" }, "first": 2 }),
         )
         .await;
     let pagina = &eerste.data()["auditTrail"];
     assert_eq!(pagina["pageInfo"]["hasNextPage"], true);
-    let rest = app
-        .graphql(
-            Some(&hu),
+    let rest = hu
+        .query(
             TRAIL,
             json!({ "filter": { "actor": "test-user" }, "first": 2, "after": pagina["pageInfo"]["endCursor"] }),
         )
         .await;
     assert_eq!(rest.data()["auditTrail"]["nodes"][0]["actie"], "CREATED");
-    let later = app
-        .graphql(
-            Some(&hu),
+    let later = hu
+        .query(
             TRAIL,
             json!({ "filter": { "vanaf": "2999-01-01T00:00:00Z" } }),
         )
@@ -139,47 +134,46 @@ async fn the_audit_trail_records_who_changed_what_when_and_how(backend: Backend)
 }
 
 async fn only_the_owner_and_the_programme_office_read_a_records_audit_trail(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
-    let lab = maak_lab(&app, &hu, "Privé-auditlab").await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Beheerder);
+    let lab = maak_lab(&hu, "Privé-auditlab").await;
     let filter = json!({ "filter": { "record": lab } });
-    let hu_lezer = app.token(Some("hu.nl"), Rol::Lezer).await;
-    let uu = app.token(Some("uu.nl"), Rol::Beheerder).await;
-    let bureau = app.token(None, Rol::Programmabureau).await;
-    for (token, verwacht) in [(&hu_lezer, 1), (&uu, 0), (&bureau, 1)] {
-        let antwoord = app.graphql(Some(token), TRAIL, filter.clone()).await;
+    let hu_lezer = app.als(demo::HU, Rol::Lezer);
+    let uu = app.als(demo::UU, Rol::Beheerder);
+    let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    for (caller, verwacht) in [(&hu_lezer, 1), (&uu, 0), (&bureau, 1)] {
+        let antwoord = caller.query(TRAIL, filter.clone()).await;
         assert_eq!(antwoord.data()["auditTrail"]["totalCount"], verwacht);
     }
-    let anoniem = app.graphql(None, TRAIL, filter).await;
-    assert_eq!(anoniem.error_code(), "UNAUTHENTICATED");
+    let anoniem = app.anoniem().query(TRAIL, filter).await;
+    anoniem.assert_unauthenticated();
 }
 
 async fn the_change_feed_lists_creates_updates_and_deletes_in_order(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Beheerder).await;
-    let start = app.graphql(Some(&hu), FEED, json!({})).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Beheerder);
+    let start = hu.query(FEED, json!({})).await;
     let start = &start.data()["wijzigingen"];
     assert_eq!(start["wijzigingen"], json!([]), "demo data is not a change");
     let cursor = start["cursor"].clone();
 
-    let a = maak_lab(&app, &hu, "Feedlab A").await;
-    let b = maak_lab(&app, &hu, "Feedlab B").await;
-    app.graphql(
-        Some(&hu),
-        "mutation($id: ID!) { updateFieldlab(id: $id, versie: 1, input: { naam: \"Feedlab A2\", regio: WEST }) { versie } }",
-        json!({ "id": a }),
-    )
-    .await
-    .data();
-    app.graphql(
-        Some(&hu),
+    let a = maak_lab(&hu, "Feedlab A").await;
+    let b = maak_lab(&hu, "Feedlab B").await;
+    hu
+        .query(
+            "mutation($id: ID!) { updateFieldlab(id: $id, versie: 1, input: { naam: \"Feedlab A2\", regio: WEST }) { versie } }",
+            json!({ "id": a }),
+        )
+        .await
+        .data();
+    hu.query(
         "mutation($id: ID!) { deleteFieldlab(id: $id, versie: 1) }",
         json!({ "id": b }),
     )
     .await
     .data();
 
-    let feed = app.graphql(Some(&hu), FEED, json!({ "na": cursor })).await;
+    let feed = hu.query(FEED, json!({ "na": cursor })).await;
     let feed = &feed.data()["wijzigingen"];
     let regels = feed["wijzigingen"].as_array().unwrap();
     let samenvatting: Vec<(String, String, bool)> = regels
@@ -212,13 +206,11 @@ async fn the_change_feed_lists_creates_updates_and_deletes_in_order(backend: Bac
         .collect();
     assert!(volgnummers.windows(2).all(|w| w[0] < w[1]));
 
-    let verder = app
-        .graphql(Some(&hu), FEED, json!({ "na": feed["cursor"] }))
-        .await;
+    let verder = hu.query(FEED, json!({ "na": feed["cursor"] })).await;
     assert_eq!(verder.data()["wijzigingen"]["wijzigingen"], json!([]));
     assert_eq!(verder.data()["wijzigingen"]["cursor"], feed["cursor"]);
 
-    let anoniem = app.graphql(None, FEED, json!({ "na": cursor })).await;
+    let anoniem = app.anoniem().query(FEED, json!({ "na": cursor })).await;
     assert_eq!(
         anoniem.data()["wijzigingen"]["wijzigingen"]
             .as_array()
@@ -227,26 +219,23 @@ async fn the_change_feed_lists_creates_updates_and_deletes_in_order(backend: Bac
         4,
         "fieldlabs are public, so are their changes"
     );
-    let slecht = app
-        .graphql(Some(&hu), FEED, json!({ "na": "geen-cursor" }))
-        .await;
-    assert_eq!(slecht.error_code(), "BAD_USER_INPUT");
+    let slecht = hu.query(FEED, json!({ "na": "geen-cursor" })).await;
+    slecht.assert_bad_user_input();
 }
 
 async fn an_opdracht_that_leaves_your_scope_reaches_you_as_a_tombstone_and_never_reaches_outsiders(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Medewerker).await;
-    let bzk_id = app.org_id("00000099000000000001").await;
-    let rdw_id = app.org_id("00000099000000000015").await;
-    let bzk = app.token(Some("00000099000000000001"), Rol::Lezer).await;
-    let rdw = app.token(Some("00000099000000000015"), Rol::Lezer).await;
-    let duo = app.token(Some("00000099000000000014"), Rol::Lezer).await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Medewerker);
+    let bzk_id = app.org_id(demo::BZK).await;
+    let rdw_id = app.org_id(demo::RDW).await;
+    let bzk = app.als(demo::BZK, Rol::Lezer);
+    let rdw = app.als(demo::RDW, Rol::Lezer);
+    let duo = app.als(demo::DUO, Rol::Lezer);
     let types = json!({ "types": ["OPDRACHT"] });
-    let opdracht = app
-        .graphql(
-            Some(&hu),
+    let opdracht = hu
+        .query(
             CREATE_OPDRACHT,
             json!({ "input": { "naam": "Verhuizende stage", "soort": "STAGE", "opdrachtgever": bzk_id } }),
         )
@@ -256,58 +245,56 @@ async fn an_opdracht_that_leaves_your_scope_reaches_you_as_a_tombstone_and_never
         .unwrap()
         .to_owned();
     // The opdrachtgever changes from BZK to RDW.
-    app.graphql(
-        Some(&hu),
+    hu.query(
         "mutation($id: ID!, $rdw: ID!) { updateOpdracht(id: $id, versie: 1, input: { naam: \"Verhuizende stage\", soort: STAGE, opdrachtgever: $rdw }) { versie } }",
         json!({ "id": opdracht, "rdw": rdw_id }),
     )
     .await
     .data();
 
-    let feed = |token: String| {
-        let app = &app;
-        let types = types.clone();
-        async move {
-            app.graphql(Some(&token), FEED, types).await.data()["wijzigingen"]["wijzigingen"]
-                .as_array()
-                .unwrap()
-                .clone()
-        }
-    };
-    let bzk_feed = feed(bzk).await;
+    async fn feed(caller: &Caller<'_>, types: &Value) -> Vec<Value> {
+        caller.query(FEED, types.clone()).await.data()["wijzigingen"]["wijzigingen"]
+            .as_array()
+            .unwrap()
+            .clone()
+    }
+    let bzk_feed = feed(&bzk, &types).await;
     assert_eq!(bzk_feed.len(), 2, "BZK saw it created and saw it go");
     assert!(
         bzk_feed
             .iter()
             .all(|r| r["verwijderd"] == true && r["record"].is_null())
     );
-    let rdw_feed = feed(rdw).await;
+    let rdw_feed = feed(&rdw, &types).await;
     assert_eq!(rdw_feed.len(), 1, "RDW sees the change that brought it in");
     assert_eq!(rdw_feed[0]["record"]["naam"], "Verhuizende stage");
-    assert_eq!(feed(duo).await, Vec::<Value>::new(), "DUO never sees it");
-    assert_eq!(feed(hu).await.len(), 2);
+    assert_eq!(
+        feed(&duo, &types).await,
+        Vec::<Value>::new(),
+        "DUO never sees it"
+    );
+    assert_eq!(feed(&hu, &types).await.len(), 2);
 }
 
 async fn the_feed_cursor_moves_on_when_there_is_nothing_for_you(backend: Backend) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Medewerker).await;
-    let bzk_id = app.org_id("00000099000000000001").await;
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Medewerker);
+    let bzk_id = app.org_id(demo::BZK).await;
     for n in 0..3 {
-        app.graphql(
-            Some(&hu),
+        hu.query(
             CREATE_OPDRACHT,
             json!({ "input": { "naam": format!("Stage {n}"), "soort": "STAGE", "opdrachtgever": bzk_id } }),
         )
         .await
         .data();
     }
-    let duo = app.token(Some("00000099000000000014"), Rol::Lezer).await;
-    let pagina = app.graphql(Some(&duo), FEED, json!({})).await;
+    let duo = app.als(demo::DUO, Rol::Lezer);
+    let pagina = duo.query(FEED, json!({})).await;
     let pagina = &pagina.data()["wijzigingen"];
     assert_eq!(pagina["wijzigingen"], json!([]));
     assert_eq!(pagina["heeftMeer"], false);
-    let bureau = app.token(None, Rol::Programmabureau).await;
-    let alles = app.graphql(Some(&bureau), FEED, json!({})).await;
+    let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    let alles = bureau.query(FEED, json!({})).await;
     assert_eq!(
         pagina["cursor"],
         alles.data()["wijzigingen"]["cursor"],
