@@ -3,7 +3,7 @@
 //! shown from both sides (docs/access.md, "Links between records").
 
 use crate::dual_tests;
-use crate::harness::{Backend, TestApp};
+use crate::harness::{Backend, Caller, TestApp, demo};
 use crate::mutaties::CREATE_OPDRACHT;
 use ipartnerschap::auth::Rol;
 use serde_json::{Value, json};
@@ -15,12 +15,8 @@ dual_tests!(
 
 const FEED: &str = "query { wijzigingen(recordTypes: [OPDRACHT]) { \
     wijzigingen { actie id verwijderd record { ... on Opdracht { naam regio } } } } }";
-const BZK: &str = "00000099000000000001";
-const RDW: &str = "00000099000000000015";
-const POLITIE: &str = "00000099000000000018";
-
-async fn feed(app: &TestApp, token: &str) -> Vec<Value> {
-    app.graphql(Some(token), FEED, json!({})).await.data()["wijzigingen"]["wijzigingen"]
+async fn feed(caller: &Caller<'_>) -> Vec<Value> {
+    caller.query(FEED, json!({})).await.data()["wijzigingen"]["wijzigingen"]
         .as_array()
         .unwrap()
         .clone()
@@ -29,14 +25,13 @@ async fn feed(app: &TestApp, token: &str) -> Vec<Value> {
 async fn a_kennismakelaar_reads_the_feed_entries_of_the_opdrachten_of_its_regions(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
-    let hu = app.token(Some("hu.nl"), Rol::Medewerker).await;
-    let bzk_id = app.org_id(BZK).await;
-    let makelaar = app.kennismakelaar(RDW, &["NOORD"]).await;
-    let elders = app.kennismakelaar(RDW, &["OOST"]).await;
-    let opdracht = app
-        .graphql(
-            Some(&hu),
+    let app = TestApp::spawn(backend).with_demo().await;
+    let hu = app.als(demo::HU, Rol::Medewerker);
+    let bzk_id = app.org_id(demo::BZK).await;
+    let makelaar = app.als_kennismakelaar(demo::RDW, &["NOORD"]);
+    let elders = app.als_kennismakelaar(demo::RDW, &["OOST"]);
+    let opdracht = hu
+        .query(
             CREATE_OPDRACHT,
             json!({ "input": { "naam": "Stage in het noorden", "soort": "STAGE", "regio": "NOORD", "opdrachtgever": bzk_id } }),
         )
@@ -45,9 +40,8 @@ async fn a_kennismakelaar_reads_the_feed_entries_of_the_opdrachten_of_its_region
         .as_str()
         .unwrap()
         .to_owned();
-    let lijst = app
-        .graphql(
-            Some(&makelaar),
+    let lijst = makelaar
+        .query(
             "query { opdrachten(filter: { zoek: \"Stage in het noorden\" }) { nodes { id } } }",
             json!({}),
         )
@@ -57,7 +51,7 @@ async fn a_kennismakelaar_reads_the_feed_entries_of_the_opdrachten_of_its_region
         json!([{ "id": opdracht }]),
         "the kennismakelaar of NOORD lists the opdracht"
     );
-    let entries = feed(&app, &makelaar).await;
+    let entries = feed(&makelaar).await;
     assert_eq!(
         entries.len(),
         1,
@@ -68,14 +62,13 @@ async fn a_kennismakelaar_reads_the_feed_entries_of_the_opdrachten_of_its_region
 
     // The opdracht moves to ZUID: the kennismakelaar of NOORD saw it before the change, so the
     // change reaches it, as a tombstone; the one of OOST never sees anything.
-    app.graphql(
-        Some(&hu),
+    hu.query(
         "mutation($id: ID!, $bzk: ID!) { updateOpdracht(id: $id, versie: 1, input: { naam: \"Stage in het noorden\", soort: STAGE, regio: ZUID, opdrachtgever: $bzk }) { versie } }",
         json!({ "id": opdracht, "bzk": bzk_id }),
     )
     .await
     .data();
-    let entries = feed(&app, &makelaar).await;
+    let entries = feed(&makelaar).await;
     assert_eq!(entries.len(), 2, "{entries:?}");
     assert!(
         entries
@@ -83,7 +76,7 @@ async fn a_kennismakelaar_reads_the_feed_entries_of_the_opdrachten_of_its_region
             .all(|e| e["verwijderd"] == true && e["record"].is_null()),
         "the opdracht left NOORD: {entries:?}"
     );
-    assert_eq!(feed(&app, &elders).await, Vec::<Value>::new());
+    assert_eq!(feed(&elders).await, Vec::<Value>::new());
 }
 
 const LAB_LECTORATEN: &str = "query { fieldlabs(first: 1, filter: { zoek: \"AI-Labs midden NL\" }) { nodes { \
@@ -94,10 +87,10 @@ const LECTORAAT_FIELDLABS: &str = "query { lectoraten(first: 1, filter: { zoek: 
 async fn a_link_between_a_fieldlab_and_a_lectoraat_reads_the_same_from_both_sides(
     backend: Backend,
 ) {
-    let app = TestApp::with_demo(backend).await;
+    let app = TestApp::spawn(backend).with_demo().await;
     // Politie takes part in the fieldlab, not in the lectoraat.
-    let politie = app.token(Some(POLITIE), Rol::Lezer).await;
-    let lab = app.graphql(Some(&politie), LAB_LECTORATEN, json!({})).await;
+    let politie = app.als(demo::POLITIE, Rol::Lezer);
+    let lab = politie.query(LAB_LECTORATEN, json!({})).await;
     assert_eq!(
         lab.data()["fieldlabs"]["nodes"][0]["lectoraten"],
         json!([{
@@ -108,9 +101,7 @@ async fn a_link_between_a_fieldlab_and_a_lectoraat_reads_the_same_from_both_side
         }]),
         "the lectoraat's own fields stay closed, but the link is the same from its side"
     );
-    let lectoraat = app
-        .graphql(Some(&politie), LECTORAAT_FIELDLABS, json!({}))
-        .await;
+    let lectoraat = politie.query(LECTORAAT_FIELDLABS, json!({})).await;
     let lectoraat = &lectoraat.data()["lectoraten"]["nodes"][0];
     assert_eq!(lectoraat["beschrijving"], Value::Null);
     assert_eq!(lectoraat["partners"], Value::Null);
@@ -125,10 +116,8 @@ async fn a_link_between_a_fieldlab_and_a_lectoraat_reads_the_same_from_both_side
 
     // BZK is a partner of the lectoraat, not of the fieldlab: it sees the link from both sides
     // too, and the fieldlab's own fields stay closed.
-    let bzk = app.token(Some(BZK), Rol::Lezer).await;
-    let lectoraat = app
-        .graphql(Some(&bzk), LECTORAAT_FIELDLABS, json!({}))
-        .await;
+    let bzk = app.als(demo::BZK, Rol::Lezer);
+    let lectoraat = bzk.query(LECTORAAT_FIELDLABS, json!({})).await;
     assert_eq!(
         lectoraat.data()["lectoraten"]["nodes"][0]["fieldlabs"],
         json!([{
@@ -139,7 +128,7 @@ async fn a_link_between_a_fieldlab_and_a_lectoraat_reads_the_same_from_both_side
     );
 
     // Anonymous callers read neither record in full, so they see no link.
-    let anoniem = app.graphql(None, LECTORAAT_FIELDLABS, json!({})).await;
+    let anoniem = app.anoniem().query(LECTORAAT_FIELDLABS, json!({})).await;
     assert_eq!(
         anoniem.data()["lectoraten"]["nodes"][0]["fieldlabs"],
         Value::Null
