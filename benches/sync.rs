@@ -10,7 +10,7 @@
 
 use ipartnerschap::app::{self, AppState};
 use ipartnerschap::auth::{JwtConfig, JwtKeys, Rol};
-use ipartnerschap::cli::{TokenAanvraag, maak_token};
+use ipartnerschap::cli::{TokenRequest, make_token};
 use ipartnerschap::config::Serverinstellingen;
 use ipartnerschap::db::Database;
 use serde_json::{Value, json};
@@ -57,10 +57,10 @@ async fn start(url: String, dir: Option<tempfile::TempDir>) -> Api {
             leeway: Duration::from_secs(5),
         },
     );
-    let token = maak_token(
+    let token = make_token(
         &db,
         &jwt,
-        TokenAanvraag {
+        TokenRequest {
             org: Some("hu.nl"),
             regios: &[],
             rol: Rol::Medewerker,

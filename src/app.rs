@@ -506,8 +506,8 @@ async fn authenticate(
         .jwt
         .verify(token)
         .await
-        .map_err(|r| refuse(&r))?;
-    match state.inner.db.principal(&claims).await {
+        .map_err(|e| refuse(&e.message()))?;
+    match crate::auth::Principal::from_claims(&state.inner.db, &claims).await {
         Ok(principal) => Ok(Some(principal)),
         Err(ApiError::Unauthenticated(reason)) => Err(refuse(&reason)),
         Err(other) => Err(other),

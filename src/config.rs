@@ -9,7 +9,7 @@
 //! `ipartnerschap serve` started with the same settings agree on it. Dev mode is announced
 //! loudly; production sets `JWT_SECRET`.
 
-use crate::auth::{ClaimMapping, Jwks, JwksBron, JwtConfig, JwtKeys};
+use crate::auth::{ClaimMapping, Jwks, JwksSource, JwtConfig, JwtKeys};
 use crate::db::Database;
 use anyhow::{Context, bail};
 use std::path::PathBuf;
@@ -99,6 +99,28 @@ pub struct Instellingen {
     pub jwt_role_claim: String,
 }
 
+/// How log lines are written (`LOG_FORMAT`): `json` writes one JSON object per line (with the
+/// request's span, so `request_id`) for log collectors; anything else, or nothing, plain text.
+/// `RUST_LOG` sets the filter (default `info`), as `tracing_subscriber` reads it.
+///
+/// Only an environment variable, not a flag: logging starts before a subcommand runs, and
+/// this way its help stays as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl LogFormat {
+    /// The format `LOG_FORMAT` asks for.
+    pub fn from_env() -> Self {
+        match std::env::var("LOG_FORMAT") {
+            Ok(f) if f.eq_ignore_ascii_case("json") => Self::Json,
+            _ => Self::Text,
+        }
+    }
+}
+
 /// Where the token secret came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SecretBron {
@@ -140,13 +162,13 @@ impl Instellingen {
         };
         let jwks = match &self.jwt_jwks {
             Some(bron) => {
-                let bron = JwksBron::parse(bron);
-                let jwks = Jwks::laad(
+                let bron = JwksSource::parse(bron);
+                let jwks = Jwks::load(
                     bron.clone(),
                     Duration::from_secs(self.jwt_jwks_refresh_seconds),
                 )
                 .await
-                .map_err(|e| anyhow::anyhow!("JWT_JWKS: {e}"))?;
+                .map_err(|e| anyhow::anyhow!("JWT_JWKS: {}", e.detail()))?;
                 Some(Arc::new(jwks))
             }
             None => None,
@@ -165,7 +187,7 @@ impl Instellingen {
                     SecretBron::Geconfigureerd,
                 )
             }
-            (None, Some(jwks)) => (JwtKeys::alleen_jwks(jwks, config), SecretBron::Geen),
+            (None, Some(jwks)) => (JwtKeys::jwks_only(jwks, config), SecretBron::Geen),
             (None, None) => {
                 let path = dev_secret_path(&self.database_url);
                 let secret = read_or_create_dev_secret(&path)?;
@@ -176,16 +198,16 @@ impl Instellingen {
             }
         };
         let keys = match jwks {
-            Some(jwks) => keys.met_jwks(jwks),
+            Some(jwks) => keys.with_jwks(jwks),
             None => keys,
         };
         Ok((
-            keys.met_issuers(&issuers)
-                .met_mapping(ClaimMapping {
+            keys.with_issuers(&issuers)
+                .with_mapping(ClaimMapping {
                     organisatie: self.jwt_org_claim.clone(),
                     rol: self.jwt_role_claim.clone(),
                 })
-                .met_max_levensduur(self.jwt_max_lifetime),
+                .with_max_lifetime(self.jwt_max_lifetime),
             bron,
         ))
     }
@@ -282,6 +304,10 @@ mod tests {
 /// Settings of the HTTP server: limits against abuse and what is exposed.
 #[derive(clap::Args, Debug, Clone)]
 pub struct Serverinstellingen {
+    /// Address to listen on.
+    #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+
     /// Deepest nesting of selection sets a query may have.
     #[arg(long, env = "GRAPHQL_MAX_DEPTH", default_value_t = 15)]
     pub graphql_max_depth: usize,

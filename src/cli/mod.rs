@@ -12,9 +12,9 @@ mod serve;
 mod sync;
 mod token;
 
-pub use token::{TokenAanvraag, maak_token};
+pub use token::{TokenRequest, make_token};
 
-use crate::config::Instellingen;
+use crate::config::{Instellingen, LogFormat};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -78,18 +78,33 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Logs to stderr; `RUST_LOG` sets the filter (default `info`), `LOG_FORMAT=json` writes one
-/// JSON object per line (with the request's span, so `request_id`) for log collectors.
+/// Logs to stderr; `RUST_LOG` sets the filter (default `info`), `LOG_FORMAT` the format (see
+/// [`LogFormat`]).
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
-    let json = std::env::var("LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
-    let _ = if json {
+    let _ = if LogFormat::from_env() == LogFormat::Json {
         builder.json().with_current_span(true).try_init()
     } else {
         builder.try_init()
     };
+}
+
+/// An [`ApiError`](crate::error::ApiError) as the command line reports it: the messages of a
+/// bad input without their field (a subcommand names its own flags), the details of an internal
+/// error, the message of anything else.
+pub(crate) fn operator_error(err: crate::error::ApiError) -> anyhow::Error {
+    match err {
+        crate::error::ApiError::BadUserInput { problems } => anyhow::anyhow!(
+            problems
+                .into_iter()
+                .map(|p| p.message)
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        other => anyhow::anyhow!(other.detail()),
+    }
 }

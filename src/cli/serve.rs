@@ -1,7 +1,7 @@
 //! `ipartnerschap serve [--bind ADDR] [--demo]`: migrates, optionally loads the demo data and
 //! prints example tokens, then serves until SIGTERM or Ctrl-C.
 
-use super::token::{TokenAanvraag, maak_token};
+use super::token::{TokenRequest, make_token};
 use crate::app::{self, AppState};
 use crate::auth::Rol;
 use crate::config::{Instellingen, SecretBron, Serverinstellingen, redact};
@@ -11,10 +11,6 @@ use std::time::Duration;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Address to listen on.
-    #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:8080")]
-    pub bind: String,
-
     /// Load the demo data (what is missing of it) and print example tokens and queries.
     #[arg(long)]
     pub demo: bool,
@@ -42,9 +38,9 @@ pub async fn run(instellingen: &Instellingen, args: Args) -> anyhow::Result<()> 
         eprintln!("  ************************************************************************");
         eprintln!();
     }
-    let listener = tokio::net::TcpListener::bind(&args.bind)
+    let listener = tokio::net::TcpListener::bind(&args.server.bind)
         .await
-        .with_context(|| format!("cannot listen on {}", args.bind))?;
+        .with_context(|| format!("cannot listen on {}", args.server.bind))?;
     let addr = listener.local_addr()?;
 
     if args.demo {
@@ -87,10 +83,10 @@ async fn print_demo_tokens(
     println!("Example tokens (valid for 24 hours):");
     let mut eerste = None;
     for (wie, org, rol) in voorbeelden {
-        let token = maak_token(
+        let token = make_token(
             db,
             jwt,
-            TokenAanvraag {
+            TokenRequest {
                 org,
                 rol,
                 regios: &[],

@@ -2,7 +2,7 @@
 //!
 //! The connection is private to this module. Code elsewhere (GraphQL resolvers, the CLI) gets
 //! either a [`Database`] handle, whose few methods do not read records (migrations, resolving a
-//! token's organisation, loading demo data), or a [`Scope`] built from a principal, which puts
+//! organisations by key, loading demo data), or a [`Scope`] built from a principal, which puts
 //! the caller's access condition into every query. There is no third way in: a resolver cannot
 //! forget the access filter, because it never holds anything that could query without it.
 
@@ -20,8 +20,8 @@ pub use statistiek::OpdrachtCijfers;
 pub use sync::{OpdrachtVelden, SyncItem, SyncModus, SyncResultaat, SyncUitkomst, SyncVerzoek};
 pub use wijzigingen::{AuditFilter, Feedpagina, Feedregel};
 
-use crate::auth::{Claims, Principal, Rol};
-use crate::domain::{OrganisatieSleutel, OrganisatieSoort, Regio};
+use crate::auth::Principal;
+use crate::domain::{OrganisatieSleutel, OrganisatieSoort};
 use crate::error::{ApiError, ApiResult};
 use entities::organisatie;
 use migrations::{Migrator, MigratorTrait};
@@ -191,20 +191,22 @@ impl Database {
             .await
     }
 
-    /// Finds an organisation by its natural key or, if `key` is a number, its id.
-    pub async fn organisatie_per_sleutel_of_id(
-        &self,
-        key: &str,
-    ) -> Result<organisatie::Model, String> {
+    /// Finds an organisation by its natural key or, if `key` is a number, its id; a key that is
+    /// neither, or names no organisation, is `BAD_USER_INPUT` of field `org`.
+    pub async fn organisatie_per_sleutel_of_id(&self, key: &str) -> ApiResult<organisatie::Model> {
         let found = if let Ok(id) = key.trim().parse::<i32>() {
             organisatie::Entity::find_by_id(id).one(&self.conn).await
         } else {
-            let sleutel = OrganisatieSleutel::parse(key).map_err(|e| e.to_string())?;
+            let sleutel = OrganisatieSleutel::parse(key)
+                .map_err(|e| ApiError::bad_input("org", e.to_string()))?;
             self.organisatie_per_sleutel(&sleutel).await
         };
-        found
-            .map_err(|e| format!("database: {e}"))?
-            .ok_or_else(|| format!("no organisation with key or id '{}'", key.trim()))
+        found?.ok_or_else(|| {
+            ApiError::bad_input(
+                "org",
+                format!("no organisation with key or id '{}'", key.trim()),
+            )
+        })
     }
 
     /// The programme office organisation (inserted by the migrations).
@@ -214,70 +216,5 @@ impl Database {
             .one(&self.conn)
             .await?
             .ok_or_else(|| DbErr::RecordNotFound("the programme office organisation".into()))
-    }
-
-    /// Turns verified token claims into a principal: the role must be known, and the
-    /// organisation must exist and fit the role (the programmabureau role belongs to the
-    /// programme office only; the other roles need an organisation).
-    pub async fn principal(&self, claims: &Claims) -> ApiResult<Principal> {
-        let rol: Rol = claims.rol.parse().map_err(ApiError::Unauthenticated)?;
-        let organisatie = match claims.org.as_deref() {
-            Some(key) => {
-                let sleutel = OrganisatieSleutel::parse(key).map_err(|_| {
-                    ApiError::Unauthenticated(
-                        "the token's organisation (org) is not an OIN or schacHome".into(),
-                    )
-                })?;
-                self.organisatie_per_sleutel(&sleutel)
-                    .await?
-                    .ok_or_else(|| {
-                        ApiError::Unauthenticated(
-                            "the token's organisation (org) is not a partner of I-Partnerschap"
-                                .into(),
-                        )
-                    })?
-            }
-            None if rol == Rol::Programmabureau => self.programmabureau().await?,
-            None => {
-                return Err(ApiError::Unauthenticated(format!(
-                    "a token with role {} must name its organisation (org)",
-                    rol.as_str()
-                )));
-            }
-        };
-        let is_bureau = organisatie.soort == OrganisatieSoort::Programmabureau;
-        if (rol == Rol::Programmabureau) != is_bureau {
-            return Err(ApiError::Unauthenticated(
-                "the role programmabureau belongs to the programme office, and only to it".into(),
-            ));
-        }
-        let regios = if rol == Rol::Kennismakelaar {
-            let mut regios = Vec::new();
-            for naam in &claims.regio {
-                let regio = <Regio as sea_orm::Iterable>::iter()
-                    .find(|r| sea_orm::ActiveEnum::to_value(r) == naam.trim().to_uppercase())
-                    .ok_or_else(|| {
-                        ApiError::Unauthenticated(format!(
-                            "the token's region '{naam}' is not one of NOORD, OOST, MIDDEN, WEST, ZUID"
-                        ))
-                    })?;
-                regios.push(regio);
-            }
-            if regios.is_empty() {
-                return Err(ApiError::Unauthenticated(
-                    "a kennismakelaar token must name its region(s) in the claim `regio`".into(),
-                ));
-            }
-            regios
-        } else {
-            Vec::new()
-        };
-        Ok(Principal {
-            subject: claims.sub.clone(),
-            rol,
-            organisatie_id: organisatie.id,
-            organisatie_soort: organisatie.soort,
-            regios,
-        })
     }
 }

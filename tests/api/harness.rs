@@ -14,7 +14,7 @@
 
 use ipartnerschap::app::{self, AppState};
 use ipartnerschap::auth::{JwtConfig, JwtKeys, Rol};
-use ipartnerschap::cli::{TokenAanvraag, maak_token};
+use ipartnerschap::cli::{TokenRequest, make_token};
 use ipartnerschap::config::Serverinstellingen;
 use ipartnerschap::db::Database;
 use ipartnerschap::graphql::Sleutels;
@@ -298,10 +298,10 @@ impl TestApp {
 
     /// A token for `org` (OIN, schacHome or id; `None` for the programme office) in `rol`.
     pub async fn token(&self, org: Option<&str>, rol: Rol) -> String {
-        maak_token(
+        make_token(
             &self.db,
             &self.jwt,
-            TokenAanvraag {
+            TokenRequest {
                 org,
                 rol,
                 regios: &[],
@@ -316,10 +316,10 @@ impl TestApp {
     /// A token of a kennismakelaar of `org` for `regios`.
     pub async fn kennismakelaar(&self, org: &str, regios: &[&str]) -> String {
         let regios: Vec<String> = regios.iter().map(|r| r.to_string()).collect();
-        maak_token(
+        make_token(
             &self.db,
             &self.jwt,
-            TokenAanvraag {
+            TokenRequest {
                 org: Some(org),
                 rol: Rol::Kennismakelaar,
                 regios: &regios,
