@@ -4,6 +4,34 @@
 //! fieldlab name, owner and name, owner and `extern_id`) and only what is missing is inserted,
 //! all in one transaction. Running it twice, or on a database that already has some of the
 //! records, gives the same result.
+//!
+//! ## Why the seed does not write through a write session
+//!
+//! Every change of data goes through [`Scope::schrijven`](crate::db::Scope), the write session
+//! with its lock, access checks and change log, with one exception: this loader, which inserts
+//! with the entities directly, in its own transaction. Going through a session would not load
+//! the same data:
+//!
+//! - **Fixed dates.** A session stamps `aangemaakt_op` and `gewijzigd_op` with the moment of
+//!   the write ([`Schrijfsessie::aanmaken`](crate::db::Schrijfsessie)). The demo records carry
+//!   fixed dates instead (organisations 2020, fieldlabs 2021, opdrachten the year of their
+//!   `startdatum`), so that two loads, on any day, give the same records and the demo's
+//!   history looks like one; a session cannot be told another moment without changing it.
+//! - **No change log of its own.** The demo data is the starting state, not a change someone
+//!   made: with a session, the change feed of a demo database would begin with some 670
+//!   "created" entries of a programme office that created nothing, which every reader of the
+//!   feed would have to page through.
+//! - **Speed.** A session's create reads the record back with its links for the log entry's
+//!   snapshot, one record at a time: for 548 opdrachten that is thousands of statements more
+//!   for `seed --demo`, `serve --demo` and every test that starts with the demo data.
+//!
+//! What a session would check holds here by construction: the data is fixed and valid (names
+//! pass the name rule through the entities' save hook, see [`crate::domain::naam`]), every
+//! owner is of a kind that may own its record type, and the one transaction means a failed
+//! load changes nothing. The writers' lock is not taken: `serve --demo` loads before it serves,
+//! and the load writes no change-log entries, whose order is what the lock protects; a record
+//! that a running server inserts meanwhile under the same natural key makes the load fail on
+//! the unique index (nothing is loaded; run it again) rather than duplicate it.
 
 pub mod data;
 pub mod opdrachten;
