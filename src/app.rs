@@ -9,12 +9,12 @@
 //! to anonymous access.
 
 use crate::auth::{JwtKeys, Principal};
-use crate::cache::{Antwoordcache, Vraag};
-use crate::config::Serverinstellingen;
+use crate::cache::{CacheKey, ResponseCache};
+use crate::config::ServerSettings;
 use crate::db::Database;
 use crate::error::ApiError;
 use crate::graphql::{self, ApiSchema, Loaders, met_batches};
-use crate::metrics::Metrieken;
+use crate::metrics::Metrics;
 use crate::transport;
 use async_graphql::parser::types::OperationType;
 use axum::extract::DefaultBodyLimit;
@@ -43,30 +43,30 @@ struct Inner {
     db: Database,
     jwt: JwtKeys,
     schema: ApiSchema,
-    instellingen: Serverinstellingen,
-    metrieken: Metrieken,
-    cache: Antwoordcache,
+    instellingen: ServerSettings,
+    metrieken: Metrics,
+    cache: ResponseCache,
     /// The keys of ids and cursors, read from the database at the first request.
-    sleutels: tokio::sync::OnceCell<Arc<graphql::Sleutels>>,
+    sleutels: tokio::sync::OnceCell<Arc<graphql::Keys>>,
 }
 
 impl AppState {
     /// State with the default server settings.
     pub fn new(db: Database, jwt: JwtKeys) -> Self {
-        Self::met(db, jwt, Serverinstellingen::default())
+        Self::met(db, jwt, ServerSettings::default())
     }
 
     /// State with the given server settings (limits, introspection, GraphiQL).
-    pub fn met(db: Database, jwt: JwtKeys, instellingen: Serverinstellingen) -> Self {
-        let schema = graphql::schema_met(instellingen.graphql_introspection);
+    pub fn met(db: Database, jwt: JwtKeys, instellingen: ServerSettings) -> Self {
+        let schema = graphql::schema_with(instellingen.graphql_introspection);
         Self {
             inner: Arc::new(Inner {
                 db,
                 jwt,
                 schema,
-                cache: Antwoordcache::new(instellingen.response_cache_bytes),
+                cache: ResponseCache::new(instellingen.response_cache_bytes),
                 instellingen,
-                metrieken: Metrieken::default(),
+                metrieken: Metrics::default(),
                 sleutels: tokio::sync::OnceCell::new(),
             }),
         }
@@ -75,12 +75,10 @@ impl AppState {
 
 impl AppState {
     /// The keys of ids and cursors, read from the database once.
-    async fn sleutels(&self) -> Result<Arc<graphql::Sleutels>, sea_orm::DbErr> {
+    async fn sleutels(&self) -> Result<Arc<graphql::Keys>, sea_orm::DbErr> {
         self.inner
             .sleutels
-            .get_or_try_init(|| async {
-                graphql::Sleutels::laden(&self.inner.db).await.map(Arc::new)
-            })
+            .get_or_try_init(|| async { graphql::Keys::load(&self.inner.db).await.map(Arc::new) })
             .await
             .cloned()
     }
@@ -278,7 +276,7 @@ async fn graphql_handler(
     let deadline = tokio::time::Instant::from_std(begin)
         + Duration::from_millis(state.inner.instellingen.request_timeout_ms);
     // The limits come first, before anything parses more than they allow.
-    let operatie = match state.inner.instellingen.limieten().toets(&mut request) {
+    let operatie = match state.inner.instellingen.limits().check(&mut request) {
         Ok(operatie) => operatie,
         Err(fout) => {
             let naam = request.operation_name.clone();
@@ -286,7 +284,7 @@ async fn graphql_handler(
             return afronden(&state, &id, naam.as_deref(), begin, response, media);
         }
     };
-    let soort = operatie.as_ref().and_then(|o| o.soort);
+    let soort = operatie.as_ref().and_then(|o| o.kind);
     if parts.method == Method::GET
         && matches!(
             soort,
@@ -299,7 +297,7 @@ async fn graphql_handler(
         Ok(principal) => principal,
         Err(err) => return unauthenticated(err, &id),
     };
-    let naam = operatie.and_then(|o| o.naam);
+    let naam = operatie.and_then(|o| o.name);
     let uitvoering = Uitvoering {
         state: &state,
         id: &id,
@@ -361,9 +359,9 @@ impl Uitvoering<'_> {
         let cache = &inner.cache;
         let vraag = Some(())
             .filter(|_| cache.aan() && soort == Some(OperationType::Query))
-            .and_then(|_| Vraag::new(principal.as_ref(), &request).ok());
+            .and_then(|_| CacheKey::new(principal.as_ref(), &request).ok());
         let versie = match &vraag {
-            Some(_) => inner.db.datastand().await.ok(),
+            Some(_) => inner.db.data_version().await.ok(),
             None => None,
         };
         if let (Some(vraag), Some(versie)) = (&vraag, versie)
@@ -391,7 +389,7 @@ impl Uitvoering<'_> {
         let (loaders, wachtrij) = Loaders::new(scope.clone());
         let request = request.data(loaders).data(scope);
         let uitvoering = met_batches(wachtrij, inner.schema.execute(request));
-        let response = graphql::met_sleutels(sleutels, uitvoering).await;
+        let response = graphql::with_keys(sleutels, uitvoering).await;
         if let (Some(vraag), Some(versie)) = (vraag, versie)
             && response.errors.is_empty()
             && let Ok(json) = serde_json::to_vec(&response)
@@ -457,7 +455,7 @@ fn afronden(
 const RETRY_AFTER: &str = "2";
 
 /// `503` for a request that took longer than `REQUEST_TIMEOUT_MS`.
-fn te_langzaam(instellingen: &Serverinstellingen, id: &VerzoekId) -> Response {
+fn te_langzaam(instellingen: &ServerSettings, id: &VerzoekId) -> Response {
     let body = serde_json::json!({
         "errors": [{
             "message": format!(

@@ -28,7 +28,7 @@ use std::sync::{Arc, Mutex};
 
 /// What identifies an answer: who asks what.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Vraag {
+pub struct CacheKey {
     principal: Option<Principal>,
     query: String,
     operatie: Option<String>,
@@ -36,7 +36,7 @@ pub struct Vraag {
     variabelen: String,
 }
 
-impl Vraag {
+impl CacheKey {
     pub fn new(
         principal: Option<&Principal>,
         request: &async_graphql::Request,
@@ -59,15 +59,15 @@ impl Vraag {
 #[derive(Default)]
 struct Inhoud {
     versie: i64,
-    antwoorden: HashMap<Arc<Vraag>, Bytes>,
+    antwoorden: HashMap<Arc<CacheKey>, Bytes>,
     /// Insertion order, oldest first: who goes when the cache is full.
-    volgorde: VecDeque<Arc<Vraag>>,
+    volgorde: VecDeque<Arc<CacheKey>>,
     bytes: usize,
 }
 
-/// What [`Antwoordcache::stand`] reports, for the metrics.
+/// What [`ResponseCache::stand`] reports, for the metrics.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Cachestand {
+pub struct CacheStats {
     pub treffers: u64,
     pub missers: u64,
     pub antwoorden: usize,
@@ -75,13 +75,13 @@ pub struct Cachestand {
 }
 
 /// The cache of one server process.
-pub struct Antwoordcache {
+pub struct ResponseCache {
     max_bytes: usize,
     inhoud: Mutex<Inhoud>,
     teller: Mutex<(u64, u64)>,
 }
 
-impl Antwoordcache {
+impl ResponseCache {
     /// A cache of at most `max_bytes`; 0 keeps nothing.
     pub fn new(max_bytes: usize) -> Self {
         Self {
@@ -97,7 +97,7 @@ impl Antwoordcache {
     }
 
     /// The answer to `vraag` computed at data version `versie`, if kept.
-    pub fn zoek(&self, vraag: &Vraag, versie: i64) -> Option<Bytes> {
+    pub fn zoek(&self, vraag: &CacheKey, versie: i64) -> Option<Bytes> {
         let gevonden = self.inhoud.lock().ok().and_then(|inhoud| {
             (inhoud.versie == versie)
                 .then(|| inhoud.antwoorden.get(vraag).cloned())
@@ -113,7 +113,7 @@ impl Antwoordcache {
     }
 
     /// Keeps `antwoord` to `vraag`, computed after reading data version `versie`.
-    pub fn bewaar(&self, vraag: Vraag, versie: i64, antwoord: Bytes) {
+    pub fn bewaar(&self, vraag: CacheKey, versie: i64, antwoord: Bytes) {
         let grootte = vraag.grootte(&antwoord);
         // One answer may take at most a quarter of the cache, so a few huge ones cannot push
         // out everything else.
@@ -151,14 +151,14 @@ impl Antwoordcache {
     }
 
     /// Hits, misses, entries and bytes, for `/metrics`.
-    pub fn stand(&self) -> Cachestand {
+    pub fn stand(&self) -> CacheStats {
         let (treffers, missers) = self.teller.lock().map(|t| *t).unwrap_or_default();
         let (antwoorden, bytes) = self
             .inhoud
             .lock()
             .map(|i| (i.antwoorden.len(), i.bytes))
             .unwrap_or_default();
-        Cachestand {
+        CacheStats {
             treffers,
             missers,
             antwoorden,
@@ -171,13 +171,13 @@ impl Antwoordcache {
 mod tests {
     use super::*;
 
-    fn vraag(query: &str) -> Vraag {
-        Vraag::new(None, &async_graphql::Request::new(query)).unwrap()
+    fn vraag(query: &str) -> CacheKey {
+        CacheKey::new(None, &async_graphql::Request::new(query)).unwrap()
     }
 
     #[test]
     fn an_answer_is_found_only_at_the_version_it_was_computed_at() {
-        let cache = Antwoordcache::new(1 << 20);
+        let cache = ResponseCache::new(1 << 20);
         cache.bewaar(vraag("{ a }"), 7, Bytes::from_static(b"A"));
         assert_eq!(
             cache.zoek(&vraag("{ a }"), 7),
@@ -198,7 +198,7 @@ mod tests {
 
     #[test]
     fn the_cache_stays_within_its_size_by_dropping_the_oldest_answers() {
-        let cache = Antwoordcache::new(4000);
+        let cache = ResponseCache::new(4000);
         let antwoord = Bytes::from(vec![b'x'; 600]);
         for i in 0..20 {
             cache.bewaar(vraag(&format!("{{ v{i} }}")), 1, antwoord.clone());
@@ -220,7 +220,7 @@ mod tests {
 
     #[test]
     fn a_cache_of_zero_bytes_keeps_nothing() {
-        let cache = Antwoordcache::new(0);
+        let cache = ResponseCache::new(0);
         assert!(!cache.aan());
         cache.bewaar(vraag("{ a }"), 1, Bytes::from_static(b"A"));
         assert_eq!(cache.zoek(&vraag("{ a }"), 1), None);

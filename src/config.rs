@@ -23,7 +23,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://ipartnerschap.db?mode=rwc";
 pub const MIN_SECRET_BYTES: usize = 32;
 
 #[derive(clap::Args, Debug, Clone)]
-pub struct Instellingen {
+pub struct Settings {
     /// Database URL: `sqlite://file.db?mode=rwc` (created if missing) or `postgres://...`.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
     pub database_url: String,
@@ -123,16 +123,16 @@ impl LogFormat {
 
 /// Where the token secret came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SecretBron {
+pub enum SecretSource {
     /// `JWT_SECRET`.
-    Geconfigureerd,
+    Configured,
     /// Dev mode: generated and kept in this file.
-    DevBestand(PathBuf),
+    DevFile(PathBuf),
     /// No shared secret: only an identity provider's tokens (`JWT_JWKS`).
     Geen,
 }
 
-impl Instellingen {
+impl Settings {
     /// Connects to the configured database.
     pub async fn database(&self) -> anyhow::Result<Database> {
         Database::connect(&self.database_url, self.database_max_connections)
@@ -148,7 +148,7 @@ impl Instellingen {
     /// The token keys: the shared secret from `JWT_SECRET` or (dev mode, when neither a secret
     /// nor a JWKS is configured) the dev secret file, and the identity provider's keys from
     /// `JWT_JWKS`.
-    pub async fn jwt(&self) -> anyhow::Result<(JwtKeys, SecretBron)> {
+    pub async fn jwt(&self) -> anyhow::Result<(JwtKeys, SecretSource)> {
         let issuers: Vec<String> = self
             .jwt_issuer
             .iter()
@@ -184,16 +184,16 @@ impl Instellingen {
                 }
                 (
                     JwtKeys::hs256(secret.as_bytes(), config),
-                    SecretBron::Geconfigureerd,
+                    SecretSource::Configured,
                 )
             }
-            (None, Some(jwks)) => (JwtKeys::jwks_only(jwks, config), SecretBron::Geen),
+            (None, Some(jwks)) => (JwtKeys::jwks_only(jwks, config), SecretSource::Geen),
             (None, None) => {
                 let path = dev_secret_path(&self.database_url);
                 let secret = read_or_create_dev_secret(&path)?;
                 (
                     JwtKeys::hs256(secret.as_bytes(), config),
-                    SecretBron::DevBestand(path),
+                    SecretSource::DevFile(path),
                 )
             }
         };
@@ -303,7 +303,7 @@ mod tests {
 
 /// Settings of the HTTP server: limits against abuse and what is exposed.
 #[derive(clap::Args, Debug, Clone)]
-pub struct Serverinstellingen {
+pub struct ServerSettings {
     /// Address to listen on.
     #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:8080")]
     pub bind: String,
@@ -366,27 +366,27 @@ pub struct Serverinstellingen {
     pub cors_allowed_origins: Vec<String>,
 }
 
-impl Default for Serverinstellingen {
+impl Default for ServerSettings {
     fn default() -> Self {
         use clap::Parser;
         #[derive(clap::Parser)]
         struct Standaard {
             #[command(flatten)]
-            instellingen: Serverinstellingen,
+            instellingen: ServerSettings,
         }
         Standaard::parse_from(["ipartnerschap"]).instellingen
     }
 }
 
-impl Serverinstellingen {
-    pub fn limieten(&self) -> crate::graphql::Limieten {
-        crate::graphql::Limieten {
-            max_diepte: self.graphql_max_depth,
-            max_kosten: self.graphql_max_cost,
-            max_aliassen: self.graphql_max_aliases,
-            max_rootvelden: self.graphql_max_root_fields,
+impl ServerSettings {
+    pub fn limits(&self) -> crate::graphql::Limits {
+        crate::graphql::Limits {
+            max_depth: self.graphql_max_depth,
+            max_cost: self.graphql_max_cost,
+            max_aliases: self.graphql_max_aliases,
+            max_root_fields: self.graphql_max_root_fields,
             max_document_bytes: self.graphql_max_document_bytes,
-            max_selecties: self.graphql_max_selections,
+            max_selections: self.graphql_max_selections,
         }
     }
 }

@@ -31,9 +31,9 @@ struct Stand {
 
 /// The service's metrics.
 #[derive(Default)]
-pub struct Metrieken(Mutex<Stand>);
+pub struct Metrics(Mutex<Stand>);
 
-impl Metrieken {
+impl Metrics {
     /// Records a GraphQL request: its operation name, how long it took, its errors' codes.
     pub fn verzoek(&self, operatie: Option<&str>, duur: Duration, codes: &[String]) {
         let Ok(mut stand) = self.0.lock() else {
@@ -76,7 +76,7 @@ impl Metrieken {
         &self,
         statements: u64,
         pool: Option<(u32, usize)>,
-        cache: crate::cache::Cachestand,
+        cache: crate::cache::CacheStats,
     ) -> String {
         let mut out = String::new();
         let Ok(stand) = self.0.lock() else {

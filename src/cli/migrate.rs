@@ -1,6 +1,6 @@
 //! `ipartnerschap migrate [--down N]`: applies pending migrations or rolls back the last N.
 
-use crate::config::Instellingen;
+use crate::config::Settings;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -9,7 +9,7 @@ pub struct Args {
     pub down: Option<u32>,
 }
 
-pub async fn run(instellingen: &Instellingen, args: Args) -> anyhow::Result<()> {
+pub async fn run(instellingen: &Settings, args: Args) -> anyhow::Result<()> {
     let db = instellingen.database().await?;
     match args.down {
         Some(steps) => {

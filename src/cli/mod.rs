@@ -3,7 +3,7 @@
 //! `serve` runs the API, `migrate` changes the schema, `seed` loads demo data, `schema` prints
 //! the SDL, `token` signs a token for an organisation and role, and `sync` is the client that
 //! sends an institution's export of opdrachten to a running API. Settings shared by all of
-//! them (database, token secret) come from [`crate::config::Instellingen`].
+//! them (database, token secret) come from [`crate::config::Settings`].
 
 mod migrate;
 mod schema;
@@ -14,7 +14,7 @@ mod token;
 
 pub use token::{TokenRequest, make_token};
 
-use crate::config::{Instellingen, LogFormat};
+use crate::config::{LogFormat, Settings};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -23,7 +23,7 @@ use std::process::ExitCode;
 #[command(name = "ipartnerschap", version, about)]
 pub struct Cli {
     #[command(flatten)]
-    pub instellingen: Instellingen,
+    pub instellingen: Settings,
 
     #[command(subcommand)]
     pub command: Command,

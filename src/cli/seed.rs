@@ -1,6 +1,6 @@
 //! `ipartnerschap seed --demo`: loads the demo data (idempotent; see `db::seed`).
 
-use crate::config::Instellingen;
+use crate::config::Settings;
 use anyhow::bail;
 
 #[derive(clap::Args, Debug)]
@@ -11,7 +11,7 @@ pub struct Args {
     pub demo: bool,
 }
 
-pub async fn run(instellingen: &Instellingen, args: Args) -> anyhow::Result<()> {
+pub async fn run(instellingen: &Settings, args: Args) -> anyhow::Result<()> {
     if !args.demo {
         bail!("say what to load: `ipartnerschap seed --demo` loads the demo data");
     }

@@ -4,7 +4,7 @@
 use super::token::{TokenRequest, make_token};
 use crate::app::{self, AppState};
 use crate::auth::Rol;
-use crate::config::{Instellingen, SecretBron, Serverinstellingen, redact};
+use crate::config::{SecretSource, ServerSettings, Settings, redact};
 use crate::db::seed::data;
 use anyhow::Context;
 use std::time::Duration;
@@ -16,10 +16,10 @@ pub struct Args {
     pub demo: bool,
 
     #[command(flatten)]
-    pub server: Serverinstellingen,
+    pub server: ServerSettings,
 }
 
-pub async fn run(instellingen: &Instellingen, args: Args) -> anyhow::Result<()> {
+pub async fn run(instellingen: &Settings, args: Args) -> anyhow::Result<()> {
     let db = instellingen.database().await?;
     let pending = db.pending_migrations().await?;
     db.migrate_up()
@@ -29,7 +29,7 @@ pub async fn run(instellingen: &Instellingen, args: Args) -> anyhow::Result<()> 
         tracing::info!(migration = %name, "applied migration");
     }
     let (jwt, bron) = instellingen.jwt().await?;
-    if let SecretBron::DevBestand(path) = &bron {
+    if let SecretSource::DevFile(path) = &bron {
         eprintln!();
         eprintln!("  ************************************************************************");
         eprintln!("  DEV MODE: JWT_SECRET is not set. Tokens are signed with a generated");

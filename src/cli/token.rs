@@ -6,7 +6,7 @@
 
 use super::operator_error;
 use crate::auth::{Claims, JwtKeys, Principal, Rol, check_sub, format_duration};
-use crate::config::Instellingen;
+use crate::config::Settings;
 use crate::db::Database;
 use crate::domain::OrganisatieSleutel;
 use anyhow::{Context, anyhow, bail};
@@ -119,7 +119,7 @@ pub async fn make_token(
     jwt.sign_claims(&claims).context("cannot sign the token")
 }
 
-pub async fn run(instellingen: &Instellingen, args: Args) -> anyhow::Result<()> {
+pub async fn run(instellingen: &Settings, args: Args) -> anyhow::Result<()> {
     let db = instellingen.database().await?;
     db.migrate_up().await?;
     let (jwt, _) = instellingen.jwt().await?;

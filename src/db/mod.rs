@@ -16,7 +16,7 @@ mod wijzigingen;
 
 pub use schrijven::{Koppeling, Schrijfbaar, Schrijfsessie};
 pub use scope::{Beschermd, Rechten, Rij, Scope};
-pub use statistiek::OpdrachtCijfers;
+pub use statistiek::OpdrachtCounts;
 pub use sync::{OpdrachtVelden, SyncItem, SyncModus, SyncResultaat, SyncUitkomst, SyncVerzoek};
 pub use wijzigingen::{AuditFilter, Feedpagina, Feedregel};
 
@@ -36,7 +36,12 @@ use std::time::Duration;
 /// How long a writer waits for the database's write lock held by another writer (of this or
 /// another process) before it gives up with `TIMEOUT` (HTTP 503, `Retry-After`): the SQLite
 /// busy timeout and the PostgreSQL `lock_timeout` of the writers' lock.
-pub const SCHRIJFWACHTTIJD: Duration = Duration::from_secs(5);
+pub const WRITE_LOCK_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The old name of [`WRITE_LOCK_TIMEOUT`], still used by `schrijven.rs` until its rename is
+/// merged.
+#[doc(hidden)]
+pub const SCHRIJFWACHTTIJD: Duration = WRITE_LOCK_TIMEOUT;
 
 /// A handle to the database. Cheap to clone (a pool inside).
 #[derive(Clone, Debug)]
@@ -44,7 +49,7 @@ pub struct Database {
     conn: DatabaseConnection,
     statements: Arc<AtomicU64>,
     /// One writer at a time in this process (see [`schrijven`]).
-    schrijfslot: Arc<tokio::sync::Mutex<()>>,
+    write_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Database {
@@ -58,7 +63,7 @@ impl Database {
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(10))
             .sqlx_logging(false)
-            .map_sqlx_sqlite_opts(|o| o.busy_timeout(SCHRIJFWACHTTIJD));
+            .map_sqlx_sqlite_opts(|o| o.busy_timeout(WRITE_LOCK_TIMEOUT));
         let mut conn = sea_orm::Database::connect(options).await?;
         // Count every statement: the test for N+1 queries (and, later, metrics) read it.
         let statements = Arc::new(AtomicU64::new(0));
@@ -76,7 +81,7 @@ impl Database {
         Ok(Self {
             conn,
             statements,
-            schrijfslot: Arc::default(),
+            write_lock: Arc::default(),
         })
     }
 
@@ -102,8 +107,8 @@ impl Database {
     /// The data's version: a counter that every write raises, in the write's own transaction
     /// (triggers of migration 9). An answer computed after reading version `v` is valid for as
     /// long as the version is `v` (see [`crate::cache`]).
-    pub async fn datastand(&self) -> Result<i64, DbErr> {
-        let rij = self
+    pub async fn data_version(&self) -> Result<i64, DbErr> {
+        let row = self
             .conn
             .query_one_raw(sea_orm::Statement::from_string(
                 self.backend(),
@@ -111,27 +116,26 @@ impl Database {
             ))
             .await?
             .ok_or_else(|| DbErr::RecordNotFound("the row of datastand".into()))?;
-        rij.try_get_by_index(0)
+        row.try_get_by_index(0)
     }
 
     /// The keys of public ids and cursors as hex text, `(id, cursor)` (table `sleutels`,
-    /// migration 20; used by [`crate::graphql::Sleutels`]).
-    pub async fn sleutels_hex(&self) -> Result<(String, String), DbErr> {
-        let rijen = self
+    /// migration 20; used by [`crate::graphql::Keys`]).
+    pub async fn keys_hex(&self) -> Result<(String, String), DbErr> {
+        let rows = self
             .conn
             .query_all_raw(sea_orm::Statement::from_string(
                 self.backend(),
                 "SELECT doel, waarde FROM sleutels",
             ))
             .await?;
-        let sleutel = |doel: &str| -> Result<String, DbErr> {
-            rijen
-                .iter()
-                .find(|r| r.try_get::<String>("", "doel").is_ok_and(|d| d == doel))
-                .ok_or_else(|| DbErr::RecordNotFound(format!("the {doel} key in sleutels")))?
+        let key = |purpose: &str| -> Result<String, DbErr> {
+            rows.iter()
+                .find(|r| r.try_get::<String>("", "doel").is_ok_and(|d| d == purpose))
+                .ok_or_else(|| DbErr::RecordNotFound(format!("the {purpose} key in sleutels")))?
                 .try_get("", "waarde")
         };
-        Ok((sleutel("id")?, sleutel("cursor")?))
+        Ok((key("id")?, key("cursor")?))
     }
 
     /// Number of SQL statements this handle's pool has executed so far.
@@ -173,7 +177,7 @@ impl Database {
 
     /// A scope for `principal` (or for an anonymous caller).
     pub fn scope(&self, principal: Option<Principal>) -> Scope {
-        Scope::new(self.conn.clone(), principal, self.schrijfslot.clone())
+        Scope::new(self.conn.clone(), principal, self.write_lock.clone())
     }
 
     /// Finds an organisation by its natural key (OIN or schacHome).

@@ -15,7 +15,7 @@ use sea_orm::{
 
 /// Counts of the visible opdrachten that match a filter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct OpdrachtCijfers {
+pub struct OpdrachtCounts {
     pub opdrachten: i64,
     pub studenten: i64,
     pub studenten_in_stage: i64,
@@ -59,7 +59,7 @@ impl Scope {
     }
 
     /// The infographic's opdracht figures for the visible opdrachten matching `filter`.
-    pub async fn opdracht_cijfers(&self, filter: Condition) -> ApiResult<OpdrachtCijfers> {
+    pub async fn opdracht_counts(&self, filter: Condition) -> ApiResult<OpdrachtCounts> {
         let totalen: (i64, i64, i64) = self
             .opdrachten_select(filter.clone())
             .select_only()
@@ -80,7 +80,7 @@ impl Scope {
             .unwrap_or_default();
 
         let enums = |rows: Vec<(Option<String>, i64)>| rows.into_iter();
-        let mut cijfers = OpdrachtCijfers {
+        let mut cijfers = OpdrachtCounts {
             opdrachten: totalen.0,
             studenten: totalen.1,
             studenten_in_stage: totalen.2,

@@ -29,7 +29,7 @@ impl StatistiekQuery {
     ) -> Result<Statistieken> {
         let scope = scope(ctx)?;
         let conditie = filter.unwrap_or_default().conditie(scope).await?;
-        let c = scope.opdracht_cijfers(conditie).await?;
+        let c = scope.opdracht_counts(conditie).await?;
         let soort = |s: OrganisatieSoort| Condition::all().add(organisatie::Column::Soort.eq(s));
         let actief = Condition::all()
             .add(fieldlab::Column::Status.eq(FieldlabStatus::Actief))

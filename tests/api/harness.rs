@@ -15,9 +15,9 @@
 use ipartnerschap::app::{self, AppState};
 use ipartnerschap::auth::{JwtConfig, JwtKeys, Rol};
 use ipartnerschap::cli::{TokenRequest, make_token};
-use ipartnerschap::config::Serverinstellingen;
+use ipartnerschap::config::ServerSettings;
 use ipartnerschap::db::Database;
-use ipartnerschap::graphql::Sleutels;
+use ipartnerschap::graphql::Keys;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Value, json};
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -166,7 +166,7 @@ pub fn jwt_keys() -> JwtKeys {
 async fn serve(
     db: &Database,
     jwt: &JwtKeys,
-    instellingen: Serverinstellingen,
+    instellingen: ServerSettings,
 ) -> (String, oneshot::Sender<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -192,7 +192,7 @@ pub struct TestApp {
     pub jwt: JwtKeys,
     pub endpoint: String,
     /// The database's keys of ids and cursors (to make ids the way the API does).
-    pub sleutels: std::sync::Arc<Sleutels>,
+    pub sleutels: std::sync::Arc<Keys>,
     client: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
     _dir: Option<tempfile::TempDir>,
@@ -228,24 +228,20 @@ impl Antwoord {
 impl TestApp {
     /// Starts the application on a fresh, migrated database.
     pub async fn spawn(backend: Backend) -> Self {
-        Self::spawn_met(backend, Serverinstellingen::default()).await
+        Self::spawn_met(backend, ServerSettings::default()).await
     }
 
     /// Starts the application with these server settings (limits, introspection, GraphiQL).
-    pub async fn spawn_met(backend: Backend, instellingen: Serverinstellingen) -> Self {
+    pub async fn spawn_met(backend: Backend, instellingen: ServerSettings) -> Self {
         Self::spawn_volledig(backend, instellingen, jwt_keys()).await
     }
 
     /// Starts the application with these token keys (identity providers, claim mappings).
     pub async fn spawn_met_jwt(backend: Backend, jwt: JwtKeys) -> Self {
-        Self::spawn_volledig(backend, Serverinstellingen::default(), jwt).await
+        Self::spawn_volledig(backend, ServerSettings::default(), jwt).await
     }
 
-    async fn spawn_volledig(
-        backend: Backend,
-        instellingen: Serverinstellingen,
-        jwt: JwtKeys,
-    ) -> Self {
+    async fn spawn_volledig(backend: Backend, instellingen: ServerSettings, jwt: JwtKeys) -> Self {
         let _ = tracing_subscriber::fmt()
             .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
             .with_test_writer()
@@ -253,7 +249,7 @@ impl TestApp {
         let (database_url, dir) = fresh_database(backend).await;
         let db = Database::connect(&database_url, 5).await.expect("connect");
         db.migrate_up().await.expect("migrate");
-        let sleutels = std::sync::Arc::new(Sleutels::laden(&db).await.expect("the id keys"));
+        let sleutels = std::sync::Arc::new(Keys::load(&db).await.expect("the id keys"));
         let (endpoint, tx) = serve(&db, &jwt, instellingen).await;
         Self {
             backend,
@@ -275,7 +271,7 @@ impl TestApp {
         let db = Database::connect(&self.database_url, 5)
             .await
             .expect("connect");
-        let (endpoint, tx) = serve(&db, &self.jwt, Serverinstellingen::default()).await;
+        let (endpoint, tx) = serve(&db, &self.jwt, ServerSettings::default()).await;
         Self {
             backend: self.backend,
             database_url: self.database_url.clone(),

@@ -2,7 +2,7 @@
 
 use crate::dual_tests;
 use crate::harness::{Backend, TestApp};
-use ipartnerschap::config::Serverinstellingen;
+use ipartnerschap::config::ServerSettings;
 use serde_json::{Value, json};
 
 dual_tests!(
@@ -78,9 +78,9 @@ async fn api_responses_have_security_headers_and_are_not_cached(backend: Backend
 async fn cors_allows_only_the_configured_origins(backend: Backend) {
     let app = TestApp::spawn_met(
         backend,
-        Serverinstellingen {
+        ServerSettings {
             cors_allowed_origins: vec!["https://portaal.example.nl".into()],
-            ..Serverinstellingen::default()
+            ..ServerSettings::default()
         },
     )
     .await;

@@ -53,7 +53,7 @@ use std::collections::{HashMap, HashSet};
 
 /// How many records a load inserted (zero everywhere on a second load).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct SeedVerslag {
+pub struct SeedReport {
     pub organisaties: usize,
     pub fieldlabs: usize,
     pub lectoraten: usize,
@@ -62,7 +62,7 @@ pub struct SeedVerslag {
     pub opdrachten: usize,
 }
 
-impl SeedVerslag {
+impl SeedReport {
     pub fn totaal(&self) -> usize {
         self.organisaties
             + self.fieldlabs
@@ -101,9 +101,9 @@ impl Organisaties {
 
 impl Database {
     /// Loads the demo data (what is missing of it) in one transaction.
-    pub async fn seed_demo(&self) -> Result<SeedVerslag, DbErr> {
+    pub async fn seed_demo(&self) -> Result<SeedReport, DbErr> {
         let txn = self.conn.begin().await?;
-        let mut verslag = SeedVerslag::default();
+        let mut verslag = SeedReport::default();
         let orgs = organisaties(&txn, &mut verslag).await?;
         let labs = fieldlabs(&txn, &orgs, &mut verslag).await?;
         lectoraten(&txn, &orgs, &labs, &mut verslag).await?;
@@ -117,7 +117,7 @@ impl Database {
 
 async fn organisaties(
     txn: &DatabaseTransaction,
-    verslag: &mut SeedVerslag,
+    verslag: &mut SeedReport,
 ) -> Result<Organisaties, DbErr> {
     let bestaand = organisatie::Entity::find().all(txn).await?;
     let per_oin: HashMap<String, i32> = bestaand
@@ -241,7 +241,7 @@ type Labs = HashMap<&'static str, (i32, Regio)>;
 async fn fieldlabs(
     txn: &DatabaseTransaction,
     orgs: &Organisaties,
-    verslag: &mut SeedVerslag,
+    verslag: &mut SeedReport,
 ) -> Result<Labs, DbErr> {
     let bestaand: HashMap<String, i32> = fieldlab::Entity::find()
         .all(txn)
@@ -328,7 +328,7 @@ async fn lectoraten(
     txn: &DatabaseTransaction,
     orgs: &Organisaties,
     labs: &Labs,
-    verslag: &mut SeedVerslag,
+    verslag: &mut SeedReport,
 ) -> Result<(), DbErr> {
     let bestaand =
         bestaand::<lectoraat::Entity>(txn, lectoraat::Column::EigenaarId, lectoraat::Column::Naam)
@@ -396,7 +396,7 @@ async fn lectoraten(
 async fn minoren(
     txn: &DatabaseTransaction,
     orgs: &Organisaties,
-    verslag: &mut SeedVerslag,
+    verslag: &mut SeedReport,
 ) -> Result<(), DbErr> {
     let bestaand =
         bestaand::<minor::Entity>(txn, minor::Column::EigenaarId, minor::Column::Naam).await?;
@@ -443,7 +443,7 @@ async fn minoren(
 async fn communities(
     txn: &DatabaseTransaction,
     orgs: &Organisaties,
-    verslag: &mut SeedVerslag,
+    verslag: &mut SeedReport,
 ) -> Result<(), DbErr> {
     let bestaand =
         bestaand::<community::Entity>(txn, community::Column::EigenaarId, community::Column::Naam)
@@ -489,7 +489,7 @@ async fn opdrachten_laden(
     txn: &DatabaseTransaction,
     orgs: &Organisaties,
     labs: &Labs,
-    verslag: &mut SeedVerslag,
+    verslag: &mut SeedReport,
 ) -> Result<(), DbErr> {
     let instellingen = |soort: Onderwijssoort| -> Vec<i32> {
         data::KENNISINSTELLINGEN
