@@ -129,7 +129,7 @@ pub enum SecretSource {
     /// Dev mode: generated and kept in this file.
     DevFile(PathBuf),
     /// No shared secret: only an identity provider's tokens (`JWT_JWKS`).
-    Geen,
+    JwksOnly,
 }
 
 impl Settings {
@@ -161,10 +161,10 @@ impl Settings {
             leeway: Duration::from_secs(self.jwt_leeway_seconds),
         };
         let jwks = match &self.jwt_jwks {
-            Some(bron) => {
-                let bron = JwksSource::parse(bron);
+            Some(source) => {
+                let source = JwksSource::parse(source);
                 let jwks = Jwks::load(
-                    bron.clone(),
+                    source.clone(),
                     Duration::from_secs(self.jwt_jwks_refresh_seconds),
                 )
                 .await
@@ -173,7 +173,7 @@ impl Settings {
             }
             None => None,
         };
-        let (keys, bron) = match (&self.jwt_secret, jwks.clone()) {
+        let (keys, source) = match (&self.jwt_secret, jwks.clone()) {
             (Some(secret), _) => {
                 if secret.len() < MIN_SECRET_BYTES {
                     bail!(
@@ -187,7 +187,7 @@ impl Settings {
                     SecretSource::Configured,
                 )
             }
-            (None, Some(jwks)) => (JwtKeys::jwks_only(jwks, config), SecretSource::Geen),
+            (None, Some(jwks)) => (JwtKeys::jwks_only(jwks, config), SecretSource::JwksOnly),
             (None, None) => {
                 let path = dev_secret_path(&self.database_url);
                 let secret = read_or_create_dev_secret(&path)?;
@@ -208,7 +208,7 @@ impl Settings {
                     rol: self.jwt_role_claim.clone(),
                 })
                 .with_max_lifetime(self.jwt_max_lifetime),
-            bron,
+            source,
         ))
     }
 }
@@ -370,11 +370,11 @@ impl Default for ServerSettings {
     fn default() -> Self {
         use clap::Parser;
         #[derive(clap::Parser)]
-        struct Standaard {
+        struct Defaults {
             #[command(flatten)]
-            instellingen: ServerSettings,
+            settings: ServerSettings,
         }
-        Standaard::parse_from(["ipartnerschap"]).instellingen
+        Defaults::parse_from(["ipartnerschap"]).settings
     }
 }
 

@@ -23,7 +23,7 @@ use std::process::ExitCode;
 #[command(name = "ipartnerschap", version, about)]
 pub struct Cli {
     #[command(flatten)]
-    pub instellingen: Settings,
+    pub settings: Settings,
 
     #[command(subcommand)]
     pub command: Command,
@@ -61,11 +61,11 @@ pub fn main() -> ExitCode {
     };
     let result = runtime.block_on(async move {
         match cli.command {
-            Command::Serve(args) => serve::run(&cli.instellingen, args).await,
-            Command::Migrate(args) => migrate::run(&cli.instellingen, args).await,
-            Command::Seed(args) => seed::run(&cli.instellingen, args).await,
+            Command::Serve(args) => serve::run(&cli.settings, args).await,
+            Command::Migrate(args) => migrate::run(&cli.settings, args).await,
+            Command::Seed(args) => seed::run(&cli.settings, args).await,
             Command::Schema => schema::run(),
-            Command::Token(args) => token::run(&cli.instellingen, args).await,
+            Command::Token(args) => token::run(&cli.settings, args).await,
             Command::Sync(args) => sync::run(args).await,
         }
     });

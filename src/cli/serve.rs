@@ -19,8 +19,8 @@ pub struct Args {
     pub server: ServerSettings,
 }
 
-pub async fn run(instellingen: &Settings, args: Args) -> anyhow::Result<()> {
-    let db = instellingen.database().await?;
+pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
+    let db = settings.database().await?;
     let pending = db.pending_migrations().await?;
     db.migrate_up()
         .await
@@ -28,8 +28,8 @@ pub async fn run(instellingen: &Settings, args: Args) -> anyhow::Result<()> {
     for name in pending {
         tracing::info!(migration = %name, "applied migration");
     }
-    let (jwt, bron) = instellingen.jwt().await?;
-    if let SecretSource::DevFile(path) = &bron {
+    let (jwt, source) = settings.jwt().await?;
+    if let SecretSource::DevFile(path) = &source {
         eprintln!();
         eprintln!("  ************************************************************************");
         eprintln!("  DEV MODE: JWT_SECRET is not set. Tokens are signed with a generated");
@@ -44,14 +44,14 @@ pub async fn run(instellingen: &Settings, args: Args) -> anyhow::Result<()> {
     let addr = listener.local_addr()?;
 
     if args.demo {
-        let verslag = db.seed_demo().await.context("cannot load the demo data")?;
-        println!("Demo data: {} records added.", verslag.totaal());
+        let report = db.seed_demo().await.context("cannot load the demo data")?;
+        println!("Demo data: {} records added.", report.total());
         print_demo_tokens(&db, &jwt, &addr.to_string()).await?;
     }
 
     println!(
         "I-Partnerschap API on http://{addr}/graphql (GraphiQL: open it in a browser); database {}",
-        redact(&instellingen.database_url)
+        redact(&settings.database_url)
     );
     let state = AppState::met(db, jwt, args.server);
     app::serve(listener, state, shutdown_signal()).await?;
@@ -65,7 +65,7 @@ async fn print_demo_tokens(
     addr: &str,
 ) -> anyhow::Result<()> {
     let bzk = data::demo_oin(1);
-    let voorbeelden: [(&str, Option<&str>, Rol); 4] = [
+    let examples: [(&str, Option<&str>, Rol); 4] = [
         ("the programme office", None, Rol::Programmabureau),
         ("a ministry (BZK, beheerder)", Some(&bzk), Rol::Beheerder),
         (
@@ -81,8 +81,8 @@ async fn print_demo_tokens(
     ];
     println!();
     println!("Example tokens (valid for 24 hours):");
-    let mut eerste = None;
-    for (wie, org, rol) in voorbeelden {
+    let mut first = None;
+    for (who, org, rol) in examples {
         let token = make_token(
             db,
             jwt,
@@ -95,10 +95,10 @@ async fn print_demo_tokens(
             },
         )
         .await?;
-        println!("  {wie}:\n    {token}");
-        eerste.get_or_insert(token);
+        println!("  {who}:\n    {token}");
+        first.get_or_insert(token);
     }
-    let token = eerste.unwrap_or_default();
+    let token = first.unwrap_or_default();
     println!();
     println!("Example queries:");
     println!(

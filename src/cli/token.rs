@@ -119,10 +119,10 @@ pub async fn make_token(
     jwt.sign_claims(&claims).context("cannot sign the token")
 }
 
-pub async fn run(instellingen: &Settings, args: Args) -> anyhow::Result<()> {
-    let db = instellingen.database().await?;
+pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
+    let db = settings.database().await?;
     db.migrate_up().await?;
-    let (jwt, _) = instellingen.jwt().await?;
+    let (jwt, _) = settings.jwt().await?;
     let token = make_token(
         &db,
         &jwt,
