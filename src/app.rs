@@ -180,10 +180,10 @@ async fn verzoek_id_en_headers(mut request: axum::extract::Request, next: Next) 
 /// `/metrics`: Prometheus text format.
 async fn metrics(State(state): State<AppState>) -> Response {
     let db = &state.inner.db;
-    let tekst = state.inner.metrieken.tekst(
+    let tekst = state.inner.metrieken.render(
         db.statements_executed(),
         Some(db.pool()),
-        state.inner.cache.stand(),
+        state.inner.cache.stats(),
     );
     (
         [(
@@ -257,7 +257,7 @@ async fn graphql_handler(
     let heeft_query = query.is_some_and(|q| q.split('&').any(|p| p.starts_with("query=")));
     if parts.method == Method::GET && state.inner.instellingen.graphiql && wil_html && !heeft_query
     {
-        return crate::graphiql::pagina().await.into_response();
+        return crate::graphiql::page().await.into_response();
     }
     let Some(media) = transport::onderhandel(headers) else {
         return transport::fout(
@@ -313,7 +313,7 @@ async fn graphql_handler(
             state
                 .inner
                 .metrieken
-                .verzoek(naam.as_deref(), begin.elapsed(), &codes);
+                .record_request(naam.as_deref(), begin.elapsed(), &codes);
             te_langzaam(&state.inner.instellingen, &id)
         }
     }
@@ -358,18 +358,18 @@ impl Uitvoering<'_> {
         // an answer is never kept under a version older than the data it saw.
         let cache = &inner.cache;
         let vraag = Some(())
-            .filter(|_| cache.aan() && soort == Some(OperationType::Query))
+            .filter(|_| cache.enabled() && soort == Some(OperationType::Query))
             .and_then(|_| CacheKey::new(principal.as_ref(), &request).ok());
         let versie = match &vraag {
             Some(_) => inner.db.data_version().await.ok(),
             None => None,
         };
         if let (Some(vraag), Some(versie)) = (&vraag, versie)
-            && let Some(body) = cache.zoek(vraag, versie)
+            && let Some(body) = cache.get(vraag, versie)
         {
             inner
                 .metrieken
-                .verzoek(self.naam, self.begin.elapsed(), &[]);
+                .record_request(self.naam, self.begin.elapsed(), &[]);
             return transport::json(body, self.media);
         }
         let sleutels = match self.state.sleutels().await {
@@ -395,10 +395,10 @@ impl Uitvoering<'_> {
             && let Ok(json) = serde_json::to_vec(&response)
         {
             let body = axum::body::Bytes::from(json);
-            cache.bewaar(vraag, versie, body.clone());
+            cache.put(vraag, versie, body.clone());
             inner
                 .metrieken
-                .verzoek(self.naam, self.begin.elapsed(), &[]);
+                .record_request(self.naam, self.begin.elapsed(), &[]);
             return transport::json(body, self.media);
         }
         afronden(
@@ -434,7 +434,7 @@ fn afronden(
     state
         .inner
         .metrieken
-        .verzoek(operatie, begin.elapsed(), &codes);
+        .record_request(operatie, begin.elapsed(), &codes);
     for error in &mut response.errors {
         error
             .extensions
