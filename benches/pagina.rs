@@ -9,7 +9,7 @@
 
 use ipartnerschap::auth::{Principal, Rol};
 use ipartnerschap::db::Database;
-use ipartnerschap::graphql::{Loaders, Sleutels, met_batches, met_sleutels, schema_met};
+use ipartnerschap::graphql::{Keys, Loaders, met_batches, schema_with, with_keys};
 use std::time::{Duration, Instant};
 
 #[tokio::main(flavor = "current_thread")]
@@ -30,8 +30,8 @@ async fn main() {
     let body: serde_json::Value =
         serde_json::from_str(include_str!("wrk/opdrachten.json")).unwrap();
     let query = body["query"].as_str().unwrap().to_owned();
-    let schema = schema_met(false);
-    let sleutels = std::sync::Arc::new(Sleutels::laden(&db).await.expect("the id keys"));
+    let schema = schema_with(false);
+    let sleutels = std::sync::Arc::new(Keys::load(&db).await.expect("the id keys"));
     let n: u32 = std::env::var("PAGINA_N")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -45,7 +45,7 @@ async fn main() {
             .data(loaders)
             .data(scope);
         let t0 = Instant::now();
-        let response = met_sleutels(
+        let response = with_keys(
             sleutels.clone(),
             met_batches(wachtrij, schema.execute(request)),
         )

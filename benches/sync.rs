@@ -10,8 +10,8 @@
 
 use ipartnerschap::app::{self, AppState};
 use ipartnerschap::auth::{JwtConfig, JwtKeys, Rol};
-use ipartnerschap::cli::{TokenAanvraag, maak_token};
-use ipartnerschap::config::Serverinstellingen;
+use ipartnerschap::cli::{TokenRequest, make_token};
+use ipartnerschap::config::ServerSettings;
 use ipartnerschap::db::Database;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -57,10 +57,10 @@ async fn start(url: String, dir: Option<tempfile::TempDir>) -> Api {
             leeway: Duration::from_secs(5),
         },
     );
-    let token = maak_token(
+    let token = make_token(
         &db,
         &jwt,
-        TokenAanvraag {
+        TokenRequest {
             org: Some("hu.nl"),
             regios: &[],
             rol: Rol::Medewerker,
@@ -73,7 +73,7 @@ async fn start(url: String, dir: Option<tempfile::TempDir>) -> Api {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let endpoint = format!("http://{}/graphql", listener.local_addr().unwrap());
     let (stop, rx) = tokio::sync::oneshot::channel::<()>();
-    let state = AppState::met(db, jwt, Serverinstellingen::default());
+    let state = AppState::met(db, jwt, ServerSettings::default());
     tokio::spawn(async move {
         app::serve(listener, state, async {
             let _ = rx.await;

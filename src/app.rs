@@ -9,12 +9,12 @@
 //! to anonymous access.
 
 use crate::auth::{JwtKeys, Principal};
-use crate::cache::{Antwoordcache, Vraag};
-use crate::config::Serverinstellingen;
+use crate::cache::{CacheKey, ResponseCache};
+use crate::config::ServerSettings;
 use crate::db::Database;
 use crate::error::ApiError;
 use crate::graphql::{self, ApiSchema, Loaders, met_batches};
-use crate::metrics::Metrieken;
+use crate::metrics::Metrics;
 use crate::transport;
 use async_graphql::parser::types::OperationType;
 use axum::extract::DefaultBodyLimit;
@@ -43,30 +43,30 @@ struct Inner {
     db: Database,
     jwt: JwtKeys,
     schema: ApiSchema,
-    instellingen: Serverinstellingen,
-    metrieken: Metrieken,
-    cache: Antwoordcache,
+    instellingen: ServerSettings,
+    metrieken: Metrics,
+    cache: ResponseCache,
     /// The keys of ids and cursors, read from the database at the first request.
-    sleutels: tokio::sync::OnceCell<Arc<graphql::Sleutels>>,
+    sleutels: tokio::sync::OnceCell<Arc<graphql::Keys>>,
 }
 
 impl AppState {
     /// State with the default server settings.
     pub fn new(db: Database, jwt: JwtKeys) -> Self {
-        Self::met(db, jwt, Serverinstellingen::default())
+        Self::met(db, jwt, ServerSettings::default())
     }
 
     /// State with the given server settings (limits, introspection, GraphiQL).
-    pub fn met(db: Database, jwt: JwtKeys, instellingen: Serverinstellingen) -> Self {
-        let schema = graphql::schema_met(instellingen.graphql_introspection);
+    pub fn met(db: Database, jwt: JwtKeys, instellingen: ServerSettings) -> Self {
+        let schema = graphql::schema_with(instellingen.graphql_introspection);
         Self {
             inner: Arc::new(Inner {
                 db,
                 jwt,
                 schema,
-                cache: Antwoordcache::new(instellingen.response_cache_bytes),
+                cache: ResponseCache::new(instellingen.response_cache_bytes),
                 instellingen,
-                metrieken: Metrieken::default(),
+                metrieken: Metrics::default(),
                 sleutels: tokio::sync::OnceCell::new(),
             }),
         }
@@ -75,12 +75,10 @@ impl AppState {
 
 impl AppState {
     /// The keys of ids and cursors, read from the database once.
-    async fn sleutels(&self) -> Result<Arc<graphql::Sleutels>, sea_orm::DbErr> {
+    async fn sleutels(&self) -> Result<Arc<graphql::Keys>, sea_orm::DbErr> {
         self.inner
             .sleutels
-            .get_or_try_init(|| async {
-                graphql::Sleutels::laden(&self.inner.db).await.map(Arc::new)
-            })
+            .get_or_try_init(|| async { graphql::Keys::load(&self.inner.db).await.map(Arc::new) })
             .await
             .cloned()
     }
@@ -182,10 +180,10 @@ async fn verzoek_id_en_headers(mut request: axum::extract::Request, next: Next) 
 /// `/metrics`: Prometheus text format.
 async fn metrics(State(state): State<AppState>) -> Response {
     let db = &state.inner.db;
-    let tekst = state.inner.metrieken.tekst(
+    let tekst = state.inner.metrieken.render(
         db.statements_executed(),
         Some(db.pool()),
-        state.inner.cache.stand(),
+        state.inner.cache.stats(),
     );
     (
         [(
@@ -237,7 +235,7 @@ pub struct App {
 pub async fn build(
     db: Database,
     jwt: JwtKeys,
-    instellingen: Serverinstellingen,
+    instellingen: ServerSettings,
 ) -> anyhow::Result<App> {
     use anyhow::Context;
     let pending = db.pending_migrations().await?;
@@ -259,7 +257,7 @@ impl App {
     }
 
     /// The keys of ids and cursors, read from the database once.
-    pub async fn sleutels(&self) -> Result<Arc<graphql::Sleutels>, sea_orm::DbErr> {
+    pub async fn sleutels(&self) -> Result<Arc<graphql::Keys>, sea_orm::DbErr> {
         self.state.sleutels().await
     }
 
@@ -306,7 +304,7 @@ async fn graphql_handler(
     let heeft_query = query.is_some_and(|q| q.split('&').any(|p| p.starts_with("query=")));
     if parts.method == Method::GET && state.inner.instellingen.graphiql && wil_html && !heeft_query
     {
-        return crate::graphiql::pagina().await.into_response();
+        return crate::graphiql::page().await.into_response();
     }
     let Some(media) = transport::onderhandel(headers) else {
         return transport::fout(
@@ -325,7 +323,7 @@ async fn graphql_handler(
     let deadline = tokio::time::Instant::from_std(begin)
         + Duration::from_millis(state.inner.instellingen.request_timeout_ms);
     // The limits come first, before anything parses more than they allow.
-    let operatie = match state.inner.instellingen.limieten().toets(&mut request) {
+    let operatie = match state.inner.instellingen.limits().check(&mut request) {
         Ok(operatie) => operatie,
         Err(fout) => {
             let naam = request.operation_name.clone();
@@ -333,7 +331,7 @@ async fn graphql_handler(
             return afronden(&state, &id, naam.as_deref(), begin, response, media);
         }
     };
-    let soort = operatie.as_ref().and_then(|o| o.soort);
+    let soort = operatie.as_ref().and_then(|o| o.kind);
     if parts.method == Method::GET
         && matches!(
             soort,
@@ -346,7 +344,7 @@ async fn graphql_handler(
         Ok(principal) => principal,
         Err(err) => return unauthenticated(err, &id),
     };
-    let naam = operatie.and_then(|o| o.naam);
+    let naam = operatie.and_then(|o| o.name);
     let uitvoering = Uitvoering {
         state: &state,
         id: &id,
@@ -362,7 +360,7 @@ async fn graphql_handler(
             state
                 .inner
                 .metrieken
-                .verzoek(naam.as_deref(), begin.elapsed(), &codes);
+                .record_request(naam.as_deref(), begin.elapsed(), &codes);
             te_langzaam(&state.inner.instellingen, &id)
         }
     }
@@ -407,18 +405,18 @@ impl Uitvoering<'_> {
         // an answer is never kept under a version older than the data it saw.
         let cache = &inner.cache;
         let vraag = Some(())
-            .filter(|_| cache.aan() && soort == Some(OperationType::Query))
-            .and_then(|_| Vraag::new(principal.as_ref(), &request).ok());
+            .filter(|_| cache.enabled() && soort == Some(OperationType::Query))
+            .and_then(|_| CacheKey::new(principal.as_ref(), &request).ok());
         let versie = match &vraag {
-            Some(_) => inner.db.datastand().await.ok(),
+            Some(_) => inner.db.data_version().await.ok(),
             None => None,
         };
         if let (Some(vraag), Some(versie)) = (&vraag, versie)
-            && let Some(body) = cache.zoek(vraag, versie)
+            && let Some(body) = cache.get(vraag, versie)
         {
             inner
                 .metrieken
-                .verzoek(self.naam, self.begin.elapsed(), &[]);
+                .record_request(self.naam, self.begin.elapsed(), &[]);
             return transport::json(body, self.media);
         }
         let sleutels = match self.state.sleutels().await {
@@ -438,16 +436,16 @@ impl Uitvoering<'_> {
         let (loaders, wachtrij) = Loaders::new(scope.clone());
         let request = request.data(loaders).data(scope);
         let uitvoering = met_batches(wachtrij, inner.schema.execute(request));
-        let response = graphql::met_sleutels(sleutels, uitvoering).await;
+        let response = graphql::with_keys(sleutels, uitvoering).await;
         if let (Some(vraag), Some(versie)) = (vraag, versie)
             && response.errors.is_empty()
             && let Ok(json) = serde_json::to_vec(&response)
         {
             let body = axum::body::Bytes::from(json);
-            cache.bewaar(vraag, versie, body.clone());
+            cache.put(vraag, versie, body.clone());
             inner
                 .metrieken
-                .verzoek(self.naam, self.begin.elapsed(), &[]);
+                .record_request(self.naam, self.begin.elapsed(), &[]);
             return transport::json(body, self.media);
         }
         afronden(
@@ -483,7 +481,7 @@ fn afronden(
     state
         .inner
         .metrieken
-        .verzoek(operatie, begin.elapsed(), &codes);
+        .record_request(operatie, begin.elapsed(), &codes);
     for error in &mut response.errors {
         error
             .extensions
@@ -504,7 +502,7 @@ fn afronden(
 const RETRY_AFTER: &str = "2";
 
 /// `503` for a request that took longer than `REQUEST_TIMEOUT_MS`.
-fn te_langzaam(instellingen: &Serverinstellingen, id: &VerzoekId) -> Response {
+fn te_langzaam(instellingen: &ServerSettings, id: &VerzoekId) -> Response {
     let body = serde_json::json!({
         "errors": [{
             "message": format!(
@@ -553,8 +551,8 @@ async fn authenticate(
         .jwt
         .verify(token)
         .await
-        .map_err(|r| refuse(&r))?;
-    match state.inner.db.principal(&claims).await {
+        .map_err(|e| refuse(&e.message()))?;
+    match crate::auth::Principal::from_claims(&state.inner.db, &claims).await {
         Ok(principal) => Ok(Some(principal)),
         Err(ApiError::Unauthenticated(reason)) => Err(refuse(&reason)),
         Err(other) => Err(other),

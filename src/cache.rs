@@ -28,15 +28,15 @@ use std::sync::{Arc, Mutex};
 
 /// What identifies an answer: who asks what.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Vraag {
+pub struct CacheKey {
     principal: Option<Principal>,
     query: String,
-    operatie: Option<String>,
+    operation: Option<String>,
     /// The variables as JSON text.
     variabelen: String,
 }
 
-impl Vraag {
+impl CacheKey {
     pub fn new(
         principal: Option<&Principal>,
         request: &async_graphql::Request,
@@ -44,124 +44,124 @@ impl Vraag {
         Ok(Self {
             principal: principal.cloned(),
             query: request.query.clone(),
-            operatie: request.operation_name.clone(),
+            operation: request.operation_name.clone(),
             variabelen: serde_json::to_string(&request.variables)?,
         })
     }
 
     /// Bytes an entry for this question takes, roughly (key and bookkeeping included).
-    fn grootte(&self, antwoord: &Bytes) -> usize {
-        antwoord.len() + 2 * (self.query.len() + self.variabelen.len()) + 256
+    fn size(&self, answer: &Bytes) -> usize {
+        answer.len() + 2 * (self.query.len() + self.variabelen.len()) + 256
     }
 }
 
 /// The answers of one version of the data.
 #[derive(Default)]
-struct Inhoud {
-    versie: i64,
-    antwoorden: HashMap<Arc<Vraag>, Bytes>,
+struct Contents {
+    version: i64,
+    answers: HashMap<Arc<CacheKey>, Bytes>,
     /// Insertion order, oldest first: who goes when the cache is full.
-    volgorde: VecDeque<Arc<Vraag>>,
+    order: VecDeque<Arc<CacheKey>>,
     bytes: usize,
 }
 
-/// What [`Antwoordcache::stand`] reports, for the metrics.
+/// What [`ResponseCache::state`] reports, for the metrics.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Cachestand {
-    pub treffers: u64,
-    pub missers: u64,
-    pub antwoorden: usize,
+pub struct CacheStats {
+    pub hits: u64,
+    pub misses: u64,
+    pub answers: usize,
     pub bytes: usize,
 }
 
 /// The cache of one server process.
-pub struct Antwoordcache {
+pub struct ResponseCache {
     max_bytes: usize,
-    inhoud: Mutex<Inhoud>,
-    teller: Mutex<(u64, u64)>,
+    contents: Mutex<Contents>,
+    counter: Mutex<(u64, u64)>,
 }
 
-impl Antwoordcache {
+impl ResponseCache {
     /// A cache of at most `max_bytes`; 0 keeps nothing.
     pub fn new(max_bytes: usize) -> Self {
         Self {
             max_bytes,
-            inhoud: Mutex::default(),
-            teller: Mutex::default(),
+            contents: Mutex::default(),
+            counter: Mutex::default(),
         }
     }
 
     /// Whether the cache keeps anything at all.
-    pub fn aan(&self) -> bool {
+    pub fn enabled(&self) -> bool {
         self.max_bytes > 0
     }
 
-    /// The answer to `vraag` computed at data version `versie`, if kept.
-    pub fn zoek(&self, vraag: &Vraag, versie: i64) -> Option<Bytes> {
-        let gevonden = self.inhoud.lock().ok().and_then(|inhoud| {
-            (inhoud.versie == versie)
-                .then(|| inhoud.antwoorden.get(vraag).cloned())
+    /// The answer to `key` computed at data version `version`, if kept.
+    pub fn get(&self, key: &CacheKey, version: i64) -> Option<Bytes> {
+        let found = self.contents.lock().ok().and_then(|contents| {
+            (contents.version == version)
+                .then(|| contents.answers.get(key).cloned())
                 .flatten()
         });
-        if let Ok(mut teller) = self.teller.lock() {
-            match gevonden {
-                Some(_) => teller.0 += 1,
-                None => teller.1 += 1,
+        if let Ok(mut counter) = self.counter.lock() {
+            match found {
+                Some(_) => counter.0 += 1,
+                None => counter.1 += 1,
             }
         }
-        gevonden
+        found
     }
 
-    /// Keeps `antwoord` to `vraag`, computed after reading data version `versie`.
-    pub fn bewaar(&self, vraag: Vraag, versie: i64, antwoord: Bytes) {
-        let grootte = vraag.grootte(&antwoord);
+    /// Keeps `answer` to `key`, computed after reading data version `version`.
+    pub fn put(&self, key: CacheKey, version: i64, answer: Bytes) {
+        let size = key.size(&answer);
         // One answer may take at most a quarter of the cache, so a few huge ones cannot push
         // out everything else.
-        if grootte > self.max_bytes / 4 {
+        if size > self.max_bytes / 4 {
             return;
         }
-        let Ok(mut inhoud) = self.inhoud.lock() else {
+        let Ok(mut contents) = self.contents.lock() else {
             return;
         };
-        if versie < inhoud.versie {
+        if version < contents.version {
             // Computed before a write that has been seen since: already out of date.
             return;
         }
-        if versie > inhoud.versie {
-            *inhoud = Inhoud {
-                versie,
-                ..Inhoud::default()
+        if version > contents.version {
+            *contents = Contents {
+                version,
+                ..Contents::default()
             };
         }
-        let vraag = Arc::new(vraag);
-        if inhoud.antwoorden.contains_key(&vraag) {
+        let key = Arc::new(key);
+        if contents.answers.contains_key(&key) {
             return;
         }
-        while inhoud.bytes + grootte > self.max_bytes {
-            let Some(oudste) = inhoud.volgorde.pop_front() else {
+        while contents.bytes + size > self.max_bytes {
+            let Some(oldest) = contents.order.pop_front() else {
                 break;
             };
-            if let Some(weg) = inhoud.antwoorden.remove(&oudste) {
-                inhoud.bytes -= oudste.grootte(&weg);
+            if let Some(removed) = contents.answers.remove(&oldest) {
+                contents.bytes -= oldest.size(&removed);
             }
         }
-        inhoud.bytes += grootte;
-        inhoud.volgorde.push_back(vraag.clone());
-        inhoud.antwoorden.insert(vraag, antwoord);
+        contents.bytes += size;
+        contents.order.push_back(key.clone());
+        contents.answers.insert(key, answer);
     }
 
     /// Hits, misses, entries and bytes, for `/metrics`.
-    pub fn stand(&self) -> Cachestand {
-        let (treffers, missers) = self.teller.lock().map(|t| *t).unwrap_or_default();
-        let (antwoorden, bytes) = self
-            .inhoud
+    pub fn stats(&self) -> CacheStats {
+        let (hits, misses) = self.counter.lock().map(|t| *t).unwrap_or_default();
+        let (answers, bytes) = self
+            .contents
             .lock()
-            .map(|i| (i.antwoorden.len(), i.bytes))
+            .map(|i| (i.answers.len(), i.bytes))
             .unwrap_or_default();
-        Cachestand {
-            treffers,
-            missers,
-            antwoorden,
+        CacheStats {
+            hits,
+            misses,
+            answers,
             bytes,
         }
     }
@@ -171,26 +171,23 @@ impl Antwoordcache {
 mod tests {
     use super::*;
 
-    fn vraag(query: &str) -> Vraag {
-        Vraag::new(None, &async_graphql::Request::new(query)).unwrap()
+    fn key(query: &str) -> CacheKey {
+        CacheKey::new(None, &async_graphql::Request::new(query)).unwrap()
     }
 
     #[test]
     fn an_answer_is_found_only_at_the_version_it_was_computed_at() {
-        let cache = Antwoordcache::new(1 << 20);
-        cache.bewaar(vraag("{ a }"), 7, Bytes::from_static(b"A"));
-        assert_eq!(
-            cache.zoek(&vraag("{ a }"), 7),
-            Some(Bytes::from_static(b"A"))
-        );
-        assert_eq!(cache.zoek(&vraag("{ a }"), 8), None);
-        assert_eq!(cache.zoek(&vraag("{ b }"), 7), None);
+        let cache = ResponseCache::new(1 << 20);
+        cache.put(key("{ a }"), 7, Bytes::from_static(b"A"));
+        assert_eq!(cache.get(&key("{ a }"), 7), Some(Bytes::from_static(b"A")));
+        assert_eq!(cache.get(&key("{ a }"), 8), None);
+        assert_eq!(cache.get(&key("{ b }"), 7), None);
         // An answer computed before a newer version was seen is not kept.
-        cache.bewaar(vraag("{ c }"), 8, Bytes::from_static(b"C"));
-        cache.bewaar(vraag("{ a }"), 7, Bytes::from_static(b"A"));
-        assert_eq!(cache.zoek(&vraag("{ a }"), 7), None);
+        cache.put(key("{ c }"), 8, Bytes::from_static(b"C"));
+        cache.put(key("{ a }"), 7, Bytes::from_static(b"A"));
+        assert_eq!(cache.get(&key("{ a }"), 7), None);
         assert_eq!(
-            cache.stand().antwoorden,
+            cache.stats().answers,
             1,
             "the new version emptied the cache"
         );
@@ -198,31 +195,24 @@ mod tests {
 
     #[test]
     fn the_cache_stays_within_its_size_by_dropping_the_oldest_answers() {
-        let cache = Antwoordcache::new(4000);
-        let antwoord = Bytes::from(vec![b'x'; 600]);
+        let cache = ResponseCache::new(4000);
+        let answer = Bytes::from(vec![b'x'; 600]);
         for i in 0..20 {
-            cache.bewaar(vraag(&format!("{{ v{i} }}")), 1, antwoord.clone());
-            assert!(cache.stand().bytes <= 4000);
+            cache.put(key(&format!("{{ v{i} }}")), 1, answer.clone());
+            assert!(cache.stats().bytes <= 4000);
         }
-        assert_eq!(
-            cache.zoek(&vraag("{ v0 }"), 1),
-            None,
-            "the oldest went first"
-        );
-        assert!(
-            cache.zoek(&vraag("{ v19 }"), 1).is_some(),
-            "the newest stayed"
-        );
+        assert_eq!(cache.get(&key("{ v0 }"), 1), None, "the oldest went first");
+        assert!(cache.get(&key("{ v19 }"), 1).is_some(), "the newest stayed");
         // Larger than a quarter of the cache: not kept.
-        cache.bewaar(vraag("{ groot }"), 1, Bytes::from(vec![b'x'; 1500]));
-        assert_eq!(cache.zoek(&vraag("{ groot }"), 1), None);
+        cache.put(key("{ groot }"), 1, Bytes::from(vec![b'x'; 1500]));
+        assert_eq!(cache.get(&key("{ groot }"), 1), None);
     }
 
     #[test]
     fn a_cache_of_zero_bytes_keeps_nothing() {
-        let cache = Antwoordcache::new(0);
-        assert!(!cache.aan());
-        cache.bewaar(vraag("{ a }"), 1, Bytes::from_static(b"A"));
-        assert_eq!(cache.zoek(&vraag("{ a }"), 1), None);
+        let cache = ResponseCache::new(0);
+        assert!(!cache.enabled());
+        cache.put(key("{ a }"), 1, Bytes::from_static(b"A"));
+        assert_eq!(cache.get(&key("{ a }"), 1), None);
     }
 }

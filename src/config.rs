@@ -9,7 +9,7 @@
 //! `ipartnerschap serve` started with the same settings agree on it. Dev mode is announced
 //! loudly; production sets `JWT_SECRET`.
 
-use crate::auth::{ClaimMapping, Jwks, JwksBron, JwtConfig, JwtKeys};
+use crate::auth::{ClaimMapping, Jwks, JwksSource, JwtConfig, JwtKeys};
 use crate::db::Database;
 use anyhow::{Context, bail};
 use std::path::PathBuf;
@@ -23,7 +23,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://ipartnerschap.db?mode=rwc";
 pub const MIN_SECRET_BYTES: usize = 32;
 
 #[derive(clap::Args, Debug, Clone)]
-pub struct Instellingen {
+pub struct Settings {
     /// Database URL: `sqlite://file.db?mode=rwc` (created if missing) or `postgres://...`.
     #[arg(long, env = "DATABASE_URL", default_value = DEFAULT_DATABASE_URL, global = true)]
     pub database_url: String,
@@ -99,18 +99,40 @@ pub struct Instellingen {
     pub jwt_role_claim: String,
 }
 
-/// Where the token secret came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SecretBron {
-    /// `JWT_SECRET`.
-    Geconfigureerd,
-    /// Dev mode: generated and kept in this file.
-    DevBestand(PathBuf),
-    /// No shared secret: only an identity provider's tokens (`JWT_JWKS`).
-    Geen,
+/// How log lines are written (`LOG_FORMAT`): `json` writes one JSON object per line (with the
+/// request's span, so `request_id`) for log collectors; anything else, or nothing, plain text.
+/// `RUST_LOG` sets the filter (default `info`), as `tracing_subscriber` reads it.
+///
+/// Only an environment variable, not a flag: logging starts before a subcommand runs, and
+/// this way its help stays as it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
-impl Instellingen {
+impl LogFormat {
+    /// The format `LOG_FORMAT` asks for.
+    pub fn from_env() -> Self {
+        match std::env::var("LOG_FORMAT") {
+            Ok(f) if f.eq_ignore_ascii_case("json") => Self::Json,
+            _ => Self::Text,
+        }
+    }
+}
+
+/// Where the token secret came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SecretSource {
+    /// `JWT_SECRET`.
+    Configured,
+    /// Dev mode: generated and kept in this file.
+    DevFile(PathBuf),
+    /// No shared secret: only an identity provider's tokens (`JWT_JWKS`).
+    JwksOnly,
+}
+
+impl Settings {
     /// Connects to the configured database.
     pub async fn database(&self) -> anyhow::Result<Database> {
         Database::connect(&self.database_url, self.database_max_connections)
@@ -126,7 +148,7 @@ impl Instellingen {
     /// The token keys: the shared secret from `JWT_SECRET` or (dev mode, when neither a secret
     /// nor a JWKS is configured) the dev secret file, and the identity provider's keys from
     /// `JWT_JWKS`.
-    pub async fn jwt(&self) -> anyhow::Result<(JwtKeys, SecretBron)> {
+    pub async fn jwt(&self) -> anyhow::Result<(JwtKeys, SecretSource)> {
         let issuers: Vec<String> = self
             .jwt_issuer
             .iter()
@@ -139,19 +161,19 @@ impl Instellingen {
             leeway: Duration::from_secs(self.jwt_leeway_seconds),
         };
         let jwks = match &self.jwt_jwks {
-            Some(bron) => {
-                let bron = JwksBron::parse(bron);
-                let jwks = Jwks::laad(
-                    bron.clone(),
+            Some(source) => {
+                let source = JwksSource::parse(source);
+                let jwks = Jwks::load(
+                    source.clone(),
                     Duration::from_secs(self.jwt_jwks_refresh_seconds),
                 )
                 .await
-                .map_err(|e| anyhow::anyhow!("JWT_JWKS: {e}"))?;
+                .map_err(|e| anyhow::anyhow!("JWT_JWKS: {}", e.detail()))?;
                 Some(Arc::new(jwks))
             }
             None => None,
         };
-        let (keys, bron) = match (&self.jwt_secret, jwks.clone()) {
+        let (keys, source) = match (&self.jwt_secret, jwks.clone()) {
             (Some(secret), _) => {
                 if secret.len() < MIN_SECRET_BYTES {
                     bail!(
@@ -162,31 +184,31 @@ impl Instellingen {
                 }
                 (
                     JwtKeys::hs256(secret.as_bytes(), config),
-                    SecretBron::Geconfigureerd,
+                    SecretSource::Configured,
                 )
             }
-            (None, Some(jwks)) => (JwtKeys::alleen_jwks(jwks, config), SecretBron::Geen),
+            (None, Some(jwks)) => (JwtKeys::jwks_only(jwks, config), SecretSource::JwksOnly),
             (None, None) => {
                 let path = dev_secret_path(&self.database_url);
                 let secret = read_or_create_dev_secret(&path)?;
                 (
                     JwtKeys::hs256(secret.as_bytes(), config),
-                    SecretBron::DevBestand(path),
+                    SecretSource::DevFile(path),
                 )
             }
         };
         let keys = match jwks {
-            Some(jwks) => keys.met_jwks(jwks),
+            Some(jwks) => keys.with_jwks(jwks),
             None => keys,
         };
         Ok((
-            keys.met_issuers(&issuers)
-                .met_mapping(ClaimMapping {
+            keys.with_issuers(&issuers)
+                .with_mapping(ClaimMapping {
                     organisatie: self.jwt_org_claim.clone(),
                     rol: self.jwt_role_claim.clone(),
                 })
-                .met_max_levensduur(self.jwt_max_lifetime),
-            bron,
+                .with_max_lifetime(self.jwt_max_lifetime),
+            source,
         ))
     }
 }
@@ -281,7 +303,11 @@ mod tests {
 
 /// Settings of the HTTP server: limits against abuse and what is exposed.
 #[derive(clap::Args, Debug, Clone)]
-pub struct Serverinstellingen {
+pub struct ServerSettings {
+    /// Address to listen on.
+    #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:8080")]
+    pub bind: String,
+
     /// Deepest nesting of selection sets a query may have.
     #[arg(long, env = "GRAPHQL_MAX_DEPTH", default_value_t = 15)]
     pub graphql_max_depth: usize,
@@ -340,27 +366,27 @@ pub struct Serverinstellingen {
     pub cors_allowed_origins: Vec<String>,
 }
 
-impl Default for Serverinstellingen {
+impl Default for ServerSettings {
     fn default() -> Self {
         use clap::Parser;
         #[derive(clap::Parser)]
-        struct Standaard {
+        struct Defaults {
             #[command(flatten)]
-            instellingen: Serverinstellingen,
+            settings: ServerSettings,
         }
-        Standaard::parse_from(["ipartnerschap"]).instellingen
+        Defaults::parse_from(["ipartnerschap"]).settings
     }
 }
 
-impl Serverinstellingen {
-    pub fn limieten(&self) -> crate::graphql::Limieten {
-        crate::graphql::Limieten {
-            max_diepte: self.graphql_max_depth,
-            max_kosten: self.graphql_max_cost,
-            max_aliassen: self.graphql_max_aliases,
-            max_rootvelden: self.graphql_max_root_fields,
+impl ServerSettings {
+    pub fn limits(&self) -> crate::graphql::Limits {
+        crate::graphql::Limits {
+            max_depth: self.graphql_max_depth,
+            max_cost: self.graphql_max_cost,
+            max_aliases: self.graphql_max_aliases,
+            max_root_fields: self.graphql_max_root_fields,
             max_document_bytes: self.graphql_max_document_bytes,
-            max_selecties: self.graphql_max_selections,
+            max_selections: self.graphql_max_selections,
         }
     }
 }

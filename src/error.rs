@@ -67,6 +67,15 @@ impl ApiError {
         }
     }
 
+    /// The message for an operator (a log line, the command line): [`Self::message`], but with
+    /// the details of an internal error, which a caller never sees.
+    pub fn detail(&self) -> String {
+        match self {
+            Self::Internal(details) => details.clone(),
+            _ => self.message(),
+        }
+    }
+
     /// The value of `extensions.code`.
     pub fn code(&self) -> &'static str {
         match self {
@@ -83,21 +92,21 @@ impl ApiError {
 
 impl From<sea_orm::DbErr> for ApiError {
     fn from(err: sea_orm::DbErr) -> Self {
-        let tekst = err.to_string();
+        let text = err.to_string();
         // SQLite: another process kept the write lock past the busy timeout; PostgreSQL: the
         // writers' lock was not free within `lock_timeout` (SQLSTATE 55P03).
-        if tekst.contains("database is locked")
-            || tekst.contains("database table is locked")
-            || tekst.contains("lock timeout")
+        if text.contains("database is locked")
+            || text.contains("database table is locked")
+            || text.contains("lock timeout")
         {
-            tracing::warn!(error = %tekst, "a writer gave up waiting for the write lock");
+            tracing::warn!(error = %text, "a writer gave up waiting for the write lock");
             return Self::Timeout(
                 "the database is busy with another writer; nothing was written: try again in \
                  a moment (see Retry-After)"
                     .into(),
             );
         }
-        Self::Internal(format!("database: {tekst}"))
+        Self::Internal(format!("database: {text}"))
     }
 }
 

@@ -11,35 +11,35 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 /// Upper bounds of the latency buckets, in seconds.
-const GRENZEN: [f64; 12] = [
+const BOUNDS: [f64; 12] = [
     0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
 ];
-const MAX_OPERATIES: usize = 100;
+const MAX_OPERATIONS: usize = 100;
 
 #[derive(Default, Clone)]
 struct Histogram {
-    buckets: [u64; GRENZEN.len()],
-    som: f64,
-    aantal: u64,
+    buckets: [u64; BOUNDS.len()],
+    sum: f64,
+    count: u64,
 }
 
 #[derive(Default)]
-struct Stand {
-    per_operatie: BTreeMap<String, Histogram>,
-    fouten: BTreeMap<String, u64>,
+struct State {
+    per_operation: BTreeMap<String, Histogram>,
+    errors: BTreeMap<String, u64>,
 }
 
 /// The service's metrics.
 #[derive(Default)]
-pub struct Metrieken(Mutex<Stand>);
+pub struct Metrics(Mutex<State>);
 
-impl Metrieken {
+impl Metrics {
     /// Records a GraphQL request: its operation name, how long it took, its errors' codes.
-    pub fn verzoek(&self, operatie: Option<&str>, duur: Duration, codes: &[String]) {
-        let Ok(mut stand) = self.0.lock() else {
+    pub fn record_request(&self, operation: Option<&str>, duration: Duration, codes: &[String]) {
+        let Ok(mut state) = self.0.lock() else {
             return;
         };
-        let naam = match operatie {
+        let name = match operation {
             Some(n)
                 if !n.is_empty()
                     && n.len() <= 64
@@ -50,36 +50,37 @@ impl Metrieken {
             Some(_) => "other".to_owned(),
             None => "anonymous".to_owned(),
         };
-        let naam =
-            if stand.per_operatie.contains_key(&naam) || stand.per_operatie.len() < MAX_OPERATIES {
-                naam
-            } else {
-                "other".to_owned()
-            };
-        let h = stand.per_operatie.entry(naam).or_default();
-        let s = duur.as_secs_f64();
-        for (bucket, grens) in h.buckets.iter_mut().zip(GRENZEN) {
-            if s <= grens {
+        let name = if state.per_operation.contains_key(&name)
+            || state.per_operation.len() < MAX_OPERATIONS
+        {
+            name
+        } else {
+            "other".to_owned()
+        };
+        let h = state.per_operation.entry(name).or_default();
+        let s = duration.as_secs_f64();
+        for (bucket, bound) in h.buckets.iter_mut().zip(BOUNDS) {
+            if s <= bound {
                 *bucket += 1;
             }
         }
-        h.som += s;
-        h.aantal += 1;
+        h.sum += s;
+        h.count += 1;
         for code in codes {
-            *stand.fouten.entry(code.clone()).or_default() += 1;
+            *state.errors.entry(code.clone()).or_default() += 1;
         }
     }
 
     /// The metrics in Prometheus text format, with the database's and the answer cache's
     /// figures.
-    pub fn tekst(
+    pub fn render(
         &self,
         statements: u64,
         pool: Option<(u32, usize)>,
-        cache: crate::cache::Cachestand,
+        cache: crate::cache::CacheStats,
     ) -> String {
         let mut out = String::new();
-        let Ok(stand) = self.0.lock() else {
+        let Ok(state) = self.0.lock() else {
             return out;
         };
         let _ = writeln!(
@@ -90,27 +91,27 @@ impl Metrieken {
             out,
             "# TYPE ipartnerschap_graphql_request_duration_seconds histogram"
         );
-        for (op, h) in &stand.per_operatie {
-            for (grens, n) in GRENZEN.iter().zip(h.buckets) {
+        for (op, h) in &state.per_operation {
+            for (bound, n) in BOUNDS.iter().zip(h.buckets) {
                 let _ = writeln!(
                     out,
-                    "ipartnerschap_graphql_request_duration_seconds_bucket{{operation=\"{op}\",le=\"{grens}\"}} {n}"
+                    "ipartnerschap_graphql_request_duration_seconds_bucket{{operation=\"{op}\",le=\"{bound}\"}} {n}"
                 );
             }
             let _ = writeln!(
                 out,
                 "ipartnerschap_graphql_request_duration_seconds_bucket{{operation=\"{op}\",le=\"+Inf\"}} {}",
-                h.aantal
+                h.count
             );
             let _ = writeln!(
                 out,
                 "ipartnerschap_graphql_request_duration_seconds_sum{{operation=\"{op}\"}} {}",
-                h.som
+                h.sum
             );
             let _ = writeln!(
                 out,
                 "ipartnerschap_graphql_request_duration_seconds_count{{operation=\"{op}\"}} {}",
-                h.aantal
+                h.count
             );
         }
         let _ = writeln!(
@@ -118,7 +119,7 @@ impl Metrieken {
             "# HELP ipartnerschap_graphql_errors_total GraphQL errors by extensions.code."
         );
         let _ = writeln!(out, "# TYPE ipartnerschap_graphql_errors_total counter");
-        for (code, n) in &stand.fouten {
+        for (code, n) in &state.errors {
             let _ = writeln!(
                 out,
                 "ipartnerschap_graphql_errors_total{{code=\"{code}\"}} {n}"
@@ -130,38 +131,38 @@ impl Metrieken {
         );
         let _ = writeln!(out, "# TYPE ipartnerschap_sql_statements_total counter");
         let _ = writeln!(out, "ipartnerschap_sql_statements_total {statements}");
-        if let Some((grootte, vrij)) = pool {
+        if let Some((size, idle)) = pool {
             let _ = writeln!(
                 out,
                 "# HELP ipartnerschap_db_pool_connections Open connections in the database pool."
             );
             let _ = writeln!(out, "# TYPE ipartnerschap_db_pool_connections gauge");
-            let _ = writeln!(out, "ipartnerschap_db_pool_connections {grootte}");
+            let _ = writeln!(out, "ipartnerschap_db_pool_connections {size}");
             let _ = writeln!(
                 out,
                 "# HELP ipartnerschap_db_pool_idle_connections Idle connections in the database pool."
             );
             let _ = writeln!(out, "# TYPE ipartnerschap_db_pool_idle_connections gauge");
-            let _ = writeln!(out, "ipartnerschap_db_pool_idle_connections {vrij}");
+            let _ = writeln!(out, "ipartnerschap_db_pool_idle_connections {idle}");
         }
-        let reeksen = [
+        let series = [
             (
                 "ipartnerschap_response_cache_hits_total",
                 "counter",
                 "Queries answered from the answer cache.",
-                cache.treffers as f64,
+                cache.hits as f64,
             ),
             (
                 "ipartnerschap_response_cache_misses_total",
                 "counter",
                 "Cacheable queries that had to run.",
-                cache.missers as f64,
+                cache.misses as f64,
             ),
             (
                 "ipartnerschap_response_cache_entries",
                 "gauge",
                 "Answers in the answer cache.",
-                cache.antwoorden as f64,
+                cache.answers as f64,
             ),
             (
                 "ipartnerschap_response_cache_bytes",
@@ -170,10 +171,10 @@ impl Metrieken {
                 cache.bytes as f64,
             ),
         ];
-        for (naam, soort, uitleg, waarde) in reeksen {
-            let _ = writeln!(out, "# HELP {naam} {uitleg}");
-            let _ = writeln!(out, "# TYPE {naam} {soort}");
-            let _ = writeln!(out, "{naam} {waarde}");
+        for (name, kind, help, value) in series {
+            let _ = writeln!(out, "# HELP {name} {help}");
+            let _ = writeln!(out, "# TYPE {name} {kind}");
+            let _ = writeln!(out, "{name} {value}");
         }
         out
     }

@@ -16,6 +16,7 @@
 //! afterwards, against the database.
 
 use super::jwks::Jwks;
+use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, Utc};
 use jsonwebtoken::{
     Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, decode_header, encode,
@@ -48,14 +49,14 @@ pub struct Claims {
 
 /// The longest `sub` accepted: the audit trail keeps it in a column of 255 characters
 /// (`wijzigingen.actor_subject`, migration 8).
-pub const MAX_SUB_TEKENS: usize = 255;
+pub const MAX_SUB_CHARS: usize = 255;
 
 /// The longest token lifetime accepted when none is configured (`JWT_MAX_LIFETIME`): 400 days,
 /// so that the year-long tokens of sync jobs keep working until revocable sync credentials exist.
-pub const STANDAARD_MAX_LEVENSDUUR: Duration = Duration::from_secs(400 * 24 * 3600);
+pub const DEFAULT_MAX_LIFETIME: Duration = Duration::from_secs(400 * 24 * 3600);
 
 /// A duration as the settings write it: `400d`, `8h`, `30m` or `90s`.
-pub fn duur(d: Duration) -> String {
+pub fn format_duration(d: Duration) -> String {
     let s = d.as_secs();
     match s {
         _ if s > 0 && s.is_multiple_of(86400) => format!("{}d", s / 86400),
@@ -65,16 +66,18 @@ pub fn duur(d: Duration) -> String {
     }
 }
 
-/// Checks a token's `sub`: not empty, at most [`MAX_SUB_TEKENS`] characters.
-pub fn controleer_sub(sub: &str) -> Result<(), String> {
+/// Checks a token's `sub`: not empty, at most [`MAX_SUB_CHARS`] characters.
+pub fn check_sub(sub: &str) -> ApiResult<()> {
     if sub.trim().is_empty() {
-        return Err("the token's subject (sub) is empty".into());
-    }
-    let tekens = sub.chars().count();
-    if tekens > MAX_SUB_TEKENS {
-        return Err(format!(
-            "the token's subject (sub) is {tekens} characters long; at most {MAX_SUB_TEKENS}"
+        return Err(ApiError::Unauthenticated(
+            "the token's subject (sub) is empty".into(),
         ));
+    }
+    let chars = sub.chars().count();
+    if chars > MAX_SUB_CHARS {
+        return Err(ApiError::Unauthenticated(format!(
+            "the token's subject (sub) is {chars} characters long; at most {MAX_SUB_CHARS}"
+        )));
     }
     Ok(())
 }
@@ -117,7 +120,7 @@ pub struct JwtKeys {
     mapping: ClaimMapping,
     validation: Validation,
     /// The longest lifetime accepted: `exp` at most this far from now (plus the leeway).
-    max_levensduur: Duration,
+    max_lifetime: Duration,
 }
 
 impl std::fmt::Debug for JwtKeys {
@@ -145,24 +148,24 @@ impl JwtKeys {
             mapping: ClaimMapping::default(),
             validation,
             config,
-            max_levensduur: STANDAARD_MAX_LEVENSDUUR,
+            max_lifetime: DEFAULT_MAX_LIFETIME,
         }
     }
 
     /// Accepts tokens whose `exp` is at most `max` from now (default
-    /// [`STANDAARD_MAX_LEVENSDUUR`]); `ipartnerschap token` signs none longer.
-    pub fn met_max_levensduur(mut self, max: Duration) -> Self {
-        self.max_levensduur = max;
+    /// [`DEFAULT_MAX_LIFETIME`]); `ipartnerschap token` signs none longer.
+    pub fn with_max_lifetime(mut self, max: Duration) -> Self {
+        self.max_lifetime = max;
         self
     }
 
     /// The longest token lifetime accepted.
-    pub fn max_levensduur(&self) -> Duration {
-        self.max_levensduur
+    pub fn max_lifetime(&self) -> Duration {
+        self.max_lifetime
     }
 
     /// Keys that accept only an identity provider's tokens (RS256 / ES256 from `jwks`).
-    pub fn alleen_jwks(jwks: Arc<Jwks>, config: JwtConfig) -> Self {
+    pub fn jwks_only(jwks: Arc<Jwks>, config: JwtConfig) -> Self {
         let mut keys = Self::hs256(b"unused", config);
         keys.hs256 = None;
         keys.jwks = Some(jwks);
@@ -170,13 +173,13 @@ impl JwtKeys {
     }
 
     /// Also accepts RS256 / ES256 tokens signed with a key from `jwks`.
-    pub fn met_jwks(mut self, jwks: Arc<Jwks>) -> Self {
+    pub fn with_jwks(mut self, jwks: Arc<Jwks>) -> Self {
         self.jwks = Some(jwks);
         self
     }
 
     /// Accepts tokens from any of `issuers` (the first one is the one `sign` writes).
-    pub fn met_issuers(mut self, issuers: &[String]) -> Self {
+    pub fn with_issuers(mut self, issuers: &[String]) -> Self {
         if !issuers.is_empty() {
             self.validation.set_issuer(issuers);
         }
@@ -184,7 +187,7 @@ impl JwtKeys {
     }
 
     /// Reads the organisation and role from these claims.
-    pub fn met_mapping(mut self, mapping: ClaimMapping) -> Self {
+    pub fn with_mapping(mut self, mapping: ClaimMapping) -> Self {
         self.mapping = mapping;
         self
     }
@@ -228,92 +231,100 @@ impl JwtKeys {
 
     /// Checks signature, algorithm, time window, issuer and audience; returns the claims or a
     /// message that says which check failed (never the token itself).
-    pub async fn verify(&self, token: &str) -> Result<Claims, String> {
+    pub async fn verify(&self, token: &str) -> ApiResult<Claims> {
         use jsonwebtoken::errors::ErrorKind;
+        let refuse = |reason: &str| ApiError::Unauthenticated(reason.to_owned());
         let header = decode_header(token).map_err(|err| match err.kind() {
-            ErrorKind::InvalidAlgorithmName => "the token's algorithm is not accepted".to_owned(),
-            _ => "the token is malformed".to_owned(),
+            ErrorKind::InvalidAlgorithmName => refuse("the token's algorithm is not accepted"),
+            _ => refuse("the token is malformed"),
         })?;
         let key = match header.alg {
             Algorithm::HS256 => match &self.hs256 {
                 Some((_, decoding)) => decoding.clone(),
-                None => return Err("HS256 tokens are not accepted here".into()),
+                None => return Err(refuse("HS256 tokens are not accepted here")),
             },
             Algorithm::RS256 | Algorithm::ES256 => match &self.jwks {
-                Some(jwks) => jwks.sleutel(header.kid.as_deref(), header.alg).await?,
-                None => return Err("the token's algorithm is not accepted".into()),
+                Some(jwks) => jwks.key(header.kid.as_deref(), header.alg).await?,
+                None => return Err(refuse("the token's algorithm is not accepted")),
             },
-            _ => return Err("the token's algorithm is not accepted".into()),
+            _ => return Err(refuse("the token's algorithm is not accepted")),
         };
         let mut validation = self.validation.clone();
         validation.algorithms = vec![header.alg];
         let claims = decode::<Map<String, Value>>(token, &key, &validation)
             .map(|data| data.claims)
             .map_err(|err| match err.kind() {
-                ErrorKind::ExpiredSignature => "the token has expired".to_owned(),
-                ErrorKind::ImmatureSignature => "the token is not valid yet (nbf)".to_owned(),
-                ErrorKind::InvalidSignature => "the token's signature is invalid".to_owned(),
-                ErrorKind::InvalidIssuer => "the token has the wrong issuer (iss)".to_owned(),
-                ErrorKind::InvalidAudience => "the token has the wrong audience (aud)".to_owned(),
-                ErrorKind::InvalidAlgorithm => "the token's algorithm is not accepted".to_owned(),
+                ErrorKind::ExpiredSignature => refuse("the token has expired"),
+                ErrorKind::ImmatureSignature => refuse("the token is not valid yet (nbf)"),
+                ErrorKind::InvalidSignature => refuse("the token's signature is invalid"),
+                ErrorKind::InvalidIssuer => refuse("the token has the wrong issuer (iss)"),
+                ErrorKind::InvalidAudience => refuse("the token has the wrong audience (aud)"),
+                ErrorKind::InvalidAlgorithm => refuse("the token's algorithm is not accepted"),
                 ErrorKind::MissingRequiredClaim(claim) => {
-                    format!("the token lacks the required claim '{claim}'")
+                    refuse(&format!("the token lacks the required claim '{claim}'"))
                 }
-                _ => "the token is malformed".to_owned(),
+                _ => refuse("the token is malformed"),
             })?;
-        let claims = self.lees_claims(&claims)?;
-        controleer_sub(&claims.sub)?;
-        let grens = Utc::now()
+        let claims = self.read_claims(&claims)?;
+        check_sub(&claims.sub)?;
+        let limit = Utc::now()
             .timestamp()
-            .saturating_add(i64::try_from(self.max_levensduur.as_secs()).unwrap_or(i64::MAX))
+            .saturating_add(i64::try_from(self.max_lifetime.as_secs()).unwrap_or(i64::MAX))
             .saturating_add(i64::try_from(self.config.leeway.as_secs()).unwrap_or(i64::MAX));
-        if claims.exp > grens {
-            return Err(format!(
+        if claims.exp > limit {
+            return Err(refuse(&format!(
                 "the token is valid for longer than the maximum lifetime of {} (JWT_MAX_LIFETIME)",
-                duur(self.max_levensduur)
-            ));
+                format_duration(self.max_lifetime)
+            )));
         }
         Ok(claims)
     }
 
     /// Maps verified claims onto [`Claims`] with the configured [`ClaimMapping`].
-    fn lees_claims(&self, claims: &Map<String, Value>) -> Result<Claims, String> {
-        let tekst = |naam: &str| -> Option<String> {
-            match claims.get(naam)? {
+    fn read_claims(&self, claims: &Map<String, Value>) -> ApiResult<Claims> {
+        let text = |name: &str| -> Option<String> {
+            match claims.get(name)? {
                 Value::String(s) => Some(s.clone()),
-                Value::Array(lijst) => lijst.iter().find_map(|v| v.as_str().map(str::to_owned)),
+                Value::Array(list) => list.iter().find_map(|v| v.as_str().map(str::to_owned)),
                 _ => None,
             }
         };
         let rol = match claims.get(&self.mapping.rol) {
-            Some(Value::Array(lijst)) => lijst
+            Some(Value::Array(list)) => list
                 .iter()
                 .filter_map(Value::as_str)
                 .find(|r| r.parse::<super::Rol>().is_ok())
-                .or_else(|| lijst.iter().find_map(Value::as_str))
+                .or_else(|| list.iter().find_map(Value::as_str))
                 .map(str::to_owned),
-            _ => tekst(&self.mapping.rol),
+            _ => text(&self.mapping.rol),
         }
-        .ok_or_else(|| format!("the token lacks the role claim '{}'", self.mapping.rol))?;
-        let getal = |naam: &str| claims.get(naam).and_then(Value::as_i64).unwrap_or_default();
+        .ok_or_else(|| {
+            ApiError::Unauthenticated(format!(
+                "the token lacks the role claim '{}'",
+                self.mapping.rol
+            ))
+        })?;
+        let number = |name: &str| claims.get(name).and_then(Value::as_i64).unwrap_or_default();
         Ok(Claims {
-            sub: tekst("sub").ok_or("the token lacks the required claim 'sub'")?,
+            sub: text("sub").ok_or_else(|| {
+                ApiError::Unauthenticated("the token lacks the required claim 'sub'".into())
+            })?,
             rol,
             // The service's own tokens say `org`, whatever an identity provider's say.
-            org: tekst(&self.mapping.organisatie).or_else(|| tekst("org")),
+            org: text(&self.mapping.organisatie).or_else(|| text("org")),
             regio: match claims.get("regio") {
                 Some(Value::String(r)) => vec![r.clone()],
-                Some(Value::Array(lijst)) => lijst
+                Some(Value::Array(list)) => list
                     .iter()
                     .filter_map(|v| v.as_str().map(str::to_owned))
                     .collect(),
                 _ => Vec::new(),
             },
-            iss: tekst("iss").unwrap_or_default(),
+            iss: text("iss").unwrap_or_default(),
             aud: self.config.audience.clone(),
-            iat: getal("iat"),
-            nbf: getal("nbf"),
-            exp: getal("exp"),
+            iat: number("iat"),
+            nbf: number("nbf"),
+            exp: number("exp"),
         })
     }
 

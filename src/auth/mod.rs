@@ -7,9 +7,9 @@ mod jwks;
 mod jwt;
 mod principal;
 
-pub use jwks::{Jwks, JwksBron};
+pub use jwks::{Jwks, JwksSource};
 pub use jwt::{
-    ClaimMapping, Claims, JwtConfig, JwtKeys, MAX_SUB_TEKENS, STANDAARD_MAX_LEVENSDUUR,
-    controleer_sub, duur,
+    ClaimMapping, Claims, DEFAULT_MAX_LIFETIME, JwtConfig, JwtKeys, MAX_SUB_CHARS, check_sub,
+    format_duration,
 };
 pub use principal::{Principal, Rol};

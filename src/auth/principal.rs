@@ -1,4 +1,21 @@
-use crate::domain::{OrganisatieSoort, Regio};
+//! Who is calling: the [`Principal`] a verified token stands for, and its [`Rol`].
+//!
+//! A token only *names* an organisation (by its OIN or schacHome) and a role; whether that
+//! names a partner, and whether the role fits it, is only known against the database. That
+//! mapping lives here, in [`Principal::from_claims`], rather than in the database layer: the
+//! database offers look-ups of organisations and knows nothing of tokens, and the rules of
+//! what a token must carry (a role that belongs to the organisation's kind, the regions of a
+//! kennismakelaar) are rules of authentication. The server ([`crate::app`]) and
+//! `ipartnerschap token` both call it, so a token the command prints is one the server
+//! accepts.
+//!
+//! A principal is the only input of the access rules ([`crate::db::Scope`]): everything the
+//! rules need (organisation, its kind, role, regions) is resolved once per request, here.
+
+use super::Claims;
+use crate::db::Database;
+use crate::domain::{OrganisatieSleutel, OrganisatieSoort, Regio};
+use crate::error::{ApiError, ApiResult};
 use std::str::FromStr;
 
 /// Rol: what a token allows its holder to do for their organisation.
@@ -39,16 +56,17 @@ impl Rol {
 }
 
 impl FromStr for Rol {
-    type Err = String;
+    /// A role is only read from a token, so an unknown one is `UNAUTHENTICATED`.
+    type Err = ApiError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Rol::ALL
             .into_iter()
             .find(|r| r.as_str() == s)
             .ok_or_else(|| {
-                format!(
+                ApiError::Unauthenticated(format!(
                     "unknown role '{s}': expected one of programmabureau, beheerder, medewerker, lezer, kennismakelaar"
-                )
+                ))
             })
     }
 }
@@ -64,4 +82,69 @@ pub struct Principal {
     pub organisatie_soort: OrganisatieSoort,
     /// For a kennismakelaar: the regions it works in (empty for the other roles).
     pub regios: Vec<Regio>,
+}
+
+impl Principal {
+    /// Turns verified token claims into a principal: the role must be known, and the
+    /// organisation must exist and fit the role (the programmabureau role belongs to the
+    /// programme office only; the other roles need an organisation). Every refusal is
+    /// `UNAUTHENTICATED`; a failing database is `INTERNAL`.
+    pub async fn from_claims(db: &Database, claims: &Claims) -> ApiResult<Principal> {
+        let rol: Rol = claims.rol.parse()?;
+        let organisatie = match claims.org.as_deref() {
+            Some(key) => {
+                let sleutel = OrganisatieSleutel::parse(key).map_err(|_| {
+                    ApiError::Unauthenticated(
+                        "the token's organisation (org) is not an OIN or schacHome".into(),
+                    )
+                })?;
+                db.organisatie_per_sleutel(&sleutel).await?.ok_or_else(|| {
+                    ApiError::Unauthenticated(
+                        "the token's organisation (org) is not a partner of I-Partnerschap".into(),
+                    )
+                })?
+            }
+            None if rol == Rol::Programmabureau => db.programmabureau().await?,
+            None => {
+                return Err(ApiError::Unauthenticated(format!(
+                    "a token with role {} must name its organisation (org)",
+                    rol.as_str()
+                )));
+            }
+        };
+        let is_bureau = organisatie.soort == OrganisatieSoort::Programmabureau;
+        if (rol == Rol::Programmabureau) != is_bureau {
+            return Err(ApiError::Unauthenticated(
+                "the role programmabureau belongs to the programme office, and only to it".into(),
+            ));
+        }
+        let regios = if rol == Rol::Kennismakelaar {
+            let mut regios = Vec::new();
+            for name in &claims.regio {
+                let regio = <Regio as sea_orm::Iterable>::iter()
+                    .find(|r| sea_orm::ActiveEnum::to_value(r) == name.trim().to_uppercase())
+                    .ok_or_else(|| {
+                        ApiError::Unauthenticated(format!(
+                            "the token's region '{name}' is not one of NOORD, OOST, MIDDEN, WEST, ZUID"
+                        ))
+                    })?;
+                regios.push(regio);
+            }
+            if regios.is_empty() {
+                return Err(ApiError::Unauthenticated(
+                    "a kennismakelaar token must name its region(s) in the claim `regio`".into(),
+                ));
+            }
+            regios
+        } else {
+            Vec::new()
+        };
+        Ok(Principal {
+            subject: claims.sub.clone(),
+            rol,
+            organisatie_id: organisatie.id,
+            organisatie_soort: organisatie.soort,
+            regios,
+        })
+    }
 }

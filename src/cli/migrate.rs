@@ -1,6 +1,6 @@
 //! `ipartnerschap migrate [--down N]`: applies pending migrations or rolls back the last N.
 
-use crate::config::Instellingen;
+use crate::config::Settings;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
@@ -9,8 +9,8 @@ pub struct Args {
     pub down: Option<u32>,
 }
 
-pub async fn run(instellingen: &Instellingen, args: Args) -> anyhow::Result<()> {
-    let db = instellingen.database().await?;
+pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
+    let db = settings.database().await?;
     match args.down {
         Some(steps) => {
             db.migrate_down(steps).await?;

@@ -3,7 +3,7 @@
 //! `serve` runs the API, `migrate` changes the schema, `seed` loads demo data, `schema` prints
 //! the SDL, `token` signs a token for an organisation and role, and `sync` is the client that
 //! sends an institution's export of opdrachten to a running API. Settings shared by all of
-//! them (database, token secret) come from [`crate::config::Instellingen`].
+//! them (database, token secret) come from [`crate::config::Settings`].
 
 mod migrate;
 mod schema;
@@ -12,9 +12,9 @@ mod serve;
 mod sync;
 mod token;
 
-pub use token::{TokenAanvraag, maak_token};
+pub use token::{TokenRequest, make_token};
 
-use crate::config::Instellingen;
+use crate::config::{LogFormat, Settings};
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
@@ -23,7 +23,7 @@ use std::process::ExitCode;
 #[command(name = "ipartnerschap", version, about)]
 pub struct Cli {
     #[command(flatten)]
-    pub instellingen: Instellingen,
+    pub settings: Settings,
 
     #[command(subcommand)]
     pub command: Command,
@@ -61,11 +61,11 @@ pub fn main() -> ExitCode {
     };
     let result = runtime.block_on(async move {
         match cli.command {
-            Command::Serve(args) => serve::run(&cli.instellingen, args).await,
-            Command::Migrate(args) => migrate::run(&cli.instellingen, args).await,
-            Command::Seed(args) => seed::run(&cli.instellingen, args).await,
+            Command::Serve(args) => serve::run(&cli.settings, args).await,
+            Command::Migrate(args) => migrate::run(&cli.settings, args).await,
+            Command::Seed(args) => seed::run(&cli.settings, args).await,
             Command::Schema => schema::run(),
-            Command::Token(args) => token::run(&cli.instellingen, args).await,
+            Command::Token(args) => token::run(&cli.settings, args).await,
             Command::Sync(args) => sync::run(args).await,
         }
     });
@@ -78,18 +78,33 @@ pub fn main() -> ExitCode {
     }
 }
 
-/// Logs to stderr; `RUST_LOG` sets the filter (default `info`), `LOG_FORMAT=json` writes one
-/// JSON object per line (with the request's span, so `request_id`) for log collectors.
+/// Logs to stderr; `RUST_LOG` sets the filter (default `info`), `LOG_FORMAT` the format (see
+/// [`LogFormat`]).
 fn init_logging() {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
-    let json = std::env::var("LOG_FORMAT").is_ok_and(|f| f.eq_ignore_ascii_case("json"));
-    let _ = if json {
+    let _ = if LogFormat::from_env() == LogFormat::Json {
         builder.json().with_current_span(true).try_init()
     } else {
         builder.try_init()
     };
+}
+
+/// An [`ApiError`](crate::error::ApiError) as the command line reports it: the messages of a
+/// bad input without their field (a subcommand names its own flags), the details of an internal
+/// error, the message of anything else.
+pub(crate) fn operator_error(err: crate::error::ApiError) -> anyhow::Error {
+    match err {
+        crate::error::ApiError::BadUserInput { problems } => anyhow::anyhow!(
+            problems
+                .into_iter()
+                .map(|p| p.message)
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+        other => anyhow::anyhow!(other.detail()),
+    }
 }

@@ -1,6 +1,6 @@
 //! `ipartnerschap seed --demo`: loads the demo data (idempotent; see `db::seed`).
 
-use crate::config::Instellingen;
+use crate::config::Settings;
 use anyhow::bail;
 
 #[derive(clap::Args, Debug)]
@@ -11,21 +11,21 @@ pub struct Args {
     pub demo: bool,
 }
 
-pub async fn run(instellingen: &Instellingen, args: Args) -> anyhow::Result<()> {
+pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
     if !args.demo {
         bail!("say what to load: `ipartnerschap seed --demo` loads the demo data");
     }
-    let db = instellingen.database().await?;
+    let db = settings.database().await?;
     db.migrate_up().await?;
-    let verslag = db.seed_demo().await?;
+    let report = db.seed_demo().await?;
     println!(
         "demo data loaded: {} organisations, {} fieldlabs, {} lectoraten, {} minoren, {} communities, {} opdrachten added",
-        verslag.organisaties,
-        verslag.fieldlabs,
-        verslag.lectoraten,
-        verslag.minoren,
-        verslag.communities,
-        verslag.opdrachten
+        report.organisaties,
+        report.fieldlabs,
+        report.lectoraten,
+        report.minoren,
+        report.communities,
+        report.opdrachten
     );
     Ok(())
 }

@@ -1,32 +1,28 @@
 //! `ipartnerschap serve [--bind ADDR] [--demo]`: migrates, optionally loads the demo data and
 //! prints example tokens, then serves until SIGTERM or Ctrl-C.
 
-use super::token::{TokenAanvraag, maak_token};
+use super::token::{TokenRequest, make_token};
 use crate::app;
 use crate::auth::Rol;
-use crate::config::{Instellingen, SecretBron, Serverinstellingen, redact};
+use crate::config::{SecretSource, ServerSettings, Settings, redact};
 use crate::db::seed::data;
 use anyhow::Context;
 use std::time::Duration;
 
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Address to listen on.
-    #[arg(long, env = "BIND_ADDR", default_value = "127.0.0.1:8080")]
-    pub bind: String,
-
     /// Load the demo data (what is missing of it) and print example tokens and queries.
     #[arg(long)]
     pub demo: bool,
 
     #[command(flatten)]
-    pub server: Serverinstellingen,
+    pub server: ServerSettings,
 }
 
-pub async fn run(instellingen: &Instellingen, args: Args) -> anyhow::Result<()> {
-    let db = instellingen.database().await?;
-    let (jwt, bron) = instellingen.jwt().await?;
-    if let SecretBron::DevBestand(path) = &bron {
+pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
+    let db = settings.database().await?;
+    let (jwt, source) = settings.jwt().await?;
+    if let SecretSource::DevFile(path) = &source {
         eprintln!();
         eprintln!("  ************************************************************************");
         eprintln!("  DEV MODE: JWT_SECRET is not set. Tokens are signed with a generated");
@@ -35,21 +31,22 @@ pub async fn run(instellingen: &Instellingen, args: Args) -> anyhow::Result<()> 
         eprintln!("  ************************************************************************");
         eprintln!();
     }
+    let bind = args.server.bind.clone();
     let app = app::build(db.clone(), jwt.clone(), args.server).await?;
-    let listener = tokio::net::TcpListener::bind(&args.bind)
+    let listener = tokio::net::TcpListener::bind(&bind)
         .await
-        .with_context(|| format!("cannot listen on {}", args.bind))?;
+        .with_context(|| format!("cannot listen on {bind}"))?;
     let addr = listener.local_addr()?;
 
     if args.demo {
-        let verslag = db.seed_demo().await.context("cannot load the demo data")?;
-        println!("Demo data: {} records added.", verslag.totaal());
+        let report = db.seed_demo().await.context("cannot load the demo data")?;
+        println!("Demo data: {} records added.", report.total());
         print_demo_tokens(&db, &jwt, &addr.to_string()).await?;
     }
 
     println!(
         "I-Partnerschap API on http://{addr}/graphql (GraphiQL: open it in a browser); database {}",
-        redact(&instellingen.database_url)
+        redact(&settings.database_url)
     );
     app.serve(listener, shutdown_signal()).await?;
     tracing::info!("stopped: no new connections, requests in flight finished");
@@ -62,7 +59,7 @@ async fn print_demo_tokens(
     addr: &str,
 ) -> anyhow::Result<()> {
     let bzk = data::demo_oin(1);
-    let voorbeelden: [(&str, Option<&str>, Rol); 4] = [
+    let examples: [(&str, Option<&str>, Rol); 4] = [
         ("the programme office", None, Rol::Programmabureau),
         ("a ministry (BZK, beheerder)", Some(&bzk), Rol::Beheerder),
         (
@@ -78,12 +75,12 @@ async fn print_demo_tokens(
     ];
     println!();
     println!("Example tokens (valid for 24 hours):");
-    let mut eerste = None;
-    for (wie, org, rol) in voorbeelden {
-        let token = maak_token(
+    let mut first = None;
+    for (who, org, rol) in examples {
+        let token = make_token(
             db,
             jwt,
-            TokenAanvraag {
+            TokenRequest {
                 org,
                 rol,
                 regios: &[],
@@ -92,10 +89,10 @@ async fn print_demo_tokens(
             },
         )
         .await?;
-        println!("  {wie}:\n    {token}");
-        eerste.get_or_insert(token);
+        println!("  {who}:\n    {token}");
+        first.get_or_insert(token);
     }
-    let token = eerste.unwrap_or_default();
+    let token = first.unwrap_or_default();
     println!();
     println!("Example queries:");
     println!(

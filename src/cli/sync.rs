@@ -61,72 +61,75 @@ const SYNC: &str = "mutation($input: OpdrachtenSyncInput!) { syncOpdrachten(inpu
     toegepast totalen { aangemaakt gewijzigd ongewijzigd verwijderd afgewezen } \
     items { externId resultaat id fouten { veld melding } } } }";
 
-const EIGEN_OPDRACHTEN: &str = "query($org: ID!, $after: String) { \
+const OWN_OPDRACHTEN: &str = "query($org: ID!, $after: String) { \
     opdrachten(filter: { eigenaar: $org }, first: 100, after: $after) { \
     pageInfo { hasNextPage endCursor } nodes { externId } } }";
 
 /// One row of the export: an opdracht, or a withdrawal, with its line number.
 #[derive(Debug, Clone)]
-enum Regel {
+enum Line {
     Opdracht(usize, Map<String, Value>),
     Ingetrokken(usize, String),
 }
 
-impl Regel {
+impl Line {
     fn extern_id(&self) -> String {
         match self {
-            Regel::Opdracht(_, o) => o
+            Line::Opdracht(_, o) => o
                 .get("externId")
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_owned(),
-            Regel::Ingetrokken(_, e) => e.clone(),
+            Line::Ingetrokken(_, e) => e.clone(),
         }
     }
 
-    fn regel(&self) -> usize {
+    fn line(&self) -> usize {
         match self {
-            Regel::Opdracht(n, _) | Regel::Ingetrokken(n, _) => *n,
+            Line::Opdracht(n, _) | Line::Ingetrokken(n, _) => *n,
         }
     }
 }
 
 /// Fields that are lists in OpdrachtSyncInput (`;`-separated in CSV).
-const LIJSTEN: &[&str] = &["uitvoerders", "themas"];
+const LIST_FIELDS: &[&str] = &["uitvoerders", "themas"];
 /// Fields that are numbers.
-const GETALLEN: &[&str] = &["aantalStudenten"];
+const NUMBER_FIELDS: &[&str] = &["aantalStudenten"];
 
-fn waar(s: &str) -> bool {
+fn is_true(s: &str) -> bool {
     matches!(
         s.trim().to_lowercase().as_str(),
         "1" | "true" | "ja" | "yes" | "j" | "y"
     )
 }
 
-fn lees_csv(pad: &PathBuf) -> Result<Vec<Regel>> {
+fn read_csv(path: &PathBuf) -> Result<Vec<Line>> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(false)
-        .from_path(pad)
-        .with_context(|| format!("cannot read {}", pad.display()))?;
-    let kop: Vec<String> = reader.headers()?.iter().map(str::to_owned).collect();
-    if !kop.iter().any(|k| k == "externId") {
-        bail!("{}: the header row needs an externId column", pad.display());
+        .from_path(path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    let header: Vec<String> = reader.headers()?.iter().map(str::to_owned).collect();
+    if !header.iter().any(|k| k == "externId") {
+        bail!(
+            "{}: the header row needs an externId column",
+            path.display()
+        );
     }
-    let mut regels = Vec::new();
+    let mut lines = Vec::new();
     for (i, record) in reader.records().enumerate() {
-        let nummer = i + 2;
-        let record = record.with_context(|| format!("{}: line {nummer}", pad.display()))?;
+        let number = i + 2;
+        let record = record.with_context(|| format!("{}: line {number}", path.display()))?;
         let mut object = Map::new();
         let mut ingetrokken = false;
-        for (veld, waarde) in kop.iter().zip(record.iter()) {
+        for (field, waarde) in header.iter().zip(record.iter()) {
             if waarde.is_empty() {
                 continue;
             }
-            let value = if veld == "ingetrokken" {
-                ingetrokken = waar(waarde);
+            let value = if field == "ingetrokken" {
+                ingetrokken = is_true(waarde);
                 continue;
-            } else if LIJSTEN.contains(&veld.as_str()) {
+            } else if LIST_FIELDS.contains(&field.as_str()) {
                 Value::Array(
                     waarde
                         .split(';')
@@ -135,67 +138,67 @@ fn lees_csv(pad: &PathBuf) -> Result<Vec<Regel>> {
                         .map(Value::from)
                         .collect(),
                 )
-            } else if GETALLEN.contains(&veld.as_str()) {
+            } else if NUMBER_FIELDS.contains(&field.as_str()) {
                 let n: i64 = waarde.parse().with_context(|| {
                     format!(
-                        "{}: line {nummer}: {veld} is not a whole number",
-                        pad.display()
+                        "{}: line {number}: {field} is not a whole number",
+                        path.display()
                     )
                 })?;
                 Value::from(n)
-            } else if let Some(naam) = veld.strip_prefix("contactpersoon.") {
+            } else if let Some(naam) = field.strip_prefix("contactpersoon.") {
                 let cp = object.entry("contactpersoon").or_insert_with(|| json!({}));
                 cp[naam] = Value::from(waarde);
                 continue;
             } else {
                 Value::from(waarde)
             };
-            object.insert(veld.clone(), value);
+            object.insert(field.clone(), value);
         }
-        regels.push(regel(nummer, object, ingetrokken));
+        lines.push(line(number, object, ingetrokken));
     }
-    Ok(regels)
+    Ok(lines)
 }
 
-fn regel(nummer: usize, mut object: Map<String, Value>, ingetrokken: bool) -> Regel {
+fn line(number: usize, mut object: Map<String, Value>, ingetrokken: bool) -> Line {
     if ingetrokken {
         let extern_id = object
             .remove("externId")
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
-        Regel::Ingetrokken(nummer, extern_id)
+        Line::Ingetrokken(number, extern_id)
     } else {
-        Regel::Opdracht(nummer, object)
+        Line::Opdracht(number, object)
     }
 }
 
-fn lees_jsonl(pad: &PathBuf) -> Result<Vec<Regel>> {
-    let tekst =
-        std::fs::read_to_string(pad).with_context(|| format!("cannot read {}", pad.display()))?;
-    let mut regels = Vec::new();
-    for (i, lijn) in tekst.lines().enumerate() {
+fn read_jsonl(path: &PathBuf) -> Result<Vec<Line>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut lines = Vec::new();
+    for (i, lijn) in text.lines().enumerate() {
         if lijn.trim().is_empty() {
             continue;
         }
-        let nummer = i + 1;
+        let number = i + 1;
         let mut object: Map<String, Value> = serde_json::from_str(lijn)
-            .with_context(|| format!("{}: line {nummer} is not a JSON object", pad.display()))?;
+            .with_context(|| format!("{}: line {number} is not a JSON object", path.display()))?;
         let ingetrokken = object
             .remove("ingetrokken")
             .is_some_and(|v| v.as_bool() == Some(true));
-        regels.push(regel(nummer, object, ingetrokken));
+        lines.push(line(number, object, ingetrokken));
     }
-    Ok(regels)
+    Ok(lines)
 }
 
 /// Reads the export by its extension.
-fn lees(pad: &PathBuf) -> Result<Vec<Regel>> {
-    match pad.extension().and_then(|e| e.to_str()) {
-        Some("csv") => lees_csv(pad),
-        Some("jsonl" | "ndjson") => lees_jsonl(pad),
+fn read(path: &PathBuf) -> Result<Vec<Line>> {
+    match path.extension().and_then(|e| e.to_str()) {
+        Some("csv") => read_csv(path),
+        Some("jsonl" | "ndjson") => read_jsonl(path),
         _ => bail!(
             "{}: use a .csv file (with a header row) or a .jsonl file (one JSON object per line)",
-            pad.display()
+            path.display()
         ),
     }
 }
@@ -226,7 +229,7 @@ impl Client {
             .await
             .map_err(|_| anyhow!("{} answered {status} without a GraphQL response", self.url))?;
         if let Some(errors) = body.get("errors").and_then(Value::as_array) {
-            let meldingen: Vec<String> = errors
+            let messages: Vec<String> = errors
                 .iter()
                 .map(|e| {
                     format!(
@@ -236,14 +239,14 @@ impl Client {
                     )
                 })
                 .collect();
-            bail!("the API refused the request: {}", meldingen.join("; "));
+            bail!("the API refused the request: {}", messages.join("; "));
         }
         Ok(body["data"].clone())
     }
 }
 
 #[derive(Default)]
-struct Totalen {
+struct Totals {
     aangemaakt: i64,
     gewijzigd: i64,
     ongewijzigd: i64,
@@ -251,8 +254,8 @@ struct Totalen {
     afgewezen: i64,
 }
 
-impl Totalen {
-    fn tel(&mut self, t: &Value) {
+impl Totals {
+    fn count(&mut self, t: &Value) {
         let n = |k: &str| t[k].as_i64().unwrap_or(0);
         self.aangemaakt += n("aangemaakt");
         self.gewijzigd += n("gewijzigd");
@@ -263,95 +266,95 @@ impl Totalen {
 }
 
 pub async fn run(args: Args) -> Result<()> {
-    let regels = lees(&args.file)?;
+    let lines = read(&args.file)?;
     let client = Client {
         http: reqwest::Client::new(),
         url: args.url.clone(),
         token: args.token.clone(),
     };
-    let mut alle = regels.clone();
+    let mut all = lines.clone();
     if args.mirror {
-        let in_bestand: HashSet<String> = regels.iter().map(Regel::extern_id).collect();
-        for extern_id in eigen_extern_ids(&client).await? {
-            if !in_bestand.contains(&extern_id) {
-                alle.push(Regel::Ingetrokken(0, extern_id));
+        let in_file: HashSet<String> = lines.iter().map(Line::extern_id).collect();
+        for extern_id in own_extern_ids(&client).await? {
+            if !in_file.contains(&extern_id) {
+                all.push(Line::Ingetrokken(0, extern_id));
             }
         }
     }
-    let mut totalen = Totalen::default();
-    let mut niet_toegepast = 0;
-    for batch in alle.chunks(usize::from(args.batch)) {
-        let opdrachten: Vec<&Regel> = batch
+    let mut totals = Totals::default();
+    let mut not_applied = 0;
+    for batch in all.chunks(usize::from(args.batch)) {
+        let opdrachten: Vec<&Line> = batch
             .iter()
-            .filter(|r| matches!(r, Regel::Opdracht(..)))
+            .filter(|r| matches!(r, Line::Opdracht(..)))
             .collect();
-        let ingetrokken: Vec<&Regel> = batch
+        let ingetrokken: Vec<&Line> = batch
             .iter()
-            .filter(|r| matches!(r, Regel::Ingetrokken(..)))
+            .filter(|r| matches!(r, Line::Ingetrokken(..)))
             .collect();
         let input = json!({
             "bron": args.bron,
             "opdrachten": opdrachten.iter().map(|r| match r {
-                Regel::Opdracht(_, o) => Value::Object(o.clone()),
-                Regel::Ingetrokken(..) => Value::Null,
+                Line::Opdracht(_, o) => Value::Object(o.clone()),
+                Line::Ingetrokken(..) => Value::Null,
             }).collect::<Vec<_>>(),
             "ingetrokken": ingetrokken.iter().map(|r| r.extern_id()).collect::<Vec<_>>(),
             "dryRun": args.dry_run,
             "modus": if args.per_item { "PER_ITEM" } else { "ATOMAIR" },
         });
         let data = client.graphql(SYNC, json!({ "input": input })).await?;
-        let resultaat = &data["syncOpdrachten"];
-        totalen.tel(&resultaat["totalen"]);
-        if resultaat["toegepast"] != true {
-            niet_toegepast += 1;
+        let result = &data["syncOpdrachten"];
+        totals.count(&result["totalen"]);
+        if result["toegepast"] != true {
+            not_applied += 1;
         }
-        let items = resultaat["items"].as_array().cloned().unwrap_or_default();
-        for (regel, item) in opdrachten.iter().chain(ingetrokken.iter()).zip(items) {
-            let waar = match regel.regel() {
+        let items = result["items"].as_array().cloned().unwrap_or_default();
+        for (line, item) in opdrachten.iter().chain(ingetrokken.iter()).zip(items) {
+            let location = match line.line() {
                 0 => "(not in file)".to_owned(),
                 n => format!("line {n}"),
             };
             println!(
-                "{:<9} {:<24} {waar} {}",
+                "{:<9} {:<24} {location} {}",
                 item["resultaat"].as_str().unwrap_or("?"),
                 item["externId"].as_str().unwrap_or("?"),
                 item["id"].as_str().unwrap_or("")
             );
-            for fout in item["fouten"].as_array().into_iter().flatten() {
-                let veld = fout["veld"].as_str().unwrap_or("");
+            for error in item["fouten"].as_array().into_iter().flatten() {
+                let field = error["veld"].as_str().unwrap_or("");
                 // `opdrachten[3].naam` -> `naam`: the line number already says which item.
-                let veld = veld.split_once("].").map_or(veld, |(_, v)| v);
+                let field = field.split_once("].").map_or(field, |(_, v)| v);
                 println!(
-                    "          {veld}: {}",
-                    fout["melding"].as_str().unwrap_or("")
+                    "          {field}: {}",
+                    error["melding"].as_str().unwrap_or("")
                 );
             }
         }
     }
     println!(
         "{} items: {} created, {} updated, {} unchanged, {} withdrawn, {} rejected{}",
-        alle.len(),
-        totalen.aangemaakt,
-        totalen.gewijzigd,
-        totalen.ongewijzigd,
-        totalen.verwijderd,
-        totalen.afgewezen,
+        all.len(),
+        totals.aangemaakt,
+        totals.gewijzigd,
+        totals.ongewijzigd,
+        totals.verwijderd,
+        totals.afgewezen,
         if args.dry_run {
             " (dry run: nothing written)".to_owned()
-        } else if niet_toegepast > 0 {
-            format!(" ({niet_toegepast} batch(es) not applied because of rejected items)")
+        } else if not_applied > 0 {
+            format!(" ({not_applied} batch(es) not applied because of rejected items)")
         } else {
             String::new()
         }
     );
-    if totalen.afgewezen > 0 {
+    if totals.afgewezen > 0 {
         std::process::exit(2);
     }
     Ok(())
 }
 
 /// The `externId`s of all opdrachten the caller's organisation owns.
-async fn eigen_extern_ids(client: &Client) -> Result<Vec<String>> {
+async fn own_extern_ids(client: &Client) -> Result<Vec<String>> {
     let me = client
         .graphql("{ me { organisatie { id } } }", json!({}))
         .await?;
@@ -363,19 +366,19 @@ async fn eigen_extern_ids(client: &Client) -> Result<Vec<String>> {
     let mut after = Value::Null;
     loop {
         let data = client
-            .graphql(EIGEN_OPDRACHTEN, json!({ "org": org, "after": after }))
+            .graphql(OWN_OPDRACHTEN, json!({ "org": org, "after": after }))
             .await?;
-        let pagina = &data["opdrachten"];
+        let page = &data["opdrachten"];
         uit.extend(
-            pagina["nodes"]
+            page["nodes"]
                 .as_array()
                 .into_iter()
                 .flatten()
                 .filter_map(|n| n["externId"].as_str().map(str::to_owned)),
         );
-        if pagina["pageInfo"]["hasNextPage"] != true {
+        if page["pageInfo"]["hasNextPage"] != true {
             return Ok(uit);
         }
-        after = pagina["pageInfo"]["endCursor"].clone();
+        after = page["pageInfo"]["endCursor"].clone();
     }
 }

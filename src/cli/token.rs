@@ -4,8 +4,9 @@
 //! same rules the server applies to incoming tokens, so a token this command prints is one the
 //! server started with the same settings accepts.
 
-use crate::auth::{Claims, JwtKeys, Rol, controleer_sub, duur};
-use crate::config::Instellingen;
+use super::operator_error;
+use crate::auth::{Claims, JwtKeys, Principal, Rol, check_sub, format_duration};
+use crate::config::Settings;
 use crate::db::Database;
 use crate::domain::OrganisatieSleutel;
 use anyhow::{Context, anyhow, bail};
@@ -47,7 +48,7 @@ impl clap::ValueEnum for Rol {
 
 /// What a token is for.
 #[derive(Debug, Clone)]
-pub struct TokenAanvraag<'a> {
+pub struct TokenRequest<'a> {
     pub org: Option<&'a str>,
     pub rol: Rol,
     /// Regions of a kennismakelaar (empty for the other roles).
@@ -57,19 +58,19 @@ pub struct TokenAanvraag<'a> {
 }
 
 /// Signs a token after checking the organisation and role as the server will.
-pub async fn maak_token(
+pub async fn make_token(
     db: &Database,
     jwt: &JwtKeys,
-    aanvraag: TokenAanvraag<'_>,
+    request: TokenRequest<'_>,
 ) -> anyhow::Result<String> {
     // Resolve a numeric id to the organisation's natural key: tokens carry natural keys,
     // which survive a database rebuild.
-    let org_key = match aanvraag.org {
+    let org_key = match request.org {
         Some(key) => {
             let org = db
                 .organisatie_per_sleutel_of_id(key)
                 .await
-                .map_err(|e| anyhow!(e))?;
+                .map_err(operator_error)?;
             match (org.oin, org.schac_home) {
                 (Some(oin), _) => Some(oin),
                 (None, Some(schac)) => Some(schac),
@@ -79,53 +80,53 @@ pub async fn maak_token(
         None => None,
     };
     if let Some(key) = &org_key {
-        OrganisatieSleutel::parse(key).map_err(|e| anyhow!(e))?;
+        OrganisatieSleutel::parse(key)?;
     }
-    let max = jwt.max_levensduur();
-    if aanvraag.ttl > max {
+    let max = jwt.max_lifetime();
+    if request.ttl > max {
         bail!(
             "--ttl {} is longer than the maximum token lifetime of {} (JWT_MAX_LIFETIME); \
              the server would refuse the token",
-            duur(aanvraag.ttl),
-            duur(max)
+            format_duration(request.ttl),
+            format_duration(max)
         );
     }
-    let subject = aanvraag.subject.map(str::to_owned).unwrap_or_else(|| {
+    let subject = request.subject.map(str::to_owned).unwrap_or_else(|| {
         format!(
             "cli:{}@{}",
-            aanvraag.rol.as_str(),
+            request.rol.as_str(),
             org_key.as_deref().unwrap_or("programmabureau")
         )
     });
-    controleer_sub(&subject).map_err(|e| anyhow!("--subject: {e}"))?;
+    check_sub(&subject).map_err(|e| anyhow!("--subject: {}", e.message()))?;
     let now = Utc::now();
     let claims = Claims {
         sub: subject.clone(),
-        rol: aanvraag.rol.as_str().to_owned(),
+        rol: request.rol.as_str().to_owned(),
         org: org_key.clone(),
-        regio: aanvraag.regios.to_vec(),
+        regio: request.regios.to_vec(),
         iss: jwt.config().issuer.clone(),
         aud: jwt.config().audience.clone(),
         iat: now.timestamp(),
         nbf: now.timestamp(),
         exp: now
             .timestamp()
-            .saturating_add(i64::try_from(aanvraag.ttl.as_secs()).unwrap_or(i64::MAX)),
+            .saturating_add(i64::try_from(request.ttl.as_secs()).unwrap_or(i64::MAX)),
     };
-    db.principal(&claims)
+    Principal::from_claims(db, &claims)
         .await
-        .map_err(|e| anyhow!(e.message()))?;
+        .map_err(operator_error)?;
     jwt.sign_claims(&claims).context("cannot sign the token")
 }
 
-pub async fn run(instellingen: &Instellingen, args: Args) -> anyhow::Result<()> {
-    let db = instellingen.database().await?;
+pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
+    let db = settings.database().await?;
     db.migrate_up().await?;
-    let (jwt, _) = instellingen.jwt().await?;
-    let token = maak_token(
+    let (jwt, _) = settings.jwt().await?;
+    let token = make_token(
         &db,
         &jwt,
-        TokenAanvraag {
+        TokenRequest {
             org: args.org.as_deref(),
             rol: args.role,
             regios: &args.regio,

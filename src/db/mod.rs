@@ -2,7 +2,7 @@
 //!
 //! The connection is private to this module. Code elsewhere (GraphQL resolvers, the CLI) gets
 //! either a [`Database`] handle, whose few methods do not read records (migrations, resolving a
-//! token's organisation, loading demo data), or a [`Scope`] built from a principal, which puts
+//! organisations by key, loading demo data), or a [`Scope`] built from a principal, which puts
 //! the caller's access condition into every query. There is no third way in: a resolver cannot
 //! forget the access filter, because it never holds anything that could query without it.
 
@@ -23,12 +23,12 @@ pub use policy::{
 };
 pub use schrijven::{Koppeling, Schrijfbaar, Schrijfsessie};
 pub use scope::Scope;
-pub use statistiek::OpdrachtCijfers;
+pub use statistiek::OpdrachtCounts;
 pub use sync::{OpdrachtVelden, SyncItem, SyncModus, SyncResultaat, SyncUitkomst, SyncVerzoek};
 pub use wijzigingen::{AuditFilter, Feedpagina, Feedregel};
 
-use crate::auth::{Claims, Principal, Rol};
-use crate::domain::{OrganisatieSleutel, OrganisatieSoort, Regio};
+use crate::auth::Principal;
+use crate::domain::{OrganisatieSleutel, OrganisatieSoort};
 use crate::error::{ApiError, ApiResult};
 use entities::organisatie;
 use migrations::{Migrator, MigratorTrait};
@@ -43,7 +43,12 @@ use std::time::Duration;
 /// How long a writer waits for the database's write lock held by another writer (of this or
 /// another process) before it gives up with `TIMEOUT` (HTTP 503, `Retry-After`): the SQLite
 /// busy timeout and the PostgreSQL `lock_timeout` of the writers' lock.
-pub const SCHRIJFWACHTTIJD: Duration = Duration::from_secs(5);
+pub const WRITE_LOCK_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// The old name of [`WRITE_LOCK_TIMEOUT`], still used by `schrijven.rs` until its rename is
+/// merged.
+#[doc(hidden)]
+pub const SCHRIJFWACHTTIJD: Duration = WRITE_LOCK_TIMEOUT;
 
 /// A handle to the database. Cheap to clone (a pool inside).
 #[derive(Clone, Debug)]
@@ -51,7 +56,7 @@ pub struct Database {
     conn: DatabaseConnection,
     statements: Arc<AtomicU64>,
     /// One writer at a time in this process (see [`schrijven`]).
-    schrijfslot: Arc<tokio::sync::Mutex<()>>,
+    write_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Database {
@@ -65,7 +70,7 @@ impl Database {
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(10))
             .sqlx_logging(false)
-            .map_sqlx_sqlite_opts(|o| o.busy_timeout(SCHRIJFWACHTTIJD));
+            .map_sqlx_sqlite_opts(|o| o.busy_timeout(WRITE_LOCK_TIMEOUT));
         let mut conn = sea_orm::Database::connect(options).await?;
         // Count every statement: the test for N+1 queries (and, later, metrics) read it.
         let statements = Arc::new(AtomicU64::new(0));
@@ -83,7 +88,7 @@ impl Database {
         Ok(Self {
             conn,
             statements,
-            schrijfslot: Arc::default(),
+            write_lock: Arc::default(),
         })
     }
 
@@ -109,8 +114,8 @@ impl Database {
     /// The data's version: a counter that every write raises, in the write's own transaction
     /// (triggers of migration 9). An answer computed after reading version `v` is valid for as
     /// long as the version is `v` (see [`crate::cache`]).
-    pub async fn datastand(&self) -> Result<i64, DbErr> {
-        let rij = self
+    pub async fn data_version(&self) -> Result<i64, DbErr> {
+        let row = self
             .conn
             .query_one_raw(sea_orm::Statement::from_string(
                 self.backend(),
@@ -118,27 +123,26 @@ impl Database {
             ))
             .await?
             .ok_or_else(|| DbErr::RecordNotFound("the row of datastand".into()))?;
-        rij.try_get_by_index(0)
+        row.try_get_by_index(0)
     }
 
     /// The keys of public ids and cursors as hex text, `(id, cursor)` (table `sleutels`,
-    /// migration 20; used by [`crate::graphql::Sleutels`]).
-    pub async fn sleutels_hex(&self) -> Result<(String, String), DbErr> {
-        let rijen = self
+    /// migration 20; used by [`crate::graphql::Keys`]).
+    pub async fn keys_hex(&self) -> Result<(String, String), DbErr> {
+        let rows = self
             .conn
             .query_all_raw(sea_orm::Statement::from_string(
                 self.backend(),
                 "SELECT doel, waarde FROM sleutels",
             ))
             .await?;
-        let sleutel = |doel: &str| -> Result<String, DbErr> {
-            rijen
-                .iter()
-                .find(|r| r.try_get::<String>("", "doel").is_ok_and(|d| d == doel))
-                .ok_or_else(|| DbErr::RecordNotFound(format!("the {doel} key in sleutels")))?
+        let key = |purpose: &str| -> Result<String, DbErr> {
+            rows.iter()
+                .find(|r| r.try_get::<String>("", "doel").is_ok_and(|d| d == purpose))
+                .ok_or_else(|| DbErr::RecordNotFound(format!("the {purpose} key in sleutels")))?
                 .try_get("", "waarde")
         };
-        Ok((sleutel("id")?, sleutel("cursor")?))
+        Ok((key("id")?, key("cursor")?))
     }
 
     /// Number of SQL statements this handle's pool has executed so far.
@@ -180,7 +184,7 @@ impl Database {
 
     /// A scope for `principal` (or for an anonymous caller).
     pub fn scope(&self, principal: Option<Principal>) -> Scope {
-        Scope::new(self.conn.clone(), principal, self.schrijfslot.clone())
+        Scope::new(self.conn.clone(), principal, self.write_lock.clone())
     }
 
     /// Finds an organisation by its natural key (OIN or schacHome).
@@ -198,20 +202,22 @@ impl Database {
             .await
     }
 
-    /// Finds an organisation by its natural key or, if `key` is a number, its id.
-    pub async fn organisatie_per_sleutel_of_id(
-        &self,
-        key: &str,
-    ) -> Result<organisatie::Model, String> {
+    /// Finds an organisation by its natural key or, if `key` is a number, its id; a key that is
+    /// neither, or names no organisation, is `BAD_USER_INPUT` of field `org`.
+    pub async fn organisatie_per_sleutel_of_id(&self, key: &str) -> ApiResult<organisatie::Model> {
         let found = if let Ok(id) = key.trim().parse::<i32>() {
             organisatie::Entity::find_by_id(id).one(&self.conn).await
         } else {
-            let sleutel = OrganisatieSleutel::parse(key).map_err(|e| e.to_string())?;
+            let sleutel = OrganisatieSleutel::parse(key)
+                .map_err(|e| ApiError::bad_input("org", e.to_string()))?;
             self.organisatie_per_sleutel(&sleutel).await
         };
-        found
-            .map_err(|e| format!("database: {e}"))?
-            .ok_or_else(|| format!("no organisation with key or id '{}'", key.trim()))
+        found?.ok_or_else(|| {
+            ApiError::bad_input(
+                "org",
+                format!("no organisation with key or id '{}'", key.trim()),
+            )
+        })
     }
 
     /// The programme office organisation (inserted by the migrations).
@@ -221,70 +227,5 @@ impl Database {
             .one(&self.conn)
             .await?
             .ok_or_else(|| DbErr::RecordNotFound("the programme office organisation".into()))
-    }
-
-    /// Turns verified token claims into a principal: the role must be known, and the
-    /// organisation must exist and fit the role (the programmabureau role belongs to the
-    /// programme office only; the other roles need an organisation).
-    pub async fn principal(&self, claims: &Claims) -> ApiResult<Principal> {
-        let rol: Rol = claims.rol.parse().map_err(ApiError::Unauthenticated)?;
-        let organisatie = match claims.org.as_deref() {
-            Some(key) => {
-                let sleutel = OrganisatieSleutel::parse(key).map_err(|_| {
-                    ApiError::Unauthenticated(
-                        "the token's organisation (org) is not an OIN or schacHome".into(),
-                    )
-                })?;
-                self.organisatie_per_sleutel(&sleutel)
-                    .await?
-                    .ok_or_else(|| {
-                        ApiError::Unauthenticated(
-                            "the token's organisation (org) is not a partner of I-Partnerschap"
-                                .into(),
-                        )
-                    })?
-            }
-            None if rol == Rol::Programmabureau => self.programmabureau().await?,
-            None => {
-                return Err(ApiError::Unauthenticated(format!(
-                    "a token with role {} must name its organisation (org)",
-                    rol.as_str()
-                )));
-            }
-        };
-        let is_bureau = organisatie.soort == OrganisatieSoort::Programmabureau;
-        if (rol == Rol::Programmabureau) != is_bureau {
-            return Err(ApiError::Unauthenticated(
-                "the role programmabureau belongs to the programme office, and only to it".into(),
-            ));
-        }
-        let regios = if rol == Rol::Kennismakelaar {
-            let mut regios = Vec::new();
-            for naam in &claims.regio {
-                let regio = <Regio as sea_orm::Iterable>::iter()
-                    .find(|r| sea_orm::ActiveEnum::to_value(r) == naam.trim().to_uppercase())
-                    .ok_or_else(|| {
-                        ApiError::Unauthenticated(format!(
-                            "the token's region '{naam}' is not one of NOORD, OOST, MIDDEN, WEST, ZUID"
-                        ))
-                    })?;
-                regios.push(regio);
-            }
-            if regios.is_empty() {
-                return Err(ApiError::Unauthenticated(
-                    "a kennismakelaar token must name its region(s) in the claim `regio`".into(),
-                ));
-            }
-            regios
-        } else {
-            Vec::new()
-        };
-        Ok(Principal {
-            subject: claims.sub.clone(),
-            rol,
-            organisatie_id: organisatie.id,
-            organisatie_soort: organisatie.soort,
-            regios,
-        })
     }
 }

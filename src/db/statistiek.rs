@@ -15,7 +15,7 @@ use sea_orm::{
 
 /// Counts of the visible opdrachten that match a filter.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct OpdrachtCijfers {
+pub struct OpdrachtCounts {
     pub opdrachten: i64,
     pub studenten: i64,
     pub studenten_in_stage: i64,
@@ -42,7 +42,7 @@ impl Scope {
     }
 
     /// Count per value of `column` (an enum column) of the visible opdrachten.
-    async fn per_waarde(
+    async fn per_value(
         &self,
         filter: &Condition,
         column: opdracht::Column,
@@ -59,7 +59,7 @@ impl Scope {
     }
 
     /// The infographic's opdracht figures for the visible opdrachten matching `filter`.
-    pub async fn opdracht_cijfers(&self, filter: Condition) -> ApiResult<OpdrachtCijfers> {
+    pub async fn opdracht_counts(&self, filter: Condition) -> ApiResult<OpdrachtCounts> {
         let totalen: (i64, i64, i64) = self
             .opdrachten_select(filter.clone())
             .select_only()
@@ -80,40 +80,40 @@ impl Scope {
             .unwrap_or_default();
 
         let enums = |rows: Vec<(Option<String>, i64)>| rows.into_iter();
-        let mut cijfers = OpdrachtCijfers {
+        let mut cijfers = OpdrachtCounts {
             opdrachten: totalen.0,
             studenten: totalen.1,
             studenten_in_stage: totalen.2,
             ..Default::default()
         };
-        for (v, n) in enums(self.per_waarde(&filter, opdracht::Column::Status).await?) {
+        for (v, n) in enums(self.per_value(&filter, opdracht::Column::Status).await?) {
             cijfers.per_status.push((parse(v.unwrap_or_default())?, n));
         }
         for (v, n) in enums(
-            self.per_waarde(&filter, opdracht::Column::Onderwijssoort)
+            self.per_value(&filter, opdracht::Column::Onderwijssoort)
                 .await?,
         ) {
             cijfers
                 .per_onderwijssoort
                 .push((parse(v.unwrap_or_default())?, n));
         }
-        for (v, n) in enums(self.per_waarde(&filter, opdracht::Column::Soort).await?) {
+        for (v, n) in enums(self.per_value(&filter, opdracht::Column::Soort).await?) {
             cijfers.per_soort.push((parse(v.unwrap_or_default())?, n));
         }
-        for (v, n) in enums(self.per_waarde(&filter, opdracht::Column::Regio).await?) {
+        for (v, n) in enums(self.per_value(&filter, opdracht::Column::Regio).await?) {
             cijfers.per_regio.push((v.map(parse).transpose()?, n));
         }
 
         // Enum groups in the order the enums define (the order of the infographic).
-        fn volgorde<T: PartialEq + sea_orm::Iterable>(v: &T) -> usize {
+        fn position<T: PartialEq + sea_orm::Iterable>(v: &T) -> usize {
             T::iter().position(|x| x == *v).unwrap_or(usize::MAX)
         }
-        cijfers.per_status.sort_by_key(|(v, _)| volgorde(v));
-        cijfers.per_onderwijssoort.sort_by_key(|(v, _)| volgorde(v));
-        cijfers.per_soort.sort_by_key(|(v, _)| volgorde(v));
+        cijfers.per_status.sort_by_key(|(v, _)| position(v));
+        cijfers.per_onderwijssoort.sort_by_key(|(v, _)| position(v));
+        cijfers.per_soort.sort_by_key(|(v, _)| position(v));
         cijfers
             .per_regio
-            .sort_by_key(|(v, _)| v.as_ref().map_or(usize::MAX, volgorde));
+            .sort_by_key(|(v, _)| v.as_ref().map_or(usize::MAX, position));
 
         let zichtbare_ids = self
             .opdrachten_select(filter.clone())

@@ -1,3 +1,12 @@
+//! The domain's enums: regions, kinds of organisation, education and record, statuses, roles in
+//! a fieldlab and the actions of the change log.
+//!
+//! Why one definition serves three layers: each enum derives the GraphQL enum (its schema name),
+//! the sea-orm active enum (its stored text) and serde (its form in change-log snapshots), and
+//! the three spellings are the same upper-case word. So a value reads the same in a query, in a
+//! database console and in the change feed, and the migrations' `CHECK` constraints list exactly
+//! these words; adding a value means adding it here and to a migration, nowhere else.
+
 use async_graphql::Enum;
 use sea_orm::sea_query::StringLen;
 use sea_orm::{DeriveActiveEnum, EnumIter};

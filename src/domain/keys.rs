@@ -1,3 +1,14 @@
+//! The natural keys of organisations: [`Oin`] (rijkspartners), [`SchacHome`]
+//! (kennisinstellingen), [`Instellingscode`], and [`OrganisatieSleutel`], the key a caller or a
+//! token gives (an OIN or a schacHome).
+//!
+//! Why newtypes that only parsing builds: a key is checked once, where it enters (a token, an
+//! argument, a sync item, the command line), and code further in cannot be handed an unchecked
+//! string by mistake. Why the key's own [`KeyError`] rather than [`crate::error::ApiError`]: a
+//! key does not know which input it came from, so its error carries only the message; the
+//! caller that does know turns it into the one error type with its field (a `BAD_USER_INPUT` of
+//! `sleutel` or `opdrachtgever`, an `UNAUTHENTICATED` token) or, on the command line, prints it.
+
 use std::fmt;
 
 /// Why a natural key was refused; the message says what a valid one looks like.

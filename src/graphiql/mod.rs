@@ -9,7 +9,7 @@ use axum::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
-const PAGINA: &str = include_str!("index.html");
+const PAGE: &str = include_str!("index.html");
 
 /// `(name, content type, bytes)` of each asset.
 const ASSETS: &[(&str, &str, &[u8])] = &[
@@ -36,13 +36,13 @@ const ASSETS: &[(&str, &str, &[u8])] = &[
 ];
 
 /// The GraphiQL page.
-pub async fn pagina() -> Html<&'static str> {
-    Html(PAGINA)
+pub async fn page() -> Html<&'static str> {
+    Html(PAGE)
 }
 
 /// One embedded asset, cacheable for a day (they change only with a new binary).
-pub async fn asset(Path(naam): Path<String>) -> Response {
-    match ASSETS.iter().find(|(n, _, _)| *n == naam) {
+pub async fn asset(Path(name): Path<String>) -> Response {
+    match ASSETS.iter().find(|(n, _, _)| *n == name) {
         Some((_, content_type, bytes)) => (
             [
                 (header::CONTENT_TYPE, *content_type),

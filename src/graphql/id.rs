@@ -18,8 +18,8 @@
 //! **The keys** live in the database (table `sleutels`, 32 random bytes each, made by migration
 //! 20), so every API process on one database, and every restart, makes and reads the same ids,
 //! and a fresh database has its own keys. They are read once per process
-//! ([`crate::db::Database::sleutels`]) and each GraphQL request runs with them in a task-local
-//! ([`met_sleutels`]), so the code that writes or reads an id needs no handle.
+//! ([`crate::db::Database::keys_hex`]) and each GraphQL request runs with them in a task-local
+//! ([`with_keys`]), so the code that writes or reads an id needs no handle.
 
 use crate::error::ApiError;
 use aes::Aes256;
@@ -52,21 +52,21 @@ pub const TYPES: &[&str] = &[
 ];
 
 /// The first byte of an id's plaintext: the id format.
-const FORMAAT: u8 = 1;
+const FORMAT: u8 = 1;
 
 /// The keys of ids and cursors (see the module documentation).
-pub struct Sleutels {
+pub struct Keys {
     ids: Aes256,
     cursors: Aes256GcmSiv,
 }
 
-impl std::fmt::Debug for Sleutels {
+impl std::fmt::Debug for Keys {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Sleutels(..)")
+        f.write_str("Keys(..)")
     }
 }
 
-impl Sleutels {
+impl Keys {
     /// Keys from 32 bytes for ids and 32 bytes for cursors.
     pub fn new(ids: &[u8; 32], cursors: &[u8; 32]) -> Self {
         Self {
@@ -76,14 +76,14 @@ impl Sleutels {
     }
 
     /// Keys from their hex text, as the table `sleutels` keeps them.
-    pub fn uit_hex(ids: &str, cursors: &str) -> Option<Self> {
+    pub fn from_hex(ids: &str, cursors: &str) -> Option<Self> {
         Some(Self::new(&hex32(ids)?, &hex32(cursors)?))
     }
 
     /// The keys of this database (made by migration 20).
-    pub async fn laden(db: &crate::db::Database) -> Result<Self, sea_orm::DbErr> {
-        let (ids, cursors) = db.sleutels_hex().await?;
-        Self::uit_hex(&ids, &cursors).ok_or_else(|| {
+    pub async fn load(db: &crate::db::Database) -> Result<Self, sea_orm::DbErr> {
+        let (ids, cursors) = db.keys_hex().await?;
+        Self::from_hex(&ids, &cursors).ok_or_else(|| {
             sea_orm::DbErr::Custom("the keys in table sleutels are not 64 hex digits".into())
         })
     }
@@ -95,54 +95,54 @@ impl Sleutels {
             .position(|t| *t == typename)
             .map(|i| i as u8 + 1)
             .unwrap_or_else(|| panic!("{typename} has no global ids"));
-        let mut blok = [0u8; 16];
-        blok[0] = FORMAAT;
-        blok[1] = tag;
-        blok[2..6].copy_from_slice(&id.to_be_bytes());
-        let mut blok = aes::Block::from(blok);
-        self.ids.encrypt_block(&mut blok);
-        ID(URL_SAFE_NO_PAD.encode(blok))
+        let mut block = [0u8; 16];
+        block[0] = FORMAT;
+        block[1] = tag;
+        block[2..6].copy_from_slice(&id.to_be_bytes());
+        let mut block = aes::Block::from(block);
+        self.ids.encrypt_block(&mut block);
+        ID(URL_SAFE_NO_PAD.encode(block))
     }
 
-    /// The type and row an id of [`Sleutels::id`] names, if it is one.
-    pub fn lees_id(&self, id: &str) -> Option<GlobalId> {
+    /// The type and row an id of [`Keys::id`] names, if it is one.
+    pub fn read_id(&self, id: &str) -> Option<GlobalId> {
         let bytes = URL_SAFE_NO_PAD.decode(id).ok()?;
-        let mut blok: [u8; 16] = bytes.try_into().ok()?;
-        let mut b = aes::Block::from(blok);
+        let mut block: [u8; 16] = bytes.try_into().ok()?;
+        let mut b = aes::Block::from(block);
         self.ids.decrypt_block(&mut b);
-        blok = b.into();
-        if blok[0] != FORMAAT || blok[6..].iter().any(|b| *b != 0) {
+        block = b.into();
+        if block[0] != FORMAT || block[6..].iter().any(|b| *b != 0) {
             return None;
         }
-        let typename = TYPES.get(usize::from(blok[1]).checked_sub(1)?)?;
-        let id = i32::from_be_bytes(blok[2..6].try_into().ok()?);
+        let typename = TYPES.get(usize::from(block[1]).checked_sub(1)?)?;
+        let id = i32::from_be_bytes(block[2..6].try_into().ok()?);
         Some(GlobalId { typename, id })
     }
 
-    /// Seals `inhoud` as a cursor for `doel`.
-    pub fn cursor(&self, doel: &str, inhoud: &[u8]) -> String {
+    /// Seals `contents` as a cursor for `purpose`.
+    pub fn cursor(&self, purpose: &str, contents: &[u8]) -> String {
         let sealed = self
             .cursors
             .encrypt(
                 &NONCE.into(),
                 Payload {
-                    msg: inhoud,
-                    aad: doel.as_bytes(),
+                    msg: contents,
+                    aad: purpose.as_bytes(),
                 },
             )
             .expect("AES-GCM-SIV seals any cursor-sized message");
         URL_SAFE_NO_PAD.encode(sealed)
     }
 
-    /// The contents of a cursor sealed for `doel`, if it is one (authentic and unchanged).
-    pub fn lees_cursor(&self, doel: &str, cursor: &str) -> Option<Vec<u8>> {
+    /// The contents of a cursor sealed for `purpose`, if it is one (authentic and unchanged).
+    pub fn read_cursor(&self, purpose: &str, cursor: &str) -> Option<Vec<u8>> {
         let sealed = URL_SAFE_NO_PAD.decode(cursor).ok()?;
         self.cursors
             .decrypt(
                 &NONCE.into(),
                 Payload {
                     msg: &sealed,
-                    aad: doel.as_bytes(),
+                    aad: purpose.as_bytes(),
                 },
             )
             .ok()
@@ -157,39 +157,38 @@ fn hex32(hex: &str) -> Option<[u8; 32]> {
     if hex.len() != 64 {
         return None;
     }
-    let mut uit = [0u8; 32];
-    for (i, paar) in hex.chunks(2).enumerate() {
-        uit[i] = u8::from_str_radix(std::str::from_utf8(paar).ok()?, 16).ok()?;
+    let mut out = [0u8; 32];
+    for (i, pair) in hex.chunks(2).enumerate() {
+        out[i] = u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok()?;
     }
-    Some(uit)
+    Some(out)
 }
 
 tokio::task_local! {
-    static SLEUTELS: Arc<Sleutels>;
+    static KEYS: Arc<Keys>;
 }
 
 /// Runs `f` (a GraphQL request) with these keys for its ids and cursors.
-pub async fn met_sleutels<F: Future>(sleutels: Arc<Sleutels>, f: F) -> F::Output {
-    SLEUTELS.scope(sleutels, f).await
+pub async fn with_keys<F: Future>(keys: Arc<Keys>, f: F) -> F::Output {
+    KEYS.scope(keys, f).await
 }
 
 /// `f` with the keys of the running request.
-pub(crate) fn met<T>(f: impl FnOnce(&Sleutels) -> T) -> T {
-    SLEUTELS
-        .try_with(|s| f(s))
-        .expect("ids and cursors are made and read inside a request run with `met_sleutels`")
+pub(crate) fn with_request_keys<T>(f: impl FnOnce(&Keys) -> T) -> T {
+    KEYS.try_with(|s| f(s))
+        .expect("ids and cursors are made and read inside a request run with `with_keys`")
 }
 
 impl GlobalId {
     /// The global id of row `id` of `typename`, under the running request's key.
     pub fn encode(typename: &str, id: i32) -> ID {
-        met(|s| s.id(typename, id))
+        with_request_keys(|s| s.id(typename, id))
     }
 
     /// The type and row `value` names; `BAD_USER_INPUT` on `field` if it is not an id of this
     /// API.
     pub fn decode(field: &str, value: &ID) -> Result<Self, ApiError> {
-        met(|s| s.lees_id(value.as_str())).ok_or_else(|| {
+        with_request_keys(|s| s.read_id(value.as_str())).ok_or_else(|| {
             ApiError::bad_input(
                 field,
                 format!(
@@ -214,14 +213,18 @@ impl GlobalId {
     }
 }
 
-/// Seals `inhoud` as a cursor for `doel`, under the running request's key.
-pub fn cursor(doel: &str, inhoud: &[u8]) -> String {
-    met(|s| s.cursor(doel, inhoud))
+/// Seals `contents` as a cursor for `purpose`, under the running request's key.
+pub fn cursor(purpose: &str, contents: &[u8]) -> String {
+    with_request_keys(|s| s.cursor(purpose, contents))
 }
 
-/// The contents of a cursor for `doel`; `BAD_USER_INPUT` on `field` if it is not one.
-pub fn lees_cursor(field: &str, doel: &str, cursor: &str) -> Result<Vec<u8>, ApiError> {
-    met(|s| s.lees_cursor(doel, cursor)).ok_or_else(|| {
+/// The old name of [`read_cursor`], still called by resolvers whose rename is being merged.
+#[doc(hidden)]
+pub use self::read_cursor as lees_cursor;
+
+/// The contents of a cursor for `purpose`; `BAD_USER_INPUT` on `field` if it is not one.
+pub fn read_cursor(field: &str, purpose: &str, cursor: &str) -> Result<Vec<u8>, ApiError> {
+    with_request_keys(|s| s.read_cursor(purpose, cursor)).ok_or_else(|| {
         ApiError::bad_input(
             field,
             "not a cursor of this list; use a cursor from its edges or pageInfo",
@@ -233,56 +236,56 @@ pub fn lees_cursor(field: &str, doel: &str, cursor: &str) -> Result<Vec<u8>, Api
 mod tests {
     use super::*;
 
-    fn sleutels() -> Sleutels {
-        Sleutels::new(&[7; 32], &[9; 32])
+    fn keys() -> Keys {
+        Keys::new(&[7; 32], &[9; 32])
     }
 
     #[test]
     fn ids_round_trip_and_garbage_is_refused() {
-        let s = sleutels();
+        let s = keys();
         let id = s.id("Fieldlab", 12);
         assert_eq!(id.len(), 22);
         assert_eq!(
-            s.lees_id(&id),
+            s.read_id(&id),
             Some(GlobalId {
                 typename: "Fieldlab",
                 id: 12
             })
         );
         assert_ne!(s.id("Fieldlab", 13).as_str()[..4], id.as_str()[..4]);
-        assert_eq!(s.lees_id("bm9wZQ"), None);
-        assert_eq!(s.lees_id(&URL_SAFE_NO_PAD.encode("Fieldlab:12")), None);
-        assert_eq!(s.lees_id("!!"), None);
-        assert_eq!(s.lees_id(&URL_SAFE_NO_PAD.encode([0u8; 16])), None);
+        assert_eq!(s.read_id("bm9wZQ"), None);
+        assert_eq!(s.read_id(&URL_SAFE_NO_PAD.encode("Fieldlab:12")), None);
+        assert_eq!(s.read_id("!!"), None);
+        assert_eq!(s.read_id(&URL_SAFE_NO_PAD.encode([0u8; 16])), None);
         let mut flipped = id.as_str().to_owned().into_bytes();
         flipped[3] = if flipped[3] == b'A' { b'B' } else { b'A' };
-        assert_eq!(s.lees_id(std::str::from_utf8(&flipped).unwrap()), None);
+        assert_eq!(s.read_id(std::str::from_utf8(&flipped).unwrap()), None);
         // Another database's key: not an id here.
-        let ander = Sleutels::new(&[8; 32], &[9; 32]);
-        assert_eq!(ander.lees_id(&id), None);
+        let ander = Keys::new(&[8; 32], &[9; 32]);
+        assert_eq!(ander.read_id(&id), None);
     }
 
     #[test]
     fn cursors_are_bound_to_their_purpose_and_refuse_tampering() {
-        let s = sleutels();
+        let s = keys();
         let c = s.cursor("lijst", b"{\"id\":3}");
         assert_eq!(
-            s.lees_cursor("lijst", &c).as_deref(),
+            s.read_cursor("lijst", &c).as_deref(),
             Some(&b"{\"id\":3}"[..])
         );
-        assert_eq!(s.lees_cursor("feed", &c), None);
+        assert_eq!(s.read_cursor("feed", &c), None);
         let mut t = c.clone().into_bytes();
         t[0] = if t[0] == b'A' { b'B' } else { b'A' };
         assert_eq!(
-            s.lees_cursor("lijst", std::str::from_utf8(&t).unwrap()),
+            s.read_cursor("lijst", std::str::from_utf8(&t).unwrap()),
             None
         );
-        assert_eq!(s.lees_cursor("lijst", "eyJpZCI6M30"), None);
+        assert_eq!(s.read_cursor("lijst", "eyJpZCI6M30"), None);
     }
 
     #[test]
     fn hex_keys() {
-        assert!(Sleutels::uit_hex(&"ab".repeat(32), &"01".repeat(32)).is_some());
-        assert!(Sleutels::uit_hex("abc", &"01".repeat(32)).is_none());
+        assert!(Keys::from_hex(&"ab".repeat(32), &"01".repeat(32)).is_some());
+        assert!(Keys::from_hex("abc", &"01".repeat(32)).is_none());
     }
 }

@@ -10,7 +10,7 @@ mod fieldlabs;
 mod filters;
 pub mod id;
 mod lectoraten;
-mod limieten;
+mod limits;
 mod loaders;
 mod me;
 mod minoren;
@@ -24,8 +24,8 @@ mod statistieken;
 mod types;
 mod wijzigingen;
 
-pub use id::{GlobalId, Sleutels, met_sleutels};
-pub use limieten::{Limieten, Operatie};
+pub use id::{GlobalId, Keys, with_keys};
+pub use limits::{Limits, Operation};
 pub use loaders::{Loaders, met_batches};
 
 use crate::db::Scope;
@@ -57,15 +57,15 @@ pub fn schema() -> ApiSchema {
     Schema::build(Query::default(), Mutation::default(), EmptySubscription).finish()
 }
 
-/// The schema as the server runs it: unless `introspectie` is on, without introspection and
-/// without field suggestions (which would leak the schema too). The limits of [`Limieten`] are
-/// checked by the handler before execution ([`Limieten::toets`]).
-pub fn schema_met(introspectie: bool) -> ApiSchema {
+/// The schema as the server runs it: unless `introspection` is on, without introspection and
+/// without field suggestions (which would leak the schema too). The limits of [`Limits`] are
+/// checked by the handler before execution ([`Limits::check`]).
+pub fn schema_with(introspection: bool) -> ApiSchema {
     let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        // The handler's limits refuse deeper documents first, with a code (see `limieten`).
-        .limit_recursive_depth(nesting::MAX_SELECTIEDIEPTE)
+        // The handler's limits refuse deeper documents first, with a code (see `limits`).
+        .limit_recursive_depth(nesting::MAX_SELECTION_DEPTH)
         .limit_directives(10);
-    if introspectie {
+    if introspection {
         builder.finish()
     } else {
         builder

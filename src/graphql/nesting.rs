@@ -13,77 +13,77 @@
 
 /// Deepest nesting of selection sets (fields and inline fragments) in one definition. The
 /// parser refuses more than 64 levels; refused here first, with a limit and a code.
-pub const MAX_SELECTIEDIEPTE: usize = 64;
+pub const MAX_SELECTION_DEPTH: usize = 64;
 
 /// Deepest nesting of values: lists and input objects in arguments, variable types and
 /// default values. The deepest input of the schema nests 3 levels.
-pub const MAX_INVOERDIEPTE: usize = 16;
+pub const MAX_INPUT_DEPTH: usize = 16;
 
 /// What kind of nesting a document goes too deep in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TeDiep {
-    /// Selection sets: more than [`MAX_SELECTIEDIEPTE`] levels.
-    Selecties,
-    /// Values: more than [`MAX_INVOERDIEPTE`] levels.
-    Waarden,
+pub enum TooDeep {
+    /// Selection sets: more than [`MAX_SELECTION_DEPTH`] levels.
+    Selections,
+    /// Values: more than [`MAX_INPUT_DEPTH`] levels.
+    Values,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Haakje {
+enum Bracket {
     /// `(`: arguments or variable definitions; everything inside is a value or a type.
-    Rond,
+    Paren,
     /// `[`: a list value or a list type.
-    Lijst,
+    List,
     /// `{` inside parentheses: an input object.
     Object,
     /// `{` outside parentheses: a selection set.
-    Selectie,
+    Selection,
 }
 
 /// Scans `document`; `Err` when it nests deeper than the limits allow.
-pub fn scan(document: &str) -> Result<(), TeDiep> {
+pub fn scan(document: &str) -> Result<(), TooDeep> {
     let bytes = document.as_bytes();
-    let mut open: Vec<Haakje> = Vec::new();
-    let (mut rond, mut waarden, mut selecties) = (0usize, 0usize, 0usize);
+    let mut open: Vec<Bracket> = Vec::new();
+    let (mut parens, mut values, mut selections) = (0usize, 0usize, 0usize);
     let mut i = 0;
     while i < bytes.len() {
-        let soort = match bytes[i] {
+        let kind = match bytes[i] {
             b'#' => {
-                i = einde_commentaar(bytes, i);
+                i = comment_end(bytes, i);
                 continue;
             }
             b'"' => {
-                i = einde_string(bytes, i);
+                i = string_end(bytes, i);
                 continue;
             }
-            b'(' => Some(Haakje::Rond),
-            b'[' => Some(Haakje::Lijst),
-            b'{' if rond > 0 => Some(Haakje::Object),
-            b'{' => Some(Haakje::Selectie),
+            b'(' => Some(Bracket::Paren),
+            b'[' => Some(Bracket::List),
+            b'{' if parens > 0 => Some(Bracket::Object),
+            b'{' => Some(Bracket::Selection),
             b')' | b']' | b'}' => {
                 match open.pop() {
-                    Some(Haakje::Rond) => rond -= 1,
-                    Some(Haakje::Lijst | Haakje::Object) => waarden -= 1,
-                    Some(Haakje::Selectie) => selecties -= 1,
+                    Some(Bracket::Paren) => parens -= 1,
+                    Some(Bracket::List | Bracket::Object) => values -= 1,
+                    Some(Bracket::Selection) => selections -= 1,
                     None => {}
                 }
                 None
             }
             _ => None,
         };
-        if let Some(soort) = soort {
-            match soort {
-                Haakje::Rond => rond += 1,
-                Haakje::Lijst | Haakje::Object => waarden += 1,
-                Haakje::Selectie => selecties += 1,
+        if let Some(kind) = kind {
+            match kind {
+                Bracket::Paren => parens += 1,
+                Bracket::List | Bracket::Object => values += 1,
+                Bracket::Selection => selections += 1,
             }
-            if selecties > MAX_SELECTIEDIEPTE {
-                return Err(TeDiep::Selecties);
+            if selections > MAX_SELECTION_DEPTH {
+                return Err(TooDeep::Selections);
             }
-            if waarden > MAX_INVOERDIEPTE {
-                return Err(TeDiep::Waarden);
+            if values > MAX_INPUT_DEPTH {
+                return Err(TooDeep::Values);
             }
-            open.push(soort);
+            open.push(kind);
         }
         i += 1;
     }
@@ -91,7 +91,7 @@ pub fn scan(document: &str) -> Result<(), TeDiep> {
 }
 
 /// The position after the comment that starts at `i` (it ends at a line break).
-fn einde_commentaar(bytes: &[u8], i: usize) -> usize {
+fn comment_end(bytes: &[u8], i: usize) -> usize {
     bytes[i..]
         .iter()
         .position(|b| *b == b'\n' || *b == b'\r')
@@ -100,7 +100,7 @@ fn einde_commentaar(bytes: &[u8], i: usize) -> usize {
 
 /// The position after the string or block string that starts at `i`; the end of the document
 /// when it is not closed.
-fn einde_string(bytes: &[u8], i: usize) -> usize {
+fn string_end(bytes: &[u8], i: usize) -> usize {
     if bytes[i..].starts_with(b"\"\"\"") {
         let mut j = i + 3;
         while j < bytes.len() {
@@ -131,8 +131,8 @@ fn einde_string(bytes: &[u8], i: usize) -> usize {
 mod tests {
     use super::*;
 
-    fn genest(n: usize, open: &str, sluit: &str, binnen: &str) -> String {
-        format!("{}{binnen}{}", open.repeat(n), sluit.repeat(n))
+    fn nested(n: usize, open: &str, close: &str, inner: &str) -> String {
+        format!("{}{inner}{}", open.repeat(n), close.repeat(n))
     }
 
     #[test]
@@ -149,33 +149,36 @@ mod tests {
 
     #[test]
     fn values_nested_past_the_limit_are_refused() {
-        let lijst = |n| format!("{{ __typename(a: {}) }}", genest(n, "[", "]", "1"));
-        assert_eq!(scan(&lijst(MAX_INVOERDIEPTE)), Ok(()));
-        assert_eq!(scan(&lijst(MAX_INVOERDIEPTE + 1)), Err(TeDiep::Waarden));
-        assert_eq!(scan(&lijst(100_000)), Err(TeDiep::Waarden));
-        let object = format!("{{ a(b: {}) }}", genest(17, "{a:", "}", "1"));
-        assert_eq!(scan(&object), Err(TeDiep::Waarden));
-        let typ = format!("query($v: {}) {{ a }}", genest(17, "[", "]", "Int"));
-        assert_eq!(scan(&typ), Err(TeDiep::Waarden));
+        let list = |n| format!("{{ __typename(a: {}) }}", nested(n, "[", "]", "1"));
+        assert_eq!(scan(&list(MAX_INPUT_DEPTH)), Ok(()));
+        assert_eq!(scan(&list(MAX_INPUT_DEPTH + 1)), Err(TooDeep::Values));
+        assert_eq!(scan(&list(100_000)), Err(TooDeep::Values));
+        let object = format!("{{ a(b: {}) }}", nested(17, "{a:", "}", "1"));
+        assert_eq!(scan(&object), Err(TooDeep::Values));
+        let typ = format!("query($v: {}) {{ a }}", nested(17, "[", "]", "Int"));
+        assert_eq!(scan(&typ), Err(TooDeep::Values));
     }
 
     #[test]
     fn selection_sets_nested_past_the_limit_are_refused() {
-        let diep = |n| genest(n, "{ a ", "}", "b");
-        assert_eq!(scan(&diep(MAX_SELECTIEDIEPTE)), Ok(()));
-        assert_eq!(scan(&diep(MAX_SELECTIEDIEPTE + 1)), Err(TeDiep::Selecties));
+        let deep = |n| nested(n, "{ a ", "}", "b");
+        assert_eq!(scan(&deep(MAX_SELECTION_DEPTH)), Ok(()));
+        assert_eq!(
+            scan(&deep(MAX_SELECTION_DEPTH + 1)),
+            Err(TooDeep::Selections)
+        );
     }
 
     #[test]
     fn brackets_in_strings_and_comments_do_not_count() {
-        let veel = "[".repeat(1000);
-        assert_eq!(scan(&format!("{{ a(b: \"{veel}\") }}")), Ok(()));
+        let many = "[".repeat(1000);
+        assert_eq!(scan(&format!("{{ a(b: \"{many}\") }}")), Ok(()));
         assert_eq!(
-            scan(&format!("{{ a(b: \"\"\"{veel}\\\"\"\"{veel}\"\"\") }}")),
+            scan(&format!("{{ a(b: \"\"\"{many}\\\"\"\"{many}\"\"\") }}")),
             Ok(())
         );
-        assert_eq!(scan(&format!("{{ a # {veel}\n }}")), Ok(()));
-        assert_eq!(scan(&format!("{{ a(b: \"\\\"{veel}\") }}")), Ok(()));
+        assert_eq!(scan(&format!("{{ a # {many}\n }}")), Ok(()));
+        assert_eq!(scan(&format!("{{ a(b: \"\\\"{many}\") }}")), Ok(()));
     }
 
     #[test]

@@ -28,19 +28,19 @@ impl StatistiekQuery {
         >,
     ) -> Result<Statistieken> {
         let scope = scope(ctx)?;
-        let conditie = filter.unwrap_or_default().conditie(scope).await?;
-        let c = scope.opdracht_cijfers(conditie).await?;
+        let condition = filter.unwrap_or_default().conditie(scope).await?;
+        let c = scope.opdracht_counts(condition).await?;
         let soort = |s: OrganisatieSoort| Condition::all().add(organisatie::Column::Soort.eq(s));
         let actief = Condition::all()
             .add(fieldlab::Column::Status.eq(FieldlabStatus::Actief))
             .add(scope.meeting::<fieldlab::Entity>(crate::db::Need::Full));
         let themas = scope.themas().await?;
-        let totaal = c.opdrachten;
+        let total = c.opdrachten;
         let percentage = |n: i64| {
-            if totaal == 0 {
+            if total == 0 {
                 0.0
             } else {
-                (n as f64 * 1000.0 / totaal as f64).round() / 10.0
+                (n as f64 * 1000.0 / total as f64).round() / 10.0
             }
         };
 
@@ -52,7 +52,7 @@ impl StatistiekQuery {
             });
         }
         Ok(Statistieken {
-            opdrachten: totaal,
+            opdrachten: total,
             studenten: c.studenten,
             studenten_in_stage: c.studenten_in_stage,
             per_status: c

@@ -4,7 +4,7 @@
 use crate::dual_tests;
 use crate::harness::{Backend, Caller, TestApp, demo};
 use ipartnerschap::auth::Rol;
-use ipartnerschap::config::Serverinstellingen;
+use ipartnerschap::config::ServerSettings;
 use sea_orm::ConnectionTrait;
 use serde_json::{Value, json};
 
@@ -180,9 +180,9 @@ async fn answers_with_errors_and_mutations_are_never_kept(backend: Backend) {
 
 async fn with_response_cache_bytes_zero_every_query_runs(backend: Backend) {
     let app = TestApp::spawn(backend)
-        .with_settings(Serverinstellingen {
+        .with_settings(ServerSettings {
             response_cache_bytes: 0,
-            ..Serverinstellingen::default()
+            ..ServerSettings::default()
         })
         .await;
     app.db.seed_demo().await.unwrap();

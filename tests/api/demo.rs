@@ -98,7 +98,7 @@ async fn loading_the_demo_data_twice_adds_nothing(backend: Backend) {
         before.push(app.scalar(&format!("SELECT COUNT(*) FROM {table}")).await);
     }
     let second = app.db.seed_demo().await.unwrap();
-    assert_eq!(second.totaal(), 0, "second load inserted {second:?}");
+    assert_eq!(second.total(), 0, "second load inserted {second:?}");
     for (table, count) in tables.iter().zip(before) {
         assert_eq!(
             app.scalar(&format!("SELECT COUNT(*) FROM {table}")).await,

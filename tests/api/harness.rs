@@ -24,10 +24,10 @@
 
 use ipartnerschap::app;
 use ipartnerschap::auth::{JwtConfig, JwtKeys, Rol};
-use ipartnerschap::cli::{TokenAanvraag, maak_token};
-use ipartnerschap::config::Serverinstellingen;
+use ipartnerschap::cli::{TokenRequest, make_token};
+use ipartnerschap::config::ServerSettings;
 use ipartnerschap::db::Database;
-use ipartnerschap::graphql::Sleutels;
+use ipartnerschap::graphql::Keys;
 use sea_orm::{ConnectionTrait, DatabaseConnection};
 use serde_json::{Value, json};
 use std::future::{Future, IntoFuture};
@@ -179,8 +179,8 @@ pub fn jwt_keys() -> JwtKeys {
 async fn serve(
     db: &Database,
     jwt: &JwtKeys,
-    instellingen: Serverinstellingen,
-) -> (String, std::sync::Arc<Sleutels>, oneshot::Sender<()>) {
+    instellingen: ServerSettings,
+) -> (String, std::sync::Arc<Keys>, oneshot::Sender<()>) {
     let built = app::build(db.clone(), jwt.clone(), instellingen)
         .await
         .expect("build the application");
@@ -209,7 +209,7 @@ pub struct TestApp {
     pub jwt: JwtKeys,
     pub endpoint: String,
     /// The database's keys of ids and cursors (to make ids the way the API does).
-    pub sleutels: std::sync::Arc<Sleutels>,
+    pub sleutels: std::sync::Arc<Keys>,
     client: reqwest::Client,
     shutdown: Option<oneshot::Sender<()>>,
     _dir: Option<tempfile::TempDir>,
@@ -283,7 +283,7 @@ impl CallerOrg for Option<&str> {
 #[derive(Clone)]
 enum Who {
     Anonymous,
-    /// A token made by `maak_token` for this organisation and role.
+    /// A token made by `make_token` for this organisation and role.
     Token {
         org: Option<String>,
         rol: Rol,
@@ -333,10 +333,10 @@ impl<'a> Caller<'a> {
             } => Some(
                 self.token
                     .get_or_init(|| async {
-                        maak_token(
+                        make_token(
                             &self.app.db,
                             &self.app.jwt,
-                            TokenAanvraag {
+                            TokenRequest {
                                 org: org.as_deref(),
                                 rol: *rol,
                                 regios,
@@ -492,7 +492,7 @@ impl Antwoord {
 #[must_use = "await it to start the application"]
 pub struct Spawn {
     backend: Backend,
-    instellingen: Serverinstellingen,
+    instellingen: ServerSettings,
     jwt: JwtKeys,
     demo: bool,
 }
@@ -505,7 +505,7 @@ impl Spawn {
     }
 
     /// Serves with these server settings (limits, introspection, GraphiQL).
-    pub fn with_settings(mut self, instellingen: Serverinstellingen) -> Self {
+    pub fn with_settings(mut self, instellingen: ServerSettings) -> Self {
         self.instellingen = instellingen;
         self
     }
@@ -555,7 +555,7 @@ impl TestApp {
     pub fn spawn(backend: Backend) -> Spawn {
         Spawn {
             backend,
-            instellingen: Serverinstellingen::default(),
+            instellingen: ServerSettings::default(),
             jwt: jwt_keys(),
             demo: false,
         }
@@ -568,7 +568,7 @@ impl TestApp {
         let db = Database::connect(&self.database_url, 5)
             .await
             .expect("connect");
-        let (endpoint, sleutels, tx) = serve(&db, &self.jwt, Serverinstellingen::default()).await;
+        let (endpoint, sleutels, tx) = serve(&db, &self.jwt, ServerSettings::default()).await;
         Self {
             backend: self.backend,
             database_url: self.database_url.clone(),
@@ -628,10 +628,10 @@ impl TestApp {
 
     /// A token for `org` (OIN, schacHome or id; `None` for the programme office) in `rol`.
     pub async fn token(&self, org: Option<&str>, rol: Rol) -> String {
-        maak_token(
+        make_token(
             &self.db,
             &self.jwt,
-            TokenAanvraag {
+            TokenRequest {
                 org,
                 rol,
                 regios: &[],
@@ -646,10 +646,10 @@ impl TestApp {
     /// A token of a kennismakelaar of `org` for `regios`.
     pub async fn kennismakelaar(&self, org: &str, regios: &[&str]) -> String {
         let regios: Vec<String> = regios.iter().map(|r| r.to_string()).collect();
-        maak_token(
+        make_token(
             &self.db,
             &self.jwt,
-            TokenAanvraag {
+            TokenRequest {
                 org: Some(org),
                 rol: Rol::Kennismakelaar,
                 regios: &regios,

@@ -8,7 +8,7 @@ use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use ipartnerschap::auth::Rol;
 use ipartnerschap::db::Database;
-use ipartnerschap::graphql::Sleutels;
+use ipartnerschap::graphql::Keys;
 use serde_json::{Value, json};
 
 dual_tests!(
@@ -59,7 +59,7 @@ async fn ids_and_cursors_hold_no_row_numbers_and_show_no_order(backend: Backend)
     let mut rijen: Vec<(i32, String, String)> = opdrachten(&app, 20)
         .await
         .into_iter()
-        .map(|(id, cursor)| (app.sleutels.lees_id(&id).unwrap().id, id, cursor))
+        .map(|(id, cursor)| (app.sleutels.read_id(&id).unwrap().id, id, cursor))
         .collect();
     rijen.sort();
     assert_eq!(rijen.len(), 20);
@@ -93,14 +93,14 @@ async fn ids_and_cursors_hold_no_row_numbers_and_show_no_order(backend: Backend)
 async fn ids_are_the_same_for_every_process_on_the_database(backend: Backend) {
     let app = TestApp::spawn(backend).with_demo().await;
     let (id, _) = opdrachten(&app, 1).await.remove(0);
-    let rij = app.sleutels.lees_id(&id).unwrap().id;
+    let rij = app.sleutels.read_id(&id).unwrap().id;
     // Another process on the same database reads the same keys.
     let ander = Database::connect(&app.database_url, 1).await.unwrap();
-    let sleutels = Sleutels::laden(&ander).await.unwrap();
+    let sleutels = Keys::load(&ander).await.unwrap();
     assert_eq!(sleutels.id("Opdracht", rij).0, id);
     // Another database has other keys: this id means nothing there.
     let elders = TestApp::spawn(backend).await;
-    assert_eq!(elders.sleutels.lees_id(&id), None);
+    assert_eq!(elders.sleutels.read_id(&id), None);
     let antwoord = elders.anoniem().query(NODE, json!({ "id": id })).await;
     antwoord.assert_bad_user_input();
 }
@@ -124,7 +124,7 @@ async fn a_tampered_foreign_or_random_id_is_bad_user_input(backend: Backend) {
         .as_str()
         .unwrap()
         .to_owned();
-    let rij = app.sleutels.lees_id(&opdracht).unwrap().id;
+    let rij = app.sleutels.read_id(&opdracht).unwrap().id;
     let ongeldig = [
         veranderd(&opdracht, 0),
         veranderd(&opdracht, 10),

@@ -4,7 +4,7 @@
 
 use crate::dual_tests;
 use crate::harness::{AUDIENCE, Backend, ISSUER, SECRET, TestApp, demo};
-use ipartnerschap::auth::{ClaimMapping, Jwks, JwksBron, JwtConfig, JwtKeys};
+use ipartnerschap::auth::{ClaimMapping, Jwks, JwksSource, JwtConfig, JwtKeys};
 use jsonwebtoken::{Algorithm, EncodingKey, Header, encode};
 use serde_json::{Value, json};
 use std::sync::Arc;
@@ -35,12 +35,12 @@ fn config() -> JwtConfig {
 
 /// Keys that accept HS256 (the test secret) and the identity provider's JWKS from `bron`,
 /// with tokens from both issuers, reading the organisation from `org_claim`.
-async fn keys(bron: JwksBron, verversen: Duration, org_claim: &str) -> JwtKeys {
-    let jwks = Jwks::laad(bron, verversen).await.expect("JWKS");
+async fn keys(bron: JwksSource, verversen: Duration, org_claim: &str) -> JwtKeys {
+    let jwks = Jwks::load(bron, verversen).await.expect("JWKS");
     JwtKeys::hs256(SECRET.as_bytes(), config())
-        .met_jwks(Arc::new(jwks))
-        .met_issuers(&[ISSUER.to_owned(), IDP.to_owned()])
-        .met_mapping(ClaimMapping {
+        .with_jwks(Arc::new(jwks))
+        .with_issuers(&[ISSUER.to_owned(), IDP.to_owned()])
+        .with_mapping(ClaimMapping {
             organisatie: org_claim.into(),
             rol: "rol".into(),
         })
@@ -49,7 +49,7 @@ async fn keys(bron: JwksBron, verversen: Duration, org_claim: &str) -> JwtKeys {
 /// The API with the demo data, accepting the identity provider's keys from `bron`.
 async fn idp_app(
     backend: Backend,
-    bron: JwksBron,
+    bron: JwksSource,
     verversen: Duration,
     org_claim: &str,
 ) -> TestApp {
@@ -97,7 +97,7 @@ async fn an_rs256_token_from_a_surfconext_style_identity_provider_works_end_to_e
 ) {
     let app = idp_app(
         backend,
-        JwksBron::Bestand(fixture("jwks1.json").into()),
+        JwksSource::File(fixture("jwks1.json").into()),
         Duration::from_secs(300),
         "schac_home_organization",
     )
@@ -135,7 +135,7 @@ async fn an_rs256_token_from_a_surfconext_style_identity_provider_works_end_to_e
 async fn an_es256_token_with_an_oin_claim_works_end_to_end(backend: Backend) {
     let app = idp_app(
         backend,
-        JwksBron::Bestand(fixture("jwks1.json").into()),
+        JwksSource::File(fixture("jwks1.json").into()),
         Duration::from_secs(300),
         "oin",
     )
@@ -164,7 +164,7 @@ async fn a_rotated_key_works_without_a_restart(backend: Backend) {
     std::fs::copy(fixture("jwks1.json"), &pad).unwrap();
     let app = idp_app(
         backend,
-        JwksBron::Bestand(pad.clone()),
+        JwksSource::File(pad.clone()),
         Duration::ZERO,
         "schac_home_organization",
     )
@@ -208,7 +208,7 @@ async fn the_jwks_can_come_from_a_url(backend: Backend) {
     tokio::spawn(async move { axum::serve(listener, router).await });
     let app = idp_app(
         backend,
-        JwksBron::parse(&url),
+        JwksSource::parse(&url),
         Duration::from_secs(300),
         "schac_home_organization",
     )
@@ -224,7 +224,7 @@ async fn the_jwks_can_come_from_a_url(backend: Backend) {
 async fn tokens_with_unknown_keys_or_confused_algorithms_are_unauthenticated(backend: Backend) {
     let app = idp_app(
         backend,
-        JwksBron::Bestand(fixture("jwks1.json").into()),
+        JwksSource::File(fixture("jwks1.json").into()),
         Duration::from_secs(300),
         "schac_home_organization",
     )

@@ -4,7 +4,7 @@
 use crate::dual_tests;
 use crate::harness::{Antwoord, Backend, TestApp, demo};
 use ipartnerschap::auth::Rol;
-use ipartnerschap::config::Serverinstellingen;
+use ipartnerschap::config::ServerSettings;
 use serde_json::json;
 
 dual_tests!(
@@ -130,7 +130,7 @@ async fn a_document_of_the_maximum_size_passes_and_a_larger_one_is_refused(backe
 
 async fn a_body_over_the_maximum_is_refused_with_413(backend: Backend) {
     assert_eq!(
-        Serverinstellingen::default().max_body_bytes,
+        ServerSettings::default().max_body_bytes,
         4 * 1024 * 1024,
         "the default has room for a sync batch of 1000 opdrachten"
     );
@@ -138,9 +138,9 @@ async fn a_body_over_the_maximum_is_refused_with_413(backend: Backend) {
     // answer instead of finding the connection closed while it still writes.
     let max = 64 * 1024;
     let app = TestApp::spawn(backend)
-        .with_settings(Serverinstellingen {
+        .with_settings(ServerSettings {
             max_body_bytes: max,
-            ..Serverinstellingen::default()
+            ..ServerSettings::default()
         })
         .await;
     let body = |size: usize| {
@@ -154,9 +154,9 @@ async fn a_body_over_the_maximum_is_refused_with_413(backend: Backend) {
 }
 
 async fn a_request_over_the_time_limit_is_cancelled_with_a_timeout_error(backend: Backend) {
-    let instellingen = Serverinstellingen {
+    let instellingen = ServerSettings {
         request_timeout_ms: 0,
-        ..Serverinstellingen::default()
+        ..ServerSettings::default()
     };
     let app = TestApp::spawn(backend).with_settings(instellingen).await;
     // 0 ms leaves no time at all: every request is cancelled, however quickly it could be
@@ -199,10 +199,10 @@ async fn introspection_suggestions_and_graphiql_can_be_switched_off(backend: Bac
     );
 
     let dicht = TestApp::spawn(backend)
-        .with_settings(Serverinstellingen {
+        .with_settings(ServerSettings {
             graphql_introspection: false,
             graphiql: false,
-            ..Serverinstellingen::default()
+            ..ServerSettings::default()
         })
         .await;
     let introspectie = dicht

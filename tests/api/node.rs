@@ -66,7 +66,7 @@ async fn node_shows_a_fieldlab_with_the_same_rights_as_the_list(backend: Backend
 async fn an_id_whose_type_does_not_match_the_record_is_not_found(backend: Backend) {
     let app = TestApp::spawn(backend).with_demo().await;
     let hanze = app.org_id(demo::HANZE).await;
-    let number = app.sleutels.lees_id(&hanze).expect("an id of this API").id;
+    let number = app.sleutels.read_id(&hanze).expect("an id of this API").id;
     let forged = app.id("Rijkspartner", number);
     let antwoord = app.anoniem().query(NODE, json!({ "id": forged })).await;
     antwoord.assert_not_found();

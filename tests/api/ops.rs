@@ -2,7 +2,7 @@
 
 use crate::dual_tests;
 use crate::harness::{Backend, TestApp};
-use ipartnerschap::config::Serverinstellingen;
+use ipartnerschap::config::ServerSettings;
 use serde_json::{Value, json};
 
 dual_tests!(
@@ -79,9 +79,9 @@ async fn api_responses_have_security_headers_and_are_not_cached(backend: Backend
 
 async fn cors_allows_only_the_configured_origins(backend: Backend) {
     let app = TestApp::spawn(backend)
-        .with_settings(Serverinstellingen {
+        .with_settings(ServerSettings {
             cors_allowed_origins: vec!["https://portaal.example.nl".into()],
-            ..Serverinstellingen::default()
+            ..ServerSettings::default()
         })
         .await;
     let client = reqwest::Client::new();

@@ -5,7 +5,7 @@
 use crate::dual_tests;
 use crate::harness::{Antwoord, Backend, TestApp};
 use ipartnerschap::auth::Rol;
-use ipartnerschap::config::Serverinstellingen;
+use ipartnerschap::config::ServerSettings;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
@@ -21,11 +21,11 @@ dual_tests!(
 );
 
 /// Settings that let a document of `bytes` through the size limits.
-fn ruim(bytes: usize) -> Serverinstellingen {
-    Serverinstellingen {
+fn ruim(bytes: usize) -> ServerSettings {
+    ServerSettings {
         graphql_max_document_bytes: bytes,
         max_body_bytes: bytes * 2 + 1024,
-        ..Serverinstellingen::default()
+        ..ServerSettings::default()
     }
 }
 
@@ -98,7 +98,7 @@ async fn values_nested_in_every_position_are_refused_by_name_at_the_deepest_that
     let app = TestApp::spawn(backend)
         .with_settings(ruim(1024 * 1024))
         .await;
-    let standaard = Serverinstellingen::default().graphql_max_document_bytes;
+    let standaard = ServerSettings::default().graphql_max_document_bytes;
     for (positie, ..) in POSITIES {
         // The deepest nesting whose document still fits under the default document limit
         // (a document grows by the same number of bytes per level).

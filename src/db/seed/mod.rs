@@ -4,6 +4,34 @@
 //! fieldlab name, owner and name, owner and `extern_id`) and only what is missing is inserted,
 //! all in one transaction. Running it twice, or on a database that already has some of the
 //! records, gives the same result.
+//!
+//! ## Why the seed does not write through a write session
+//!
+//! Every change of data goes through [`Scope::schrijven`](crate::db::Scope), the write session
+//! with its lock, access checks and change log, with one exception: this loader, which inserts
+//! with the entities directly, in its own transaction. Going through a session would not load
+//! the same data:
+//!
+//! - **Fixed dates.** A session stamps `aangemaakt_op` and `gewijzigd_op` with the moment of
+//!   the write ([`Schrijfsessie::aanmaken`](crate::db::Schrijfsessie)). The demo records carry
+//!   fixed dates instead (organisations 2020, fieldlabs 2021, opdrachten the year of their
+//!   `startdatum`), so that two loads, on any day, give the same records and the demo's
+//!   history looks like one; a session cannot be told another moment without changing it.
+//! - **No change log of its own.** The demo data is the starting state, not a change someone
+//!   made: with a session, the change feed of a demo database would begin with some 670
+//!   "created" entries of a programme office that created nothing, which every reader of the
+//!   feed would have to page through.
+//! - **Speed.** A session's create reads the record back with its links for the log entry's
+//!   snapshot, one record at a time: for 548 opdrachten that is thousands of statements more
+//!   for `seed --demo`, `serve --demo` and every test that starts with the demo data.
+//!
+//! What a session would check holds here by construction: the data is fixed and valid (names
+//! pass the name rule through the entities' save hook, see [`crate::domain::naam`]), every
+//! owner is of a kind that may own its record type, and the one transaction means a failed
+//! load changes nothing. The writers' lock is not taken: `serve --demo` loads before it serves,
+//! and the load writes no change-log entries, whose order is what the lock protects; a record
+//! that a running server inserts meanwhile under the same natural key makes the load fail on
+//! the unique index (nothing is loaded; run it again) rather than duplicate it.
 
 pub mod data;
 pub mod opdrachten;
@@ -25,7 +53,7 @@ use std::collections::{HashMap, HashSet};
 
 /// How many records a load inserted (zero everywhere on a second load).
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct SeedVerslag {
+pub struct SeedReport {
     pub organisaties: usize,
     pub fieldlabs: usize,
     pub lectoraten: usize,
@@ -34,8 +62,8 @@ pub struct SeedVerslag {
     pub opdrachten: usize,
 }
 
-impl SeedVerslag {
-    pub fn totaal(&self) -> usize {
+impl SeedReport {
+    pub fn total(&self) -> usize {
         self.organisaties
             + self.fieldlabs
             + self.lectoraten
@@ -51,7 +79,7 @@ fn moment(y: i32, m: u32, d: u32) -> DateTime<Utc> {
         .expect("valid demo timestamp")
 }
 
-fn datum((y, m, d): (i32, u32, u32)) -> NaiveDate {
+fn date((y, m, d): (i32, u32, u32)) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).expect("valid demo date")
 }
 
@@ -73,34 +101,34 @@ impl Organisaties {
 
 impl Database {
     /// Loads the demo data (what is missing of it) in one transaction.
-    pub async fn seed_demo(&self) -> Result<SeedVerslag, DbErr> {
+    pub async fn seed_demo(&self) -> Result<SeedReport, DbErr> {
         let txn = self.conn.begin().await?;
-        let mut verslag = SeedVerslag::default();
-        let orgs = organisaties(&txn, &mut verslag).await?;
-        let labs = fieldlabs(&txn, &orgs, &mut verslag).await?;
-        lectoraten(&txn, &orgs, &labs, &mut verslag).await?;
-        minoren(&txn, &orgs, &mut verslag).await?;
-        communities(&txn, &orgs, &mut verslag).await?;
-        opdrachten_laden(&txn, &orgs, &labs, &mut verslag).await?;
+        let mut report = SeedReport::default();
+        let orgs = organisaties(&txn, &mut report).await?;
+        let labs = fieldlabs(&txn, &orgs, &mut report).await?;
+        lectoraten(&txn, &orgs, &labs, &mut report).await?;
+        minoren(&txn, &orgs, &mut report).await?;
+        communities(&txn, &orgs, &mut report).await?;
+        load_opdrachten(&txn, &orgs, &labs, &mut report).await?;
         txn.commit().await?;
-        Ok(verslag)
+        Ok(report)
     }
 }
 
 async fn organisaties(
     txn: &DatabaseTransaction,
-    verslag: &mut SeedVerslag,
+    report: &mut SeedReport,
 ) -> Result<Organisaties, DbErr> {
-    let bestaand = organisatie::Entity::find().all(txn).await?;
-    let per_oin: HashMap<String, i32> = bestaand
+    let existing = organisatie::Entity::find().all(txn).await?;
+    let per_oin: HashMap<String, i32> = existing
         .iter()
         .filter_map(|o| o.oin.clone().map(|k| (k, o.id)))
         .collect();
-    let per_schac: HashMap<String, i32> = bestaand
+    let per_schac: HashMap<String, i32> = existing
         .iter()
         .filter_map(|o| o.schac_home.clone().map(|k| (k, o.id)))
         .collect();
-    let programmabureau = bestaand
+    let programmabureau = existing
         .iter()
         .find(|o| o.soort == OrganisatieSoort::Programmabureau)
         .map(|o| o.id)
@@ -137,7 +165,7 @@ async fn organisaties(
                 }
                 .insert(txn)
                 .await?;
-                verslag.organisaties += 1;
+                report.organisaties += 1;
                 nieuw.push((model.id, rp.parent));
                 model.id
             }
@@ -160,7 +188,7 @@ async fn organisaties(
         let id = match per_schac.get(ki.schac_home) {
             Some(id) => *id,
             None => {
-                verslag.organisaties += 1;
+                report.organisaties += 1;
                 organisatie::ActiveModel {
                     soort: Set(OrganisatieSoort::Kennisinstelling),
                     naam: Set(ki.naam.into()),
@@ -192,7 +220,7 @@ async fn organisaties(
 }
 
 /// Inserts the links `(parent, item)` of a link table.
-macro_rules! koppel {
+macro_rules! link {
     ($txn:expr, $module:ident, $left:ident, $parent:expr, $right:ident, $items:expr) => {{
         let rows: Vec<$module::ActiveModel> = $items
             .into_iter()
@@ -213,9 +241,9 @@ type Labs = HashMap<&'static str, (i32, Regio)>;
 async fn fieldlabs(
     txn: &DatabaseTransaction,
     orgs: &Organisaties,
-    verslag: &mut SeedVerslag,
+    report: &mut SeedReport,
 ) -> Result<Labs, DbErr> {
-    let bestaand: HashMap<String, i32> = fieldlab::Entity::find()
+    let existing: HashMap<String, i32> = fieldlab::Entity::find()
         .all(txn)
         .await?
         .into_iter()
@@ -224,10 +252,10 @@ async fn fieldlabs(
     let ts = moment(2021, 3, 1);
     let mut labs = Labs::new();
     for lab in data::FIELDLABS {
-        let id = match bestaand.get(lab.naam) {
+        let id = match existing.get(lab.naam) {
             Some(id) => *id,
             None => {
-                verslag.fieldlabs += 1;
+                report.fieldlabs += 1;
                 let id = fieldlab::ActiveModel {
                     eigenaar_id: Set(orgs.id(lab.penvoerder)?),
                     naam: Set(lab.naam.into()),
@@ -263,7 +291,7 @@ async fn fieldlabs(
                         .exec(txn)
                         .await?;
                 }
-                koppel!(
+                link!(
                     txn,
                     fieldlab_thema,
                     fieldlab_id,
@@ -280,7 +308,7 @@ async fn fieldlabs(
 }
 
 /// `(eigenaar_id, naam)` of the rows of `E` that are already there.
-async fn bestaand<E: EntityTrait>(
+async fn existing<E: EntityTrait>(
     txn: &DatabaseTransaction,
     eigenaar: E::Column,
     naam: E::Column,
@@ -300,25 +328,25 @@ async fn lectoraten(
     txn: &DatabaseTransaction,
     orgs: &Organisaties,
     labs: &Labs,
-    verslag: &mut SeedVerslag,
+    report: &mut SeedReport,
 ) -> Result<(), DbErr> {
-    let bestaand =
-        bestaand::<lectoraat::Entity>(txn, lectoraat::Column::EigenaarId, lectoraat::Column::Naam)
+    let existing =
+        existing::<lectoraat::Entity>(txn, lectoraat::Column::EigenaarId, lectoraat::Column::Naam)
             .await?;
     let ts = moment(2022, 9, 1);
     for l in data::LECTORATEN {
         let eigenaar = orgs.id(l.eigenaar)?;
-        if bestaand.contains(&(eigenaar, l.naam.to_string())) {
+        if existing.contains(&(eigenaar, l.naam.to_string())) {
             continue;
         }
-        verslag.lectoraten += 1;
+        report.lectoraten += 1;
         let id = lectoraat::ActiveModel {
             eigenaar_id: Set(eigenaar),
             naam: Set(l.naam.into()),
             soort: Set(l.soort),
             beschrijving: Set(Some(l.beschrijving.into())),
-            startdatum: Set(l.startdatum.map(datum)),
-            einddatum: Set(l.einddatum.map(datum)),
+            startdatum: Set(l.startdatum.map(date)),
+            einddatum: Set(l.einddatum.map(date)),
             aangemaakt_op: Set(ts),
             gewijzigd_op: Set(ts),
             versie: Set(1),
@@ -332,7 +360,7 @@ async fn lectoraten(
             .iter()
             .map(|k| orgs.id(k))
             .collect::<Result<Vec<_>, _>>()?;
-        koppel!(
+        link!(
             txn,
             lectoraat_partner,
             lectoraat_id,
@@ -345,7 +373,7 @@ async fn lectoraten(
             .iter()
             .filter_map(|n| labs.get(n).map(|x| x.0))
             .collect();
-        koppel!(
+        link!(
             txn,
             lectoraat_fieldlab,
             lectoraat_id,
@@ -353,7 +381,7 @@ async fn lectoraten(
             fieldlab_id,
             fieldlabs
         );
-        koppel!(
+        link!(
             txn,
             lectoraat_thema,
             lectoraat_id,
@@ -368,24 +396,24 @@ async fn lectoraten(
 async fn minoren(
     txn: &DatabaseTransaction,
     orgs: &Organisaties,
-    verslag: &mut SeedVerslag,
+    report: &mut SeedReport,
 ) -> Result<(), DbErr> {
-    let bestaand =
-        bestaand::<minor::Entity>(txn, minor::Column::EigenaarId, minor::Column::Naam).await?;
+    let existing =
+        existing::<minor::Entity>(txn, minor::Column::EigenaarId, minor::Column::Naam).await?;
     let ts = moment(2023, 2, 1);
     for m in data::MINOREN {
         let eigenaar = orgs.id(m.eigenaar)?;
-        if bestaand.contains(&(eigenaar, m.naam.to_string())) {
+        if existing.contains(&(eigenaar, m.naam.to_string())) {
             continue;
         }
-        verslag.minoren += 1;
+        report.minoren += 1;
         let id = minor::ActiveModel {
             eigenaar_id: Set(eigenaar),
             naam: Set(m.naam.into()),
             soort: Set(m.soort),
             studielast_ects: Set(m.ects),
             beschrijving: Set(Some(m.beschrijving.into())),
-            startdatum: Set(m.startdatum.map(datum)),
+            startdatum: Set(m.startdatum.map(date)),
             aangemaakt_op: Set(ts),
             gewijzigd_op: Set(ts),
             versie: Set(1),
@@ -399,8 +427,8 @@ async fn minoren(
             .iter()
             .map(|k| orgs.id(k))
             .collect::<Result<Vec<_>, _>>()?;
-        koppel!(txn, minor_partner, minor_id, id, organisatie_id, partners);
-        koppel!(
+        link!(txn, minor_partner, minor_id, id, organisatie_id, partners);
+        link!(
             txn,
             minor_thema,
             minor_id,
@@ -415,17 +443,17 @@ async fn minoren(
 async fn communities(
     txn: &DatabaseTransaction,
     orgs: &Organisaties,
-    verslag: &mut SeedVerslag,
+    report: &mut SeedReport,
 ) -> Result<(), DbErr> {
-    let bestaand =
-        bestaand::<community::Entity>(txn, community::Column::EigenaarId, community::Column::Naam)
+    let existing =
+        existing::<community::Entity>(txn, community::Column::EigenaarId, community::Column::Naam)
             .await?;
     let ts = moment(2023, 6, 1);
     for c in data::COMMUNITIES {
-        if bestaand.contains(&(orgs.programmabureau, c.naam.to_string())) {
+        if existing.contains(&(orgs.programmabureau, c.naam.to_string())) {
             continue;
         }
-        verslag.communities += 1;
+        report.communities += 1;
         let id = community::ActiveModel {
             eigenaar_id: Set(orgs.programmabureau),
             naam: Set(c.naam.into()),
@@ -444,8 +472,8 @@ async fn communities(
             .iter()
             .map(|k| orgs.id(k))
             .collect::<Result<Vec<_>, _>>()?;
-        koppel!(txn, community_lid, community_id, id, organisatie_id, leden);
-        koppel!(
+        link!(txn, community_lid, community_id, id, organisatie_id, leden);
+        link!(
             txn,
             community_thema,
             community_id,
@@ -457,13 +485,13 @@ async fn communities(
     Ok(())
 }
 
-async fn opdrachten_laden(
+async fn load_opdrachten(
     txn: &DatabaseTransaction,
     orgs: &Organisaties,
     labs: &Labs,
-    verslag: &mut SeedVerslag,
+    report: &mut SeedReport,
 ) -> Result<(), DbErr> {
-    let instellingen = |soort: Onderwijssoort| -> Vec<i32> {
+    let settings = |soort: Onderwijssoort| -> Vec<i32> {
         data::KENNISINSTELLINGEN
             .iter()
             .filter(|k| k.onderwijssoort == soort)
@@ -473,20 +501,20 @@ async fn opdrachten_laden(
     let per_soort: HashMap<Onderwijssoort, Vec<i32>> =
         [Onderwijssoort::Wo, Onderwijssoort::Hbo, Onderwijssoort::Mbo]
             .into_iter()
-            .map(|s| (s, instellingen(s)))
+            .map(|s| (s, settings(s)))
             .collect();
     let opdrachtgevers: Vec<i32> = data::RIJKSPARTNERS
         .iter()
         .map(|r| orgs.ids[r.afkorting])
         .collect();
     let mut labs_per_regio: HashMap<Regio, Vec<i32>> = HashMap::new();
-    let mut lab_lijst: Vec<_> = labs.values().copied().collect();
-    lab_lijst.sort_by_key(|(id, _)| *id);
-    for (id, regio) in lab_lijst {
+    let mut lab_list: Vec<_> = labs.values().copied().collect();
+    lab_list.sort_by_key(|(id, _)| *id);
+    for (id, regio) in lab_list {
         labs_per_regio.entry(regio).or_default().push(id);
     }
 
-    let bestaand: HashSet<(i32, String)> = opdracht::Entity::find()
+    let existing: HashSet<(i32, String)> = opdracht::Entity::find()
         .filter(opdracht::Column::ExternId.like("demo-%"))
         .all(txn)
         .await?
@@ -494,18 +522,18 @@ async fn opdrachten_laden(
         .filter_map(|o| o.extern_id.map(|e| (o.eigenaar_id, e)))
         .collect();
 
-    for o in opdrachten::genereer() {
-        let kandidaten = &per_soort[&o.onderwijssoort];
-        let eigenaar = kandidaten[o.keuze_instelling % kandidaten.len()];
-        if bestaand.contains(&(eigenaar, o.extern_id.clone())) {
+    for o in opdrachten::generate() {
+        let candidates = &per_soort[&o.onderwijssoort];
+        let eigenaar = candidates[o.instelling_choice % candidates.len()];
+        if existing.contains(&(eigenaar, o.extern_id.clone())) {
             continue;
         }
-        verslag.opdrachten += 1;
+        report.opdrachten += 1;
         let regio = orgs.regio[&eigenaar];
         let fieldlab_id = if o.in_fieldlab {
             labs_per_regio
                 .get(&regio)
-                .map(|ids| ids[o.keuze_opdrachtgever % ids.len()])
+                .map(|ids| ids[o.opdrachtgever_choice % ids.len()])
         } else {
             None
         };
@@ -522,7 +550,7 @@ async fn opdrachten_laden(
             eigenaar_id: Set(eigenaar),
             extern_id: Set(Some(o.extern_id.clone())),
             naam: Set(o.naam.clone()),
-            opdrachtgever_id: Set(opdrachtgevers[o.keuze_opdrachtgever % opdrachtgevers.len()]),
+            opdrachtgever_id: Set(opdrachtgevers[o.opdrachtgever_choice % opdrachtgevers.len()]),
             fieldlab_id: Set(fieldlab_id),
             soort: Set(o.soort),
             status: Set(o.status),
@@ -540,13 +568,13 @@ async fn opdrachten_laden(
         .await?
         .id;
         let mut uitvoerders = vec![eigenaar];
-        if o.tweede_uitvoerder {
-            let tweede = kandidaten[(o.keuze_instelling + 1) % kandidaten.len()];
-            if tweede != eigenaar {
-                uitvoerders.push(tweede);
+        if o.second_uitvoerder {
+            let second = candidates[(o.instelling_choice + 1) % candidates.len()];
+            if second != eigenaar {
+                uitvoerders.push(second);
             }
         }
-        koppel!(
+        link!(
             txn,
             opdracht_uitvoerder,
             opdracht_id,
@@ -554,7 +582,7 @@ async fn opdrachten_laden(
             organisatie_id,
             uitvoerders
         );
-        koppel!(
+        link!(
             txn,
             opdracht_thema,
             opdracht_id,

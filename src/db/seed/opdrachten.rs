@@ -22,7 +22,7 @@ pub const STUDENTEN: i32 = 1235;
 pub const STAGES: usize = 261;
 
 /// Opdrachten per year, 2020 to 2024.
-const PER_JAAR: [(i32, usize); 5] = [
+const PER_YEAR: [(i32, usize); 5] = [
     (2020, 40),
     (2021, 85),
     (2022, 150),
@@ -85,13 +85,13 @@ pub struct GegenereerdeOpdracht {
     pub aantal_studenten: i32,
     pub themas: Vec<&'static str>,
     /// A number to pick the owner among the institutions of the right onderwijssoort.
-    pub keuze_instelling: usize,
+    pub instelling_choice: usize,
     /// A number to pick the opdrachtgever among the rijkspartners.
-    pub keuze_opdrachtgever: usize,
+    pub opdrachtgever_choice: usize,
     /// Whether to link the opdracht to a fieldlab in its region (if there is one).
     pub in_fieldlab: bool,
     /// Whether a second institution carries it out too.
-    pub tweede_uitvoerder: bool,
+    pub second_uitvoerder: bool,
 }
 
 const THEMAS: [(&str, usize); 7] = [
@@ -104,7 +104,7 @@ const THEMAS: [(&str, usize); 7] = [
     ("IT_CHANGE", 3),
 ];
 
-fn onderwerpen(thema: &str) -> &'static [&'static str] {
+fn topics(thema: &str) -> &'static [&'static str] {
     match thema {
         "DATA_AI" => &[
             "Voorspellend model voor klantcontact",
@@ -152,7 +152,7 @@ fn soort_naam(soort: OpdrachtSoort) -> &'static str {
 }
 
 /// The 548 demo opdrachten.
-pub fn genereer() -> Vec<GegenereerdeOpdracht> {
+pub fn generate() -> Vec<GegenereerdeOpdracht> {
     let mut rng = Rng::new(0x1_9A27_2020_2024);
 
     // Years and statuses follow a fixed plan: ONBEKEND in the early years, AFGEROND after,
@@ -172,28 +172,28 @@ pub fn genereer() -> Vec<GegenereerdeOpdracht> {
         ))
         .collect();
     statussen.reverse();
-    for (jaar, aantal) in PER_JAAR {
-        for _ in 0..aantal {
-            plan.push((jaar, statussen.pop().expect("plan adds up to AANTAL")));
+    for (year, count) in PER_YEAR {
+        for _ in 0..count {
+            plan.push((year, statussen.pop().expect("plan adds up to AANTAL")));
         }
     }
 
-    let mut onderwijs: Vec<Onderwijssoort> = std::iter::empty()
+    let mut education: Vec<Onderwijssoort> = std::iter::empty()
         .chain(std::iter::repeat_n(Onderwijssoort::Hbo, HBO))
         .chain(std::iter::repeat_n(Onderwijssoort::Wo, WO))
         .chain(std::iter::repeat_n(Onderwijssoort::Mbo, MBO))
         .collect();
-    rng.shuffle(&mut onderwijs);
+    rng.shuffle(&mut education);
 
     let mut is_stage: Vec<bool> = (0..AANTAL).map(|i| i < STAGES).collect();
     rng.shuffle(&mut is_stage);
 
     // Students: one per stage; the others share the rest, three each to start with, then
     // spread out a little and topped up to the exact total.
-    let overige = AANTAL - STAGES;
-    let mut studenten = vec![3i32; overige];
+    let others = AANTAL - STAGES;
+    let mut studenten = vec![3i32; others];
     for _ in 0..400 {
-        let (a, b) = (rng.below(overige), rng.below(overige));
+        let (a, b) = (rng.below(others), rng.below(others));
         if studenten[a] > 1 && studenten[b] < 10 {
             studenten[a] -= 1;
             studenten[b] += 1;
@@ -201,7 +201,7 @@ pub fn genereer() -> Vec<GegenereerdeOpdracht> {
     }
     let mut rest = STUDENTEN - STAGES as i32 - studenten.iter().sum::<i32>();
     while rest > 0 {
-        let i = rng.below(overige);
+        let i = rng.below(others);
         if studenten[i] < 10 {
             studenten[i] += 1;
             rest -= 1;
@@ -209,10 +209,10 @@ pub fn genereer() -> Vec<GegenereerdeOpdracht> {
     }
     let mut studenten = studenten.into_iter();
 
-    let thema_gewichten: Vec<usize> = THEMAS.iter().map(|(_, w)| *w).collect();
+    let thema_weights: Vec<usize> = THEMAS.iter().map(|(_, w)| *w).collect();
     plan.into_iter()
         .enumerate()
-        .map(|(i, (jaar, status))| {
+        .map(|(i, (year, status))| {
             let stage = is_stage[i];
             let soort = if stage {
                 OpdrachtSoort::Stage
@@ -224,16 +224,16 @@ pub fn genereer() -> Vec<GegenereerdeOpdracht> {
                     OpdrachtSoort::Hackathon,
                 ][rng.weighted(&[40, 35, 20, 5])]
             };
-            let eerste = THEMAS[rng.weighted(&thema_gewichten)].0;
-            let mut themas = vec![eerste];
+            let first = THEMAS[rng.weighted(&thema_weights)].0;
+            let mut themas = vec![first];
             if rng.below(3) == 0 {
-                let tweede = THEMAS[rng.weighted(&thema_gewichten)].0;
-                if tweede != eerste {
-                    themas.push(tweede);
+                let second = THEMAS[rng.weighted(&thema_weights)].0;
+                if second != first {
+                    themas.push(second);
                 }
             }
-            let onderwerp = onderwerpen(eerste)[rng.below(onderwerpen(eerste).len())];
-            let begin = NaiveDate::from_ymd_opt(jaar, 1, 6).expect("valid date");
+            let topic = topics(first)[rng.below(topics(first).len())];
+            let begin = NaiveDate::from_ymd_opt(year, 1, 6).expect("valid date");
             let startdatum = begin + Days::new(rng.below(300) as u64);
             let einddatum = match status {
                 OpdrachtStatus::InVoorbereiding => None,
@@ -241,10 +241,10 @@ pub fn genereer() -> Vec<GegenereerdeOpdracht> {
             };
             GegenereerdeOpdracht {
                 extern_id: format!("demo-{:04}", i + 1),
-                naam: format!("{}: {}", soort_naam(soort), onderwerp),
+                naam: format!("{}: {}", soort_naam(soort), topic),
                 soort,
                 status,
-                onderwijssoort: onderwijs[i],
+                onderwijssoort: education[i],
                 startdatum,
                 einddatum,
                 aantal_studenten: if stage {
@@ -253,10 +253,10 @@ pub fn genereer() -> Vec<GegenereerdeOpdracht> {
                     studenten.next().expect("one count per non-stage")
                 },
                 themas,
-                keuze_instelling: rng.below(1000),
-                keuze_opdrachtgever: rng.below(1000),
+                instelling_choice: rng.below(1000),
+                opdrachtgever_choice: rng.below(1000),
                 in_fieldlab: rng.below(7) == 0,
-                tweede_uitvoerder: !stage && rng.below(12) == 0,
+                second_uitvoerder: !stage && rng.below(12) == 0,
             }
         })
         .collect()
@@ -268,7 +268,7 @@ mod tests {
 
     #[test]
     fn the_generated_opdrachten_match_the_published_figures() {
-        let all = genereer();
+        let all = generate();
         assert_eq!(all.len(), AANTAL);
         let count = |f: &dyn Fn(&GegenereerdeOpdracht) -> bool| all.iter().filter(|o| f(o)).count();
         assert_eq!(count(&|o| o.status == OpdrachtStatus::Afgerond), 287);
@@ -291,9 +291,9 @@ mod tests {
 
     #[test]
     fn generation_is_deterministic() {
-        let (a, b) = (genereer(), genereer());
+        let (a, b) = (generate(), generate());
         assert!(a.iter().zip(&b).all(|(x, y)| x.naam == y.naam
             && x.startdatum == y.startdatum
-            && x.keuze_instelling == y.keuze_instelling));
+            && x.instelling_choice == y.instelling_choice));
     }
 }

@@ -14,9 +14,9 @@
 //! matters twice: for this walk, and because async-graphql's own checks inside `execute`
 //! (`check_recursive_depth`, `check_max_directives`, validation) do write fragments out, in
 //! synchronous code that no timeout can interrupt. They only ever see documents whose
-//! written-out size is within [`Limieten::max_selecties`], in every operation, selected or not.
+//! written-out size is within [`Limits::max_selections`], in every operation, selected or not.
 
-use super::nesting::{self, MAX_INVOERDIEPTE, MAX_SELECTIEDIEPTE, TeDiep};
+use super::nesting::{self, MAX_INPUT_DEPTH, MAX_SELECTION_DEPTH, TooDeep};
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, Field, OperationDefinition, OperationType, Selection,
     SelectionSet,
@@ -26,31 +26,31 @@ use std::collections::HashMap;
 
 /// The limits, with the settings (environment variables) that change them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Limieten {
+pub struct Limits {
     /// `GRAPHQL_MAX_DEPTH`: nesting of fields.
-    pub max_diepte: usize,
+    pub max_depth: usize,
     /// `GRAPHQL_MAX_COST`: estimated cost; a field costs 1, a list field `first`/`last` (or its
     /// default page) times what it selects.
-    pub max_kosten: usize,
+    pub max_cost: usize,
     /// `GRAPHQL_MAX_ALIASES`: aliased fields in the operation.
-    pub max_aliassen: usize,
+    pub max_aliases: usize,
     /// `GRAPHQL_MAX_ROOT_FIELDS`: fields at the root of the operation.
-    pub max_rootvelden: usize,
+    pub max_root_fields: usize,
     /// `GRAPHQL_MAX_DOCUMENT_BYTES`: size of the query text.
     pub max_document_bytes: usize,
     /// `GRAPHQL_MAX_SELECTIONS`: fields in the whole document with its fragments written out.
-    pub max_selecties: usize,
+    pub max_selections: usize,
 }
 
-impl Default for Limieten {
+impl Default for Limits {
     fn default() -> Self {
         Self {
-            max_diepte: 15,
-            max_kosten: 10_000,
-            max_aliassen: 30,
-            max_rootvelden: 10,
+            max_depth: 15,
+            max_cost: 10_000,
+            max_aliases: 30,
+            max_root_fields: 10,
             max_document_bytes: 16 * 1024,
-            max_selecties: 2_000,
+            max_selections: 2_000,
         }
     }
 }
@@ -58,8 +58,8 @@ impl Default for Limieten {
 /// The page a list field returns when the query gives neither `first` nor `last`; other
 /// fields return one value. `in_feed`: the field is one of the feed's (`Query.wijzigingen`)
 /// own, where `wijzigingen` is the page the feed's size already counts.
-fn standaardpagina(veld: &str, in_feed: bool) -> usize {
-    match veld {
+fn default_page_size(field_name: &str, in_feed: bool) -> usize {
+    match field_name {
         "rijkspartners" | "kennisinstellingen" | "fieldlabs" | "lectoraten" | "minoren"
         | "communities" | "opdrachten" | "auditTrail" => super::paginering::STANDAARD_PAGINA,
         "wijzigingen" if !in_feed => super::wijzigingen::STANDAARD_FEED,
@@ -68,12 +68,12 @@ fn standaardpagina(veld: &str, in_feed: bool) -> usize {
 }
 
 /// Whether the fields of a selection set are the feed's own: the set of a `wijzigingen` field.
-fn is_feed(veld: &str) -> bool {
-    veld == "wijzigingen"
+fn is_feed(field_name: &str) -> bool {
+    field_name == "wijzigingen"
 }
 
 /// An error with `extensions.code` and, for a limit, `extensions.limit`.
-fn fout(code: &str, limit: Option<&str>, message: String, pos: Option<Pos>) -> ServerError {
+fn limit_error(code: &str, limit: Option<&str>, message: String, pos: Option<Pos>) -> ServerError {
     let mut error = ServerError::new(message, pos);
     let mut extensions = async_graphql::ErrorExtensionValues::default();
     extensions.set("code", code);
@@ -84,15 +84,15 @@ fn fout(code: &str, limit: Option<&str>, message: String, pos: Option<Pos>) -> S
     error
 }
 
-fn te_veel(limit: &str, message: String) -> ServerError {
-    fout("BAD_USER_INPUT", Some(limit), message, None)
+fn too_many(limit: &str, message: String) -> ServerError {
+    limit_error("BAD_USER_INPUT", Some(limit), message, None)
 }
 
-fn te_diep() -> ServerError {
-    te_veel(
+fn too_deep() -> ServerError {
+    too_many(
         "maxDepth",
         format!(
-            "selection sets and fragments are nested more than {MAX_SELECTIEDIEPTE} levels deep; \
+            "selection sets and fragments are nested more than {MAX_SELECTION_DEPTH} levels deep; \
              ask for fewer nested fields"
         ),
     )
@@ -100,13 +100,13 @@ fn te_diep() -> ServerError {
 
 /// The measures of a selection set, with its fragments written out.
 #[derive(Debug, Clone, Copy, Default)]
-struct Maat {
+struct Measure {
     /// Estimated cost.
-    kosten: usize,
+    cost: usize,
     /// Aliased fields.
-    aliassen: usize,
+    aliases: usize,
     /// Fields.
-    velden: usize,
+    fields: usize,
     /// Fields at the set's own level (through fragments).
     breedte: usize,
     /// Levels of fields: 1 for a set of leaves.
@@ -115,161 +115,161 @@ struct Maat {
     diepte: usize,
 }
 
-impl Maat {
+impl Measure {
     /// The measures of two parts of one selection set.
-    fn plus(self, ander: Maat) -> Maat {
-        Maat {
-            kosten: self.kosten.saturating_add(ander.kosten),
-            aliassen: self.aliassen.saturating_add(ander.aliassen),
-            velden: self.velden.saturating_add(ander.velden),
-            breedte: self.breedte.saturating_add(ander.breedte),
-            velddiepte: self.velddiepte.max(ander.velddiepte),
-            diepte: self.diepte.max(ander.diepte),
+    fn plus(self, other: Measure) -> Measure {
+        Measure {
+            cost: self.cost.saturating_add(other.cost),
+            aliases: self.aliases.saturating_add(other.aliases),
+            fields: self.fields.saturating_add(other.fields),
+            breedte: self.breedte.saturating_add(other.breedte),
+            velddiepte: self.velddiepte.max(other.velddiepte),
+            diepte: self.diepte.max(other.diepte),
         }
     }
 }
 
 /// A fragment's selection set as part of the set around it: one level deeper.
-fn onder(binnen: Maat) -> Maat {
-    Maat {
-        diepte: binnen.diepte + 1,
-        ..binnen
+fn nested(inner: Measure) -> Measure {
+    Measure {
+        diepte: inner.diepte + 1,
+        ..inner
     }
 }
 
 /// Measures selection sets of one document, each fragment once.
-struct Meter<'a> {
+struct CostMeter<'a> {
     document: &'a ExecutableDocument,
     variables: &'a Variables,
     /// The operation whose variable defaults page sizes fall back on.
-    operatie: Option<&'a OperationDefinition>,
+    operation: Option<&'a OperationDefinition>,
     /// Measured fragments, by name and whether they are spread in the feed's selection; `None`
     /// while a fragment is being measured (a spread of it then is a cycle).
-    fragmenten: HashMap<(&'a Name, bool), Option<Maat>>,
+    fragmenten: HashMap<(&'a Name, bool), Option<Measure>>,
 }
 
-impl<'a> Meter<'a> {
+impl<'a> CostMeter<'a> {
     fn new(
         document: &'a ExecutableDocument,
         variables: &'a Variables,
-        operatie: Option<&'a OperationDefinition>,
+        operation: Option<&'a OperationDefinition>,
     ) -> Self {
         Self {
             document,
             variables,
-            operatie,
+            operation,
             fragmenten: HashMap::new(),
         }
     }
 
-    /// Measures a selection set at `niveau` levels of selection sets below the root; `in_feed`:
-    /// it is the selection of the change feed (see [`standaardpagina`]).
-    fn meet(
+    /// Measures a selection set at `level` levels of selection sets below the root; `in_feed`:
+    /// it is the selection of the change feed (see [`default_page_size`]).
+    fn measure(
         &mut self,
         set: &'a SelectionSet,
-        niveau: usize,
+        level: usize,
         in_feed: bool,
-    ) -> Result<Maat, ServerError> {
-        if niveau > MAX_SELECTIEDIEPTE {
-            return Err(te_diep());
+    ) -> Result<Measure, ServerError> {
+        if level > MAX_SELECTION_DEPTH {
+            return Err(too_deep());
         }
-        let mut maat = Maat::default();
+        let mut measure = Measure::default();
         for selection in &set.items {
-            let deel = match &selection.node {
-                Selection::Field(field) => self.meet_veld(&field.node, niveau, in_feed)?,
+            let part = match &selection.node {
+                Selection::Field(field) => self.measure_field(&field.node, level, in_feed)?,
                 Selection::InlineFragment(fragment) => {
-                    onder(self.meet(&fragment.node.selection_set.node, niveau + 1, in_feed)?)
+                    nested(self.measure(&fragment.node.selection_set.node, level + 1, in_feed)?)
                 }
                 Selection::FragmentSpread(spread) => {
-                    match self.fragment(&spread.node.fragment_name, niveau + 1, in_feed)? {
-                        Some(binnen) => onder(binnen),
+                    match self.fragment(&spread.node.fragment_name, level + 1, in_feed)? {
+                        Some(inner) => nested(inner),
                         // An unknown fragment: validation reports it.
-                        None => Maat::default(),
+                        None => Measure::default(),
                     }
                 }
             };
-            maat = maat.plus(deel);
+            measure = measure.plus(part);
         }
-        if niveau + maat.diepte > MAX_SELECTIEDIEPTE {
-            return Err(te_diep());
+        if level + measure.diepte > MAX_SELECTION_DEPTH {
+            return Err(too_deep());
         }
-        Ok(maat)
+        Ok(measure)
     }
 
-    fn meet_veld(
+    fn measure_field(
         &mut self,
         field: &'a Field,
-        niveau: usize,
+        level: usize,
         in_feed: bool,
-    ) -> Result<Maat, ServerError> {
+    ) -> Result<Measure, ServerError> {
         let alias = usize::from(field.alias.is_some());
         if field.selection_set.node.items.is_empty() {
-            return Ok(Maat {
-                kosten: 1,
-                aliassen: alias,
-                velden: 1,
+            return Ok(Measure {
+                cost: 1,
+                aliases: alias,
+                fields: 1,
                 breedte: 1,
                 velddiepte: 1,
                 diepte: 0,
             });
         }
-        let naam = field.name.node.as_str();
-        let kinderen = self.meet(&field.selection_set.node, niveau + 1, is_feed(naam))?;
-        let factor = self.paginagrootte(field, in_feed);
-        Ok(Maat {
-            kosten: factor.saturating_mul(kinderen.kosten).saturating_add(1),
-            aliassen: kinderen.aliassen.saturating_add(alias),
-            velden: kinderen.velden.saturating_add(1),
+        let name = field.name.node.as_str();
+        let children = self.measure(&field.selection_set.node, level + 1, is_feed(name))?;
+        let factor = self.page_size(field, in_feed);
+        Ok(Measure {
+            cost: factor.saturating_mul(children.cost).saturating_add(1),
+            aliases: children.aliases.saturating_add(alias),
+            fields: children.fields.saturating_add(1),
             breedte: 1,
-            velddiepte: kinderen.velddiepte + 1,
-            diepte: kinderen.diepte + 1,
+            velddiepte: children.velddiepte + 1,
+            diepte: children.diepte + 1,
         })
     }
 
-    /// The measures of the fragment `naam`, measured the first time it is spread.
+    /// The measures of the fragment `name`, measured the first time it is spread.
     fn fragment(
         &mut self,
-        naam: &'a Positioned<Name>,
-        niveau: usize,
+        name: &'a Positioned<Name>,
+        level: usize,
         in_feed: bool,
-    ) -> Result<Option<Maat>, ServerError> {
+    ) -> Result<Option<Measure>, ServerError> {
         let document = self.document;
-        let Some(fragment) = document.fragments.get(&naam.node) else {
+        let Some(fragment) = document.fragments.get(&name.node) else {
             return Ok(None);
         };
-        let sleutel = (&naam.node, in_feed);
-        match self.fragmenten.get(&sleutel) {
-            Some(Some(maat)) => return Ok(Some(*maat)),
+        let key = (&name.node, in_feed);
+        match self.fragmenten.get(&key) {
+            Some(Some(measure)) => return Ok(Some(*measure)),
             Some(None) => {
-                return Err(fout(
+                return Err(limit_error(
                     "GRAPHQL_VALIDATION_FAILED",
                     None,
                     format!(
                         "the fragment `{}` spreads itself, directly or through other fragments",
-                        naam.node
+                        name.node
                     ),
-                    Some(naam.pos),
+                    Some(name.pos),
                 ));
             }
             None => {}
         }
-        self.fragmenten.insert(sleutel, None);
-        let maat = self.meet(&fragment.node.selection_set.node, niveau, in_feed)?;
-        self.fragmenten.insert(sleutel, Some(maat));
-        Ok(Some(maat))
+        self.fragmenten.insert(key, None);
+        let measure = self.measure(&fragment.node.selection_set.node, level, in_feed)?;
+        self.fragmenten.insert(key, Some(measure));
+        Ok(Some(measure))
     }
 
     /// How many rows a field returns at most: the larger of `first` and `last` as execution
     /// will see them (a literal, a variable's value, or else its default; `null` is the same
     /// as leaving it out), or the field's default page.
-    fn paginagrootte(&self, field: &Field, in_feed: bool) -> usize {
-        let grootte = |naam: &str| {
+    fn page_size(&self, field: &Field, in_feed: bool) -> usize {
+        let size = |name: &str| {
             field
-                .get_argument(naam)
-                .and_then(|waarde| self.getal(waarde))
+                .get_argument(name)
+                .and_then(|value| self.number(value))
         };
-        match (grootte("first"), grootte("last")) {
-            (None, None) => standaardpagina(field.name.node.as_str(), in_feed),
+        match (size("first"), size("last")) {
+            (None, None) => default_page_size(field.name.node.as_str(), in_feed),
             (first, last) => {
                 let n = first.unwrap_or(0).max(last.unwrap_or(0));
                 usize::try_from(n).unwrap_or(usize::MAX)
@@ -279,27 +279,27 @@ impl<'a> Meter<'a> {
 
     /// A whole number argument as execution will see it: a literal, the variable's value,
     /// or else its default; `None` for null, absent or not a whole number.
-    fn getal(&self, waarde: &Positioned<async_graphql_value::Value>) -> Option<u64> {
-        let waarde = waarde
+    fn number(&self, value: &Positioned<async_graphql_value::Value>) -> Option<u64> {
+        let value = value
             .node
             .clone()
-            .into_const_with(|naam| self.variabele(&naam).ok_or(()))
+            .into_const_with(|name| self.variable(&name).ok_or(()))
             .ok()?;
-        match waarde {
+        match value {
             Value::Number(n) => n.as_u64(),
             _ => None,
         }
     }
 
     /// A variable's value: the request's, or else the default of the operation's definition.
-    fn variabele(&self, naam: &Name) -> Option<Value> {
-        if let Some(waarde) = self.variables.get(naam) {
-            return Some(waarde.clone());
+    fn variable(&self, name: &Name) -> Option<Value> {
+        if let Some(value) = self.variables.get(name) {
+            return Some(value.clone());
         }
-        self.operatie?
+        self.operation?
             .variable_definitions
             .iter()
-            .find(|d| d.node.name.node == *naam)?
+            .find(|d| d.node.name.node == *name)?
             .node
             .default_value
             .as_ref()
@@ -309,15 +309,15 @@ impl<'a> Meter<'a> {
 
 /// What a request runs, as far as the handler needs to know before running it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Operatie {
+pub struct Operation {
     /// The operation's name: the request's `operationName`, or the name of the only operation.
-    pub naam: Option<String>,
+    pub name: Option<String>,
     /// Query or mutation; `None` when the document does not say which operation runs (that is
     /// an error execution reports).
-    pub soort: Option<OperationType>,
+    pub kind: Option<OperationType>,
 }
 
-impl Limieten {
+impl Limits {
     /// Checks `request`'s document against the limits, parsing it only once its nesting is
     /// known to be safe. The parsed document goes into the request, so execution does not
     /// parse it again. `Ok(None)`: the document does not parse; execution reports that in its
@@ -326,8 +326,8 @@ impl Limieten {
     /// Done here rather than in an async-graphql extension: with an extension registered,
     /// async-graphql routes every field of every answer through the extension chain, a cost
     /// per resolved value that a page of 100 opdrachten pays ~2,500 times.
-    pub fn toets(&self, request: &mut Request) -> Result<Option<Operatie>, ServerError> {
-        grens(
+    pub fn check(&self, request: &mut Request) -> Result<Option<Operation>, ServerError> {
+        over_limit(
             "maxDocumentBytes",
             request.query.len(),
             self.max_document_bytes,
@@ -336,13 +336,13 @@ impl Limieten {
         )?;
         match nesting::scan(&request.query) {
             Ok(()) => {}
-            Err(TeDiep::Selecties) => return Err(te_diep()),
-            Err(TeDiep::Waarden) => {
-                return Err(te_veel(
+            Err(TooDeep::Selections) => return Err(too_deep()),
+            Err(TooDeep::Values) => {
+                return Err(too_many(
                     "maxInputDepth",
                     format!(
                         "a value (list or input object), variable type or default value is \
-                         nested more than {MAX_INVOERDIEPTE} levels deep"
+                         nested more than {MAX_INPUT_DEPTH} levels deep"
                     ),
                 ));
             }
@@ -350,39 +350,39 @@ impl Limieten {
         let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
             return Ok(None);
         };
-        self.controleer_document(&document, &request.variables)?;
-        let gekozen = gekozen_operatie(&document, request.operation_name.as_deref());
-        if let Some((_, operatie)) = gekozen {
-            self.controleer_operatie(&document, operatie, &request.variables)?;
+        self.check_document(&document, &request.variables)?;
+        let chosen = chosen_operation(&document, request.operation_name.as_deref());
+        if let Some((_, operation)) = chosen {
+            self.check_operation(&document, operation, &request.variables)?;
         }
-        let operatie = Operatie {
-            naam: request
+        let operation = Operation {
+            name: request
                 .operation_name
                 .clone()
-                .or_else(|| gekozen.and_then(|(naam, _)| naam.map(str::to_owned))),
-            soort: gekozen.map(|(_, operatie)| operatie.ty),
+                .or_else(|| chosen.and_then(|(name, _)| name.map(str::to_owned))),
+            kind: chosen.map(|(_, operation)| operation.ty),
         };
         request.set_parsed_query(document);
-        Ok(Some(operatie))
+        Ok(Some(operation))
     }
 
     /// What holds for the whole document, whichever operation runs: no fragment cycles, and a
     /// bounded size with the fragments written out.
-    fn controleer_document(
+    fn check_document(
         &self,
         document: &ExecutableDocument,
         variables: &Variables,
     ) -> Result<(), ServerError> {
-        let mut meter = Meter::new(document, variables, None);
-        let mut velden = 0usize;
-        for (_, operatie) in document.operations.iter() {
-            let maat = meter.meet(&operatie.node.selection_set.node, 0, false)?;
-            velden = velden.saturating_add(maat.velden);
+        let mut meter = CostMeter::new(document, variables, None);
+        let mut fields = 0usize;
+        for (_, operation) in document.operations.iter() {
+            let measure = meter.measure(&operation.node.selection_set.node, 0, false)?;
+            fields = fields.saturating_add(measure.fields);
         }
-        grens(
+        over_limit(
             "maxSelections",
-            velden,
-            self.max_selecties,
+            fields,
+            self.max_selections,
             |n| format!("the document has {n} fields with its fragments written out"),
             "GRAPHQL_MAX_SELECTIONS)",
         )?;
@@ -390,39 +390,39 @@ impl Limieten {
     }
 
     /// The limits of the operation that runs.
-    fn controleer_operatie(
+    fn check_operation(
         &self,
         document: &ExecutableDocument,
-        operatie: &OperationDefinition,
+        operation: &OperationDefinition,
         variables: &Variables,
     ) -> Result<(), ServerError> {
-        let mut meter = Meter::new(document, variables, Some(operatie));
-        let maat = meter.meet(&operatie.selection_set.node, 0, false)?;
-        grens(
+        let mut meter = CostMeter::new(document, variables, Some(operation));
+        let measure = meter.measure(&operation.selection_set.node, 0, false)?;
+        over_limit(
             "maxRootFields",
-            maat.breedte,
-            self.max_rootvelden,
+            measure.breedte,
+            self.max_root_fields,
             |n| format!("the operation has {n} root fields"),
             "GRAPHQL_MAX_ROOT_FIELDS): split it into several requests",
         )?;
-        grens(
+        over_limit(
             "maxDepth",
-            maat.velddiepte,
-            self.max_diepte,
+            measure.velddiepte,
+            self.max_depth,
             |n| format!("the query is nested {n} levels deep"),
             "GRAPHQL_MAX_DEPTH)",
         )?;
-        grens(
+        over_limit(
             "maxAliases",
-            maat.aliassen,
-            self.max_aliassen,
+            measure.aliases,
+            self.max_aliases,
             |n| format!("the query has {n} aliased fields"),
             "GRAPHQL_MAX_ALIASES)",
         )?;
-        grens(
+        over_limit(
             "maxCost",
-            maat.kosten,
-            self.max_kosten,
+            measure.cost,
+            self.max_cost,
             |n| format!("the query's estimated cost is {n}"),
             "GRAPHQL_MAX_COST). Ask for smaller pages (first/last) or fewer nested lists",
         )
@@ -431,7 +431,7 @@ impl Limieten {
 
 /// `Err` when the measure `n` of `limit` is over `max`: "<what n is>; the maximum is <max>
 /// (<setting and advice>".
-fn grens(
+fn over_limit(
     limit: &str,
     n: usize,
     max: usize,
@@ -441,7 +441,7 @@ fn grens(
     if n <= max {
         return Ok(());
     }
-    Err(te_veel(
+    Err(too_many(
         limit,
         format!("{}; the maximum is {max} ({instelling}", wat(n)),
     ))
@@ -449,15 +449,15 @@ fn grens(
 
 /// The operation a request runs, with its name: the one named by `operationName`, or the only
 /// one. `None` when that is not clear; execution reports it.
-fn gekozen_operatie<'a>(
+fn chosen_operation<'a>(
     document: &'a ExecutableDocument,
-    naam: Option<&str>,
+    name: Option<&str>,
 ) -> Option<(Option<&'a str>, &'a OperationDefinition)> {
-    match (&document.operations, naam) {
+    match (&document.operations, name) {
         (DocumentOperations::Single(op), None) => Some((None, &op.node)),
-        (DocumentOperations::Multiple(ops), Some(naam)) => ops
+        (DocumentOperations::Multiple(ops), Some(name)) => ops
             .iter()
-            .find(|(n, _)| n.as_str() == naam)
+            .find(|(n, _)| n.as_str() == name)
             .map(|(n, op)| (Some(n.as_str()), &op.node)),
         (DocumentOperations::Multiple(ops), None) if ops.len() == 1 => ops
             .iter()
@@ -471,16 +471,16 @@ fn gekozen_operatie<'a>(
 mod tests {
     use super::*;
 
-    fn toets(query: &str, variables: serde_json::Value, naam: Option<&str>) -> Result<(), String> {
+    fn check(query: &str, variables: serde_json::Value, name: Option<&str>) -> Result<(), String> {
         let mut request = Request::new(query).variables(Variables::from_json(variables));
-        if let Some(naam) = naam {
-            request = request.operation_name(naam);
+        if let Some(name) = name {
+            request = request.operation_name(name);
         }
-        let limieten = Limieten {
+        let limits = Limits {
             max_document_bytes: usize::MAX,
-            ..Limieten::default()
+            ..Limits::default()
         };
-        match limieten.toets(&mut request) {
+        match limits.check(&mut request) {
             Ok(_) => Ok(()),
             Err(e) => Err(e
                 .extensions
@@ -495,7 +495,7 @@ mod tests {
         let q =
             "query { ...A } fragment A on Query { ...B ...B } fragment B on Query { ...A ...A }";
         assert!(
-            toets(q, serde_json::json!({}), None)
+            check(q, serde_json::json!({}), None)
                 .unwrap_err()
                 .contains("spreads itself")
         );
@@ -509,38 +509,38 @@ mod tests {
         }
         q.push_str("fragment F2000 on Query { __typename }");
         assert_eq!(
-            toets(&q, serde_json::json!({}), None).unwrap_err(),
+            check(&q, serde_json::json!({}), None).unwrap_err(),
             "\"maxDepth\""
         );
     }
 
     #[test]
     fn page_sizes_are_the_ones_execution_uses() {
-        let diep = |args: &str| {
+        let deep = |args: &str| {
             format!(
                 "query Q($n: Int = 100) {{ rijkspartners({args}) {{ nodes {{ opdrachten({args}) \
                  {{ nodes {{ naam }} }} }} }} }}"
             )
         };
-        let kosten = |q: &str, v| toets(q, v, None);
+        let cost = |q: &str, v| check(q, v, None);
         assert_eq!(
-            kosten(&diep("last: null, first: 100"), serde_json::json!({})).unwrap_err(),
+            cost(&deep("last: null, first: 100"), serde_json::json!({})).unwrap_err(),
             "\"maxCost\""
         );
         assert_eq!(
-            kosten(&diep("first: $n"), serde_json::json!({})).unwrap_err(),
+            cost(&deep("first: $n"), serde_json::json!({})).unwrap_err(),
             "\"maxCost\""
         );
         assert_eq!(
-            kosten(&diep("first: $n"), serde_json::json!({ "n": null })),
+            cost(&deep("first: $n"), serde_json::json!({ "n": null })),
             Ok(())
         );
         assert_eq!(
-            kosten(&diep("first: $n"), serde_json::json!({ "n": 5 })),
+            cost(&deep("first: $n"), serde_json::json!({ "n": 5 })),
             Ok(())
         );
         assert_eq!(
-            kosten(&diep("first: 5, last: 100"), serde_json::json!({})).unwrap_err(),
+            cost(&deep("first: 5, last: 100"), serde_json::json!({})).unwrap_err(),
             "\"maxCost\""
         );
     }
@@ -548,37 +548,37 @@ mod tests {
     #[test]
     fn the_feeds_page_counts_once_not_again_for_its_list_of_changes() {
         let feed = "{ wijzigingen(first: 500) { cursor wijzigingen { id record { id } } } }";
-        assert_eq!(toets(feed, serde_json::json!({}), None), Ok(()));
-        let standaard = "{ wijzigingen { wijzigingen { record { ... on Fieldlab { opdrachten(first: 100) { totalCount } } } } } }";
+        assert_eq!(check(feed, serde_json::json!({}), None), Ok(()));
+        let default = "{ wijzigingen { wijzigingen { record { ... on Fieldlab { opdrachten(first: 100) { totalCount } } } } } }";
         assert_eq!(
-            toets(standaard, serde_json::json!({}), None).unwrap_err(),
+            check(default, serde_json::json!({}), None).unwrap_err(),
             "\"maxCost\""
         );
     }
 
     #[test]
     fn only_the_selected_operation_counts() {
-        let aliassen: Vec<String> = (0..31).map(|i| format!("a{i}: __typename")).collect();
+        let aliases: Vec<String> = (0..31).map(|i| format!("a{i}: __typename")).collect();
         let q = format!(
             "query A {{ __typename }} query B {{ me {{ {} }} }}",
-            aliassen.join(" ")
+            aliases.join(" ")
         );
-        assert_eq!(toets(&q, serde_json::json!({}), Some("A")), Ok(()));
+        assert_eq!(check(&q, serde_json::json!({}), Some("A")), Ok(()));
         assert_eq!(
-            toets(&q, serde_json::json!({}), Some("B")).unwrap_err(),
+            check(&q, serde_json::json!({}), Some("B")).unwrap_err(),
             "\"maxAliases\""
         );
     }
 
     #[test]
     fn root_fields_are_counted_through_fragments() {
-        let velden: Vec<String> = (0..11).map(|i| format!("a{i}: __typename")).collect();
+        let fields: Vec<String> = (0..11).map(|i| format!("a{i}: __typename")).collect();
         let q = format!(
             "query {{ ...R }} fragment R on Query {{ {} }}",
-            velden.join(" ")
+            fields.join(" ")
         );
         assert_eq!(
-            toets(&q, serde_json::json!({}), None).unwrap_err(),
+            check(&q, serde_json::json!({}), None).unwrap_err(),
             "\"maxRootFields\""
         );
     }
