@@ -17,7 +17,7 @@ mod wijzigingen;
 pub use schrijven::{Koppeling, Schrijfbaar, Schrijfsessie};
 pub use scope::{Beschermd, Rechten, Rij, Scope};
 pub use statistiek::OpdrachtCijfers;
-pub use sync::{OpdrachtVelden, SyncItem, SyncModus, SyncResultaat, SyncUitkomst, SyncVerzoek};
+pub use sync::{BatchMode, ItemOutcome, OpdrachtFields, SyncItem, SyncReport, SyncRequest};
 pub use wijzigingen::{AuditFilter, Feedpagina, Feedregel};
 
 use crate::auth::{Claims, Principal, Rol};

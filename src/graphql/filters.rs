@@ -58,7 +58,7 @@ impl Bouwer {
     /// failed (the condition is then not built: the problems are the answer).
     pub fn vorm<T: async_graphql::InputType>(&mut self, filter: &T) -> bool {
         let voor = self.problemen.len();
-        crate::domain::invoer::vorm(
+        crate::domain::invoer::form(
             "filter",
             &filter.to_value(),
             &[FILTER_MAXIMA],

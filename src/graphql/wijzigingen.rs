@@ -82,7 +82,7 @@ pub struct AuditFilterInput {
 impl AuditFilterInput {
     fn als_filter(&self) -> Result<AuditFilter, ApiError> {
         let mut problems = Vec::new();
-        crate::domain::invoer::vorm(
+        crate::domain::invoer::form(
             "filter",
             &async_graphql::InputType::to_value(self),
             &[&[("actor", 255)]],
@@ -382,7 +382,7 @@ impl WijzigingQuery {
         let limit = paginagrootte(first, MAX_FEED, STANDAARD_FEED)?;
         let aantal = record_types.as_ref().map_or(0, Vec::len);
         if let Some(m) =
-            crate::domain::invoer::lijstprobleem(aantal, crate::domain::invoer::MAX_LIJST)
+            crate::domain::invoer::list_problem(aantal, crate::domain::invoer::MAX_LIST)
         {
             return Err(ApiError::bad_input("recordTypes", m).into());
         }
