@@ -8,16 +8,16 @@ use super::id::GlobalId;
 use super::loaders;
 use super::loaders::{Bron, Gekoppeld, Koppeling, PerId, Themas};
 use super::organisaties::{Organisatie, organisaties_per_id};
-use super::paginering::{lijst_query, verbinding};
+use super::paginering::{connection, list_query};
 use super::types::{Registratie, Thema, als_leesbaar, recordtype};
 use crate::db::Rij;
 use crate::db::entities::community;
 use crate::domain::CommunityStatus;
 use async_graphql::{Context, ID, MergedObject, Object, Result};
 
-verbinding!(CommunityConnection, CommunityEdge, Community, "communities");
+connection!(CommunityConnection, CommunityEdge, Community, "communities");
 
-lijst_query!(
+list_query!(
     CommunityQuery,
     communities,
     community::Entity,

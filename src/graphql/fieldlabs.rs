@@ -14,16 +14,16 @@ use super::loaders::{
 };
 use super::opdrachten::OpdrachtenVan;
 use super::organisaties::Organisatie;
-use super::paginering::{lijst_query, verbinding};
+use super::paginering::{connection, list_query};
 use super::types::{Datum, Registratie, Thema, als_leesbaar, recordtype};
 use crate::db::Rij;
 use crate::db::entities::{fieldlab, lectoraat};
 use crate::domain::{DeelnemerRol, FieldlabStatus, Regio};
 use async_graphql::{Context, ID, MergedObject, Object, Result};
 
-verbinding!(FieldlabConnection, FieldlabEdge, Fieldlab, "fieldlabs");
+connection!(FieldlabConnection, FieldlabEdge, Fieldlab, "fieldlabs");
 
-lijst_query!(
+list_query!(
     FieldlabQuery,
     fieldlabs,
     fieldlab::Entity,

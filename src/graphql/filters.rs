@@ -5,7 +5,7 @@
 //! read the record in full, so filtering cannot be used to learn what the fields would hide.
 
 use super::id::GlobalId;
-use super::paginering::{Richting, SortWaarde, SorteerbaarVeld};
+use super::paginering::{Direction, SortField, SortValue};
 use super::types::{Datum, Tijdstip};
 use crate::db::entities::koppelingen::{
     community_lid, community_thema, fieldlab_deelnemer, fieldlab_thema, lectoraat_thema,
@@ -581,28 +581,28 @@ pub struct Sortering {
     pub veld: Sorteerveld,
     /// Ascending or descending.
     #[graphql(default)]
-    pub richting: Richting,
+    pub richting: Direction,
 }
 
 macro_rules! sorteerbaar_op_naam {
     ($($module:ident),*) => {$(
-        impl SorteerbaarVeld<$module::Entity> for Sorteerveld {
-            fn naam(self) -> &'static str {
+        impl SortField<$module::Entity> for Sorteerveld {
+            fn name(self) -> &'static str {
                 match self {
                     Self::Naam => "naam",
                     Self::GewijzigdOp => "gewijzigdOp",
                 }
             }
-            fn kolom(self) -> $module::Column {
+            fn column(self) -> $module::Column {
                 match self {
                     Self::Naam => $module::Column::Naam,
                     Self::GewijzigdOp => $module::Column::GewijzigdOp,
                 }
             }
-            fn waarde(self, m: &$module::Model) -> SortWaarde {
+            fn value(self, m: &$module::Model) -> SortValue {
                 match self {
-                    Self::Naam => SortWaarde::Tekst(m.naam.clone()),
-                    Self::GewijzigdOp => SortWaarde::Tijdstip(m.gewijzigd_op),
+                    Self::Naam => SortValue::Text(m.naam.clone()),
+                    Self::GewijzigdOp => SortValue::DateTime(m.gewijzigd_op),
                 }
             }
         }
@@ -634,11 +634,11 @@ pub struct OpdrachtSortering {
     pub veld: OpdrachtSorteerveld,
     /// Ascending or descending.
     #[graphql(default)]
-    pub richting: Richting,
+    pub richting: Direction,
 }
 
-impl SorteerbaarVeld<opdracht::Entity> for OpdrachtSorteerveld {
-    fn naam(self) -> &'static str {
+impl SortField<opdracht::Entity> for OpdrachtSorteerveld {
+    fn name(self) -> &'static str {
         match self {
             Self::Naam => "naam",
             Self::Startdatum => "startdatum",
@@ -647,7 +647,7 @@ impl SorteerbaarVeld<opdracht::Entity> for OpdrachtSorteerveld {
             Self::AangemaaktOp => "aangemaaktOp",
         }
     }
-    fn kolom(self) -> opdracht::Column {
+    fn column(self) -> opdracht::Column {
         match self {
             Self::Naam => opdracht::Column::Naam,
             Self::Startdatum => opdracht::Column::Startdatum,
@@ -656,14 +656,14 @@ impl SorteerbaarVeld<opdracht::Entity> for OpdrachtSorteerveld {
             Self::AangemaaktOp => opdracht::Column::AangemaaktOp,
         }
     }
-    fn waarde(self, m: &opdracht::Model) -> SortWaarde {
-        let datum = |d: Option<chrono::NaiveDate>| d.map_or(SortWaarde::Geen, SortWaarde::Datum);
+    fn value(self, m: &opdracht::Model) -> SortValue {
+        let datum = |d: Option<chrono::NaiveDate>| d.map_or(SortValue::Null, SortValue::Date);
         match self {
-            Self::Naam => SortWaarde::Tekst(m.naam.clone()),
+            Self::Naam => SortValue::Text(m.naam.clone()),
             Self::Startdatum => datum(m.startdatum),
             Self::Einddatum => datum(m.einddatum),
-            Self::GewijzigdOp => SortWaarde::Tijdstip(m.gewijzigd_op),
-            Self::AangemaaktOp => SortWaarde::Tijdstip(m.aangemaakt_op),
+            Self::GewijzigdOp => SortValue::DateTime(m.gewijzigd_op),
+            Self::AangemaaktOp => SortValue::DateTime(m.aangemaakt_op),
         }
     }
 }

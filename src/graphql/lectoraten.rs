@@ -12,16 +12,16 @@ use super::loaders;
 use super::loaders::{self as l, Bron, Gekoppeld, Koppeling, OrganisatieId, Themas};
 use super::opdrachten::OpdrachtenVan;
 use super::organisaties::{Organisatie, organisaties_per_id};
-use super::paginering::{lijst_query, verbinding};
+use super::paginering::{connection, list_query};
 use super::types::{Datum, Registratie, Thema, als_leesbaar, recordtype};
 use crate::db::Rij;
 use crate::db::entities::lectoraat;
 use crate::domain::LectoraatSoort;
 use async_graphql::{Context, ID, MergedObject, Object, Result};
 
-verbinding!(LectoraatConnection, LectoraatEdge, Lectoraat, "lectoraten");
+connection!(LectoraatConnection, LectoraatEdge, Lectoraat, "lectoraten");
 
-lijst_query!(
+list_query!(
     LectoraatQuery,
     lectoraten,
     lectoraat::Entity,

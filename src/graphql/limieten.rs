@@ -61,7 +61,7 @@ impl Default for Limieten {
 fn standaardpagina(veld: &str, in_feed: bool) -> usize {
     match veld {
         "rijkspartners" | "kennisinstellingen" | "fieldlabs" | "lectoraten" | "minoren"
-        | "communities" | "opdrachten" | "auditTrail" => super::paginering::STANDAARD_PAGINA,
+        | "communities" | "opdrachten" | "auditTrail" => super::paginering::DEFAULT_PAGE_SIZE,
         "wijzigingen" if !in_feed => super::wijzigingen::STANDAARD_FEED,
         _ => 1,
     }

@@ -9,16 +9,16 @@ use super::loaders;
 use super::loaders::{Bron, Gekoppeld, Koppeling, OrganisatieId, PerId, Themas};
 use super::opdrachten::OpdrachtenVan;
 use super::organisaties::{Organisatie, organisaties_per_id};
-use super::paginering::{lijst_query, verbinding};
+use super::paginering::{connection, list_query};
 use super::types::{Datum, Registratie, Thema, als_leesbaar, recordtype};
 use crate::db::Rij;
 use crate::db::entities::minor;
 use crate::domain::MinorSoort;
 use async_graphql::{Context, ID, MergedObject, Object, Result};
 
-verbinding!(MinorConnection, MinorEdge, Minor, "minoren");
+connection!(MinorConnection, MinorEdge, Minor, "minoren");
 
-lijst_query!(
+list_query!(
     MinorQuery,
     minoren,
     minor::Entity,

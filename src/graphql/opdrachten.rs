@@ -11,7 +11,7 @@ use super::lectoraten::Lectoraat;
 use super::loaders::{Bron, Gekoppeld, Koppeling, Themas};
 use super::minoren::Minor;
 use super::organisaties::{Organisatie, organisaties_per_id};
-use super::paginering::{Venster, lijst_query, pagineer, verbinding};
+use super::paginering::{Window, connection, list_query, paginate};
 use super::types::{Datum, Registratie, Thema, recordtype};
 use super::{loaders, scope};
 use crate::db::Rij;
@@ -20,9 +20,9 @@ use crate::domain::{Onderwijssoort, OpdrachtSoort, OpdrachtStatus, Regio};
 use async_graphql::{Context, ID, MergedObject, Object, Result};
 use sea_orm::Condition;
 
-verbinding!(OpdrachtConnection, OpdrachtEdge, Opdracht, "opdrachten");
+connection!(OpdrachtConnection, OpdrachtEdge, Opdracht, "opdrachten");
 
-lijst_query!(
+list_query!(
     OpdrachtQuery,
     opdrachten,
     opdracht::Entity,
@@ -82,16 +82,16 @@ impl OpdrachtenVan {
             .await?
             .add((self.relatie)(self.id));
         let order = order_by.unwrap_or_default();
-        let venster = Venster {
+        let venster = Window {
             first,
             after,
             last,
             before,
         };
         let pagina =
-            pagineer::<opdracht::Entity, _>(scope, conditie, order.veld, order.richting, venster)
+            paginate::<opdracht::Entity, _>(scope, conditie, order.veld, order.richting, venster)
                 .await?;
-        Ok(OpdrachtConnection::van(pagina))
+        Ok(OpdrachtConnection::from_page(pagina))
     }
 }
 

@@ -14,7 +14,7 @@ use super::lectoraten::{Lectoraat, lectoraten_per_id};
 use super::loaders::{Gekoppeld, Koppeling, OrganisatieId};
 use super::minoren::{Minor, minoren_per_id};
 use super::opdrachten::OpdrachtenVan;
-use super::paginering::{lijst_query, verbinding};
+use super::paginering::{connection, list_query};
 use super::types::{Contactpersoon, Tijdstip};
 use super::{loaders, scope};
 use crate::db::Rij;
@@ -160,20 +160,20 @@ pub async fn organisaties_per_id(ctx: &Context<'_>, ids: Vec<i32>) -> Result<Vec
         .collect())
 }
 
-verbinding!(
+connection!(
     RijkspartnerConnection,
     RijkspartnerEdge,
     Rijkspartner,
     "rijkspartners"
 );
-verbinding!(
+connection!(
     KennisinstellingConnection,
     KennisinstellingEdge,
     Kennisinstelling,
     "kennisinstellingen"
 );
 
-lijst_query!(
+list_query!(
     RijkspartnerQuery,
     rijkspartners,
     organisatie::Entity,
@@ -184,7 +184,7 @@ lijst_query!(
      says otherwise. A public catalogue: everyone sees them all."
 );
 
-lijst_query!(
+list_query!(
     KennisinstellingQuery,
     kennisinstellingen,
     organisatie::Entity,
