@@ -24,7 +24,7 @@ use async_graphql::{Context, ID, InputObject, MergedObject};
 use chrono::NaiveDate;
 use std::collections::{BTreeSet, HashSet};
 
-pub use opdrachten::{OpdrachtMutation, SyncMutation, UitvoeringMutation};
+pub use opdrachten::{OpdrachtMutation, SyncMutation, UitvoerderMutation};
 pub use records::{
     CommunityMutation, FieldlabMutation, LectoraatMutation, MinorMutation, OrganisatieMutation,
 };
@@ -39,7 +39,7 @@ pub struct Mutation(
     CommunityMutation,
     OpdrachtMutation,
     SyncMutation,
-    UitvoeringMutation,
+    UitvoerderMutation,
 );
 
 /// ContactpersoonInput: the contact person of a record (personal data: only the owner and the
@@ -177,8 +177,8 @@ impl Check {
     }
 
     /// End not before start (reported on `end_field`).
-    pub fn period(&mut self, end_field: &str, start: Option<NaiveDate>, eind: Option<NaiveDate>) {
-        if let (Some(s), Some(e)) = (start, eind)
+    pub fn period(&mut self, end_field: &str, start: Option<NaiveDate>, end: Option<NaiveDate>) {
+        if let (Some(s), Some(e)) = (start, end)
             && e < s
         {
             self.fail(

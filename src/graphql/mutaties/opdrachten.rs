@@ -38,9 +38,9 @@ pub const MAX_SYNC_BATCH: usize = 1000;
 /// The maximum lengths of an opdracht's text fields (create, update and each sync item).
 const OPDRACHT_MAXIMA: &[&Maxima] = &[&[("naam", 300), ("externId", 200)], CONTACTPERSOON];
 
-/// OpdrachtGegevens: the fields of an opdracht that a frontend and a sync both send.
+/// OpdrachtData: the fields of an opdracht that a frontend and a sync both send.
 #[derive(InputObject, Debug, Clone)]
-pub struct OpdrachtGegevens {
+pub struct OpdrachtData {
     /// Title, at most 300 characters. One line, no control characters.
     pub naam: String,
     /// What the assignment is about (at most 4000 characters; tab and line breaks allowed, no
@@ -77,7 +77,7 @@ fn path(prefix: &str, field: &str) -> String {
     }
 }
 
-impl OpdrachtGegevens {
+impl OpdrachtData {
     /// Checks the plain fields; links and references are set by the caller.
     fn fields(
         &self,
@@ -91,8 +91,8 @@ impl OpdrachtGegevens {
             self.contactpersoon.as_ref(),
         );
         let start = self.startdatum.map(|d| d.0);
-        let eind = self.einddatum.map(|d| d.0);
-        c.period(&path(prefix, "einddatum"), start, eind);
+        let end = self.einddatum.map(|d| d.0);
+        c.period(&path(prefix, "einddatum"), start, end);
         let onderwijssoort = self
             .onderwijssoort
             .or_else(|| eigenaar.and_then(|e| e.onderwijssoort));
@@ -122,7 +122,7 @@ impl OpdrachtGegevens {
             onderwijssoort: ActiveValue::Set(onderwijssoort.unwrap_or(Onderwijssoort::Hbo)),
             regio: ActiveValue::Set(self.regio),
             startdatum: ActiveValue::Set(start),
-            einddatum: ActiveValue::Set(eind),
+            einddatum: ActiveValue::Set(end),
             aantal_studenten: ActiveValue::Set(aantal_studenten),
             contactpersoon_naam: ActiveValue::Set(cp_naam),
             contactpersoon_email: ActiveValue::Set(cp_email),
@@ -155,7 +155,7 @@ pub struct OpdrachtInput {
     pub extern_id: Option<String>,
     /// The plain fields.
     #[graphql(flatten)]
-    pub gegevens: OpdrachtGegevens,
+    pub data: OpdrachtData,
     /// The rijkspartner that gives the assignment (its id).
     pub opdrachtgever: ID,
     /// The kennisinstellingen that carry it out (their ids); defaults to the owner if it is a
@@ -191,7 +191,7 @@ impl RecordInput for OpdrachtInput {
             None => None,
         };
         let themas = session.thema_codes().await?;
-        let mut fields = self.gegevens.fields(c, "", eigenaar.as_ref(), &themas);
+        let mut fields = self.data.fields(c, "", eigenaar.as_ref(), &themas);
         let extern_id = c.text("externId", self.extern_id.as_deref(), 200);
         if let (Some(e), Some(eigenaar)) = (&extern_id, &eigenaar) {
             let of_eigenaar = Condition::all().add(opdracht::Column::EigenaarId.eq(eigenaar.id));
@@ -306,10 +306,10 @@ impl OpdrachtMutation {
 }
 
 #[derive(Default)]
-pub struct UitvoeringMutation;
+pub struct UitvoerderMutation;
 
 #[Object]
-impl UitvoeringMutation {
+impl UitvoerderMutation {
     /// Withdraws the caller's kennisinstelling as uitvoerder (executing institution) of an
     /// opdracht that another organisation registered: the opdracht leaves the institution's
     /// lists and statistics, the change is logged (the owner sees it in its audit trail and
@@ -341,7 +341,7 @@ pub struct OpdrachtSyncInput {
     pub extern_id: String,
     /// The plain fields.
     #[graphql(flatten)]
-    pub gegevens: OpdrachtGegevens,
+    pub data: OpdrachtData,
     /// The opdrachtgever by OIN (a rijkspartner).
     pub opdrachtgever: String,
     /// The executing kennisinstellingen by schacHome (or OIN); defaults to the owner if it is a
@@ -705,7 +705,7 @@ impl BatchReferences {
         o: &OpdrachtSyncInput,
         eigenaar: &organisatie::Model,
     ) -> OpdrachtFields {
-        let mut fields = o.gegevens.fields(c, prefix, Some(eigenaar), &self.themas);
+        let mut fields = o.data.fields(c, prefix, Some(eigenaar), &self.themas);
         let opdrachtgever = self.organisatie(
             c,
             &path(prefix, "opdrachtgever"),

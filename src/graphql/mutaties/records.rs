@@ -476,14 +476,14 @@ impl RecordInput for LectoraatInput {
         am.naam = ActiveValue::Set(naam.await?);
         let (cp_naam, cp_email) = c.contactpersoon("contactpersoon", self.contactpersoon.as_ref());
         let start = self.startdatum.map(|d| d.0);
-        let eind = self.einddatum.map(|d| d.0);
-        c.period("einddatum", start, eind);
+        let end = self.einddatum.map(|d| d.0);
+        c.period("einddatum", start, end);
         am.soort = ActiveValue::Set(self.soort);
         am.lector = ActiveValue::Set(c.text("lector", self.lector.as_deref(), 200));
         am.beschrijving =
             ActiveValue::Set(c.free_text("beschrijving", self.beschrijving.as_deref()));
         am.startdatum = ActiveValue::Set(start);
-        am.einddatum = ActiveValue::Set(eind);
+        am.einddatum = ActiveValue::Set(end);
         am.contactpersoon_naam = ActiveValue::Set(cp_naam);
         am.contactpersoon_email = ActiveValue::Set(cp_email);
         let themas = c.themas("themas", &self.themas, &session.thema_codes().await?);
@@ -806,7 +806,8 @@ impl CommunityMutation {
 /// kind and natural keys (OIN, schacHome, instellingscode) are registered by the programme
 /// office and not part of the profile.
 #[derive(InputObject, Debug, Clone)]
-pub struct OrganisatieProfielInput {
+#[graphql(name = "OrganisatieProfielInput")]
+pub struct OrganisatieProfileInput {
     /// Common abbreviation, at most 40 characters. One line, no control characters.
     pub afkorting: Option<String>,
     /// Region of the main location.
@@ -836,7 +837,7 @@ impl OrganisatieMutation {
         )]
         versie: i32,
         #[graphql(desc = "The profile (omitted optional fields are cleared).")]
-        input: OrganisatieProfielInput,
+        input: OrganisatieProfileInput,
     ) -> Result<Organisatie> {
         let mut c = Check::default();
         let id = c.id("id", &id, ORGANISATIE_TYPENAMES);
