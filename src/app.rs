@@ -43,11 +43,11 @@ struct Inner {
     db: Database,
     jwt: JwtKeys,
     schema: ApiSchema,
-    instellingen: ServerSettings,
-    metrieken: Metrics,
+    settings: ServerSettings,
+    metrics: Metrics,
     cache: ResponseCache,
     /// The keys of ids and cursors, read from the database at the first request.
-    sleutels: tokio::sync::OnceCell<Arc<graphql::Keys>>,
+    keys: tokio::sync::OnceCell<Arc<graphql::Keys>>,
 }
 
 impl AppState {
@@ -57,17 +57,17 @@ impl AppState {
     }
 
     /// State with the given server settings (limits, introspection, GraphiQL).
-    pub fn met(db: Database, jwt: JwtKeys, instellingen: ServerSettings) -> Self {
-        let schema = graphql::schema_with(instellingen.graphql_introspection);
+    pub fn met(db: Database, jwt: JwtKeys, settings: ServerSettings) -> Self {
+        let schema = graphql::schema_with(settings.graphql_introspection);
         Self {
             inner: Arc::new(Inner {
                 db,
                 jwt,
                 schema,
-                cache: ResponseCache::new(instellingen.response_cache_bytes),
-                instellingen,
-                metrieken: Metrics::default(),
-                sleutels: tokio::sync::OnceCell::new(),
+                cache: ResponseCache::new(settings.response_cache_bytes),
+                settings,
+                metrics: Metrics::default(),
+                keys: tokio::sync::OnceCell::new(),
             }),
         }
     }
@@ -75,10 +75,12 @@ impl AppState {
 
 impl AppState {
     /// The keys of ids and cursors, read from the database once.
-    async fn sleutels(&self) -> Result<Arc<graphql::Keys>, sea_orm::DbErr> {
+    async fn keys(&self) -> Result<Arc<graphql::Keys>, sea_orm::DbErr> {
         self.inner
-            .sleutels
-            .get_or_try_init(|| async { graphql::Keys::load(&self.inner.db).await.map(Arc::new) })
+            .keys
+            .get_or_try_init(|| async {
+                graphql::Keys::load(&self.inner.db).await.map(Arc::new)
+            })
             .await
             .cloned()
     }
@@ -86,23 +88,23 @@ impl AppState {
 
 /// The router of the service.
 pub fn router(state: AppState) -> Router {
-    let instellingen = &state.inner.instellingen;
+    let settings = &state.inner.settings;
     let mut router = Router::new()
         .route("/graphql", get(graphql_handler).post(graphql_handler))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics));
-    if instellingen.graphiql {
+    if settings.graphiql {
         router = router.route("/graphiql/{asset}", get(crate::graphiql::asset));
     }
-    let cors = cors(&instellingen.cors_allowed_origins);
+    let cors = cors(&settings.cors_allowed_origins);
     router
         // async-graphql-axum reads the body itself, past axum's DefaultBodyLimit; this layer
         // limits the body as it streams in (413 beyond MAX_BODY_BYTES).
-        .layer(RequestBodyLimitLayer::new(instellingen.max_body_bytes))
+        .layer(RequestBodyLimitLayer::new(settings.max_body_bytes))
         .layer(DefaultBodyLimit::disable())
         .layer(cors)
-        .layer(middleware::from_fn(verzoek_id_en_headers))
+        .layer(middleware::from_fn(request_id_and_headers))
         .with_state(state)
 }
 
@@ -125,9 +127,9 @@ fn cors(origins: &[String]) -> CorsLayer {
 /// one. Returned in the response header, in every GraphQL error's `extensions.requestId`, and in
 /// the log lines of the request.
 #[derive(Debug, Clone)]
-pub struct VerzoekId(pub String);
+pub struct RequestId(pub String);
 
-fn nieuw_verzoek_id() -> String {
+fn new_request_id() -> String {
     let mut bytes = [0u8; 12];
     if getrandom::fill(&mut bytes).is_err() {
         return format!(
@@ -142,7 +144,7 @@ fn nieuw_verzoek_id() -> String {
 }
 
 /// Request id, security headers, and `Cache-Control: no-store` on API responses.
-async fn verzoek_id_en_headers(mut request: axum::extract::Request, next: Next) -> Response {
+async fn request_id_and_headers(mut request: axum::extract::Request, next: Next) -> Response {
     let id = request
         .headers()
         .get("x-request-id")
@@ -154,8 +156,8 @@ async fn verzoek_id_en_headers(mut request: axum::extract::Request, next: Next) 
                     .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
         })
         .map(str::to_owned)
-        .unwrap_or_else(nieuw_verzoek_id);
-    request.extensions_mut().insert(VerzoekId(id.clone()));
+        .unwrap_or_else(new_request_id);
+    request.extensions_mut().insert(RequestId(id.clone()));
     let span = tracing::info_span!("request", request_id = %id, path = %request.uri().path());
     let mut response = tracing::Instrument::instrument(next.run(request), span).await;
     let headers = response.headers_mut();
@@ -180,7 +182,7 @@ async fn verzoek_id_en_headers(mut request: axum::extract::Request, next: Next) 
 /// `/metrics`: Prometheus text format.
 async fn metrics(State(state): State<AppState>) -> Response {
     let db = &state.inner.db;
-    let tekst = state.inner.metrieken.render(
+    let text = state.inner.metrics.render(
         db.statements_executed(),
         Some(db.pool()),
         state.inner.cache.stats(),
@@ -190,7 +192,7 @@ async fn metrics(State(state): State<AppState>) -> Response {
             header::CONTENT_TYPE,
             "text/plain; version=0.0.4; charset=utf-8",
         )],
-        tekst,
+        text,
     )
         .into_response()
 }
@@ -203,7 +205,7 @@ async fn healthz() -> Json<serde_json::Value> {
 /// `/readyz`: the database answers and its migrations are current.
 async fn readyz(State(state): State<AppState>) -> Response {
     let db = &state.inner.db;
-    let probleem = match db.ping().await {
+    let problem = match db.ping().await {
         Err(err) => {
             tracing::warn!(error = %err, "readiness: the database does not answer");
             Some("the database does not answer".to_owned())
@@ -214,11 +216,11 @@ async fn readyz(State(state): State<AppState>) -> Response {
             Err(_) => Some("cannot read the migration state".to_owned()),
         },
     };
-    match probleem {
+    match problem {
         None => Json(serde_json::json!({ "status": "ready" })).into_response(),
-        Some(reden) => (
+        Some(reason) => (
             StatusCode::SERVICE_UNAVAILABLE,
-            Json(serde_json::json!({ "status": "not ready", "reason": reden })),
+            Json(serde_json::json!({ "status": "not ready", "reason": reason })),
         )
             .into_response(),
     }
@@ -257,8 +259,8 @@ impl App {
     }
 
     /// The keys of ids and cursors, read from the database once.
-    pub async fn sleutels(&self) -> Result<Arc<graphql::Keys>, sea_orm::DbErr> {
-        self.state.sleutels().await
+    pub async fn keys(&self) -> Result<Arc<graphql::Keys>, sea_orm::DbErr> {
+        self.state.keys().await
     }
 
     /// Serves the application on `listener` until `shutdown` completes (see [`serve`]).
@@ -279,7 +281,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     // Read the keys of ids and cursors before the first request (which would otherwise pay
     // for it); if that fails here, the first request tries again and reports it.
-    if let Err(e) = state.sleutels().await {
+    if let Err(e) = state.keys().await {
         tracing::warn!(error = %e, "cannot read the keys of ids and cursors yet");
     }
     axum::serve(listener, router(state))
@@ -291,175 +293,181 @@ pub async fn serve(
 /// GraphQL request per the GraphQL-over-HTTP spec (see [`transport`]).
 async fn graphql_handler(
     State(state): State<AppState>,
-    axum::Extension(id): axum::Extension<VerzoekId>,
+    axum::Extension(id): axum::Extension<RequestId>,
     request: axum::extract::Request,
 ) -> Response {
     let (parts, body) = request.into_parts();
     let headers = &parts.headers;
     let query = parts.uri.query();
-    let wil_html = headers
-        .get(header::ACCEPT)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|a| a.contains("text/html"));
-    let heeft_query = query.is_some_and(|q| q.split('&').any(|p| p.starts_with("query=")));
-    if parts.method == Method::GET && state.inner.instellingen.graphiql && wil_html && !heeft_query
+    if parts.method == Method::GET
+        && state.inner.settings.graphiql
+        && wants_graphiql(headers, query)
     {
         return crate::graphiql::page().await.into_response();
     }
-    let Some(media) = transport::onderhandel(headers) else {
-        return transport::fout(
+    let Some(media) = transport::negotiate(headers) else {
+        return transport::error_response(
             StatusCode::NOT_ACCEPTABLE,
             transport::Media::Json,
             "NOT_ACCEPTABLE",
             "accept application/graphql-response+json or application/json",
         );
     };
-    let mut request = match transport::lees(&parts.method, headers, query, body, media).await {
-        Ok(request) => request,
-        Err(response) => return response,
-    };
+    let mut request =
+        match transport::read_request(&parts.method, headers, query, body, media).await {
+            Ok(request) => request,
+            Err(response) => return response,
+        };
     // The time limit counts from here: the request has been read.
     let begin = std::time::Instant::now();
     let deadline = tokio::time::Instant::from_std(begin)
-        + Duration::from_millis(state.inner.instellingen.request_timeout_ms);
+        + Duration::from_millis(state.inner.settings.request_timeout_ms);
     // The limits come first, before anything parses more than they allow.
-    let operatie = match state.inner.instellingen.limits().check(&mut request) {
-        Ok(operatie) => operatie,
-        Err(fout) => {
-            let naam = request.operation_name.clone();
-            let response = async_graphql::Response::from_errors(vec![fout]);
-            return afronden(&state, &id, naam.as_deref(), begin, response, media);
+    let operation = match state.inner.settings.limits().check(&mut request) {
+        Ok(operation) => operation,
+        Err(error) => {
+            let name = request.operation_name.clone();
+            let response = async_graphql::Response::from_errors(vec![error]);
+            return finish(&state, &id, name.as_deref(), begin, response, media);
         }
     };
-    let soort = operatie.as_ref().and_then(|o| o.kind);
+    let operation_type = operation.as_ref().and_then(|o| o.kind);
     if parts.method == Method::GET
         && matches!(
-            soort,
+            operation_type,
             Some(OperationType::Mutation | OperationType::Subscription)
         )
     {
-        return transport::alleen_post(media);
+        return transport::post_only(media);
     }
     let principal = match authenticate(&state, headers).await {
         Ok(principal) => principal,
         Err(err) => return unauthenticated(err, &id),
     };
-    let naam = operatie.and_then(|o| o.name);
-    let uitvoering = Uitvoering {
+    let name = operation.and_then(|o| o.name);
+    let execution = Execution {
         state: &state,
         id: &id,
-        naam: naam.as_deref(),
+        name: name.as_deref(),
         begin,
         media,
     };
-    match voor(deadline, uitvoering.beantwoord(principal, request, soort)).await {
+    let answer = execution.answer(principal, request, operation_type);
+    match before_deadline(deadline, answer).await {
         Some(response) => response,
         // The request's future is dropped here, which cancels its database work.
         None => {
             let codes = ["TIMEOUT".to_owned()];
+            let elapsed = begin.elapsed();
             state
                 .inner
-                .metrieken
-                .record_request(naam.as_deref(), begin.elapsed(), &codes);
-            te_langzaam(&state.inner.instellingen, &id)
+                .metrics
+                .record_request(name.as_deref(), elapsed, &codes);
+            too_slow(&state.inner.settings, &id)
         }
     }
 }
 
-/// Runs `werk` until `deadline`; `None` when the deadline comes first. The clock is read before
+/// Whether a `GET` asks for the GraphiQL page: a browser that accepts HTML and sends no query.
+fn wants_graphiql(headers: &HeaderMap, query: Option<&str>) -> bool {
+    let wants_html = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("text/html"));
+    let has_query = query.is_some_and(|q| q.split('&').any(|p| p.starts_with("query=")));
+    wants_html && !has_query
+}
+
+/// Runs `work` until `deadline`; `None` when the deadline comes first. The clock is read before
 /// every poll, so a deadline that has already passed (a time limit of 0 ms) is never missed,
-/// however quickly `werk` could finish.
-async fn voor<F: Future>(deadline: tokio::time::Instant, werk: F) -> Option<F::Output> {
-    let mut werk = std::pin::pin!(werk);
-    let mut wekker = std::pin::pin!(tokio::time::sleep_until(deadline));
+/// however quickly `work` could finish.
+async fn before_deadline<F: Future>(deadline: tokio::time::Instant, work: F) -> Option<F::Output> {
+    let mut work = std::pin::pin!(work);
+    let mut alarm = std::pin::pin!(tokio::time::sleep_until(deadline));
     std::future::poll_fn(|cx| {
         if tokio::time::Instant::now() >= deadline {
             return std::task::Poll::Ready(None);
         }
-        if let std::task::Poll::Ready(uit) = werk.as_mut().poll(cx) {
-            return std::task::Poll::Ready(Some(uit));
+        if let std::task::Poll::Ready(out) = work.as_mut().poll(cx) {
+            return std::task::Poll::Ready(Some(out));
         }
-        wekker.as_mut().poll(cx).map(|()| None)
+        alarm.as_mut().poll(cx).map(|()| None)
     })
     .await
 }
 
 /// One GraphQL request past its limits and authentication: answered from the cache or run.
-struct Uitvoering<'a> {
+struct Execution<'a> {
     state: &'a AppState,
-    id: &'a VerzoekId,
-    naam: Option<&'a str>,
+    id: &'a RequestId,
+    name: Option<&'a str>,
     begin: std::time::Instant,
     media: transport::Media,
 }
 
-impl Uitvoering<'_> {
-    async fn beantwoord(
+impl Execution<'_> {
+    async fn answer(
         self,
         principal: Option<Principal>,
         request: async_graphql::Request,
-        soort: Option<OperationType>,
+        operation_type: Option<OperationType>,
     ) -> Response {
         let inner = &self.state.inner;
         // A query may be answered from the cache: the version of the data is read first, so
         // an answer is never kept under a version older than the data it saw.
         let cache = &inner.cache;
-        let vraag = Some(())
-            .filter(|_| cache.enabled() && soort == Some(OperationType::Query))
+        let cache_key = Some(())
+            .filter(|_| cache.enabled() && operation_type == Some(OperationType::Query))
             .and_then(|_| CacheKey::new(principal.as_ref(), &request).ok());
-        let versie = match &vraag {
+        let data_version = match &cache_key {
             Some(_) => inner.db.data_version().await.ok(),
             None => None,
         };
-        if let (Some(vraag), Some(versie)) = (&vraag, versie)
-            && let Some(body) = cache.get(vraag, versie)
+        if let (Some(cache_key), Some(data_version)) = (&cache_key, data_version)
+            && let Some(body) = cache.get(cache_key, data_version)
         {
-            inner
-                .metrieken
-                .record_request(self.naam, self.begin.elapsed(), &[]);
+            inner.metrics.record_request(self.name, self.begin.elapsed(), &[]);
             return transport::json(body, self.media);
         }
-        let sleutels = match self.state.sleutels().await {
-            Ok(sleutels) => sleutels,
+        let keys = match self.state.keys().await {
+            Ok(keys) => keys,
             Err(e) => {
-                let fout = async_graphql::Error::from(ApiError::Internal(format!(
+                let error = async_graphql::Error::from(ApiError::Internal(format!(
                     "cannot read the keys of ids and cursors: {e}"
                 )))
                 .into_server_error(Default::default());
-                let response = async_graphql::Response::from_errors(vec![fout]);
-                return afronden(
-                    self.state, self.id, self.naam, self.begin, response, self.media,
+                let response = async_graphql::Response::from_errors(vec![error]);
+                return finish(
+                    self.state, self.id, self.name, self.begin, response, self.media,
                 );
             }
         };
         let scope = inner.db.scope(principal);
-        let (loaders, wachtrij) = Loaders::new(scope.clone());
+        let (loaders, batch_queue) = Loaders::new(scope.clone());
         let request = request.data(loaders).data(scope);
-        let uitvoering = met_batches(wachtrij, inner.schema.execute(request));
-        let response = graphql::with_keys(sleutels, uitvoering).await;
-        if let (Some(vraag), Some(versie)) = (vraag, versie)
+        let execution = met_batches(batch_queue, inner.schema.execute(request));
+        let response = graphql::with_keys(keys, execution).await;
+        if let (Some(cache_key), Some(data_version)) = (cache_key, data_version)
             && response.errors.is_empty()
             && let Ok(json) = serde_json::to_vec(&response)
         {
             let body = axum::body::Bytes::from(json);
-            cache.put(vraag, versie, body.clone());
-            inner
-                .metrieken
-                .record_request(self.naam, self.begin.elapsed(), &[]);
+            cache.put(cache_key, data_version, body.clone());
+            inner.metrics.record_request(self.name, self.begin.elapsed(), &[]);
             return transport::json(body, self.media);
         }
-        afronden(
-            self.state, self.id, self.naam, self.begin, response, self.media,
+        finish(
+            self.state, self.id, self.name, self.begin, response, self.media,
         )
     }
 }
 
 /// Records an executed (or refused) request in the metrics, adds the request id to its errors
 /// and writes it in the negotiated media type.
-fn afronden(
+fn finish(
     state: &AppState,
-    id: &VerzoekId,
-    operatie: Option<&str>,
+    id: &RequestId,
+    operation: Option<&str>,
     begin: std::time::Instant,
     mut response: async_graphql::Response,
     media: transport::Media,
@@ -480,15 +488,15 @@ fn afronden(
         .collect();
     state
         .inner
-        .metrieken
-        .record_request(operatie, begin.elapsed(), &codes);
+        .metrics
+        .record_request(operation, begin.elapsed(), &codes);
     for error in &mut response.errors {
         error
             .extensions
             .get_or_insert_with(Default::default)
             .set("requestId", id.0.as_str());
     }
-    let mut http = transport::antwoord(response, media);
+    let mut http = transport::execution_response(response, media);
     if codes.iter().any(|c| c == "TIMEOUT") {
         // A writer that could not have the write lock in time: nothing was written, try again.
         *http.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
@@ -502,13 +510,13 @@ fn afronden(
 const RETRY_AFTER: &str = "2";
 
 /// `503` for a request that took longer than `REQUEST_TIMEOUT_MS`.
-fn te_langzaam(instellingen: &ServerSettings, id: &VerzoekId) -> Response {
+fn too_slow(settings: &ServerSettings, id: &RequestId) -> Response {
     let body = serde_json::json!({
         "errors": [{
             "message": format!(
                 "the request took longer than {} ms (REQUEST_TIMEOUT_MS) and was cancelled; \
                  ask for less (smaller pages, fewer nested lists)",
-                instellingen.request_timeout_ms
+                settings.request_timeout_ms
             ),
             "extensions": { "code": "TIMEOUT", "limit": "requestTimeout", "requestId": id.0 }
         }]
@@ -560,7 +568,7 @@ async fn authenticate(
 }
 
 /// `401` with a GraphQL error body, as the GraphQL-over-HTTP spec allows for auth failures.
-fn unauthenticated(err: ApiError, id: &VerzoekId) -> Response {
+fn unauthenticated(err: ApiError, id: &RequestId) -> Response {
     let status = match err {
         ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
         _ => StatusCode::INTERNAL_SERVER_ERROR,

@@ -36,7 +36,7 @@ impl Media {
 /// The media type to answer in, from the `Accept` header (highest quality first; `*/*` and
 /// `application/*` mean `application/json`; no header means `application/json`). `None` when
 /// the client accepts neither type.
-pub fn onderhandel(headers: &HeaderMap) -> Option<Media> {
+pub fn negotiate(headers: &HeaderMap) -> Option<Media> {
     let Some(accept) = headers
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
@@ -44,34 +44,39 @@ pub fn onderhandel(headers: &HeaderMap) -> Option<Media> {
     else {
         return Some(Media::Json);
     };
-    let mut beste: Option<(f32, Media)> = None;
-    for deel in accept.split(',') {
-        let mut stukken = deel.split(';');
-        let soort = stukken.next().unwrap_or("").trim().to_ascii_lowercase();
-        let q = stukken
+    let mut best: Option<(f32, Media)> = None;
+    for part in accept.split(',') {
+        let mut pieces = part.split(';');
+        let media_type = pieces.next().unwrap_or("").trim().to_ascii_lowercase();
+        let q = pieces
             .filter_map(|p| p.trim().strip_prefix("q="))
             .find_map(|q| q.trim().parse::<f32>().ok())
             .unwrap_or(1.0);
-        let media = match soort.as_str() {
+        let media = match media_type.as_str() {
             "application/graphql-response+json" => Media::GraphqlResponse,
             "application/json" | "application/*" | "*/*" => Media::Json,
             _ => continue,
         };
         // Equal quality: prefer graphql-response+json over application/json.
-        let beter = match beste {
+        let better = match best {
             None => true,
             Some((bq, bm)) => q > bq || (q == bq && media == Media::GraphqlResponse && bm != media),
         };
-        if q > 0.0 && beter {
-            beste = Some((q, media));
+        if q > 0.0 && better {
+            best = Some((q, media));
         }
     }
-    beste.map(|(_, m)| m)
+    best.map(|(_, m)| m)
 }
 
 /// A response that is not a GraphQL execution result: a transport error in the shape of a
 /// GraphQL response (`errors` only), with `extensions.code`.
-pub fn fout(status: StatusCode, media: Media, code: &str, message: impl Into<String>) -> Response {
+pub fn error_response(
+    status: StatusCode,
+    media: Media,
+    code: &str,
+    message: impl Into<String>,
+) -> Response {
     let body = json!({ "errors": [{ "message": message.into(), "extensions": { "code": code } }] });
     let mut response = (status, body.to_string()).into_response();
     response.headers_mut().insert(
@@ -83,88 +88,113 @@ pub fn fout(status: StatusCode, media: Media, code: &str, message: impl Into<Str
 
 /// Reads a GraphQL request from an HTTP request (`GET` or `POST`), or the error response to
 /// send instead.
-pub async fn lees(
+pub async fn read_request(
     method: &Method,
     headers: &HeaderMap,
     query: Option<&str>,
     body: Body,
     media: Media,
 ) -> Result<async_graphql::Request, Response> {
-    let slecht = |message: String| fout(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", message);
-    let params: Map<String, Value> = if method == Method::GET {
-        let mut params = Map::new();
-        for (sleutel, waarde) in form_urlencoded(query.unwrap_or("")) {
-            let waarde = match sleutel.as_str() {
-                "variables" | "extensions" => serde_json::from_str(&waarde)
-                    .map_err(|_| slecht(format!("the URL parameter `{sleutel}` is not JSON")))?,
-                _ => Value::String(waarde),
-            };
-            params.insert(sleutel, waarde);
-        }
-        params
+    let params = if method == Method::GET {
+        url_params(query.unwrap_or("")).map_err(|message| bad_request(media, message))?
     } else {
-        let content_type = headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
-        let mut delen = content_type.split(';');
-        let soort = delen.next().unwrap_or("").trim().to_ascii_lowercase();
-        let charset_ok = delen
-            .filter_map(|p| {
-                p.trim()
-                    .to_ascii_lowercase()
-                    .strip_prefix("charset=")
-                    .map(str::to_owned)
-            })
-            .all(|c| c.trim_matches('"') == "utf-8");
-        if soort != "application/json" || !charset_ok {
-            return Err(fout(
-                StatusCode::UNSUPPORTED_MEDIA_TYPE,
-                media,
-                "UNSUPPORTED_MEDIA_TYPE",
-                "send the request as JSON: `Content-Type: application/json` (UTF-8)",
-            ));
-        }
-        let bytes = match axum::body::to_bytes(body, usize::MAX).await {
-            Ok(bytes) => bytes,
-            Err(_) => {
-                return Err(fout(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    media,
-                    "PAYLOAD_TOO_LARGE",
-                    "the request body is larger than MAX_BODY_BYTES",
-                ));
-            }
-        };
-        if bytes.is_empty() {
-            return Err(slecht(
-                "the request body is empty; send {\"query\": \"...\"}".into(),
-            ));
-        }
-        match serde_json::from_slice(&bytes) {
-            Ok(Value::Object(map)) => map,
-            Ok(_) => return Err(slecht("the request body must be a JSON object".into())),
-            Err(e) => return Err(slecht(format!("the request body is not valid JSON: {e}"))),
-        }
+        read_body(headers, body, media).await?
     };
+    graphql_request(&params).map_err(|message| bad_request(media, message))
+}
 
-    let query = match params.get("query") {
-        Some(Value::String(q)) => q.clone(),
-        Some(_) => return Err(slecht("`query` must be a string".into())),
-        None => return Err(slecht("the request has no `query`".into())),
+/// `400 BAD_REQUEST` with `message`.
+fn bad_request(media: Media, message: impl Into<String>) -> Response {
+    error_response(StatusCode::BAD_REQUEST, media, "BAD_REQUEST", message)
+}
+
+/// The parameters of a `GET` request: its URL parameters, `variables` and `extensions` as JSON;
+/// or why they are a bad request.
+fn url_params(query: &str) -> Result<Map<String, Value>, String> {
+    let mut params = Map::new();
+    for (key, value) in form_urlencoded(query) {
+        let value = match key.as_str() {
+            "variables" | "extensions" => serde_json::from_str(&value)
+                .map_err(|_| format!("the URL parameter `{key}` is not JSON"))?,
+            _ => Value::String(value),
+        };
+        params.insert(key, value);
+    }
+    Ok(params)
+}
+
+/// The parameters of a `POST` request: its body, a JSON object in UTF-8.
+async fn read_body(
+    headers: &HeaderMap,
+    body: Body,
+    media: Media,
+) -> Result<Map<String, Value>, Response> {
+    let content_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mut parts = content_type.split(';');
+    let media_type = parts.next().unwrap_or("").trim().to_ascii_lowercase();
+    let charset_ok = parts
+        .filter_map(|p| {
+            p.trim()
+                .to_ascii_lowercase()
+                .strip_prefix("charset=")
+                .map(str::to_owned)
+        })
+        .all(|c| c.trim_matches('"') == "utf-8");
+    if media_type != "application/json" || !charset_ok {
+        return Err(error_response(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            media,
+            "UNSUPPORTED_MEDIA_TYPE",
+            "send the request as JSON: `Content-Type: application/json` (UTF-8)",
+        ));
+    }
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return Err(error_response(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            media,
+            "PAYLOAD_TOO_LARGE",
+            "the request body is larger than MAX_BODY_BYTES",
+        ));
     };
-    let mut request = async_graphql::Request::new(query.clone());
+    if bytes.is_empty() {
+        return Err(bad_request(
+            media,
+            "the request body is empty; send {\"query\": \"...\"}",
+        ));
+    }
+    match serde_json::from_slice(&bytes) {
+        Ok(Value::Object(map)) => Ok(map),
+        Ok(_) => Err(bad_request(media, "the request body must be a JSON object")),
+        Err(e) => Err(bad_request(
+            media,
+            format!("the request body is not valid JSON: {e}"),
+        )),
+    }
+}
+
+/// The GraphQL request of the parameters `query`, `operationName`, `variables` and
+/// `extensions`; or why they are a bad request.
+fn graphql_request(params: &Map<String, Value>) -> Result<async_graphql::Request, String> {
+    let bad = |message: &str| Err(message.to_owned());
+    let mut request = match params.get("query") {
+        Some(Value::String(q)) => async_graphql::Request::new(q.clone()),
+        Some(_) => return bad("`query` must be a string"),
+        None => return bad("the request has no `query`"),
+    };
     match params.get("operationName") {
-        Some(Value::String(naam)) => request = request.operation_name(naam.clone()),
+        Some(Value::String(name)) => request = request.operation_name(name.clone()),
         None | Some(Value::Null) => {}
-        Some(_) => return Err(slecht("`operationName` must be a string or null".into())),
+        Some(_) => return bad("`operationName` must be a string or null"),
     }
     match params.get("variables") {
         Some(v @ Value::Object(_)) => {
             request = request.variables(async_graphql::Variables::from_json(v.clone()));
         }
         None | Some(Value::Null) => {}
-        Some(_) => return Err(slecht("`variables` must be an object or null".into())),
+        Some(_) => return bad("`variables` must be an object or null"),
     }
     match params.get("extensions") {
         Some(Value::Object(map)) => {
@@ -175,14 +205,14 @@ pub async fn lees(
             }
         }
         None | Some(Value::Null) => {}
-        Some(_) => return Err(slecht("`extensions` must be an object or null".into())),
+        Some(_) => return bad("`extensions` must be an object or null"),
     }
     Ok(request)
 }
 
 /// `405` for a mutation sent with `GET`: `GET` is for queries only.
-pub fn alleen_post(media: Media) -> Response {
-    let mut response = fout(
+pub fn post_only(media: Media) -> Response {
+    let mut response = error_response(
         StatusCode::METHOD_NOT_ALLOWED,
         media,
         "METHOD_NOT_ALLOWED",
@@ -199,8 +229,8 @@ fn form_urlencoded(query: &str) -> Vec<(String, String)> {
     query
         .split('&')
         .filter(|p| !p.is_empty())
-        .map(|paar| {
-            let (k, v) = paar.split_once('=').unwrap_or((paar, ""));
+        .map(|pair| {
+            let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
             (decode(k), decode(v))
         })
         .collect()
@@ -211,39 +241,39 @@ fn form_urlencoded(query: &str) -> Vec<(String, String)> {
 fn decode(s: &str) -> String {
     let hex = |b: u8| (b as char).to_digit(16).map(|d| d as u8);
     let bytes = s.as_bytes();
-    let mut uit = Vec::with_capacity(bytes.len());
+    let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'+' => uit.push(b' '),
+            b'+' => out.push(b' '),
             b'%' => {
                 match (
                     bytes.get(i + 1).and_then(|b| hex(*b)),
                     bytes.get(i + 2).and_then(|b| hex(*b)),
                 ) {
                     (Some(h), Some(l)) => {
-                        uit.push(h * 16 + l);
+                        out.push(h * 16 + l);
                         i += 2;
                     }
-                    _ => uit.push(b'%'),
+                    _ => out.push(b'%'),
                 }
             }
-            b => uit.push(b),
+            b => out.push(b),
         }
         i += 1;
     }
-    String::from_utf8_lossy(&uit).into_owned()
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The HTTP response for an execution result. A request that failed before execution (it
 /// could not be parsed or validated, or its variables did not fit: no data and no error with a
 /// path) is a `400` without `data` for `application/graphql-response+json`, and a `200` for
 /// `application/json`.
-pub fn antwoord(response: async_graphql::Response, media: Media) -> Response {
-    let verzoekfout = response.data == async_graphql::Value::Null
+pub fn execution_response(response: async_graphql::Response, media: Media) -> Response {
+    let request_error = response.data == async_graphql::Value::Null
         && !response.errors.is_empty()
         && response.errors.iter().all(|e| e.path.is_empty());
-    let mut http = if verzoekfout && media == Media::GraphqlResponse {
+    let mut http = if request_error && media == Media::GraphqlResponse {
         let mut body = serde_json::to_value(&response).unwrap_or_else(|_| json!({}));
         if let Some(map) = body.as_object_mut() {
             map.remove("data");
@@ -278,12 +308,12 @@ mod tests {
     fn accept(v: &str) -> Option<Media> {
         let mut h = HeaderMap::new();
         h.insert(header::ACCEPT, HeaderValue::from_str(v).unwrap());
-        onderhandel(&h)
+        negotiate(&h)
     }
 
     #[test]
     fn the_accept_header_picks_the_media_type() {
-        assert_eq!(onderhandel(&HeaderMap::new()), Some(Media::Json));
+        assert_eq!(negotiate(&HeaderMap::new()), Some(Media::Json));
         assert_eq!(accept("*/*"), Some(Media::Json));
         assert_eq!(accept("application/json"), Some(Media::Json));
         assert_eq!(

@@ -24,7 +24,7 @@ pub use policy::{
 pub use schrijven::{Koppeling, Schrijfbaar, Schrijfsessie};
 pub use scope::Scope;
 pub use statistiek::OpdrachtCounts;
-pub use sync::{OpdrachtVelden, SyncItem, SyncModus, SyncResultaat, SyncUitkomst, SyncVerzoek};
+pub use sync::{BatchMode, ItemOutcome, OpdrachtFields, SyncItem, SyncReport, SyncRequest};
 pub use wijzigingen::{AuditFilter, Feedpagina, Feedregel};
 
 use crate::auth::Principal;

@@ -1,4 +1,4 @@
-//! Writing opdrachten: their fields ([`OpdrachtVelden`]) and the bulk sync of institutions.
+//! Writing opdrachten: their fields ([`OpdrachtFields`]) and the bulk sync of institutions.
 //!
 //! A sync batch is keyed on (owner organisation, `externId`) and compared with what is stored:
 //! new items are inserted, changed ones updated, equal ones left alone (no new version, no log
@@ -7,92 +7,76 @@
 //! and multi-row inserts; one `UPDATE` per changed item), so 1,000 items cost a few round trips
 //! rather than thousands.
 //!
-//! Batch semantics, chosen by the caller ([`SyncModus`]): `ATOMAIR` (the default) applies the
+//! Batch semantics, chosen by the caller ([`BatchMode`]): `ATOMAIR` (the default) applies the
 //! batch only if every item is valid; `PER_ITEM` applies the valid items and rejects the others.
 //! Either way an item is written entirely or not at all, and a dry run evaluates everything and
 //! writes nothing.
 
+use super::policy::{FeedAudience, Policy};
 use super::entities::koppelingen::{opdracht_thema, opdracht_uitvoerder};
 use super::entities::opdracht;
-use super::policy::Policy;
-use super::schrijven::{Koppeling, Logregel, Schrijfsessie, links_van, verschil, voeg_in};
-use crate::domain::{Actie, Onderwijssoort, OpdrachtSoort, OpdrachtStatus, Regio};
+use super::schrijven::{
+    Koppeling, Logregel, Schrijfsessie, links_van, verschil, voeg_in,
+};
+use crate::domain::{Actie, RecordType};
 use crate::error::{ApiError, ApiResult, FieldProblem};
-use chrono::NaiveDate;
+use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue, ColumnTrait, EntityTrait, IntoActiveModel, QueryFilter,
-    TryIntoModel,
+    ActiveModelTrait, ActiveValue, ColumnTrait, EntityTrait, IntoActiveModel, Iterable,
+    QueryFilter, TryIntoModel,
 };
 use serde_json::{Map, Value};
 use std::collections::{BTreeSet, HashMap};
 
 /// The fields of an opdracht as a writer sets them, with references already resolved to ids.
 #[derive(Debug, Clone, PartialEq)]
-pub struct OpdrachtVelden {
-    pub naam: String,
-    pub omschrijving: Option<String>,
-    pub opdrachtgever_id: i32,
-    pub fieldlab_id: Option<i32>,
-    pub lectoraat_id: Option<i32>,
-    pub minor_id: Option<i32>,
-    pub soort: OpdrachtSoort,
-    pub status: OpdrachtStatus,
-    pub onderwijssoort: Onderwijssoort,
-    pub regio: Option<Regio>,
-    pub startdatum: Option<NaiveDate>,
-    pub einddatum: Option<NaiveDate>,
-    pub aantal_studenten: i32,
-    pub contactpersoon_naam: Option<String>,
-    pub contactpersoon_email: Option<String>,
+pub struct OpdrachtFields {
+    /// The editable columns, each `Set`; the columns of [`NOT_EDITABLE`] are `NotSet`.
+    pub columns: opdracht::ActiveModel,
     pub themas: BTreeSet<String>,
     pub uitvoerders: BTreeSet<i32>,
 }
 
-impl OpdrachtVelden {
+/// The columns of an opdracht that its writer does not set: the key, the owner's keys and the
+/// registration (times and version).
+const NOT_EDITABLE: [opdracht::Column; 6] = [
+    opdracht::Column::Id,
+    opdracht::Column::EigenaarId,
+    opdracht::Column::ExternId,
+    opdracht::Column::AangemaaktOp,
+    opdracht::Column::GewijzigdOp,
+    opdracht::Column::Versie,
+];
+
+impl OpdrachtFields {
     /// The fields of a stored opdracht with its links.
-    pub fn van(m: &opdracht::Model, themas: BTreeSet<String>, uitvoerders: BTreeSet<i32>) -> Self {
+    pub fn from_stored(
+        m: &opdracht::Model,
+        themas: BTreeSet<String>,
+        uitvoerders: BTreeSet<i32>,
+    ) -> Self {
+        let mut columns = m.clone().into_active_model().reset_all();
+        for column in NOT_EDITABLE {
+            columns.not_set(column);
+        }
         Self {
-            naam: m.naam.clone(),
-            omschrijving: m.omschrijving.clone(),
-            opdrachtgever_id: m.opdrachtgever_id,
-            fieldlab_id: m.fieldlab_id,
-            lectoraat_id: m.lectoraat_id,
-            minor_id: m.minor_id,
-            soort: m.soort,
-            status: m.status,
-            onderwijssoort: m.onderwijssoort,
-            regio: m.regio,
-            startdatum: m.startdatum,
-            einddatum: m.einddatum,
-            aantal_studenten: m.aantal_studenten,
-            contactpersoon_naam: m.contactpersoon_naam.clone(),
-            contactpersoon_email: m.contactpersoon_email.clone(),
+            columns,
             themas,
             uitvoerders,
         }
     }
 
-    /// Sets the columns of `am` to these fields.
-    pub fn zet(&self, am: &mut opdracht::ActiveModel) {
-        am.naam = ActiveValue::Set(self.naam.clone());
-        am.omschrijving = ActiveValue::Set(self.omschrijving.clone());
-        am.opdrachtgever_id = ActiveValue::Set(self.opdrachtgever_id);
-        am.fieldlab_id = ActiveValue::Set(self.fieldlab_id);
-        am.lectoraat_id = ActiveValue::Set(self.lectoraat_id);
-        am.minor_id = ActiveValue::Set(self.minor_id);
-        am.soort = ActiveValue::Set(self.soort);
-        am.status = ActiveValue::Set(self.status);
-        am.onderwijssoort = ActiveValue::Set(self.onderwijssoort);
-        am.regio = ActiveValue::Set(self.regio);
-        am.startdatum = ActiveValue::Set(self.startdatum);
-        am.einddatum = ActiveValue::Set(self.einddatum);
-        am.aantal_studenten = ActiveValue::Set(self.aantal_studenten);
-        am.contactpersoon_naam = ActiveValue::Set(self.contactpersoon_naam.clone());
-        am.contactpersoon_email = ActiveValue::Set(self.contactpersoon_email.clone());
+    /// Sets the editable columns of `am` to these fields.
+    pub fn set_on(&self, am: &mut opdracht::ActiveModel) {
+        for column in opdracht::Column::iter() {
+            if let ActiveValue::Set(value) = self.columns.get(column) {
+                am.set(column, value);
+            }
+        }
     }
 
     /// The link replacements these fields ask for.
-    pub fn koppelingen(&self) -> [Koppeling; 2] {
+    pub fn links(&self) -> [Koppeling; 2] {
         [
             Koppeling::Themas(self.themas.clone()),
             Koppeling::Organisaties(self.uitvoerders.clone()),
@@ -101,11 +85,11 @@ impl OpdrachtVelden {
 }
 
 /// Batch semantics of a sync.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, async_graphql::Enum)]
-pub enum SyncModus {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum BatchMode {
     /// All or nothing: if any item is rejected, nothing of the batch is written.
     #[default]
-    Atomair,
+    Atomic,
     /// Item by item: the valid items are written, the invalid ones rejected.
     PerItem,
 }
@@ -115,21 +99,21 @@ pub enum SyncModus {
 pub struct SyncItem {
     pub extern_id: String,
     /// The new fields; `None` withdraws the item; `Err` holds why it is rejected.
-    pub inhoud: Result<Option<OpdrachtVelden>, Vec<FieldProblem>>,
+    pub content: Result<Option<OpdrachtFields>, Vec<FieldProblem>>,
 }
 
 /// A sync batch.
 #[derive(Debug, Clone)]
-pub struct SyncVerzoek {
+pub struct SyncRequest {
     pub eigenaar: i32,
     pub items: Vec<SyncItem>,
     pub dry_run: bool,
-    pub modus: SyncModus,
+    pub mode: BatchMode,
 }
 
 /// What happened (or, when nothing was written, what would happen) to one item.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, async_graphql::Enum)]
-pub enum SyncUitkomst {
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemOutcome {
     /// A new opdracht was created.
     Created,
     /// The stored opdracht was changed.
@@ -142,258 +126,376 @@ pub enum SyncUitkomst {
     Rejected,
 }
 
+/// The outcome of one item: what happened, the opdracht's id and any problems.
+pub type ItemReport = (ItemOutcome, Option<i32>, Vec<FieldProblem>);
+
 /// The outcome of a batch: per item (in input order) the outcome, the opdracht's id and any
 /// problems, and whether anything was written.
 #[derive(Debug, Clone)]
-pub struct SyncResultaat {
-    pub items: Vec<(SyncUitkomst, Option<i32>, Vec<FieldProblem>)>,
-    pub toegepast: bool,
+pub struct SyncReport {
+    pub items: Vec<ItemReport>,
+    pub applied: bool,
     /// Per item (by index), what was done differently from what it asked without rejecting it:
     /// withdrawn uitvoerders left out.
-    pub meldingen: HashMap<usize, Vec<FieldProblem>>,
+    pub notices: HashMap<usize, Vec<FieldProblem>>,
 }
 
 /// The plan for one valid item.
 enum Plan {
-    Nieuw(OpdrachtVelden),
-    Wijzig(opdracht::Model, Map<String, Value>, OpdrachtVelden),
-    Weg(opdracht::Model, Map<String, Value>),
-    Niets(Option<i32>),
+    Insert(Box<OpdrachtFields>),
+    Update(opdracht::Model, Map<String, Value>, Box<OpdrachtFields>),
+    Delete(opdracht::Model, Map<String, Value>),
+    Nothing(Option<i32>),
 }
 
-impl Schrijfsessie {
-    /// Runs a sync batch for `verzoek.eigenaar` (checked against the caller first). See the
-    /// module docs for the semantics.
-    pub async fn sync_opdrachten(&mut self, verzoek: SyncVerzoek) -> ApiResult<SyncResultaat> {
-        self.controleer_eigenaar::<opdracht::Entity>("eigenaar", verzoek.eigenaar)
-            .await?;
-        let eigenaar = verzoek.eigenaar;
-        planner_statistieken_bijwerken(self).await?;
+impl Plan {
+    /// What the plan does to its item, and the opdracht's id if it is known yet.
+    fn outcome(&self) -> (ItemOutcome, Option<i32>) {
+        match self {
+            Plan::Insert(_) => (ItemOutcome::Created, None),
+            Plan::Update(m, ..) => (ItemOutcome::Updated, Some(m.id)),
+            Plan::Delete(m, _) => (ItemOutcome::Deleted, Some(m.id)),
+            Plan::Nothing(id) => (ItemOutcome::Unchanged, *id),
+        }
+    }
+}
 
-        // The stored opdrachten of the batch, with their links.
-        // Only valid items are looked up: a rejected one may hold anything (a NUL byte).
-        let extern_ids: Vec<String> = verzoek
-            .items
+/// The stored opdrachten of a batch (the owner's, by `externId`), with their links.
+struct Stored {
+    by_extern_id: HashMap<String, opdracht::Model>,
+    themas: HashMap<i32, BTreeSet<String>>,
+    uitvoerders: HashMap<i32, BTreeSet<i32>>,
+    /// Per opdracht, the institutions that withdrew as its uitvoerder (docs/access.md): they
+    /// are not named again.
+    withdrawn: HashMap<i32, BTreeSet<i32>>,
+}
+
+impl Stored {
+    /// Reads the stored opdrachten of the valid items of a batch. Only valid items are looked
+    /// up: a rejected one may hold anything (a NUL byte).
+    async fn load(session: &Schrijfsessie, eigenaar: i32, items: &[SyncItem]) -> ApiResult<Self> {
+        let extern_ids: Vec<String> = items
             .iter()
-            .filter(|i| i.inhoud.is_ok())
+            .filter(|i| i.content.is_ok())
             .map(|i| i.extern_id.clone())
             .collect();
-        let bestaand = per_extern_id(self, eigenaar, &extern_ids).await?;
-        let ids: Vec<i32> = bestaand.values().map(|m| m.id).collect();
+        let by_extern_id = by_extern_id(session, eigenaar, &extern_ids).await?;
+        let ids: Vec<i32> = by_extern_id.values().map(|m| m.id).collect();
         let mut themas: HashMap<i32, BTreeSet<String>> = HashMap::new();
-        for l in
-            links_van::<opdracht_thema::Entity>(self.tx(), opdracht_thema::Column::OpdrachtId, &ids)
-                .await?
-        {
+        let thema_links = links_van::<opdracht_thema::Entity>(
+            session.tx(),
+            opdracht_thema::Column::OpdrachtId,
+            &ids,
+        );
+        for l in thema_links.await? {
             themas
                 .entry(l.opdracht_id)
                 .or_default()
                 .insert(l.thema_code);
         }
         let mut uitvoerders: HashMap<i32, BTreeSet<i32>> = HashMap::new();
-        for l in links_van::<opdracht_uitvoerder::Entity>(
-            self.tx(),
+        let uitvoerder_links = links_van::<opdracht_uitvoerder::Entity>(
+            session.tx(),
             opdracht_uitvoerder::Column::OpdrachtId,
             &ids,
-        )
-        .await?
-        {
+        );
+        for l in uitvoerder_links.await? {
             uitvoerders
                 .entry(l.opdracht_id)
                 .or_default()
                 .insert(l.organisatie_id);
         }
-        let stored = |m: &opdracht::Model| {
-            let velden = OpdrachtVelden::van(
-                m,
-                themas.get(&m.id).cloned().unwrap_or_default(),
-                uitvoerders.get(&m.id).cloned().unwrap_or_default(),
-            );
-            (velden.clone(), snapshot(m, &velden))
-        };
-        // Institutions that withdrew as uitvoerder are not named again (docs/access.md).
-        let teruggetrokken = self.teruggetrokken(&ids).await?;
-        let mut meldingen = HashMap::new();
-        // Plan every item.
-        let mut resultaat = Vec::with_capacity(verzoek.items.len());
-        let mut plannen = Vec::with_capacity(verzoek.items.len());
-        for (index, item) in verzoek.items.iter().enumerate() {
-            let plan = match &item.inhoud {
-                Err(problemen) => {
-                    resultaat.push((SyncUitkomst::Rejected, None, problemen.clone()));
-                    plannen.push(None);
-                    continue;
-                }
-                Ok(None) => match bestaand.get(&item.extern_id) {
-                    Some(m) => Plan::Weg(m.clone(), stored(m).1),
-                    None => Plan::Niets(None),
-                },
-                Ok(Some(velden)) => match bestaand.get(&item.extern_id) {
-                    None => Plan::Nieuw(velden.clone()),
-                    Some(m) => {
-                        let (oud, oud_snapshot) = stored(m);
-                        let velden = &zonder_teruggetrokken(
-                            self,
-                            velden,
-                            teruggetrokken.get(&m.id),
-                            index,
-                            &mut meldingen,
-                        )
-                        .await?;
-                        if &oud == velden {
-                            Plan::Niets(Some(m.id))
-                        } else {
-                            Plan::Wijzig(m.clone(), oud_snapshot, velden.clone())
-                        }
-                    }
-                },
-            };
-            let (uitkomst, id) = match &plan {
-                Plan::Nieuw(_) => (SyncUitkomst::Created, None),
-                Plan::Wijzig(m, ..) => (SyncUitkomst::Updated, Some(m.id)),
-                Plan::Weg(m, _) => (SyncUitkomst::Deleted, Some(m.id)),
-                Plan::Niets(id) => (SyncUitkomst::Unchanged, *id),
-            };
-            resultaat.push((uitkomst, id, Vec::new()));
-            plannen.push(Some(plan));
-        }
-        let afgewezen = resultaat.iter().any(|(u, ..)| *u == SyncUitkomst::Rejected);
-        if verzoek.dry_run || (afgewezen && verzoek.modus == SyncModus::Atomair) {
-            return Ok(SyncResultaat {
-                items: resultaat,
-                toegepast: false,
-                meldingen,
-            });
-        }
-
-        // Apply: inserts in bulk, one update per changed item, deletes in bulk, links in bulk.
-        let nu = self.nu();
-        let mut nieuw = Vec::new();
-        let mut nieuw_index = Vec::new();
-        let mut gewijzigd_links: Vec<(i32, OpdrachtVelden)> = Vec::new();
-        let mut bijgewerkt: Vec<i32> = Vec::new();
-        let mut weg = Vec::new();
-        let mut log = Vec::new();
-        for (index, (item, plan)) in verzoek.items.iter().zip(plannen).enumerate() {
-            match plan {
-                None | Some(Plan::Niets(_)) => {}
-                Some(Plan::Nieuw(velden)) => {
-                    let mut am = <opdracht::ActiveModel as ActiveModelTrait>::default();
-                    velden.zet(&mut am);
-                    am.eigenaar_id = ActiveValue::Set(eigenaar);
-                    am.extern_id = ActiveValue::Set(Some(item.extern_id.clone()));
-                    am.aangemaakt_op = ActiveValue::Set(nu);
-                    am.gewijzigd_op = ActiveValue::Set(nu);
-                    am.versie = ActiveValue::Set(1);
-                    nieuw.push(am);
-                    nieuw_index.push((index, velden));
-                }
-                Some(Plan::Wijzig(m, oud_snapshot, velden)) => {
-                    let mut am = m.clone().into_active_model();
-                    velden.zet(&mut am);
-                    am.versie = ActiveValue::Set(m.versie + 1);
-                    am.gewijzigd_op = ActiveValue::Set(nu);
-                    let na = am.clone().try_into_model()?;
-                    opdracht::Entity::update_many()
-                        .set(am)
-                        .filter(opdracht::Column::Id.eq(m.id))
-                        .exec(self.tx())
-                        .await?;
-                    let nieuw_snapshot = snapshot(&na, &velden);
-                    let (voor, na_velden) =
-                        verschil(&oud_snapshot, &nieuw_snapshot).unwrap_or_default();
-                    let audience = opdracht::Entity::feed_audience(&m, &oud_snapshot)
-                        .union(opdracht::Entity::feed_audience(&na, &nieuw_snapshot));
-                    log.push(Logregel {
-                        record_type: crate::domain::RecordType::Opdracht,
-                        record_id: m.id,
-                        eigenaar_id: eigenaar,
-                        actie: Actie::Updated,
-                        versie: m.versie + 1,
-                        voor: Some(voor),
-                        na: Some(na_velden),
-                        audience,
-                    });
-                    bijgewerkt.push(m.id);
-                    gewijzigd_links.push((m.id, velden));
-                }
-                Some(Plan::Weg(m, oud_snapshot)) => {
-                    log.push(Logregel {
-                        record_type: crate::domain::RecordType::Opdracht,
-                        record_id: m.id,
-                        eigenaar_id: eigenaar,
-                        actie: Actie::Deleted,
-                        versie: m.versie,
-                        audience: opdracht::Entity::feed_audience(&m, &oud_snapshot),
-                        voor: Some(oud_snapshot),
-                        na: None,
-                    });
-                    weg.push(m.id);
-                }
-            }
-        }
-        for chunk in weg.chunks(super::schrijven::IDS_PER_LIJST) {
-            opdracht::Entity::delete_many()
-                .filter(opdracht::Column::Id.is_in(chunk.iter().copied()))
-                .exec(self.tx())
-                .await?;
-        }
-        if !nieuw.is_empty() {
-            voeg_in::<opdracht::Entity>(self.tx(), nieuw).await?;
-            // Read the new ids back by their key (portable, and independent of the order in
-            // which a multi-row insert reports them).
-            let nieuwe_ids: Vec<String> = nieuw_index
-                .iter()
-                .map(|(i, _)| verzoek.items[*i].extern_id.clone())
-                .collect();
-            let mut per_extern = per_extern_id(self, eigenaar, &nieuwe_ids).await?;
-            for (index, velden) in nieuw_index {
-                let model = per_extern
-                    .remove(&verzoek.items[index].extern_id)
-                    .ok_or_else(|| ApiError::Internal("inserted opdracht not found".into()))?;
-                resultaat[index].1 = Some(model.id);
-                let na = snapshot(&model, &velden);
-                log.push(Logregel {
-                    record_type: crate::domain::RecordType::Opdracht,
-                    record_id: model.id,
-                    eigenaar_id: eigenaar,
-                    actie: Actie::Created,
-                    versie: 1,
-                    audience: opdracht::Entity::feed_audience(&model, &na),
-                    voor: None,
-                    na: Some(na),
-                });
-                gewijzigd_links.push((model.id, velden));
-            }
-        }
-        // Only changed opdrachten have links to remove; new ones have none yet.
-        vervang_links_per_opdracht(self, &gewijzigd_links, &bijgewerkt).await?;
-        log.sort_by_key(|r| r.record_id);
-        for regel in log {
-            self.log(regel);
-        }
-        Ok(SyncResultaat {
-            items: resultaat,
-            toegepast: true,
-            meldingen,
+        Ok(Self {
+            by_extern_id,
+            themas,
+            uitvoerders,
+            withdrawn: session.teruggetrokken(&ids).await?,
         })
+    }
+
+    /// The fields of a stored opdracht and its change-log snapshot.
+    fn fields(&self, m: &opdracht::Model) -> (OpdrachtFields, Map<String, Value>) {
+        let fields = OpdrachtFields::from_stored(
+            m,
+            self.themas.get(&m.id).cloned().unwrap_or_default(),
+            self.uitvoerders.get(&m.id).cloned().unwrap_or_default(),
+        );
+        let snapshot = snapshot(m, &fields);
+        (fields, snapshot)
     }
 }
 
-/// `velden` without the institutions in `teruggetrokken` (those that withdrew as uitvoerder of
-/// the stored opdracht), with a message per institution left out for item `index`.
-async fn zonder_teruggetrokken(
-    sessie: &Schrijfsessie,
-    velden: &OpdrachtVelden,
-    teruggetrokken: Option<&BTreeSet<i32>>,
+impl Schrijfsessie {
+    /// Runs a sync batch for `request.eigenaar` (checked against the caller first). See the
+    /// module docs for the semantics.
+    pub async fn sync_opdrachten(&mut self, request: SyncRequest) -> ApiResult<SyncReport> {
+        self.controleer_eigenaar::<opdracht::Entity>("eigenaar", request.eigenaar)
+            .await?;
+        refresh_planner_statistics(self).await?;
+        let stored = Stored::load(self, request.eigenaar, &request.items).await?;
+        let mut notices = HashMap::new();
+        let mut reports = Vec::with_capacity(request.items.len());
+        let mut plans = Vec::with_capacity(request.items.len());
+        for (index, item) in request.items.iter().enumerate() {
+            match plan_item(self, &stored, item, index, &mut notices).await? {
+                Err(problems) => {
+                    reports.push((ItemOutcome::Rejected, None, problems));
+                    plans.push(None);
+                }
+                Ok(plan) => {
+                    let (outcome, id) = plan.outcome();
+                    reports.push((outcome, id, Vec::new()));
+                    plans.push(Some(plan));
+                }
+            }
+        }
+        let rejected = reports.iter().any(|(o, ..)| *o == ItemOutcome::Rejected);
+        let applied = !(request.dry_run || (rejected && request.mode == BatchMode::Atomic));
+        if applied {
+            self.apply(&request, plans, &mut reports).await?;
+        }
+        Ok(SyncReport {
+            items: reports,
+            applied,
+            notices,
+        })
+    }
+
+    /// Applies the plans of a batch: inserts in bulk, one update per changed item, deletes in
+    /// bulk, links in bulk; then logs every change, in the order of the opdrachten' ids. Fills
+    /// in the ids of new opdrachten in `reports`.
+    async fn apply(
+        &mut self,
+        request: &SyncRequest,
+        plans: Vec<Option<Plan>>,
+        reports: &mut [ItemReport],
+    ) -> ApiResult<()> {
+        let mut writes = Writes::new(request.eigenaar, self.nu());
+        for (index, plan) in plans.into_iter().enumerate() {
+            match plan {
+                None | Some(Plan::Nothing(_)) => {}
+                Some(Plan::Insert(fields)) => {
+                    writes.insert(index, &request.items[index].extern_id, *fields);
+                }
+                Some(Plan::Update(m, before, fields)) => {
+                    writes.update(self, m, before, *fields).await?;
+                }
+                Some(Plan::Delete(m, before)) => writes.delete(m, before),
+            }
+        }
+        writes.delete_all(self).await?;
+        writes.insert_all(self, request, reports).await?;
+        // Only changed opdrachten have links to remove; new ones have none yet.
+        replace_links(self, &writes.linked, &writes.updated).await?;
+        writes.log.sort_by_key(|r| r.record_id);
+        for entry in writes.log {
+            self.log(entry);
+        }
+        Ok(())
+    }
+}
+
+/// The plan for one item of a batch, or why it is rejected.
+async fn plan_item(
+    session: &Schrijfsessie,
+    stored: &Stored,
+    item: &SyncItem,
     index: usize,
-    meldingen: &mut HashMap<usize, Vec<FieldProblem>>,
-) -> ApiResult<OpdrachtVelden> {
-    let mut uit = velden.clone();
-    for org in teruggetrokken.into_iter().flatten() {
-        if uit.uitvoerders.remove(org) {
-            let naam = sessie.organisatie(*org).await?.map(|o| o.naam);
-            meldingen.entry(index).or_default().push(FieldProblem {
+    notices: &mut HashMap<usize, Vec<FieldProblem>>,
+) -> ApiResult<Result<Plan, Vec<FieldProblem>>> {
+    let current = stored.by_extern_id.get(&item.extern_id);
+    Ok(Ok(match (&item.content, current) {
+        (Err(problems), _) => return Ok(Err(problems.clone())),
+        (Ok(None), Some(m)) => Plan::Delete(m.clone(), stored.fields(m).1),
+        (Ok(None), None) => Plan::Nothing(None),
+        (Ok(Some(fields)), None) => Plan::Insert(Box::new(fields.clone())),
+        (Ok(Some(fields)), Some(m)) => {
+            let (old, old_snapshot) = stored.fields(m);
+            let withdrawn = stored.withdrawn.get(&m.id);
+            let fields = without_withdrawn(session, fields, withdrawn, index, notices).await?;
+            if old == fields {
+                Plan::Nothing(Some(m.id))
+            } else {
+                Plan::Update(m.clone(), old_snapshot, Box::new(fields))
+            }
+        }
+    }))
+}
+
+/// The writes of a batch being applied, gathered to be done in bulk.
+struct Writes {
+    eigenaar: i32,
+    now: DateTime<Utc>,
+    /// New rows, and per new row its item's index and fields.
+    inserts: Vec<opdracht::ActiveModel>,
+    inserted: Vec<(usize, OpdrachtFields)>,
+    /// The opdrachten whose links are to be replaced, with their new fields.
+    linked: Vec<(i32, OpdrachtFields)>,
+    /// The updated opdrachten.
+    updated: Vec<i32>,
+    /// The opdrachten to delete.
+    deleted: Vec<i32>,
+    log: Vec<Logregel>,
+}
+
+impl Writes {
+    fn new(eigenaar: i32, now: DateTime<Utc>) -> Self {
+        Self {
+            eigenaar,
+            now,
+            inserts: Vec::new(),
+            inserted: Vec::new(),
+            linked: Vec::new(),
+            updated: Vec::new(),
+            deleted: Vec::new(),
+            log: Vec::new(),
+        }
+    }
+
+    /// A log entry of a change of opdracht `id` by this batch.
+    fn entry(
+        &self,
+        id: i32,
+        actie: Actie,
+        versie: i32,
+        voor: Option<Map<String, Value>>,
+        na: Option<Map<String, Value>>,
+        audience: FeedAudience,
+    ) -> Logregel {
+        Logregel {
+            record_type: RecordType::Opdracht,
+            record_id: id,
+            eigenaar_id: self.eigenaar,
+            actie,
+            versie,
+            voor,
+            na,
+            audience,
+        }
+    }
+
+    /// A new opdracht for item `index`, inserted by [`Self::insert_all`].
+    fn insert(&mut self, index: usize, extern_id: &str, fields: OpdrachtFields) {
+        let mut am = fields.columns.clone();
+        am.eigenaar_id = ActiveValue::Set(self.eigenaar);
+        am.extern_id = ActiveValue::Set(Some(extern_id.to_owned()));
+        am.aangemaakt_op = ActiveValue::Set(self.now);
+        am.gewijzigd_op = ActiveValue::Set(self.now);
+        am.versie = ActiveValue::Set(1);
+        self.inserts.push(am);
+        self.inserted.push((index, fields));
+    }
+
+    /// Updates a stored opdracht now (one statement), logging the change.
+    async fn update(
+        &mut self,
+        session: &Schrijfsessie,
+        m: opdracht::Model,
+        before: Map<String, Value>,
+        fields: OpdrachtFields,
+    ) -> ApiResult<()> {
+        let mut am = m.clone().into_active_model();
+        fields.set_on(&mut am);
+        am.versie = ActiveValue::Set(m.versie + 1);
+        am.gewijzigd_op = ActiveValue::Set(self.now);
+        let after_model = am.clone().try_into_model()?;
+        opdracht::Entity::update_many()
+            .set(am)
+            .filter(opdracht::Column::Id.eq(m.id))
+            .exec(session.tx())
+            .await?;
+        let after = snapshot(&after_model, &fields);
+        let (voor, na) = verschil(&before, &after).unwrap_or_default();
+        let audience = opdracht::Entity::feed_audience(&m, &before)
+            .union(opdracht::Entity::feed_audience(&after_model, &after));
+        let entry = self.entry(
+            m.id,
+            Actie::Updated,
+            m.versie + 1,
+            Some(voor),
+            Some(na),
+            audience,
+        );
+        self.log.push(entry);
+        self.updated.push(m.id);
+        self.linked.push((m.id, fields));
+        Ok(())
+    }
+
+    /// A stored opdracht to delete by [`Self::delete_all`], logging the change.
+    fn delete(&mut self, m: opdracht::Model, before: Map<String, Value>) {
+        let audience = opdracht::Entity::feed_audience(&m, &before);
+        let entry = self.entry(
+            m.id,
+            Actie::Deleted,
+            m.versie,
+            Some(before),
+            None,
+            audience,
+        );
+        self.log.push(entry);
+        self.deleted.push(m.id);
+    }
+
+    /// Deletes the withdrawn opdrachten, a list of ids per statement.
+    async fn delete_all(&self, session: &Schrijfsessie) -> ApiResult<()> {
+        for chunk in self.deleted.chunks(super::schrijven::IDS_PER_LIJST) {
+            opdracht::Entity::delete_many()
+                .filter(opdracht::Column::Id.is_in(chunk.iter().copied()))
+                .exec(session.tx())
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// Inserts the new opdrachten in bulk and logs them, reading their ids back by their key
+    /// (portable, and independent of the order in which a multi-row insert reports them).
+    async fn insert_all(
+        &mut self,
+        session: &Schrijfsessie,
+        request: &SyncRequest,
+        reports: &mut [ItemReport],
+    ) -> ApiResult<()> {
+        if self.inserts.is_empty() {
+            return Ok(());
+        }
+        voeg_in::<opdracht::Entity>(session.tx(), std::mem::take(&mut self.inserts)).await?;
+        let extern_id = |index: usize| &request.items[index].extern_id;
+        let new_ids: Vec<String> = self
+            .inserted
+            .iter()
+            .map(|(i, _)| extern_id(*i).clone())
+            .collect();
+        let mut new = by_extern_id(session, self.eigenaar, &new_ids).await?;
+        for (index, fields) in std::mem::take(&mut self.inserted) {
+            let model = new
+                .remove(extern_id(index))
+                .ok_or_else(|| ApiError::Internal("inserted opdracht not found".into()))?;
+            reports[index].1 = Some(model.id);
+            let after = snapshot(&model, &fields);
+            let audience = opdracht::Entity::feed_audience(&model, &after);
+            let entry = self.entry(model.id, Actie::Created, 1, None, Some(after), audience);
+            self.log.push(entry);
+            self.linked.push((model.id, fields));
+        }
+        Ok(())
+    }
+}
+
+/// `fields` without the institutions in `withdrawn` (those that withdrew as uitvoerder of the
+/// stored opdracht), with a message per institution left out for item `index`.
+async fn without_withdrawn(
+    session: &Schrijfsessie,
+    fields: &OpdrachtFields,
+    withdrawn: Option<&BTreeSet<i32>>,
+    index: usize,
+    notices: &mut HashMap<usize, Vec<FieldProblem>>,
+) -> ApiResult<OpdrachtFields> {
+    let mut kept = fields.clone();
+    for org in withdrawn.into_iter().flatten() {
+        if kept.uitvoerders.remove(org) {
+            let naam = session.organisatie(*org).await?.map(|o| o.naam);
+            notices.entry(index).or_default().push(FieldProblem {
                 field: format!("opdrachten[{index}].uitvoerders"),
                 message: format!(
                     "{} withdrew as uitvoerder of this opdracht and was left out; it cannot \
@@ -403,7 +505,7 @@ async fn zonder_teruggetrokken(
             });
         }
     }
-    Ok(uit)
+    Ok(kept)
 }
 
 /// PostgreSQL only: refreshes the planner's statistics of the opdrachten tables when they
@@ -415,13 +517,13 @@ async fn zonder_teruggetrokken(
 /// statistics the lookup is an index scan on (owner, externId). Measured: 10,000 opdrachten
 /// went from 8.7 s to the figures in BENCHMARKS.md. The check is one read of
 /// `pg_stat_user_tables`; the `ANALYZE` runs only while a table is growing fast.
-async fn planner_statistieken_bijwerken(sessie: &Schrijfsessie) -> ApiResult<()> {
+async fn refresh_planner_statistics(session: &Schrijfsessie) -> ApiResult<()> {
     use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
-    let tx = sessie.tx();
+    let tx = session.tx();
     if tx.get_database_backend() != DatabaseBackend::Postgres {
         return Ok(());
     }
-    let verouderd = tx
+    let stale = tx
         .query_all_raw(Statement::from_string(
             DatabaseBackend::Postgres,
             "SELECT relname::text FROM pg_stat_user_tables \
@@ -429,46 +531,46 @@ async fn planner_statistieken_bijwerken(sessie: &Schrijfsessie) -> ApiResult<()>
              AND n_mod_since_analyze > 500 + n_live_tup / 5",
         ))
         .await?;
-    for rij in verouderd {
-        let tabel: String = rij.try_get_by_index(0)?;
+    for row in stale {
+        let table: String = row.try_get_by_index(0)?;
         // Only the columns the sync looks up by: much cheaper than the whole table.
-        let kolommen = match tabel.as_str() {
+        let columns = match table.as_str() {
             "opdrachten" => "eigenaar_id, extern_id",
             _ => "opdracht_id",
         };
-        tx.execute_unprepared(&format!("ANALYZE {tabel} ({kolommen})"))
+        tx.execute_unprepared(&format!("ANALYZE {table} ({columns})"))
             .await?;
     }
     Ok(())
 }
 
 /// The opdrachten of `eigenaar` with one of `extern_ids`, by `externId`.
-async fn per_extern_id(
-    sessie: &Schrijfsessie,
+async fn by_extern_id(
+    session: &Schrijfsessie,
     eigenaar: i32,
     extern_ids: &[String],
 ) -> ApiResult<HashMap<String, opdracht::Model>> {
-    let mut uit = HashMap::new();
+    let mut found = HashMap::new();
     for chunk in extern_ids.chunks(super::schrijven::IDS_PER_LIJST) {
         for m in opdracht::Entity::find()
             .filter(opdracht::Column::EigenaarId.eq(eigenaar))
             .filter(opdracht::Column::ExternId.is_in(chunk.iter().cloned()))
-            .all(sessie.tx())
+            .all(session.tx())
             .await?
         {
             if let Some(e) = m.extern_id.clone() {
-                uit.insert(e, m);
+                found.insert(e, m);
             }
         }
     }
-    Ok(uit)
+    Ok(found)
 }
 
 /// Replaces the themes and executing institutions of the given opdrachten: one delete and one
 /// multi-row insert per link table.
-async fn vervang_links_per_opdracht(
-    sessie: &Schrijfsessie,
-    opdrachten: &[(i32, OpdrachtVelden)],
+async fn replace_links(
+    session: &Schrijfsessie,
+    opdrachten: &[(i32, OpdrachtFields)],
     ids: &[i32],
 ) -> ApiResult<()> {
     let themas = opdrachten
@@ -483,7 +585,7 @@ async fn vervang_links_per_opdracht(
         })
         .collect();
     super::schrijven::vervang_links::<opdracht_thema::Entity>(
-        sessie.tx(),
+        session.tx(),
         opdracht_thema::Column::OpdrachtId,
         ids,
         themas,
@@ -501,7 +603,7 @@ async fn vervang_links_per_opdracht(
         })
         .collect();
     super::schrijven::vervang_links::<opdracht_uitvoerder::Entity>(
-        sessie.tx(),
+        session.tx(),
         opdracht_uitvoerder::Column::OpdrachtId,
         ids,
         uitvoerders,
@@ -511,13 +613,13 @@ async fn vervang_links_per_opdracht(
 
 /// The change-log snapshot of an opdracht with the given links (the same shape
 /// [`Schrijfbaar::koppelingen`] gives, so sync and single mutations log alike).
-fn snapshot(model: &opdracht::Model, velden: &OpdrachtVelden) -> Map<String, Value> {
+fn snapshot(model: &opdracht::Model, fields: &OpdrachtFields) -> Map<String, Value> {
     let mut links = Map::new();
     links.insert(
         "themas".into(),
-        Value::Array(velden.themas.iter().cloned().map(Value::from).collect()),
+        Value::Array(fields.themas.iter().cloned().map(Value::from).collect()),
     );
-    let mut uitvoerders: Vec<Value> = velden.uitvoerders.iter().map(|o| Value::from(*o)).collect();
+    let mut uitvoerders: Vec<Value> = fields.uitvoerders.iter().map(|o| Value::from(*o)).collect();
     uitvoerders.sort_by_key(|v| v.to_string());
     links.insert("uitvoerders".into(), Value::Array(uitvoerders));
     super::schrijven::momentopname::<opdracht::Entity>(model, links)

@@ -7,7 +7,7 @@ use super::filters::{CommunityFilter, Sortering};
 use super::id::GlobalId;
 use super::loaders;
 use super::organisaties::Organisatie;
-use super::paginering::{lijst_query, verbinding};
+use super::paginering::{list_query, connection};
 use super::types::{Registratie, Thema, recordtype};
 use crate::db::Row;
 use crate::db::community_fields as f;
@@ -15,9 +15,9 @@ use crate::db::entities::{community, organisatie};
 use crate::domain::CommunityStatus;
 use async_graphql::{Context, ID, MergedObject, Object, Result};
 
-verbinding!(CommunityConnection, CommunityEdge, Community, "communities");
+connection!(CommunityConnection, CommunityEdge, Community, "communities");
 
-lijst_query!(
+list_query!(
     CommunityQuery,
     communities,
     community::Entity,

@@ -12,7 +12,7 @@ use super::loaders;
 use super::loaders::OrganisatieId;
 use super::opdrachten::OpdrachtenVan;
 use super::organisaties::Organisatie;
-use super::paginering::{lijst_query, verbinding};
+use super::paginering::{list_query, connection};
 use super::types::{Datum, Registratie, Thema, recordtype};
 use crate::db::Row;
 use crate::db::entities::{fieldlab, lectoraat, organisatie};
@@ -20,9 +20,9 @@ use crate::db::fieldlab_fields as f;
 use crate::domain::{DeelnemerRol, FieldlabStatus, Regio};
 use async_graphql::{Context, ID, MergedObject, Object, Result};
 
-verbinding!(FieldlabConnection, FieldlabEdge, Fieldlab, "fieldlabs");
+connection!(FieldlabConnection, FieldlabEdge, Fieldlab, "fieldlabs");
 
-lijst_query!(
+list_query!(
     FieldlabQuery,
     fieldlabs,
     fieldlab::Entity,

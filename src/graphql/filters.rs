@@ -5,7 +5,7 @@
 //! read the record in full, so filtering cannot be used to learn what the fields would hide.
 
 use super::id::GlobalId;
-use super::paginering::{Richting, SortWaarde, SorteerbaarVeld};
+use super::paginering::{Direction, SortField, SortValue};
 use super::types::{Datum, Tijdstip};
 use crate::db::entities::koppelingen::{
     community_lid, community_thema, fieldlab_deelnemer, fieldlab_thema, lectoraat_thema,
@@ -60,7 +60,7 @@ impl Bouwer {
     /// failed (the condition is then not built: the problems are the answer).
     pub fn vorm<T: async_graphql::InputType>(&mut self, filter: &T) -> bool {
         let voor = self.problemen.len();
-        crate::domain::invoer::vorm(
+        crate::domain::invoer::form(
             "filter",
             &filter.to_value(),
             &[FILTER_MAXIMA],
@@ -602,28 +602,28 @@ pub struct Sortering {
     pub veld: Sorteerveld,
     /// Ascending or descending.
     #[graphql(default)]
-    pub richting: Richting,
+    pub richting: Direction,
 }
 
 macro_rules! sorteerbaar_op_naam {
     ($($module:ident: $fields:ident),*) => {$(
-        impl SorteerbaarVeld<$module::Entity> for Sorteerveld {
-            fn naam(self) -> &'static str {
+        impl SortField<$module::Entity> for Sorteerveld {
+            fn name(self) -> &'static str {
                 match self {
                     Self::Naam => "naam",
                     Self::GewijzigdOp => "gewijzigdOp",
                 }
             }
-            fn kolom(self) -> $module::Column {
+            fn column(self) -> $module::Column {
                 match self {
                     Self::Naam => $module::Column::Naam,
                     Self::GewijzigdOp => $module::Column::GewijzigdOp,
                 }
             }
-            fn waarde(self, row: &Row<$module::Model>) -> SortWaarde {
+            fn value(self, row: &Row<$module::Model>) -> SortValue {
                 match self {
-                    Self::Naam => SortWaarde::Tekst(row.public(&crate::db::$fields::NAAM)),
-                    Self::GewijzigdOp => SortWaarde::Tijdstip(row.registration().changed),
+                    Self::Naam => SortValue::Text(row.public(&crate::db::$fields::NAAM)),
+                    Self::GewijzigdOp => SortValue::DateTime(row.registration().changed),
                 }
             }
         }
@@ -661,11 +661,11 @@ pub struct OpdrachtSortering {
     pub veld: OpdrachtSorteerveld,
     /// Ascending or descending.
     #[graphql(default)]
-    pub richting: Richting,
+    pub richting: Direction,
 }
 
-impl SorteerbaarVeld<opdracht::Entity> for OpdrachtSorteerveld {
-    fn naam(self) -> &'static str {
+impl SortField<opdracht::Entity> for OpdrachtSorteerveld {
+    fn name(self) -> &'static str {
         match self {
             Self::Naam => "naam",
             Self::Startdatum => "startdatum",
@@ -674,7 +674,7 @@ impl SorteerbaarVeld<opdracht::Entity> for OpdrachtSorteerveld {
             Self::AangemaaktOp => "aangemaaktOp",
         }
     }
-    fn kolom(self) -> opdracht::Column {
+    fn column(self) -> opdracht::Column {
         match self {
             Self::Naam => opdracht::Column::Naam,
             Self::Startdatum => opdracht::Column::Startdatum,
@@ -683,15 +683,15 @@ impl SorteerbaarVeld<opdracht::Entity> for OpdrachtSorteerveld {
             Self::AangemaaktOp => opdracht::Column::AangemaaktOp,
         }
     }
-    fn waarde(self, row: &Row<opdracht::Model>) -> SortWaarde {
+    fn value(self, row: &Row<opdracht::Model>) -> SortValue {
         use crate::db::opdracht_fields as f;
-        let datum = |d: Option<chrono::NaiveDate>| d.map_or(SortWaarde::Geen, SortWaarde::Datum);
+        let datum = |d: Option<chrono::NaiveDate>| d.map_or(SortValue::Null, SortValue::Date);
         match self {
-            Self::Naam => SortWaarde::Tekst(row.public(&f::NAAM)),
+            Self::Naam => SortValue::Text(row.public(&f::NAAM)),
             Self::Startdatum => datum(row.public(&f::STARTDATUM)),
             Self::Einddatum => datum(row.public(&f::EINDDATUM)),
-            Self::GewijzigdOp => SortWaarde::Tijdstip(row.registration().changed),
-            Self::AangemaaktOp => SortWaarde::Tijdstip(row.registration().created),
+            Self::GewijzigdOp => SortValue::DateTime(row.registration().changed),
+            Self::AangemaaktOp => SortValue::DateTime(row.registration().created),
         }
     }
 }

@@ -11,7 +11,7 @@ use super::id::GlobalId;
 use super::loaders;
 use super::opdrachten::OpdrachtenVan;
 use super::organisaties::Organisatie;
-use super::paginering::{lijst_query, verbinding};
+use super::paginering::{list_query, connection};
 use super::types::{Datum, Registratie, Thema, recordtype};
 use crate::db::Row;
 use crate::db::entities::{fieldlab, lectoraat, organisatie};
@@ -19,9 +19,9 @@ use crate::db::lectoraat_fields as f;
 use crate::domain::LectoraatSoort;
 use async_graphql::{Context, ID, MergedObject, Object, Result};
 
-verbinding!(LectoraatConnection, LectoraatEdge, Lectoraat, "lectoraten");
+connection!(LectoraatConnection, LectoraatEdge, Lectoraat, "lectoraten");
 
-lijst_query!(
+list_query!(
     LectoraatQuery,
     lectoraten,
     lectoraat::Entity,

@@ -8,7 +8,7 @@ use super::id::GlobalId;
 use super::loaders;
 use super::opdrachten::OpdrachtenVan;
 use super::organisaties::Organisatie;
-use super::paginering::{lijst_query, verbinding};
+use super::paginering::{list_query, connection};
 use super::types::{Datum, Registratie, Thema, recordtype};
 use crate::db::Row;
 use crate::db::entities::{minor, organisatie};
@@ -16,9 +16,9 @@ use crate::db::minor_fields as f;
 use crate::domain::MinorSoort;
 use async_graphql::{Context, ID, MergedObject, Object, Result};
 
-verbinding!(MinorConnection, MinorEdge, Minor, "minoren");
+connection!(MinorConnection, MinorEdge, Minor, "minoren");
 
-lijst_query!(
+list_query!(
     MinorQuery,
     minoren,
     minor::Entity,

@@ -10,7 +10,7 @@ use super::id::GlobalId;
 use super::lectoraten::Lectoraat;
 use super::minoren::Minor;
 use super::organisaties::Organisatie;
-use super::paginering::{Venster, lijst_query, pagineer, verbinding};
+use super::paginering::{Window, list_query, paginate, connection};
 use super::types::{Datum, Registratie, Thema, recordtype};
 use super::{loaders, scope};
 use crate::db::Row;
@@ -20,9 +20,9 @@ use crate::domain::{Onderwijssoort, OpdrachtSoort, OpdrachtStatus, Regio};
 use async_graphql::{Context, ID, MergedObject, Object, Result};
 use sea_orm::Condition;
 
-verbinding!(OpdrachtConnection, OpdrachtEdge, Opdracht, "opdrachten");
+connection!(OpdrachtConnection, OpdrachtEdge, Opdracht, "opdrachten");
 
-lijst_query!(
+list_query!(
     OpdrachtQuery,
     opdrachten,
     opdracht::Entity,
@@ -82,31 +82,31 @@ impl OpdrachtenVan {
             .await?
             .add((self.relatie)(self.id));
         let order = order_by.unwrap_or_default();
-        let venster = Venster {
+        let venster = Window {
             first,
             after,
             last,
             before,
         };
         let pagina =
-            pagineer::<opdracht::Entity, _>(scope, conditie, order.veld, order.richting, venster)
+            paginate::<opdracht::Entity, _>(scope, conditie, order.veld, order.richting, venster)
                 .await?;
-        Ok(OpdrachtConnection::van(pagina))
+        Ok(OpdrachtConnection::from_page(pagina))
     }
 }
 
 /// Opdracht: a student assignment given by a rijkspartner (the opdrachtgever) and carried out
 /// by students of one or more kennisinstellingen.
 #[derive(MergedObject)]
-pub struct Opdracht(OpdrachtVelden, Registratie);
+pub struct Opdracht(OpdrachtFields, Registratie);
 
-recordtype!(Opdracht(OpdrachtVelden, opdracht));
+recordtype!(Opdracht(OpdrachtFields, opdracht));
 
 /// The fields of an opdracht.
-pub struct OpdrachtVelden(Row<opdracht::Model>);
+pub struct OpdrachtFields(Row<opdracht::Model>);
 
 #[Object]
-impl OpdrachtVelden {
+impl OpdrachtFields {
     /// Global, opaque id; use it with `node(id:)`.
     pub(super) async fn id(&self) -> ID {
         GlobalId::encode("Opdracht", self.0.id())

@@ -14,7 +14,7 @@ use super::lectoraten::Lectoraat;
 use super::loaders::{Linked, OrganisatieId};
 use super::minoren::Minor;
 use super::opdrachten::OpdrachtenVan;
-use super::paginering::{lijst_query, verbinding};
+use super::paginering::{list_query, connection};
 use super::types::{Contactpersoon, Tijdstip};
 use super::{loaders, scope};
 use crate::db::entities::{community, fieldlab, lectoraat, minor, organisatie};
@@ -151,20 +151,20 @@ impl From<Model> for Programmabureau {
     }
 }
 
-verbinding!(
+connection!(
     RijkspartnerConnection,
     RijkspartnerEdge,
     Rijkspartner,
     "rijkspartners"
 );
-verbinding!(
+connection!(
     KennisinstellingConnection,
     KennisinstellingEdge,
     Kennisinstelling,
     "kennisinstellingen"
 );
 
-lijst_query!(
+list_query!(
     RijkspartnerQuery,
     rijkspartners,
     organisatie::Entity,
@@ -175,7 +175,7 @@ lijst_query!(
      says otherwise. A public catalogue: everyone sees them all."
 );
 
-lijst_query!(
+list_query!(
     KennisinstellingQuery,
     kennisinstellingen,
     organisatie::Entity,

@@ -14,13 +14,14 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, ExprTrait, Order};
 use serde::{Deserialize, Serialize};
 
 /// Page size when `first` is not given.
-pub const STANDAARD_PAGINA: usize = 20;
+pub const DEFAULT_PAGE_SIZE: usize = 20;
 /// The largest page a caller may ask for.
-pub const MAX_PAGINA: usize = 100;
+pub const MAX_PAGE_SIZE: usize = 100;
 
 /// Sorteerrichting: ascending or descending.
 #[derive(async_graphql::Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum Richting {
+#[graphql(name = "Richting")]
+pub enum Direction {
     /// Ascending: A to Z, oldest first. Records without a value come last.
     #[default]
     Asc,
@@ -29,46 +30,55 @@ pub enum Richting {
 }
 
 /// A value of a sort field, as a cursor carries it (typed, so it binds as the column's type).
+/// The serialized names are those of the cursors already handed out.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub enum SortWaarde {
-    Tekst(String),
-    Datum(NaiveDate),
-    Tijdstip(DateTime<Utc>),
-    Geen,
+pub enum SortValue {
+    #[serde(rename = "Tekst")]
+    Text(String),
+    #[serde(rename = "Datum")]
+    Date(NaiveDate),
+    #[serde(rename = "Tijdstip")]
+    DateTime(DateTime<Utc>),
+    #[serde(rename = "Geen")]
+    Null,
 }
 
-impl SortWaarde {
-    fn als_value(&self) -> sea_orm::Value {
+impl SortValue {
+    fn to_value(&self) -> sea_orm::Value {
         match self {
-            SortWaarde::Tekst(s) => s.clone().into(),
-            SortWaarde::Datum(d) => (*d).into(),
-            SortWaarde::Tijdstip(t) => (*t).into(),
-            SortWaarde::Geen => sea_orm::Value::String(None),
+            SortValue::Text(s) => s.clone().into(),
+            SortValue::Date(d) => (*d).into(),
+            SortValue::DateTime(t) => (*t).into(),
+            SortValue::Null => sea_orm::Value::String(None),
         }
     }
 }
 
 /// A field a list can be ordered by.
-pub trait SorteerbaarVeld<E: EntityTrait>: Copy + Send + Sync + 'static {
+pub trait SortField<E: EntityTrait>: Copy + Send + Sync + 'static {
     /// Name of the field in cursors (so a cursor of one ordering is refused by another).
-    fn naam(self) -> &'static str;
-    fn kolom(self) -> E::Column;
+    fn name(self) -> &'static str;
+    fn column(self) -> E::Column;
     /// The row's value of the field (a public one: what a list is ordered by is visible).
-    fn waarde(self, row: &Row<E::Model>) -> SortWaarde;
+    fn value(self, row: &Row<E::Model>) -> SortValue;
 }
 
-/// Where a cursor points: the ordering it belongs to, the sort value and the id.
+/// Where a cursor points: the ordering it belongs to, the sort value and the id. The
+/// serialized names are those of the cursors already handed out.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-struct Positie {
-    veld: String,
-    richting: bool,
-    waarde: SortWaarde,
+struct Position {
+    #[serde(rename = "veld")]
+    field: String,
+    #[serde(rename = "richting")]
+    ascending: bool,
+    #[serde(rename = "waarde")]
+    value: SortValue,
     id: i32,
 }
 
 /// The paging arguments of a connection field: `first`/`after` or `last`/`before`.
 #[derive(Debug, Clone, Default)]
-pub struct Venster {
+pub struct Window {
     pub first: Option<i32>,
     pub after: Option<String>,
     pub last: Option<i32>,
@@ -76,7 +86,7 @@ pub struct Venster {
 }
 
 /// A page of rows with their cursors.
-pub struct Pagina<M> {
+pub struct Page<M> {
     pub items: Vec<(String, Row<M>)>,
     pub has_previous_page: bool,
     pub has_next_page: bool,
@@ -84,7 +94,11 @@ pub struct Pagina<M> {
 }
 
 /// A requested page size (`first` / `last`), checked against `max`.
-pub(super) fn grootte(field: &str, n: Option<i32>, max: usize) -> Result<Option<usize>, ApiError> {
+pub(super) fn page_size(
+    field: &str,
+    n: Option<i32>,
+    max: usize,
+) -> Result<Option<usize>, ApiError> {
     match n {
         None => Ok(None),
         Some(n) if n < 0 => Err(ApiError::bad_input(field, "must not be negative")),
@@ -96,161 +110,186 @@ pub(super) fn grootte(field: &str, n: Option<i32>, max: usize) -> Result<Option<
     }
 }
 
-/// One page of the visible rows of `E` matching `filter`, ordered by `veld` (then by id, so the
-/// order is total and cursors never skip or repeat a row).
-pub async fn pagineer<E, F>(
+/// What a window asks for: how many rows, in which direction, from which cursor (and the
+/// argument that cursor came in, for messages).
+struct Request {
+    limit: usize,
+    forwards: bool,
+    cursor_field: &'static str,
+    cursor: Option<String>,
+}
+
+impl Request {
+    /// The request of a window, or `BAD_USER_INPUT` for a combination of arguments that does
+    /// not page one way.
+    fn of(window: &Window) -> Result<Self, ApiError> {
+        let first = page_size("first", window.first, MAX_PAGE_SIZE)?;
+        let last = page_size("last", window.last, MAX_PAGE_SIZE)?;
+        let request = |limit, forwards, cursor_field, cursor: Option<&String>| Request {
+            limit,
+            forwards,
+            cursor_field,
+            cursor: cursor.cloned(),
+        };
+        match (first, last, &window.after, &window.before) {
+            (Some(_), Some(_), _, _) => Err(ApiError::bad_input(
+                "last",
+                "give either `first` (with `after`) or `last` (with `before`), not both",
+            )),
+            (_, Some(_), Some(_), _) | (Some(_), _, _, Some(_)) => Err(ApiError::bad_input(
+                "before",
+                "page forwards with `first` and `after`, or backwards with `last` and `before`",
+            )),
+            (None, Some(n), None, before) => Ok(request(n, false, "before", before.as_ref())),
+            (None, None, None, Some(before)) => {
+                Ok(request(DEFAULT_PAGE_SIZE, false, "before", Some(before)))
+            }
+            (first, None, after, None) => Ok(request(
+                first.unwrap_or(DEFAULT_PAGE_SIZE),
+                true,
+                "after",
+                after.as_ref(),
+            )),
+            (_, None, Some(_), Some(_)) => Err(ApiError::bad_input(
+                "before",
+                "give either `after` (paging forwards) or `before` (backwards), not both",
+            )),
+        }
+    }
+}
+
+/// One page of the visible rows of `E` matching `filter`, ordered by `field` (then by id, so
+/// the order is total and cursors never skip or repeat a row).
+pub async fn paginate<E, F>(
     scope: &Scope,
     filter: Condition,
-    veld: F,
-    richting: Richting,
-    venster: Venster,
-) -> Result<Pagina<E::Model>, ApiError>
+    field: F,
+    direction: Direction,
+    window: Window,
+) -> Result<Page<E::Model>, ApiError>
 where
     E: Policy,
     E::Model: Sync,
-    F: SorteerbaarVeld<E>,
+    F: SortField<E>,
 {
-    let first = grootte("first", venster.first, MAX_PAGINA)?;
-    let last = grootte("last", venster.last, MAX_PAGINA)?;
-    let (limit, vooruit, cursor_veld, cursor) = match (first, last, &venster.after, &venster.before)
-    {
-        (Some(_), Some(_), _, _) => {
-            return Err(ApiError::bad_input(
-                "last",
-                "give either `first` (with `after`) or `last` (with `before`), not both",
-            ));
-        }
-        (_, Some(_), Some(_), _) | (Some(_), _, _, Some(_)) => {
-            return Err(ApiError::bad_input(
-                "before",
-                "page forwards with `first` and `after`, or backwards with `last` and `before`",
-            ));
-        }
-        (None, Some(n), None, before) => (n, false, "before", before.clone()),
-        (None, None, None, Some(before)) => {
-            (STANDAARD_PAGINA, false, "before", Some(before.clone()))
-        }
-        (first, None, after, None) => (
-            first.unwrap_or(STANDAARD_PAGINA),
-            true,
-            "after",
-            after.clone(),
-        ),
-        (_, None, Some(_), Some(_)) => {
-            return Err(ApiError::bad_input(
-                "before",
-                "give either `after` (paging forwards) or `before` (backwards), not both",
-            ));
-        }
+    let request = Request::of(&window)?;
+    let ascending = (direction == Direction::Asc) == request.forwards;
+    let keyset = match &request.cursor {
+        Some(cursor) => after_cursor::<E, F>(field, direction, &request, cursor)?,
+        None => Condition::all(),
     };
-    let oplopend = (richting == Richting::Asc) == vooruit;
-    let kolom = Expr::col((E::default(), veld.kolom()));
+    let column = Expr::col((E::default(), field.column()));
     let id = Expr::col((E::default(), E::id()));
-
-    let mut keyset = Condition::all();
-    if let Some(cursor) = &cursor {
-        let positie = positie(cursor_veld, cursor)?;
-        if positie.veld != veld.naam() || positie.richting != (richting == Richting::Asc) {
-            return Err(ApiError::bad_input(
-                cursor_veld,
-                "this cursor belongs to another ordering of the list; start again without it",
-            ));
-        }
-        if !past(veld.kolom(), &positie.waarde) {
-            return Err(ApiError::bad_input(
-                cursor_veld,
-                "not a cursor of this list; use a cursor from its edges or pageInfo",
-            ));
-        }
-        let v = positie.waarde.als_value();
-        let same_value_further = |c: Condition| {
-            if oplopend {
-                c.add(id.clone().gt(positie.id))
-            } else {
-                c.add(id.clone().lt(positie.id))
-            }
-        };
-        keyset = match (&positie.waarde, oplopend) {
-            (SortWaarde::Geen, true) => {
-                same_value_further(Condition::all().add(kolom.clone().is_null()))
-            }
-            (SortWaarde::Geen, false) => Condition::any()
-                .add(same_value_further(
-                    Condition::all().add(kolom.clone().is_null()),
-                ))
-                .add(kolom.clone().is_not_null()),
-            (_, true) => Condition::any()
-                .add(kolom.clone().is_null())
-                .add(kolom.clone().gt(v.clone()))
-                .add(same_value_further(
-                    Condition::all().add(kolom.clone().eq(v)),
-                )),
-            (_, false) => {
-                Condition::any()
-                    .add(kolom.clone().lt(v.clone()))
-                    .add(same_value_further(
-                        Condition::all().add(kolom.clone().eq(v)),
-                    ))
-            }
-        };
-    }
-    let order = if oplopend { Order::Asc } else { Order::Desc };
+    let order = if ascending { Order::Asc } else { Order::Desc };
     let total_count = scope.count::<E>(filter.clone()).await?;
     let mut rows = scope
         .list::<E>(
             filter.add(keyset),
             vec![
-                (kolom.clone().is_null(), order.clone()),
-                (kolom, order.clone()),
+                (column.clone().is_null(), order.clone()),
+                (column, order.clone()),
                 (id, order),
             ],
-            limit as u64 + 1,
+            request.limit as u64 + 1,
         )
         .await?;
-    let meer = rows.len() > limit;
-    rows.truncate(limit);
-    if !vooruit {
+    let more = rows.len() > request.limit;
+    rows.truncate(request.limit);
+    if !request.forwards {
         rows.reverse();
     }
     let items = rows
         .into_iter()
-        .map(|rij| {
-            let c = cursor_van(&Positie {
-                veld: veld.naam().to_owned(),
-                richting: richting == Richting::Asc,
-                waarde: veld.waarde(&rij),
-                id: rij.id(),
+        .map(|row| {
+            let c = encode_cursor(&Position {
+                field: field.name().to_owned(),
+                ascending: direction == Direction::Asc,
+                value: field.value(&row),
+                id: row.id(),
             });
-            (c, rij)
+            (c, row)
         })
         .collect();
-    Ok(Pagina {
+    let (has_previous_page, has_next_page) = if request.forwards {
+        (window.after.is_some(), more)
+    } else {
+        (more, window.before.is_some())
+    };
+    Ok(Page {
         items,
-        has_previous_page: if vooruit {
-            venster.after.is_some()
-        } else {
-            meer
-        },
-        has_next_page: if vooruit {
-            meer
-        } else {
-            venster.before.is_some()
-        },
+        has_previous_page,
+        has_next_page,
         total_count,
     })
 }
 
-/// What list cursors are sealed for (see [`super::id`]).
-const DOEL: &str = "lijst";
+/// The rows past `cursor` in the order of the page (by `field` in `direction`, then by id),
+/// or `BAD_USER_INPUT` for a cursor of another list or ordering.
+fn after_cursor<E, F>(
+    field: F,
+    direction: Direction,
+    request: &Request,
+    cursor: &str,
+) -> Result<Condition, ApiError>
+where
+    E: Policy,
+    F: SortField<E>,
+{
+    let position = decode_cursor(request.cursor_field, cursor)?;
+    if position.field != field.name() || position.ascending != (direction == Direction::Asc) {
+        return Err(ApiError::bad_input(
+            request.cursor_field,
+            "this cursor belongs to another ordering of the list; start again without it",
+        ));
+    }
+    if !fits(field.column(), &position.value) {
+        return Err(ApiError::bad_input(
+            request.cursor_field,
+            "not a cursor of this list; use a cursor from its edges or pageInfo",
+        ));
+    }
+    let ascending = (direction == Direction::Asc) == request.forwards;
+    let column = Expr::col((E::default(), field.column()));
+    let id = Expr::col((E::default(), E::id()));
+    let v = position.value.to_value();
+    let same_value_further = |c: Condition| {
+        if ascending {
+            c.add(id.clone().gt(position.id))
+        } else {
+            c.add(id.clone().lt(position.id))
+        }
+    };
+    let same_value = |c: Condition, v| same_value_further(c.add(column.clone().eq(v)));
+    Ok(match (&position.value, ascending) {
+        (SortValue::Null, true) => {
+            same_value_further(Condition::all().add(column.clone().is_null()))
+        }
+        (SortValue::Null, false) => Condition::any()
+            .add(same_value_further(
+                Condition::all().add(column.clone().is_null()),
+            ))
+            .add(column.clone().is_not_null()),
+        (_, true) => Condition::any()
+            .add(column.clone().is_null())
+            .add(column.clone().gt(v.clone()))
+            .add(same_value(Condition::all(), v)),
+        (_, false) => Condition::any()
+            .add(column.clone().lt(v.clone()))
+            .add(same_value(Condition::all(), v)),
+    })
+}
 
-fn cursor_van(positie: &Positie) -> String {
-    super::id::cursor(DOEL, &serde_json::to_vec(positie).unwrap_or_default())
+/// What list cursors are sealed for (see [`super::id`]).
+const PURPOSE: &str = "lijst";
+
+fn encode_cursor(position: &Position) -> String {
+    super::id::cursor(PURPOSE, &serde_json::to_vec(position).unwrap_or_default())
 }
 
 /// Decodes a cursor that this API produced for a list: `BAD_USER_INPUT` on `field` if it is
 /// forged, tampered with or not a list cursor.
-fn positie(field: &str, cursor: &str) -> Result<Positie, ApiError> {
-    let bytes = super::id::lees_cursor(field, DOEL, cursor)?;
+fn decode_cursor(field: &str, cursor: &str) -> Result<Position, ApiError> {
+    let bytes = super::id::read_cursor(field, PURPOSE, cursor)?;
     serde_json::from_slice(&bytes).map_err(|_| {
         ApiError::bad_input(
             field,
@@ -261,15 +300,15 @@ fn positie(field: &str, cursor: &str) -> Result<Positie, ApiError> {
 
 /// Whether a cursor's sort value fits the type of the column it is compared with (a sealed
 /// cursor always does; checked anyway, so that no value ever meets a column of another type).
-fn past<C: ColumnTrait>(kolom: C, waarde: &SortWaarde) -> bool {
+fn fits<C: ColumnTrait>(column: C, value: &SortValue) -> bool {
     use sea_orm::ColumnType as T;
     matches!(
-        (waarde, kolom.def().get_column_type()),
-        (SortWaarde::Geen, _)
-            | (SortWaarde::Tekst(_), T::String(_) | T::Text | T::Char(_))
-            | (SortWaarde::Datum(_), T::Date)
+        (value, column.def().get_column_type()),
+        (SortValue::Null, _)
+            | (SortValue::Text(_), T::String(_) | T::Text | T::Char(_))
+            | (SortValue::Date(_), T::Date)
             | (
-                SortWaarde::Tijdstip(_),
+                SortValue::DateTime(_),
                 T::TimestampWithTimeZone | T::Timestamp | T::DateTime
             )
     )
@@ -289,7 +328,7 @@ pub struct PageInfo {
 }
 
 /// Defines a Relay connection type and its edge type for one node type, with descriptions.
-macro_rules! verbinding {
+macro_rules! connection {
     ($connection:ident, $edge:ident, $node:ty, $items:literal) => {
         #[doc = concat!("A page of ", $items, " (a Relay cursor connection).")]
         pub struct $connection {
@@ -344,24 +383,23 @@ macro_rules! verbinding {
 
         impl $connection {
             /// Turns a page of rows into the connection.
-            pub fn van<M>(pagina: $crate::graphql::paginering::Pagina<M>) -> Self
+            pub fn from_page<M>(page: $crate::graphql::paginering::Page<M>) -> Self
             where
                 $node: From<$crate::db::Row<M>>,
             {
-                Self::pagina(
-                    pagina
-                        .items
+                Self::from_items(
+                    page.items
                         .into_iter()
-                        .map(|(cursor, rij)| (cursor, <$node>::from(rij)))
+                        .map(|(cursor, row)| (cursor, <$node>::from(row)))
                         .collect(),
-                    pagina.has_previous_page,
-                    pagina.has_next_page,
-                    pagina.total_count,
+                    page.has_previous_page,
+                    page.has_next_page,
+                    page.total_count,
                 )
             }
 
             /// Builds a page from rows already fetched (at most the page size).
-            pub fn pagina(
+            pub fn from_items(
                 items: Vec<(String, $node)>,
                 has_previous_page: bool,
                 has_next_page: bool,
@@ -385,11 +423,11 @@ macro_rules! verbinding {
         }
     };
 }
-pub(crate) use verbinding;
+pub(crate) use connection;
 
 /// Defines a root query object with one list field: a connection with `filter`, `orderBy` and
 /// Relay paging arguments, filtered by the caller's scope.
-macro_rules! lijst_query {
+macro_rules! list_query {
     (
         $query:ident, $field:ident, $entity:ty, $connection:ident, $filter:ty, $order:ty,
         $doc:literal
@@ -425,14 +463,14 @@ macro_rules! lijst_query {
                 >,
             ) -> async_graphql::Result<$connection> {
                 let scope = $crate::graphql::scope(ctx)?;
-                let conditie = filter.unwrap_or_default().conditie(scope).await?;
+                let condition = filter.unwrap_or_default().conditie(scope).await?;
                 let order = order_by.unwrap_or_default();
-                let pagina = $crate::graphql::paginering::pagineer::<$entity, _>(
+                let page = $crate::graphql::paginering::paginate::<$entity, _>(
                     scope,
-                    conditie,
+                    condition,
                     order.veld,
                     order.richting,
-                    $crate::graphql::paginering::Venster {
+                    $crate::graphql::paginering::Window {
                         first,
                         after,
                         last,
@@ -440,12 +478,12 @@ macro_rules! lijst_query {
                     },
                 )
                 .await?;
-                Ok($connection::van(pagina))
+                Ok($connection::from_page(page))
             }
         }
     };
 }
-pub(crate) use lijst_query;
+pub(crate) use list_query;
 
 #[cfg(test)]
 mod tests {
@@ -454,13 +492,13 @@ mod tests {
 
     #[test]
     fn a_sort_value_must_fit_its_column() {
-        let datum = SortWaarde::Datum(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap());
-        assert!(past(Column::Startdatum, &datum));
-        assert!(past(Column::Startdatum, &SortWaarde::Geen));
-        assert!(!past(Column::Startdatum, &SortWaarde::Tekst("x".into())));
-        assert!(past(Column::Naam, &SortWaarde::Tekst("x".into())));
-        assert!(!past(Column::Naam, &datum));
-        assert!(past(Column::GewijzigdOp, &SortWaarde::Tijdstip(Utc::now())));
-        assert!(!past(Column::GewijzigdOp, &datum));
+        let date = SortValue::Date(NaiveDate::from_ymd_opt(2024, 1, 1).unwrap());
+        assert!(fits(Column::Startdatum, &date));
+        assert!(fits(Column::Startdatum, &SortValue::Null));
+        assert!(!fits(Column::Startdatum, &SortValue::Text("x".into())));
+        assert!(fits(Column::Naam, &SortValue::Text("x".into())));
+        assert!(!fits(Column::Naam, &date));
+        assert!(fits(Column::GewijzigdOp, &SortValue::DateTime(Utc::now())));
+        assert!(!fits(Column::GewijzigdOp, &date));
     }
 }

@@ -9,7 +9,7 @@ use super::id::GlobalId;
 use super::loaders::OrganisatieId;
 use super::node::Node;
 use super::organisaties::{Organisatie, typename};
-use super::paginering::{MAX_PAGINA, PageInfo, STANDAARD_PAGINA, grootte};
+use super::paginering::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageInfo, page_size};
 use super::types::Tijdstip;
 use super::{loaders, scope};
 use crate::db::AuditFilter;
@@ -38,7 +38,7 @@ fn nummer(veld: &str, doel: &str, cursor: &str) -> Result<i64, ApiError> {
 
 /// `first`, checked against `max`, or `standaard` when not given.
 fn paginagrootte(first: Option<i32>, max: usize, standaard: usize) -> Result<u64, ApiError> {
-    Ok(grootte("first", first, max)?.unwrap_or(standaard) as u64)
+    Ok(page_size("first", first, max)?.unwrap_or(standaard) as u64)
 }
 
 /// The global id of a record in the change log (organisations are typed by their kind).
@@ -82,7 +82,7 @@ pub struct AuditFilterInput {
 impl AuditFilterInput {
     fn as_filter(&self) -> Result<AuditFilter, ApiError> {
         let mut problems = Vec::new();
-        crate::domain::invoer::vorm(
+        crate::domain::invoer::form(
             "filter",
             &async_graphql::InputType::to_value(self),
             &[&[("actor", 255)]],
@@ -347,7 +347,7 @@ impl WijzigingQuery {
         #[graphql(desc = "Page size (at most 100, default 20).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor (an `endCursor`).")] after: Option<String>,
     ) -> Result<AuditConnection> {
-        let limit = paginagrootte(first, MAX_PAGINA, STANDAARD_PAGINA)?;
+        let limit = paginagrootte(first, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE)?;
         let voor = after
             .as_deref()
             .map(|a| nummer("after", "audit", a))
@@ -382,7 +382,7 @@ impl WijzigingQuery {
         let limit = paginagrootte(first, MAX_FEED, STANDAARD_FEED)?;
         let aantal = record_types.as_ref().map_or(0, Vec::len);
         if let Some(m) =
-            crate::domain::invoer::lijstprobleem(aantal, crate::domain::invoer::MAX_LIJST)
+            crate::domain::invoer::list_problem(aantal, crate::domain::invoer::MAX_LIST)
         {
             return Err(ApiError::bad_input("recordTypes", m).into());
         }

@@ -184,7 +184,7 @@ async fn serve(
     let built = app::build(db.clone(), jwt.clone(), instellingen)
         .await
         .expect("build the application");
-    let sleutels = built.sleutels().await.expect("the id keys");
+    let sleutels = built.keys().await.expect("the id keys");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

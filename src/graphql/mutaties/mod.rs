@@ -2,7 +2,7 @@
 //!
 //! Every mutation follows the same steps: open a write session (the scope's write door, see
 //! [`crate::db::Schrijfsessie`]), check the whole input and report *every* problem at once
-//! ([`Controle`]: `BAD_USER_INPUT` with `extensions.problems`, one `{field, message}` per
+//! ([`Check`]: `BAD_USER_INPUT` with `extensions.problems`, one `{field, message}` per
 //! problem, the field a path inside the mutation's arguments), write, commit, and return the
 //! record as the caller now sees it. Any error before the commit rolls the session back, so a
 //! failed mutation changes nothing.
@@ -17,14 +17,14 @@ mod records;
 
 use crate::db::{Policy, Row, Schrijfsessie};
 use crate::domain::OrganisatieSoort;
-use crate::domain::invoer::{self, MAX_TEKST, Maxima};
+use crate::domain::invoer::{self, MAX_FREE_TEXT, Maxima};
 use crate::error::{ApiError, ApiResult, FieldProblem};
 use crate::graphql::GlobalId;
 use async_graphql::{Context, ID, InputObject, MergedObject};
 use chrono::NaiveDate;
 use std::collections::{BTreeSet, HashSet};
 
-pub use opdrachten::{OpdrachtMutation, SyncMutation, UitvoeringMutation};
+pub use opdrachten::{OpdrachtMutation, SyncMutation, UitvoerderMutation};
 pub use records::{
     CommunityMutation, FieldlabMutation, LectoraatMutation, MinorMutation, OrganisatieMutation,
 };
@@ -39,7 +39,7 @@ pub struct Mutation(
     CommunityMutation,
     OpdrachtMutation,
     SyncMutation,
-    UitvoeringMutation,
+    UitvoerderMutation,
 );
 
 /// ContactpersoonInput: the contact person of a record (personal data: only the owner and the
@@ -54,121 +54,121 @@ pub struct ContactpersoonInput {
 
 /// Collects the problems of an input, so that all of them are reported at once.
 #[derive(Debug, Default)]
-pub struct Controle {
-    problemen: Vec<FieldProblem>,
+pub struct Check {
+    problems: Vec<FieldProblem>,
 }
 
-impl Controle {
+impl Check {
     /// Records a problem (once: the same problem found by two checks is reported once).
-    pub fn fout(&mut self, veld: impl Into<String>, melding: impl Into<String>) {
-        let probleem = FieldProblem {
-            field: veld.into(),
-            message: melding.into(),
+    pub fn fail(&mut self, field: impl Into<String>, message: impl Into<String>) {
+        let problem = FieldProblem {
+            field: field.into(),
+            message: message.into(),
         };
-        if !self.problemen.contains(&probleem) {
-            self.problemen.push(probleem);
+        if !self.problems.contains(&problem) {
+            self.problems.push(problem);
         }
     }
 
     /// The rules of [`invoer`] (list maxima, text without control characters and within its
-    /// maximum, dates in range) applied to a whole input, its fields reported below `pad`.
+    /// maximum, dates in range) applied to a whole input, its fields reported below `path`.
     /// Resolvers run this before they open a write session.
-    pub fn vorm<T: async_graphql::InputType>(&mut self, pad: &str, input: &T, maxima: &[&Maxima]) {
-        let mut problemen = Vec::new();
-        invoer::vorm(pad, &input.to_value(), maxima, &mut problemen);
-        for p in problemen {
-            self.fout(p.field, p.message);
+    pub fn form<T: async_graphql::InputType>(&mut self, path: &str, input: &T, maxima: &[&Maxima]) {
+        let mut problems = Vec::new();
+        invoer::form(path, &input.to_value(), maxima, &mut problems);
+        for p in problems {
+            self.fail(p.field, p.message);
         }
     }
 
-    pub fn is_goed(&self) -> bool {
-        self.problemen.is_empty()
+    pub fn is_ok(&self) -> bool {
+        self.problems.is_empty()
     }
 
     /// The problems found so far, leaving none.
-    pub fn neem(&mut self) -> Vec<FieldProblem> {
-        std::mem::take(&mut self.problemen)
+    pub fn take(&mut self) -> Vec<FieldProblem> {
+        std::mem::take(&mut self.problems)
     }
 
     /// `BAD_USER_INPUT` with every problem, or `Ok` if there were none.
-    pub fn klaar(self) -> ApiResult<()> {
-        if self.problemen.is_empty() {
+    pub fn finish(self) -> ApiResult<()> {
+        if self.problems.is_empty() {
             Ok(())
         } else {
             Err(ApiError::BadUserInput {
-                problems: self.problemen,
+                problems: self.problems,
             })
         }
     }
 
     /// A required text: trimmed, not empty, at most `max` characters.
-    pub fn naam(&mut self, veld: &str, waarde: &str, max: usize) -> String {
-        let waarde = waarde.trim();
-        if waarde.is_empty() {
-            self.fout(veld, "is required and must not be blank");
-        } else if let Some(m) = invoer::tekstprobleem(waarde, false, max) {
-            self.fout(veld, m);
+    pub fn required(&mut self, field: &str, value: &str, max: usize) -> String {
+        let value = value.trim();
+        if value.is_empty() {
+            self.fail(field, "is required and must not be blank");
+        } else if let Some(m) = invoer::text_problem(value, false, max) {
+            self.fail(field, m);
         }
-        waarde.to_owned()
+        value.to_owned()
     }
 
     /// An optional text: trimmed, blank means none, one line of at most `max` characters.
-    pub fn tekst(&mut self, veld: &str, waarde: Option<&str>, max: usize) -> Option<String> {
-        self.tekst_met(veld, waarde, false, max)
+    pub fn text(&mut self, field: &str, value: Option<&str>, max: usize) -> Option<String> {
+        self.text_with(field, value, false, max)
     }
 
-    fn tekst_met(
+    fn text_with(
         &mut self,
-        veld: &str,
-        waarde: Option<&str>,
-        vrij: bool,
+        field: &str,
+        value: Option<&str>,
+        free: bool,
         max: usize,
     ) -> Option<String> {
-        let waarde = waarde.map(str::trim).filter(|w| !w.is_empty())?;
-        if let Some(m) = invoer::tekstprobleem(waarde, vrij, max) {
-            self.fout(veld, m);
+        let value = value.map(str::trim).filter(|w| !w.is_empty())?;
+        if let Some(m) = invoer::text_problem(value, free, max) {
+            self.fail(field, m);
         }
-        Some(waarde.to_owned())
+        Some(value.to_owned())
     }
 
     /// A free-text description (tabs and line breaks allowed).
-    pub fn omschrijving(&mut self, veld: &str, waarde: Option<&str>) -> Option<String> {
-        self.tekst_met(veld, waarde, true, MAX_TEKST)
+    pub fn free_text(&mut self, field: &str, value: Option<&str>) -> Option<String> {
+        self.text_with(field, value, true, MAX_FREE_TEXT)
     }
 
     /// An optional web address (http or https).
-    pub fn website(&mut self, veld: &str, waarde: Option<&str>) -> Option<String> {
-        let waarde = self.tekst(veld, waarde, 500)?;
-        let rest = waarde
+    pub fn website(&mut self, field: &str, value: Option<&str>) -> Option<String> {
+        let value = self.text(field, value, 500)?;
+        let rest = value
             .strip_prefix("https://")
-            .or_else(|| waarde.strip_prefix("http://"));
+            .or_else(|| value.strip_prefix("http://"));
         if !rest.is_some_and(|r| !r.is_empty() && !r.contains(char::is_whitespace)) {
-            self.fout(
-                veld,
+            self.fail(
+                field,
                 "must be a web address starting with https:// (or http://)",
             );
         }
-        Some(waarde)
+        Some(value)
     }
 
-    /// A contact person: name and e-mail (`veld.naam`, `veld.email`).
+    /// A contact person: name and e-mail (`field.naam`, `field.email`).
     pub fn contactpersoon(
         &mut self,
-        veld: &str,
+        field: &str,
         c: Option<&ContactpersoonInput>,
     ) -> (Option<String>, Option<String>) {
         let Some(c) = c else {
             return (None, None);
         };
-        let naam = self.tekst(&format!("{veld}.naam"), c.naam.as_deref(), 200);
-        let email = self.tekst(&format!("{veld}.email"), c.email.as_deref(), 254);
+        let naam = self.text(&format!("{field}.naam"), c.naam.as_deref(), 200);
+        let email = self.text(&format!("{field}.email"), c.email.as_deref(), 254);
         if let Some(e) = &email {
             let ok = e
                 .split_once('@')
                 .is_some_and(|(l, d)| !l.is_empty() && d.contains('.') && !e.contains(' '));
             if !ok {
-                self.fout(
-                    format!("{veld}.email"),
+                self.fail(
+                    format!("{field}.email"),
                     "must be an e-mail address (name@example.nl)",
                 );
             }
@@ -176,47 +176,46 @@ impl Controle {
         (naam, email)
     }
 
-    /// End not before start (reported on `veld_eind`).
-    pub fn periode(&mut self, veld_eind: &str, start: Option<NaiveDate>, eind: Option<NaiveDate>) {
-        if let (Some(s), Some(e)) = (start, eind)
+    /// End not before start (reported on `end_field`).
+    pub fn period(&mut self, end_field: &str, start: Option<NaiveDate>, end: Option<NaiveDate>) {
+        if let (Some(s), Some(e)) = (start, end)
             && e < s
         {
-            self.fout(
-                veld_eind,
+            self.fail(
+                end_field,
                 format!("must not be before the start date ({s})"),
             );
         }
     }
 
     /// A whole number in `min..=max`.
-    pub fn bereik(&mut self, veld: &str, waarde: i32, min: i32, max: i32) -> i32 {
-        if !(min..=max).contains(&waarde) {
-            self.fout(veld, format!("must be between {min} and {max}"));
+    pub fn range(&mut self, field: &str, value: i32, min: i32, max: i32) -> i32 {
+        if !(min..=max).contains(&value) {
+            self.fail(field, format!("must be between {min} and {max}"));
         }
-        waarde
+        value
     }
 
-    /// Known theme codes, without duplicates (`veld[i]` for each unknown one).
+    /// Known theme codes, without duplicates (`field[i]` for each unknown one).
     pub fn themas(
         &mut self,
-        veld: &str,
+        field: &str,
         codes: &[String],
-        bekend: &HashSet<String>,
+        known: &HashSet<String>,
     ) -> BTreeSet<String> {
-        let mut uit = BTreeSet::new();
+        let mut found = BTreeSet::new();
         for (i, code) in codes.iter().enumerate() {
             let code = code.trim().to_uppercase();
-            if bekend.contains(&code) {
-                uit.insert(code);
+            if known.contains(&code) {
+                found.insert(code);
             } else {
-                let mut lijst: Vec<&String> = bekend.iter().collect();
-                lijst.sort();
-                self.fout(
-                    format!("{veld}[{i}]"),
+                let mut list: Vec<&String> = known.iter().collect();
+                list.sort();
+                self.fail(
+                    format!("{field}[{i}]"),
                     format!(
                         "unknown theme '{code}'; the themes are {}",
-                        lijst
-                            .iter()
+                        list.iter()
                             .map(|s| s.as_str())
                             .collect::<Vec<_>>()
                             .join(", ")
@@ -224,26 +223,26 @@ impl Controle {
                 );
             }
         }
-        uit
+        found
     }
 
-    /// The row id in a global id of one of `typen`.
-    pub fn id(&mut self, veld: &str, id: &ID, typen: &[&str]) -> Option<i32> {
-        match GlobalId::decode(veld, id) {
-            Ok(g) if typen.contains(&g.typename) => Some(g.id),
+    /// The row id in a global id of one of `typenames`.
+    pub fn id(&mut self, field: &str, id: &ID, typenames: &[&str]) -> Option<i32> {
+        match GlobalId::decode(field, id) {
+            Ok(g) if typenames.contains(&g.typename) => Some(g.id),
             Ok(g) => {
-                self.fout(
-                    veld,
+                self.fail(
+                    field,
                     format!(
                         "is the id of a {}; expected the id of a {}",
                         g.typename,
-                        typen.join(" or ")
+                        typenames.join(" or ")
                     ),
                 );
                 None
             }
             Err(e) => {
-                self.fout(veld, e.message());
+                self.fail(field, e.message());
                 None
             }
         }
@@ -252,32 +251,32 @@ impl Controle {
     /// An organisation by global id, which must exist and be of one of `soorten`.
     pub async fn organisatie(
         &mut self,
-        sessie: &Schrijfsessie,
-        veld: &str,
+        session: &Schrijfsessie,
+        field: &str,
         id: &ID,
         soorten: &[OrganisatieSoort],
     ) -> ApiResult<Option<i32>> {
-        let gevonden = self
-            .organisaties_per_plek(sessie, &[(veld.to_owned(), id)], soorten)
+        let found = self
+            .organisaties_at(session, &[(field.to_owned(), id)], soorten)
             .await?;
-        Ok(gevonden.into_iter().next().flatten())
+        Ok(found.into_iter().next().flatten())
     }
 
-    /// Organisations by global id (`veld[i]` for each problem), without duplicates.
+    /// Organisations by global id (`field[i]` for each problem), without duplicates.
     pub async fn organisaties(
         &mut self,
-        sessie: &Schrijfsessie,
-        veld: &str,
+        session: &Schrijfsessie,
+        field: &str,
         ids: &[ID],
         soorten: &[OrganisatieSoort],
     ) -> ApiResult<BTreeSet<i32>> {
-        let plekken: Vec<(String, &ID)> = ids
+        let fields: Vec<(String, &ID)> = ids
             .iter()
             .enumerate()
-            .map(|(i, id)| (format!("{veld}[{i}]"), id))
+            .map(|(i, id)| (format!("{field}[{i}]"), id))
             .collect();
         Ok(self
-            .organisaties_per_plek(sessie, &plekken, soorten)
+            .organisaties_at(session, &fields, soorten)
             .await?
             .into_iter()
             .flatten()
@@ -286,51 +285,51 @@ impl Controle {
 
     /// Organisations by global id, each at its field: looked up in one query, each checked to
     /// exist and to be of one of `soorten` (reported at its field otherwise).
-    pub async fn organisaties_per_plek(
+    pub async fn organisaties_at(
         &mut self,
-        sessie: &Schrijfsessie,
-        plekken: &[(String, &ID)],
+        session: &Schrijfsessie,
+        fields: &[(String, &ID)],
         soorten: &[OrganisatieSoort],
     ) -> ApiResult<Vec<Option<i32>>> {
-        let rijen: Vec<Option<i32>> = plekken
+        let rows: Vec<Option<i32>> = fields
             .iter()
-            .map(|(veld, id)| self.id(veld, id, ORGANISATIE_TYPEN))
+            .map(|(field, id)| self.id(field, id, ORGANISATIE_TYPENAMES))
             .collect();
-        let uniek: BTreeSet<i32> = rijen.iter().flatten().copied().collect();
-        let gevonden = sessie
-            .organisaties(&uniek.into_iter().collect::<Vec<_>>())
+        let unique: BTreeSet<i32> = rows.iter().flatten().copied().collect();
+        let found = session
+            .organisaties(&unique.into_iter().collect::<Vec<_>>())
             .await?;
-        let mut uit = Vec::with_capacity(plekken.len());
-        for ((veld, _), rij) in plekken.iter().zip(rijen) {
-            uit.push(match rij.map(|r| gevonden.get(&r)) {
+        let mut ids = Vec::with_capacity(fields.len());
+        for ((field, _), row) in fields.iter().zip(rows) {
+            ids.push(match row.map(|r| found.get(&r)) {
                 None => None,
                 Some(Some(org)) if soorten.contains(&org.soort) => Some(org.id),
                 Some(Some(org)) => {
-                    let verwacht: Vec<&str> = soorten.iter().map(|s| s.naam()).collect();
-                    let melding = format!(
+                    let expected: Vec<&str> = soorten.iter().map(|s| s.naam()).collect();
+                    let message = format!(
                         "{} is a {}; expected a {}",
                         org.naam,
                         org.soort.naam(),
-                        verwacht.join(" or ")
+                        expected.join(" or ")
                     );
-                    self.fout(veld.as_str(), melding);
+                    self.fail(field.as_str(), message);
                     None
                 }
                 Some(None) => {
-                    self.fout(veld.as_str(), "no such organisation");
+                    self.fail(field.as_str(), "no such organisation");
                     None
                 }
             });
         }
-        Ok(uit)
+        Ok(ids)
     }
 
     /// A record of `E` by global id, which the caller must be able to see (you cannot link
     /// to what you cannot see; it is reported as not found, like everywhere else).
-    pub async fn zichtbaar<E: Policy>(
+    pub async fn visible<E: Policy>(
         &mut self,
-        sessie: &Schrijfsessie,
-        veld: &str,
+        session: &Schrijfsessie,
+        field: &str,
         id: Option<&ID>,
     ) -> ApiResult<Option<i32>>
     where
@@ -339,61 +338,61 @@ impl Controle {
         let Some(id) = id else {
             return Ok(None);
         };
-        let Some(id) = self.id(veld, id, &[E::NAME]) else {
+        let Some(id) = self.id(field, id, &[E::NAME]) else {
             return Ok(None);
         };
-        if sessie.zichtbaar::<E>(&[id]).await?.contains(&id) {
+        if session.zichtbaar::<E>(&[id]).await?.contains(&id) {
             Ok(Some(id))
         } else {
-            self.fout(veld, format!("no such {}", E::NAME));
+            self.fail(field, format!("no such {}", E::NAME));
             Ok(None)
         }
     }
 }
 
 /// The type names of organisation ids.
-pub const ORGANISATIE_TYPEN: &[&str] = &["Rijkspartner", "Kennisinstelling", "Programmabureau"];
+pub const ORGANISATIE_TYPENAMES: &[&str] = &["Rijkspartner", "Kennisinstelling", "Programmabureau"];
 
 /// Every kind of organisation.
-pub const ALLE_SOORTEN: &[OrganisatieSoort] = &[
+pub const ALL_SOORTEN: &[OrganisatieSoort] = &[
     OrganisatieSoort::Rijkspartner,
     OrganisatieSoort::Kennisinstelling,
     OrganisatieSoort::Programmabureau,
 ];
 
 /// The request's write session for the mutation `operatie`.
-async fn sessie(ctx: &Context<'_>, operatie: &str) -> async_graphql::Result<Schrijfsessie> {
+async fn session(ctx: &Context<'_>, operatie: &str) -> async_graphql::Result<Schrijfsessie> {
     Ok(super::scope(ctx)?.schrijven(operatie).await?)
 }
 
 /// The owner of a new record: the given organisation id or, by default, the caller's own.
-fn eigenaar(c: &mut Controle, sessie: &Schrijfsessie, id: Option<&ID>) -> Option<i32> {
+fn eigenaar(c: &mut Check, session: &Schrijfsessie, id: Option<&ID>) -> Option<i32> {
     match id {
-        Some(id) => c.id("eigenaar", id, ORGANISATIE_TYPEN),
-        None => Some(sessie.principal().organisatie_id),
+        Some(id) => c.id("eigenaar", id, ORGANISATIE_TYPENAMES),
+        None => Some(session.principal().organisatie_id),
     }
 }
 
 /// The row id of `id` if it is an id of `E`'s type (`BAD_USER_INPUT` otherwise).
 fn record_id<E: Policy>(id: &ID) -> ApiResult<i32> {
-    let mut c = Controle::default();
-    let rij = c.id("id", id, &[E::NAME]);
-    c.klaar()?;
-    rij.ok_or_else(|| ApiError::bad_input("id", "not an id"))
+    let mut c = Check::default();
+    let row = c.id("id", id, &[E::NAME]);
+    c.finish()?;
+    row.ok_or_else(|| ApiError::bad_input("id", "not an id"))
 }
 
 /// The row of `E` with `id` as the caller sees it now (after a write).
-async fn gelezen<E, T>(ctx: &Context<'_>, id: i32) -> async_graphql::Result<T>
+async fn read_back<E, T>(ctx: &Context<'_>, id: i32) -> async_graphql::Result<T>
 where
     E: Policy,
     E::Model: Sync,
     T: From<Row<E::Model>>,
 {
     let scope = super::scope(ctx)?;
-    let rij = scope
+    let row = scope
         .by_ids::<E>(&[id])
         .await?
         .pop()
         .ok_or_else(|| ApiError::NotFound(E::NAME.to_owned()))?;
-    Ok(T::from(rij))
+    Ok(T::from(row))
 }

@@ -1,5 +1,5 @@
 //! Mutations of opdrachten: create, update and delete one, and `syncOpdrachten`, the bulk sync
-//! institutions use to mirror their own systems (see [`crate::db::SyncVerzoek`] for its
+//! institutions use to mirror their own systems (see [`crate::db::SyncRequest`] for its
 //! semantics).
 //!
 //! Interactive mutations name linked records by global id, as frontends have them. A sync names
@@ -7,14 +7,14 @@
 //! schacHome), as the institutions' own systems know them; references are resolved for the
 //! whole batch in a few queries.
 
-use super::records::{Invoer, beoogde_eigenaar, mutaties, naam_vrij, recordnaam};
-use super::{
-    ContactpersoonInput, Controle, ORGANISATIE_TYPEN, eigenaar, gelezen, record_id, sessie,
+use super::records::{
+    RecordInput, create, delete, intended_eigenaar, name_free, record_name, update,
 };
+use super::{Check, ContactpersoonInput, eigenaar, session};
 use crate::db::entities::{fieldlab, lectoraat, minor, opdracht, organisatie};
 use crate::db::{
-    Koppeling, OpdrachtVelden, Policy, Schrijfsessie, SyncItem, SyncModus, SyncUitkomst,
-    SyncVerzoek,
+    BatchMode, ItemOutcome, Koppeling, OpdrachtFields, Schrijfsessie, SyncItem, SyncReport,
+    SyncRequest,
 };
 use crate::domain::invoer::{self, CONTACTPERSOON, Maxima};
 use crate::domain::{
@@ -25,7 +25,7 @@ use crate::graphql::GlobalId;
 use crate::graphql::opdrachten::Opdracht;
 use crate::graphql::types::Datum;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use sea_orm::{ActiveModelTrait, ActiveValue, ColumnTrait, Condition, IntoActiveModel};
+use sea_orm::{ActiveValue, ColumnTrait, Condition};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// The most students on one opdracht (a large hackathon); more is a typing error or an attempt
@@ -38,9 +38,9 @@ pub const MAX_SYNC_BATCH: usize = 1000;
 /// The maximum lengths of an opdracht's text fields (create, update and each sync item).
 const OPDRACHT_MAXIMA: &[&Maxima] = &[&[("naam", 300), ("externId", 200)], CONTACTPERSOON];
 
-/// OpdrachtGegevens: the fields of an opdracht that a frontend and a sync both send.
+/// OpdrachtData: the fields of an opdracht that a frontend and a sync both send.
 #[derive(InputObject, Debug, Clone)]
-pub struct OpdrachtGegevens {
+pub struct OpdrachtData {
     /// Title, at most 300 characters. One line, no control characters.
     pub naam: String,
     /// What the assignment is about (at most 4000 characters; tab and line breaks allowed, no
@@ -69,67 +69,75 @@ pub struct OpdrachtGegevens {
 }
 
 /// Joins a field name to a path prefix (`opdrachten[3]` + `naam`).
-fn pad(prefix: &str, veld: &str) -> String {
+fn path(prefix: &str, field: &str) -> String {
     if prefix.is_empty() {
-        veld.to_owned()
+        field.to_owned()
     } else {
-        format!("{prefix}.{veld}")
+        format!("{prefix}.{field}")
     }
 }
 
-impl OpdrachtGegevens {
+impl OpdrachtData {
     /// Checks the plain fields; links and references are set by the caller.
-    fn velden(
+    fn fields(
         &self,
-        c: &mut Controle,
+        c: &mut Check,
         prefix: &str,
         eigenaar: Option<&organisatie::Model>,
         themas: &HashSet<String>,
-    ) -> OpdrachtVelden {
-        let (cp_naam, cp_email) =
-            c.contactpersoon(&pad(prefix, "contactpersoon"), self.contactpersoon.as_ref());
+    ) -> OpdrachtFields {
+        let (cp_naam, cp_email) = c.contactpersoon(
+            &path(prefix, "contactpersoon"),
+            self.contactpersoon.as_ref(),
+        );
         let start = self.startdatum.map(|d| d.0);
-        let eind = self.einddatum.map(|d| d.0);
-        c.periode(&pad(prefix, "einddatum"), start, eind);
+        let end = self.einddatum.map(|d| d.0);
+        c.period(&path(prefix, "einddatum"), start, end);
         let onderwijssoort = self
             .onderwijssoort
             .or_else(|| eigenaar.and_then(|e| e.onderwijssoort));
         if onderwijssoort.is_none() && eigenaar.is_some() {
-            c.fout(
-                pad(prefix, "onderwijssoort"),
+            c.fail(
+                path(prefix, "onderwijssoort"),
                 "is required when the owner is not a kennisinstelling",
             );
         }
-        OpdrachtVelden {
-            naam: recordnaam(c, &pad(prefix, "naam"), &self.naam, 300),
-            omschrijving: c
-                .omschrijving(&pad(prefix, "omschrijving"), self.omschrijving.as_deref()),
-            opdrachtgever_id: 0,
-            fieldlab_id: None,
-            lectoraat_id: None,
-            minor_id: None,
-            soort: self.soort,
-            status: self.status.unwrap_or(OpdrachtStatus::Onbekend),
-            onderwijssoort: onderwijssoort.unwrap_or(Onderwijssoort::Hbo),
-            regio: self.regio,
-            startdatum: start,
-            einddatum: eind,
-            aantal_studenten: c.bereik(
-                &pad(prefix, "aantalStudenten"),
-                self.aantal_studenten.unwrap_or(1),
-                0,
-                MAX_STUDENTEN,
-            ),
-            contactpersoon_naam: cp_naam,
-            contactpersoon_email: cp_email,
-            themas: c.themas(&pad(prefix, "themas"), &self.themas, themas),
+        let naam = record_name(c, &path(prefix, "naam"), &self.naam, 300);
+        let omschrijving = c.free_text(&path(prefix, "omschrijving"), self.omschrijving.as_deref());
+        let aantal_studenten = c.range(
+            &path(prefix, "aantalStudenten"),
+            self.aantal_studenten.unwrap_or(1),
+            0,
+            MAX_STUDENTEN,
+        );
+        let columns = opdracht::ActiveModel {
+            naam: ActiveValue::Set(naam),
+            omschrijving: ActiveValue::Set(omschrijving),
+            opdrachtgever_id: ActiveValue::Set(0),
+            fieldlab_id: ActiveValue::Set(None),
+            lectoraat_id: ActiveValue::Set(None),
+            minor_id: ActiveValue::Set(None),
+            soort: ActiveValue::Set(self.soort),
+            status: ActiveValue::Set(self.status.unwrap_or(OpdrachtStatus::Onbekend)),
+            onderwijssoort: ActiveValue::Set(onderwijssoort.unwrap_or(Onderwijssoort::Hbo)),
+            regio: ActiveValue::Set(self.regio),
+            startdatum: ActiveValue::Set(start),
+            einddatum: ActiveValue::Set(end),
+            aantal_studenten: ActiveValue::Set(aantal_studenten),
+            contactpersoon_naam: ActiveValue::Set(cp_naam),
+            contactpersoon_email: ActiveValue::Set(cp_email),
+            ..Default::default()
+        };
+        OpdrachtFields {
+            columns,
+            themas: c.themas(&path(prefix, "themas"), &self.themas, themas),
             uitvoerders: BTreeSet::new(),
         }
     }
 }
 
 /// The default executing institutions: the owner, if it is a kennisinstelling.
-fn standaard_uitvoerders(eigenaar: Option<&organisatie::Model>) -> BTreeSet<i32> {
+fn default_uitvoerders(eigenaar: Option<&organisatie::Model>) -> BTreeSet<i32> {
     eigenaar
         .filter(|e| e.soort == OrganisatieSoort::Kennisinstelling)
         .map(|e| BTreeSet::from([e.id]))
@@ -147,7 +155,7 @@ pub struct OpdrachtInput {
     pub extern_id: Option<String>,
     /// The plain fields.
     #[graphql(flatten)]
-    pub gegevens: OpdrachtGegevens,
+    pub data: OpdrachtData,
     /// The rijkspartner that gives the assignment (its id).
     pub opdrachtgever: ID,
     /// The kennisinstellingen that carry it out (their ids); defaults to the owner if it is a
@@ -162,67 +170,81 @@ pub struct OpdrachtInput {
 }
 
 #[async_trait::async_trait]
-impl Invoer for OpdrachtInput {
+impl RecordInput for OpdrachtInput {
     type Entity = opdracht::Entity;
+    type Output = Opdracht;
     const MAXIMA: &'static [&'static Maxima] = OPDRACHT_MAXIMA;
 
     fn eigenaar(&self) -> Option<&ID> {
         self.eigenaar.as_ref()
     }
 
-    async fn toepassen(
+    async fn apply(
         &self,
-        c: &mut Controle,
-        sessie: &Schrijfsessie,
+        c: &mut Check,
+        session: &Schrijfsessie,
         id: Option<i32>,
         am: &mut opdracht::ActiveModel,
     ) -> ApiResult<Vec<Koppeling>> {
-        let eigenaar = match beoogde_eigenaar(&am.eigenaar_id, self.eigenaar.as_ref(), sessie) {
-            Some(e) => sessie.organisatie(e).await?,
+        let eigenaar = match intended_eigenaar(&am.eigenaar_id, self.eigenaar.as_ref(), session) {
+            Some(e) => session.organisatie(e).await?,
             None => None,
         };
-        let mut velden =
-            self.gegevens
-                .velden(c, "", eigenaar.as_ref(), &sessie.thema_codes().await?);
-        let extern_id = c.tekst("externId", self.extern_id.as_deref(), 200);
+        let themas = session.thema_codes().await?;
+        let mut fields = self.data.fields(c, "", eigenaar.as_ref(), &themas);
+        let extern_id = c.text("externId", self.extern_id.as_deref(), 200);
         if let (Some(e), Some(eigenaar)) = (&extern_id, &eigenaar) {
-            naam_vrij::<opdracht::Entity>(
-                c,
-                sessie,
-                opdracht::Column::ExternId,
-                e,
-                Condition::all().add(opdracht::Column::EigenaarId.eq(eigenaar.id)),
-                id,
-            )
-            .await?;
+            let of_eigenaar = Condition::all().add(opdracht::Column::EigenaarId.eq(eigenaar.id));
+            let column = opdracht::Column::ExternId;
+            name_free::<opdracht::Entity>(c, session, column, e, of_eigenaar, id).await?;
         }
-        velden.opdrachtgever_id = c
+        let opdrachtgever = c
             .organisatie(
-                sessie,
+                session,
                 "opdrachtgever",
                 &self.opdrachtgever,
                 &[OrganisatieSoort::Rijkspartner],
             )
-            .await?
-            .unwrap_or_default();
-        velden.uitvoerders = match &self.uitvoerders {
-            Some(ids) => {
-                c.organisaties(
-                    sessie,
-                    "uitvoerders",
-                    ids,
-                    &[OrganisatieSoort::Kennisinstelling],
-                )
-                .await?
-            }
-            None => standaard_uitvoerders(eigenaar.as_ref()),
+            .await?;
+        fields.columns.opdrachtgever_id = ActiveValue::Set(opdrachtgever.unwrap_or_default());
+        fields.uitvoerders = self.uitvoerders(c, session, eigenaar.as_ref(), id).await?;
+        let fieldlab = self.fieldlab.as_ref();
+        let fieldlab = c.visible::<fieldlab::Entity>(session, "fieldlab", fieldlab);
+        fields.columns.fieldlab_id = ActiveValue::Set(fieldlab.await?);
+        let lectoraat = self.lectoraat.as_ref();
+        let lectoraat = c.visible::<lectoraat::Entity>(session, "lectoraat", lectoraat);
+        fields.columns.lectoraat_id = ActiveValue::Set(lectoraat.await?);
+        let minor = c.visible::<minor::Entity>(session, "minor", self.minor.as_ref());
+        fields.columns.minor_id = ActiveValue::Set(minor.await?);
+        fields.set_on(am);
+        am.extern_id = ActiveValue::Set(extern_id);
+        Ok(fields.links().to_vec())
+    }
+}
+
+impl OpdrachtInput {
+    /// The executing institutions: the named ones (none of which withdrew as uitvoerder of the
+    /// opdracht `id` being updated) or, by default, the owner if it is a kennisinstelling.
+    async fn uitvoerders(
+        &self,
+        c: &mut Check,
+        session: &Schrijfsessie,
+        eigenaar: Option<&organisatie::Model>,
+        id: Option<i32>,
+    ) -> ApiResult<BTreeSet<i32>> {
+        let Some(ids) = &self.uitvoerders else {
+            return Ok(default_uitvoerders(eigenaar));
         };
-        if let (Some(id), Some(ids)) = (id, &self.uitvoerders) {
-            let weg = sessie.teruggetrokken(&[id]).await?.remove(&id);
+        let kennisinstelling = &[OrganisatieSoort::Kennisinstelling];
+        let uitvoerders = c
+            .organisaties(session, "uitvoerders", ids, kennisinstelling)
+            .await?;
+        if let Some(id) = id {
+            let withdrawn = session.teruggetrokken(&[id]).await?.remove(&id);
             for (i, uitvoerder) in ids.iter().enumerate() {
                 let org = GlobalId::decode("", uitvoerder).map(|g| g.id).ok();
-                if org.is_some_and(|o| weg.as_ref().is_some_and(|w| w.contains(&o))) {
-                    c.fout(
+                if org.is_some_and(|o| withdrawn.as_ref().is_some_and(|w| w.contains(&o))) {
+                    c.fail(
                         format!("uitvoerders[{i}]"),
                         "this institution withdrew as uitvoerder of this opdracht and cannot be \
                          named again; leave it out",
@@ -230,46 +252,64 @@ impl Invoer for OpdrachtInput {
                 }
             }
         }
-        velden.fieldlab_id = c
-            .zichtbaar::<fieldlab::Entity>(sessie, "fieldlab", self.fieldlab.as_ref())
-            .await?;
-        velden.lectoraat_id = c
-            .zichtbaar::<lectoraat::Entity>(sessie, "lectoraat", self.lectoraat.as_ref())
-            .await?;
-        velden.minor_id = c
-            .zichtbaar::<minor::Entity>(sessie, "minor", self.minor.as_ref())
-            .await?;
-        velden.zet(am);
-        am.extern_id = ActiveValue::Set(extern_id);
-        Ok(velden.koppelingen().to_vec())
+        Ok(uitvoerders)
     }
 }
 
-mutaties!(
-    OpdrachtMutation,
-    opdracht::Entity,
-    Opdracht,
-    OpdrachtInput,
-    create_opdracht,
-    update_opdracht,
-    delete_opdracht,
-    "createOpdracht",
-    "updateOpdracht",
-    "deleteOpdracht",
-    "Registers an opdracht for the caller's organisation (the programme office may name another \
-     owner). Needs the role medewerker or beheerder (or programmabureau). Institutions that keep \
-     their opdrachten in their own system use `syncOpdrachten` instead.",
-    "Replaces the editable fields of an opdracht. Needs the role medewerker or beheerder of its \
-     owner (or programmabureau); the opdrachtgever and executing institutions may read it but get \
-     FORBIDDEN.",
-    "Deletes an opdracht with its links. Returns the deleted id.",
-);
-
 #[derive(Default)]
-pub struct UitvoeringMutation;
+pub struct OpdrachtMutation;
 
 #[Object]
-impl UitvoeringMutation {
+impl OpdrachtMutation {
+    #[doc = "Registers an opdracht for the caller's organisation (the programme office may name another \
+     owner). Needs the role medewerker or beheerder (or programmabureau). Institutions that keep \
+     their opdrachten in their own system use `syncOpdrachten` instead."]
+    async fn create_opdracht(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new record.")] input: OpdrachtInput,
+    ) -> Result<Opdracht> {
+        create(ctx, "createOpdracht", input).await
+    }
+
+    #[doc = "Replaces the editable fields of an opdracht. Needs the role medewerker or beheerder of its \
+     owner (or programmabureau); the opdrachtgever and executing institutions may read it but get \
+     FORBIDDEN."]
+    async fn update_opdracht(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The record's id.")] id: ID,
+        #[graphql(
+            desc = "The `versie` you last read; if the record changed since, the update is refused with `CONFLICT`."
+        )]
+        versie: i32,
+        #[graphql(
+            desc = "All editable fields of the record (omitted optional fields are cleared)."
+        )]
+        input: OpdrachtInput,
+    ) -> Result<Opdracht> {
+        update(ctx, "updateOpdracht", id, versie, input).await
+    }
+
+    #[doc = "Deletes an opdracht with its links. Returns the deleted id."]
+    async fn delete_opdracht(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The record's id.")] id: ID,
+        #[graphql(
+            desc = "The `versie` you last read; if the record changed since, the delete is refused with `CONFLICT`."
+        )]
+        versie: i32,
+    ) -> Result<ID> {
+        delete::<opdracht::Entity>(ctx, "deleteOpdracht", id, versie).await
+    }
+}
+
+#[derive(Default)]
+pub struct UitvoerderMutation;
+
+#[Object]
+impl UitvoerderMutation {
     /// Withdraws the caller's kennisinstelling as uitvoerder (executing institution) of an
     /// opdracht that another organisation registered: the opdracht leaves the institution's
     /// lists and statistics, the change is logged (the owner sees it in its audit trail and
@@ -282,13 +322,13 @@ impl UitvoeringMutation {
         ctx: &Context<'_>,
         #[graphql(desc = "The opdracht's id.")] opdracht: ID,
     ) -> Result<ID> {
-        let mut c = Controle::default();
-        let rij = c.id("opdracht", &opdracht, &["Opdracht"]);
-        c.klaar()?;
-        let rij = rij.ok_or_else(|| ApiError::bad_input("opdracht", "not an id"))?;
-        let mut sessie = sessie(ctx, "withdrawUitvoerder").await?;
-        sessie.uitvoering_intrekken(rij).await?;
-        sessie.commit().await?;
+        let mut c = Check::default();
+        let row = c.id("opdracht", &opdracht, &["Opdracht"]);
+        c.finish()?;
+        let row = row.ok_or_else(|| ApiError::bad_input("opdracht", "not an id"))?;
+        let mut session = session(ctx, "withdrawUitvoerder").await?;
+        session.uitvoering_intrekken(row).await?;
+        session.commit().await?;
         Ok(opdracht)
     }
 }
@@ -301,7 +341,7 @@ pub struct OpdrachtSyncInput {
     pub extern_id: String,
     /// The plain fields.
     #[graphql(flatten)]
-    pub gegevens: OpdrachtGegevens,
+    pub data: OpdrachtData,
     /// The opdrachtgever by OIN (a rijkspartner).
     pub opdrachtgever: String,
     /// The executing kennisinstellingen by schacHome (or OIN); defaults to the owner if it is a
@@ -337,75 +377,154 @@ pub struct OpdrachtenSyncInput {
     #[graphql(default)]
     pub dry_run: bool,
     /// All or nothing (ATOMAIR, the default), or apply the valid items (PER_ITEM).
-    #[graphql(default)]
-    pub modus: SyncModus,
+    #[graphql(default, name = "modus")]
+    pub mode: SyncMode,
+}
+
+/// Batch semantics of a sync.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[graphql(name = "SyncModus")]
+pub enum SyncMode {
+    /// All or nothing: if any item is rejected, nothing of the batch is written.
+    #[default]
+    #[graphql(name = "ATOMAIR")]
+    Atomic,
+    /// Item by item: the valid items are written, the invalid ones rejected.
+    PerItem,
+}
+
+impl From<SyncMode> for BatchMode {
+    fn from(mode: SyncMode) -> Self {
+        match mode {
+            SyncMode::Atomic => BatchMode::Atomic,
+            SyncMode::PerItem => BatchMode::PerItem,
+        }
+    }
+}
+
+/// What happened (or, when nothing was written, what would happen) to one item.
+#[derive(async_graphql::Enum, Debug, Clone, Copy, PartialEq, Eq)]
+#[graphql(name = "SyncUitkomst")]
+pub enum SyncOutcome {
+    /// A new opdracht was created.
+    Created,
+    /// The stored opdracht was changed.
+    Updated,
+    /// The stored opdracht already was like this (or a withdrawn item was not there).
+    Unchanged,
+    /// The opdracht was withdrawn by its source and deleted.
+    Deleted,
+    /// The item is invalid; see its errors.
+    Rejected,
+}
+
+impl From<ItemOutcome> for SyncOutcome {
+    fn from(outcome: ItemOutcome) -> Self {
+        match outcome {
+            ItemOutcome::Created => SyncOutcome::Created,
+            ItemOutcome::Updated => SyncOutcome::Updated,
+            ItemOutcome::Unchanged => SyncOutcome::Unchanged,
+            ItemOutcome::Deleted => SyncOutcome::Deleted,
+            ItemOutcome::Rejected => SyncOutcome::Rejected,
+        }
+    }
 }
 
 /// Veldfout: a problem with one input field.
 #[derive(SimpleObject, Debug, Clone)]
-pub struct Veldfout {
+#[graphql(name = "Veldfout")]
+pub struct FieldError {
     /// Path of the field in the input, e.g. `opdrachten[3].einddatum`.
-    pub veld: String,
+    #[graphql(name = "veld")]
+    pub field: String,
     /// What is wrong and what to do about it.
-    pub melding: String,
+    #[graphql(name = "melding")]
+    pub message: String,
 }
 
-fn veldfouten(problemen: Vec<crate::error::FieldProblem>) -> Vec<Veldfout> {
-    problemen
+fn field_errors(problems: Vec<FieldProblem>) -> Vec<FieldError> {
+    problems
         .into_iter()
-        .map(|p| Veldfout {
-            veld: p.field,
-            melding: p.message,
+        .map(|p| FieldError {
+            field: p.field,
+            message: p.message,
         })
         .collect()
 }
 
 /// SyncItemResultaat: the outcome of one item of a sync batch.
 #[derive(SimpleObject, Debug, Clone)]
-pub struct SyncItemResultaat {
+#[graphql(name = "SyncItemResultaat")]
+pub struct SyncItemResult {
     /// The item's `externId`.
     pub extern_id: String,
     /// What happened to it or, when the batch was not applied, what would have happened.
-    pub resultaat: SyncUitkomst,
+    #[graphql(name = "resultaat")]
+    pub outcome: SyncOutcome,
     /// The opdracht's global id (null for a new item that was not written, and for a rejected
     /// item).
     pub id: Option<ID>,
     /// Why the item was rejected (empty otherwise).
-    pub fouten: Vec<Veldfout>,
+    #[graphql(name = "fouten")]
+    pub errors: Vec<FieldError>,
     /// What was done differently from what the item asked, without rejecting it: an
     /// institution that withdrew as uitvoerder of the opdracht is left out of `uitvoerders`.
-    pub meldingen: Vec<Veldfout>,
+    #[graphql(name = "meldingen")]
+    pub notices: Vec<FieldError>,
 }
 
 /// SyncTotalen: the number of items per outcome.
 #[derive(SimpleObject, Debug, Clone, Default)]
-pub struct SyncTotalen {
+#[graphql(name = "SyncTotalen")]
+pub struct SyncTotals {
     /// CREATED items.
-    pub aangemaakt: i32,
+    #[graphql(name = "aangemaakt")]
+    pub created: i32,
     /// UPDATED items.
-    pub gewijzigd: i32,
+    #[graphql(name = "gewijzigd")]
+    pub updated: i32,
     /// UNCHANGED items.
-    pub ongewijzigd: i32,
+    #[graphql(name = "ongewijzigd")]
+    pub unchanged: i32,
     /// DELETED (withdrawn) items.
-    pub verwijderd: i32,
+    #[graphql(name = "verwijderd")]
+    pub deleted: i32,
     /// REJECTED items.
-    pub afgewezen: i32,
+    #[graphql(name = "afgewezen")]
+    pub rejected: i32,
+}
+
+impl SyncTotals {
+    /// Counts one item with `outcome`.
+    fn count(&mut self, outcome: SyncOutcome) {
+        *match outcome {
+            SyncOutcome::Created => &mut self.created,
+            SyncOutcome::Updated => &mut self.updated,
+            SyncOutcome::Unchanged => &mut self.unchanged,
+            SyncOutcome::Deleted => &mut self.deleted,
+            SyncOutcome::Rejected => &mut self.rejected,
+        } += 1;
+    }
 }
 
 /// SyncResultaat: the outcome of a sync batch.
 #[derive(SimpleObject, Debug, Clone)]
-pub struct SyncResultaat {
+#[graphql(name = "SyncResultaat")]
+pub struct SyncResult {
     /// Whether the batch was written. False for a dry run, and for an ATOMAIR batch with a
     /// rejected item; the items then say what would have happened.
-    pub toegepast: bool,
+    #[graphql(name = "toegepast")]
+    pub applied: bool,
     /// Whether this was a dry run.
     pub dry_run: bool,
     /// The batch semantics used.
-    pub modus: SyncModus,
+    #[graphql(name = "modus")]
+    pub mode: SyncMode,
     /// Items per outcome.
-    pub totalen: SyncTotalen,
+    #[graphql(name = "totalen")]
+    pub totals: SyncTotals,
     /// One result per item, in input order: `opdrachten` first, then `ingetrokken`.
-    pub items: Vec<SyncItemResultaat>,
+    pub items: Vec<SyncItemResult>,
 }
 
 #[derive(Default)]
@@ -422,302 +541,316 @@ impl SyncMutation {
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The batch.")] input: OpdrachtenSyncInput,
-    ) -> Result<SyncResultaat> {
-        let aantal = input.opdrachten.len() + input.ingetrokken.len();
-        if aantal > MAX_SYNC_BATCH {
-            let veld = if input.ingetrokken.len() > input.opdrachten.len() {
-                "ingetrokken"
-            } else {
-                "opdrachten"
-            };
-            return Err(ApiError::bad_input(
-                veld,
-                format!(
-                    "a batch holds at most {MAX_SYNC_BATCH} items (opdrachten plus ingetrokken); \
-                     this one has {aantal}: send it in several batches"
-                ),
-            )
-            .into());
-        }
+    ) -> Result<SyncResult> {
+        check_batch_size(&input)?;
         // The rules of form, before the write session: of the batch (a problem refuses it),
         // and of each item (a problem rejects that item).
-        let mut c = Controle::default();
-        let bron = c.naam("bron", &input.bron, 100);
-        c.klaar()?;
-        let vorm: Vec<Vec<FieldProblem>> = input
-            .opdrachten
-            .iter()
-            .enumerate()
-            .map(|(i, o)| {
-                let mut problemen = Vec::new();
-                invoer::vorm(
-                    &format!("opdrachten[{i}]"),
-                    &async_graphql::InputType::to_value(o),
-                    OPDRACHT_MAXIMA,
-                    &mut problemen,
-                );
-                problemen
-            })
-            .collect();
-        let mut sessie = sessie(ctx, "syncOpdrachten").await?;
-        let mut c = Controle::default();
-        let eigenaar_id = eigenaar(&mut c, &sessie, input.eigenaar.as_ref());
-        c.klaar()?;
+        let mut c = Check::default();
+        let bron = c.required("bron", &input.bron, 100);
+        c.finish()?;
+        let form = item_form_problems(&input);
+        let mut session = session(ctx, "syncOpdrachten").await?;
+        let mut c = Check::default();
+        let eigenaar_id = eigenaar(&mut c, &session, input.eigenaar.as_ref());
+        c.finish()?;
         let eigenaar_id =
             eigenaar_id.ok_or_else(|| ApiError::bad_input("eigenaar", "no such organisation"))?;
-        let eigenaar = sessie
+        let eigenaar = session
             .controleer_eigenaar::<opdracht::Entity>("eigenaar", eigenaar_id)
             .await?;
-        sessie.met_bron(&bron);
+        session.met_bron(&bron);
 
-        let items = items_controleren(&sessie, &input, &eigenaar, vorm).await?;
-        let resultaat = sessie
-            .sync_opdrachten(SyncVerzoek {
+        let items = check_items(&session, &input, &eigenaar, form).await?;
+        let report = session
+            .sync_opdrachten(SyncRequest {
                 eigenaar: eigenaar.id,
                 items: items.clone(),
                 dry_run: input.dry_run,
-                modus: input.modus,
+                mode: input.mode.into(),
             })
             .await?;
-        if resultaat.toegepast {
-            sessie.commit().await?;
+        if report.applied {
+            session.commit().await?;
         }
-        let mut totalen = SyncTotalen::default();
-        let mut meldingen = resultaat.meldingen;
-        let items = items
-            .into_iter()
-            .zip(resultaat.items)
-            .enumerate()
-            .map(|(index, (item, (uitkomst, id, problemen)))| {
-                *match uitkomst {
-                    SyncUitkomst::Created => &mut totalen.aangemaakt,
-                    SyncUitkomst::Updated => &mut totalen.gewijzigd,
-                    SyncUitkomst::Unchanged => &mut totalen.ongewijzigd,
-                    SyncUitkomst::Deleted => &mut totalen.verwijderd,
-                    SyncUitkomst::Rejected => &mut totalen.afgewezen,
-                } += 1;
-                SyncItemResultaat {
-                    extern_id: item.extern_id,
-                    resultaat: uitkomst,
-                    id: id.map(|id| GlobalId::encode("Opdracht", id)),
-                    fouten: veldfouten(problemen),
-                    meldingen: veldfouten(meldingen.remove(&index).unwrap_or_default()),
-                }
-            })
-            .collect();
-        Ok(SyncResultaat {
-            toegepast: resultaat.toegepast,
-            dry_run: input.dry_run,
-            modus: input.modus,
-            totalen,
-            items,
-        })
+        Ok(sync_result(&input, items, report))
     }
 }
 
-/// Checks every item of a batch, resolving its references for the whole batch at once.
-async fn items_controleren(
-    sessie: &Schrijfsessie,
-    input: &OpdrachtenSyncInput,
-    eigenaar: &organisatie::Model,
-    mut vorm: Vec<Vec<FieldProblem>>,
-) -> ApiResult<Vec<SyncItem>> {
-    let themas = sessie.thema_codes().await?;
-
-    // Organisations by natural key, in one query.
-    let mut sleutels = HashSet::new();
-    for o in &input.opdrachten {
-        for key in std::iter::once(&o.opdrachtgever).chain(o.uitvoerders.iter().flatten()) {
-            if let Ok(s) = OrganisatieSleutel::parse(key) {
-                sleutels.insert(s);
-            }
-        }
+/// `BAD_USER_INPUT` for a batch of more than [`MAX_SYNC_BATCH`] items, on its larger list.
+fn check_batch_size(input: &OpdrachtenSyncInput) -> ApiResult<()> {
+    let count = input.opdrachten.len() + input.ingetrokken.len();
+    if count <= MAX_SYNC_BATCH {
+        return Ok(());
     }
-    let sleutels: Vec<OrganisatieSleutel> = sleutels.into_iter().collect();
-    let mut organisaties: HashMap<String, organisatie::Model> = HashMap::new();
-    for org in sessie.organisaties_per_sleutel(&sleutels).await? {
-        for key in [&org.oin, &org.schac_home].into_iter().flatten() {
-            organisaties.insert(key.clone(), org.clone());
-        }
-    }
-
-    // Linked records by id, one query per type.
-    let mut c = Controle::default();
-    let mut gezien = |ids: &mut Vec<i32>, id: Option<&ID>, typ: &str| {
-        if let Some(id) = id
-            && let Some(id) = c.id("", id, &[typ])
-        {
-            ids.push(id);
-        }
+    let field = if input.ingetrokken.len() > input.opdrachten.len() {
+        "ingetrokken"
+    } else {
+        "opdrachten"
     };
-    let (mut labs, mut lectoraten, mut minoren) = (Vec::new(), Vec::new(), Vec::new());
-    for o in &input.opdrachten {
-        gezien(&mut labs, o.fieldlab.as_ref(), "Fieldlab");
-        gezien(&mut lectoraten, o.lectoraat.as_ref(), "Lectoraat");
-        gezien(&mut minoren, o.minor.as_ref(), "Minor");
-    }
-    let labs = sessie.zichtbaar::<fieldlab::Entity>(&labs).await?;
-    let lectoraten = sessie.zichtbaar::<lectoraat::Entity>(&lectoraten).await?;
-    let minoren = sessie.zichtbaar::<minor::Entity>(&minoren).await?;
+    Err(ApiError::bad_input(
+        field,
+        format!(
+            "a batch holds at most {MAX_SYNC_BATCH} items (opdrachten plus ingetrokken); \
+             this one has {count}: send it in several batches"
+        ),
+    ))
+}
 
-    // Where each externId occurs, to refuse duplicates within the batch.
-    let mut plekken: HashMap<String, Vec<String>> = HashMap::new();
-    let extern_ids: Vec<(String, String)> = input
+/// Per item of `opdrachten`, the problems with the rules of form ([`invoer::form`]).
+fn item_form_problems(input: &OpdrachtenSyncInput) -> Vec<Vec<FieldProblem>> {
+    input
         .opdrachten
         .iter()
         .enumerate()
-        .map(|(i, o)| (format!("opdrachten[{i}].externId"), o.extern_id.clone()))
-        .chain(
-            input
-                .ingetrokken
-                .iter()
-                .enumerate()
-                .map(|(i, e)| (format!("ingetrokken[{i}]"), e.clone())),
-        )
+        .map(|(i, o)| {
+            let mut problems = Vec::new();
+            invoer::form(
+                &format!("opdrachten[{i}]"),
+                &async_graphql::InputType::to_value(o),
+                OPDRACHT_MAXIMA,
+                &mut problems,
+            );
+            problems
+        })
+        .collect()
+}
+
+/// The answer to a sync: per item its outcome, id, errors and notices, and the totals.
+fn sync_result(
+    input: &OpdrachtenSyncInput,
+    items: Vec<SyncItem>,
+    report: SyncReport,
+) -> SyncResult {
+    let mut totals = SyncTotals::default();
+    let mut notices = report.notices;
+    let items = items
+        .into_iter()
+        .zip(report.items)
+        .enumerate()
+        .map(|(index, (item, (outcome, id, problems)))| {
+            let outcome = SyncOutcome::from(outcome);
+            totals.count(outcome);
+            SyncItemResult {
+                extern_id: item.extern_id,
+                outcome,
+                id: id.map(|id| GlobalId::encode("Opdracht", id)),
+                errors: field_errors(problems),
+                notices: field_errors(notices.remove(&index).unwrap_or_default()),
+            }
+        })
         .collect();
-    for (veld, e) in &extern_ids {
-        plekken
-            .entry(e.trim().to_owned())
-            .or_default()
-            .push(veld.clone());
+    SyncResult {
+        applied: report.applied,
+        dry_run: input.dry_run,
+        mode: input.mode,
+        totals,
+        items,
+    }
+}
+
+/// What the items of a batch refer to, looked up for the whole batch at once: the theme
+/// codes, the organisations by natural key, and the linked records the caller may see.
+struct BatchReferences {
+    themas: HashSet<String>,
+    organisaties: HashMap<String, organisatie::Model>,
+    fieldlabs: HashSet<i32>,
+    lectoraten: HashSet<i32>,
+    minoren: HashSet<i32>,
+}
+
+impl BatchReferences {
+    async fn load(session: &Schrijfsessie, input: &OpdrachtenSyncInput) -> ApiResult<Self> {
+        // Organisations by natural key, in one query.
+        let mut keys = HashSet::new();
+        for o in &input.opdrachten {
+            for key in std::iter::once(&o.opdrachtgever).chain(o.uitvoerders.iter().flatten()) {
+                if let Ok(s) = OrganisatieSleutel::parse(key) {
+                    keys.insert(s);
+                }
+            }
+        }
+        let keys: Vec<OrganisatieSleutel> = keys.into_iter().collect();
+        let mut organisaties: HashMap<String, organisatie::Model> = HashMap::new();
+        for org in session.organisaties_per_sleutel(&keys).await? {
+            for key in [&org.oin, &org.schac_home].into_iter().flatten() {
+                organisaties.insert(key.clone(), org.clone());
+            }
+        }
+        // Linked records by id, one query per type.
+        let ids = |typename: &str, of: fn(&OpdrachtSyncInput) -> Option<&ID>| -> Vec<i32> {
+            let mut c = Check::default();
+            input
+                .opdrachten
+                .iter()
+                .filter_map(|o| c.id("", of(o)?, &[typename]))
+                .collect()
+        };
+        let fieldlabs = ids("Fieldlab", |o| o.fieldlab.as_ref());
+        let lectoraten = ids("Lectoraat", |o| o.lectoraat.as_ref());
+        let minoren = ids("Minor", |o| o.minor.as_ref());
+        Ok(Self {
+            themas: session.thema_codes().await?,
+            organisaties,
+            fieldlabs: session.zichtbaar::<fieldlab::Entity>(&fieldlabs).await?,
+            lectoraten: session.zichtbaar::<lectoraat::Entity>(&lectoraten).await?,
+            minoren: session.zichtbaar::<minor::Entity>(&minoren).await?,
+        })
     }
 
-    let mut items = Vec::with_capacity(extern_ids.len());
-    for (index, (veld, extern_id)) in extern_ids.iter().enumerate() {
-        let mut c = Controle::default();
-        for p in vorm.get_mut(index).map(std::mem::take).unwrap_or_default() {
-            c.fout(p.field, p.message);
+    /// The fields of item `o` at `prefix`, its references resolved.
+    fn fields(
+        &self,
+        c: &mut Check,
+        prefix: &str,
+        o: &OpdrachtSyncInput,
+        eigenaar: &organisatie::Model,
+    ) -> OpdrachtFields {
+        let mut fields = o.data.fields(c, prefix, Some(eigenaar), &self.themas);
+        let opdrachtgever = self.organisatie(
+            c,
+            &path(prefix, "opdrachtgever"),
+            &o.opdrachtgever,
+            OrganisatieSoort::Rijkspartner,
+        );
+        fields.columns.opdrachtgever_id = ActiveValue::Set(opdrachtgever.unwrap_or_default());
+        fields.uitvoerders = match &o.uitvoerders {
+            None => default_uitvoerders(Some(eigenaar)),
+            Some(keys) => keys
+                .iter()
+                .enumerate()
+                .filter_map(|(i, key)| {
+                    let field = format!("{prefix}.uitvoerders[{i}]");
+                    self.organisatie(c, &field, key, OrganisatieSoort::Kennisinstelling)
+                })
+                .collect(),
+        };
+        let linked = |c: &mut Check, field: &str, id: Option<&ID>| {
+            self.linked(c, &path(prefix, field), field, id)
+        };
+        fields.columns.fieldlab_id = ActiveValue::Set(linked(c, "fieldlab", o.fieldlab.as_ref()));
+        let lectoraat = linked(c, "lectoraat", o.lectoraat.as_ref());
+        fields.columns.lectoraat_id = ActiveValue::Set(lectoraat);
+        fields.columns.minor_id = ActiveValue::Set(linked(c, "minor", o.minor.as_ref()));
+        fields
+    }
+
+    /// The record linked as `kind` (`fieldlab`, `lectoraat` or `minor`) by global id, which
+    /// the caller must be able to see; reported on `field` otherwise.
+    fn linked(&self, c: &mut Check, field: &str, kind: &str, id: Option<&ID>) -> Option<i32> {
+        let (typename, visible) = match kind {
+            "fieldlab" => ("Fieldlab", &self.fieldlabs),
+            "lectoraat" => ("Lectoraat", &self.lectoraten),
+            _ => ("Minor", &self.minoren),
+        };
+        let row = c.id(field, id?, &[typename])?;
+        if visible.contains(&row) {
+            Some(row)
+        } else {
+            c.fail(field, format!("no such {typename}"));
+            None
         }
-        let extern_id = c.naam(veld, extern_id, 200);
-        if let Some(andere) = plekken.get(&extern_id).filter(|p| p.len() > 1) {
-            c.fout(
-                veld.as_str(),
+    }
+
+    /// An organisation of kind `soort` by natural key.
+    fn organisatie(
+        &self,
+        c: &mut Check,
+        field: &str,
+        key: &str,
+        soort: OrganisatieSoort,
+    ) -> Option<i32> {
+        let sleutel = match OrganisatieSleutel::parse(key) {
+            Ok(s) => s,
+            Err(e) => {
+                c.fail(field, e.to_string());
+                return None;
+            }
+        };
+        match self.organisaties.get(&sleutel.to_string()) {
+            Some(org) if org.soort == soort => Some(org.id),
+            Some(org) => {
+                let expected = match soort {
+                    OrganisatieSoort::Rijkspartner => "rijkspartner",
+                    _ => "kennisinstelling",
+                };
+                c.fail(
+                    field,
+                    format!("{} ({sleutel}) is not a {expected}", org.naam),
+                );
+                None
+            }
+            None => {
+                c.fail(
+                    field,
+                    format!("no organisation of the partnership has the key {sleutel}"),
+                );
+                None
+            }
+        }
+    }
+}
+
+/// The `externId`s of a batch, each with its field: `opdrachten` first, then `ingetrokken`.
+fn extern_ids(input: &OpdrachtenSyncInput) -> Vec<(String, String)> {
+    let opdrachten = input
+        .opdrachten
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (format!("opdrachten[{i}].externId"), o.extern_id.clone()));
+    let ingetrokken = input
+        .ingetrokken
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (format!("ingetrokken[{i}]"), e.clone()));
+    opdrachten.chain(ingetrokken).collect()
+}
+
+/// Checks every item of a batch, resolving its references for the whole batch at once.
+async fn check_items(
+    session: &Schrijfsessie,
+    input: &OpdrachtenSyncInput,
+    eigenaar: &organisatie::Model,
+    mut form: Vec<Vec<FieldProblem>>,
+) -> ApiResult<Vec<SyncItem>> {
+    let references = BatchReferences::load(session, input).await?;
+    let extern_ids = extern_ids(input);
+    // Where each externId occurs, to refuse duplicates within the batch.
+    let mut places: HashMap<String, Vec<String>> = HashMap::new();
+    for (field, e) in &extern_ids {
+        places
+            .entry(e.trim().to_owned())
+            .or_default()
+            .push(field.clone());
+    }
+    let mut items = Vec::with_capacity(extern_ids.len());
+    for (index, (field, extern_id)) in extern_ids.iter().enumerate() {
+        let mut c = Check::default();
+        for p in form.get_mut(index).map(std::mem::take).unwrap_or_default() {
+            c.fail(p.field, p.message);
+        }
+        let extern_id = c.required(field, extern_id, 200);
+        if let Some(others) = places.get(&extern_id).filter(|p| p.len() > 1) {
+            c.fail(
+                field.as_str(),
                 format!(
                     "externId '{extern_id}' occurs more than once in this batch ({}); send each \
                      opdracht once",
-                    andere.join(", ")
+                    others.join(", ")
                 ),
             );
         }
-        let inhoud = match input.opdrachten.get(index) {
-            None => None,
-            Some(o) => {
-                let prefix = format!("opdrachten[{index}]");
-                let mut velden = o.gegevens.velden(&mut c, &prefix, Some(eigenaar), &themas);
-                velden.opdrachtgever_id = organisatie_per_sleutel(
-                    &mut c,
-                    &pad(&prefix, "opdrachtgever"),
-                    &o.opdrachtgever,
-                    &organisaties,
-                    OrganisatieSoort::Rijkspartner,
-                )
-                .unwrap_or_default();
-                velden.uitvoerders = match &o.uitvoerders {
-                    None => standaard_uitvoerders(Some(eigenaar)),
-                    Some(keys) => keys
-                        .iter()
-                        .enumerate()
-                        .filter_map(|(i, key)| {
-                            organisatie_per_sleutel(
-                                &mut c,
-                                &format!("{prefix}.uitvoerders[{i}]"),
-                                key,
-                                &organisaties,
-                                OrganisatieSoort::Kennisinstelling,
-                            )
-                        })
-                        .collect(),
-                };
-                velden.fieldlab_id = verwijzing(
-                    &mut c,
-                    &pad(&prefix, "fieldlab"),
-                    o.fieldlab.as_ref(),
-                    "Fieldlab",
-                    &labs,
-                );
-                velden.lectoraat_id = verwijzing(
-                    &mut c,
-                    &pad(&prefix, "lectoraat"),
-                    o.lectoraat.as_ref(),
-                    "Lectoraat",
-                    &lectoraten,
-                );
-                velden.minor_id = verwijzing(
-                    &mut c,
-                    &pad(&prefix, "minor"),
-                    o.minor.as_ref(),
-                    "Minor",
-                    &minoren,
-                );
-                Some(velden)
-            }
-        };
+        let content = input
+            .opdrachten
+            .get(index)
+            .map(|o| references.fields(&mut c, &format!("opdrachten[{index}]"), o, eigenaar));
         items.push(SyncItem {
             extern_id,
-            inhoud: if c.is_goed() {
-                Ok(inhoud)
+            content: if c.is_ok() {
+                Ok(content)
             } else {
-                Err(c.neem())
+                Err(c.take())
             },
         });
     }
     Ok(items)
-}
-
-/// An organisation of kind `soort` by natural key, from the batch's lookup.
-fn organisatie_per_sleutel(
-    c: &mut Controle,
-    veld: &str,
-    key: &str,
-    organisaties: &HashMap<String, organisatie::Model>,
-    soort: OrganisatieSoort,
-) -> Option<i32> {
-    let sleutel = match OrganisatieSleutel::parse(key) {
-        Ok(s) => s,
-        Err(e) => {
-            c.fout(veld, e.to_string());
-            return None;
-        }
-    };
-    match organisaties.get(&sleutel.to_string()) {
-        Some(org) if org.soort == soort => Some(org.id),
-        Some(org) => {
-            c.fout(
-                veld,
-                format!(
-                    "{} ({sleutel}) is not a {}",
-                    org.naam,
-                    match soort {
-                        OrganisatieSoort::Rijkspartner => "rijkspartner",
-                        _ => "kennisinstelling",
-                    }
-                ),
-            );
-            None
-        }
-        None => {
-            c.fout(
-                veld,
-                format!("no organisation of the partnership has the key {sleutel}"),
-            );
-            None
-        }
-    }
-}
-
-/// A linked record by global id, which must be among the `zichtbaar` ones.
-fn verwijzing(
-    c: &mut Controle,
-    veld: &str,
-    id: Option<&ID>,
-    typ: &str,
-    zichtbaar: &HashSet<i32>,
-) -> Option<i32> {
-    let rij = c.id(veld, id?, &[typ])?;
-    if zichtbaar.contains(&rij) {
-        Some(rij)
-    } else {
-        c.fout(veld, format!("no such {typ}"));
-        None
-    }
 }

@@ -1,15 +1,16 @@
 //! Mutations of fieldlabs, lectoraten, minoren, communities and organisation profiles.
 //!
-//! Each record type has one input type (for create and update) and one function that checks
-//! it and sets the row's columns and links; the create / update / delete resolvers around it
-//! are the same for every type and come from [`mutaties!`].
+//! Each record type has one input type (for create and update) that implements
+//! [`RecordInput`]: it checks the input and sets the row's columns and links. The create /
+//! update / delete resolvers around it are the same for every type: each calls [`create`],
+//! [`update`] or [`delete`].
 
 use super::{
-    ALLE_SOORTEN, ContactpersoonInput, Controle, ORGANISATIE_TYPEN, eigenaar, gelezen, record_id,
-    sessie,
+    ALL_SOORTEN, Check, ContactpersoonInput, ORGANISATIE_TYPENAMES, eigenaar, read_back, record_id,
+    session,
 };
 use crate::db::entities::{community, fieldlab, lectoraat, minor, organisatie};
-use crate::db::{Koppeling, Policy, Schrijfsessie};
+use crate::db::{Policy, Koppeling, Row, Schrijfbaar, Schrijfsessie};
 use crate::domain::invoer::{CONTACTPERSOON, Maxima};
 use crate::domain::naam;
 use crate::domain::{
@@ -25,24 +26,30 @@ use crate::graphql::organisaties::Organisatie;
 use crate::graphql::types::Datum;
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use sea_orm::{ActiveModelTrait, ActiveValue, ColumnTrait, Condition, IntoActiveModel};
+use std::collections::{BTreeSet, HashSet};
 
 /// The largest study load of a minor, master or post-master (a two-year master).
 pub(super) const MAX_ECTS: i32 = 120;
 
+/// The row type of a record input's entity.
+type ActiveModelOf<I> = <<I as RecordInput>::Entity as sea_orm::EntityTrait>::ActiveModel;
+
 /// How a record type's input is checked and applied to its row: `am` gets the columns, the
 /// result lists the link sets to replace. `id` is the row being updated (none on create).
 #[async_trait::async_trait]
-pub(super) trait Invoer: Sync + async_graphql::InputType {
-    type Entity: crate::db::Schrijfbaar;
+pub(super) trait RecordInput: Sync + async_graphql::InputType {
+    type Entity: Schrijfbaar;
+    /// The GraphQL type the create and update mutations return.
+    type Output: From<Row<<Self::Entity as sea_orm::EntityTrait>::Model>>;
     /// The maximum lengths of the input's text fields (see [`crate::domain::invoer`]); checked
     /// with the other rules of form before the write session opens.
     const MAXIMA: &'static [&'static Maxima];
-    async fn toepassen(
+    async fn apply(
         &self,
-        c: &mut Controle,
-        sessie: &Schrijfsessie,
+        c: &mut Check,
+        session: &Schrijfsessie,
         id: Option<i32>,
-        am: &mut <Self::Entity as sea_orm::EntityTrait>::ActiveModel,
+        am: &mut ActiveModelOf<Self>,
     ) -> ApiResult<Vec<Koppeling>>;
     /// The owner the input names, if any.
     fn eigenaar(&self) -> Option<&ID>;
@@ -50,23 +57,23 @@ pub(super) trait Invoer: Sync + async_graphql::InputType {
 
 /// Checks that `naam` is not taken by another visible record of `E` (names are unique in the
 /// database; this gives the clear message).
-pub(super) async fn naam_vrij<E: Policy>(
-    c: &mut Controle,
-    sessie: &Schrijfsessie,
-    kolom: E::Column,
+pub(super) async fn name_free<E: Policy>(
+    c: &mut Check,
+    session: &Schrijfsessie,
+    column: E::Column,
     naam: &str,
-    binnen: Condition,
+    within: Condition,
     id: Option<i32>,
 ) -> ApiResult<()>
 where
     E::Model: Sync,
 {
-    let mut filter = binnen.add(kolom.eq(naam));
+    let mut filter = within.add(column.eq(naam));
     if let Some(id) = id {
         filter = filter.add(E::id().ne(id));
     }
-    if sessie.bestaat::<E>(filter).await? {
-        c.fout(
+    if session.bestaat::<E>(filter).await? {
+        c.fail(
             "naam",
             format!("another {} is already called '{naam}'", E::NAME),
         );
@@ -74,24 +81,24 @@ where
     Ok(())
 }
 
-/// A record's name by the name rule ([`naam::normaliseer`]), reported on `veld` when it is
+/// A record's name by the name rule ([`naam::normalise`]), reported on `field` when it is
 /// refused (the input, trimmed, is returned then so that the other checks can go on).
-pub(super) fn recordnaam(c: &mut Controle, veld: &str, waarde: &str, max: usize) -> String {
-    naam::normaliseer(waarde, max).unwrap_or_else(|melding| {
-        c.fout(veld, melding);
-        waarde.trim().to_owned()
+pub(super) fn record_name(c: &mut Check, field: &str, value: &str, max: usize) -> String {
+    naam::normalise(value, max).unwrap_or_else(|message| {
+        c.fail(field, message);
+        value.trim().to_owned()
     })
 }
 
 /// The normalised name of a record of `E` (`naam`, at most 200 characters), checked to be
-/// free among the rows matching `binnen` (all fieldlabs, all communities, the lectoraten or
+/// free among the rows matching `within` (all fieldlabs, all communities, the lectoraten or
 /// minoren of one institution; `None` when the owner is unknown, which is reported elsewhere):
 /// names are compared by their key ([`naam::sleutel`]), as the database's unique index does.
-async fn unieke_naam<E>(
-    c: &mut Controle,
-    sessie: &Schrijfsessie,
-    waarde: &str,
-    binnen: Option<Condition>,
+async fn unique_name<E>(
+    c: &mut Check,
+    session: &Schrijfsessie,
+    value: &str,
+    within: Option<Condition>,
     id: Option<i32>,
 ) -> ApiResult<String>
 where
@@ -99,22 +106,22 @@ where
     E::Model: Sync,
     E::Column: std::str::FromStr,
 {
-    let naam = match naam::normaliseer(waarde, 200) {
+    let naam = match naam::normalise(value, 200) {
         Ok(naam) => naam,
-        Err(melding) => {
-            c.fout("naam", melding);
-            return Ok(waarde.trim().to_owned());
+        Err(message) => {
+            c.fail("naam", message);
+            return Ok(value.trim().to_owned());
         }
     };
-    let (Some(binnen), Ok(kolom)) = (binnen, "naam_sleutel".parse::<E::Column>()) else {
+    let (Some(within), Ok(column)) = (within, "naam_sleutel".parse::<E::Column>()) else {
         return Ok(naam);
     };
-    let mut filter = binnen.add(kolom.eq(naam::sleutel(&naam)));
+    let mut filter = within.add(column.eq(naam::sleutel(&naam)));
     if let Some(id) = id {
         filter = filter.add(E::id().ne(id));
     }
-    if sessie.bestaat::<E>(filter).await? {
-        c.fout(
+    if session.bestaat::<E>(filter).await? {
+        c.fail(
             "naam",
             format!(
                 "another {} is already called '{naam}' or by a name that reads the same (names \
@@ -127,111 +134,120 @@ where
     Ok(naam)
 }
 
-/// The rows of the same owner as the record being written (lectoraten and minoren are unique
-/// per institution).
-fn bij_eigenaar<E: Policy>(eigenaar: Option<i32>) -> Option<Condition> {
-    eigenaar.map(|e| Condition::all().add(E::owner().eq(e)))
+/// The name of a lectoraat or minor, unique among those of its owner (they are unique per
+/// institution): the owner is the row's current one on update, the named or the caller's own
+/// on create.
+async fn name_of_eigenaar<E>(
+    c: &mut Check,
+    session: &Schrijfsessie,
+    value: &str,
+    current: &ActiveValue<i32>,
+    named: Option<&ID>,
+    id: Option<i32>,
+) -> ApiResult<String>
+where
+    E: Policy,
+    E::Model: Sync,
+    E::Column: std::str::FromStr,
+{
+    let eigenaar = intended_eigenaar(current, named, session);
+    let within = eigenaar.map(|e| Condition::all().add(E::owner().eq(e)));
+    unique_name::<E>(c, session, value, within, id).await
+}
+
+/// The linked rijkspartners of a lectoraat or minor (`partners`).
+async fn partners(c: &mut Check, session: &Schrijfsessie, ids: &[ID]) -> ApiResult<BTreeSet<i32>> {
+    let rijkspartner = &[OrganisatieSoort::Rijkspartner];
+    c.organisaties(session, "partners", ids, rijkspartner).await
 }
 
 /// The owner a row will have: its current one on update, the named or the caller's own on
 /// create (`None` if the named id is malformed; that is reported elsewhere).
-pub(super) fn beoogde_eigenaar(
-    huidig: &ActiveValue<i32>,
-    invoer: Option<&ID>,
-    sessie: &Schrijfsessie,
+pub(super) fn intended_eigenaar(
+    current: &ActiveValue<i32>,
+    named: Option<&ID>,
+    session: &Schrijfsessie,
 ) -> Option<i32> {
-    match huidig {
+    match current {
         ActiveValue::Set(e) | ActiveValue::Unchanged(e) => Some(*e),
-        ActiveValue::NotSet => match invoer {
-            Some(id) => Controle::default().id("eigenaar", id, ORGANISATIE_TYPEN),
-            None => Some(sessie.principal().organisatie_id),
+        ActiveValue::NotSet => match named {
+            Some(id) => Check::default().id("eigenaar", id, ORGANISATIE_TYPENAMES),
+            None => Some(session.principal().organisatie_id),
         },
     }
 }
 
-/// The create, update and delete mutations of one record type.
-macro_rules! mutaties {
-    (
-        $mutation:ident, $entity:ty, $type:ty, $input:ty,
-        $create:ident, $update:ident, $delete:ident,
-        $create_naam:literal, $update_naam:literal, $delete_naam:literal,
-        $create_doc:literal, $update_doc:literal, $delete_doc:literal $(,)?
-    ) => {
-        #[derive(Default)]
-        pub struct $mutation;
-
-        #[Object]
-        impl $mutation {
-            #[doc = $create_doc]
-            async fn $create(
-                &self,
-                ctx: &Context<'_>,
-                #[graphql(desc = "The new record.")] input: $input,
-            ) -> Result<$type> {
-                let mut c = Controle::default();
-                c.vorm("", &input, <$input as Invoer>::MAXIMA);
-                c.klaar()?;
-                let mut sessie = sessie(ctx, $create_naam).await?;
-                let mut c = Controle::default();
-                let eigenaar = eigenaar(&mut c, &sessie, input.eigenaar());
-                let mut am = <<$entity as sea_orm::EntityTrait>::ActiveModel as ActiveModelTrait>::default();
-                let koppelingen = input.toepassen(&mut c, &sessie, None, &mut am).await?;
-                c.klaar()?;
-                let eigenaar = eigenaar.ok_or_else(|| ApiError::bad_input("eigenaar", "no such organisation"))?;
-                let model = sessie.aanmaken::<$entity>(eigenaar, am, &koppelingen).await?;
-                sessie.commit().await?;
-                gelezen::<$entity, $type>(ctx, <$entity as Policy>::id_of(&model)).await
-            }
-
-            #[doc = $update_doc]
-            async fn $update(
-                &self,
-                ctx: &Context<'_>,
-                #[graphql(desc = "The record's id.")] id: ID,
-                #[graphql(desc = "The `versie` you last read; if the record changed since, the update is refused with `CONFLICT`.")]
-                versie: i32,
-                #[graphql(desc = "All editable fields of the record (omitted optional fields are cleared).")]
-                input: $input,
-            ) -> Result<$type> {
-                let id = record_id::<$entity>(&id)?;
-                let mut c = Controle::default();
-                c.vorm("", &input, <$input as Invoer>::MAXIMA);
-                c.klaar()?;
-                let mut sessie = sessie(ctx, $update_naam).await?;
-                let voor = sessie.te_wijzigen::<$entity>(id, versie).await?;
-                let mut c = Controle::default();
-                if let Some(nieuw) = input.eigenaar() {
-                    let nieuw = c.id("eigenaar", nieuw, ORGANISATIE_TYPEN);
-                    if nieuw.is_some_and(|n| n != <$entity as Policy>::owner_of(&voor)) {
-                        c.fout("eigenaar", "a record cannot move to another owner; leave `eigenaar` out or send the current one");
-                    }
-                }
-                let mut am = voor.clone().into_active_model();
-                let koppelingen = input.toepassen(&mut c, &sessie, Some(id), &mut am).await?;
-                c.klaar()?;
-                sessie.bijwerken::<$entity>(voor, am, &koppelingen).await?;
-                sessie.commit().await?;
-                gelezen::<$entity, $type>(ctx, id).await
-            }
-
-            #[doc = $delete_doc]
-            async fn $delete(
-                &self,
-                ctx: &Context<'_>,
-                #[graphql(desc = "The record's id.")] id: ID,
-                #[graphql(desc = "The `versie` you last read; if the record changed since, the delete is refused with `CONFLICT`.")]
-                versie: i32,
-            ) -> Result<ID> {
-                let rij = record_id::<$entity>(&id)?;
-                let mut sessie = sessie(ctx, $delete_naam).await?;
-                sessie.verwijderen::<$entity>(rij, versie).await?;
-                sessie.commit().await?;
-                Ok(id)
-            }
-        }
-    };
+/// The create mutation of a record type: checks the input, creates the row with its links and
+/// returns the record as the caller now sees it.
+pub(super) async fn create<I: RecordInput>(
+    ctx: &Context<'_>,
+    operatie: &str,
+    input: I,
+) -> Result<I::Output> {
+    let mut c = Check::default();
+    c.form("", &input, I::MAXIMA);
+    c.finish()?;
+    let mut session = session(ctx, operatie).await?;
+    let mut c = Check::default();
+    let eigenaar = eigenaar(&mut c, &session, input.eigenaar());
+    let mut am = <ActiveModelOf<I> as ActiveModelTrait>::default();
+    let links = input.apply(&mut c, &session, None, &mut am).await?;
+    c.finish()?;
+    let eigenaar =
+        eigenaar.ok_or_else(|| ApiError::bad_input("eigenaar", "no such organisation"))?;
+    let model = session.aanmaken::<I::Entity>(eigenaar, am, &links).await?;
+    session.commit().await?;
+    read_back::<I::Entity, I::Output>(ctx, <I::Entity as Policy>::id_of(&model)).await
 }
-pub(super) use mutaties;
+
+/// The update mutation of a record type: replaces the editable fields of the row `id` at
+/// version `versie` and returns the record as the caller now sees it.
+pub(super) async fn update<I: RecordInput>(
+    ctx: &Context<'_>,
+    operatie: &str,
+    id: ID,
+    versie: i32,
+    input: I,
+) -> Result<I::Output> {
+    let id = record_id::<I::Entity>(&id)?;
+    let mut c = Check::default();
+    c.form("", &input, I::MAXIMA);
+    c.finish()?;
+    let mut session = session(ctx, operatie).await?;
+    let before = session.te_wijzigen::<I::Entity>(id, versie).await?;
+    let mut c = Check::default();
+    if let Some(new) = input.eigenaar() {
+        let new = c.id("eigenaar", new, ORGANISATIE_TYPENAMES);
+        if new.is_some_and(|n| n != <I::Entity as Policy>::owner_of(&before)) {
+            c.fail(
+                "eigenaar",
+                "a record cannot move to another owner; leave `eigenaar` out or send the current \
+                 one",
+            );
+        }
+    }
+    let mut am = before.clone().into_active_model();
+    let links = input.apply(&mut c, &session, Some(id), &mut am).await?;
+    c.finish()?;
+    session.bijwerken::<I::Entity>(before, am, &links).await?;
+    session.commit().await?;
+    read_back::<I::Entity, I::Output>(ctx, id).await
+}
+
+/// The delete mutation of a record type: deletes the row `id` at version `versie` and returns
+/// its id.
+pub(super) async fn delete<E: Schrijfbaar>(
+    ctx: &Context<'_>,
+    operatie: &str,
+    id: ID,
+    versie: i32,
+) -> Result<ID> {
+    let row = record_id::<E>(&id)?;
+    let mut session = session(ctx, operatie).await?;
+    session.verwijderen::<E>(row, versie).await?;
+    session.commit().await?;
+    Ok(id)
+}
 
 /// DeelnemerInput: an organisation taking part in a fieldlab.
 #[derive(InputObject, Debug, Clone)]
@@ -276,8 +292,9 @@ pub struct FieldlabInput {
 }
 
 #[async_trait::async_trait]
-impl Invoer for FieldlabInput {
+impl RecordInput for FieldlabInput {
     type Entity = fieldlab::Entity;
+    type Output = Fieldlab;
     const MAXIMA: &'static [&'static Maxima] = &[
         &[("naam", 200), ("plaats", 100), ("website", 500)],
         CONTACTPERSOON,
@@ -287,49 +304,28 @@ impl Invoer for FieldlabInput {
         self.eigenaar.as_ref()
     }
 
-    async fn toepassen(
+    async fn apply(
         &self,
-        c: &mut Controle,
-        sessie: &Schrijfsessie,
+        c: &mut Check,
+        session: &Schrijfsessie,
         id: Option<i32>,
         am: &mut fieldlab::ActiveModel,
     ) -> ApiResult<Vec<Koppeling>> {
-        let naam =
-            unieke_naam::<fieldlab::Entity>(c, sessie, &self.naam, Some(Condition::all()), id)
-                .await?;
+        let all = Some(Condition::all());
+        let naam = unique_name::<fieldlab::Entity>(c, session, &self.naam, all, id).await?;
         let (cp_naam, cp_email) = c.contactpersoon("contactpersoon", self.contactpersoon.as_ref());
         am.naam = ActiveValue::Set(naam);
         am.beschrijving =
-            ActiveValue::Set(c.omschrijving("beschrijving", self.beschrijving.as_deref()));
+            ActiveValue::Set(c.free_text("beschrijving", self.beschrijving.as_deref()));
         am.regio = ActiveValue::Set(self.regio);
         am.status = ActiveValue::Set(self.status.unwrap_or(FieldlabStatus::InOprichting));
-        am.plaats = ActiveValue::Set(c.tekst("plaats", self.plaats.as_deref(), 100));
+        am.plaats = ActiveValue::Set(c.text("plaats", self.plaats.as_deref(), 100));
         am.website = ActiveValue::Set(c.website("website", self.website.as_deref()));
         am.startdatum = ActiveValue::Set(self.startdatum.map(|d| d.0));
         am.contactpersoon_naam = ActiveValue::Set(cp_naam);
         am.contactpersoon_email = ActiveValue::Set(cp_email);
-        let themas = c.themas("themas", &self.themas, &sessie.thema_codes().await?);
-        let plekken: Vec<(String, &ID)> = self
-            .deelnemers
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (format!("deelnemers[{i}].organisatie"), &d.organisatie))
-            .collect();
-        let orgs = c
-            .organisaties_per_plek(sessie, &plekken, ALLE_SOORTEN)
-            .await?;
-        let mut deelnemers = Vec::new();
-        let mut gezien = std::collections::HashSet::new();
-        for ((veld, _), (org, d)) in plekken.iter().zip(orgs.into_iter().zip(&self.deelnemers)) {
-            if let Some(org) = org {
-                if gezien.insert(org) {
-                    deelnemers.push((org, d.rol));
-                } else {
-                    c.fout(veld.as_str(), "is listed twice");
-                }
-            }
-        }
-        deelnemers.sort_by_key(|(org, _)| *org);
+        let themas = c.themas("themas", &self.themas, &session.thema_codes().await?);
+        let deelnemers = self.deelnemers(c, session).await?;
         Ok(vec![
             Koppeling::Themas(themas),
             Koppeling::Deelnemers(deelnemers),
@@ -337,25 +333,85 @@ impl Invoer for FieldlabInput {
     }
 }
 
-mutaties!(
-    FieldlabMutation,
-    fieldlab::Entity,
-    Fieldlab,
-    FieldlabInput,
-    create_fieldlab,
-    update_fieldlab,
-    delete_fieldlab,
-    "createFieldlab",
-    "updateFieldlab",
-    "deleteFieldlab",
-    "Creates a fieldlab with the caller's organisation as penvoerder (the programme office may \
-     name another). Needs the role beheerder (or programmabureau).",
-    "Replaces the editable fields of a fieldlab. Needs the role beheerder of the penvoerder (or \
-     programmabureau): others get FORBIDDEN if they can see the lab.",
-    "Deletes a fieldlab with its participants and themes. Refused (CONFLICT, counting them) while \
+impl FieldlabInput {
+    /// The participants, each organisation once, ordered by organisation.
+    async fn deelnemers(
+        &self,
+        c: &mut Check,
+        session: &Schrijfsessie,
+    ) -> ApiResult<Vec<(i32, DeelnemerRol)>> {
+        let fields: Vec<(String, &ID)> = self
+            .deelnemers
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (format!("deelnemers[{i}].organisatie"), &d.organisatie))
+            .collect();
+        let orgs = c.organisaties_at(session, &fields, ALL_SOORTEN).await?;
+        let mut deelnemers = Vec::new();
+        let mut seen = HashSet::new();
+        for ((field, _), (org, d)) in fields.iter().zip(orgs.into_iter().zip(&self.deelnemers)) {
+            if let Some(org) = org {
+                if seen.insert(org) {
+                    deelnemers.push((org, d.rol));
+                } else {
+                    c.fail(field.as_str(), "is listed twice");
+                }
+            }
+        }
+        deelnemers.sort_by_key(|(org, _)| *org);
+        Ok(deelnemers)
+    }
+}
+
+#[derive(Default)]
+pub struct FieldlabMutation;
+
+#[Object]
+impl FieldlabMutation {
+    #[doc = "Creates a fieldlab with the caller's organisation as penvoerder (the programme office may \
+     name another). Needs the role beheerder (or programmabureau)."]
+    async fn create_fieldlab(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new record.")] input: FieldlabInput,
+    ) -> Result<Fieldlab> {
+        create(ctx, "createFieldlab", input).await
+    }
+
+    #[doc = "Replaces the editable fields of a fieldlab. Needs the role beheerder of the penvoerder (or \
+     programmabureau): others get FORBIDDEN if they can see the lab."]
+    async fn update_fieldlab(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The record's id.")] id: ID,
+        #[graphql(
+            desc = "The `versie` you last read; if the record changed since, the update is refused with `CONFLICT`."
+        )]
+        versie: i32,
+        #[graphql(
+            desc = "All editable fields of the record (omitted optional fields are cleared)."
+        )]
+        input: FieldlabInput,
+    ) -> Result<Fieldlab> {
+        update(ctx, "updateFieldlab", id, versie, input).await
+    }
+
+    #[doc = "Deletes a fieldlab with its participants and themes. Refused (CONFLICT, counting them) while \
      opdrachten or lectoraten of the caller's own organisation link to it; those of other \
-     organisations are unlinked, each as a logged change their owner sees. Returns the deleted id.",
-);
+     organisations are unlinked, each as a logged change their owner sees. Returns the deleted \
+     id."]
+    async fn delete_fieldlab(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The record's id.")] id: ID,
+        #[graphql(
+            desc = "The `versie` you last read; if the record changed since, the delete is refused with `CONFLICT`."
+        )]
+        versie: i32,
+    ) -> Result<ID> {
+        delete::<fieldlab::Entity>(ctx, "deleteFieldlab", id, versie).await
+    }
+}
 
 /// LectoraatInput: the editable fields of a lectoraat or leerstoel.
 #[derive(InputObject, Debug, Clone)]
@@ -392,74 +448,47 @@ pub struct LectoraatInput {
 }
 
 #[async_trait::async_trait]
-impl Invoer for LectoraatInput {
+impl RecordInput for LectoraatInput {
     type Entity = lectoraat::Entity;
+    type Output = Lectoraat;
     const MAXIMA: &'static [&'static Maxima] = &[&[("naam", 200), ("lector", 200)], CONTACTPERSOON];
 
     fn eigenaar(&self) -> Option<&ID> {
         self.eigenaar.as_ref()
     }
 
-    async fn toepassen(
+    async fn apply(
         &self,
-        c: &mut Controle,
-        sessie: &Schrijfsessie,
+        c: &mut Check,
+        session: &Schrijfsessie,
         id: Option<i32>,
         am: &mut lectoraat::ActiveModel,
     ) -> ApiResult<Vec<Koppeling>> {
-        let eigenaar = beoogde_eigenaar(&am.eigenaar_id, self.eigenaar.as_ref(), sessie);
-        let naam = unieke_naam::<lectoraat::Entity>(
+        let named = self.eigenaar.as_ref();
+        let naam = name_of_eigenaar::<lectoraat::Entity>(
             c,
-            sessie,
+            session,
             &self.naam,
-            bij_eigenaar::<lectoraat::Entity>(eigenaar),
+            &am.eigenaar_id,
+            named,
             id,
-        )
-        .await?;
+        );
+        am.naam = ActiveValue::Set(naam.await?);
         let (cp_naam, cp_email) = c.contactpersoon("contactpersoon", self.contactpersoon.as_ref());
         let start = self.startdatum.map(|d| d.0);
-        let eind = self.einddatum.map(|d| d.0);
-        c.periode("einddatum", start, eind);
-        am.naam = ActiveValue::Set(naam);
+        let end = self.einddatum.map(|d| d.0);
+        c.period("einddatum", start, end);
         am.soort = ActiveValue::Set(self.soort);
-        am.lector = ActiveValue::Set(c.tekst("lector", self.lector.as_deref(), 200));
+        am.lector = ActiveValue::Set(c.text("lector", self.lector.as_deref(), 200));
         am.beschrijving =
-            ActiveValue::Set(c.omschrijving("beschrijving", self.beschrijving.as_deref()));
+            ActiveValue::Set(c.free_text("beschrijving", self.beschrijving.as_deref()));
         am.startdatum = ActiveValue::Set(start);
-        am.einddatum = ActiveValue::Set(eind);
+        am.einddatum = ActiveValue::Set(end);
         am.contactpersoon_naam = ActiveValue::Set(cp_naam);
         am.contactpersoon_email = ActiveValue::Set(cp_email);
-        let themas = c.themas("themas", &self.themas, &sessie.thema_codes().await?);
-        let partners = c
-            .organisaties(
-                sessie,
-                "partners",
-                &self.partners,
-                &[OrganisatieSoort::Rijkspartner],
-            )
-            .await?;
-        let labs: Vec<(String, Option<i32>)> = self
-            .fieldlabs
-            .iter()
-            .enumerate()
-            .map(|(i, lab)| {
-                let veld = format!("fieldlabs[{i}]");
-                let rij = c.id(&veld, lab, &["Fieldlab"]);
-                (veld, rij)
-            })
-            .collect();
-        let rijen: Vec<i32> = labs.iter().filter_map(|(_, r)| *r).collect();
-        let zichtbaar = sessie.zichtbaar::<fieldlab::Entity>(&rijen).await?;
-        let mut fieldlabs = std::collections::BTreeSet::new();
-        for (veld, rij) in labs {
-            match rij {
-                Some(r) if zichtbaar.contains(&r) => {
-                    fieldlabs.insert(r);
-                }
-                Some(_) => c.fout(veld, "no such Fieldlab"),
-                None => {}
-            }
-        }
+        let themas = c.themas("themas", &self.themas, &session.thema_codes().await?);
+        let partners = partners(c, session, &self.partners).await?;
+        let fieldlabs = self.fieldlabs(c, session).await?;
         Ok(vec![
             Koppeling::Themas(themas),
             Koppeling::Organisaties(partners),
@@ -468,25 +497,83 @@ impl Invoer for LectoraatInput {
     }
 }
 
-mutaties!(
-    LectoraatMutation,
-    lectoraat::Entity,
-    Lectoraat,
-    LectoraatInput,
-    create_lectoraat,
-    update_lectoraat,
-    delete_lectoraat,
-    "createLectoraat",
-    "updateLectoraat",
-    "deleteLectoraat",
-    "Creates a lectoraat (or leerstoel) of the caller's kennisinstelling (the programme office \
-     may name another kennisinstelling). Needs the role beheerder (or programmabureau).",
-    "Replaces the editable fields of a lectoraat. Needs the role beheerder of its kennisinstelling \
-     (or programmabureau).",
-    "Deletes a lectoraat with its links. Refused (CONFLICT, counting them) while opdrachten of the \
-     caller's own organisation link to it; those of other organisations are unlinked, each as a \
-     logged change their owner sees. Returns the deleted id.",
-);
+impl LectoraatInput {
+    /// The linked fieldlabs, which the caller must be able to see.
+    async fn fieldlabs(&self, c: &mut Check, session: &Schrijfsessie) -> ApiResult<BTreeSet<i32>> {
+        let labs: Vec<(String, Option<i32>)> = self
+            .fieldlabs
+            .iter()
+            .enumerate()
+            .map(|(i, lab)| {
+                let field = format!("fieldlabs[{i}]");
+                let row = c.id(&field, lab, &["Fieldlab"]);
+                (field, row)
+            })
+            .collect();
+        let rows: Vec<i32> = labs.iter().filter_map(|(_, r)| *r).collect();
+        let visible = session.zichtbaar::<fieldlab::Entity>(&rows).await?;
+        let mut fieldlabs = BTreeSet::new();
+        for (field, row) in labs {
+            match row {
+                Some(r) if visible.contains(&r) => {
+                    fieldlabs.insert(r);
+                }
+                Some(_) => c.fail(field, "no such Fieldlab"),
+                None => {}
+            }
+        }
+        Ok(fieldlabs)
+    }
+}
+
+#[derive(Default)]
+pub struct LectoraatMutation;
+
+#[Object]
+impl LectoraatMutation {
+    #[doc = "Creates a lectoraat (or leerstoel) of the caller's kennisinstelling (the programme office \
+     may name another kennisinstelling). Needs the role beheerder (or programmabureau)."]
+    async fn create_lectoraat(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new record.")] input: LectoraatInput,
+    ) -> Result<Lectoraat> {
+        create(ctx, "createLectoraat", input).await
+    }
+
+    #[doc = "Replaces the editable fields of a lectoraat. Needs the role beheerder of its \
+     kennisinstelling (or programmabureau)."]
+    async fn update_lectoraat(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The record's id.")] id: ID,
+        #[graphql(
+            desc = "The `versie` you last read; if the record changed since, the update is refused with `CONFLICT`."
+        )]
+        versie: i32,
+        #[graphql(
+            desc = "All editable fields of the record (omitted optional fields are cleared)."
+        )]
+        input: LectoraatInput,
+    ) -> Result<Lectoraat> {
+        update(ctx, "updateLectoraat", id, versie, input).await
+    }
+
+    #[doc = "Deletes a lectoraat with its links. Refused (CONFLICT, counting them) while opdrachten of \
+     the caller's own organisation link to it; those of other organisations are unlinked, each as \
+     a logged change their owner sees. Returns the deleted id."]
+    async fn delete_lectoraat(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The record's id.")] id: ID,
+        #[graphql(
+            desc = "The `versie` you last read; if the record changed since, the delete is refused with `CONFLICT`."
+        )]
+        versie: i32,
+    ) -> Result<ID> {
+        delete::<lectoraat::Entity>(ctx, "deleteLectoraat", id, versie).await
+    }
+}
 
 /// MinorInput: the editable fields of a minor, master or post-master.
 #[derive(InputObject, Debug, Clone)]
@@ -520,8 +607,9 @@ pub struct MinorInput {
 }
 
 #[async_trait::async_trait]
-impl Invoer for MinorInput {
+impl RecordInput for MinorInput {
     type Entity = minor::Entity;
+    type Output = Minor;
     const MAXIMA: &'static [&'static Maxima] =
         &[&[("naam", 200), ("website", 500)], CONTACTPERSOON];
 
@@ -529,44 +617,30 @@ impl Invoer for MinorInput {
         self.eigenaar.as_ref()
     }
 
-    async fn toepassen(
+    async fn apply(
         &self,
-        c: &mut Controle,
-        sessie: &Schrijfsessie,
+        c: &mut Check,
+        session: &Schrijfsessie,
         id: Option<i32>,
         am: &mut minor::ActiveModel,
     ) -> ApiResult<Vec<Koppeling>> {
-        let eigenaar = beoogde_eigenaar(&am.eigenaar_id, self.eigenaar.as_ref(), sessie);
-        let naam = unieke_naam::<minor::Entity>(
-            c,
-            sessie,
-            &self.naam,
-            bij_eigenaar::<minor::Entity>(eigenaar),
-            id,
-        )
-        .await?;
+        let named = self.eigenaar.as_ref();
+        let naam =
+            name_of_eigenaar::<minor::Entity>(c, session, &self.naam, &am.eigenaar_id, named, id);
+        am.naam = ActiveValue::Set(naam.await?);
         let (cp_naam, cp_email) = c.contactpersoon("contactpersoon", self.contactpersoon.as_ref());
-        am.naam = ActiveValue::Set(naam);
         am.soort = ActiveValue::Set(self.soort);
-        am.studielast_ects = ActiveValue::Set(
-            self.studielast_ects
-                .map(|e| c.bereik("studielastEcts", e, 1, MAX_ECTS)),
-        );
+        let ects = self.studielast_ects;
+        am.studielast_ects =
+            ActiveValue::Set(ects.map(|e| c.range("studielastEcts", e, 1, MAX_ECTS)));
         am.beschrijving =
-            ActiveValue::Set(c.omschrijving("beschrijving", self.beschrijving.as_deref()));
+            ActiveValue::Set(c.free_text("beschrijving", self.beschrijving.as_deref()));
         am.website = ActiveValue::Set(c.website("website", self.website.as_deref()));
         am.startdatum = ActiveValue::Set(self.startdatum.map(|d| d.0));
         am.contactpersoon_naam = ActiveValue::Set(cp_naam);
         am.contactpersoon_email = ActiveValue::Set(cp_email);
-        let themas = c.themas("themas", &self.themas, &sessie.thema_codes().await?);
-        let partners = c
-            .organisaties(
-                sessie,
-                "partners",
-                &self.partners,
-                &[OrganisatieSoort::Rijkspartner],
-            )
-            .await?;
+        let themas = c.themas("themas", &self.themas, &session.thema_codes().await?);
+        let partners = partners(c, session, &self.partners).await?;
         Ok(vec![
             Koppeling::Themas(themas),
             Koppeling::Organisaties(partners),
@@ -574,25 +648,54 @@ impl Invoer for MinorInput {
     }
 }
 
-mutaties!(
-    MinorMutation,
-    minor::Entity,
-    Minor,
-    MinorInput,
-    create_minor,
-    update_minor,
-    delete_minor,
-    "createMinor",
-    "updateMinor",
-    "deleteMinor",
-    "Creates a minor, master or post-master of the caller's kennisinstelling (the programme \
-     office may name another kennisinstelling). Needs the role beheerder (or programmabureau).",
-    "Replaces the editable fields of a minor. Needs the role beheerder of its kennisinstelling \
-     (or programmabureau).",
-    "Deletes a minor with its links. Refused (CONFLICT, counting them) while opdrachten of the \
+#[derive(Default)]
+pub struct MinorMutation;
+
+#[Object]
+impl MinorMutation {
+    #[doc = "Creates a minor, master or post-master of the caller's kennisinstelling (the programme \
+     office may name another kennisinstelling). Needs the role beheerder (or programmabureau)."]
+    async fn create_minor(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new record.")] input: MinorInput,
+    ) -> Result<Minor> {
+        create(ctx, "createMinor", input).await
+    }
+
+    #[doc = "Replaces the editable fields of a minor. Needs the role beheerder of its kennisinstelling \
+     (or programmabureau)."]
+    async fn update_minor(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The record's id.")] id: ID,
+        #[graphql(
+            desc = "The `versie` you last read; if the record changed since, the update is refused with `CONFLICT`."
+        )]
+        versie: i32,
+        #[graphql(
+            desc = "All editable fields of the record (omitted optional fields are cleared)."
+        )]
+        input: MinorInput,
+    ) -> Result<Minor> {
+        update(ctx, "updateMinor", id, versie, input).await
+    }
+
+    #[doc = "Deletes a minor with its links. Refused (CONFLICT, counting them) while opdrachten of the \
      caller's own organisation link to it; those of other organisations are unlinked, each as a \
-     logged change their owner sees. Returns the deleted id.",
-);
+     logged change their owner sees. Returns the deleted id."]
+    async fn delete_minor(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The record's id.")] id: ID,
+        #[graphql(
+            desc = "The `versie` you last read; if the record changed since, the delete is refused with `CONFLICT`."
+        )]
+        versie: i32,
+    ) -> Result<ID> {
+        delete::<minor::Entity>(ctx, "deleteMinor", id, versie).await
+    }
+}
 
 /// CommunityInput: the editable fields of a community.
 #[derive(InputObject, Debug, Clone)]
@@ -618,34 +721,34 @@ pub struct CommunityInput {
 }
 
 #[async_trait::async_trait]
-impl Invoer for CommunityInput {
+impl RecordInput for CommunityInput {
     type Entity = community::Entity;
+    type Output = Community;
     const MAXIMA: &'static [&'static Maxima] = &[&[("naam", 200)], CONTACTPERSOON];
 
     fn eigenaar(&self) -> Option<&ID> {
         self.eigenaar.as_ref()
     }
 
-    async fn toepassen(
+    async fn apply(
         &self,
-        c: &mut Controle,
-        sessie: &Schrijfsessie,
+        c: &mut Check,
+        session: &Schrijfsessie,
         id: Option<i32>,
         am: &mut community::ActiveModel,
     ) -> ApiResult<Vec<Koppeling>> {
-        let naam =
-            unieke_naam::<community::Entity>(c, sessie, &self.naam, Some(Condition::all()), id)
-                .await?;
+        let all = Some(Condition::all());
+        let naam = unique_name::<community::Entity>(c, session, &self.naam, all, id).await?;
         let (cp_naam, cp_email) = c.contactpersoon("contactpersoon", self.contactpersoon.as_ref());
         am.naam = ActiveValue::Set(naam);
         am.beschrijving =
-            ActiveValue::Set(c.omschrijving("beschrijving", self.beschrijving.as_deref()));
+            ActiveValue::Set(c.free_text("beschrijving", self.beschrijving.as_deref()));
         am.status = ActiveValue::Set(self.status.unwrap_or(CommunityStatus::Gepland));
         am.contactpersoon_naam = ActiveValue::Set(cp_naam);
         am.contactpersoon_email = ActiveValue::Set(cp_email);
-        let themas = c.themas("themas", &self.themas, &sessie.thema_codes().await?);
+        let themas = c.themas("themas", &self.themas, &session.thema_codes().await?);
         let leden = c
-            .organisaties(sessie, "leden", &self.leden, ALLE_SOORTEN)
+            .organisaties(session, "leden", &self.leden, ALL_SOORTEN)
             .await?;
         Ok(vec![
             Koppeling::Themas(themas),
@@ -654,27 +757,57 @@ impl Invoer for CommunityInput {
     }
 }
 
-mutaties!(
-    CommunityMutation,
-    community::Entity,
-    Community,
-    CommunityInput,
-    create_community,
-    update_community,
-    delete_community,
-    "createCommunity",
-    "updateCommunity",
-    "deleteCommunity",
-    "Creates a community, owned by the programme office. Needs the role programmabureau.",
-    "Replaces the editable fields of a community. Needs the role programmabureau.",
-    "Deletes a community with its members and themes. Returns the deleted id.",
-);
+#[derive(Default)]
+pub struct CommunityMutation;
+
+#[Object]
+impl CommunityMutation {
+    #[doc = "Creates a community, owned by the programme office. Needs the role programmabureau."]
+    async fn create_community(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new record.")] input: CommunityInput,
+    ) -> Result<Community> {
+        create(ctx, "createCommunity", input).await
+    }
+
+    #[doc = "Replaces the editable fields of a community. Needs the role programmabureau."]
+    async fn update_community(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The record's id.")] id: ID,
+        #[graphql(
+            desc = "The `versie` you last read; if the record changed since, the update is refused with `CONFLICT`."
+        )]
+        versie: i32,
+        #[graphql(
+            desc = "All editable fields of the record (omitted optional fields are cleared)."
+        )]
+        input: CommunityInput,
+    ) -> Result<Community> {
+        update(ctx, "updateCommunity", id, versie, input).await
+    }
+
+    #[doc = "Deletes a community with its members and themes. Returns the deleted id."]
+    async fn delete_community(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The record's id.")] id: ID,
+        #[graphql(
+            desc = "The `versie` you last read; if the record changed since, the delete is refused with `CONFLICT`."
+        )]
+        versie: i32,
+    ) -> Result<ID> {
+        delete::<community::Entity>(ctx, "deleteCommunity", id, versie).await
+    }
+}
 
 /// OrganisatieProfielInput: the fields an organisation keeps up to date itself. Its name,
 /// kind and natural keys (OIN, schacHome, instellingscode) are registered by the programme
 /// office and not part of the profile.
 #[derive(InputObject, Debug, Clone)]
-pub struct OrganisatieProfielInput {
+#[graphql(name = "OrganisatieProfielInput")]
+pub struct OrganisatieProfileInput {
     /// Common abbreviation, at most 40 characters. One line, no control characters.
     pub afkorting: Option<String>,
     /// Region of the main location.
@@ -704,36 +837,36 @@ impl OrganisatieMutation {
         )]
         versie: i32,
         #[graphql(desc = "The profile (omitted optional fields are cleared).")]
-        input: OrganisatieProfielInput,
+        input: OrganisatieProfileInput,
     ) -> Result<Organisatie> {
-        let mut c = Controle::default();
-        let id = c.id("id", &id, ORGANISATIE_TYPEN);
-        c.vorm(
+        let mut c = Check::default();
+        let id = c.id("id", &id, ORGANISATIE_TYPENAMES);
+        c.form(
             "",
             &input,
             &[&[("afkorting", 40), ("website", 500)], CONTACTPERSOON],
         );
-        c.klaar()?;
+        c.finish()?;
         let id = id.ok_or_else(|| ApiError::bad_input("id", "not an id"))?;
-        let mut sessie = sessie(ctx, "updateOrganisatieProfiel").await?;
-        let voor = sessie
+        let mut session = session(ctx, "updateOrganisatieProfiel").await?;
+        let before = session
             .te_wijzigen::<organisatie::Entity>(id, versie)
             .await?;
-        let mut c = Controle::default();
+        let mut c = Check::default();
         let (cp_naam, cp_email) = c.contactpersoon("contactpersoon", input.contactpersoon.as_ref());
-        let mut am = voor.clone().into_active_model();
-        am.afkorting = ActiveValue::Set(c.tekst("afkorting", input.afkorting.as_deref(), 40));
+        let mut am = before.clone().into_active_model();
+        am.afkorting = ActiveValue::Set(c.text("afkorting", input.afkorting.as_deref(), 40));
         am.regio = ActiveValue::Set(input.regio);
         am.website = ActiveValue::Set(c.website("website", input.website.as_deref()));
         am.beschrijving =
-            ActiveValue::Set(c.omschrijving("beschrijving", input.beschrijving.as_deref()));
+            ActiveValue::Set(c.free_text("beschrijving", input.beschrijving.as_deref()));
         am.contactpersoon_naam = ActiveValue::Set(cp_naam);
         am.contactpersoon_email = ActiveValue::Set(cp_email);
-        c.klaar()?;
-        sessie
-            .bijwerken::<organisatie::Entity>(voor, am, &[])
+        c.finish()?;
+        session
+            .bijwerken::<organisatie::Entity>(before, am, &[])
             .await?;
-        sessie.commit().await?;
-        gelezen::<organisatie::Entity, Organisatie>(ctx, id).await
+        session.commit().await?;
+        read_back::<organisatie::Entity, Organisatie>(ctx, id).await
     }
 }
