@@ -45,11 +45,6 @@ use std::time::Duration;
 /// busy timeout and the PostgreSQL `lock_timeout` of the writers' lock.
 pub const WRITE_LOCK_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// The old name of [`WRITE_LOCK_TIMEOUT`], still used by `schrijven.rs` until its rename is
-/// merged.
-#[doc(hidden)]
-pub const SCHRIJFWACHTTIJD: Duration = WRITE_LOCK_TIMEOUT;
-
 /// A handle to the database. Cheap to clone (a pool inside).
 #[derive(Clone, Debug)]
 pub struct Database {

@@ -109,7 +109,7 @@ impl Scope {
         if tx.get_database_backend() == DatabaseBackend::Postgres {
             tx.execute_unprepared(&format!(
                 "SET LOCAL lock_timeout = '{}ms'",
-                super::SCHRIJFWACHTTIJD.as_millis()
+                super::WRITE_LOCK_TIMEOUT.as_millis()
             ))
             .await?;
             tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({SCHRIJFSLOT})"))

@@ -71,10 +71,6 @@ pub fn normalise(naam: &str, max: usize) -> Result<String, String> {
     Ok(normalised)
 }
 
-/// The old name of [`normalise`], still called by the mutations until their rename is merged.
-#[doc(hidden)]
-pub use self::normalise as normaliseer;
-
 #[cfg(test)]
 mod tests {
     use super::{normalise, sleutel};

@@ -218,10 +218,6 @@ pub fn cursor(purpose: &str, contents: &[u8]) -> String {
     with_request_keys(|s| s.cursor(purpose, contents))
 }
 
-/// The old name of [`read_cursor`], still called by resolvers whose rename is being merged.
-#[doc(hidden)]
-pub use self::read_cursor as lees_cursor;
-
 /// The contents of a cursor for `purpose`; `BAD_USER_INPUT` on `field` if it is not one.
 pub fn read_cursor(field: &str, purpose: &str, cursor: &str) -> Result<Vec<u8>, ApiError> {
     with_request_keys(|s| s.read_cursor(purpose, cursor)).ok_or_else(|| {

@@ -26,7 +26,7 @@ fn cursor(doel: &str, id: i64) -> String {
 /// Opens a cursor made by [`cursor`] for `doel`: `BAD_USER_INPUT` on `veld` if it is forged,
 /// tampered with or made for something else.
 fn nummer(veld: &str, doel: &str, cursor: &str) -> Result<i64, ApiError> {
-    super::id::lees_cursor(veld, doel, cursor)
+    super::id::read_cursor(veld, doel, cursor)
         .ok()
         .and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok())
         .map(i64::from_be_bytes)
