@@ -9,7 +9,7 @@
 
 use ipartnerschap::auth::{Principal, Rol};
 use ipartnerschap::db::Database;
-use ipartnerschap::graphql::{Keys, Loaders, met_batches, schema_with, with_keys};
+use ipartnerschap::graphql::{Keys, Loaders, schema_with, with_batches, with_keys};
 use std::time::{Duration, Instant};
 
 #[tokio::main(flavor = "current_thread")]
@@ -47,7 +47,7 @@ async fn main() {
         let t0 = Instant::now();
         let response = with_keys(
             sleutels.clone(),
-            met_batches(wachtrij, schema.execute(request)),
+            with_batches(wachtrij, schema.execute(request)),
         )
         .await;
         let t1 = Instant::now();

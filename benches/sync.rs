@@ -73,7 +73,7 @@ async fn start(url: String, dir: Option<tempfile::TempDir>) -> Api {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let endpoint = format!("http://{}/graphql", listener.local_addr().unwrap());
     let (stop, rx) = tokio::sync::oneshot::channel::<()>();
-    let state = AppState::met(db, jwt, ServerSettings::default());
+    let state = AppState::with_settings(db, jwt, ServerSettings::default());
     tokio::spawn(async move {
         app::serve(listener, state, async {
             let _ = rx.await;

@@ -13,7 +13,7 @@ use crate::cache::{CacheKey, ResponseCache};
 use crate::config::ServerSettings;
 use crate::db::Database;
 use crate::error::ApiError;
-use crate::graphql::{self, ApiSchema, Loaders, met_batches};
+use crate::graphql::{self, ApiSchema, Loaders, with_batches};
 use crate::metrics::Metrics;
 use crate::transport;
 use async_graphql::parser::types::OperationType;
@@ -53,11 +53,11 @@ struct Inner {
 impl AppState {
     /// State with the default server settings.
     pub fn new(db: Database, jwt: JwtKeys) -> Self {
-        Self::met(db, jwt, ServerSettings::default())
+        Self::with_settings(db, jwt, ServerSettings::default())
     }
 
     /// State with the given server settings (limits, introspection, GraphiQL).
-    pub fn met(db: Database, jwt: JwtKeys, settings: ServerSettings) -> Self {
+    pub fn with_settings(db: Database, jwt: JwtKeys, settings: ServerSettings) -> Self {
         let schema = graphql::schema_with(settings.graphql_introspection);
         Self {
             inner: Arc::new(Inner {
@@ -78,9 +78,7 @@ impl AppState {
     async fn keys(&self) -> Result<Arc<graphql::Keys>, sea_orm::DbErr> {
         self.inner
             .keys
-            .get_or_try_init(|| async {
-                graphql::Keys::load(&self.inner.db).await.map(Arc::new)
-            })
+            .get_or_try_init(|| async { graphql::Keys::load(&self.inner.db).await.map(Arc::new) })
             .await
             .cloned()
     }
@@ -248,7 +246,7 @@ pub async fn build(
         tracing::info!(migration = %name, "applied migration");
     }
     Ok(App {
-        state: AppState::met(db, jwt, instellingen),
+        state: AppState::with_settings(db, jwt, instellingen),
     })
 }
 
@@ -426,7 +424,9 @@ impl Execution<'_> {
         if let (Some(cache_key), Some(data_version)) = (&cache_key, data_version)
             && let Some(body) = cache.get(cache_key, data_version)
         {
-            inner.metrics.record_request(self.name, self.begin.elapsed(), &[]);
+            inner
+                .metrics
+                .record_request(self.name, self.begin.elapsed(), &[]);
             return transport::json(body, self.media);
         }
         let keys = match self.state.keys().await {
@@ -445,7 +445,7 @@ impl Execution<'_> {
         let scope = inner.db.scope(principal);
         let (loaders, batch_queue) = Loaders::new(scope.clone());
         let request = request.data(loaders).data(scope);
-        let execution = met_batches(batch_queue, inner.schema.execute(request));
+        let execution = with_batches(batch_queue, inner.schema.execute(request));
         let response = graphql::with_keys(keys, execution).await;
         if let (Some(cache_key), Some(data_version)) = (cache_key, data_version)
             && response.errors.is_empty()
@@ -453,7 +453,9 @@ impl Execution<'_> {
         {
             let body = axum::body::Bytes::from(json);
             cache.put(cache_key, data_version, body.clone());
-            inner.metrics.record_request(self.name, self.begin.elapsed(), &[]);
+            inner
+                .metrics
+                .record_request(self.name, self.begin.elapsed(), &[]);
             return transport::json(body, self.media);
         }
         finish(

@@ -21,11 +21,11 @@ pub use policy::{
     community_fields, fieldlab_fields, lectoraat_fields, minor_fields, opdracht_fields,
     organisatie_fields,
 };
-pub use schrijven::{Koppeling, Schrijfbaar, Schrijfsessie};
+pub use schrijven::{LinkUpdate, Writable, WriteSession};
 pub use scope::Scope;
 pub use statistiek::OpdrachtCounts;
 pub use sync::{BatchMode, ItemOutcome, OpdrachtFields, SyncItem, SyncReport, SyncRequest};
-pub use wijzigingen::{AuditFilter, Feedpagina, Feedregel};
+pub use wijzigingen::{AuditFilter, FeedEntry, FeedPage};
 
 use crate::auth::Principal;
 use crate::domain::{OrganisatieSleutel, OrganisatieSoort};

@@ -1,11 +1,11 @@
-//! Writing: [`Schrijfsessie`], the only way to change data.
+//! Writing: [`WriteSession`], the only way to change data.
 //!
 //! A session is a database transaction opened from a [`Scope`], so it knows the principal and
 //! applies the same rules as reading: a row the caller may not see is `NOT_FOUND`, a row it may
 //! see but not change is `FORBIDDEN` (the [`Policy::bewerken`] rule, evaluated in SQL on the
 //! row), a stale `versie` is `CONFLICT`, and a new row must be owned by an organisation the
 //! caller may create records for ([`Policy::mag_aanmaken`]). Nothing is written until
-//! [`Schrijfsessie::commit`]; dropping a session (an error anywhere, a cancelled request) rolls
+//! [`WriteSession::commit`]; dropping a session (an error anywhere, a cancelled request) rolls
 //! everything back, so a failed mutation or batch changes nothing.
 //!
 //! Every change appends an entry to the change log (`wijzigingen`) in the same transaction:
@@ -39,18 +39,18 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use tokio::sync::OwnedMutexGuard;
 
 /// The PostgreSQL advisory lock key writers take turns on (any constant; "iPSw").
-const SCHRIJFSLOT: i64 = 0x6950_5377;
+const WRITE_LOCK_KEY: i64 = 0x6950_5377;
 /// Bound parameters per statement: below both databases' limits (SQLite 32766, PostgreSQL
 /// 65535). Multi-row inserts take as many rows as fit: fewer, larger statements are what makes
 /// a batch of 1000 cheap on PostgreSQL, where every statement is a round trip.
 pub(super) const MAX_PARAMETERS: usize = 30_000;
 /// Ids per `IN (...)` list.
-pub(super) const IDS_PER_LIJST: usize = 1000;
+pub(super) const IDS_PER_LIST: usize = 1000;
 
 /// A replacement of one set of links of a record. Which table it goes to depends on the record
-/// type (see [`Schrijfbaar::vervang`]).
+/// type (see [`Writable::vervang`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Koppeling {
+pub enum LinkUpdate {
     /// Theme codes.
     Themas(BTreeSet<String>),
     /// Linked organisations: partners of a lectoraat or minor, members of a community,
@@ -64,7 +64,7 @@ pub enum Koppeling {
 
 /// One entry for the change log, before it is numbered.
 #[derive(Debug)]
-pub(super) struct Logregel {
+pub(super) struct LogEntry {
     pub record_type: RecordType,
     pub record_id: i32,
     pub eigenaar_id: i32,
@@ -77,24 +77,24 @@ pub(super) struct Logregel {
 }
 
 /// A write transaction of one caller. See the module docs.
-pub struct Schrijfsessie {
+pub struct WriteSession {
     tx: DatabaseTransaction,
     principal: Principal,
     operatie: String,
     bron: Option<String>,
     nu: DateTime<Utc>,
-    log: Vec<Logregel>,
+    log: Vec<LogEntry>,
     _slot: OwnedMutexGuard<()>,
 }
 
 impl Scope {
     /// Opens a write session for the operation `operatie` (a mutation's name, recorded in the
     /// change log). Anonymous callers cannot write.
-    pub async fn schrijven(&self, operatie: &str) -> ApiResult<Schrijfsessie> {
+    pub async fn write_session(&self, operatie: &str) -> ApiResult<WriteSession> {
         let principal = self.principal().cloned().ok_or_else(|| {
             ApiError::Unauthenticated("sign in to change data: send a bearer token".into())
         })?;
-        let slot = self.schrijfslot().lock_owned().await;
+        let slot = self.write_lock().lock_owned().await;
         // The database's write lock, taken at once, so writers of other processes take turns
         // too: SQLite `BEGIN IMMEDIATE` (waiting up to the busy timeout), PostgreSQL the
         // advisory lock (waiting up to `lock_timeout`). Either way a writer that cannot have it
@@ -112,10 +112,10 @@ impl Scope {
                 super::WRITE_LOCK_TIMEOUT.as_millis()
             ))
             .await?;
-            tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({SCHRIJFSLOT})"))
+            tx.execute_unprepared(&format!("SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})"))
                 .await?;
         }
-        Ok(Schrijfsessie {
+        Ok(WriteSession {
             tx,
             principal,
             operatie: operatie.to_owned(),
@@ -127,14 +127,14 @@ impl Scope {
     }
 }
 
-impl Schrijfsessie {
+impl WriteSession {
     /// The caller.
     pub fn principal(&self) -> &Principal {
         &self.principal
     }
 
     /// Records the source system of a sync in the change log.
-    pub fn met_bron(&mut self, bron: &str) {
+    pub fn with_source(&mut self, bron: &str) {
         self.bron = Some(bron.to_owned());
     }
 
@@ -146,13 +146,13 @@ impl Schrijfsessie {
         self.nu
     }
 
-    pub(super) fn log(&mut self, regel: Logregel) {
+    pub(super) fn log(&mut self, regel: LogEntry) {
         self.log.push(regel);
     }
 
     /// Writes the change log and commits. Nothing of the session is visible before this.
     pub async fn commit(self) -> ApiResult<()> {
-        schrijf_log(
+        write_log(
             &self.tx,
             &self.principal,
             &self.operatie,
@@ -176,7 +176,7 @@ impl Schrijfsessie {
         ids: &[i32],
     ) -> ApiResult<std::collections::HashMap<i32, organisatie::Model>> {
         let mut uit = std::collections::HashMap::new();
-        for chunk in ids.chunks(IDS_PER_LIJST) {
+        for chunk in ids.chunks(IDS_PER_LIST) {
             for org in organisatie::Entity::find()
                 .filter(organisatie::Column::Id.is_in(chunk.iter().copied()))
                 .all(&self.tx)
@@ -231,7 +231,7 @@ impl Schrijfsessie {
     }
 
     /// Organisations by natural key (OIN or schacHome), in one query.
-    pub async fn organisaties_per_sleutel(
+    pub async fn organisaties_by_key(
         &self,
         sleutels: &[OrganisatieSleutel],
     ) -> ApiResult<Vec<organisatie::Model>> {
@@ -259,7 +259,7 @@ impl Schrijfsessie {
     /// The row of `E` with `id`, which the caller is about to change or delete: `NOT_FOUND` if
     /// the caller may not see it, `FORBIDDEN` if it may see but not change it, `CONFLICT` if
     /// its version is not `versie`.
-    pub async fn te_wijzigen<E: Policy>(&self, id: i32, versie: i32) -> ApiResult<E::Model>
+    pub async fn for_update<E: Policy>(&self, id: i32, versie: i32) -> ApiResult<E::Model>
     where
         E::Model: Sync,
     {
@@ -298,7 +298,7 @@ impl Schrijfsessie {
     /// Checks that the caller may create a record of `E` owned by organisation `eigenaar`:
     /// `BAD_USER_INPUT` (field `veld`) if there is no such organisation or it cannot own this
     /// kind of record, `FORBIDDEN` if it is not the caller's to create records for.
-    pub async fn controleer_eigenaar<E: Schrijfbaar>(
+    pub async fn check_owner<E: Writable>(
         &self,
         veld: &str,
         eigenaar: i32,
@@ -320,13 +320,13 @@ impl Schrijfsessie {
                     .join(" or ")
             )));
         }
-        if !E::EIGENAAR_SOORTEN.contains(&org.soort) {
+        if !E::OWNER_KINDS.contains(&org.soort) {
             return Err(ApiError::bad_input(
                 veld,
                 format!(
                     "a {} is owned by a {}; {} is not one",
                     E::NAME,
-                    E::EIGENAAR_SOORTEN
+                    E::OWNER_KINDS
                         .iter()
                         .map(|s| s.naam())
                         .collect::<Vec<_>>()
@@ -338,15 +338,15 @@ impl Schrijfsessie {
         Ok(org)
     }
 
-    /// Inserts a row of `E` owned by `eigenaar` (checked with [`Self::controleer_eigenaar`]
+    /// Inserts a row of `E` owned by `eigenaar` (checked with [`Self::check_owner`]
     /// first) with its links, and logs it.
-    pub async fn aanmaken<E: Schrijfbaar>(
+    pub async fn create<E: Writable>(
         &mut self,
         eigenaar: i32,
         mut am: E::ActiveModel,
-        koppelingen: &[Koppeling],
+        koppelingen: &[LinkUpdate],
     ) -> ApiResult<E::Model> {
-        self.controleer_eigenaar::<E>("eigenaar", eigenaar).await?;
+        self.check_owner::<E>("eigenaar", eigenaar).await?;
         if sea_orm::IdenStatic::as_str(&E::owner()) != sea_orm::IdenStatic::as_str(&E::id()) {
             am.set(E::owner(), eigenaar.into());
         }
@@ -358,8 +358,8 @@ impl Schrijfsessie {
         for koppeling in koppelingen {
             replace_links::<E>(&self.tx, &[id], koppeling).await?;
         }
-        let na = momentopname::<E>(&model, links_snapshot::<E>(&self.tx, id).await?);
-        self.log(Logregel {
+        let na = record_snapshot::<E>(&model, links_snapshot::<E>(&self.tx, id).await?);
+        self.log(LogEntry {
             record_type: E::TYPE,
             record_id: id,
             eigenaar_id: E::owner_of(&model),
@@ -372,23 +372,23 @@ impl Schrijfsessie {
         Ok(model)
     }
 
-    /// Changes the row `voor` (from [`Self::te_wijzigen`]) to `am` (built from `voor` with the
+    /// Changes the row `voor` (from [`Self::for_update`]) to `am` (built from `voor` with the
     /// changed fields set) and replaces the given links. When nothing actually changes, nothing
     /// is written: no new version, no log entry.
-    pub async fn bijwerken<E: Schrijfbaar>(
+    pub async fn update<E: Writable>(
         &mut self,
         voor: E::Model,
         mut am: E::ActiveModel,
-        koppelingen: &[Koppeling],
+        koppelingen: &[LinkUpdate],
     ) -> ApiResult<E::Model> {
         let id = E::id_of(&voor);
-        let oud = momentopname::<E>(&voor, links_snapshot::<E>(&self.tx, id).await?);
+        let oud = record_snapshot::<E>(&voor, links_snapshot::<E>(&self.tx, id).await?);
         for koppeling in koppelingen {
             replace_links::<E>(&self.tx, &[id], koppeling).await?;
         }
         let mut na_model = am.clone().try_into_model()?;
-        let nieuw = momentopname::<E>(&na_model, links_snapshot::<E>(&self.tx, id).await?);
-        let Some((voor_velden, na_velden)) = verschil(&oud, &nieuw) else {
+        let nieuw = record_snapshot::<E>(&na_model, links_snapshot::<E>(&self.tx, id).await?);
+        let Some((voor_velden, na_velden)) = diff(&oud, &nieuw) else {
             return Ok(voor);
         };
         let versie = E::version_of(&voor) + 1;
@@ -411,7 +411,7 @@ impl Schrijfsessie {
         }
         na_model = am.try_into_model()?;
         let audience = E::feed_audience(&voor, &oud).union(E::feed_audience(&na_model, &nieuw));
-        self.log(Logregel {
+        self.log(LogEntry {
             record_type: E::TYPE,
             record_id: id,
             eigenaar_id: E::owner_of(&voor),
@@ -431,8 +431,8 @@ impl Schrijfsessie {
     /// organisations that point at it are unlinked in the same transaction, each with its own
     /// change-log entry (a new version), so their owners see it in the feed and the audit
     /// trail. Nothing the caller cannot see is counted or named.
-    pub async fn verwijderen<E: Schrijfbaar>(&mut self, id: i32, versie: i32) -> ApiResult<()> {
-        let voor = self.te_wijzigen::<E>(id, versie).await?;
+    pub async fn delete<E: Writable>(&mut self, id: i32, versie: i32) -> ApiResult<()> {
+        let voor = self.for_update::<E>(id, versie).await?;
         let mut eigen = Vec::new();
         for reference in E::references() {
             eigen.extend(
@@ -456,12 +456,12 @@ impl Schrijfsessie {
         for reference in E::references() {
             reference.unlink(self, id).await?;
         }
-        let oud = momentopname::<E>(&voor, links_snapshot::<E>(&self.tx, id).await?);
+        let oud = record_snapshot::<E>(&voor, links_snapshot::<E>(&self.tx, id).await?);
         E::delete_many()
             .filter(E::id().eq(id))
             .exec(&self.tx)
             .await?;
-        self.log(Logregel {
+        self.log(LogEntry {
             record_type: E::TYPE,
             record_id: id,
             eigenaar_id: E::owner_of(&voor),
@@ -475,15 +475,15 @@ impl Schrijfsessie {
     }
 }
 
-impl Schrijfsessie {
+impl WriteSession {
     /// The caller's kennisinstelling withdraws itself as uitvoerder of opdracht `id`
     /// (docs/access.md, "Withdrawing as uitvoerder"): `NOT_FOUND` if the caller may not see the
     /// opdracht; `FORBIDDEN` if its organisation is not an uitvoerder of it, owns it (the owner
     /// edits its uitvoerders with an update), or the role is not beheerder or medewerker. The
     /// opdracht gets a new version with the change logged (the withdrawn institution receives
     /// a tombstone in its feed), and the withdrawal is recorded so that the owner cannot name
-    /// the institution again ([`Self::teruggetrokken`]).
-    pub async fn uitvoering_intrekken(&mut self, id: i32) -> ApiResult<()> {
+    /// the institution again ([`Self::withdrawn`]).
+    pub async fn withdraw_uitvoerder(&mut self, id: i32) -> ApiResult<()> {
         let org = self.principal.organisatie_id;
         let rij: Option<Row<opdracht::Model>> = select_visible::<opdracht::Entity>(
             Some(&self.principal),
@@ -495,7 +495,7 @@ impl Schrijfsessie {
         let model = rij
             .ok_or_else(|| ApiError::NotFound("Opdracht".to_owned()))?
             .model;
-        let uitvoerders: BTreeSet<i32> = links_van::<opdracht_uitvoerder::Entity>(
+        let uitvoerders: BTreeSet<i32> = links_of::<opdracht_uitvoerder::Entity>(
             &self.tx,
             opdracht_uitvoerder::Column::OpdrachtId,
             &[id],
@@ -526,9 +526,9 @@ impl Schrijfsessie {
         }
         let rest = uitvoerders.into_iter().filter(|o| *o != org).collect();
         let am = model.clone().into_active_model();
-        self.bijwerken::<opdracht::Entity>(model, am, &[Koppeling::Organisaties(rest)])
+        self.update::<opdracht::Entity>(model, am, &[LinkUpdate::Organisaties(rest)])
             .await?;
-        voeg_in::<opdracht_intrekking::Entity>(
+        insert_rows::<opdracht_intrekking::Entity>(
             &self.tx,
             vec![opdracht_intrekking::ActiveModel {
                 opdracht_id: ActiveValue::Set(id),
@@ -540,9 +540,9 @@ impl Schrijfsessie {
 
     /// Per opdracht among `ids`, the institutions that withdrew as its uitvoerder: they are not
     /// named again (an update naming one is refused; a sync leaves it out and says so).
-    pub async fn teruggetrokken(&self, ids: &[i32]) -> ApiResult<HashMap<i32, BTreeSet<i32>>> {
+    pub async fn withdrawn(&self, ids: &[i32]) -> ApiResult<HashMap<i32, BTreeSet<i32>>> {
         let mut uit: HashMap<i32, BTreeSet<i32>> = HashMap::new();
-        for l in links_van::<opdracht_intrekking::Entity>(
+        for l in links_of::<opdracht_intrekking::Entity>(
             &self.tx,
             opdracht_intrekking::Column::OpdrachtId,
             ids,
@@ -559,13 +559,13 @@ impl Schrijfsessie {
 
 /// Appends the session's log entries, numbered after the last one (writers take turns, so the
 /// numbers are dense and committed in order).
-async fn schrijf_log(
+async fn write_log(
     tx: &DatabaseTransaction,
     principal: &Principal,
     operatie: &str,
     bron: Option<&str>,
     nu: DateTime<Utc>,
-    log: Vec<Logregel>,
+    log: Vec<LogEntry>,
 ) -> ApiResult<()> {
     if log.is_empty() {
         return Ok(());
@@ -620,9 +620,9 @@ async fn schrijf_log(
             publiek: ActiveValue::Set(regel.audience.public),
         });
     }
-    voeg_in::<wijziging::Entity>(tx, regels).await?;
-    voeg_in::<betrokkene::Entity>(tx, betrokken).await?;
-    voeg_in::<wijziging_regio::Entity>(tx, regios).await
+    insert_rows::<wijziging::Entity>(tx, regels).await?;
+    insert_rows::<betrokkene::Entity>(tx, betrokken).await?;
+    insert_rows::<wijziging_regio::Entity>(tx, regios).await
 }
 
 /// Inserts `rows` (all with the same columns set): on PostgreSQL as one
@@ -634,7 +634,7 @@ async fn schrijf_log(
 /// spent most of its time there (BENCHMARKS.md). With one JSON parameter the statement is the
 /// same small one for any number of rows, and NULLs need no special care (array parameters
 /// cannot hold them through sea-query).
-pub(super) async fn voeg_in<L: EntityTrait>(
+pub(super) async fn insert_rows<L: EntityTrait>(
     db: &impl ConnectionTrait,
     rows: Vec<L::ActiveModel>,
 ) -> ApiResult<()>
@@ -645,7 +645,7 @@ where
         return Ok(());
     }
     if db.get_database_backend() == DatabaseBackend::Postgres {
-        return voeg_in_json::<L>(db, rows).await;
+        return insert_json::<L>(db, rows).await;
     }
     let kolommen = <L::Column as sea_orm::Iterable>::iter().count().max(1);
     let per_insert = (MAX_PARAMETERS / kolommen).max(1);
@@ -658,7 +658,7 @@ where
 }
 
 /// A column value as JSON, in the text form PostgreSQL reads back into the column's type.
-fn als_json(waarde: sea_orm::Value) -> ApiResult<Value> {
+fn as_json(waarde: sea_orm::Value) -> ApiResult<Value> {
     use sea_orm::Value as V;
     Ok(match waarde {
         V::Bool(b) => b.map_or(Value::Null, Value::from),
@@ -676,7 +676,7 @@ fn als_json(waarde: sea_orm::Value) -> ApiResult<Value> {
 }
 
 /// PostgreSQL: `INSERT INTO t (c…) SELECT c… FROM json_populate_recordset(NULL::t, $1::json)`.
-async fn voeg_in_json<L: EntityTrait>(
+async fn insert_json<L: EntityTrait>(
     db: &impl ConnectionTrait,
     rows: Vec<L::ActiveModel>,
 ) -> ApiResult<()>
@@ -694,7 +694,7 @@ where
             let waarde = row.get(*kolom).into_value().ok_or_else(|| {
                 ApiError::Internal("rows of one insert differ in their columns".into())
             })?;
-            record.insert(kolom.as_str().to_owned(), als_json(waarde)?);
+            record.insert(kolom.as_str().to_owned(), as_json(waarde)?);
         }
         records.push(Value::Object(record));
     }
@@ -718,7 +718,7 @@ where
 }
 
 /// The record's fields as JSON (without id, timestamps and version), plus its links.
-pub(super) fn momentopname<E: Schrijfbaar>(
+pub(super) fn record_snapshot<E: Writable>(
     model: &E::Model,
     links: Map<String, Value>,
 ) -> Map<String, Value> {
@@ -734,7 +734,7 @@ pub(super) fn momentopname<E: Schrijfbaar>(
 }
 
 /// The fields that differ between two snapshots, before and after; `None` if none do.
-pub(super) fn verschil(
+pub(super) fn diff(
     voor: &Map<String, Value>,
     na: &Map<String, Value>,
 ) -> Option<(Map<String, Value>, Map<String, Value>)> {
@@ -756,7 +756,7 @@ pub(super) fn verschil(
 /// part of the record's snapshot in the change log) and the records that point at it (which
 /// a delete unlinks, or which block it). Declared per record type in `super::policy`, next to
 /// the record type's access rules.
-pub trait Schrijfbaar:
+pub trait Writable:
     Policy
     + EntityTrait<
         Model: Serialize + Sync + IntoActiveModel<<Self as EntityTrait>::ActiveModel>,
@@ -768,7 +768,7 @@ pub trait Schrijfbaar:
     >
 {
     /// The kinds of organisation that may own a record of this type.
-    const EIGENAAR_SOORTEN: &'static [OrganisatieSoort];
+    const OWNER_KINDS: &'static [OrganisatieSoort];
     /// The record's sets of links.
     fn link_sets() -> Vec<&'static dyn LinkSet>;
     /// The records that point at a row of this type.
@@ -778,7 +778,7 @@ pub trait Schrijfbaar:
 }
 
 /// The record's links as snapshot fields (sorted, so that equal sets compare equal).
-async fn links_snapshot<E: Schrijfbaar>(
+async fn links_snapshot<E: Writable>(
     db: &DatabaseTransaction,
     id: i32,
 ) -> ApiResult<Map<String, Value>> {
@@ -790,10 +790,10 @@ async fn links_snapshot<E: Schrijfbaar>(
 }
 
 /// Replaces one set of links of the records `ids`.
-async fn replace_links<E: Schrijfbaar>(
+async fn replace_links<E: Writable>(
     db: &DatabaseTransaction,
     ids: &[i32],
-    links: &Koppeling,
+    links: &LinkUpdate,
 ) -> ApiResult<()> {
     for set in E::link_sets() {
         if set.replace(db, ids, links).await? {
@@ -807,13 +807,13 @@ async fn replace_links<E: Schrijfbaar>(
 }
 
 /// Rows of link table `L` whose parent column `ouder` is one of `ids`.
-pub(super) async fn links_van<L: EntityTrait>(
+pub(super) async fn links_of<L: EntityTrait>(
     db: &impl ConnectionTrait,
     ouder: L::Column,
     ids: &[i32],
 ) -> ApiResult<Vec<L::Model>> {
     let mut rows = Vec::new();
-    for chunk in ids.chunks(IDS_PER_LIJST) {
+    for chunk in ids.chunks(IDS_PER_LIST) {
         let mut select = L::find().filter(ouder.is_in(chunk.iter().copied()));
         for column in <L::Column as sea_orm::Iterable>::iter() {
             select = select.order_by_asc(column);
@@ -824,7 +824,7 @@ pub(super) async fn links_van<L: EntityTrait>(
 }
 
 /// Replaces the rows of link table `L` of the parents `ids` with `rows`.
-pub(super) async fn vervang_links<L: EntityTrait>(
+pub(super) async fn replace_link_rows<L: EntityTrait>(
     db: &impl ConnectionTrait,
     ouder: L::Column,
     ids: &[i32],
@@ -833,11 +833,11 @@ pub(super) async fn vervang_links<L: EntityTrait>(
 where
     L::ActiveModel: ActiveModelTrait<Entity = L> + Send,
 {
-    for chunk in ids.chunks(IDS_PER_LIJST) {
+    for chunk in ids.chunks(IDS_PER_LIST) {
         L::delete_many()
             .filter(ouder.is_in(chunk.iter().copied()))
             .exec(db)
             .await?;
     }
-    voeg_in::<L>(db, rows).await
+    insert_rows::<L>(db, rows).await
 }

@@ -35,24 +35,24 @@ pub(super) fn select_visible<E: Policy>(p: Option<&Principal>, filter: Condition
 pub struct Scope {
     conn: DatabaseConnection,
     principal: Option<Principal>,
-    schrijfslot: Arc<tokio::sync::Mutex<()>>,
+    write_lock: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl Scope {
     pub(super) fn new(
         conn: DatabaseConnection,
         principal: Option<Principal>,
-        schrijfslot: Arc<tokio::sync::Mutex<()>>,
+        write_lock: Arc<tokio::sync::Mutex<()>>,
     ) -> Self {
         Self {
             conn,
             principal,
-            schrijfslot,
+            write_lock,
         }
     }
 
-    pub(super) fn schrijfslot(&self) -> Arc<tokio::sync::Mutex<()>> {
-        self.schrijfslot.clone()
+    pub(super) fn write_lock(&self) -> Arc<tokio::sync::Mutex<()>> {
+        self.write_lock.clone()
     }
 
     pub(super) fn conn(&self) -> &DatabaseConnection {

@@ -12,12 +12,10 @@
 //! Either way an item is written entirely or not at all, and a dry run evaluates everything and
 //! writes nothing.
 
-use super::policy::{FeedAudience, Policy};
 use super::entities::koppelingen::{opdracht_thema, opdracht_uitvoerder};
 use super::entities::opdracht;
-use super::schrijven::{
-    Koppeling, Logregel, Schrijfsessie, links_van, verschil, voeg_in,
-};
+use super::policy::{FeedAudience, Policy};
+use super::schrijven::{LinkUpdate, LogEntry, WriteSession, diff, insert_rows, links_of};
 use crate::domain::{Actie, RecordType};
 use crate::error::{ApiError, ApiResult, FieldProblem};
 use chrono::{DateTime, Utc};
@@ -76,10 +74,10 @@ impl OpdrachtFields {
     }
 
     /// The link replacements these fields ask for.
-    pub fn links(&self) -> [Koppeling; 2] {
+    pub fn links(&self) -> [LinkUpdate; 2] {
         [
-            Koppeling::Themas(self.themas.clone()),
-            Koppeling::Organisaties(self.uitvoerders.clone()),
+            LinkUpdate::Themas(self.themas.clone()),
+            LinkUpdate::Organisaties(self.uitvoerders.clone()),
         ]
     }
 }
@@ -173,7 +171,7 @@ struct Stored {
 impl Stored {
     /// Reads the stored opdrachten of the valid items of a batch. Only valid items are looked
     /// up: a rejected one may hold anything (a NUL byte).
-    async fn load(session: &Schrijfsessie, eigenaar: i32, items: &[SyncItem]) -> ApiResult<Self> {
+    async fn load(session: &WriteSession, eigenaar: i32, items: &[SyncItem]) -> ApiResult<Self> {
         let extern_ids: Vec<String> = items
             .iter()
             .filter(|i| i.content.is_ok())
@@ -182,7 +180,7 @@ impl Stored {
         let by_extern_id = by_extern_id(session, eigenaar, &extern_ids).await?;
         let ids: Vec<i32> = by_extern_id.values().map(|m| m.id).collect();
         let mut themas: HashMap<i32, BTreeSet<String>> = HashMap::new();
-        let thema_links = links_van::<opdracht_thema::Entity>(
+        let thema_links = links_of::<opdracht_thema::Entity>(
             session.tx(),
             opdracht_thema::Column::OpdrachtId,
             &ids,
@@ -194,7 +192,7 @@ impl Stored {
                 .insert(l.thema_code);
         }
         let mut uitvoerders: HashMap<i32, BTreeSet<i32>> = HashMap::new();
-        let uitvoerder_links = links_van::<opdracht_uitvoerder::Entity>(
+        let uitvoerder_links = links_of::<opdracht_uitvoerder::Entity>(
             session.tx(),
             opdracht_uitvoerder::Column::OpdrachtId,
             &ids,
@@ -209,7 +207,7 @@ impl Stored {
             by_extern_id,
             themas,
             uitvoerders,
-            withdrawn: session.teruggetrokken(&ids).await?,
+            withdrawn: session.withdrawn(&ids).await?,
         })
     }
 
@@ -225,11 +223,11 @@ impl Stored {
     }
 }
 
-impl Schrijfsessie {
+impl WriteSession {
     /// Runs a sync batch for `request.eigenaar` (checked against the caller first). See the
     /// module docs for the semantics.
     pub async fn sync_opdrachten(&mut self, request: SyncRequest) -> ApiResult<SyncReport> {
-        self.controleer_eigenaar::<opdracht::Entity>("eigenaar", request.eigenaar)
+        self.check_owner::<opdracht::Entity>("eigenaar", request.eigenaar)
             .await?;
         refresh_planner_statistics(self).await?;
         let stored = Stored::load(self, request.eigenaar, &request.items).await?;
@@ -297,7 +295,7 @@ impl Schrijfsessie {
 
 /// The plan for one item of a batch, or why it is rejected.
 async fn plan_item(
-    session: &Schrijfsessie,
+    session: &WriteSession,
     stored: &Stored,
     item: &SyncItem,
     index: usize,
@@ -335,7 +333,7 @@ struct Writes {
     updated: Vec<i32>,
     /// The opdrachten to delete.
     deleted: Vec<i32>,
-    log: Vec<Logregel>,
+    log: Vec<LogEntry>,
 }
 
 impl Writes {
@@ -361,8 +359,8 @@ impl Writes {
         voor: Option<Map<String, Value>>,
         na: Option<Map<String, Value>>,
         audience: FeedAudience,
-    ) -> Logregel {
-        Logregel {
+    ) -> LogEntry {
+        LogEntry {
             record_type: RecordType::Opdracht,
             record_id: id,
             eigenaar_id: self.eigenaar,
@@ -389,7 +387,7 @@ impl Writes {
     /// Updates a stored opdracht now (one statement), logging the change.
     async fn update(
         &mut self,
-        session: &Schrijfsessie,
+        session: &WriteSession,
         m: opdracht::Model,
         before: Map<String, Value>,
         fields: OpdrachtFields,
@@ -405,7 +403,7 @@ impl Writes {
             .exec(session.tx())
             .await?;
         let after = snapshot(&after_model, &fields);
-        let (voor, na) = verschil(&before, &after).unwrap_or_default();
+        let (voor, na) = diff(&before, &after).unwrap_or_default();
         let audience = opdracht::Entity::feed_audience(&m, &before)
             .union(opdracht::Entity::feed_audience(&after_model, &after));
         let entry = self.entry(
@@ -425,21 +423,14 @@ impl Writes {
     /// A stored opdracht to delete by [`Self::delete_all`], logging the change.
     fn delete(&mut self, m: opdracht::Model, before: Map<String, Value>) {
         let audience = opdracht::Entity::feed_audience(&m, &before);
-        let entry = self.entry(
-            m.id,
-            Actie::Deleted,
-            m.versie,
-            Some(before),
-            None,
-            audience,
-        );
+        let entry = self.entry(m.id, Actie::Deleted, m.versie, Some(before), None, audience);
         self.log.push(entry);
         self.deleted.push(m.id);
     }
 
     /// Deletes the withdrawn opdrachten, a list of ids per statement.
-    async fn delete_all(&self, session: &Schrijfsessie) -> ApiResult<()> {
-        for chunk in self.deleted.chunks(super::schrijven::IDS_PER_LIJST) {
+    async fn delete_all(&self, session: &WriteSession) -> ApiResult<()> {
+        for chunk in self.deleted.chunks(super::schrijven::IDS_PER_LIST) {
             opdracht::Entity::delete_many()
                 .filter(opdracht::Column::Id.is_in(chunk.iter().copied()))
                 .exec(session.tx())
@@ -452,14 +443,14 @@ impl Writes {
     /// (portable, and independent of the order in which a multi-row insert reports them).
     async fn insert_all(
         &mut self,
-        session: &Schrijfsessie,
+        session: &WriteSession,
         request: &SyncRequest,
         reports: &mut [ItemReport],
     ) -> ApiResult<()> {
         if self.inserts.is_empty() {
             return Ok(());
         }
-        voeg_in::<opdracht::Entity>(session.tx(), std::mem::take(&mut self.inserts)).await?;
+        insert_rows::<opdracht::Entity>(session.tx(), std::mem::take(&mut self.inserts)).await?;
         let extern_id = |index: usize| &request.items[index].extern_id;
         let new_ids: Vec<String> = self
             .inserted
@@ -485,7 +476,7 @@ impl Writes {
 /// `fields` without the institutions in `withdrawn` (those that withdrew as uitvoerder of the
 /// stored opdracht), with a message per institution left out for item `index`.
 async fn without_withdrawn(
-    session: &Schrijfsessie,
+    session: &WriteSession,
     fields: &OpdrachtFields,
     withdrawn: Option<&BTreeSet<i32>>,
     index: usize,
@@ -517,7 +508,7 @@ async fn without_withdrawn(
 /// statistics the lookup is an index scan on (owner, externId). Measured: 10,000 opdrachten
 /// went from 8.7 s to the figures in BENCHMARKS.md. The check is one read of
 /// `pg_stat_user_tables`; the `ANALYZE` runs only while a table is growing fast.
-async fn refresh_planner_statistics(session: &Schrijfsessie) -> ApiResult<()> {
+async fn refresh_planner_statistics(session: &WriteSession) -> ApiResult<()> {
     use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
     let tx = session.tx();
     if tx.get_database_backend() != DatabaseBackend::Postgres {
@@ -546,12 +537,12 @@ async fn refresh_planner_statistics(session: &Schrijfsessie) -> ApiResult<()> {
 
 /// The opdrachten of `eigenaar` with one of `extern_ids`, by `externId`.
 async fn by_extern_id(
-    session: &Schrijfsessie,
+    session: &WriteSession,
     eigenaar: i32,
     extern_ids: &[String],
 ) -> ApiResult<HashMap<String, opdracht::Model>> {
     let mut found = HashMap::new();
-    for chunk in extern_ids.chunks(super::schrijven::IDS_PER_LIJST) {
+    for chunk in extern_ids.chunks(super::schrijven::IDS_PER_LIST) {
         for m in opdracht::Entity::find()
             .filter(opdracht::Column::EigenaarId.eq(eigenaar))
             .filter(opdracht::Column::ExternId.is_in(chunk.iter().cloned()))
@@ -569,7 +560,7 @@ async fn by_extern_id(
 /// Replaces the themes and executing institutions of the given opdrachten: one delete and one
 /// multi-row insert per link table.
 async fn replace_links(
-    session: &Schrijfsessie,
+    session: &WriteSession,
     opdrachten: &[(i32, OpdrachtFields)],
     ids: &[i32],
 ) -> ApiResult<()> {
@@ -584,7 +575,7 @@ async fn replace_links(
                 })
         })
         .collect();
-    super::schrijven::vervang_links::<opdracht_thema::Entity>(
+    super::schrijven::replace_link_rows::<opdracht_thema::Entity>(
         session.tx(),
         opdracht_thema::Column::OpdrachtId,
         ids,
@@ -602,7 +593,7 @@ async fn replace_links(
                 })
         })
         .collect();
-    super::schrijven::vervang_links::<opdracht_uitvoerder::Entity>(
+    super::schrijven::replace_link_rows::<opdracht_uitvoerder::Entity>(
         session.tx(),
         opdracht_uitvoerder::Column::OpdrachtId,
         ids,
@@ -612,7 +603,7 @@ async fn replace_links(
 }
 
 /// The change-log snapshot of an opdracht with the given links (the same shape
-/// [`Schrijfbaar::koppelingen`] gives, so sync and single mutations log alike).
+/// [`Writable::koppelingen`] gives, so sync and single mutations log alike).
 fn snapshot(model: &opdracht::Model, fields: &OpdrachtFields) -> Map<String, Value> {
     let mut links = Map::new();
     links.insert(
@@ -622,5 +613,5 @@ fn snapshot(model: &opdracht::Model, fields: &OpdrachtFields) -> Map<String, Val
     let mut uitvoerders: Vec<Value> = fields.uitvoerders.iter().map(|o| Value::from(*o)).collect();
     uitvoerders.sort_by_key(|v| v.to_string());
     links.insert("uitvoerders".into(), Value::Array(uitvoerders));
-    super::schrijven::momentopname::<opdracht::Entity>(model, links)
+    super::schrijven::record_snapshot::<opdracht::Entity>(model, links)
 }

@@ -77,8 +77,8 @@ impl AuditFilter {
 
 /// A page of the change feed.
 #[derive(Debug, Clone)]
-pub struct Feedpagina {
-    pub regels: Vec<Feedregel>,
+pub struct FeedPage {
+    pub regels: Vec<FeedEntry>,
     /// Where to continue: after the last entry of the page, or, when the page is not full,
     /// after everything the caller could have seen so far.
     pub cursor: i64,
@@ -86,11 +86,11 @@ pub struct Feedpagina {
 }
 
 /// One entry of the change feed.
-pub type Feedregel = wijziging::Model;
+pub type FeedEntry = wijziging::Model;
 
 /// The audit entries the caller may read: of its organisation's records; all for the programme
 /// office; none without a token.
-fn audit_rechten(p: Option<&Principal>) -> ApiResult<Condition> {
+fn audit_rights(p: Option<&Principal>) -> ApiResult<Condition> {
     match p {
         None => Err(ApiError::Unauthenticated(
             "sign in to read the audit trail: send a bearer token".into(),
@@ -145,7 +145,7 @@ impl Scope {
         limit: u64,
     ) -> ApiResult<(Vec<wijziging::Model>, u64)> {
         let basis = wijziging::Entity::find()
-            .filter(audit_rechten(self.principal())?)
+            .filter(audit_rights(self.principal())?)
             .filter(filter.conditie());
         let totaal = basis.clone().count(self.conn()).await?;
         let mut pagina = basis.order_by_desc(wijziging::Column::Id).limit(limit);
@@ -157,7 +157,7 @@ impl Scope {
 
     /// Changes after number `na` (0: from the start) that the caller may see, oldest first, at
     /// most `limit`, optionally of some record types only.
-    pub async fn feed(&self, na: i64, limit: u64, typen: &[RecordType]) -> ApiResult<Feedpagina> {
+    pub async fn feed(&self, na: i64, limit: u64, typen: &[RecordType]) -> ApiResult<FeedPage> {
         // Read the newest number first: everything up to it is committed (writers take turns
         // and commit in order), so a page that ends early may move the cursor up to it.
         let laatste: i64 = wijziging::Entity::find()
@@ -186,7 +186,7 @@ impl Scope {
             Some(r) if heeft_meer => r.id,
             _ => std::cmp::max(laatste, na),
         };
-        Ok(Feedpagina {
+        Ok(FeedPage {
             regels,
             cursor,
             heeft_meer,

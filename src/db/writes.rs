@@ -5,7 +5,7 @@
 
 use super::entities::koppelingen::fieldlab_deelnemer;
 use super::policy::Policy;
-use super::schrijven::{Koppeling, Schrijfbaar, Schrijfsessie, links_van, vervang_links};
+use super::schrijven::{LinkUpdate, Writable, WriteSession, links_of, replace_link_rows};
 use crate::error::ApiResult;
 use async_trait::async_trait;
 use sea_orm::sea_query::Expr;
@@ -30,7 +30,7 @@ pub trait LinkSet: Send + Sync {
         &self,
         db: &DatabaseTransaction,
         ids: &[i32],
-        links: &Koppeling,
+        links: &LinkUpdate,
     ) -> ApiResult<bool>;
 }
 
@@ -40,7 +40,7 @@ pub struct Pairs<L: EntityTrait> {
     key: &'static str,
     parent: L::Column,
     value: L::Column,
-    accepts: fn(&Koppeling) -> Option<Vec<sea_orm::Value>>,
+    accepts: fn(&LinkUpdate) -> Option<Vec<sea_orm::Value>>,
 }
 
 impl<L: EntityTrait> Pairs<L> {
@@ -49,7 +49,7 @@ impl<L: EntityTrait> Pairs<L> {
         key: &'static str,
         parent: L::Column,
         value: L::Column,
-        accepts: fn(&Koppeling) -> Option<Vec<sea_orm::Value>>,
+        accepts: fn(&LinkUpdate) -> Option<Vec<sea_orm::Value>>,
     ) -> Self {
         Self {
             key,
@@ -65,25 +65,25 @@ fn values<T: Clone + Into<sea_orm::Value>>(set: &BTreeSet<T>) -> Vec<sea_orm::Va
 }
 
 /// A replacement of theme codes.
-pub fn themas(links: &Koppeling) -> Option<Vec<sea_orm::Value>> {
+pub fn themas(links: &LinkUpdate) -> Option<Vec<sea_orm::Value>> {
     match links {
-        Koppeling::Themas(set) => Some(values(set)),
+        LinkUpdate::Themas(set) => Some(values(set)),
         _ => None,
     }
 }
 
 /// A replacement of linked organisations.
-pub fn organisaties(links: &Koppeling) -> Option<Vec<sea_orm::Value>> {
+pub fn organisaties(links: &LinkUpdate) -> Option<Vec<sea_orm::Value>> {
     match links {
-        Koppeling::Organisaties(set) => Some(values(set)),
+        LinkUpdate::Organisaties(set) => Some(values(set)),
         _ => None,
     }
 }
 
 /// A replacement of linked fieldlabs.
-pub fn fieldlabs(links: &Koppeling) -> Option<Vec<sea_orm::Value>> {
+pub fn fieldlabs(links: &LinkUpdate) -> Option<Vec<sea_orm::Value>> {
     match links {
-        Koppeling::Fieldlabs(set) => Some(values(set)),
+        LinkUpdate::Fieldlabs(set) => Some(values(set)),
         _ => None,
     }
 }
@@ -100,7 +100,7 @@ where
     }
 
     async fn read(&self, db: &DatabaseTransaction, id: i32) -> ApiResult<Value> {
-        let rows = links_van::<L>(db, self.parent, &[id]).await?;
+        let rows = links_of::<L>(db, self.parent, &[id]).await?;
         let mut values: Vec<Value> = rows
             .iter()
             .map(|row| match row.get(self.value) {
@@ -117,7 +117,7 @@ where
         &self,
         db: &DatabaseTransaction,
         ids: &[i32],
-        links: &Koppeling,
+        links: &LinkUpdate,
     ) -> ApiResult<bool> {
         let Some(values) = (self.accepts)(links) else {
             return Ok(false);
@@ -131,7 +131,7 @@ where
                 rows.push(row);
             }
         }
-        vervang_links::<L>(db, self.parent, ids, rows).await?;
+        replace_link_rows::<L>(db, self.parent, ids, rows).await?;
         Ok(true)
     }
 }
@@ -147,7 +147,7 @@ impl LinkSet for Participants {
 
     async fn read(&self, db: &DatabaseTransaction, id: i32) -> ApiResult<Value> {
         Ok(Value::Array(
-            links_van::<fieldlab_deelnemer::Entity>(
+            links_of::<fieldlab_deelnemer::Entity>(
                 db,
                 fieldlab_deelnemer::Column::FieldlabId,
                 &[id],
@@ -163,9 +163,9 @@ impl LinkSet for Participants {
         &self,
         db: &DatabaseTransaction,
         ids: &[i32],
-        links: &Koppeling,
+        links: &LinkUpdate,
     ) -> ApiResult<bool> {
-        let Koppeling::Deelnemers(deelnemers) = links else {
+        let LinkUpdate::Deelnemers(deelnemers) = links else {
             return Ok(false);
         };
         let rows = ids
@@ -180,7 +180,7 @@ impl LinkSet for Participants {
                     })
             })
             .collect();
-        vervang_links::<fieldlab_deelnemer::Entity>(
+        replace_link_rows::<fieldlab_deelnemer::Entity>(
             db,
             fieldlab_deelnemer::Column::FieldlabId,
             ids,
@@ -203,7 +203,7 @@ pub trait Reference: Send + Sync {
         org: i32,
     ) -> ApiResult<Option<String>>;
     /// Unlinks every record that points at row `id`, each as a logged update of that record.
-    async fn unlink(&self, session: &mut Schrijfsessie, id: i32) -> ApiResult<()>;
+    async fn unlink(&self, session: &mut WriteSession, id: i32) -> ApiResult<()>;
 }
 
 /// Rows of `R` whose nullable column points at the row (an opdracht's fieldlab).
@@ -239,7 +239,7 @@ async fn count_owned<R: Policy>(
 }
 
 #[async_trait]
-impl<R: Schrijfbaar> Reference for ByColumn<R> {
+impl<R: Writable> Reference for ByColumn<R> {
     async fn count_own(
         &self,
         db: &DatabaseTransaction,
@@ -249,7 +249,7 @@ impl<R: Schrijfbaar> Reference for ByColumn<R> {
         count_owned::<R>(db, Condition::all().add(self.column.eq(id)), org, self.what).await
     }
 
-    async fn unlink(&self, session: &mut Schrijfsessie, id: i32) -> ApiResult<()> {
+    async fn unlink(&self, session: &mut WriteSession, id: i32) -> ApiResult<()> {
         let rows = R::find()
             .filter(self.column.eq(id))
             .all(session.tx())
@@ -257,7 +257,7 @@ impl<R: Schrijfbaar> Reference for ByColumn<R> {
         for row in rows {
             let mut am = row.clone().into_active_model();
             am.set(self.column, sea_orm::Value::Int(None));
-            session.bijwerken::<R>(row, am, &[]).await?;
+            session.update::<R>(row, am, &[]).await?;
         }
         Ok(())
     }
@@ -268,7 +268,7 @@ impl<R: Schrijfbaar> Reference for ByColumn<R> {
 pub struct ByLink<R, L: EntityTrait> {
     parent: L::Column,
     target: L::Column,
-    links: fn(BTreeSet<i32>) -> Koppeling,
+    links: fn(BTreeSet<i32>) -> LinkUpdate,
     what: &'static str,
     _record: PhantomData<fn() -> R>,
 }
@@ -277,7 +277,7 @@ impl<R, L: EntityTrait> ByLink<R, L> {
     pub const fn new(
         parent: L::Column,
         target: L::Column,
-        links: fn(BTreeSet<i32>) -> Koppeling,
+        links: fn(BTreeSet<i32>) -> LinkUpdate,
         what: &'static str,
     ) -> Self {
         Self {
@@ -300,7 +300,7 @@ fn int(value: sea_orm::Value) -> Option<i32> {
 #[async_trait]
 impl<R, L> Reference for ByLink<R, L>
 where
-    R: Schrijfbaar,
+    R: Writable,
     L: EntityTrait,
     L::Model: Sync,
 {
@@ -322,7 +322,7 @@ where
         count_owned::<R>(db, filter, org, self.what).await
     }
 
-    async fn unlink(&self, session: &mut Schrijfsessie, id: i32) -> ApiResult<()> {
+    async fn unlink(&self, session: &mut WriteSession, id: i32) -> ApiResult<()> {
         let parents: Vec<i32> = L::find()
             .filter(self.target.eq(id))
             .all(session.tx())
@@ -335,16 +335,14 @@ where
             .all(session.tx())
             .await?;
         for row in rows {
-            let rest: BTreeSet<i32> = links_van::<L>(session.tx(), self.parent, &[R::id_of(&row)])
+            let rest: BTreeSet<i32> = links_of::<L>(session.tx(), self.parent, &[R::id_of(&row)])
                 .await?
                 .into_iter()
                 .filter_map(|l| int(l.get(self.target)))
                 .filter(|n| *n != id)
                 .collect();
             let am = row.clone().into_active_model();
-            session
-                .bijwerken::<R>(row, am, &[(self.links)(rest)])
-                .await?;
+            session.update::<R>(row, am, &[(self.links)(rest)]).await?;
         }
         Ok(())
     }

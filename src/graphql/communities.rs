@@ -7,8 +7,8 @@ use super::filters::{CommunityFilter, Sortering};
 use super::id::GlobalId;
 use super::loaders;
 use super::organisaties::Organisatie;
-use super::paginering::{list_query, connection};
-use super::types::{Registratie, Thema, recordtype};
+use super::paginering::{connection, list_query};
+use super::types::{RegistrationFields, Thema, record_type};
 use crate::db::Row;
 use crate::db::community_fields as f;
 use crate::db::entities::{community, organisatie};
@@ -29,15 +29,15 @@ list_query!(
 
 /// Community: a knowledge-sharing group of partner organisations, run by the programme office.
 #[derive(MergedObject)]
-pub struct Community(CommunityVelden, Registratie);
+pub struct Community(CommunityFields, RegistrationFields);
 
-recordtype!(Community(CommunityVelden, community));
+record_type!(Community(CommunityFields, community));
 
 /// The fields of a community.
-pub struct CommunityVelden(Row<community::Model>);
+pub struct CommunityFields(Row<community::Model>);
 
 #[Object]
-impl CommunityVelden {
+impl CommunityFields {
     /// Global, opaque id; use it with `node(id:)`.
     pub(super) async fn id(&self) -> ID {
         GlobalId::encode("Community", self.0.id())

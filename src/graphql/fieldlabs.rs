@@ -9,11 +9,11 @@ use super::filters::{FieldlabFilter, Sortering};
 use super::id::GlobalId;
 use super::lectoraten::Lectoraat;
 use super::loaders;
-use super::loaders::OrganisatieId;
-use super::opdrachten::OpdrachtenVan;
+use super::loaders::OrganisatieById;
+use super::opdrachten::LinkedOpdrachten;
 use super::organisaties::Organisatie;
-use super::paginering::{list_query, connection};
-use super::types::{Datum, Registratie, Thema, recordtype};
+use super::paginering::{connection, list_query};
+use super::types::{Date, RegistrationFields, Thema, record_type};
 use crate::db::Row;
 use crate::db::entities::{fieldlab, lectoraat, organisatie};
 use crate::db::fieldlab_fields as f;
@@ -36,15 +36,15 @@ list_query!(
 /// Fieldlab: a regional lab where government and education partners work on digitalisation
 /// questions together ("broedkamer van kennis"). Owned by its lead partner (penvoerder).
 #[derive(MergedObject)]
-pub struct Fieldlab(FieldlabVelden, Registratie, OpdrachtenVan);
+pub struct Fieldlab(FieldlabFields, RegistrationFields, LinkedOpdrachten);
 
-recordtype!(Fieldlab(FieldlabVelden, fieldlab, opdrachten: FieldlabId));
+record_type!(Fieldlab(FieldlabFields, fieldlab, opdrachten: FieldlabId));
 
 /// The fields of a fieldlab.
-pub struct FieldlabVelden(Row<fieldlab::Model>);
+pub struct FieldlabFields(Row<fieldlab::Model>);
 
 #[Object]
-impl FieldlabVelden {
+impl FieldlabFields {
     /// Global, opaque id; use it with `node(id:)`.
     pub(super) async fn id(&self) -> ID {
         GlobalId::encode("Fieldlab", self.0.id())
@@ -90,8 +90,8 @@ impl FieldlabVelden {
     }
 
     /// Date the lab started. Null unless the caller's organisation takes part.
-    async fn startdatum(&self) -> Option<Datum> {
-        self.0.get(&f::STARTDATUM).flatten().map(Datum)
+    async fn startdatum(&self) -> Option<Date> {
+        self.0.get(&f::STARTDATUM).flatten().map(Date)
     }
 
     /// The lead partner (penvoerder), who owns and edits the lab's record. Null unless the
@@ -117,7 +117,7 @@ impl FieldlabVelden {
             .load_all(
                 links
                     .iter()
-                    .map(|(org, _)| OrganisatieId::new(*org))
+                    .map(|(org, _)| OrganisatieById::new(*org))
                     .collect(),
             )
             .await?;

@@ -6,7 +6,7 @@
 
 use super::id::GlobalId;
 use super::paginering::{Direction, SortField, SortValue};
-use super::types::{Datum, Tijdstip};
+use super::types::{Date, Timestamp};
 use crate::db::entities::koppelingen::{
     community_lid, community_thema, fieldlab_deelnemer, fieldlab_thema, lectoraat_thema,
     minor_thema, opdracht_thema, opdracht_uitvoerder,
@@ -25,17 +25,17 @@ use sea_orm::sea_query::{Expr, Func, LikeExpr, Query};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, ExprTrait};
 
 /// The longest search text, in characters.
-pub const MAX_ZOEK: usize = 200;
+pub const MAX_SEARCH: usize = 200;
 /// The maximum lengths of filters' text fields.
-const FILTER_MAXIMA: &crate::domain::invoer::Maxima = &[("zoek", MAX_ZOEK)];
+const FILTER_MAXIMA: &crate::domain::invoer::Maxima = &[("zoek", MAX_SEARCH)];
 
 /// Collects the conditions of a filter and every problem with its input.
-pub struct Bouwer {
+pub struct FilterBuilder {
     pub conditie: Condition,
     pub problemen: Vec<FieldProblem>,
 }
 
-impl Bouwer {
+impl FilterBuilder {
     pub fn new() -> Self {
         Self {
             conditie: Condition::all(),
@@ -95,8 +95,8 @@ impl Bouwer {
         let Some(term) = term.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
             return;
         };
-        if term.chars().count() > MAX_ZOEK {
-            self.probleem("zoek", format!("must be at most {MAX_ZOEK} characters"));
+        if term.chars().count() > MAX_SEARCH {
+            self.probleem("zoek", format!("must be at most {MAX_SEARCH} characters"));
             return;
         }
         let escaped = term
@@ -144,7 +144,7 @@ impl Bouwer {
         }
     }
 
-    pub fn gewijzigd_sinds<C: ColumnTrait>(&mut self, column: C, sinds: &Option<Tijdstip>) {
+    pub fn gewijzigd_sinds<C: ColumnTrait>(&mut self, column: C, sinds: &Option<Timestamp>) {
         if let Some(sinds) = sinds {
             self.en(column.gte(sinds.0));
         }
@@ -209,7 +209,7 @@ impl Bouwer {
     }
 }
 
-fn in_koppeling<L: EntityTrait>(
+fn in_link<L: EntityTrait>(
     id: impl ColumnTrait,
     parent: L::Column,
     org: L::Column,
@@ -253,22 +253,22 @@ pub struct OpdrachtFilter {
     /// Only opdrachten linked to this fieldlab (its `id`).
     pub fieldlab: Option<ID>,
     /// Start date on or after this date. Between 1900-01-01 and 2999-12-31.
-    pub startdatum_vanaf: Option<Datum>,
+    pub startdatum_vanaf: Option<Date>,
     /// Start date on or before this date. Between 1900-01-01 and 2999-12-31.
-    pub startdatum_tot_en_met: Option<Datum>,
+    pub startdatum_tot_en_met: Option<Date>,
     /// End date on or after this date. Between 1900-01-01 and 2999-12-31.
-    pub einddatum_vanaf: Option<Datum>,
+    pub einddatum_vanaf: Option<Date>,
     /// End date on or before this date. Between 1900-01-01 and 2999-12-31.
-    pub einddatum_tot_en_met: Option<Datum>,
+    pub einddatum_tot_en_met: Option<Date>,
     /// Changed at or after this moment: for incremental reads, pass the time of your last read
     /// (in UTC between 1900-01-01 and 2999-12-31).
-    pub gewijzigd_sinds: Option<Tijdstip>,
+    pub gewijzigd_sinds: Option<Timestamp>,
 }
 
 impl OpdrachtFilter {
     pub async fn conditie(&self, scope: &Scope) -> Result<Condition, ApiError> {
         use opdracht::Column as C;
-        let mut b = Bouwer::new();
+        let mut b = FilterBuilder::new();
         if !b.vorm(self) {
             return b.klaar();
         }
@@ -292,7 +292,7 @@ impl OpdrachtFilter {
             b.en(C::OpdrachtgeverId.eq(org));
         }
         if let Some(org) = b.organisatie("uitvoerder", &self.uitvoerder) {
-            b.en(in_koppeling::<opdracht_uitvoerder::Entity>(
+            b.en(in_link::<opdracht_uitvoerder::Entity>(
                 C::Id,
                 opdracht_uitvoerder::Column::OpdrachtId,
                 opdracht_uitvoerder::Column::OrganisatieId,
@@ -300,7 +300,7 @@ impl OpdrachtFilter {
             ));
         }
         if let Some(org) = b.organisatie("organisatie", &self.organisatie) {
-            b.en(opdracht_van_organisatie(org));
+            b.en(opdrachten_of_organisatie(org));
         }
         if let Some(lab) = b.fieldlab("fieldlab", &self.fieldlab) {
             b.en(C::FieldlabId.eq(lab));
@@ -323,12 +323,12 @@ impl OpdrachtFilter {
 }
 
 /// Opdrachten in which `org` takes part: owner, opdrachtgever or executing institution.
-pub fn opdracht_van_organisatie(org: i32) -> Condition {
+pub fn opdrachten_of_organisatie(org: i32) -> Condition {
     use opdracht::Column as C;
     Condition::any()
         .add(C::EigenaarId.eq(org))
         .add(C::OpdrachtgeverId.eq(org))
-        .add(in_koppeling::<opdracht_uitvoerder::Entity>(
+        .add(in_link::<opdracht_uitvoerder::Entity>(
             C::Id,
             opdracht_uitvoerder::Column::OpdrachtId,
             opdracht_uitvoerder::Column::OrganisatieId,
@@ -352,13 +352,13 @@ pub struct FieldlabFilter {
     /// Only fieldlabs in which this organisation takes part, as penvoerder or participant.
     pub deelnemer: Option<ID>,
     /// Changed at or after this moment (in UTC between 1900-01-01 and 2999-12-31).
-    pub gewijzigd_sinds: Option<Tijdstip>,
+    pub gewijzigd_sinds: Option<Timestamp>,
 }
 
 impl FieldlabFilter {
     pub async fn conditie(&self, scope: &Scope) -> Result<Condition, ApiError> {
         use fieldlab::Column as C;
-        let mut b = Bouwer::new();
+        let mut b = FilterBuilder::new();
         if !b.vorm(self) {
             return b.klaar();
         }
@@ -375,14 +375,14 @@ impl FieldlabFilter {
         b.field_in(scope, &fieldlab_fields::STATUS, &self.status);
         if let Some(org) = b.organisatie("deelnemer", &self.deelnemer) {
             b.require::<fieldlab::Entity>(scope, fieldlab_fields::DEELNEMERS.need());
-            b.en(Condition::any()
-                .add(C::EigenaarId.eq(org))
-                .add(in_koppeling::<fieldlab_deelnemer::Entity>(
-                    C::Id,
-                    fieldlab_deelnemer::Column::FieldlabId,
-                    fieldlab_deelnemer::Column::OrganisatieId,
-                    org,
-                )));
+            b.en(Condition::any().add(C::EigenaarId.eq(org)).add(in_link::<
+                fieldlab_deelnemer::Entity,
+            >(
+                C::Id,
+                fieldlab_deelnemer::Column::FieldlabId,
+                fieldlab_deelnemer::Column::OrganisatieId,
+                org,
+            )));
         }
         b.gewijzigd_sinds(C::GewijzigdOp, &self.gewijzigd_sinds);
         b.klaar()
@@ -400,13 +400,13 @@ pub struct RijkspartnerFilter {
     /// Kind(s) of rijkspartner. At most 1000 values.
     pub rijkspartner_soort: Option<Vec<RijkspartnerSoort>>,
     /// Changed at or after this moment (in UTC between 1900-01-01 and 2999-12-31).
-    pub gewijzigd_sinds: Option<Tijdstip>,
+    pub gewijzigd_sinds: Option<Timestamp>,
 }
 
 impl RijkspartnerFilter {
     pub async fn conditie(&self, _scope: &Scope) -> Result<Condition, ApiError> {
         use organisatie::Column as C;
-        let mut b = Bouwer::new();
+        let mut b = FilterBuilder::new();
         if !b.vorm(self) {
             return b.klaar();
         }
@@ -430,13 +430,13 @@ pub struct KennisinstellingFilter {
     /// Kind(s) of education. At most 1000 values.
     pub onderwijssoort: Option<Vec<Onderwijssoort>>,
     /// Changed at or after this moment (in UTC between 1900-01-01 and 2999-12-31).
-    pub gewijzigd_sinds: Option<Tijdstip>,
+    pub gewijzigd_sinds: Option<Timestamp>,
 }
 
 impl KennisinstellingFilter {
     pub async fn conditie(&self, _scope: &Scope) -> Result<Condition, ApiError> {
         use organisatie::Column as C;
-        let mut b = Bouwer::new();
+        let mut b = FilterBuilder::new();
         if !b.vorm(self) {
             return b.klaar();
         }
@@ -459,13 +459,13 @@ pub struct LectoraatFilter {
     /// Theme code(s): lectoraten with at least one of them. At most 1000 values.
     pub themas: Option<Vec<String>>,
     /// Changed at or after this moment (in UTC between 1900-01-01 and 2999-12-31).
-    pub gewijzigd_sinds: Option<Tijdstip>,
+    pub gewijzigd_sinds: Option<Timestamp>,
 }
 
 impl LectoraatFilter {
     pub async fn conditie(&self, scope: &Scope) -> Result<Condition, ApiError> {
         use lectoraat::Column as C;
-        let mut b = Bouwer::new();
+        let mut b = FilterBuilder::new();
         if !b.vorm(self) {
             return b.klaar();
         }
@@ -499,13 +499,13 @@ pub struct MinorFilter {
     /// Theme code(s). At most 1000 values.
     pub themas: Option<Vec<String>>,
     /// Changed at or after this moment (in UTC between 1900-01-01 and 2999-12-31).
-    pub gewijzigd_sinds: Option<Tijdstip>,
+    pub gewijzigd_sinds: Option<Timestamp>,
 }
 
 impl MinorFilter {
     pub async fn conditie(&self, scope: &Scope) -> Result<Condition, ApiError> {
         use minor::Column as C;
-        let mut b = Bouwer::new();
+        let mut b = FilterBuilder::new();
         if !b.vorm(self) {
             return b.klaar();
         }
@@ -544,13 +544,13 @@ pub struct CommunityFilter {
     /// Only communities of which this organisation is a member (its `id`).
     pub lid: Option<ID>,
     /// Changed at or after this moment (in UTC between 1900-01-01 and 2999-12-31).
-    pub gewijzigd_sinds: Option<Tijdstip>,
+    pub gewijzigd_sinds: Option<Timestamp>,
 }
 
 impl CommunityFilter {
     pub async fn conditie(&self, scope: &Scope) -> Result<Condition, ApiError> {
         use community::Column as C;
-        let mut b = Bouwer::new();
+        let mut b = FilterBuilder::new();
         if !b.vorm(self) {
             return b.klaar();
         }
@@ -571,7 +571,7 @@ impl CommunityFilter {
         )
         .await?;
         if let Some(org) = b.organisatie("lid", &self.lid) {
-            b.en(in_koppeling::<community_lid::Entity>(
+            b.en(in_link::<community_lid::Entity>(
                 C::Id,
                 community_lid::Column::CommunityId,
                 community_lid::Column::OrganisatieId,
@@ -605,7 +605,7 @@ pub struct Sortering {
     pub richting: Direction,
 }
 
-macro_rules! sorteerbaar_op_naam {
+macro_rules! sortable_by_name {
     ($($module:ident: $fields:ident),*) => {$(
         impl SortField<$module::Entity> for Sorteerveld {
             fn name(self) -> &'static str {
@@ -629,7 +629,7 @@ macro_rules! sorteerbaar_op_naam {
         }
     )*};
 }
-sorteerbaar_op_naam!(
+sortable_by_name!(
     organisatie: organisatie_fields,
     fieldlab: fieldlab_fields,
     lectoraat: lectoraat_fields,

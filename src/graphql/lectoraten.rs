@@ -9,10 +9,10 @@ use super::fieldlabs::Fieldlab;
 use super::filters::{LectoraatFilter, Sortering};
 use super::id::GlobalId;
 use super::loaders;
-use super::opdrachten::OpdrachtenVan;
+use super::opdrachten::LinkedOpdrachten;
 use super::organisaties::Organisatie;
-use super::paginering::{list_query, connection};
-use super::types::{Datum, Registratie, Thema, recordtype};
+use super::paginering::{connection, list_query};
+use super::types::{Date, RegistrationFields, Thema, record_type};
 use crate::db::Row;
 use crate::db::entities::{fieldlab, lectoraat, organisatie};
 use crate::db::lectoraat_fields as f;
@@ -34,15 +34,15 @@ list_query!(
 /// Lectoraat: a research chair at a hogeschool (lectoraat) or university (leerstoel), owned by
 /// its kennisinstelling.
 #[derive(MergedObject)]
-pub struct Lectoraat(LectoraatVelden, Registratie, OpdrachtenVan);
+pub struct Lectoraat(LectoraatFields, RegistrationFields, LinkedOpdrachten);
 
-recordtype!(Lectoraat(LectoraatVelden, lectoraat, opdrachten: LectoraatId));
+record_type!(Lectoraat(LectoraatFields, lectoraat, opdrachten: LectoraatId));
 
 /// The fields of a lectoraat.
-pub struct LectoraatVelden(Row<lectoraat::Model>);
+pub struct LectoraatFields(Row<lectoraat::Model>);
 
 #[Object]
-impl LectoraatVelden {
+impl LectoraatFields {
     /// Global, opaque id; use it with `node(id:)`.
     pub(super) async fn id(&self) -> ID {
         GlobalId::encode("Lectoraat", self.0.id())
@@ -86,13 +86,13 @@ impl LectoraatVelden {
     }
 
     /// Start date. Null unless the caller's organisation is linked to the chair.
-    async fn startdatum(&self) -> Option<Datum> {
-        self.0.get(&f::STARTDATUM).flatten().map(Datum)
+    async fn startdatum(&self) -> Option<Date> {
+        self.0.get(&f::STARTDATUM).flatten().map(Date)
     }
 
     /// End date. Null unless the caller's organisation is linked to the chair.
-    async fn einddatum(&self) -> Option<Datum> {
-        self.0.get(&f::EINDDATUM).flatten().map(Datum)
+    async fn einddatum(&self) -> Option<Date> {
+        self.0.get(&f::EINDDATUM).flatten().map(Date)
     }
 
     /// Rijkspartners linked to the chair. Null unless the caller's organisation is linked to it.

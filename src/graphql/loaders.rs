@@ -7,7 +7,7 @@
 //! Why not async-graphql's `DataLoader`: it starts a batch on a 1 ms timer in a spawned task. On
 //! the multi-threaded runtime that timer races the resolvers, splits a large page over several
 //! batches and makes the number of statements vary from run to run. Here a batch is opened by
-//! the first key of its kind and run by [`met_batches`] when the request is idle, in the
+//! the first key of its kind and run by [`with_batches`] when the request is idle, in the
 //! request's own task: deterministic, and without waiting on a timer. The per-kind queries are
 //! the [`Loader`] impls below.
 
@@ -36,7 +36,7 @@ type Batch = Box<dyn FnOnce() -> BoxFuture<'static, ()> + Send>;
 
 /// Batches opened by a request's loaders, waiting until the request is idle.
 #[derive(Clone, Default)]
-pub struct Wachtrij(Arc<Mutex<Vec<Batch>>>);
+pub struct BatchQueue(Arc<Mutex<Vec<Batch>>>);
 
 type Antwoord<V> = Result<Option<V>, ApiError>;
 
@@ -51,18 +51,18 @@ type Waarde<K> = <ScopeLoader as Loader<K>>::Value;
 pub struct Loaders {
     loader: Arc<ScopeLoader>,
     open: Arc<Mutex<HashMap<TypeId, Box<dyn Any + Send>>>>,
-    wachtrij: Wachtrij,
+    wachtrij: BatchQueue,
 }
 
-fn vergrendeld() -> ApiError {
+fn poisoned() -> ApiError {
     ApiError::Internal("a loader's lock is poisoned".into())
 }
 
 impl Loaders {
     /// Loaders for one request, and the queue their batches wait in. Run the request with
-    /// [`met_batches`] on that queue.
-    pub fn new(scope: Scope) -> (Self, Wachtrij) {
-        let wachtrij = Wachtrij::default();
+    /// [`with_batches`] on that queue.
+    pub fn new(scope: Scope) -> (Self, BatchQueue) {
+        let wachtrij = BatchQueue::default();
         let loaders = Self {
             loader: Arc::new(ScopeLoader(scope)),
             open: Arc::default(),
@@ -79,7 +79,7 @@ impl Loaders {
     {
         let (tx, rx) = oneshot::channel();
         {
-            let mut open = self.open.lock().map_err(|_| vergrendeld())?;
+            let mut open = self.open.lock().map_err(|_| poisoned())?;
             let entry = open.entry(TypeId::of::<K>()).or_insert_with(|| {
                 Box::new(Open::<K, Waarde<K>> {
                     wachtenden: Vec::new(),
@@ -94,7 +94,7 @@ impl Loaders {
                 self.wachtrij
                     .0
                     .lock()
-                    .map_err(|_| vergrendeld())?
+                    .map_err(|_| poisoned())?
                     .push(self.batch::<K>());
             }
             batch.wachtenden.push((key, tx));
@@ -111,7 +111,7 @@ impl Loaders {
         N: From<Row<E::Model>>,
     {
         match id {
-            Some(id) => Ok(self.load(PerId::<E>::new(id)).await?.map(N::from)),
+            Some(id) => Ok(self.load(ById::<E>::new(id)).await?.map(N::from)),
             None => Ok(None),
         }
     }
@@ -169,32 +169,32 @@ impl Loaders {
 }
 
 /// A record of `E` by id, as the caller may see it.
-pub struct PerId<E>(pub i32, PhantomData<fn() -> E>);
+pub struct ById<E>(pub i32, PhantomData<fn() -> E>);
 
-impl<E> PerId<E> {
+impl<E> ById<E> {
     pub fn new(id: i32) -> Self {
         Self(id, PhantomData)
     }
 }
 
-impl<E> Clone for PerId<E> {
+impl<E> Clone for ById<E> {
     fn clone(&self) -> Self {
         Self::new(self.0)
     }
 }
-impl<E> PartialEq for PerId<E> {
+impl<E> PartialEq for ById<E> {
     fn eq(&self, other: &Self) -> bool {
         self.0 == other.0
     }
 }
-impl<E> Eq for PerId<E> {}
-impl<E> Hash for PerId<E> {
+impl<E> Eq for ById<E> {}
+impl<E> Hash for ById<E> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.0.hash(state)
     }
 }
 
-impl<E> Loader<PerId<E>> for ScopeLoader
+impl<E> Loader<ById<E>> for ScopeLoader
 where
     E: Policy + 'static,
     E::Model: Sync + Clone,
@@ -202,20 +202,20 @@ where
     type Value = Row<E::Model>;
     type Error = ApiError;
 
-    async fn load(&self, keys: &[PerId<E>]) -> Result<HashMap<PerId<E>, Self::Value>, ApiError> {
+    async fn load(&self, keys: &[ById<E>]) -> Result<HashMap<ById<E>, Self::Value>, ApiError> {
         let ids: Vec<i32> = keys.iter().map(|k| k.0).collect();
         Ok(self
             .0
             .by_ids::<E>(&ids)
             .await?
             .into_iter()
-            .map(|row| (PerId::new(row.id()), row))
+            .map(|row| (ById::new(row.id()), row))
             .collect())
     }
 }
 
 /// An organisation by id.
-pub type OrganisatieId = PerId<crate::db::entities::organisatie::Entity>;
+pub type OrganisatieById = ById<crate::db::entities::organisatie::Entity>;
 
 /// The values linked to a record (or an organisation) through one of the links the policies
 /// declare; read with that link's rule.
@@ -322,7 +322,7 @@ impl Loaders {
         E::Model: Sync + Clone,
         N: From<Row<E::Model>>,
     {
-        let keys = ids.into_iter().map(PerId::<E>::new).collect();
+        let keys = ids.into_iter().map(ById::<E>::new).collect();
         Ok(self
             .load_all(keys)
             .await?
@@ -371,12 +371,12 @@ impl Loaders {
 }
 
 /// A waker that notes that it was woken, and passes the wake on.
-struct Gewekt {
+struct WakeFlag {
     vlag: AtomicBool,
     door: Waker,
 }
 
-impl ArcWake for Gewekt {
+impl ArcWake for WakeFlag {
     fn wake_by_ref(arc_self: &Arc<Self>) {
         arc_self.vlag.store(true, Ordering::SeqCst);
         arc_self.door.wake_by_ref();
@@ -390,13 +390,13 @@ impl ArcWake for Gewekt {
 /// response costs one query per relation, whatever the number of rows, and no batch waits on a
 /// timer. (The usual way, a spawned batch task with a 1 ms delay, races the resolvers on the
 /// multi-threaded runtime and splits a large page over several batches.)
-pub async fn met_batches<F: Future>(wachtrij: Wachtrij, verzoek: F) -> F::Output {
+pub async fn with_batches<F: Future>(wachtrij: BatchQueue, verzoek: F) -> F::Output {
     let mut verzoek = std::pin::pin!(verzoek);
     let mut batches: FuturesUnordered<BoxFuture<'static, ()>> = FuturesUnordered::new();
     // Every turn polls the request once and returns to the runtime, so that other tasks
     // (other requests, `/healthz`) run between the turns of a long request.
     std::future::poll_fn(move |cx: &mut TaskContext<'_>| {
-        let gewekt = Arc::new(Gewekt {
+        let gewekt = Arc::new(WakeFlag {
             vlag: AtomicBool::new(false),
             door: cx.waker().clone(),
         });
@@ -435,12 +435,12 @@ mod tests {
 
     /// A request that resolves in `n` chunks, waking itself after each (as async-graphql does
     /// for a long list).
-    struct InStukken {
+    struct InChunks {
         over: usize,
         gepold: Arc<std::sync::atomic::AtomicUsize>,
     }
 
-    impl Future for InStukken {
+    impl Future for InChunks {
         type Output = ();
         fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<()> {
             self.gepold.fetch_add(1, Ordering::SeqCst);
@@ -456,11 +456,11 @@ mod tests {
     #[test]
     fn a_request_that_can_go_on_still_lets_the_runtime_run_other_tasks() {
         let gepold = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let verzoek = InStukken {
+        let verzoek = InChunks {
             over: 1000,
             gepold: gepold.clone(),
         };
-        let mut uitvoering = std::pin::pin!(met_batches(Wachtrij::default(), verzoek));
+        let mut uitvoering = std::pin::pin!(with_batches(BatchQueue::default(), verzoek));
         let mut cx = TaskContext::from_waker(Waker::noop());
         assert!(uitvoering.as_mut().poll(&mut cx).is_pending());
         assert_eq!(gepold.load(Ordering::SeqCst), 1, "one chunk per turn");

@@ -1,6 +1,6 @@
 //! `me`: who the caller is, according to their token.
 
-use super::loaders::OrganisatieId;
+use super::loaders::OrganisatieById;
 use super::organisaties::Organisatie;
 use super::{loaders, scope};
 use crate::auth::Rol;
@@ -16,7 +16,7 @@ impl MeQuery {
         let principal = scope(ctx)?.principal().cloned();
         let organisatie = match &principal {
             Some(p) => loaders(ctx)?
-                .load(OrganisatieId::new(p.organisatie_id))
+                .load(OrganisatieById::new(p.organisatie_id))
                 .await?
                 .map(Organisatie::from),
             None => None,

@@ -6,10 +6,10 @@
 use super::filters::{MinorFilter, Sortering};
 use super::id::GlobalId;
 use super::loaders;
-use super::opdrachten::OpdrachtenVan;
+use super::opdrachten::LinkedOpdrachten;
 use super::organisaties::Organisatie;
-use super::paginering::{list_query, connection};
-use super::types::{Datum, Registratie, Thema, recordtype};
+use super::paginering::{connection, list_query};
+use super::types::{Date, RegistrationFields, Thema, record_type};
 use crate::db::Row;
 use crate::db::entities::{minor, organisatie};
 use crate::db::minor_fields as f;
@@ -31,15 +31,15 @@ list_query!(
 /// Minor: a curriculum (minor, master or post-master; an OOAPI programme) of a
 /// kennisinstelling, often built with government partners.
 #[derive(MergedObject)]
-pub struct Minor(MinorVelden, Registratie, OpdrachtenVan);
+pub struct Minor(MinorFields, RegistrationFields, LinkedOpdrachten);
 
-recordtype!(Minor(MinorVelden, minor, opdrachten: MinorId));
+record_type!(Minor(MinorFields, minor, opdrachten: MinorId));
 
 /// The fields of a minor.
-pub struct MinorVelden(Row<minor::Model>);
+pub struct MinorFields(Row<minor::Model>);
 
 #[Object]
-impl MinorVelden {
+impl MinorFields {
     /// Global, opaque id; use it with `node(id:)`.
     pub(super) async fn id(&self) -> ID {
         GlobalId::encode("Minor", self.0.id())
@@ -79,8 +79,8 @@ impl MinorVelden {
     }
 
     /// First start. Null unless the caller's organisation co-develops it.
-    async fn startdatum(&self) -> Option<Datum> {
-        self.0.get(&f::STARTDATUM).flatten().map(Datum)
+    async fn startdatum(&self) -> Option<Date> {
+        self.0.get(&f::STARTDATUM).flatten().map(Date)
     }
 
     /// Themes. Null unless the caller's organisation co-develops it.

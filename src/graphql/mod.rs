@@ -26,7 +26,7 @@ mod wijzigingen;
 
 pub use id::{GlobalId, Keys, with_keys};
 pub use limits::{Limits, Operation};
-pub use loaders::{Loaders, met_batches};
+pub use loaders::{Loaders, with_batches};
 
 use crate::db::Scope;
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema};

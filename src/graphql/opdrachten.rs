@@ -10,8 +10,8 @@ use super::id::GlobalId;
 use super::lectoraten::Lectoraat;
 use super::minoren::Minor;
 use super::organisaties::Organisatie;
-use super::paginering::{Window, list_query, paginate, connection};
-use super::types::{Datum, Registratie, Thema, recordtype};
+use super::paginering::{Window, connection, list_query, paginate};
+use super::types::{Date, RegistrationFields, Thema, record_type};
 use super::{loaders, scope};
 use crate::db::Row;
 use crate::db::entities::{fieldlab, lectoraat, minor, opdracht, organisatie};
@@ -39,12 +39,12 @@ list_query!(
 /// Holds the relation as a function of the record's id, not as a built condition: records are
 /// created by the hundred per page and their `opdrachten` is rarely asked for, so the
 /// condition is only built when it is.
-pub struct OpdrachtenVan {
+pub struct LinkedOpdrachten {
     relatie: fn(i32) -> Condition,
     id: i32,
 }
 
-impl OpdrachtenVan {
+impl LinkedOpdrachten {
     /// The opdrachten that match `relatie(id)`.
     pub fn new(relatie: fn(i32) -> Condition, id: i32) -> Self {
         Self { relatie, id }
@@ -53,7 +53,7 @@ impl OpdrachtenVan {
 
 /// Opdrachten linked to a record.
 #[Object]
-impl OpdrachtenVan {
+impl LinkedOpdrachten {
     /// Opdrachten linked to this record that the caller may see (the opdrachten's own rules
     /// apply: owner, opdrachtgever, executing institutions and the programme office).
     // GraphQL arguments: filter, orderBy and the four Relay paging arguments.
@@ -98,9 +98,9 @@ impl OpdrachtenVan {
 /// Opdracht: a student assignment given by a rijkspartner (the opdrachtgever) and carried out
 /// by students of one or more kennisinstellingen.
 #[derive(MergedObject)]
-pub struct Opdracht(OpdrachtFields, Registratie);
+pub struct Opdracht(OpdrachtFields, RegistrationFields);
 
-recordtype!(Opdracht(OpdrachtFields, opdracht));
+record_type!(Opdracht(OpdrachtFields, opdracht));
 
 /// The fields of an opdracht.
 pub struct OpdrachtFields(Row<opdracht::Model>);
@@ -148,13 +148,13 @@ impl OpdrachtFields {
     }
 
     /// Start date.
-    async fn startdatum(&self) -> Option<Datum> {
-        self.0.public(&f::STARTDATUM).map(Datum)
+    async fn startdatum(&self) -> Option<Date> {
+        self.0.public(&f::STARTDATUM).map(Date)
     }
 
     /// End date (on or after the start date).
-    async fn einddatum(&self) -> Option<Datum> {
-        self.0.public(&f::EINDDATUM).map(Datum)
+    async fn einddatum(&self) -> Option<Date> {
+        self.0.public(&f::EINDDATUM).map(Date)
     }
 
     /// Number of students working on it (a count: no personal data of students is kept).

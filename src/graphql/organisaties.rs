@@ -1,21 +1,21 @@
 //! Organisations: the `Organisatie` interface and its three kinds (`Rijkspartner`,
 //! `Kennisinstelling`, `Programmabureau`), and lookup by natural key.
 //!
-//! The fields all organisations share live in one object ([`OrganisatieVelden`]) that each kind
+//! The fields all organisations share live in one object ([`OrganisatieFields`]) that each kind
 //! merges with its own fields, so the shared part is written once.
 
 use super::communities::Community;
 use super::fieldlabs::Fieldlab;
 use super::filters::{
-    KennisinstellingFilter, RijkspartnerFilter, Sortering, opdracht_van_organisatie,
+    KennisinstellingFilter, RijkspartnerFilter, Sortering, opdrachten_of_organisatie,
 };
 use super::id::GlobalId;
 use super::lectoraten::Lectoraat;
-use super::loaders::{Linked, OrganisatieId};
+use super::loaders::{Linked, OrganisatieById};
 use super::minoren::Minor;
-use super::opdrachten::OpdrachtenVan;
-use super::paginering::{list_query, connection};
-use super::types::{Contactpersoon, Tijdstip};
+use super::opdrachten::LinkedOpdrachten;
+use super::paginering::{connection, list_query};
+use super::types::{Contactpersoon, Timestamp};
 use super::{loaders, scope};
 use crate::db::entities::{community, fieldlab, lectoraat, minor, organisatie};
 use crate::db::organisatie_fields as f;
@@ -30,7 +30,7 @@ use sea_orm::{ColumnTrait, Condition};
 type Model = Row<organisatie::Model>;
 
 /// An organisation row shared by the parts of its GraphQL type (not copied per part).
-type Gedeeld = std::sync::Arc<Model>;
+type Shared = std::sync::Arc<Model>;
 
 /// The GraphQL type name of an organisation row.
 pub fn typename(row: &Row<organisatie::Model>) -> &'static str {
@@ -85,12 +85,12 @@ pub fn typename(row: &Row<organisatie::Model>) -> &'static str {
     ),
     field(
         name = "aangemaakt_op",
-        ty = "Tijdstip",
+        ty = "Timestamp",
         desc = "When the record was created (UTC)."
     ),
     field(
         name = "gewijzigd_op",
-        ty = "Tijdstip",
+        ty = "Timestamp",
         desc = "When the record was last changed (UTC)."
     ),
     field(
@@ -118,12 +118,12 @@ impl From<Model> for Organisatie {
 impl From<Model> for Rijkspartner {
     fn from(rij: Model) -> Self {
         let id = rij.id();
-        let rij = Gedeeld::new(rij);
+        let rij = Shared::new(rij);
         Self(
-            OrganisatieVelden(rij.clone()),
-            RijkspartnerVelden(rij),
-            OrganisatieRelaties(id),
-            OpdrachtenVan::new(opdracht_van_organisatie, id),
+            OrganisatieFields(rij.clone()),
+            RijkspartnerFields(rij),
+            OrganisatieLinks(id),
+            LinkedOpdrachten::new(opdrachten_of_organisatie, id),
         )
     }
 }
@@ -131,12 +131,12 @@ impl From<Model> for Rijkspartner {
 impl From<Model> for Kennisinstelling {
     fn from(rij: Model) -> Self {
         let id = rij.id();
-        let rij = Gedeeld::new(rij);
+        let rij = Shared::new(rij);
         Self(
-            OrganisatieVelden(rij.clone()),
-            KennisinstellingVelden(rij),
-            OrganisatieRelaties(id),
-            OpdrachtenVan::new(opdracht_van_organisatie, id),
+            OrganisatieFields(rij.clone()),
+            KennisinstellingFields(rij),
+            OrganisatieLinks(id),
+            LinkedOpdrachten::new(opdrachten_of_organisatie, id),
         )
     }
 }
@@ -144,10 +144,7 @@ impl From<Model> for Kennisinstelling {
 impl From<Model> for Programmabureau {
     fn from(rij: Model) -> Self {
         let id = rij.id();
-        Self(
-            OrganisatieVelden(Gedeeld::new(rij)),
-            OrganisatieRelaties(id),
-        )
+        Self(OrganisatieFields(Shared::new(rij)), OrganisatieLinks(id))
     }
 }
 
@@ -188,11 +185,11 @@ list_query!(
 
 /// The records an organisation leads, owns or takes part in. Each list holds only records whose
 /// participant data the caller may read (otherwise the list would reveal what the records hide).
-pub struct OrganisatieRelaties(i32);
+pub struct OrganisatieLinks(i32);
 
 /// The records an organisation leads, owns or takes part in.
 #[Object]
-impl OrganisatieRelaties {
+impl OrganisatieLinks {
     /// Fieldlabs the organisation leads (as penvoerder) or takes part in, among those the
     /// caller may read in full.
     async fn fieldlabs(&self, ctx: &Context<'_>) -> Result<Vec<Fieldlab>> {
@@ -225,7 +222,7 @@ impl OrganisatieRelaties {
     }
 }
 
-impl OrganisatieRelaties {
+impl OrganisatieLinks {
     async fn linked(&self, ctx: &Context<'_>, link: &'static dyn Link<i32>) -> Result<Vec<i32>> {
         Ok(loaders(ctx)?
             .load(Linked(link, self.0))
@@ -235,10 +232,10 @@ impl OrganisatieRelaties {
 }
 
 /// Fields every kind of organisation has.
-pub struct OrganisatieVelden(Gedeeld);
+pub struct OrganisatieFields(Shared);
 
 #[Object]
-impl OrganisatieVelden {
+impl OrganisatieFields {
     /// Global, opaque id; use it with `node(id:)`.
     pub(super) async fn id(&self) -> ID {
         GlobalId::encode(typename(&self.0), self.0.id())
@@ -286,13 +283,13 @@ impl OrganisatieVelden {
     }
 
     /// When the record was created (UTC).
-    async fn aangemaakt_op(&self) -> Tijdstip {
-        Tijdstip(self.0.registration().created)
+    async fn aangemaakt_op(&self) -> Timestamp {
+        Timestamp(self.0.registration().created)
     }
 
     /// When the record was last changed (UTC).
-    async fn gewijzigd_op(&self) -> Tijdstip {
-        Tijdstip(self.0.registration().changed)
+    async fn gewijzigd_op(&self) -> Timestamp {
+        Timestamp(self.0.registration().changed)
     }
 
     /// Version counter: 1 when created, one more on every change. Send it back when updating
@@ -306,30 +303,30 @@ impl OrganisatieVelden {
 /// identified by its OIN.
 #[derive(MergedObject)]
 pub struct Rijkspartner(
-    OrganisatieVelden,
-    RijkspartnerVelden,
-    OrganisatieRelaties,
-    OpdrachtenVan,
+    OrganisatieFields,
+    RijkspartnerFields,
+    OrganisatieLinks,
+    LinkedOpdrachten,
 );
 
 /// The shared fields, as the `Organisatie` interface resolves them.
-macro_rules! deelt_organisatievelden {
+macro_rules! shares_organisatie_fields {
     ($($kind:ident),*) => {$(
         impl std::ops::Deref for $kind {
-            type Target = OrganisatieVelden;
-            fn deref(&self) -> &OrganisatieVelden {
+            type Target = OrganisatieFields;
+            fn deref(&self) -> &OrganisatieFields {
                 &self.0
             }
         }
     )*};
 }
-deelt_organisatievelden!(Rijkspartner, Kennisinstelling, Programmabureau);
+shares_organisatie_fields!(Rijkspartner, Kennisinstelling, Programmabureau);
 
 /// Fields of rijkspartners only.
-pub struct RijkspartnerVelden(Gedeeld);
+pub struct RijkspartnerFields(Shared);
 
 #[Object]
-impl RijkspartnerVelden {
+impl RijkspartnerFields {
     /// Organisatie-identificatienummer: 20 positions, digits and capitals. Demo data uses the
     /// test prefix 00000099.
     async fn oin(&self) -> String {
@@ -345,7 +342,7 @@ impl RijkspartnerVelden {
     async fn moederorganisatie(&self, ctx: &Context<'_>) -> Result<Option<Organisatie>> {
         match self.0.public(&f::MOEDERORGANISATIE) {
             Some(id) => Ok(loaders(ctx)?
-                .load(OrganisatieId::new(id))
+                .load(OrganisatieById::new(id))
                 .await?
                 .map(Organisatie::from)),
             None => Ok(None),
@@ -357,17 +354,17 @@ impl RijkspartnerVelden {
 /// schacHome.
 #[derive(MergedObject)]
 pub struct Kennisinstelling(
-    OrganisatieVelden,
-    KennisinstellingVelden,
-    OrganisatieRelaties,
-    OpdrachtenVan,
+    OrganisatieFields,
+    KennisinstellingFields,
+    OrganisatieLinks,
+    LinkedOpdrachten,
 );
 
 /// Fields of kennisinstellingen only.
-pub struct KennisinstellingVelden(Gedeeld);
+pub struct KennisinstellingFields(Shared);
 
 #[Object]
-impl KennisinstellingVelden {
+impl KennisinstellingFields {
     /// The institution's internet domain as SURFconext logins carry it (e.g. `hanze.nl`).
     async fn schac_home(&self) -> String {
         self.0.public(&f::SCHAC_HOME).unwrap_or_default()
@@ -387,7 +384,7 @@ impl KennisinstellingVelden {
 
 /// Programmabureau: the programme office of I-Partnerschap, which owns the communities.
 #[derive(MergedObject)]
-pub struct Programmabureau(OrganisatieVelden, OrganisatieRelaties);
+pub struct Programmabureau(OrganisatieFields, OrganisatieLinks);
 
 #[derive(Default)]
 pub struct OrganisatieQuery;

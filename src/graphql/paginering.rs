@@ -35,9 +35,9 @@ pub enum Direction {
 pub enum SortValue {
     #[serde(rename = "Tekst")]
     Text(String),
-    #[serde(rename = "Datum")]
+    #[serde(rename = "Date")]
     Date(NaiveDate),
-    #[serde(rename = "Tijdstip")]
+    #[serde(rename = "Timestamp")]
     DateTime(DateTime<Utc>),
     #[serde(rename = "Geen")]
     Null,

@@ -50,18 +50,18 @@ impl Contactpersoon {
 
 /// A calendar date, ISO 8601 (`2024-04-01`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Datum(pub chrono::NaiveDate);
+pub struct Date(pub chrono::NaiveDate);
 
 /// Date: a calendar date in ISO 8601 format, `YYYY-MM-DD` (e.g. `2024-04-01`).
 #[async_graphql::Scalar(
     name = "Date",
     specified_by_url = "https://www.rfc-editor.org/rfc/rfc3339#section-5.6"
 )]
-impl async_graphql::ScalarType for Datum {
+impl async_graphql::ScalarType for Date {
     fn parse(value: async_graphql::Value) -> async_graphql::InputValueResult<Self> {
         match &value {
             async_graphql::Value::String(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map(Datum)
+                .map(Date)
                 .map_err(|_| {
                     async_graphql::InputValueError::custom(format!(
                         "'{s}' is not a date: use YYYY-MM-DD, e.g. 2024-04-01"
@@ -78,7 +78,7 @@ impl async_graphql::ScalarType for Datum {
 
 /// An instant in UTC.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Tijdstip(pub chrono::DateTime<chrono::Utc>);
+pub struct Timestamp(pub chrono::DateTime<chrono::Utc>);
 
 /// DateTime: an instant in ISO 8601 / RFC 3339 format. Returned in UTC (e.g.
 /// `2024-04-01T09:00:00Z`); accepted with any offset.
@@ -86,11 +86,11 @@ pub struct Tijdstip(pub chrono::DateTime<chrono::Utc>);
     name = "DateTime",
     specified_by_url = "https://www.rfc-editor.org/rfc/rfc3339"
 )]
-impl async_graphql::ScalarType for Tijdstip {
+impl async_graphql::ScalarType for Timestamp {
     fn parse(value: async_graphql::Value) -> async_graphql::InputValueResult<Self> {
         match &value {
             async_graphql::Value::String(s) => chrono::DateTime::parse_from_rfc3339(s)
-                .map(|t| Tijdstip(t.with_timezone(&chrono::Utc)))
+                .map(|t| Timestamp(t.with_timezone(&chrono::Utc)))
                 .map_err(|_| {
                     async_graphql::InputValueError::custom(format!(
                         "'{s}' is not a timestamp: use RFC 3339, e.g. 2024-04-01T09:00:00Z"
@@ -106,15 +106,15 @@ impl async_graphql::ScalarType for Tijdstip {
 }
 
 /// Registration data every record has: contact person, timestamps and version.
-pub struct Registratie {
+pub struct RegistrationFields {
     contactpersoon: Option<Contactpersoon>,
     mag_bewerken: bool,
-    aangemaakt_op: Tijdstip,
-    gewijzigd_op: Tijdstip,
+    aangemaakt_op: Timestamp,
+    gewijzigd_op: Timestamp,
     versie: i32,
 }
 
-impl Registratie {
+impl RegistrationFields {
     /// The registration data of a row; the contact person only when the caller owns the row.
     pub fn of<M>(row: &Row<M>) -> Self
     where
@@ -125,8 +125,8 @@ impl Registratie {
         Self {
             contactpersoon: Contactpersoon::of(row),
             mag_bewerken: row.rights.edit,
-            aangemaakt_op: Tijdstip(registration.created),
-            gewijzigd_op: Tijdstip(registration.changed),
+            aangemaakt_op: Timestamp(registration.created),
+            gewijzigd_op: Timestamp(registration.changed),
             versie: registration.version,
         }
     }
@@ -134,7 +134,7 @@ impl Registratie {
 
 /// Registration data of a record.
 #[async_graphql::Object]
-impl Registratie {
+impl RegistrationFields {
     /// Contact person for the record. Personal data: null unless the caller's organisation
     /// owns the record, or the caller is the programme office.
     async fn contactpersoon(&self) -> Option<&Contactpersoon> {
@@ -148,12 +148,12 @@ impl Registratie {
     }
 
     /// When the record was created (UTC).
-    async fn aangemaakt_op(&self) -> Tijdstip {
+    async fn aangemaakt_op(&self) -> Timestamp {
         self.aangemaakt_op
     }
 
     /// When the record was last changed (UTC).
-    async fn gewijzigd_op(&self) -> Tijdstip {
+    async fn gewijzigd_op(&self) -> Timestamp {
         self.gewijzigd_op
     }
 
@@ -165,24 +165,24 @@ impl Registratie {
 }
 
 /// The `From<Row<Model>>` and `Deref` (to its fields object, for interfaces) of a record type
-/// that merges its fields with its [`Registratie`] and, when a column is named, with the
+/// that merges its fields with its [`RegistrationFields`] and, when a column is named, with the
 /// `opdrachten` that link to it through that column.
-macro_rules! recordtype {
+macro_rules! record_type {
     ($type:ident($velden:ident, $module:ident)) => {
         impl From<$crate::db::Row<$module::Model>> for $type {
             fn from(rij: $crate::db::Row<$module::Model>) -> Self {
-                let registratie = $crate::graphql::types::Registratie::of(&rij);
+                let registratie = $crate::graphql::types::RegistrationFields::of(&rij);
                 Self($velden(rij), registratie)
             }
         }
-        $crate::graphql::types::recordtype!(@deref $type, $velden);
+        $crate::graphql::types::record_type!(@deref $type, $velden);
     };
     ($type:ident($velden:ident, $module:ident, opdrachten: $kolom:ident)) => {
         impl From<$crate::db::Row<$module::Model>> for $type {
             fn from(rij: $crate::db::Row<$module::Model>) -> Self {
                 use sea_orm::ColumnTrait;
-                let registratie = $crate::graphql::types::Registratie::of(&rij);
-                let opdrachten = $crate::graphql::opdrachten::OpdrachtenVan::new(
+                let registratie = $crate::graphql::types::RegistrationFields::of(&rij);
+                let opdrachten = $crate::graphql::opdrachten::LinkedOpdrachten::new(
                     |id| {
                         sea_orm::Condition::all()
                             .add($crate::db::entities::opdracht::Column::$kolom.eq(id))
@@ -192,7 +192,7 @@ macro_rules! recordtype {
                 Self($velden(rij), registratie, opdrachten)
             }
         }
-        $crate::graphql::types::recordtype!(@deref $type, $velden);
+        $crate::graphql::types::record_type!(@deref $type, $velden);
     };
     (@deref $type:ident, $velden:ident) => {
         impl std::ops::Deref for $type {
@@ -203,4 +203,4 @@ macro_rules! recordtype {
         }
     };
 }
-pub(crate) use recordtype;
+pub(crate) use record_type;

@@ -6,11 +6,11 @@
 //! cursor to continue from even when a page is empty (Relay's `endCursor` is null then).
 
 use super::id::GlobalId;
-use super::loaders::OrganisatieId;
+use super::loaders::OrganisatieById;
 use super::node::Node;
 use super::organisaties::{Organisatie, typename};
 use super::paginering::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageInfo, page_size};
-use super::types::Tijdstip;
+use super::types::Timestamp;
 use super::{loaders, scope};
 use crate::db::AuditFilter;
 use crate::db::entities::wijziging;
@@ -37,7 +37,7 @@ fn nummer(veld: &str, doel: &str, cursor: &str) -> Result<i64, ApiError> {
 }
 
 /// `first`, checked against `max`, or `standaard` when not given.
-fn paginagrootte(first: Option<i32>, max: usize, standaard: usize) -> Result<u64, ApiError> {
+fn page_size_of(first: Option<i32>, max: usize, standaard: usize) -> Result<u64, ApiError> {
     Ok(page_size("first", first, max)?.unwrap_or(standaard) as u64)
 }
 
@@ -50,7 +50,7 @@ async fn record_id(ctx: &Context<'_>, soort: RecordType, id: i32) -> Result<ID> 
         RecordType::Community => "Community",
         RecordType::Opdracht => "Opdracht",
         RecordType::Organisatie => loaders(ctx)?
-            .load(OrganisatieId::new(id))
+            .load(OrganisatieById::new(id))
             .await?
             .map(|rij| typename(&rij))
             .unwrap_or("Rijkspartner"),
@@ -74,9 +74,9 @@ pub struct AuditFilterInput {
     /// Changes of this kind.
     pub actie: Option<Actie>,
     /// Changes at or after this instant (in UTC between 1900-01-01 and 2999-12-31).
-    pub vanaf: Option<Tijdstip>,
+    pub vanaf: Option<Timestamp>,
     /// Changes before this instant (in UTC between 1900-01-01 and 2999-12-31).
-    pub tot: Option<Tijdstip>,
+    pub tot: Option<Timestamp>,
 }
 
 impl AuditFilterInput {
@@ -145,8 +145,8 @@ impl AuditRegel {
     }
 
     /// When the change was committed (UTC).
-    async fn tijdstip(&self) -> Tijdstip {
-        Tijdstip(self.0.tijdstip)
+    async fn tijdstip(&self) -> Timestamp {
+        Timestamp(self.0.tijdstip)
     }
 
     /// Who made it: the `sub` of their token.
@@ -157,7 +157,7 @@ impl AuditRegel {
     /// The organisation the actor acted for.
     async fn actor_organisatie(&self, ctx: &Context<'_>) -> Result<Option<Organisatie>> {
         Ok(loaders(ctx)?
-            .load(OrganisatieId::new(self.0.actor_organisatie_id))
+            .load(OrganisatieById::new(self.0.actor_organisatie_id))
             .await?
             .map(Organisatie::from))
     }
@@ -281,8 +281,8 @@ impl Wijziging {
     }
 
     /// When the change was committed (UTC).
-    async fn tijdstip(&self) -> Tijdstip {
-        Tijdstip(self.0.tijdstip)
+    async fn tijdstip(&self) -> Timestamp {
+        Timestamp(self.0.tijdstip)
     }
 
     /// The type of the changed record.
@@ -304,7 +304,7 @@ impl Wijziging {
     /// tombstone: remove it from your copy).
     async fn verwijderd(&self, ctx: &Context<'_>) -> Result<bool> {
         Ok(
-            super::node::record_als_node(ctx, self.0.record_type, self.0.record_id)
+            super::node::record_as_node(ctx, self.0.record_type, self.0.record_id)
                 .await?
                 .is_none(),
         )
@@ -312,7 +312,7 @@ impl Wijziging {
 
     /// The record as it is now, as the caller may see it; null for a tombstone.
     async fn record(&self, ctx: &Context<'_>) -> Result<Option<Node>> {
-        super::node::record_als_node(ctx, self.0.record_type, self.0.record_id).await
+        super::node::record_as_node(ctx, self.0.record_type, self.0.record_id).await
     }
 }
 
@@ -331,7 +331,7 @@ pub struct Wijzigingsfeed {
 /// The largest page of the change feed.
 const MAX_FEED: usize = 500;
 /// The feed's page when `first` is not given.
-pub(super) const STANDAARD_FEED: usize = 100;
+pub(super) const DEFAULT_FEED_PAGE: usize = 100;
 
 #[derive(Default)]
 pub struct WijzigingQuery;
@@ -347,7 +347,7 @@ impl WijzigingQuery {
         #[graphql(desc = "Page size (at most 100, default 20).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor (an `endCursor`).")] after: Option<String>,
     ) -> Result<AuditConnection> {
-        let limit = paginagrootte(first, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE)?;
+        let limit = page_size_of(first, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE)?;
         let voor = after
             .as_deref()
             .map(|a| nummer("after", "audit", a))
@@ -379,7 +379,7 @@ impl WijzigingQuery {
             Vec<RecordType>,
         >,
     ) -> Result<Wijzigingsfeed> {
-        let limit = paginagrootte(first, MAX_FEED, STANDAARD_FEED)?;
+        let limit = page_size_of(first, MAX_FEED, DEFAULT_FEED_PAGE)?;
         let aantal = record_types.as_ref().map_or(0, Vec::len);
         if let Some(m) =
             crate::domain::invoer::list_problem(aantal, crate::domain::invoer::MAX_LIST)

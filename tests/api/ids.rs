@@ -270,7 +270,7 @@ async fn a_forged_cursor_is_bad_user_input_naming_its_argument_on_every_list(bac
         // The old format with a text where the ordering column holds dates.
         b64(json!({ "veld": "startdatum", "richting": true, "waarde": { "Tekst": "x" }, "id": 1 })),
         b64(
-            json!({ "veld": "naam", "richting": true, "waarde": { "Datum": "2024-01-01" }, "id": 1 }),
+            json!({ "veld": "naam", "richting": true, "waarde": { "Date": "2024-01-01" }, "id": 1 }),
         ),
         URL_SAFE_NO_PAD.encode("wijziging:12"),
         veranderd(&echt, 5),

@@ -407,7 +407,7 @@ async fn dates_outside_1900_to_2999_are_refused_in_mutations(backend: Backend) {
     let duo = app.org_id(demo::DUO).await;
     let voor = app.dump().await;
     for datum in ["-262143-01-01", "3000-01-01", "1899-12-31", "+10000-01-01"] {
-        let mut input = opdracht("Datum", &duo);
+        let mut input = opdracht("Date", &duo);
         input["startdatum"] = json!(datum);
         let antwoord = hu.query(CREATE_OPDRACHT, json!({ "input": input })).await;
         geweigerd(&antwoord, "startdatum", "between 1900-01-01 and 2999-12-31");
@@ -415,10 +415,10 @@ async fn dates_outside_1900_to_2999_are_refused_in_mutations(backend: Backend) {
         input["startdatum"] = json!(datum);
         let antwoord = hu.query(CREATE_FIELDLAB, json!({ "input": input })).await;
         geweigerd(&antwoord, "startdatum", "between 1900-01-01 and 2999-12-31");
-        let input = json!({ "naam": "Datum", "soort": "LECTORAAT", "einddatum": datum });
+        let input = json!({ "naam": "Date", "soort": "LECTORAAT", "einddatum": datum });
         let antwoord = hu.query(CREATE_LECTORAAT, json!({ "input": input })).await;
         geweigerd(&antwoord, "einddatum", "between 1900-01-01 and 2999-12-31");
-        let input = json!({ "naam": "Datum", "soort": "MINOR", "startdatum": datum });
+        let input = json!({ "naam": "Date", "soort": "MINOR", "startdatum": datum });
         let antwoord = hu.query(CREATE_MINOR, json!({ "input": input })).await;
         geweigerd(&antwoord, "startdatum", "between 1900-01-01 and 2999-12-31");
     }
@@ -767,7 +767,7 @@ async fn a_writer_that_cannot_get_the_write_lock_in_time_gets_503_timeout_with_r
     .expect("begin");
     if backend == Backend::Postgres {
         bezet
-            // The writers' advisory lock (`SCHRIJFSLOT` in src/db/schrijven.rs, 0x6950_5377).
+            // The writers' advisory lock (`WRITE_LOCK_KEY` in src/db/schrijven.rs, 0x6950_5377).
             .execute_unprepared("SELECT pg_advisory_xact_lock(1766871927)")
             .await
             .expect("the writers' lock");

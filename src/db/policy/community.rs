@@ -61,7 +61,7 @@ pub mod fields {
 /// at it.
 pub mod writes {
     use super::*;
-    use crate::db::schrijven::Schrijfbaar;
+    use crate::db::schrijven::Writable;
     use crate::db::writes::{self as w, LinkSet};
     use crate::domain::OrganisatieSoort;
 
@@ -78,8 +78,8 @@ pub mod writes {
         w::organisaties,
     );
 
-    impl Schrijfbaar for Entity {
-        const EIGENAAR_SOORTEN: &'static [OrganisatieSoort] = &[OrganisatieSoort::Programmabureau];
+    impl Writable for Entity {
+        const OWNER_KINDS: &'static [OrganisatieSoort] = &[OrganisatieSoort::Programmabureau];
 
         fn link_sets() -> Vec<&'static dyn LinkSet> {
             vec![&THEMAS, &LEDEN]

@@ -78,7 +78,7 @@ pub mod fields {
 /// at it.
 pub mod writes {
     use super::*;
-    use crate::db::schrijven::Schrijfbaar;
+    use crate::db::schrijven::Writable;
     use crate::db::writes::{self as w, LinkSet, Reference};
     use crate::domain::OrganisatieSoort;
 
@@ -98,12 +98,12 @@ pub mod writes {
     > = w::ByLink::new(
         lectoraat_fieldlab::Column::LectoraatId,
         lectoraat_fieldlab::Column::FieldlabId,
-        crate::db::schrijven::Koppeling::Fieldlabs,
+        crate::db::schrijven::LinkUpdate::Fieldlabs,
         "lectoraten",
     );
 
-    impl Schrijfbaar for Entity {
-        const EIGENAAR_SOORTEN: &'static [OrganisatieSoort] = &[
+    impl Writable for Entity {
+        const OWNER_KINDS: &'static [OrganisatieSoort] = &[
             OrganisatieSoort::Rijkspartner,
             OrganisatieSoort::Kennisinstelling,
             OrganisatieSoort::Programmabureau,

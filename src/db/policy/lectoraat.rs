@@ -76,7 +76,7 @@ pub mod fields {
 /// at it.
 pub mod writes {
     use super::*;
-    use crate::db::schrijven::Schrijfbaar;
+    use crate::db::schrijven::Writable;
     use crate::db::writes::{self as w, LinkSet, Reference};
     use crate::domain::OrganisatieSoort;
 
@@ -103,8 +103,8 @@ pub mod writes {
         "opdrachten",
     );
 
-    impl Schrijfbaar for Entity {
-        const EIGENAAR_SOORTEN: &'static [OrganisatieSoort] = &[OrganisatieSoort::Kennisinstelling];
+    impl Writable for Entity {
+        const OWNER_KINDS: &'static [OrganisatieSoort] = &[OrganisatieSoort::Kennisinstelling];
 
         fn link_sets() -> Vec<&'static dyn LinkSet> {
             vec![&THEMAS, &PARTNERS, &FIELDLABS]

@@ -67,7 +67,7 @@ pub mod fields {
 /// at it.
 pub mod writes {
     use super::*;
-    use crate::db::schrijven::Schrijfbaar;
+    use crate::db::schrijven::Writable;
     use crate::db::writes::{self as w, LinkSet, Reference};
     use crate::domain::OrganisatieSoort;
 
@@ -86,8 +86,8 @@ pub mod writes {
     static REF_OPDRACHTEN: w::ByColumn<crate::db::entities::opdracht::Entity> =
         w::ByColumn::new(crate::db::entities::opdracht::Column::MinorId, "opdrachten");
 
-    impl Schrijfbaar for Entity {
-        const EIGENAAR_SOORTEN: &'static [OrganisatieSoort] = &[OrganisatieSoort::Kennisinstelling];
+    impl Writable for Entity {
+        const OWNER_KINDS: &'static [OrganisatieSoort] = &[OrganisatieSoort::Kennisinstelling];
 
         fn link_sets() -> Vec<&'static dyn LinkSet> {
             vec![&THEMAS, &PARTNERS]

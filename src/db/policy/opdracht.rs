@@ -4,7 +4,7 @@
 //! medewerkers edit them (syncing is daily work).
 //!
 //! Writes by others: an executing institution may withdraw itself as uitvoerder, with the
-//! same roles ([`Policy::EDITORS`]; `Schrijfsessie::uitvoering_intrekken`), the one write on
+//! same roles ([`Policy::EDITORS`]; `WriteSession::withdraw_uitvoerder`), the one write on
 //! an opdracht that is not its owner's. A fieldlab, lectoraat or minor it points at may be
 //! deleted by its owner, which unlinks it (their `writes::references`).
 
@@ -91,7 +91,7 @@ pub mod fields {
 /// at it.
 pub mod writes {
     use super::*;
-    use crate::db::schrijven::Schrijfbaar;
+    use crate::db::schrijven::Writable;
     use crate::db::writes::{self as w, LinkSet};
     use crate::domain::OrganisatieSoort;
 
@@ -108,8 +108,8 @@ pub mod writes {
         w::organisaties,
     );
 
-    impl Schrijfbaar for Entity {
-        const EIGENAAR_SOORTEN: &'static [OrganisatieSoort] = &[
+    impl Writable for Entity {
+        const OWNER_KINDS: &'static [OrganisatieSoort] = &[
             OrganisatieSoort::Rijkspartner,
             OrganisatieSoort::Kennisinstelling,
             OrganisatieSoort::Programmabureau,

@@ -84,12 +84,12 @@ pub mod fields {
 /// at it.
 pub mod writes {
     use super::*;
-    use crate::db::schrijven::Schrijfbaar;
+    use crate::db::schrijven::Writable;
     use crate::db::writes::LinkSet;
     use crate::domain::OrganisatieSoort;
 
-    impl Schrijfbaar for Entity {
-        const EIGENAAR_SOORTEN: &'static [OrganisatieSoort] = &[
+    impl Writable for Entity {
+        const OWNER_KINDS: &'static [OrganisatieSoort] = &[
             OrganisatieSoort::Rijkspartner,
             OrganisatieSoort::Kennisinstelling,
             OrganisatieSoort::Programmabureau,

@@ -13,7 +13,7 @@
 //! the same data:
 //!
 //! - **Fixed dates.** A session stamps `aangemaakt_op` and `gewijzigd_op` with the moment of
-//!   the write ([`Schrijfsessie::aanmaken`](crate::db::Schrijfsessie)). The demo records carry
+//!   the write ([`WriteSession::create`](crate::db::WriteSession::create)). The demo records carry
 //!   fixed dates instead (organisations 2020, fieldlabs 2021, opdrachten the year of their
 //!   `startdatum`), so that two loads, on any day, give the same records and the demo's
 //!   history looks like one; a session cannot be told another moment without changing it.

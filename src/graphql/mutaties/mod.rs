@@ -1,7 +1,7 @@
 //! Mutations: one module per area, merged into one `Mutation`.
 //!
 //! Every mutation follows the same steps: open a write session (the scope's write door, see
-//! [`crate::db::Schrijfsessie`]), check the whole input and report *every* problem at once
+//! [`crate::db::WriteSession`]), check the whole input and report *every* problem at once
 //! ([`Check`]: `BAD_USER_INPUT` with `extensions.problems`, one `{field, message}` per
 //! problem, the field a path inside the mutation's arguments), write, commit, and return the
 //! record as the caller now sees it. Any error before the commit rolls the session back, so a
@@ -15,7 +15,7 @@
 mod opdrachten;
 mod records;
 
-use crate::db::{Policy, Row, Schrijfsessie};
+use crate::db::{Policy, Row, WriteSession};
 use crate::domain::OrganisatieSoort;
 use crate::domain::invoer::{self, MAX_FREE_TEXT, Maxima};
 use crate::error::{ApiError, ApiResult, FieldProblem};
@@ -251,7 +251,7 @@ impl Check {
     /// An organisation by global id, which must exist and be of one of `soorten`.
     pub async fn organisatie(
         &mut self,
-        session: &Schrijfsessie,
+        session: &WriteSession,
         field: &str,
         id: &ID,
         soorten: &[OrganisatieSoort],
@@ -265,7 +265,7 @@ impl Check {
     /// Organisations by global id (`field[i]` for each problem), without duplicates.
     pub async fn organisaties(
         &mut self,
-        session: &Schrijfsessie,
+        session: &WriteSession,
         field: &str,
         ids: &[ID],
         soorten: &[OrganisatieSoort],
@@ -287,7 +287,7 @@ impl Check {
     /// exist and to be of one of `soorten` (reported at its field otherwise).
     pub async fn organisaties_at(
         &mut self,
-        session: &Schrijfsessie,
+        session: &WriteSession,
         fields: &[(String, &ID)],
         soorten: &[OrganisatieSoort],
     ) -> ApiResult<Vec<Option<i32>>> {
@@ -328,7 +328,7 @@ impl Check {
     /// to what you cannot see; it is reported as not found, like everywhere else).
     pub async fn visible<E: Policy>(
         &mut self,
-        session: &Schrijfsessie,
+        session: &WriteSession,
         field: &str,
         id: Option<&ID>,
     ) -> ApiResult<Option<i32>>
@@ -361,12 +361,12 @@ pub const ALL_SOORTEN: &[OrganisatieSoort] = &[
 ];
 
 /// The request's write session for the mutation `operatie`.
-async fn session(ctx: &Context<'_>, operatie: &str) -> async_graphql::Result<Schrijfsessie> {
-    Ok(super::scope(ctx)?.schrijven(operatie).await?)
+async fn session(ctx: &Context<'_>, operatie: &str) -> async_graphql::Result<WriteSession> {
+    Ok(super::scope(ctx)?.write_session(operatie).await?)
 }
 
 /// The owner of a new record: the given organisation id or, by default, the caller's own.
-fn eigenaar(c: &mut Check, session: &Schrijfsessie, id: Option<&ID>) -> Option<i32> {
+fn eigenaar(c: &mut Check, session: &WriteSession, id: Option<&ID>) -> Option<i32> {
     match id {
         Some(id) => c.id("eigenaar", id, ORGANISATIE_TYPENAMES),
         None => Some(session.principal().organisatie_id),

@@ -13,8 +13,8 @@ use super::records::{
 use super::{Check, ContactpersoonInput, eigenaar, session};
 use crate::db::entities::{fieldlab, lectoraat, minor, opdracht, organisatie};
 use crate::db::{
-    BatchMode, ItemOutcome, Koppeling, OpdrachtFields, Schrijfsessie, SyncItem, SyncReport,
-    SyncRequest,
+    BatchMode, ItemOutcome, LinkUpdate, OpdrachtFields, SyncItem, SyncReport, SyncRequest,
+    WriteSession,
 };
 use crate::domain::invoer::{self, CONTACTPERSOON, Maxima};
 use crate::domain::{
@@ -23,7 +23,7 @@ use crate::domain::{
 use crate::error::{ApiError, ApiResult, FieldProblem};
 use crate::graphql::GlobalId;
 use crate::graphql::opdrachten::Opdracht;
-use crate::graphql::types::Datum;
+use crate::graphql::types::Date;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 use sea_orm::{ActiveValue, ColumnTrait, Condition};
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -55,9 +55,9 @@ pub struct OpdrachtData {
     /// Region.
     pub regio: Option<Regio>,
     /// Start date. Between 1900-01-01 and 2999-12-31.
-    pub startdatum: Option<Datum>,
+    pub startdatum: Option<Date>,
     /// End date; not before the start date. Between 1900-01-01 and 2999-12-31.
-    pub einddatum: Option<Datum>,
+    pub einddatum: Option<Date>,
     /// Number of students (0 to 250: a large hackathon or group assignment); defaults to 1. A
     /// count: no personal data of students.
     pub aantal_studenten: Option<i32>,
@@ -182,10 +182,10 @@ impl RecordInput for OpdrachtInput {
     async fn apply(
         &self,
         c: &mut Check,
-        session: &Schrijfsessie,
+        session: &WriteSession,
         id: Option<i32>,
         am: &mut opdracht::ActiveModel,
-    ) -> ApiResult<Vec<Koppeling>> {
+    ) -> ApiResult<Vec<LinkUpdate>> {
         let eigenaar = match intended_eigenaar(&am.eigenaar_id, self.eigenaar.as_ref(), session) {
             Some(e) => session.organisatie(e).await?,
             None => None,
@@ -228,7 +228,7 @@ impl OpdrachtInput {
     async fn uitvoerders(
         &self,
         c: &mut Check,
-        session: &Schrijfsessie,
+        session: &WriteSession,
         eigenaar: Option<&organisatie::Model>,
         id: Option<i32>,
     ) -> ApiResult<BTreeSet<i32>> {
@@ -240,7 +240,7 @@ impl OpdrachtInput {
             .organisaties(session, "uitvoerders", ids, kennisinstelling)
             .await?;
         if let Some(id) = id {
-            let withdrawn = session.teruggetrokken(&[id]).await?.remove(&id);
+            let withdrawn = session.withdrawn(&[id]).await?.remove(&id);
             for (i, uitvoerder) in ids.iter().enumerate() {
                 let org = GlobalId::decode("", uitvoerder).map(|g| g.id).ok();
                 if org.is_some_and(|o| withdrawn.as_ref().is_some_and(|w| w.contains(&o))) {
@@ -327,7 +327,7 @@ impl UitvoerderMutation {
         c.finish()?;
         let row = row.ok_or_else(|| ApiError::bad_input("opdracht", "not an id"))?;
         let mut session = session(ctx, "withdrawUitvoerder").await?;
-        session.uitvoering_intrekken(row).await?;
+        session.withdraw_uitvoerder(row).await?;
         session.commit().await?;
         Ok(opdracht)
     }
@@ -556,9 +556,9 @@ impl SyncMutation {
         let eigenaar_id =
             eigenaar_id.ok_or_else(|| ApiError::bad_input("eigenaar", "no such organisation"))?;
         let eigenaar = session
-            .controleer_eigenaar::<opdracht::Entity>("eigenaar", eigenaar_id)
+            .check_owner::<opdracht::Entity>("eigenaar", eigenaar_id)
             .await?;
-        session.met_bron(&bron);
+        session.with_source(&bron);
 
         let items = check_items(&session, &input, &eigenaar, form).await?;
         let report = session
@@ -659,7 +659,7 @@ struct BatchReferences {
 }
 
 impl BatchReferences {
-    async fn load(session: &Schrijfsessie, input: &OpdrachtenSyncInput) -> ApiResult<Self> {
+    async fn load(session: &WriteSession, input: &OpdrachtenSyncInput) -> ApiResult<Self> {
         // Organisations by natural key, in one query.
         let mut keys = HashSet::new();
         for o in &input.opdrachten {
@@ -671,7 +671,7 @@ impl BatchReferences {
         }
         let keys: Vec<OrganisatieSleutel> = keys.into_iter().collect();
         let mut organisaties: HashMap<String, organisatie::Model> = HashMap::new();
-        for org in session.organisaties_per_sleutel(&keys).await? {
+        for org in session.organisaties_by_key(&keys).await? {
             for key in [&org.oin, &org.schac_home].into_iter().flatten() {
                 organisaties.insert(key.clone(), org.clone());
             }
@@ -807,7 +807,7 @@ fn extern_ids(input: &OpdrachtenSyncInput) -> Vec<(String, String)> {
 
 /// Checks every item of a batch, resolving its references for the whole batch at once.
 async fn check_items(
-    session: &Schrijfsessie,
+    session: &WriteSession,
     input: &OpdrachtenSyncInput,
     eigenaar: &organisatie::Model,
     mut form: Vec<Vec<FieldProblem>>,

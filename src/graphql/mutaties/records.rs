@@ -10,7 +10,7 @@ use super::{
     session,
 };
 use crate::db::entities::{community, fieldlab, lectoraat, minor, organisatie};
-use crate::db::{Policy, Koppeling, Row, Schrijfbaar, Schrijfsessie};
+use crate::db::{LinkUpdate, Policy, Row, Writable, WriteSession};
 use crate::domain::invoer::{CONTACTPERSOON, Maxima};
 use crate::domain::naam;
 use crate::domain::{
@@ -23,7 +23,7 @@ use crate::graphql::fieldlabs::Fieldlab;
 use crate::graphql::lectoraten::Lectoraat;
 use crate::graphql::minoren::Minor;
 use crate::graphql::organisaties::Organisatie;
-use crate::graphql::types::Datum;
+use crate::graphql::types::Date;
 use async_graphql::{Context, ID, InputObject, Object, Result};
 use sea_orm::{ActiveModelTrait, ActiveValue, ColumnTrait, Condition, IntoActiveModel};
 use std::collections::{BTreeSet, HashSet};
@@ -38,7 +38,7 @@ type ActiveModelOf<I> = <<I as RecordInput>::Entity as sea_orm::EntityTrait>::Ac
 /// result lists the link sets to replace. `id` is the row being updated (none on create).
 #[async_trait::async_trait]
 pub(super) trait RecordInput: Sync + async_graphql::InputType {
-    type Entity: Schrijfbaar;
+    type Entity: Writable;
     /// The GraphQL type the create and update mutations return.
     type Output: From<Row<<Self::Entity as sea_orm::EntityTrait>::Model>>;
     /// The maximum lengths of the input's text fields (see [`crate::domain::invoer`]); checked
@@ -47,10 +47,10 @@ pub(super) trait RecordInput: Sync + async_graphql::InputType {
     async fn apply(
         &self,
         c: &mut Check,
-        session: &Schrijfsessie,
+        session: &WriteSession,
         id: Option<i32>,
         am: &mut ActiveModelOf<Self>,
-    ) -> ApiResult<Vec<Koppeling>>;
+    ) -> ApiResult<Vec<LinkUpdate>>;
     /// The owner the input names, if any.
     fn eigenaar(&self) -> Option<&ID>;
 }
@@ -59,7 +59,7 @@ pub(super) trait RecordInput: Sync + async_graphql::InputType {
 /// database; this gives the clear message).
 pub(super) async fn name_free<E: Policy>(
     c: &mut Check,
-    session: &Schrijfsessie,
+    session: &WriteSession,
     column: E::Column,
     naam: &str,
     within: Condition,
@@ -96,7 +96,7 @@ pub(super) fn record_name(c: &mut Check, field: &str, value: &str, max: usize) -
 /// names are compared by their key ([`naam::sleutel`]), as the database's unique index does.
 async fn unique_name<E>(
     c: &mut Check,
-    session: &Schrijfsessie,
+    session: &WriteSession,
     value: &str,
     within: Option<Condition>,
     id: Option<i32>,
@@ -139,7 +139,7 @@ where
 /// on create.
 async fn name_of_eigenaar<E>(
     c: &mut Check,
-    session: &Schrijfsessie,
+    session: &WriteSession,
     value: &str,
     current: &ActiveValue<i32>,
     named: Option<&ID>,
@@ -156,7 +156,7 @@ where
 }
 
 /// The linked rijkspartners of a lectoraat or minor (`partners`).
-async fn partners(c: &mut Check, session: &Schrijfsessie, ids: &[ID]) -> ApiResult<BTreeSet<i32>> {
+async fn partners(c: &mut Check, session: &WriteSession, ids: &[ID]) -> ApiResult<BTreeSet<i32>> {
     let rijkspartner = &[OrganisatieSoort::Rijkspartner];
     c.organisaties(session, "partners", ids, rijkspartner).await
 }
@@ -166,7 +166,7 @@ async fn partners(c: &mut Check, session: &Schrijfsessie, ids: &[ID]) -> ApiResu
 pub(super) fn intended_eigenaar(
     current: &ActiveValue<i32>,
     named: Option<&ID>,
-    session: &Schrijfsessie,
+    session: &WriteSession,
 ) -> Option<i32> {
     match current {
         ActiveValue::Set(e) | ActiveValue::Unchanged(e) => Some(*e),
@@ -195,7 +195,7 @@ pub(super) async fn create<I: RecordInput>(
     c.finish()?;
     let eigenaar =
         eigenaar.ok_or_else(|| ApiError::bad_input("eigenaar", "no such organisation"))?;
-    let model = session.aanmaken::<I::Entity>(eigenaar, am, &links).await?;
+    let model = session.create::<I::Entity>(eigenaar, am, &links).await?;
     session.commit().await?;
     read_back::<I::Entity, I::Output>(ctx, <I::Entity as Policy>::id_of(&model)).await
 }
@@ -214,7 +214,7 @@ pub(super) async fn update<I: RecordInput>(
     c.form("", &input, I::MAXIMA);
     c.finish()?;
     let mut session = session(ctx, operatie).await?;
-    let before = session.te_wijzigen::<I::Entity>(id, versie).await?;
+    let before = session.for_update::<I::Entity>(id, versie).await?;
     let mut c = Check::default();
     if let Some(new) = input.eigenaar() {
         let new = c.id("eigenaar", new, ORGANISATIE_TYPENAMES);
@@ -229,14 +229,14 @@ pub(super) async fn update<I: RecordInput>(
     let mut am = before.clone().into_active_model();
     let links = input.apply(&mut c, &session, Some(id), &mut am).await?;
     c.finish()?;
-    session.bijwerken::<I::Entity>(before, am, &links).await?;
+    session.update::<I::Entity>(before, am, &links).await?;
     session.commit().await?;
     read_back::<I::Entity, I::Output>(ctx, id).await
 }
 
 /// The delete mutation of a record type: deletes the row `id` at version `versie` and returns
 /// its id.
-pub(super) async fn delete<E: Schrijfbaar>(
+pub(super) async fn delete<E: Writable>(
     ctx: &Context<'_>,
     operatie: &str,
     id: ID,
@@ -244,7 +244,7 @@ pub(super) async fn delete<E: Schrijfbaar>(
 ) -> Result<ID> {
     let row = record_id::<E>(&id)?;
     let mut session = session(ctx, operatie).await?;
-    session.verwijderen::<E>(row, versie).await?;
+    session.delete::<E>(row, versie).await?;
     session.commit().await?;
     Ok(id)
 }
@@ -280,7 +280,7 @@ pub struct FieldlabInput {
     /// Website (https://..., at most 500 characters). One line, no control characters.
     pub website: Option<String>,
     /// Start date. Between 1900-01-01 and 2999-12-31.
-    pub startdatum: Option<Datum>,
+    pub startdatum: Option<Date>,
     /// Contact person.
     pub contactpersoon: Option<ContactpersoonInput>,
     /// Theme codes (see `themas`). At most 1000; duplicates are merged.
@@ -307,10 +307,10 @@ impl RecordInput for FieldlabInput {
     async fn apply(
         &self,
         c: &mut Check,
-        session: &Schrijfsessie,
+        session: &WriteSession,
         id: Option<i32>,
         am: &mut fieldlab::ActiveModel,
-    ) -> ApiResult<Vec<Koppeling>> {
+    ) -> ApiResult<Vec<LinkUpdate>> {
         let all = Some(Condition::all());
         let naam = unique_name::<fieldlab::Entity>(c, session, &self.naam, all, id).await?;
         let (cp_naam, cp_email) = c.contactpersoon("contactpersoon", self.contactpersoon.as_ref());
@@ -327,8 +327,8 @@ impl RecordInput for FieldlabInput {
         let themas = c.themas("themas", &self.themas, &session.thema_codes().await?);
         let deelnemers = self.deelnemers(c, session).await?;
         Ok(vec![
-            Koppeling::Themas(themas),
-            Koppeling::Deelnemers(deelnemers),
+            LinkUpdate::Themas(themas),
+            LinkUpdate::Deelnemers(deelnemers),
         ])
     }
 }
@@ -338,7 +338,7 @@ impl FieldlabInput {
     async fn deelnemers(
         &self,
         c: &mut Check,
-        session: &Schrijfsessie,
+        session: &WriteSession,
     ) -> ApiResult<Vec<(i32, DeelnemerRol)>> {
         let fields: Vec<(String, &ID)> = self
             .deelnemers
@@ -430,9 +430,9 @@ pub struct LectoraatInput {
     /// control characters).
     pub beschrijving: Option<String>,
     /// Start date. Between 1900-01-01 and 2999-12-31.
-    pub startdatum: Option<Datum>,
+    pub startdatum: Option<Date>,
     /// End date; not before the start date. Between 1900-01-01 and 2999-12-31.
-    pub einddatum: Option<Datum>,
+    pub einddatum: Option<Date>,
     /// Contact person.
     pub contactpersoon: Option<ContactpersoonInput>,
     /// Theme codes. At most 1000; duplicates are merged.
@@ -460,10 +460,10 @@ impl RecordInput for LectoraatInput {
     async fn apply(
         &self,
         c: &mut Check,
-        session: &Schrijfsessie,
+        session: &WriteSession,
         id: Option<i32>,
         am: &mut lectoraat::ActiveModel,
-    ) -> ApiResult<Vec<Koppeling>> {
+    ) -> ApiResult<Vec<LinkUpdate>> {
         let named = self.eigenaar.as_ref();
         let naam = name_of_eigenaar::<lectoraat::Entity>(
             c,
@@ -490,16 +490,16 @@ impl RecordInput for LectoraatInput {
         let partners = partners(c, session, &self.partners).await?;
         let fieldlabs = self.fieldlabs(c, session).await?;
         Ok(vec![
-            Koppeling::Themas(themas),
-            Koppeling::Organisaties(partners),
-            Koppeling::Fieldlabs(fieldlabs),
+            LinkUpdate::Themas(themas),
+            LinkUpdate::Organisaties(partners),
+            LinkUpdate::Fieldlabs(fieldlabs),
         ])
     }
 }
 
 impl LectoraatInput {
     /// The linked fieldlabs, which the caller must be able to see.
-    async fn fieldlabs(&self, c: &mut Check, session: &Schrijfsessie) -> ApiResult<BTreeSet<i32>> {
+    async fn fieldlabs(&self, c: &mut Check, session: &WriteSession) -> ApiResult<BTreeSet<i32>> {
         let labs: Vec<(String, Option<i32>)> = self
             .fieldlabs
             .iter()
@@ -594,7 +594,7 @@ pub struct MinorInput {
     /// Website (https://..., at most 500 characters). One line, no control characters.
     pub website: Option<String>,
     /// First start date. Between 1900-01-01 and 2999-12-31.
-    pub startdatum: Option<Datum>,
+    pub startdatum: Option<Date>,
     /// Contact person.
     pub contactpersoon: Option<ContactpersoonInput>,
     /// Theme codes. At most 1000; duplicates are merged.
@@ -620,10 +620,10 @@ impl RecordInput for MinorInput {
     async fn apply(
         &self,
         c: &mut Check,
-        session: &Schrijfsessie,
+        session: &WriteSession,
         id: Option<i32>,
         am: &mut minor::ActiveModel,
-    ) -> ApiResult<Vec<Koppeling>> {
+    ) -> ApiResult<Vec<LinkUpdate>> {
         let named = self.eigenaar.as_ref();
         let naam =
             name_of_eigenaar::<minor::Entity>(c, session, &self.naam, &am.eigenaar_id, named, id);
@@ -642,8 +642,8 @@ impl RecordInput for MinorInput {
         let themas = c.themas("themas", &self.themas, &session.thema_codes().await?);
         let partners = partners(c, session, &self.partners).await?;
         Ok(vec![
-            Koppeling::Themas(themas),
-            Koppeling::Organisaties(partners),
+            LinkUpdate::Themas(themas),
+            LinkUpdate::Organisaties(partners),
         ])
     }
 }
@@ -733,10 +733,10 @@ impl RecordInput for CommunityInput {
     async fn apply(
         &self,
         c: &mut Check,
-        session: &Schrijfsessie,
+        session: &WriteSession,
         id: Option<i32>,
         am: &mut community::ActiveModel,
-    ) -> ApiResult<Vec<Koppeling>> {
+    ) -> ApiResult<Vec<LinkUpdate>> {
         let all = Some(Condition::all());
         let naam = unique_name::<community::Entity>(c, session, &self.naam, all, id).await?;
         let (cp_naam, cp_email) = c.contactpersoon("contactpersoon", self.contactpersoon.as_ref());
@@ -751,8 +751,8 @@ impl RecordInput for CommunityInput {
             .organisaties(session, "leden", &self.leden, ALL_SOORTEN)
             .await?;
         Ok(vec![
-            Koppeling::Themas(themas),
-            Koppeling::Organisaties(leden),
+            LinkUpdate::Themas(themas),
+            LinkUpdate::Organisaties(leden),
         ])
     }
 }
@@ -850,7 +850,7 @@ impl OrganisatieMutation {
         let id = id.ok_or_else(|| ApiError::bad_input("id", "not an id"))?;
         let mut session = session(ctx, "updateOrganisatieProfiel").await?;
         let before = session
-            .te_wijzigen::<organisatie::Entity>(id, versie)
+            .for_update::<organisatie::Entity>(id, versie)
             .await?;
         let mut c = Check::default();
         let (cp_naam, cp_email) = c.contactpersoon("contactpersoon", input.contactpersoon.as_ref());
@@ -864,7 +864,7 @@ impl OrganisatieMutation {
         am.contactpersoon_email = ActiveValue::Set(cp_email);
         c.finish()?;
         session
-            .bijwerken::<organisatie::Entity>(before, am, &[])
+            .update::<organisatie::Entity>(before, am, &[])
             .await?;
         session.commit().await?;
         read_back::<organisatie::Entity, Organisatie>(ctx, id).await
