@@ -7,7 +7,7 @@
 //! `FORBIDDEN`).
 
 use crate::dual_tests;
-use crate::harness::{Backend, TestApp, demo};
+use crate::harness::{Backend, Caller, TestApp, demo};
 use ipartnerschap::auth::Rol;
 use serde_json::{Value, json};
 
@@ -102,36 +102,39 @@ fn organisaties(record: &str) -> [Option<&'static str>; 3] {
 
 struct Wereld<'a> {
     app: &'a TestApp,
-    bureau: String,
+    bureau: Caller<'a>,
     teller: std::cell::Cell<u32>,
 }
 
-impl Wereld<'_> {
+impl<'a> Wereld<'a> {
     fn uniek(&self, basis: &str) -> String {
         self.teller.set(self.teller.get() + 1);
         format!("Matrix {basis} {}", self.teller.get())
     }
 
-    async fn token(&self, record: &str, beller: Beller) -> Option<String> {
+    /// The caller `beller` for a record of type `record`.
+    fn caller(&self, record: &str, beller: Beller) -> Caller<'a> {
         let [eigenaar, deelnemer, ander] = organisaties(record);
-        Some(match beller {
-            Beller::Anoniem => return None,
+        let ander = ander.expect("every record type has an unrelated organisation");
+        match beller {
+            Beller::Anoniem => self.app.anoniem(),
             Beller::Bureau => self.bureau.clone(),
             Beller::Org(relatie, rol) => {
                 let org = match relatie {
-                    Relatie::Eigenaar => eigenaar?,
-                    Relatie::Deelnemer => deelnemer?,
-                    Relatie::Ander => ander?,
+                    Relatie::Eigenaar => eigenaar,
+                    Relatie::Deelnemer => deelnemer,
+                    Relatie::Ander => Some(ander),
                 };
-                self.app.token(Some(org), rol).await
+                self.app
+                    .als(org.expect("the record type has this relation"), rol)
             }
-            Beller::MakelaarInRegio => self.app.kennismakelaar(ander?, &["MIDDEN"]).await,
-            Beller::MakelaarElders => self.app.kennismakelaar(ander?, &["NOORD"]).await,
-        })
+            Beller::MakelaarInRegio => self.app.als_kennismakelaar(ander, &["MIDDEN"]),
+            Beller::MakelaarElders => self.app.als_kennismakelaar(ander, &["NOORD"]),
+        }
     }
 
-    async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Value {
-        self.app.graphql(token, query, variables).await.body
+    async fn gql(&self, caller: &Caller<'_>, query: &str, variables: Value) -> Value {
+        caller.query(query, variables).await.body
     }
 
     /// A fresh record of `record` owned by the owner, linked to the participant, in region
@@ -171,14 +174,14 @@ impl Wereld<'_> {
                 let (mutatie, (input_type, input)) = bijwerk_input(self, "profile", "").await;
                 let versie = self
                     .gql(
-                        Some(&self.bureau),
+                        &self.bureau,
                         "query($id: ID!) { node(id: $id) { ... on Kennisinstelling { versie } } }",
                         json!({ "id": hu }),
                     )
                     .await["data"]["node"]["versie"]
                     .clone();
                 self.gql(
-                    Some(&self.bureau),
+                    &self.bureau,
                     &format!("mutation($id: ID!, $v: Int!, $input: {input_type}!) {{ {mutatie}(id: $id, versie: $v, input: $input) {{ __typename }} }}"),
                     json!({ "id": hu, "v": versie, "input": input }),
                 )
@@ -190,7 +193,7 @@ impl Wereld<'_> {
         let type_naam = &mutatie["create".len()..];
         let body = self
             .gql(
-                Some(&self.bureau),
+                &self.bureau,
                 &format!(
                     "mutation($input: {type_naam}Input!) {{ {mutatie}(input: $input) {{ id }} }}"
                 ),
@@ -218,8 +221,8 @@ fn typen(record: &str) -> (&'static str, &'static str, &'static str) {
     }
 }
 
-/// Does the action as `token`; `Ok(())` when it succeeded, `Err(code or "HIDDEN")` otherwise.
-async fn probeer(w: &Wereld<'_>, cel: &Cel, token: Option<&str>) -> Result<(), String> {
+/// Does the action as `caller`; `Ok(())` when it succeeded, `Err(code or "HIDDEN")` otherwise.
+async fn probeer(w: &Wereld<'_>, cel: &Cel, caller: &Caller<'_>) -> Result<(), String> {
     let (typ, lijst, vol_veld) = typen(&cel.record);
     let code = |body: &Value| -> String {
         body["errors"][0]["extensions"]["code"]
@@ -236,7 +239,7 @@ async fn probeer(w: &Wereld<'_>, cel: &Cel, token: Option<&str>) -> Result<(), S
         "list" | "count" => {
             let body = w
                 .gql(
-                    token,
+                    caller,
                     &format!("query($z: String) {{ {lijst}(filter: {{ zoek: $z }}) {{ totalCount nodes {{ id }} }} }}"),
                     json!({ "z": naam }),
                 )
@@ -250,7 +253,7 @@ async fn probeer(w: &Wereld<'_>, cel: &Cel, token: Option<&str>) -> Result<(), S
             if cel.actie == "count" && cel.record == "opdracht" {
                 let stats = w
                     .gql(
-                        token,
+                        caller,
                         "query($z: String) { statistieken(filter: { zoek: $z }) { opdrachten } }",
                         json!({ "z": naam }),
                     )
@@ -270,7 +273,7 @@ async fn probeer(w: &Wereld<'_>, cel: &Cel, token: Option<&str>) -> Result<(), S
         "read-by-id" | "read-full" | "read-contact" => {
             let body = w
                 .gql(
-                    token,
+                    caller,
                     &format!("query($id: ID!) {{ node(id: $id) {{ ... on {typ} {{ {vol_veld} contactpersoon {{ email }} }} }} }}"),
                     json!({ "id": id }),
                 )
@@ -294,14 +297,14 @@ async fn probeer(w: &Wereld<'_>, cel: &Cel, token: Option<&str>) -> Result<(), S
         "read-nested" => {
             let lab = w
                 .gql(
-                    Some(&w.bureau),
+                    &w.bureau,
                     "query($id: ID!) { node(id: $id) { ... on Opdracht { fieldlab { id } } } }",
                     json!({ "id": id }),
                 )
                 .await["data"]["node"]["fieldlab"]["id"]
                 .clone();
             let body = w
-                .gql(token, "query($id: ID!) { node(id: $id) { ... on Fieldlab { opdrachten { nodes { id } } } } }", json!({ "id": lab }))
+                .gql(caller, "query($id: ID!) { node(id: $id) { ... on Fieldlab { opdrachten { nodes { id } } } } }", json!({ "id": lab }))
                 .await;
             let nodes = body["data"]["node"]["opdrachten"]["nodes"]
                 .as_array()
@@ -314,13 +317,13 @@ async fn probeer(w: &Wereld<'_>, cel: &Cel, token: Option<&str>) -> Result<(), S
             }
         }
         "create" => {
-            let (nieuw, _) = maak_als(w, &cel.record, token).await;
+            let (nieuw, _) = maak_als(w, &cel.record, caller).await;
             nieuw
         }
         "update" => {
             let versie = w
                 .gql(
-                    Some(&w.bureau),
+                    &w.bureau,
                     &format!("query($id: ID!) {{ node(id: $id) {{ ... on {typ} {{ versie }} }} }}"),
                     json!({ "id": id }),
                 )
@@ -329,7 +332,7 @@ async fn probeer(w: &Wereld<'_>, cel: &Cel, token: Option<&str>) -> Result<(), S
             let (mutatie, input) = bijwerk_input(w, &cel.record, &naam).await;
             let body = w
                 .gql(
-                    token,
+                    caller,
                     &format!("mutation($id: ID!, $v: Int!, $input: {input_type}!) {{ {mutatie}(id: $id, versie: $v, input: $input) {{ __typename }} }}",
                         input_type = input.0),
                     json!({ "id": id, "v": versie, "input": input.1 }),
@@ -345,7 +348,7 @@ async fn probeer(w: &Wereld<'_>, cel: &Cel, token: Option<&str>) -> Result<(), S
             let mutatie = format!("delete{typ}");
             let body = w
                 .gql(
-                    token,
+                    caller,
                     &format!("mutation($id: ID!) {{ {mutatie}(id: $id, versie: 1) }}"),
                     json!({ "id": id }),
                 )
@@ -360,7 +363,7 @@ async fn probeer(w: &Wereld<'_>, cel: &Cel, token: Option<&str>) -> Result<(), S
             let hu = w.app.org_id(demo::HU).await;
             let body = w
                 .gql(
-                    token,
+                    caller,
                     crate::sync::SYNC,
                     json!({ "input": { "bron": "matrix", "eigenaar": hu, "opdrachten": [crate::sync::item(w.teller.get() as usize)] } }),
                 )
@@ -374,7 +377,7 @@ async fn probeer(w: &Wereld<'_>, cel: &Cel, token: Option<&str>) -> Result<(), S
         "audit" => {
             let body = w
                 .gql(
-                    token,
+                    caller,
                     "query($id: ID!) { auditTrail(filter: { record: $id }) { totalCount } }",
                     json!({ "id": id }),
                 )
@@ -397,7 +400,7 @@ async fn probeer(w: &Wereld<'_>, cel: &Cel, token: Option<&str>) -> Result<(), S
             let mut na = Value::Null;
             loop {
                 let body = w
-                    .gql(token, "query($na: String) { wijzigingen(na: $na, first: 500, recordTypes: [OPDRACHT]) { cursor heeftMeer wijzigingen { id } } }", json!({ "na": na }))
+                    .gql(caller, "query($na: String) { wijzigingen(na: $na, first: 500, recordTypes: [OPDRACHT]) { cursor heeftMeer wijzigingen { id } } }", json!({ "na": na }))
                     .await;
                 let feed = &body["data"]["wijzigingen"];
                 let regels = feed["wijzigingen"].as_array().cloned().unwrap_or_default();
@@ -414,8 +417,8 @@ async fn probeer(w: &Wereld<'_>, cel: &Cel, token: Option<&str>) -> Result<(), S
     }
 }
 
-/// Creates a record of `record` for the owner as `token`.
-async fn maak_als(w: &Wereld<'_>, record: &str, token: Option<&str>) -> (Result<(), String>, ()) {
+/// Creates a record of `record` for the owner as `caller`.
+async fn maak_als(w: &Wereld<'_>, record: &str, caller: &Caller<'_>) -> (Result<(), String>, ()) {
     let (typ, _, _) = typen(record);
     let hu = w.app.org_id(demo::HU).await;
     let bzk = w.app.org_id(demo::BZK).await;
@@ -433,7 +436,7 @@ async fn maak_als(w: &Wereld<'_>, record: &str, token: Option<&str>) -> (Result<
     let mutatie = format!("create{typ}");
     let body = w
         .gql(
-            token,
+            caller,
             &format!("mutation($input: {typ}Input!) {{ {mutatie}(input: $input) {{ id }} }}"),
             json!({ "input": input }),
         )
@@ -526,7 +529,7 @@ async fn every_cell_of_the_access_matrix_holds_for_every_caller(backend: Backend
     let app = TestApp::spawn(backend).with_demo().await;
     let w = Wereld {
         app: &app,
-        bureau: app.token(None, Rol::Programmabureau).await,
+        bureau: app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau),
         teller: std::cell::Cell::new(0),
     };
     let cellen = matrix();
@@ -558,8 +561,8 @@ async fn every_cell_of_the_access_matrix_holds_for_every_caller(backend: Backend
             if cel.record == "community" && matches!(beller, Beller::Org(Relatie::Eigenaar, _)) {
                 continue;
             }
-            let token = w.token(&cel.record, beller).await;
-            let uitkomst = probeer(&w, cel, token.as_deref()).await;
+            let caller = w.caller(&cel.record, beller);
+            let uitkomst = probeer(&w, cel, &caller).await;
             gecontroleerd += 1;
             let verwacht = if mag(cel, beller) {
                 Ok(())
