@@ -10,7 +10,7 @@
 //! `PROPTEST_CASES` sets their number (default 2000 per database). A failure prints the case.
 
 use crate::dual_tests;
-use crate::harness::{Backend, TestApp};
+use crate::harness::{Backend, Caller, TestApp, demo};
 use ipartnerschap::auth::Rol;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -182,20 +182,21 @@ fn mag_wijzigen(w: &Wereld, beller: &Beller, o: &Opdracht) -> bool {
     }
 }
 
-async fn token(app: &TestApp, w: &Wereld, beller: &Beller) -> Option<String> {
-    Some(match beller {
-        Beller::Anoniem => return None,
-        Beller::Bureau => app.token(None, Rol::Programmabureau).await,
+/// The caller `beller` of the API of `app`.
+fn caller<'a>(app: &'a TestApp, w: &Wereld, beller: &Beller) -> Caller<'a> {
+    match beller {
+        Beller::Anoniem => app.anoniem(),
+        Beller::Bureau => app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau),
         Beller::Org { org, rol } => {
             let key = &w.organisaties[org % w.organisaties.len()].1;
-            app.token(Some(key), *rol).await
+            app.als(key.as_str(), *rol)
         }
         Beller::Makelaar { org, regios } => {
             let key = &w.organisaties[org % w.organisaties.len()].1;
             let regios: Vec<&str> = regios.iter().map(|r| REGIOS[*r]).collect();
-            app.kennismakelaar(key, &regios).await
+            app.als_kennismakelaar(key.as_str(), &regios)
         }
-    })
+    }
 }
 
 fn id_van(app: &TestApp, o: &Opdracht) -> String {
@@ -204,8 +205,8 @@ fn id_van(app: &TestApp, o: &Opdracht) -> String {
 
 /// Checks one case; `Err` describes the disagreement.
 async fn controleer(app: &TestApp, w: &Wereld, beller: &Beller, pad: &Pad) -> Result<(), String> {
-    let token = token(app, w, beller).await;
-    let token = token.as_deref();
+    let caller = caller(app, w, beller);
+    let anonymous = matches!(beller, Beller::Anoniem);
     let zichtbaar = |o: &&Opdracht| ziet(w, beller, o);
     match pad {
         Pad::Lijst {
@@ -231,9 +232,7 @@ async fn controleer(app: &TestApp, w: &Wereld, beller: &Beller, pad: &Pad) -> Re
             let mut gezien = BTreeSet::new();
             let mut after = Value::Null;
             loop {
-                let body = app
-                    .graphql(
-                        token,
+                let body = caller.query(
                         "query($f: OpdrachtFilter, $n: Int, $a: String) { opdrachten(filter: $f, first: $n, after: $a) { \
                          totalCount pageInfo { hasNextPage endCursor } nodes { id } } }",
                         json!({ "f": filter, "n": pagina, "a": after }),
@@ -241,7 +240,7 @@ async fn controleer(app: &TestApp, w: &Wereld, beller: &Beller, pad: &Pad) -> Re
                     .await
                     .body;
                 let lijst = &body["data"]["opdrachten"];
-                if token.is_none() {
+                if anonymous {
                     // Anonymous callers see no opdrachten at all.
                     return match lijst["totalCount"].as_i64() {
                         Some(0) => Ok(()),
@@ -278,9 +277,8 @@ async fn controleer(app: &TestApp, w: &Wereld, beller: &Beller, pad: &Pad) -> Re
         }
         Pad::Node { opdracht } => {
             let o = &w.opdrachten[opdracht % w.opdrachten.len()];
-            let body = app
-                .graphql(
-                    token,
+            let body = caller
+                .query(
                     "query($id: ID!) { node(id: $id) { id } }",
                     json!({ "id": id_van(app, o) }),
                 )
@@ -304,10 +302,8 @@ async fn controleer(app: &TestApp, w: &Wereld, beller: &Beller, pad: &Pad) -> Re
                 .filter(|o| o.fieldlab == Some(lab))
                 .map(|o| id_van(app, o))
                 .collect();
-            let body = app
-                .graphql(
-                    token,
-                    "query($id: ID!) { node(id: $id) { ... on Fieldlab { opdrachten(first: 100) { nodes { id } } } } }",
+            let body = caller.query(
+                        "query($id: ID!) { node(id: $id) { ... on Fieldlab { opdrachten(first: 100) { nodes { id } } } } }",
                     json!({ "id": app.id("Fieldlab", lab) }),
                 )
                 .await
@@ -335,9 +331,8 @@ async fn controleer(app: &TestApp, w: &Wereld, beller: &Beller, pad: &Pad) -> Re
                 .filter(zichtbaar)
                 .filter(|o| status.is_none_or(|s| o.status == STATUSSEN[s]))
                 .count();
-            let body = app
-                .graphql(
-                    token,
+            let body = caller
+                .query(
                     "query($f: OpdrachtFilter) { statistieken(filter: $f) { opdrachten } }",
                     json!({ "f": filter }),
                 )
@@ -354,9 +349,8 @@ async fn controleer(app: &TestApp, w: &Wereld, beller: &Beller, pad: &Pad) -> Re
             if mag_wijzigen(w, beller, o) {
                 return Ok(()); // allowed deletes would change the world; the matrix test covers them
             }
-            let body = app
-                .graphql(
-                    token,
+            let body = caller
+                .query(
                     "mutation($id: ID!) { deleteOpdracht(id: $id, versie: 1) }",
                     json!({ "id": id_van(app, o) }),
                 )
