@@ -251,10 +251,7 @@ async fn insert_kennisinstelling(
         regio: Set(Some(ki.regio)),
         website: Set(Some(ki.website.into())),
         contactpersoon_naam: Set(Some(format!("Contactpersoon {}", ki.afkorting))),
-        contactpersoon_email: Set(Some(format!(
-            "i-partnerschap@{}.example",
-            ki.schac_home
-        ))),
+        contactpersoon_email: Set(Some(format!("i-partnerschap@{}.example", ki.schac_home))),
         aangemaakt_op: Set(ts),
         gewijzigd_op: Set(ts),
         versie: Set(1),

@@ -692,7 +692,9 @@ impl BatchReferences {
             themas: session.thema_codes().await?,
             organisaties,
             fieldlabs: session.visible_ids::<fieldlab::Entity>(&fieldlabs).await?,
-            lectoraten: session.visible_ids::<lectoraat::Entity>(&lectoraten).await?,
+            lectoraten: session
+                .visible_ids::<lectoraat::Entity>(&lectoraten)
+                .await?,
             minoren: session.visible_ids::<minor::Entity>(&minoren).await?,
         })
     }
