@@ -98,7 +98,7 @@ impl Principal {
                         "the token's organisation (org) is not an OIN or schacHome".into(),
                     )
                 })?;
-                db.organisatie_per_sleutel(&sleutel).await?.ok_or_else(|| {
+                db.organisatie_by_sleutel(&sleutel).await?.ok_or_else(|| {
                     ApiError::Unauthenticated(
                         "the token's organisation (org) is not a partner of I-Partnerschap".into(),
                     )

@@ -68,7 +68,7 @@ pub async fn make_token(
     let org_key = match request.org {
         Some(key) => {
             let org = db
-                .organisatie_per_sleutel_of_id(key)
+                .organisatie_by_sleutel_or_id(key)
                 .await
                 .map_err(operator_error)?;
             match (org.oin, org.schac_home) {

@@ -183,7 +183,7 @@ impl Database {
     }
 
     /// Finds an organisation by its natural key (OIN or schacHome).
-    pub async fn organisatie_per_sleutel(
+    pub async fn organisatie_by_sleutel(
         &self,
         sleutel: &OrganisatieSleutel,
     ) -> Result<Option<organisatie::Model>, DbErr> {
@@ -199,13 +199,13 @@ impl Database {
 
     /// Finds an organisation by its natural key or, if `key` is a number, its id; a key that is
     /// neither, or names no organisation, is `BAD_USER_INPUT` of field `org`.
-    pub async fn organisatie_per_sleutel_of_id(&self, key: &str) -> ApiResult<organisatie::Model> {
+    pub async fn organisatie_by_sleutel_or_id(&self, key: &str) -> ApiResult<organisatie::Model> {
         let found = if let Ok(id) = key.trim().parse::<i32>() {
             organisatie::Entity::find_by_id(id).one(&self.conn).await
         } else {
             let sleutel = OrganisatieSleutel::parse(key)
                 .map_err(|e| ApiError::bad_input("org", e.to_string()))?;
-            self.organisatie_per_sleutel(&sleutel).await
+            self.organisatie_by_sleutel(&sleutel).await
         };
         found?.ok_or_else(|| {
             ApiError::bad_input(

@@ -48,7 +48,7 @@ pub(super) const MAX_PARAMETERS: usize = 30_000;
 pub(super) const IDS_PER_LIST: usize = 1000;
 
 /// A replacement of one set of links of a record. Which table it goes to depends on the record
-/// type (see [`Writable::vervang`]).
+/// type (see [`Writable::link_sets`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LinkUpdate {
     /// Theme codes.
@@ -82,7 +82,7 @@ pub struct WriteSession {
     principal: Principal,
     operatie: String,
     bron: Option<String>,
-    nu: DateTime<Utc>,
+    now: DateTime<Utc>,
     log: Vec<LogEntry>,
     _slot: OwnedMutexGuard<()>,
 }
@@ -120,7 +120,7 @@ impl Scope {
             principal,
             operatie: operatie.to_owned(),
             bron: None,
-            nu: Utc::now(),
+            now: Utc::now(),
             log: Vec::new(),
             _slot: slot,
         })
@@ -142,12 +142,12 @@ impl WriteSession {
         &self.tx
     }
 
-    pub(super) fn nu(&self) -> DateTime<Utc> {
-        self.nu
+    pub(super) fn now(&self) -> DateTime<Utc> {
+        self.now
     }
 
-    pub(super) fn log(&mut self, regel: LogEntry) {
-        self.log.push(regel);
+    pub(super) fn log(&mut self, entry: LogEntry) {
+        self.log.push(entry);
     }
 
     /// Writes the change log and commits. Nothing of the session is visible before this.
@@ -157,7 +157,7 @@ impl WriteSession {
             &self.principal,
             &self.operatie,
             self.bron.as_deref(),
-            self.nu,
+            self.now,
             self.log,
         )
         .await?;
@@ -175,17 +175,17 @@ impl WriteSession {
         &self,
         ids: &[i32],
     ) -> ApiResult<std::collections::HashMap<i32, organisatie::Model>> {
-        let mut uit = std::collections::HashMap::new();
+        let mut out = std::collections::HashMap::new();
         for chunk in ids.chunks(IDS_PER_LIST) {
             for org in organisatie::Entity::find()
                 .filter(organisatie::Column::Id.is_in(chunk.iter().copied()))
                 .all(&self.tx)
                 .await?
             {
-                uit.insert(org.id, org);
+                out.insert(org.id, org);
             }
         }
-        Ok(uit)
+        Ok(out)
     }
 
     /// Codes of all themes.
@@ -200,44 +200,44 @@ impl WriteSession {
 
     /// Which of `ids` are rows of `E` the caller may see (to check the records a write links
     /// to: you cannot link to what you cannot see).
-    pub async fn zichtbaar<E: Policy>(&self, ids: &[i32]) -> ApiResult<HashSet<i32>>
+    pub async fn visible_ids<E: Policy>(&self, ids: &[i32]) -> ApiResult<HashSet<i32>>
     where
         E::Model: Sync,
     {
         if ids.is_empty() {
             return Ok(HashSet::new());
         }
-        let rijen: Vec<Row<E::Model>> = select_visible::<E>(
+        let rows: Vec<Row<E::Model>> = select_visible::<E>(
             Some(&self.principal),
             Condition::all().add(E::id().is_in(ids.iter().copied())),
         )
         .into_model()
         .all(&self.tx)
         .await?;
-        Ok(rijen.iter().map(|r| E::id_of(&r.model)).collect())
+        Ok(rows.iter().map(|r| E::id_of(&r.model)).collect())
     }
 
     /// Whether a row of `E` the caller may see matches `filter` (for uniqueness checks with a
     /// clear message).
-    pub async fn bestaat<E: Policy>(&self, filter: Condition) -> ApiResult<bool>
+    pub async fn exists<E: Policy>(&self, filter: Condition) -> ApiResult<bool>
     where
         E::Model: Sync,
     {
-        let rij: Option<Row<E::Model>> = select_visible::<E>(Some(&self.principal), filter)
+        let row: Option<Row<E::Model>> = select_visible::<E>(Some(&self.principal), filter)
             .into_model()
             .one(&self.tx)
             .await?;
-        Ok(rij.is_some())
+        Ok(row.is_some())
     }
 
     /// Organisations by natural key (OIN or schacHome), in one query.
     pub async fn organisaties_by_key(
         &self,
-        sleutels: &[OrganisatieSleutel],
+        keys: &[OrganisatieSleutel],
     ) -> ApiResult<Vec<organisatie::Model>> {
         let mut oins = Vec::new();
         let mut schacs = Vec::new();
-        for s in sleutels {
+        for s in keys {
             match s {
                 OrganisatieSleutel::Oin(o) => oins.push(o.as_str().to_owned()),
                 OrganisatieSleutel::SchacHome(h) => schacs.push(h.as_str().to_owned()),
@@ -263,13 +263,13 @@ impl WriteSession {
     where
         E::Model: Sync,
     {
-        let rij: Option<Row<E::Model>> =
+        let row: Option<Row<E::Model>> =
             select_visible::<E>(Some(&self.principal), Condition::all().add(E::id().eq(id)))
                 .into_model()
                 .one(&self.tx)
                 .await?;
-        let rij = rij.ok_or_else(|| ApiError::NotFound(E::NAME.to_owned()))?;
-        if !rij.rights.edit {
+        let row = row.ok_or_else(|| ApiError::NotFound(E::NAME.to_owned()))?;
+        if !row.rights.edit {
             return Err(ApiError::Forbidden(format!(
                 "you may see this {} but not change it: that takes the role {} of its owner \
                  organisation, or the programme office",
@@ -281,32 +281,32 @@ impl WriteSession {
                     .join(" or ")
             )));
         }
-        let huidig = E::version_of(&rij.model);
-        if huidig != versie {
+        let current = E::version_of(&row.model);
+        if current != versie {
             return Err(ApiError::Conflict {
                 message: format!(
                     "this {} changed since you read it (you sent versie {versie}, it is now at \
-                     {huidig}); read it again and reapply your change",
+                     {current}); read it again and reapply your change",
                     E::NAME
                 ),
-                current_version: huidig,
+                current_version: current,
             });
         }
-        Ok(rij.model)
+        Ok(row.model)
     }
 
     /// Checks that the caller may create a record of `E` owned by organisation `eigenaar`:
-    /// `BAD_USER_INPUT` (field `veld`) if there is no such organisation or it cannot own this
+    /// `BAD_USER_INPUT` (field `field`) if there is no such organisation or it cannot own this
     /// kind of record, `FORBIDDEN` if it is not the caller's to create records for.
     pub async fn check_owner<E: Writable>(
         &self,
-        veld: &str,
+        field: &str,
         eigenaar: i32,
     ) -> ApiResult<organisatie::Model> {
         let org = self
             .organisatie(eigenaar)
             .await?
-            .ok_or_else(|| ApiError::bad_input(veld, "no such organisation"))?;
+            .ok_or_else(|| ApiError::bad_input(field, "no such organisation"))?;
         if !E::may_create(&self.principal, org.id) {
             return Err(ApiError::Forbidden(format!(
                 "you may not create a {} owned by {}: you can only create records of your own \
@@ -322,7 +322,7 @@ impl WriteSession {
         }
         if !E::OWNER_KINDS.contains(&org.soort) {
             return Err(ApiError::bad_input(
-                veld,
+                field,
                 format!(
                     "a {} is owned by a {}; {} is not one",
                     E::NAME,
@@ -344,19 +344,19 @@ impl WriteSession {
         &mut self,
         eigenaar: i32,
         mut am: E::ActiveModel,
-        koppelingen: &[LinkUpdate],
+        links: &[LinkUpdate],
     ) -> ApiResult<E::Model> {
         self.check_owner::<E>("eigenaar", eigenaar).await?;
         if sea_orm::IdenStatic::as_str(&E::owner()) != sea_orm::IdenStatic::as_str(&E::id()) {
             am.set(E::owner(), eigenaar.into());
         }
         am.set(E::version(), 1.into());
-        am.set(E::changed_at(), self.nu.into());
-        am.set(E::created_at(), self.nu.into());
+        am.set(E::changed_at(), self.now.into());
+        am.set(E::created_at(), self.now.into());
         let model = am.insert(&self.tx).await?;
         let id = E::id_of(&model);
-        for koppeling in koppelingen {
-            replace_links::<E>(&self.tx, &[id], koppeling).await?;
+        for link in links {
+            replace_links::<E>(&self.tx, &[id], link).await?;
         }
         let na = record_snapshot::<E>(&model, links_snapshot::<E>(&self.tx, id).await?);
         self.log(LogEntry {
@@ -379,49 +379,50 @@ impl WriteSession {
         &mut self,
         voor: E::Model,
         mut am: E::ActiveModel,
-        koppelingen: &[LinkUpdate],
+        links: &[LinkUpdate],
     ) -> ApiResult<E::Model> {
         let id = E::id_of(&voor);
-        let oud = record_snapshot::<E>(&voor, links_snapshot::<E>(&self.tx, id).await?);
-        for koppeling in koppelingen {
-            replace_links::<E>(&self.tx, &[id], koppeling).await?;
+        let before = record_snapshot::<E>(&voor, links_snapshot::<E>(&self.tx, id).await?);
+        for link in links {
+            replace_links::<E>(&self.tx, &[id], link).await?;
         }
-        let mut na_model = am.clone().try_into_model()?;
-        let nieuw = record_snapshot::<E>(&na_model, links_snapshot::<E>(&self.tx, id).await?);
-        let Some((voor_velden, na_velden)) = diff(&oud, &nieuw) else {
+        let mut after_model = am.clone().try_into_model()?;
+        let after = record_snapshot::<E>(&after_model, links_snapshot::<E>(&self.tx, id).await?);
+        let Some((before_fields, after_fields)) = diff(&before, &after) else {
             return Ok(voor);
         };
         let versie = E::version_of(&voor) + 1;
         am.set(E::version(), versie.into());
-        am.set(E::changed_at(), self.nu.into());
+        am.set(E::changed_at(), self.now.into());
         // `update_many` does not run the entity's save hook, which keeps computed columns (the
         // name key) in step: run it here.
         am = am.before_save(&self.tx, false).await?;
-        let resultaat = E::update_many()
+        let result = E::update_many()
             .set(am.clone())
             .filter(E::id().eq(id))
             .filter(E::version().eq(E::version_of(&voor)))
             .exec(&self.tx)
             .await?;
-        if resultaat.rows_affected != 1 {
+        if result.rows_affected != 1 {
             return Err(ApiError::Internal(format!(
                 "{} {id} changed under the write lock",
                 E::NAME
             )));
         }
-        na_model = am.try_into_model()?;
-        let audience = E::feed_audience(&voor, &oud).union(E::feed_audience(&na_model, &nieuw));
+        after_model = am.try_into_model()?;
+        let audience =
+            E::feed_audience(&voor, &before).union(E::feed_audience(&after_model, &after));
         self.log(LogEntry {
             record_type: E::TYPE,
             record_id: id,
             eigenaar_id: E::owner_of(&voor),
             actie: Actie::Updated,
             versie,
-            voor: Some(voor_velden),
-            na: Some(na_velden),
+            voor: Some(before_fields),
+            na: Some(after_fields),
             audience,
         });
-        Ok(na_model)
+        Ok(after_model)
     }
 
     /// Deletes the row of `E` with `id` at version `versie`, with its links, and logs it with
@@ -433,22 +434,22 @@ impl WriteSession {
     /// trail. Nothing the caller cannot see is counted or named.
     pub async fn delete<E: Writable>(&mut self, id: i32, versie: i32) -> ApiResult<()> {
         let voor = self.for_update::<E>(id, versie).await?;
-        let mut eigen = Vec::new();
+        let mut own = Vec::new();
         for reference in E::references() {
-            eigen.extend(
+            own.extend(
                 reference
                     .count_own(&self.tx, id, self.principal.organisatie_id)
                     .await?,
             );
         }
-        if !eigen.is_empty() {
+        if !own.is_empty() {
             return Err(ApiError::Conflict {
                 message: format!(
                     "this {} cannot be deleted while {} of your organisation refer to it; unlink \
                      those first (records of other organisations that refer to it are unlinked \
                      when it is deleted)",
                     E::NAME,
-                    eigen.join(" and ")
+                    own.join(" and ")
                 ),
                 current_version: versie,
             });
@@ -456,7 +457,7 @@ impl WriteSession {
         for reference in E::references() {
             reference.unlink(self, id).await?;
         }
-        let oud = record_snapshot::<E>(&voor, links_snapshot::<E>(&self.tx, id).await?);
+        let before = record_snapshot::<E>(&voor, links_snapshot::<E>(&self.tx, id).await?);
         E::delete_many()
             .filter(E::id().eq(id))
             .exec(&self.tx)
@@ -467,8 +468,8 @@ impl WriteSession {
             eigenaar_id: E::owner_of(&voor),
             actie: Actie::Deleted,
             versie,
-            audience: E::feed_audience(&voor, &oud),
-            voor: Some(oud),
+            audience: E::feed_audience(&voor, &before),
+            voor: Some(before),
             na: None,
         });
         Ok(())
@@ -485,14 +486,14 @@ impl WriteSession {
     /// the institution again ([`Self::withdrawn`]).
     pub async fn withdraw_uitvoerder(&mut self, id: i32) -> ApiResult<()> {
         let org = self.principal.organisatie_id;
-        let rij: Option<Row<opdracht::Model>> = select_visible::<opdracht::Entity>(
+        let row: Option<Row<opdracht::Model>> = select_visible::<opdracht::Entity>(
             Some(&self.principal),
             Condition::all().add(opdracht::Column::Id.eq(id)),
         )
         .into_model()
         .one(&self.tx)
         .await?;
-        let model = rij
+        let model = row
             .ok_or_else(|| ApiError::NotFound("Opdracht".to_owned()))?
             .model;
         let uitvoerders: BTreeSet<i32> = links_of::<opdracht_uitvoerder::Entity>(
@@ -541,7 +542,7 @@ impl WriteSession {
     /// Per opdracht among `ids`, the institutions that withdrew as its uitvoerder: they are not
     /// named again (an update naming one is refused; a sync leaves it out and says so).
     pub async fn withdrawn(&self, ids: &[i32]) -> ApiResult<HashMap<i32, BTreeSet<i32>>> {
-        let mut uit: HashMap<i32, BTreeSet<i32>> = HashMap::new();
+        let mut out: HashMap<i32, BTreeSet<i32>> = HashMap::new();
         for l in links_of::<opdracht_intrekking::Entity>(
             &self.tx,
             opdracht_intrekking::Column::OpdrachtId,
@@ -549,11 +550,11 @@ impl WriteSession {
         )
         .await?
         {
-            uit.entry(l.opdracht_id)
+            out.entry(l.opdracht_id)
                 .or_default()
                 .insert(l.organisatie_id);
         }
-        Ok(uit)
+        Ok(out)
     }
 }
 
@@ -564,26 +565,26 @@ async fn write_log(
     principal: &Principal,
     operatie: &str,
     bron: Option<&str>,
-    nu: DateTime<Utc>,
+    now: DateTime<Utc>,
     log: Vec<LogEntry>,
 ) -> ApiResult<()> {
     if log.is_empty() {
         return Ok(());
     }
-    let laatste: Option<i64> = wijziging::Entity::find()
+    let last: Option<i64> = wijziging::Entity::find()
         .select_only()
         .column_as(wijziging::Column::Id.max(), "max")
         .into_tuple::<Option<i64>>()
         .one(tx)
         .await?
         .flatten();
-    let mut regels = Vec::with_capacity(log.len());
-    let mut betrokken = Vec::new();
+    let mut entries = Vec::with_capacity(log.len());
+    let mut involved = Vec::new();
     let mut regios = Vec::new();
-    for (id, regel) in (laatste.unwrap_or(0) + 1..).zip(log) {
-        let audience = &regel.audience;
+    for (id, entry) in (last.unwrap_or(0) + 1..).zip(log) {
+        let audience = &entry.audience;
         if !audience.public {
-            betrokken.extend(
+            involved.extend(
                 audience
                     .organisaties
                     .iter()
@@ -602,26 +603,26 @@ async fn write_log(
                     }),
             );
         }
-        regels.push(wijziging::ActiveModel {
+        entries.push(wijziging::ActiveModel {
             id: ActiveValue::Set(id),
-            tijdstip: ActiveValue::Set(nu),
+            tijdstip: ActiveValue::Set(now),
             actor_subject: ActiveValue::Set(principal.subject.clone()),
             actor_organisatie_id: ActiveValue::Set(principal.organisatie_id),
             actor_rol: ActiveValue::Set(principal.rol.as_str().to_owned()),
             operatie: ActiveValue::Set(operatie.to_owned()),
             bron: ActiveValue::Set(bron.map(str::to_owned)),
-            record_type: ActiveValue::Set(regel.record_type),
-            record_id: ActiveValue::Set(regel.record_id),
-            eigenaar_id: ActiveValue::Set(regel.eigenaar_id),
-            actie: ActiveValue::Set(regel.actie),
-            versie: ActiveValue::Set(regel.versie),
-            voor: ActiveValue::Set(regel.voor.map(|v| Value::Object(v).to_string())),
-            na: ActiveValue::Set(regel.na.map(|v| Value::Object(v).to_string())),
-            publiek: ActiveValue::Set(regel.audience.public),
+            record_type: ActiveValue::Set(entry.record_type),
+            record_id: ActiveValue::Set(entry.record_id),
+            eigenaar_id: ActiveValue::Set(entry.eigenaar_id),
+            actie: ActiveValue::Set(entry.actie),
+            versie: ActiveValue::Set(entry.versie),
+            voor: ActiveValue::Set(entry.voor.map(|v| Value::Object(v).to_string())),
+            na: ActiveValue::Set(entry.na.map(|v| Value::Object(v).to_string())),
+            publiek: ActiveValue::Set(entry.audience.public),
         });
     }
-    insert_rows::<wijziging::Entity>(tx, regels).await?;
-    insert_rows::<betrokkene::Entity>(tx, betrokken).await?;
+    insert_rows::<wijziging::Entity>(tx, entries).await?;
+    insert_rows::<betrokkene::Entity>(tx, involved).await?;
     insert_rows::<wijziging_regio::Entity>(tx, regios).await
 }
 
@@ -647,8 +648,8 @@ where
     if db.get_database_backend() == DatabaseBackend::Postgres {
         return insert_json::<L>(db, rows).await;
     }
-    let kolommen = <L::Column as sea_orm::Iterable>::iter().count().max(1);
-    let per_insert = (MAX_PARAMETERS / kolommen).max(1);
+    let columns = <L::Column as sea_orm::Iterable>::iter().count().max(1);
+    let per_insert = (MAX_PARAMETERS / columns).max(1);
     let mut rows = rows.into_iter().peekable();
     while rows.peek().is_some() {
         let chunk: Vec<_> = rows.by_ref().take(per_insert).collect();
@@ -658,9 +659,9 @@ where
 }
 
 /// A column value as JSON, in the text form PostgreSQL reads back into the column's type.
-fn as_json(waarde: sea_orm::Value) -> ApiResult<Value> {
+fn as_json(value: sea_orm::Value) -> ApiResult<Value> {
     use sea_orm::Value as V;
-    Ok(match waarde {
+    Ok(match value {
         V::Bool(b) => b.map_or(Value::Null, Value::from),
         V::Int(n) => n.map_or(Value::Null, Value::from),
         V::BigInt(n) => n.map_or(Value::Null, Value::from),
@@ -684,29 +685,29 @@ where
     L::ActiveModel: ActiveModelTrait<Entity = L> + Send,
 {
     use sea_orm::{IdenStatic, Iterable, Statement};
-    let kolommen: Vec<L::Column> = L::Column::iter()
+    let columns: Vec<L::Column> = L::Column::iter()
         .filter(|c| rows[0].get(*c).is_set())
         .collect();
     let mut records = Vec::with_capacity(rows.len());
     for row in &rows {
         let mut record = Map::new();
-        for kolom in &kolommen {
-            let waarde = row.get(*kolom).into_value().ok_or_else(|| {
+        for column in &columns {
+            let value = row.get(*column).into_value().ok_or_else(|| {
                 ApiError::Internal("rows of one insert differ in their columns".into())
             })?;
-            record.insert(kolom.as_str().to_owned(), as_json(waarde)?);
+            record.insert(column.as_str().to_owned(), as_json(value)?);
         }
         records.push(Value::Object(record));
     }
-    let tabel = L::default().table_name().to_owned();
-    let lijst = kolommen
+    let table = L::default().table_name().to_owned();
+    let list = columns
         .iter()
         .map(|k| format!("\"{}\"", k.as_str()))
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
-        "INSERT INTO \"{tabel}\" ({lijst}) SELECT {lijst} \
-         FROM json_populate_recordset(NULL::\"{tabel}\", $1::json)"
+        "INSERT INTO \"{table}\" ({list}) SELECT {list} \
+         FROM json_populate_recordset(NULL::\"{table}\", $1::json)"
     );
     db.execute_raw(Statement::from_sql_and_values(
         DatabaseBackend::Postgres,
@@ -722,15 +723,15 @@ pub(super) fn record_snapshot<E: Writable>(
     model: &E::Model,
     links: Map<String, Value>,
 ) -> Map<String, Value> {
-    let mut velden = match serde_json::to_value(model) {
+    let mut fields = match serde_json::to_value(model) {
         Ok(Value::Object(m)) => m,
         _ => Map::new(),
     };
     for meta in ["id", "aangemaaktOp", "gewijzigdOp", "versie"] {
-        velden.remove(meta);
+        fields.remove(meta);
     }
-    velden.extend(links);
-    velden
+    fields.extend(links);
+    fields
 }
 
 /// The fields that differ between two snapshots, before and after; `None` if none do.
@@ -738,18 +739,18 @@ pub(super) fn diff(
     voor: &Map<String, Value>,
     na: &Map<String, Value>,
 ) -> Option<(Map<String, Value>, Map<String, Value>)> {
-    let mut oud = Map::new();
-    let mut nieuw = Map::new();
-    let sleutels: BTreeSet<&String> = voor.keys().chain(na.keys()).collect();
-    for sleutel in sleutels {
-        let a = voor.get(sleutel).unwrap_or(&Value::Null);
-        let b = na.get(sleutel).unwrap_or(&Value::Null);
+    let mut before = Map::new();
+    let mut after = Map::new();
+    let keys: BTreeSet<&String> = voor.keys().chain(na.keys()).collect();
+    for key in keys {
+        let a = voor.get(key).unwrap_or(&Value::Null);
+        let b = na.get(key).unwrap_or(&Value::Null);
         if a != b {
-            oud.insert(sleutel.clone(), a.clone());
-            nieuw.insert(sleutel.clone(), b.clone());
+            before.insert(key.clone(), a.clone());
+            after.insert(key.clone(), b.clone());
         }
     }
-    (!oud.is_empty()).then_some((oud, nieuw))
+    (!before.is_empty()).then_some((before, after))
 }
 
 /// A record type that can be written: who may own it, its sets of links (each a link table,
@@ -806,15 +807,15 @@ async fn replace_links<E: Writable>(
     )))
 }
 
-/// Rows of link table `L` whose parent column `ouder` is one of `ids`.
+/// Rows of link table `L` whose parent column `parent` is one of `ids`.
 pub(super) async fn links_of<L: EntityTrait>(
     db: &impl ConnectionTrait,
-    ouder: L::Column,
+    parent: L::Column,
     ids: &[i32],
 ) -> ApiResult<Vec<L::Model>> {
     let mut rows = Vec::new();
     for chunk in ids.chunks(IDS_PER_LIST) {
-        let mut select = L::find().filter(ouder.is_in(chunk.iter().copied()));
+        let mut select = L::find().filter(parent.is_in(chunk.iter().copied()));
         for column in <L::Column as sea_orm::Iterable>::iter() {
             select = select.order_by_asc(column);
         }
@@ -826,7 +827,7 @@ pub(super) async fn links_of<L: EntityTrait>(
 /// Replaces the rows of link table `L` of the parents `ids` with `rows`.
 pub(super) async fn replace_link_rows<L: EntityTrait>(
     db: &impl ConnectionTrait,
-    ouder: L::Column,
+    parent: L::Column,
     ids: &[i32],
     rows: Vec<L::ActiveModel>,
 ) -> ApiResult<()>
@@ -835,7 +836,7 @@ where
 {
     for chunk in ids.chunks(IDS_PER_LIST) {
         L::delete_many()
-            .filter(ouder.is_in(chunk.iter().copied()))
+            .filter(parent.is_in(chunk.iter().copied()))
             .exec(db)
             .await?;
     }

@@ -60,7 +60,22 @@ impl Scope {
 
     /// The infographic's opdracht figures for the visible opdrachten matching `filter`.
     pub async fn opdracht_counts(&self, filter: Condition) -> ApiResult<OpdrachtCounts> {
-        let totalen: (i64, i64, i64) = self
+        let (opdrachten, studenten, studenten_in_stage) = self.totals(&filter).await?;
+        let mut counts = OpdrachtCounts {
+            opdrachten,
+            studenten,
+            studenten_in_stage,
+            ..Default::default()
+        };
+        self.count_per_enum(&filter, &mut counts).await?;
+        counts.per_thema = self.count_per_thema(&filter).await?;
+        counts.per_jaar = self.count_per_year(filter).await?;
+        Ok(counts)
+    }
+
+    /// `(opdrachten, students, students in a stage)` of the visible opdrachten.
+    async fn totals(&self, filter: &Condition) -> ApiResult<(i64, i64, i64)> {
+        Ok(self
             .opdrachten_select(filter.clone())
             .select_only()
             .column_as(Expr::cust("COUNT(*)"), "aantal")
@@ -77,60 +92,66 @@ impl Scope {
             .into_tuple()
             .one(self.conn())
             .await?
-            .unwrap_or_default();
+            .unwrap_or_default())
+    }
 
-        let enums = |rows: Vec<(Option<String>, i64)>| rows.into_iter();
-        let mut cijfers = OpdrachtCounts {
-            opdrachten: totalen.0,
-            studenten: totalen.1,
-            studenten_in_stage: totalen.2,
-            ..Default::default()
-        };
-        for (v, n) in enums(self.per_value(&filter, opdracht::Column::Status).await?) {
-            cijfers.per_status.push((parse(v.unwrap_or_default())?, n));
+    /// The counts per status, kind of education, kind and region, each in the order its enum
+    /// defines (the order of the infographic).
+    async fn count_per_enum(
+        &self,
+        filter: &Condition,
+        counts: &mut OpdrachtCounts,
+    ) -> ApiResult<()> {
+        for (v, n) in self.per_value(filter, opdracht::Column::Status).await? {
+            counts.per_status.push((parse(v.unwrap_or_default())?, n));
         }
-        for (v, n) in enums(
-            self.per_value(&filter, opdracht::Column::Onderwijssoort)
-                .await?,
-        ) {
-            cijfers
+        for (v, n) in self
+            .per_value(filter, opdracht::Column::Onderwijssoort)
+            .await?
+        {
+            counts
                 .per_onderwijssoort
                 .push((parse(v.unwrap_or_default())?, n));
         }
-        for (v, n) in enums(self.per_value(&filter, opdracht::Column::Soort).await?) {
-            cijfers.per_soort.push((parse(v.unwrap_or_default())?, n));
+        for (v, n) in self.per_value(filter, opdracht::Column::Soort).await? {
+            counts.per_soort.push((parse(v.unwrap_or_default())?, n));
         }
-        for (v, n) in enums(self.per_value(&filter, opdracht::Column::Regio).await?) {
-            cijfers.per_regio.push((v.map(parse).transpose()?, n));
+        for (v, n) in self.per_value(filter, opdracht::Column::Regio).await? {
+            counts.per_regio.push((v.map(parse).transpose()?, n));
         }
-
-        // Enum groups in the order the enums define (the order of the infographic).
-        fn position<T: PartialEq + sea_orm::Iterable>(v: &T) -> usize {
-            T::iter().position(|x| x == *v).unwrap_or(usize::MAX)
-        }
-        cijfers.per_status.sort_by_key(|(v, _)| position(v));
-        cijfers.per_onderwijssoort.sort_by_key(|(v, _)| position(v));
-        cijfers.per_soort.sort_by_key(|(v, _)| position(v));
-        cijfers
+        counts.per_status.sort_by_key(|(v, _)| position(v));
+        counts.per_onderwijssoort.sort_by_key(|(v, _)| position(v));
+        counts.per_soort.sort_by_key(|(v, _)| position(v));
+        counts
             .per_regio
             .sort_by_key(|(v, _)| v.as_ref().map_or(usize::MAX, position));
+        Ok(())
+    }
 
-        let zichtbare_ids = self
+    /// `(theme code, count)` of the visible opdrachten.
+    async fn count_per_thema(&self, filter: &Condition) -> ApiResult<Vec<(String, i64)>> {
+        let visible_ids = self
             .opdrachten_select(filter.clone())
             .select_only()
             .column(opdracht::Column::Id)
             .into_query();
-        cijfers.per_thema = opdracht_thema::Entity::find()
-            .filter(opdracht_thema::Column::OpdrachtId.in_subquery(zichtbare_ids))
+        Ok(opdracht_thema::Entity::find()
+            .filter(opdracht_thema::Column::OpdrachtId.in_subquery(visible_ids))
             .select_only()
             .column(opdracht_thema::Column::ThemaCode)
             .column_as(Expr::cust("COUNT(*)"), "aantal")
             .group_by(opdracht_thema::Column::ThemaCode)
             .into_tuple::<(String, i64)>()
             .all(self.conn())
-            .await?;
+            .await?)
+    }
 
-        let jaar: SimpleExpr = match self.conn().get_database_backend() {
+    /// `(year of the start date, status, count)` of the visible opdrachten with a start date.
+    async fn count_per_year(
+        &self,
+        filter: Condition,
+    ) -> ApiResult<Vec<(i32, OpdrachtStatus, i64)>> {
+        let year: SimpleExpr = match self.conn().get_database_backend() {
             DatabaseBackend::Postgres => {
                 Expr::cust("CAST(EXTRACT(YEAR FROM startdatum) AS INTEGER)")
             }
@@ -139,19 +160,25 @@ impl Scope {
         let rows: Vec<(Option<i32>, String, i64)> = self
             .opdrachten_select(filter.add(opdracht::Column::Startdatum.is_not_null()))
             .select_only()
-            .column_as(jaar.clone(), "jaar")
+            .column_as(year.clone(), "jaar")
             .column(opdracht::Column::Status)
             .column_as(Expr::cust("COUNT(*)"), "aantal")
-            .group_by(jaar)
+            .group_by(year)
             .group_by(opdracht::Column::Status)
             .into_tuple()
             .all(self.conn())
             .await?;
-        for (jaar, status, n) in rows {
-            if let Some(jaar) = jaar {
-                cijfers.per_jaar.push((jaar, parse(status)?, n));
+        let mut per_year = Vec::with_capacity(rows.len());
+        for (year, status, n) in rows {
+            if let Some(year) = year {
+                per_year.push((year, parse(status)?, n));
             }
         }
-        Ok(cijfers)
+        Ok(per_year)
     }
+}
+
+/// Where `v` comes in the order its enum defines.
+fn position<T: PartialEq + sea_orm::Iterable>(v: &T) -> usize {
+    T::iter().position(|x| x == *v).unwrap_or(usize::MAX)
 }

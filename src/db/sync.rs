@@ -268,7 +268,7 @@ impl WriteSession {
         plans: Vec<Option<Plan>>,
         reports: &mut [ItemReport],
     ) -> ApiResult<()> {
-        let mut writes = Writes::new(request.eigenaar, self.nu());
+        let mut writes = Writes::new(request.eigenaar, self.now());
         for (index, plan) in plans.into_iter().enumerate() {
             match plan {
                 None | Some(Plan::Nothing(_)) => {}
@@ -603,7 +603,7 @@ async fn replace_links(
 }
 
 /// The change-log snapshot of an opdracht with the given links (the same shape
-/// [`Writable::koppelingen`] gives, so sync and single mutations log alike).
+/// [`Writable::link_sets`] gives, so sync and single mutations log alike).
 fn snapshot(model: &opdracht::Model, fields: &OpdrachtFields) -> Map<String, Value> {
     let mut links = Map::new();
     links.insert(

@@ -40,13 +40,13 @@ pub struct AuditFilter {
     /// Changes of this kind.
     pub actie: Option<Actie>,
     /// Changes at or after this instant.
-    pub vanaf: Option<DateTime<Utc>>,
+    pub since: Option<DateTime<Utc>>,
     /// Changes before this instant.
-    pub tot: Option<DateTime<Utc>>,
+    pub until: Option<DateTime<Utc>>,
 }
 
 impl AuditFilter {
-    fn conditie(&self) -> Condition {
+    fn condition(&self) -> Condition {
         let mut c = Condition::all();
         if let Some((soort, id)) = self.record {
             c = c
@@ -65,11 +65,11 @@ impl AuditFilter {
         if let Some(actie) = self.actie {
             c = c.add(wijziging::Column::Actie.eq(actie));
         }
-        if let Some(vanaf) = self.vanaf {
-            c = c.add(wijziging::Column::Tijdstip.gte(vanaf));
+        if let Some(since) = self.since {
+            c = c.add(wijziging::Column::Tijdstip.gte(since));
         }
-        if let Some(tot) = self.tot {
-            c = c.add(wijziging::Column::Tijdstip.lt(tot));
+        if let Some(until) = self.until {
+            c = c.add(wijziging::Column::Tijdstip.lt(until));
         }
         c
     }
@@ -78,11 +78,11 @@ impl AuditFilter {
 /// A page of the change feed.
 #[derive(Debug, Clone)]
 pub struct FeedPage {
-    pub regels: Vec<FeedEntry>,
+    pub entries: Vec<FeedEntry>,
     /// Where to continue: after the last entry of the page, or, when the page is not full,
     /// after everything the caller could have seen so far.
     pub cursor: i64,
-    pub heeft_meer: bool,
+    pub has_more: bool,
 }
 
 /// One entry of the change feed.
@@ -136,31 +136,31 @@ fn feed_rights(p: Option<&Principal>) -> Condition {
 }
 
 impl Scope {
-    /// Audit entries matching `filter`, newest first, before entry `voor` (a cursor), at most
+    /// Audit entries matching `filter`, newest first, before entry `before` (a cursor), at most
     /// `limit`; and how many match in all.
     pub async fn audit(
         &self,
         filter: &AuditFilter,
-        voor: Option<i64>,
+        before: Option<i64>,
         limit: u64,
     ) -> ApiResult<(Vec<wijziging::Model>, u64)> {
-        let basis = wijziging::Entity::find()
+        let base = wijziging::Entity::find()
             .filter(audit_rights(self.principal())?)
-            .filter(filter.conditie());
-        let totaal = basis.clone().count(self.conn()).await?;
-        let mut pagina = basis.order_by_desc(wijziging::Column::Id).limit(limit);
-        if let Some(voor) = voor {
-            pagina = pagina.filter(wijziging::Column::Id.lt(voor));
+            .filter(filter.condition());
+        let total = base.clone().count(self.conn()).await?;
+        let mut page = base.order_by_desc(wijziging::Column::Id).limit(limit);
+        if let Some(before) = before {
+            page = page.filter(wijziging::Column::Id.lt(before));
         }
-        Ok((pagina.all(self.conn()).await?, totaal))
+        Ok((page.all(self.conn()).await?, total))
     }
 
-    /// Changes after number `na` (0: from the start) that the caller may see, oldest first, at
+    /// Changes after number `after` (0: from the start) that the caller may see, oldest first, at
     /// most `limit`, optionally of some record types only.
-    pub async fn feed(&self, na: i64, limit: u64, typen: &[RecordType]) -> ApiResult<FeedPage> {
+    pub async fn feed(&self, after: i64, limit: u64, types: &[RecordType]) -> ApiResult<FeedPage> {
         // Read the newest number first: everything up to it is committed (writers take turns
         // and commit in order), so a page that ends early may move the cursor up to it.
-        let laatste: i64 = wijziging::Entity::find()
+        let last: i64 = wijziging::Entity::find()
             .select_only()
             .column_as(wijziging::Column::Id.max(), "max")
             .into_tuple::<Option<i64>>()
@@ -170,26 +170,26 @@ impl Scope {
             .unwrap_or(0);
         let mut select = wijziging::Entity::find()
             .filter(feed_rights(self.principal()))
-            .filter(wijziging::Column::Id.gt(na))
-            .filter(wijziging::Column::Id.lte(laatste));
-        if !typen.is_empty() {
-            select = select.filter(wijziging::Column::RecordType.is_in(typen.iter().copied()));
+            .filter(wijziging::Column::Id.gt(after))
+            .filter(wijziging::Column::Id.lte(last));
+        if !types.is_empty() {
+            select = select.filter(wijziging::Column::RecordType.is_in(types.iter().copied()));
         }
-        let mut regels = select
+        let mut entries = select
             .order_by_asc(wijziging::Column::Id)
             .limit(limit + 1)
             .all(self.conn())
             .await?;
-        let heeft_meer = regels.len() as u64 > limit;
-        regels.truncate(limit as usize);
-        let cursor = match regels.last() {
-            Some(r) if heeft_meer => r.id,
-            _ => std::cmp::max(laatste, na),
+        let has_more = entries.len() as u64 > limit;
+        entries.truncate(limit as usize);
+        let cursor = match entries.last() {
+            Some(r) if has_more => r.id,
+            _ => std::cmp::max(last, after),
         };
         Ok(FeedPage {
-            regels,
+            entries,
             cursor,
-            heeft_meer,
+            has_more,
         })
     }
 }

@@ -38,20 +38,20 @@ type Batch = Box<dyn FnOnce() -> BoxFuture<'static, ()> + Send>;
 #[derive(Clone, Default)]
 pub struct BatchQueue(Arc<Mutex<Vec<Batch>>>);
 
-type Antwoord<V> = Result<Option<V>, ApiError>;
+type Answer<V> = Result<Option<V>, ApiError>;
 
 /// The keys of one kind that wait for the next batch, with who waits for which.
-struct Open<K, V> {
-    wachtenden: Vec<(K, oneshot::Sender<Antwoord<V>>)>,
+struct Waiting<K, V> {
+    waiting: Vec<(K, oneshot::Sender<Answer<V>>)>,
 }
 
-type Waarde<K> = <ScopeLoader as Loader<K>>::Value;
+type ValueOf<K> = <ScopeLoader as Loader<K>>::Value;
 
 /// The loaders of one request.
 pub struct Loaders {
     loader: Arc<ScopeLoader>,
     open: Arc<Mutex<HashMap<TypeId, Box<dyn Any + Send>>>>,
-    wachtrij: BatchQueue,
+    queue: BatchQueue,
 }
 
 fn poisoned() -> ApiError {
@@ -62,17 +62,17 @@ impl Loaders {
     /// Loaders for one request, and the queue their batches wait in. Run the request with
     /// [`with_batches`] on that queue.
     pub fn new(scope: Scope) -> (Self, BatchQueue) {
-        let wachtrij = BatchQueue::default();
+        let queue = BatchQueue::default();
         let loaders = Self {
             loader: Arc::new(ScopeLoader(scope)),
             open: Arc::default(),
-            wachtrij: wachtrij.clone(),
+            queue: queue.clone(),
         };
-        (loaders, wachtrij)
+        (loaders, queue)
     }
 
     /// The value for `key`, loaded in the next batch of its kind.
-    pub async fn load<K>(&self, key: K) -> Antwoord<Waarde<K>>
+    pub async fn load<K>(&self, key: K) -> Answer<ValueOf<K>>
     where
         K: Send + Sync + Hash + Eq + Clone + 'static,
         ScopeLoader: Loader<K, Error = ApiError>,
@@ -81,23 +81,23 @@ impl Loaders {
         {
             let mut open = self.open.lock().map_err(|_| poisoned())?;
             let entry = open.entry(TypeId::of::<K>()).or_insert_with(|| {
-                Box::new(Open::<K, Waarde<K>> {
-                    wachtenden: Vec::new(),
+                Box::new(Waiting::<K, ValueOf<K>> {
+                    waiting: Vec::new(),
                 })
             });
-            let Some(batch) = entry.downcast_mut::<Open<K, Waarde<K>>>() else {
+            let Some(batch) = entry.downcast_mut::<Waiting<K, ValueOf<K>>>() else {
                 return Err(ApiError::Internal(
                     "a loader keyed by the wrong type".into(),
                 ));
             };
-            if batch.wachtenden.is_empty() {
-                self.wachtrij
+            if batch.waiting.is_empty() {
+                self.queue
                     .0
                     .lock()
                     .map_err(|_| poisoned())?
                     .push(self.batch::<K>());
             }
-            batch.wachtenden.push((key, tx));
+            batch.waiting.push((key, tx));
         }
         rx.await
             .unwrap_or_else(|_| Err(ApiError::Internal("a batch was dropped".into())))
@@ -117,7 +117,7 @@ impl Loaders {
     }
 
     /// The values for `keys` (all in the same batch), in their order; missing ones left out.
-    pub async fn load_all<K>(&self, keys: Vec<K>) -> Result<Vec<Waarde<K>>, ApiError>
+    pub async fn load_all<K>(&self, keys: Vec<K>) -> Result<Vec<ValueOf<K>>, ApiError>
     where
         K: Send + Sync + Hash + Eq + Clone + 'static,
         ScopeLoader: Loader<K, Error = ApiError>,
@@ -141,27 +141,27 @@ impl Loaders {
         let open = self.open.clone();
         let loader = self.loader.clone();
         Box::new(move || {
-            let wachtenden = open
+            let waiting = open
                 .lock()
                 .ok()
                 .and_then(|mut open| open.remove(&TypeId::of::<K>()))
-                .and_then(|b| b.downcast::<Open<K, Waarde<K>>>().ok())
-                .map(|b| b.wachtenden)
+                .and_then(|b| b.downcast::<Waiting<K, ValueOf<K>>>().ok())
+                .map(|b| b.waiting)
                 .unwrap_or_default();
             Box::pin(async move {
-                let mut gezien = HashSet::new();
-                let keys: Vec<K> = wachtenden
+                let mut seen = HashSet::new();
+                let keys: Vec<K> = waiting
                     .iter()
                     .map(|(k, _)| k.clone())
-                    .filter(|k| gezien.insert(k.clone()))
+                    .filter(|k| seen.insert(k.clone()))
                     .collect();
-                let resultaat = loader.load(&keys).await;
-                for (key, tx) in wachtenden {
-                    let antwoord = match &resultaat {
+                let result = loader.load(&keys).await;
+                for (key, tx) in waiting {
+                    let answer = match &result {
                         Ok(values) => Ok(values.get(&key).cloned()),
                         Err(err) => Err(err.clone()),
                     };
-                    let _ = tx.send(antwoord);
+                    let _ = tx.send(answer);
                 }
             })
         })
@@ -372,14 +372,14 @@ impl Loaders {
 
 /// A waker that notes that it was woken, and passes the wake on.
 struct WakeFlag {
-    vlag: AtomicBool,
-    door: Waker,
+    flag: AtomicBool,
+    inner: Waker,
 }
 
 impl ArcWake for WakeFlag {
     fn wake_by_ref(arc_self: &Arc<Self>) {
-        arc_self.vlag.store(true, Ordering::SeqCst);
-        arc_self.door.wake_by_ref();
+        arc_self.flag.store(true, Ordering::SeqCst);
+        arc_self.inner.wake_by_ref();
     }
 }
 
@@ -390,21 +390,21 @@ impl ArcWake for WakeFlag {
 /// response costs one query per relation, whatever the number of rows, and no batch waits on a
 /// timer. (The usual way, a spawned batch task with a 1 ms delay, races the resolvers on the
 /// multi-threaded runtime and splits a large page over several batches.)
-pub async fn with_batches<F: Future>(wachtrij: BatchQueue, verzoek: F) -> F::Output {
-    let mut verzoek = std::pin::pin!(verzoek);
+pub async fn with_batches<F: Future>(queue: BatchQueue, request: F) -> F::Output {
+    let mut request = std::pin::pin!(request);
     let mut batches: FuturesUnordered<BoxFuture<'static, ()>> = FuturesUnordered::new();
     // Every turn polls the request once and returns to the runtime, so that other tasks
     // (other requests, `/healthz`) run between the turns of a long request.
     std::future::poll_fn(move |cx: &mut TaskContext<'_>| {
-        let gewekt = Arc::new(WakeFlag {
-            vlag: AtomicBool::new(false),
-            door: cx.waker().clone(),
+        let woken = Arc::new(WakeFlag {
+            flag: AtomicBool::new(false),
+            inner: cx.waker().clone(),
         });
-        let w = waker(gewekt.clone());
-        if let Poll::Ready(output) = verzoek.as_mut().poll(&mut TaskContext::from_waker(&w)) {
+        let w = waker(woken.clone());
+        if let Poll::Ready(output) = request.as_mut().poll(&mut TaskContext::from_waker(&w)) {
             return Poll::Ready(output);
         }
-        if gewekt.vlag.load(Ordering::SeqCst) {
+        if woken.flag.load(Ordering::SeqCst) {
             // The request can go on (a large list is resolved in chunks); it has woken this
             // task, which the runtime polls again after the others.
             return Poll::Pending;
@@ -413,8 +413,8 @@ pub async fn with_batches<F: Future>(wachtrij: BatchQueue, verzoek: F) -> F::Out
         // running ones are done, so keys that the results of one batch lead to are merged
         // with those that the results of the others lead to, however fast each returns.
         if batches.is_empty() {
-            if let Ok(mut queue) = wachtrij.0.lock() {
-                batches.extend(queue.drain(..).map(|batch| batch()));
+            if let Ok(mut opened) = queue.0.lock() {
+                batches.extend(opened.drain(..).map(|batch| batch()));
             }
             if batches.is_empty() {
                 return Poll::Pending;
@@ -436,18 +436,18 @@ mod tests {
     /// A request that resolves in `n` chunks, waking itself after each (as async-graphql does
     /// for a long list).
     struct InChunks {
-        over: usize,
-        gepold: Arc<std::sync::atomic::AtomicUsize>,
+        left: usize,
+        polls: Arc<std::sync::atomic::AtomicUsize>,
     }
 
     impl Future for InChunks {
         type Output = ();
         fn poll(mut self: std::pin::Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<()> {
-            self.gepold.fetch_add(1, Ordering::SeqCst);
-            if self.over == 0 {
+            self.polls.fetch_add(1, Ordering::SeqCst);
+            if self.left == 0 {
                 return Poll::Ready(());
             }
-            self.over -= 1;
+            self.left -= 1;
             cx.waker().wake_by_ref();
             Poll::Pending
         }
@@ -455,16 +455,16 @@ mod tests {
 
     #[test]
     fn a_request_that_can_go_on_still_lets_the_runtime_run_other_tasks() {
-        let gepold = Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let verzoek = InChunks {
-            over: 1000,
-            gepold: gepold.clone(),
+        let polls = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let request = InChunks {
+            left: 1000,
+            polls: polls.clone(),
         };
-        let mut uitvoering = std::pin::pin!(with_batches(BatchQueue::default(), verzoek));
+        let mut run = std::pin::pin!(with_batches(BatchQueue::default(), request));
         let mut cx = TaskContext::from_waker(Waker::noop());
-        assert!(uitvoering.as_mut().poll(&mut cx).is_pending());
-        assert_eq!(gepold.load(Ordering::SeqCst), 1, "one chunk per turn");
-        while uitvoering.as_mut().poll(&mut cx).is_pending() {}
-        assert_eq!(gepold.load(Ordering::SeqCst), 1001);
+        assert!(run.as_mut().poll(&mut cx).is_pending());
+        assert_eq!(polls.load(Ordering::SeqCst), 1, "one chunk per turn");
+        while run.as_mut().poll(&mut cx).is_pending() {}
+        assert_eq!(polls.load(Ordering::SeqCst), 1001);
     }
 }

@@ -108,8 +108,8 @@ impl AuditFilterInput {
             actor: self.actor.clone(),
             actor_organisatie,
             actie: self.actie,
-            vanaf: self.vanaf.map(|t| t.0),
-            tot: self.tot.map(|t| t.0),
+            since: self.vanaf.map(|t| t.0),
+            until: self.tot.map(|t| t.0),
         })
     }
 }
@@ -391,9 +391,9 @@ impl WijzigingQuery {
             .feed(na.unwrap_or(0), limit, &record_types.unwrap_or_default())
             .await?;
         Ok(Wijzigingsfeed {
-            wijzigingen: pagina.regels.into_iter().map(Wijziging).collect(),
+            wijzigingen: pagina.entries.into_iter().map(Wijziging).collect(),
             cursor: cursor("feed", pagina.cursor),
-            heeft_meer: pagina.heeft_meer,
+            heeft_meer: pagina.has_more,
         })
     }
 }

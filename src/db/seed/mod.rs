@@ -7,7 +7,7 @@
 //!
 //! ## Why the seed does not write through a write session
 //!
-//! Every change of data goes through [`Scope::schrijven`](crate::db::Scope), the write session
+//! Every change of data goes through [`Scope::write_session`](crate::db::Scope::write_session), the write session
 //! with its lock, access checks and change log, with one exception: this loader, which inserts
 //! with the entities directly, in its own transaction. Going through a session would not load
 //! the same data:
@@ -115,16 +115,18 @@ impl Database {
     }
 }
 
+/// The organisations: the rijkspartners (with their parent organisations) and the
+/// kennisinstellingen of the data file, and the programme office the migrations created.
 async fn organisaties(
     txn: &DatabaseTransaction,
     report: &mut SeedReport,
 ) -> Result<Organisaties, DbErr> {
     let existing = organisatie::Entity::find().all(txn).await?;
-    let per_oin: HashMap<String, i32> = existing
+    let by_oin: HashMap<String, i32> = existing
         .iter()
         .filter_map(|o| o.oin.clone().map(|k| (k, o.id)))
         .collect();
-    let per_schac: HashMap<String, i32> = existing
+    let by_schac: HashMap<String, i32> = existing
         .iter()
         .filter_map(|o| o.schac_home.clone().map(|k| (k, o.id)))
         .collect();
@@ -139,41 +141,36 @@ async fn organisaties(
         programmabureau,
     };
     let ts = moment(2020, 6, 1);
-    let mut nieuw = Vec::new();
+    rijkspartners(txn, &by_oin, ts, &mut orgs, report).await?;
+    kennisinstellingen(txn, &by_schac, ts, &mut orgs, report).await?;
+    Ok(orgs)
+}
+
+/// The rijkspartners that are missing (looked up by OIN), then the parent organisations of
+/// the inserted ones (which may come later in the list).
+async fn rijkspartners(
+    txn: &DatabaseTransaction,
+    by_oin: &HashMap<String, i32>,
+    ts: DateTime<Utc>,
+    orgs: &mut Organisaties,
+    report: &mut SeedReport,
+) -> Result<(), DbErr> {
+    let mut added = Vec::new();
     for (n, rp) in data::RIJKSPARTNERS.iter().enumerate() {
         let oin = data::demo_oin(n + 1);
-        let id = match per_oin.get(&oin) {
+        let id = match by_oin.get(&oin) {
             Some(id) => *id,
             None => {
-                let model = organisatie::ActiveModel {
-                    soort: Set(OrganisatieSoort::Rijkspartner),
-                    naam: Set(rp.naam.into()),
-                    afkorting: Set(Some(rp.afkorting.into())),
-                    oin: Set(Some(oin)),
-                    rijkspartner_soort: Set(Some(rp.soort)),
-                    regio: Set(Some(rp.regio)),
-                    website: Set(Some(rp.website.into())),
-                    contactpersoon_naam: Set(Some(format!("Contactpersoon {}", rp.afkorting))),
-                    contactpersoon_email: Set(Some(format!(
-                        "i-partnerschap@{}.example",
-                        rp.afkorting.to_lowercase()
-                    ))),
-                    aangemaakt_op: Set(ts),
-                    gewijzigd_op: Set(ts),
-                    versie: Set(1),
-                    ..Default::default()
-                }
-                .insert(txn)
-                .await?;
+                let id = insert_rijkspartner(txn, rp, oin, ts).await?;
                 report.organisaties += 1;
-                nieuw.push((model.id, rp.parent));
-                model.id
+                added.push((id, rp.parent));
+                id
             }
         };
         orgs.ids.insert(rp.afkorting, id);
         orgs.regio.insert(id, rp.regio);
     }
-    for (id, parent) in nieuw {
+    for (id, parent) in added {
         if let Some(parent) = parent {
             organisatie::ActiveModel {
                 id: Set(id),
@@ -184,39 +181,85 @@ async fn organisaties(
             .await?;
         }
     }
+    Ok(())
+}
+
+async fn insert_rijkspartner(
+    txn: &DatabaseTransaction,
+    rp: &data::Rijkspartner,
+    oin: String,
+    ts: DateTime<Utc>,
+) -> Result<i32, DbErr> {
+    Ok(organisatie::ActiveModel {
+        soort: Set(OrganisatieSoort::Rijkspartner),
+        naam: Set(rp.naam.into()),
+        afkorting: Set(Some(rp.afkorting.into())),
+        oin: Set(Some(oin)),
+        rijkspartner_soort: Set(Some(rp.soort)),
+        regio: Set(Some(rp.regio)),
+        website: Set(Some(rp.website.into())),
+        contactpersoon_naam: Set(Some(format!("Contactpersoon {}", rp.afkorting))),
+        contactpersoon_email: Set(Some(format!(
+            "i-partnerschap@{}.example",
+            rp.afkorting.to_lowercase()
+        ))),
+        aangemaakt_op: Set(ts),
+        gewijzigd_op: Set(ts),
+        versie: Set(1),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?
+    .id)
+}
+
+/// The kennisinstellingen that are missing (looked up by schacHome).
+async fn kennisinstellingen(
+    txn: &DatabaseTransaction,
+    by_schac: &HashMap<String, i32>,
+    ts: DateTime<Utc>,
+    orgs: &mut Organisaties,
+    report: &mut SeedReport,
+) -> Result<(), DbErr> {
     for (n, ki) in data::KENNISINSTELLINGEN.iter().enumerate() {
-        let id = match per_schac.get(ki.schac_home) {
+        let id = match by_schac.get(ki.schac_home) {
             Some(id) => *id,
             None => {
                 report.organisaties += 1;
-                organisatie::ActiveModel {
-                    soort: Set(OrganisatieSoort::Kennisinstelling),
-                    naam: Set(ki.naam.into()),
-                    afkorting: Set(Some(ki.afkorting.into())),
-                    schac_home: Set(Some(ki.schac_home.into())),
-                    instellingscode: Set(Some(data::demo_instellingscode(n))),
-                    onderwijssoort: Set(Some(ki.onderwijssoort)),
-                    regio: Set(Some(ki.regio)),
-                    website: Set(Some(ki.website.into())),
-                    contactpersoon_naam: Set(Some(format!("Contactpersoon {}", ki.afkorting))),
-                    contactpersoon_email: Set(Some(format!(
-                        "i-partnerschap@{}.example",
-                        ki.schac_home
-                    ))),
-                    aangemaakt_op: Set(ts),
-                    gewijzigd_op: Set(ts),
-                    versie: Set(1),
-                    ..Default::default()
-                }
-                .insert(txn)
-                .await?
-                .id
+                insert_kennisinstelling(txn, ki, n, ts).await?
             }
         };
         orgs.ids.insert(ki.schac_home, id);
         orgs.regio.insert(id, ki.regio);
     }
-    Ok(orgs)
+    Ok(())
+}
+
+async fn insert_kennisinstelling(
+    txn: &DatabaseTransaction,
+    ki: &data::Kennisinstelling,
+    n: usize,
+    ts: DateTime<Utc>,
+) -> Result<i32, DbErr> {
+    Ok(organisatie::ActiveModel {
+        soort: Set(OrganisatieSoort::Kennisinstelling),
+        naam: Set(ki.naam.into()),
+        afkorting: Set(Some(ki.afkorting.into())),
+        schac_home: Set(Some(ki.schac_home.into())),
+        instellingscode: Set(Some(data::demo_instellingscode(n))),
+        onderwijssoort: Set(Some(ki.onderwijssoort)),
+        regio: Set(Some(ki.regio)),
+        website: Set(Some(ki.website.into())),
+        contactpersoon_naam: Set(Some(format!("Contactpersoon {}", ki.afkorting))),
+        contactpersoon_email: Set(Some(format!("i-partnerschap@{}.example", ki.schac_home))),
+        aangemaakt_op: Set(ts),
+        gewijzigd_op: Set(ts),
+        versie: Set(1),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?
+    .id)
 }
 
 /// Inserts the links `(parent, item)` of a link table.
@@ -485,35 +528,52 @@ async fn communities(
     Ok(())
 }
 
+/// Where the generated opdrachten go: the kennisinstellingen per kind of education (owners and
+/// uitvoerders), the rijkspartners (opdrachtgevers) and the fieldlabs per region.
+struct Targets {
+    by_soort: HashMap<Onderwijssoort, Vec<i32>>,
+    opdrachtgevers: Vec<i32>,
+    labs_by_regio: HashMap<Regio, Vec<i32>>,
+}
+
+impl Targets {
+    fn new(orgs: &Organisaties, labs: &Labs) -> Self {
+        let institutions_of = |soort: Onderwijssoort| -> Vec<i32> {
+            data::KENNISINSTELLINGEN
+                .iter()
+                .filter(|k| k.onderwijssoort == soort)
+                .map(|k| orgs.ids[k.schac_home])
+                .collect()
+        };
+        let by_soort = [Onderwijssoort::Wo, Onderwijssoort::Hbo, Onderwijssoort::Mbo]
+            .into_iter()
+            .map(|s| (s, institutions_of(s)))
+            .collect();
+        let opdrachtgevers = data::RIJKSPARTNERS
+            .iter()
+            .map(|r| orgs.ids[r.afkorting])
+            .collect();
+        let mut labs_by_regio: HashMap<Regio, Vec<i32>> = HashMap::new();
+        let mut lab_list: Vec<_> = labs.values().copied().collect();
+        lab_list.sort_by_key(|(id, _)| *id);
+        for (id, regio) in lab_list {
+            labs_by_regio.entry(regio).or_default().push(id);
+        }
+        Self {
+            by_soort,
+            opdrachtgevers,
+            labs_by_regio,
+        }
+    }
+}
+
 async fn load_opdrachten(
     txn: &DatabaseTransaction,
     orgs: &Organisaties,
     labs: &Labs,
     report: &mut SeedReport,
 ) -> Result<(), DbErr> {
-    let settings = |soort: Onderwijssoort| -> Vec<i32> {
-        data::KENNISINSTELLINGEN
-            .iter()
-            .filter(|k| k.onderwijssoort == soort)
-            .map(|k| orgs.ids[k.schac_home])
-            .collect()
-    };
-    let per_soort: HashMap<Onderwijssoort, Vec<i32>> =
-        [Onderwijssoort::Wo, Onderwijssoort::Hbo, Onderwijssoort::Mbo]
-            .into_iter()
-            .map(|s| (s, settings(s)))
-            .collect();
-    let opdrachtgevers: Vec<i32> = data::RIJKSPARTNERS
-        .iter()
-        .map(|r| orgs.ids[r.afkorting])
-        .collect();
-    let mut labs_per_regio: HashMap<Regio, Vec<i32>> = HashMap::new();
-    let mut lab_list: Vec<_> = labs.values().copied().collect();
-    lab_list.sort_by_key(|(id, _)| *id);
-    for (id, regio) in lab_list {
-        labs_per_regio.entry(regio).or_default().push(id);
-    }
-
+    let targets = Targets::new(orgs, labs);
     let existing: HashSet<(i32, String)> = opdracht::Entity::find()
         .filter(opdracht::Column::ExternId.like("demo-%"))
         .all(txn)
@@ -523,50 +583,13 @@ async fn load_opdrachten(
         .collect();
 
     for o in opdrachten::generate() {
-        let candidates = &per_soort[&o.onderwijssoort];
+        let candidates = &targets.by_soort[&o.onderwijssoort];
         let eigenaar = candidates[o.instelling_choice % candidates.len()];
         if existing.contains(&(eigenaar, o.extern_id.clone())) {
             continue;
         }
         report.opdrachten += 1;
-        let regio = orgs.regio[&eigenaar];
-        let fieldlab_id = if o.in_fieldlab {
-            labs_per_regio
-                .get(&regio)
-                .map(|ids| ids[o.opdrachtgever_choice % ids.len()])
-        } else {
-            None
-        };
-        let ts = moment(
-            o.startdatum
-                .format("%Y")
-                .to_string()
-                .parse()
-                .unwrap_or(2020),
-            1,
-            2,
-        );
-        let id = opdracht::ActiveModel {
-            eigenaar_id: Set(eigenaar),
-            extern_id: Set(Some(o.extern_id.clone())),
-            naam: Set(o.naam.clone()),
-            opdrachtgever_id: Set(opdrachtgevers[o.opdrachtgever_choice % opdrachtgevers.len()]),
-            fieldlab_id: Set(fieldlab_id),
-            soort: Set(o.soort),
-            status: Set(o.status),
-            onderwijssoort: Set(o.onderwijssoort),
-            regio: Set(Some(regio)),
-            startdatum: Set(Some(o.startdatum)),
-            einddatum: Set(o.einddatum),
-            aantal_studenten: Set(o.aantal_studenten),
-            aangemaakt_op: Set(ts),
-            gewijzigd_op: Set(ts),
-            versie: Set(1),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?
-        .id;
+        let id = insert_opdracht(txn, orgs, &targets, &o, eigenaar).await?;
         let mut uitvoerders = vec![eigenaar];
         if o.second_uitvoerder {
             let second = candidates[(o.instelling_choice + 1) % candidates.len()];
@@ -592,4 +615,54 @@ async fn load_opdrachten(
         );
     }
     Ok(())
+}
+
+/// Inserts the generated opdracht `o` owned by `eigenaar`, dated in the year it starts.
+async fn insert_opdracht(
+    txn: &DatabaseTransaction,
+    orgs: &Organisaties,
+    targets: &Targets,
+    o: &opdrachten::GeneratedOpdracht,
+    eigenaar: i32,
+) -> Result<i32, DbErr> {
+    let regio = orgs.regio[&eigenaar];
+    let fieldlab_id = if o.in_fieldlab {
+        targets
+            .labs_by_regio
+            .get(&regio)
+            .map(|ids| ids[o.opdrachtgever_choice % ids.len()])
+    } else {
+        None
+    };
+    let ts = moment(
+        o.startdatum
+            .format("%Y")
+            .to_string()
+            .parse()
+            .unwrap_or(2020),
+        1,
+        2,
+    );
+    let opdrachtgevers = &targets.opdrachtgevers;
+    Ok(opdracht::ActiveModel {
+        eigenaar_id: Set(eigenaar),
+        extern_id: Set(Some(o.extern_id.clone())),
+        naam: Set(o.naam.clone()),
+        opdrachtgever_id: Set(opdrachtgevers[o.opdrachtgever_choice % opdrachtgevers.len()]),
+        fieldlab_id: Set(fieldlab_id),
+        soort: Set(o.soort),
+        status: Set(o.status),
+        onderwijssoort: Set(o.onderwijssoort),
+        regio: Set(Some(regio)),
+        startdatum: Set(Some(o.startdatum)),
+        einddatum: Set(o.einddatum),
+        aantal_studenten: Set(o.aantal_studenten),
+        aangemaakt_op: Set(ts),
+        gewijzigd_op: Set(ts),
+        versie: Set(1),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?
+    .id)
 }

@@ -38,7 +38,7 @@ impl Rng {
         Self(seed)
     }
 
-    pub fn volgende(&mut self) -> u64 {
+    pub fn next_u64(&mut self) -> u64 {
         self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
@@ -48,7 +48,7 @@ impl Rng {
 
     /// A number in `0..n`.
     pub fn below(&mut self, n: usize) -> usize {
-        (self.volgende() % n as u64) as usize
+        (self.next_u64() % n as u64) as usize
     }
 
     pub fn shuffle<T>(&mut self, items: &mut [T]) {
@@ -74,7 +74,7 @@ impl Rng {
 
 /// One generated opdracht; organisations and links are indexes into the caller's lists.
 #[derive(Debug, Clone)]
-pub struct GegenereerdeOpdracht {
+pub struct GeneratedOpdracht {
     pub extern_id: String,
     pub naam: String,
     pub soort: OpdrachtSoort,
@@ -152,14 +152,43 @@ fn soort_naam(soort: OpdrachtSoort) -> &'static str {
 }
 
 /// The 548 demo opdrachten.
-pub fn generate() -> Vec<GegenereerdeOpdracht> {
+pub fn generate() -> Vec<GeneratedOpdracht> {
     let mut rng = Rng::new(0x1_9A27_2020_2024);
+    let plan = year_and_status_plan();
+    let education = education_plan(&mut rng);
+    let mut is_stage: Vec<bool> = (0..AANTAL).map(|i| i < STAGES).collect();
+    rng.shuffle(&mut is_stage);
+    let mut students = student_counts(&mut rng).into_iter();
 
-    // Years and statuses follow a fixed plan: ONBEKEND in the early years, AFGEROND after,
-    // and the running and prepared ones in the last year.
+    let thema_weights: Vec<usize> = THEMAS.iter().map(|(_, w)| *w).collect();
+    plan.into_iter()
+        .enumerate()
+        .map(|(i, (year, status))| {
+            let stage = is_stage[i];
+            let aantal_studenten = if stage {
+                1
+            } else {
+                students.next().expect("one count per non-stage")
+            };
+            let planned = Planned {
+                index: i,
+                year,
+                status,
+                onderwijssoort: education[i],
+                stage,
+                aantal_studenten,
+            };
+            generate_one(&mut rng, &thema_weights, planned)
+        })
+        .collect()
+}
+
+/// Years and statuses follow a fixed plan: ONBEKEND in the early years, AFGEROND after, and the
+/// running and prepared ones in the last year.
+fn year_and_status_plan() -> Vec<(i32, OpdrachtStatus)> {
     let mut plan: Vec<(i32, OpdrachtStatus)> = Vec::with_capacity(AANTAL);
     let onbekend = AANTAL - AFGEROND - IN_VOORBEREIDING - IN_UITVOERING;
-    let mut statussen: Vec<OpdrachtStatus> = std::iter::empty()
+    let mut statuses: Vec<OpdrachtStatus> = std::iter::empty()
         .chain(std::iter::repeat_n(OpdrachtStatus::Onbekend, onbekend))
         .chain(std::iter::repeat_n(OpdrachtStatus::Afgerond, AFGEROND))
         .chain(std::iter::repeat_n(
@@ -171,95 +200,109 @@ pub fn generate() -> Vec<GegenereerdeOpdracht> {
             IN_VOORBEREIDING,
         ))
         .collect();
-    statussen.reverse();
+    statuses.reverse();
     for (year, count) in PER_YEAR {
         for _ in 0..count {
-            plan.push((year, statussen.pop().expect("plan adds up to AANTAL")));
+            plan.push((year, statuses.pop().expect("plan adds up to AANTAL")));
         }
     }
+    plan
+}
 
+/// The kind of education of each opdracht, in the published proportions, shuffled.
+fn education_plan(rng: &mut Rng) -> Vec<Onderwijssoort> {
     let mut education: Vec<Onderwijssoort> = std::iter::empty()
         .chain(std::iter::repeat_n(Onderwijssoort::Hbo, HBO))
         .chain(std::iter::repeat_n(Onderwijssoort::Wo, WO))
         .chain(std::iter::repeat_n(Onderwijssoort::Mbo, MBO))
         .collect();
     rng.shuffle(&mut education);
+    education
+}
 
-    let mut is_stage: Vec<bool> = (0..AANTAL).map(|i| i < STAGES).collect();
-    rng.shuffle(&mut is_stage);
-
-    // Students: one per stage; the others share the rest, three each to start with, then
-    // spread out a little and topped up to the exact total.
+/// The students of the opdrachten that are not a stage (a stage has one): three each to start
+/// with, then spread out a little and topped up to the exact total.
+fn student_counts(rng: &mut Rng) -> Vec<i32> {
     let others = AANTAL - STAGES;
-    let mut studenten = vec![3i32; others];
+    let mut students = vec![3i32; others];
     for _ in 0..400 {
         let (a, b) = (rng.below(others), rng.below(others));
-        if studenten[a] > 1 && studenten[b] < 10 {
-            studenten[a] -= 1;
-            studenten[b] += 1;
+        if students[a] > 1 && students[b] < 10 {
+            students[a] -= 1;
+            students[b] += 1;
         }
     }
-    let mut rest = STUDENTEN - STAGES as i32 - studenten.iter().sum::<i32>();
+    let mut rest = STUDENTEN - STAGES as i32 - students.iter().sum::<i32>();
     while rest > 0 {
         let i = rng.below(others);
-        if studenten[i] < 10 {
-            studenten[i] += 1;
+        if students[i] < 10 {
+            students[i] += 1;
             rest -= 1;
         }
     }
-    let mut studenten = studenten.into_iter();
+    students
+}
 
-    let thema_weights: Vec<usize> = THEMAS.iter().map(|(_, w)| *w).collect();
-    plan.into_iter()
-        .enumerate()
-        .map(|(i, (year, status))| {
-            let stage = is_stage[i];
-            let soort = if stage {
-                OpdrachtSoort::Stage
-            } else {
-                [
-                    OpdrachtSoort::Afstudeeropdracht,
-                    OpdrachtSoort::Groepsopdracht,
-                    OpdrachtSoort::Onderzoek,
-                    OpdrachtSoort::Hackathon,
-                ][rng.weighted(&[40, 35, 20, 5])]
-            };
-            let first = THEMAS[rng.weighted(&thema_weights)].0;
-            let mut themas = vec![first];
-            if rng.below(3) == 0 {
-                let second = THEMAS[rng.weighted(&thema_weights)].0;
-                if second != first {
-                    themas.push(second);
-                }
-            }
-            let topic = topics(first)[rng.below(topics(first).len())];
-            let begin = NaiveDate::from_ymd_opt(year, 1, 6).expect("valid date");
-            let startdatum = begin + Days::new(rng.below(300) as u64);
-            let einddatum = match status {
-                OpdrachtStatus::InVoorbereiding => None,
-                _ => Some(startdatum + Days::new(60 + rng.below(120) as u64)),
-            };
-            GegenereerdeOpdracht {
-                extern_id: format!("demo-{:04}", i + 1),
-                naam: format!("{}: {}", soort_naam(soort), topic),
-                soort,
-                status,
-                onderwijssoort: education[i],
-                startdatum,
-                einddatum,
-                aantal_studenten: if stage {
-                    1
-                } else {
-                    studenten.next().expect("one count per non-stage")
-                },
-                themas,
-                instelling_choice: rng.below(1000),
-                opdrachtgever_choice: rng.below(1000),
-                in_fieldlab: rng.below(7) == 0,
-                second_uitvoerder: !stage && rng.below(12) == 0,
-            }
-        })
-        .collect()
+/// What the plan fixes for one opdracht; the rest is drawn in [`generate_one`].
+struct Planned {
+    index: usize,
+    year: i32,
+    status: OpdrachtStatus,
+    onderwijssoort: Onderwijssoort,
+    stage: bool,
+    aantal_studenten: i32,
+}
+
+/// One opdracht of the plan, with its kind, themes, name, dates and partners drawn from `rng`.
+fn generate_one(rng: &mut Rng, thema_weights: &[usize], planned: Planned) -> GeneratedOpdracht {
+    let Planned {
+        index,
+        year,
+        status,
+        onderwijssoort,
+        stage,
+        aantal_studenten,
+    } = planned;
+    let soort = if stage {
+        OpdrachtSoort::Stage
+    } else {
+        [
+            OpdrachtSoort::Afstudeeropdracht,
+            OpdrachtSoort::Groepsopdracht,
+            OpdrachtSoort::Onderzoek,
+            OpdrachtSoort::Hackathon,
+        ][rng.weighted(&[40, 35, 20, 5])]
+    };
+    let first = THEMAS[rng.weighted(thema_weights)].0;
+    let mut themas = vec![first];
+    if rng.below(3) == 0 {
+        let second = THEMAS[rng.weighted(thema_weights)].0;
+        if second != first {
+            themas.push(second);
+        }
+    }
+    let topic = topics(first)[rng.below(topics(first).len())];
+    let begin = NaiveDate::from_ymd_opt(year, 1, 6).expect("valid date");
+    let startdatum = begin + Days::new(rng.below(300) as u64);
+    let einddatum = match status {
+        OpdrachtStatus::InVoorbereiding => None,
+        _ => Some(startdatum + Days::new(60 + rng.below(120) as u64)),
+    };
+    GeneratedOpdracht {
+        extern_id: format!("demo-{:04}", index + 1),
+        naam: format!("{}: {}", soort_naam(soort), topic),
+        soort,
+        status,
+        onderwijssoort,
+        startdatum,
+        einddatum,
+        aantal_studenten,
+        themas,
+        instelling_choice: rng.below(1000),
+        opdrachtgever_choice: rng.below(1000),
+        in_fieldlab: rng.below(7) == 0,
+        second_uitvoerder: !stage && rng.below(12) == 0,
+    }
 }
 
 #[cfg(test)]
@@ -270,7 +313,7 @@ mod tests {
     fn the_generated_opdrachten_match_the_published_figures() {
         let all = generate();
         assert_eq!(all.len(), AANTAL);
-        let count = |f: &dyn Fn(&GegenereerdeOpdracht) -> bool| all.iter().filter(|o| f(o)).count();
+        let count = |f: &dyn Fn(&GeneratedOpdracht) -> bool| all.iter().filter(|o| f(o)).count();
         assert_eq!(count(&|o| o.status == OpdrachtStatus::Afgerond), 287);
         assert_eq!(count(&|o| o.status == OpdrachtStatus::InVoorbereiding), 58);
         assert_eq!(count(&|o| o.status == OpdrachtStatus::InUitvoering), 54);

@@ -341,7 +341,7 @@ impl Check {
         let Some(id) = self.id(field, id, &[E::NAME]) else {
             return Ok(None);
         };
-        if session.zichtbaar::<E>(&[id]).await?.contains(&id) {
+        if session.visible_ids::<E>(&[id]).await?.contains(&id) {
             Ok(Some(id))
         } else {
             self.fail(field, format!("no such {}", E::NAME));

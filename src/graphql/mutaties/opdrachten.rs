@@ -691,9 +691,11 @@ impl BatchReferences {
         Ok(Self {
             themas: session.thema_codes().await?,
             organisaties,
-            fieldlabs: session.zichtbaar::<fieldlab::Entity>(&fieldlabs).await?,
-            lectoraten: session.zichtbaar::<lectoraat::Entity>(&lectoraten).await?,
-            minoren: session.zichtbaar::<minor::Entity>(&minoren).await?,
+            fieldlabs: session.visible_ids::<fieldlab::Entity>(&fieldlabs).await?,
+            lectoraten: session
+                .visible_ids::<lectoraat::Entity>(&lectoraten)
+                .await?,
+            minoren: session.visible_ids::<minor::Entity>(&minoren).await?,
         })
     }
 

@@ -72,7 +72,7 @@ where
     if let Some(id) = id {
         filter = filter.add(E::id().ne(id));
     }
-    if session.bestaat::<E>(filter).await? {
+    if session.exists::<E>(filter).await? {
         c.fail(
             "naam",
             format!("another {} is already called '{naam}'", E::NAME),
@@ -120,7 +120,7 @@ where
     if let Some(id) = id {
         filter = filter.add(E::id().ne(id));
     }
-    if session.bestaat::<E>(filter).await? {
+    if session.exists::<E>(filter).await? {
         c.fail(
             "naam",
             format!(
@@ -511,7 +511,7 @@ impl LectoraatInput {
             })
             .collect();
         let rows: Vec<i32> = labs.iter().filter_map(|(_, r)| *r).collect();
-        let visible = session.zichtbaar::<fieldlab::Entity>(&rows).await?;
+        let visible = session.visible_ids::<fieldlab::Entity>(&rows).await?;
         let mut fieldlabs = BTreeSet::new();
         for (field, row) in labs {
             match row {
