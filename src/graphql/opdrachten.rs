@@ -78,7 +78,7 @@ impl LinkedOpdrachten {
         let scope = scope(ctx)?;
         let conditie = filter
             .unwrap_or_default()
-            .conditie(scope)
+            .condition(scope)
             .await?
             .add((self.relatie)(self.id));
         let order = order_by.unwrap_or_default();

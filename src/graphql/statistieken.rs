@@ -28,7 +28,7 @@ impl StatistiekQuery {
         >,
     ) -> Result<Statistieken> {
         let scope = scope(ctx)?;
-        let condition = filter.unwrap_or_default().conditie(scope).await?;
+        let condition = filter.unwrap_or_default().condition(scope).await?;
         let counts = scope.opdracht_counts(condition).await?;
         let of_kind =
             |kind: OrganisatieSoort| Condition::all().add(organisatie::Column::Soort.eq(kind));
