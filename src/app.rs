@@ -231,12 +231,8 @@ pub struct App {
 }
 
 /// Builds the application `ipartnerschap serve` runs (and the integration tests start): applies
-/// the migrations that are pending, then builds the state for `db`, `jwt` and `instellingen`.
-pub async fn build(
-    db: Database,
-    jwt: JwtKeys,
-    instellingen: ServerSettings,
-) -> anyhow::Result<App> {
+/// the migrations that are pending, then builds the state for `db`, `jwt` and `settings`.
+pub async fn build(db: Database, jwt: JwtKeys, settings: ServerSettings) -> anyhow::Result<App> {
     use anyhow::Context;
     let pending = db.pending_migrations().await?;
     db.migrate_up()
@@ -246,7 +242,7 @@ pub async fn build(
         tracing::info!(migration = %name, "applied migration");
     }
     Ok(App {
-        state: AppState::with_settings(db, jwt, instellingen),
+        state: AppState::with_settings(db, jwt, settings),
     })
 }
 

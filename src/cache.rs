@@ -33,7 +33,7 @@ pub struct CacheKey {
     query: String,
     operation: Option<String>,
     /// The variables as JSON text.
-    variabelen: String,
+    variables: String,
 }
 
 impl CacheKey {
@@ -45,13 +45,13 @@ impl CacheKey {
             principal: principal.cloned(),
             query: request.query.clone(),
             operation: request.operation_name.clone(),
-            variabelen: serde_json::to_string(&request.variables)?,
+            variables: serde_json::to_string(&request.variables)?,
         })
     }
 
     /// Bytes an entry for this question takes, roughly (key and bookkeeping included).
     fn size(&self, answer: &Bytes) -> usize {
-        answer.len() + 2 * (self.query.len() + self.variabelen.len()) + 256
+        answer.len() + 2 * (self.query.len() + self.variables.len()) + 256
     }
 }
 

@@ -83,99 +83,119 @@ impl Metrics {
         let Ok(state) = self.0.lock() else {
             return out;
         };
-        let _ = writeln!(
-            out,
-            "# HELP ipartnerschap_graphql_request_duration_seconds GraphQL requests by operation name, and how long they took."
-        );
-        let _ = writeln!(
-            out,
-            "# TYPE ipartnerschap_graphql_request_duration_seconds histogram"
-        );
-        for (op, h) in &state.per_operation {
-            for (bound, n) in BOUNDS.iter().zip(h.buckets) {
-                let _ = writeln!(
-                    out,
-                    "ipartnerschap_graphql_request_duration_seconds_bucket{{operation=\"{op}\",le=\"{bound}\"}} {n}"
-                );
-            }
-            let _ = writeln!(
-                out,
-                "ipartnerschap_graphql_request_duration_seconds_bucket{{operation=\"{op}\",le=\"+Inf\"}} {}",
-                h.count
-            );
-            let _ = writeln!(
-                out,
-                "ipartnerschap_graphql_request_duration_seconds_sum{{operation=\"{op}\"}} {}",
-                h.sum
-            );
-            let _ = writeln!(
-                out,
-                "ipartnerschap_graphql_request_duration_seconds_count{{operation=\"{op}\"}} {}",
-                h.count
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP ipartnerschap_graphql_errors_total GraphQL errors by extensions.code."
-        );
-        let _ = writeln!(out, "# TYPE ipartnerschap_graphql_errors_total counter");
-        for (code, n) in &state.errors {
-            let _ = writeln!(
-                out,
-                "ipartnerschap_graphql_errors_total{{code=\"{code}\"}} {n}"
-            );
-        }
-        let _ = writeln!(
-            out,
-            "# HELP ipartnerschap_sql_statements_total SQL statements executed."
-        );
-        let _ = writeln!(out, "# TYPE ipartnerschap_sql_statements_total counter");
-        let _ = writeln!(out, "ipartnerschap_sql_statements_total {statements}");
-        if let Some((size, idle)) = pool {
-            let _ = writeln!(
-                out,
-                "# HELP ipartnerschap_db_pool_connections Open connections in the database pool."
-            );
-            let _ = writeln!(out, "# TYPE ipartnerschap_db_pool_connections gauge");
-            let _ = writeln!(out, "ipartnerschap_db_pool_connections {size}");
-            let _ = writeln!(
-                out,
-                "# HELP ipartnerschap_db_pool_idle_connections Idle connections in the database pool."
-            );
-            let _ = writeln!(out, "# TYPE ipartnerschap_db_pool_idle_connections gauge");
-            let _ = writeln!(out, "ipartnerschap_db_pool_idle_connections {idle}");
-        }
-        let series = [
-            (
-                "ipartnerschap_response_cache_hits_total",
-                "counter",
-                "Queries answered from the answer cache.",
-                cache.hits as f64,
-            ),
-            (
-                "ipartnerschap_response_cache_misses_total",
-                "counter",
-                "Cacheable queries that had to run.",
-                cache.misses as f64,
-            ),
-            (
-                "ipartnerschap_response_cache_entries",
-                "gauge",
-                "Answers in the answer cache.",
-                cache.answers as f64,
-            ),
-            (
-                "ipartnerschap_response_cache_bytes",
-                "gauge",
-                "Size of the answer cache (RESPONSE_CACHE_BYTES is its maximum).",
-                cache.bytes as f64,
-            ),
-        ];
-        for (name, kind, help, value) in series {
-            let _ = writeln!(out, "# HELP {name} {help}");
-            let _ = writeln!(out, "# TYPE {name} {kind}");
-            let _ = writeln!(out, "{name} {value}");
-        }
+        write_requests(&mut out, &state.per_operation);
+        write_errors(&mut out, &state.errors);
+        write_database(&mut out, statements, pool);
+        write_cache(&mut out, &cache);
         out
+    }
+}
+
+/// The request histogram per operation name.
+fn write_requests(out: &mut String, per_operation: &BTreeMap<String, Histogram>) {
+    let _ = writeln!(
+        out,
+        "# HELP ipartnerschap_graphql_request_duration_seconds GraphQL requests by operation name, and how long they took."
+    );
+    let _ = writeln!(
+        out,
+        "# TYPE ipartnerschap_graphql_request_duration_seconds histogram"
+    );
+    for (op, h) in per_operation {
+        for (bound, n) in BOUNDS.iter().zip(h.buckets) {
+            let _ = writeln!(
+                out,
+                "ipartnerschap_graphql_request_duration_seconds_bucket{{operation=\"{op}\",le=\"{bound}\"}} {n}"
+            );
+        }
+        let _ = writeln!(
+            out,
+            "ipartnerschap_graphql_request_duration_seconds_bucket{{operation=\"{op}\",le=\"+Inf\"}} {}",
+            h.count
+        );
+        let _ = writeln!(
+            out,
+            "ipartnerschap_graphql_request_duration_seconds_sum{{operation=\"{op}\"}} {}",
+            h.sum
+        );
+        let _ = writeln!(
+            out,
+            "ipartnerschap_graphql_request_duration_seconds_count{{operation=\"{op}\"}} {}",
+            h.count
+        );
+    }
+}
+
+/// The error counter per `extensions.code`.
+fn write_errors(out: &mut String, errors: &BTreeMap<String, u64>) {
+    let _ = writeln!(
+        out,
+        "# HELP ipartnerschap_graphql_errors_total GraphQL errors by extensions.code."
+    );
+    let _ = writeln!(out, "# TYPE ipartnerschap_graphql_errors_total counter");
+    for (code, n) in errors {
+        let _ = writeln!(
+            out,
+            "ipartnerschap_graphql_errors_total{{code=\"{code}\"}} {n}"
+        );
+    }
+}
+
+/// The SQL statement counter and, when known, the pool's connections.
+fn write_database(out: &mut String, statements: u64, pool: Option<(u32, usize)>) {
+    let _ = writeln!(
+        out,
+        "# HELP ipartnerschap_sql_statements_total SQL statements executed."
+    );
+    let _ = writeln!(out, "# TYPE ipartnerschap_sql_statements_total counter");
+    let _ = writeln!(out, "ipartnerschap_sql_statements_total {statements}");
+    if let Some((size, idle)) = pool {
+        let _ = writeln!(
+            out,
+            "# HELP ipartnerschap_db_pool_connections Open connections in the database pool."
+        );
+        let _ = writeln!(out, "# TYPE ipartnerschap_db_pool_connections gauge");
+        let _ = writeln!(out, "ipartnerschap_db_pool_connections {size}");
+        let _ = writeln!(
+            out,
+            "# HELP ipartnerschap_db_pool_idle_connections Idle connections in the database pool."
+        );
+        let _ = writeln!(out, "# TYPE ipartnerschap_db_pool_idle_connections gauge");
+        let _ = writeln!(out, "ipartnerschap_db_pool_idle_connections {idle}");
+    }
+}
+
+/// The answer cache's figures.
+fn write_cache(out: &mut String, cache: &crate::cache::CacheStats) {
+    let series = [
+        (
+            "ipartnerschap_response_cache_hits_total",
+            "counter",
+            "Queries answered from the answer cache.",
+            cache.hits as f64,
+        ),
+        (
+            "ipartnerschap_response_cache_misses_total",
+            "counter",
+            "Cacheable queries that had to run.",
+            cache.misses as f64,
+        ),
+        (
+            "ipartnerschap_response_cache_entries",
+            "gauge",
+            "Answers in the answer cache.",
+            cache.answers as f64,
+        ),
+        (
+            "ipartnerschap_response_cache_bytes",
+            "gauge",
+            "Size of the answer cache (RESPONSE_CACHE_BYTES is its maximum).",
+            cache.bytes as f64,
+        ),
+    ];
+    for (name, kind, help, value) in series {
+        let _ = writeln!(out, "# HELP {name} {help}");
+        let _ = writeln!(out, "# TYPE {name} {kind}");
+        let _ = writeln!(out, "{name} {value}");
     }
 }

@@ -69,7 +69,7 @@ const OWN_OPDRACHTEN: &str = "query($org: ID!, $after: String) { \
 #[derive(Debug, Clone)]
 enum Line {
     Opdracht(usize, Map<String, Value>),
-    Ingetrokken(usize, String),
+    Withdrawal(usize, String),
 }
 
 impl Line {
@@ -80,13 +80,13 @@ impl Line {
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_owned(),
-            Line::Ingetrokken(_, e) => e.clone(),
+            Line::Withdrawal(_, e) => e.clone(),
         }
     }
 
     fn line(&self) -> usize {
         match self {
-            Line::Opdracht(n, _) | Line::Ingetrokken(n, _) => *n,
+            Line::Opdracht(n, _) | Line::Withdrawal(n, _) => *n,
         }
     }
 }
@@ -121,52 +121,51 @@ fn read_csv(path: &PathBuf) -> Result<Vec<Line>> {
         let number = i + 2;
         let record = record.with_context(|| format!("{}: line {number}", path.display()))?;
         let mut object = Map::new();
-        let mut ingetrokken = false;
-        for (field, waarde) in header.iter().zip(record.iter()) {
-            if waarde.is_empty() {
+        let mut withdrawn = false;
+        for (field, cell) in header.iter().zip(record.iter()) {
+            if cell.is_empty() {
                 continue;
             }
             let value = if field == "ingetrokken" {
-                ingetrokken = is_true(waarde);
+                withdrawn = is_true(cell);
                 continue;
             } else if LIST_FIELDS.contains(&field.as_str()) {
                 Value::Array(
-                    waarde
-                        .split(';')
+                    cell.split(';')
                         .map(str::trim)
                         .filter(|s| !s.is_empty())
                         .map(Value::from)
                         .collect(),
                 )
             } else if NUMBER_FIELDS.contains(&field.as_str()) {
-                let n: i64 = waarde.parse().with_context(|| {
+                let n: i64 = cell.parse().with_context(|| {
                     format!(
                         "{}: line {number}: {field} is not a whole number",
                         path.display()
                     )
                 })?;
                 Value::from(n)
-            } else if let Some(naam) = field.strip_prefix("contactpersoon.") {
+            } else if let Some(key) = field.strip_prefix("contactpersoon.") {
                 let cp = object.entry("contactpersoon").or_insert_with(|| json!({}));
-                cp[naam] = Value::from(waarde);
+                cp[key] = Value::from(cell);
                 continue;
             } else {
-                Value::from(waarde)
+                Value::from(cell)
             };
             object.insert(field.clone(), value);
         }
-        lines.push(line(number, object, ingetrokken));
+        lines.push(line(number, object, withdrawn));
     }
     Ok(lines)
 }
 
-fn line(number: usize, mut object: Map<String, Value>, ingetrokken: bool) -> Line {
-    if ingetrokken {
+fn line(number: usize, mut object: Map<String, Value>, withdrawn: bool) -> Line {
+    if withdrawn {
         let extern_id = object
             .remove("externId")
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
-        Line::Ingetrokken(number, extern_id)
+        Line::Withdrawal(number, extern_id)
     } else {
         Line::Opdracht(number, object)
     }
@@ -176,17 +175,17 @@ fn read_jsonl(path: &PathBuf) -> Result<Vec<Line>> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut lines = Vec::new();
-    for (i, lijn) in text.lines().enumerate() {
-        if lijn.trim().is_empty() {
+    for (i, text_line) in text.lines().enumerate() {
+        if text_line.trim().is_empty() {
             continue;
         }
         let number = i + 1;
-        let mut object: Map<String, Value> = serde_json::from_str(lijn)
+        let mut object: Map<String, Value> = serde_json::from_str(text_line)
             .with_context(|| format!("{}: line {number} is not a JSON object", path.display()))?;
-        let ingetrokken = object
+        let withdrawn = object
             .remove("ingetrokken")
             .is_some_and(|v| v.as_bool() == Some(true));
-        lines.push(line(number, object, ingetrokken));
+        lines.push(line(number, object, withdrawn));
     }
     Ok(lines)
 }
@@ -247,21 +246,21 @@ impl Client {
 
 #[derive(Default)]
 struct Totals {
-    aangemaakt: i64,
-    gewijzigd: i64,
-    ongewijzigd: i64,
-    verwijderd: i64,
-    afgewezen: i64,
+    created: i64,
+    updated: i64,
+    unchanged: i64,
+    withdrawn: i64,
+    rejected: i64,
 }
 
 impl Totals {
     fn count(&mut self, t: &Value) {
         let n = |k: &str| t[k].as_i64().unwrap_or(0);
-        self.aangemaakt += n("aangemaakt");
-        self.gewijzigd += n("gewijzigd");
-        self.ongewijzigd += n("ongewijzigd");
-        self.verwijderd += n("verwijderd");
-        self.afgewezen += n("afgewezen");
+        self.created += n("aangemaakt");
+        self.updated += n("gewijzigd");
+        self.unchanged += n("ongewijzigd");
+        self.withdrawn += n("verwijderd");
+        self.rejected += n("afgewezen");
     }
 }
 
@@ -277,69 +276,94 @@ pub async fn run(args: Args) -> Result<()> {
         let in_file: HashSet<String> = lines.iter().map(Line::extern_id).collect();
         for extern_id in own_extern_ids(&client).await? {
             if !in_file.contains(&extern_id) {
-                all.push(Line::Ingetrokken(0, extern_id));
+                all.push(Line::Withdrawal(0, extern_id));
             }
         }
     }
     let mut totals = Totals::default();
     let mut not_applied = 0;
     for batch in all.chunks(usize::from(args.batch)) {
-        let opdrachten: Vec<&Line> = batch
-            .iter()
-            .filter(|r| matches!(r, Line::Opdracht(..)))
-            .collect();
-        let ingetrokken: Vec<&Line> = batch
-            .iter()
-            .filter(|r| matches!(r, Line::Ingetrokken(..)))
-            .collect();
-        let input = json!({
-            "bron": args.bron,
-            "opdrachten": opdrachten.iter().map(|r| match r {
-                Line::Opdracht(_, o) => Value::Object(o.clone()),
-                Line::Ingetrokken(..) => Value::Null,
-            }).collect::<Vec<_>>(),
-            "ingetrokken": ingetrokken.iter().map(|r| r.extern_id()).collect::<Vec<_>>(),
-            "dryRun": args.dry_run,
-            "modus": if args.per_item { "PER_ITEM" } else { "ATOMAIR" },
-        });
-        let data = client.graphql(SYNC, json!({ "input": input })).await?;
-        let result = &data["syncOpdrachten"];
-        totals.count(&result["totalen"]);
-        if result["toegepast"] != true {
+        if !send_batch(&client, &args, batch, &mut totals).await? {
             not_applied += 1;
         }
-        let items = result["items"].as_array().cloned().unwrap_or_default();
-        for (line, item) in opdrachten.iter().chain(ingetrokken.iter()).zip(items) {
-            let location = match line.line() {
-                0 => "(not in file)".to_owned(),
-                n => format!("line {n}"),
-            };
-            println!(
-                "{:<9} {:<24} {location} {}",
-                item["resultaat"].as_str().unwrap_or("?"),
-                item["externId"].as_str().unwrap_or("?"),
-                item["id"].as_str().unwrap_or("")
-            );
-            for error in item["fouten"].as_array().into_iter().flatten() {
-                let field = error["veld"].as_str().unwrap_or("");
-                // `opdrachten[3].naam` -> `naam`: the line number already says which item.
-                let field = field.split_once("].").map_or(field, |(_, v)| v);
-                println!(
-                    "          {field}: {}",
-                    error["melding"].as_str().unwrap_or("")
-                );
-            }
-        }
     }
+    print_summary(all.len(), &totals, args.dry_run, not_applied);
+    if totals.rejected > 0 {
+        std::process::exit(2);
+    }
+    Ok(())
+}
+
+/// Sends one batch, adds its totals and prints the outcome of its items; whether the batch
+/// was applied.
+async fn send_batch(
+    client: &Client,
+    args: &Args,
+    batch: &[Line],
+    totals: &mut Totals,
+) -> Result<bool> {
+    let opdrachten: Vec<&Line> = batch
+        .iter()
+        .filter(|r| matches!(r, Line::Opdracht(..)))
+        .collect();
+    let withdrawals: Vec<&Line> = batch
+        .iter()
+        .filter(|r| matches!(r, Line::Withdrawal(..)))
+        .collect();
+    let input = json!({
+        "bron": args.bron,
+        "opdrachten": opdrachten.iter().map(|r| match r {
+            Line::Opdracht(_, o) => Value::Object(o.clone()),
+            Line::Withdrawal(..) => Value::Null,
+        }).collect::<Vec<_>>(),
+        "ingetrokken": withdrawals.iter().map(|r| r.extern_id()).collect::<Vec<_>>(),
+        "dryRun": args.dry_run,
+        "modus": if args.per_item { "PER_ITEM" } else { "ATOMAIR" },
+    });
+    let data = client.graphql(SYNC, json!({ "input": input })).await?;
+    let result = &data["syncOpdrachten"];
+    totals.count(&result["totalen"]);
+    let items = result["items"].as_array().cloned().unwrap_or_default();
+    for (line, item) in opdrachten.iter().chain(withdrawals.iter()).zip(items) {
+        print_item(line, &item);
+    }
+    Ok(result["toegepast"] == true)
+}
+
+/// Prints an item's outcome and its errors, with the line it came from.
+fn print_item(line: &Line, item: &Value) {
+    let location = match line.line() {
+        0 => "(not in file)".to_owned(),
+        n => format!("line {n}"),
+    };
+    println!(
+        "{:<9} {:<24} {location} {}",
+        item["resultaat"].as_str().unwrap_or("?"),
+        item["externId"].as_str().unwrap_or("?"),
+        item["id"].as_str().unwrap_or("")
+    );
+    for error in item["fouten"].as_array().into_iter().flatten() {
+        let field = error["veld"].as_str().unwrap_or("");
+        // `opdrachten[3].naam` -> `naam`: the line number already says which item.
+        let field = field.split_once("].").map_or(field, |(_, v)| v);
+        println!(
+            "          {field}: {}",
+            error["melding"].as_str().unwrap_or("")
+        );
+    }
+}
+
+/// Prints the totals of the whole run.
+fn print_summary(items: usize, totals: &Totals, dry_run: bool, not_applied: usize) {
     println!(
         "{} items: {} created, {} updated, {} unchanged, {} withdrawn, {} rejected{}",
-        all.len(),
-        totals.aangemaakt,
-        totals.gewijzigd,
-        totals.ongewijzigd,
-        totals.verwijderd,
-        totals.afgewezen,
-        if args.dry_run {
+        items,
+        totals.created,
+        totals.updated,
+        totals.unchanged,
+        totals.withdrawn,
+        totals.rejected,
+        if dry_run {
             " (dry run: nothing written)".to_owned()
         } else if not_applied > 0 {
             format!(" ({not_applied} batch(es) not applied because of rejected items)")
@@ -347,10 +371,6 @@ pub async fn run(args: Args) -> Result<()> {
             String::new()
         }
     );
-    if totals.afgewezen > 0 {
-        std::process::exit(2);
-    }
-    Ok(())
 }
 
 /// The `externId`s of all opdrachten the caller's organisation owns.
@@ -362,14 +382,14 @@ async fn own_extern_ids(client: &Client) -> Result<Vec<String>> {
         .as_str()
         .ok_or_else(|| anyhow!("the token names no organisation"))?
         .to_owned();
-    let mut uit = Vec::new();
+    let mut ids = Vec::new();
     let mut after = Value::Null;
     loop {
         let data = client
             .graphql(OWN_OPDRACHTEN, json!({ "org": org, "after": after }))
             .await?;
         let page = &data["opdrachten"];
-        uit.extend(
+        ids.extend(
             page["nodes"]
                 .as_array()
                 .into_iter()
@@ -377,7 +397,7 @@ async fn own_extern_ids(client: &Client) -> Result<Vec<String>> {
                 .filter_map(|n| n["externId"].as_str().map(str::to_owned)),
         );
         if page["pageInfo"]["hasNextPage"] != true {
-            return Ok(uit);
+            return Ok(ids);
         }
         after = page["pageInfo"]["endCursor"].clone();
     }

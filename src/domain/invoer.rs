@@ -131,18 +131,18 @@ fn form_at(
             }
         }
         Value::Object(fields) => {
-            for (naam, w) in fields {
+            for (name, w) in fields {
                 let child = if path.is_empty() {
-                    naam.to_string()
+                    name.to_string()
                 } else {
-                    format!("{path}.{naam}")
+                    format!("{path}.{name}")
                 };
                 let child_key = if key.is_empty() {
-                    naam.to_string()
+                    name.to_string()
                 } else {
-                    format!("{key}.{naam}")
+                    format!("{key}.{name}")
                 };
-                form_at(&child, &child_key, naam, w, maxima, out);
+                form_at(&child, &child_key, name, w, maxima, out);
             }
         }
         Value::String(s) if DATE_FIELDS.contains(&field) => {

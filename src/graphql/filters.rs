@@ -31,25 +31,25 @@ const FILTER_MAXIMA: &crate::domain::invoer::Maxima = &[("zoek", MAX_SEARCH)];
 
 /// Collects the conditions of a filter and every problem with its input.
 pub struct FilterBuilder {
-    pub conditie: Condition,
-    pub problemen: Vec<FieldProblem>,
+    pub condition: Condition,
+    pub problems: Vec<FieldProblem>,
 }
 
 impl FilterBuilder {
     pub fn new() -> Self {
         Self {
-            conditie: Condition::all(),
-            problemen: Vec::new(),
+            condition: Condition::all(),
+            problems: Vec::new(),
         }
     }
 
-    pub fn en(&mut self, c: impl sea_orm::sea_query::IntoCondition) {
-        self.conditie =
-            std::mem::replace(&mut self.conditie, Condition::all()).add(c.into_condition());
+    pub fn and(&mut self, c: impl sea_orm::sea_query::IntoCondition) {
+        self.condition =
+            std::mem::replace(&mut self.condition, Condition::all()).add(c.into_condition());
     }
 
-    pub fn probleem(&mut self, field: &str, message: impl Into<String>) {
-        self.problemen.push(FieldProblem {
+    pub fn problem(&mut self, field: &str, message: impl Into<String>) {
+        self.problems.push(FieldProblem {
             field: format!("filter.{field}"),
             message: message.into(),
         });
@@ -58,45 +58,45 @@ impl FilterBuilder {
     /// The rules of [`crate::domain::invoer`] applied to the whole filter (list maxima, text
     /// without control characters and within its maximum, dates in range); `false` if any
     /// failed (the condition is then not built: the problems are the answer).
-    pub fn vorm<T: async_graphql::InputType>(&mut self, filter: &T) -> bool {
-        let voor = self.problemen.len();
+    pub fn check_form<T: async_graphql::InputType>(&mut self, filter: &T) -> bool {
+        let before = self.problems.len();
         crate::domain::invoer::form(
             "filter",
             &filter.to_value(),
             &[FILTER_MAXIMA],
-            &mut self.problemen,
+            &mut self.problems,
         );
-        self.problemen.len() == voor
+        self.problems.len() == before
     }
 
-    pub fn klaar(self) -> Result<Condition, ApiError> {
-        if self.problemen.is_empty() {
-            Ok(self.conditie)
+    pub fn finish(self) -> Result<Condition, ApiError> {
+        if self.problems.is_empty() {
+            Ok(self.condition)
         } else {
             Err(ApiError::BadUserInput {
-                problems: self.problemen,
+                problems: self.problems,
             })
         }
     }
 
     /// `column IN (values)` when values are given.
-    pub fn een_van<C: ColumnTrait, V: Into<sea_orm::Value> + Clone>(
+    pub fn one_of<C: ColumnTrait, V: Into<sea_orm::Value> + Clone>(
         &mut self,
         column: C,
         values: &Option<Vec<V>>,
     ) {
         if let Some(values) = values {
-            self.en(column.is_in(values.iter().cloned()));
+            self.and(column.is_in(values.iter().cloned()));
         }
     }
 
     /// Case-insensitive substring search over `columns`.
-    pub fn zoek<C: ColumnTrait>(&mut self, columns: &[C], term: &Option<String>) {
+    pub fn search<C: ColumnTrait>(&mut self, columns: &[C], term: &Option<String>) {
         let Some(term) = term.as_deref().map(str::trim).filter(|t| !t.is_empty()) else {
             return;
         };
         if term.chars().count() > MAX_SEARCH {
-            self.probleem("zoek", format!("must be at most {MAX_SEARCH} characters"));
+            self.problem("zoek", format!("must be at most {MAX_SEARCH} characters"));
             return;
         }
         let escaped = term
@@ -112,7 +112,7 @@ impl FilterBuilder {
                     .like(LikeExpr::new(pattern.clone()).escape('\\')),
             );
         }
-        self.en(any);
+        self.and(any);
     }
 
     /// The organisation id behind a global id given in a filter.
@@ -126,7 +126,7 @@ impl FilterBuilder {
                 Some(g.id)
             }
             _ => {
-                self.probleem(field, "not the id of an organisation of this API");
+                self.problem(field, "not the id of an organisation of this API");
                 None
             }
         }
@@ -138,15 +138,15 @@ impl FilterBuilder {
         match GlobalId::decode(&format!("filter.{field}"), id) {
             Ok(g) if g.typename == "Fieldlab" => Some(g.id),
             _ => {
-                self.probleem(field, "not the id of a fieldlab of this API");
+                self.problem(field, "not the id of a fieldlab of this API");
                 None
             }
         }
     }
 
-    pub fn gewijzigd_sinds<C: ColumnTrait>(&mut self, column: C, sinds: &Option<Timestamp>) {
-        if let Some(sinds) = sinds {
-            self.en(column.gte(sinds.0));
+    pub fn gewijzigd_sinds<C: ColumnTrait>(&mut self, column: C, since: &Option<Timestamp>) {
+        if let Some(since) = since {
+            self.and(column.gte(since.0));
         }
     }
 
@@ -162,25 +162,27 @@ impl FilterBuilder {
         let Some(themas) = themas else {
             return Ok(());
         };
-        let bekend: Vec<String> = scope.themas().await?.into_iter().map(|t| t.code).collect();
-        let onbekend: Vec<&String> = themas.iter().filter(|t| !bekend.contains(t)).collect();
-        if !onbekend.is_empty() {
-            self.probleem(
+        let known: Vec<String> = scope.themas().await?.into_iter().map(|t| t.code).collect();
+        let unknown: Vec<&String> = themas.iter().filter(|t| !known.contains(t)).collect();
+        if !unknown.is_empty() {
+            self.problem(
                 "themas",
                 format!(
-                    "unknown theme code(s) {onbekend:?}; known codes: {}",
-                    bekend.join(", ")
+                    "unknown theme code(s) {unknown:?}; known codes: {}",
+                    known.join(", ")
                 ),
             );
             return Ok(());
         }
-        self.en(id.in_subquery(
-            Query::select()
-                .column(parent)
-                .from(L::default())
-                .and_where(code.is_in(themas.iter().cloned()))
-                .to_owned(),
-        ));
+        self.and(
+            id.in_subquery(
+                Query::select()
+                    .column(parent)
+                    .from(L::default())
+                    .and_where(code.is_in(themas.iter().cloned()))
+                    .to_owned(),
+            ),
+        );
         Ok(())
     }
 
@@ -196,7 +198,7 @@ impl FilterBuilder {
         };
         self.require::<E>(scope, Some(field.need()));
         if let Some(column) = field.column() {
-            self.en(column.is_in(values.iter().cloned()));
+            self.and(column.is_in(values.iter().cloned()));
         }
     }
 
@@ -204,7 +206,7 @@ impl FilterBuilder {
     /// non-public field or link of `E` needs (as the policy declares it).
     pub fn require<E: Policy>(&mut self, scope: &Scope, need: Option<Need>) {
         if let Some(need) = need.filter(|n| *n != Need::Public) {
-            self.en(scope.meeting::<E>(need));
+            self.and(scope.meeting::<E>(need));
         }
     }
 }
@@ -266,17 +268,17 @@ pub struct OpdrachtFilter {
 }
 
 impl OpdrachtFilter {
-    pub async fn conditie(&self, scope: &Scope) -> Result<Condition, ApiError> {
+    pub async fn condition(&self, scope: &Scope) -> Result<Condition, ApiError> {
         use opdracht::Column as C;
         let mut b = FilterBuilder::new();
-        if !b.vorm(self) {
-            return b.klaar();
+        if !b.check_form(self) {
+            return b.finish();
         }
-        b.zoek(&[C::Naam, C::Omschrijving], &self.zoek);
-        b.een_van(C::Regio, &self.regio);
-        b.een_van(C::Status, &self.status);
-        b.een_van(C::Soort, &self.soort);
-        b.een_van(C::Onderwijssoort, &self.onderwijssoort);
+        b.search(&[C::Naam, C::Omschrijving], &self.zoek);
+        b.one_of(C::Regio, &self.regio);
+        b.one_of(C::Status, &self.status);
+        b.one_of(C::Soort, &self.soort);
+        b.one_of(C::Onderwijssoort, &self.onderwijssoort);
         b.themas::<opdracht_thema::Entity>(
             scope,
             C::Id,
@@ -286,13 +288,13 @@ impl OpdrachtFilter {
         )
         .await?;
         if let Some(org) = b.organisatie("eigenaar", &self.eigenaar) {
-            b.en(C::EigenaarId.eq(org));
+            b.and(C::EigenaarId.eq(org));
         }
         if let Some(org) = b.organisatie("opdrachtgever", &self.opdrachtgever) {
-            b.en(C::OpdrachtgeverId.eq(org));
+            b.and(C::OpdrachtgeverId.eq(org));
         }
         if let Some(org) = b.organisatie("uitvoerder", &self.uitvoerder) {
-            b.en(in_link::<opdracht_uitvoerder::Entity>(
+            b.and(in_link::<opdracht_uitvoerder::Entity>(
                 C::Id,
                 opdracht_uitvoerder::Column::OpdrachtId,
                 opdracht_uitvoerder::Column::OrganisatieId,
@@ -300,25 +302,25 @@ impl OpdrachtFilter {
             ));
         }
         if let Some(org) = b.organisatie("organisatie", &self.organisatie) {
-            b.en(opdrachten_of_organisatie(org));
+            b.and(opdrachten_of_organisatie(org));
         }
         if let Some(lab) = b.fieldlab("fieldlab", &self.fieldlab) {
-            b.en(C::FieldlabId.eq(lab));
+            b.and(C::FieldlabId.eq(lab));
         }
         if let Some(d) = self.startdatum_vanaf {
-            b.en(C::Startdatum.gte(d.0));
+            b.and(C::Startdatum.gte(d.0));
         }
         if let Some(d) = self.startdatum_tot_en_met {
-            b.en(C::Startdatum.lte(d.0));
+            b.and(C::Startdatum.lte(d.0));
         }
         if let Some(d) = self.einddatum_vanaf {
-            b.en(C::Einddatum.gte(d.0));
+            b.and(C::Einddatum.gte(d.0));
         }
         if let Some(d) = self.einddatum_tot_en_met {
-            b.en(C::Einddatum.lte(d.0));
+            b.and(C::Einddatum.lte(d.0));
         }
         b.gewijzigd_sinds(C::GewijzigdOp, &self.gewijzigd_sinds);
-        b.klaar()
+        b.finish()
     }
 }
 
@@ -356,14 +358,14 @@ pub struct FieldlabFilter {
 }
 
 impl FieldlabFilter {
-    pub async fn conditie(&self, scope: &Scope) -> Result<Condition, ApiError> {
+    pub async fn condition(&self, scope: &Scope) -> Result<Condition, ApiError> {
         use fieldlab::Column as C;
         let mut b = FilterBuilder::new();
-        if !b.vorm(self) {
-            return b.klaar();
+        if !b.check_form(self) {
+            return b.finish();
         }
-        b.zoek(&[C::Naam, C::Beschrijving], &self.zoek);
-        b.een_van(C::Regio, &self.regio);
+        b.search(&[C::Naam, C::Beschrijving], &self.zoek);
+        b.one_of(C::Regio, &self.regio);
         b.themas::<fieldlab_thema::Entity>(
             scope,
             C::Id,
@@ -375,7 +377,7 @@ impl FieldlabFilter {
         b.field_in(scope, &fieldlab_fields::STATUS, &self.status);
         if let Some(org) = b.organisatie("deelnemer", &self.deelnemer) {
             b.require::<fieldlab::Entity>(scope, fieldlab_fields::DEELNEMERS.need());
-            b.en(Condition::any().add(C::EigenaarId.eq(org)).add(in_link::<
+            b.and(Condition::any().add(C::EigenaarId.eq(org)).add(in_link::<
                 fieldlab_deelnemer::Entity,
             >(
                 C::Id,
@@ -385,7 +387,7 @@ impl FieldlabFilter {
             )));
         }
         b.gewijzigd_sinds(C::GewijzigdOp, &self.gewijzigd_sinds);
-        b.klaar()
+        b.finish()
     }
 }
 
@@ -404,18 +406,18 @@ pub struct RijkspartnerFilter {
 }
 
 impl RijkspartnerFilter {
-    pub async fn conditie(&self, _scope: &Scope) -> Result<Condition, ApiError> {
+    pub async fn condition(&self, _scope: &Scope) -> Result<Condition, ApiError> {
         use organisatie::Column as C;
         let mut b = FilterBuilder::new();
-        if !b.vorm(self) {
-            return b.klaar();
+        if !b.check_form(self) {
+            return b.finish();
         }
-        b.en(C::Soort.eq(crate::domain::OrganisatieSoort::Rijkspartner));
-        b.zoek(&[C::Naam, C::Afkorting], &self.zoek);
-        b.een_van(C::Regio, &self.regio);
-        b.een_van(C::RijkspartnerSoort, &self.rijkspartner_soort);
+        b.and(C::Soort.eq(crate::domain::OrganisatieSoort::Rijkspartner));
+        b.search(&[C::Naam, C::Afkorting], &self.zoek);
+        b.one_of(C::Regio, &self.regio);
+        b.one_of(C::RijkspartnerSoort, &self.rijkspartner_soort);
         b.gewijzigd_sinds(C::GewijzigdOp, &self.gewijzigd_sinds);
-        b.klaar()
+        b.finish()
     }
 }
 
@@ -434,18 +436,18 @@ pub struct KennisinstellingFilter {
 }
 
 impl KennisinstellingFilter {
-    pub async fn conditie(&self, _scope: &Scope) -> Result<Condition, ApiError> {
+    pub async fn condition(&self, _scope: &Scope) -> Result<Condition, ApiError> {
         use organisatie::Column as C;
         let mut b = FilterBuilder::new();
-        if !b.vorm(self) {
-            return b.klaar();
+        if !b.check_form(self) {
+            return b.finish();
         }
-        b.en(C::Soort.eq(crate::domain::OrganisatieSoort::Kennisinstelling));
-        b.zoek(&[C::Naam, C::Afkorting], &self.zoek);
-        b.een_van(C::Regio, &self.regio);
-        b.een_van(C::Onderwijssoort, &self.onderwijssoort);
+        b.and(C::Soort.eq(crate::domain::OrganisatieSoort::Kennisinstelling));
+        b.search(&[C::Naam, C::Afkorting], &self.zoek);
+        b.one_of(C::Regio, &self.regio);
+        b.one_of(C::Onderwijssoort, &self.onderwijssoort);
         b.gewijzigd_sinds(C::GewijzigdOp, &self.gewijzigd_sinds);
-        b.klaar()
+        b.finish()
     }
 }
 
@@ -463,15 +465,15 @@ pub struct LectoraatFilter {
 }
 
 impl LectoraatFilter {
-    pub async fn conditie(&self, scope: &Scope) -> Result<Condition, ApiError> {
+    pub async fn condition(&self, scope: &Scope) -> Result<Condition, ApiError> {
         use lectoraat::Column as C;
         let mut b = FilterBuilder::new();
-        if !b.vorm(self) {
-            return b.klaar();
+        if !b.check_form(self) {
+            return b.finish();
         }
-        b.zoek(&[C::Naam], &self.zoek);
+        b.search(&[C::Naam], &self.zoek);
         if let Some(org) = b.organisatie("instelling", &self.instelling) {
-            b.en(C::EigenaarId.eq(org));
+            b.and(C::EigenaarId.eq(org));
         }
         b.themas::<lectoraat_thema::Entity>(
             scope,
@@ -482,7 +484,7 @@ impl LectoraatFilter {
         )
         .await?;
         b.gewijzigd_sinds(C::GewijzigdOp, &self.gewijzigd_sinds);
-        b.klaar()
+        b.finish()
     }
 }
 
@@ -503,17 +505,17 @@ pub struct MinorFilter {
 }
 
 impl MinorFilter {
-    pub async fn conditie(&self, scope: &Scope) -> Result<Condition, ApiError> {
+    pub async fn condition(&self, scope: &Scope) -> Result<Condition, ApiError> {
         use minor::Column as C;
         let mut b = FilterBuilder::new();
-        if !b.vorm(self) {
-            return b.klaar();
+        if !b.check_form(self) {
+            return b.finish();
         }
-        b.zoek(&[C::Naam], &self.zoek);
+        b.search(&[C::Naam], &self.zoek);
         if let Some(org) = b.organisatie("instelling", &self.instelling) {
-            b.en(C::EigenaarId.eq(org));
+            b.and(C::EigenaarId.eq(org));
         }
-        b.een_van(C::Soort, &self.soort);
+        b.one_of(C::Soort, &self.soort);
         if self.themas.is_some() {
             b.require::<minor::Entity>(scope, minor_fields::THEMAS.need());
         }
@@ -526,7 +528,7 @@ impl MinorFilter {
         )
         .await?;
         b.gewijzigd_sinds(C::GewijzigdOp, &self.gewijzigd_sinds);
-        b.klaar()
+        b.finish()
     }
 }
 
@@ -548,13 +550,13 @@ pub struct CommunityFilter {
 }
 
 impl CommunityFilter {
-    pub async fn conditie(&self, scope: &Scope) -> Result<Condition, ApiError> {
+    pub async fn condition(&self, scope: &Scope) -> Result<Condition, ApiError> {
         use community::Column as C;
         let mut b = FilterBuilder::new();
-        if !b.vorm(self) {
-            return b.klaar();
+        if !b.check_form(self) {
+            return b.finish();
         }
-        b.zoek(&[C::Naam, C::Beschrijving], &self.zoek);
+        b.search(&[C::Naam, C::Beschrijving], &self.zoek);
         b.field_in(scope, &community_fields::STATUS, &self.status);
         if self.themas.is_some() {
             b.require::<community::Entity>(scope, community_fields::THEMAS.need());
@@ -571,7 +573,7 @@ impl CommunityFilter {
         )
         .await?;
         if let Some(org) = b.organisatie("lid", &self.lid) {
-            b.en(in_link::<community_lid::Entity>(
+            b.and(in_link::<community_lid::Entity>(
                 C::Id,
                 community_lid::Column::CommunityId,
                 community_lid::Column::OrganisatieId,
@@ -579,7 +581,7 @@ impl CommunityFilter {
             ));
         }
         b.gewijzigd_sinds(C::GewijzigdOp, &self.gewijzigd_sinds);
-        b.klaar()
+        b.finish()
     }
 }
 
@@ -685,11 +687,11 @@ impl SortField<opdracht::Entity> for OpdrachtSorteerveld {
     }
     fn value(self, row: &Row<opdracht::Model>) -> SortValue {
         use crate::db::opdracht_fields as f;
-        let datum = |d: Option<chrono::NaiveDate>| d.map_or(SortValue::Null, SortValue::Date);
+        let date = |d: Option<chrono::NaiveDate>| d.map_or(SortValue::Null, SortValue::Date);
         match self {
             Self::Naam => SortValue::Text(row.public(&f::NAAM)),
-            Self::Startdatum => datum(row.public(&f::STARTDATUM)),
-            Self::Einddatum => datum(row.public(&f::EINDDATUM)),
+            Self::Startdatum => date(row.public(&f::STARTDATUM)),
+            Self::Einddatum => date(row.public(&f::EINDDATUM)),
             Self::GewijzigdOp => SortValue::DateTime(row.registration().changed),
             Self::AangemaaktOp => SortValue::DateTime(row.registration().created),
         }

@@ -257,8 +257,8 @@ mod tests {
         flipped[3] = if flipped[3] == b'A' { b'B' } else { b'A' };
         assert_eq!(s.read_id(std::str::from_utf8(&flipped).unwrap()), None);
         // Another database's key: not an id here.
-        let ander = Keys::new(&[8; 32], &[9; 32]);
-        assert_eq!(ander.read_id(&id), None);
+        let other = Keys::new(&[8; 32], &[9; 32]);
+        assert_eq!(other.read_id(&id), None);
     }
 
     #[test]

@@ -108,11 +108,11 @@ struct Measure {
     /// Fields.
     fields: usize,
     /// Fields at the set's own level (through fragments).
-    breedte: usize,
+    width: usize,
     /// Levels of fields: 1 for a set of leaves.
-    velddiepte: usize,
+    field_depth: usize,
     /// Levels of selection sets below it, fragments included (as async-graphql counts them).
-    diepte: usize,
+    depth: usize,
 }
 
 impl Measure {
@@ -122,9 +122,9 @@ impl Measure {
             cost: self.cost.saturating_add(other.cost),
             aliases: self.aliases.saturating_add(other.aliases),
             fields: self.fields.saturating_add(other.fields),
-            breedte: self.breedte.saturating_add(other.breedte),
-            velddiepte: self.velddiepte.max(other.velddiepte),
-            diepte: self.diepte.max(other.diepte),
+            width: self.width.saturating_add(other.width),
+            field_depth: self.field_depth.max(other.field_depth),
+            depth: self.depth.max(other.depth),
         }
     }
 }
@@ -132,7 +132,7 @@ impl Measure {
 /// A fragment's selection set as part of the set around it: one level deeper.
 fn nested(inner: Measure) -> Measure {
     Measure {
-        diepte: inner.diepte + 1,
+        depth: inner.depth + 1,
         ..inner
     }
 }
@@ -145,7 +145,7 @@ struct CostMeter<'a> {
     operation: Option<&'a OperationDefinition>,
     /// Measured fragments, by name and whether they are spread in the feed's selection; `None`
     /// while a fragment is being measured (a spread of it then is a cycle).
-    fragmenten: HashMap<(&'a Name, bool), Option<Measure>>,
+    measured: HashMap<(&'a Name, bool), Option<Measure>>,
 }
 
 impl<'a> CostMeter<'a> {
@@ -158,7 +158,7 @@ impl<'a> CostMeter<'a> {
             document,
             variables,
             operation,
-            fragmenten: HashMap::new(),
+            measured: HashMap::new(),
         }
     }
 
@@ -190,7 +190,7 @@ impl<'a> CostMeter<'a> {
             };
             measure = measure.plus(part);
         }
-        if level + measure.diepte > MAX_SELECTION_DEPTH {
+        if level + measure.depth > MAX_SELECTION_DEPTH {
             return Err(too_deep());
         }
         Ok(measure)
@@ -208,9 +208,9 @@ impl<'a> CostMeter<'a> {
                 cost: 1,
                 aliases: alias,
                 fields: 1,
-                breedte: 1,
-                velddiepte: 1,
-                diepte: 0,
+                width: 1,
+                field_depth: 1,
+                depth: 0,
             });
         }
         let name = field.name.node.as_str();
@@ -220,9 +220,9 @@ impl<'a> CostMeter<'a> {
             cost: factor.saturating_mul(children.cost).saturating_add(1),
             aliases: children.aliases.saturating_add(alias),
             fields: children.fields.saturating_add(1),
-            breedte: 1,
-            velddiepte: children.velddiepte + 1,
-            diepte: children.diepte + 1,
+            width: 1,
+            field_depth: children.field_depth + 1,
+            depth: children.depth + 1,
         })
     }
 
@@ -238,7 +238,7 @@ impl<'a> CostMeter<'a> {
             return Ok(None);
         };
         let key = (&name.node, in_feed);
-        match self.fragmenten.get(&key) {
+        match self.measured.get(&key) {
             Some(Some(measure)) => return Ok(Some(*measure)),
             Some(None) => {
                 return Err(limit_error(
@@ -253,9 +253,9 @@ impl<'a> CostMeter<'a> {
             }
             None => {}
         }
-        self.fragmenten.insert(key, None);
+        self.measured.insert(key, None);
         let measure = self.measure(&fragment.node.selection_set.node, level, in_feed)?;
-        self.fragmenten.insert(key, Some(measure));
+        self.measured.insert(key, Some(measure));
         Ok(Some(measure))
     }
 
@@ -400,14 +400,14 @@ impl Limits {
         let measure = meter.measure(&operation.selection_set.node, 0, false)?;
         over_limit(
             "maxRootFields",
-            measure.breedte,
+            measure.width,
             self.max_root_fields,
             |n| format!("the operation has {n} root fields"),
             "GRAPHQL_MAX_ROOT_FIELDS): split it into several requests",
         )?;
         over_limit(
             "maxDepth",
-            measure.velddiepte,
+            measure.field_depth,
             self.max_depth,
             |n| format!("the query is nested {n} levels deep"),
             "GRAPHQL_MAX_DEPTH)",
@@ -435,15 +435,15 @@ fn over_limit(
     limit: &str,
     n: usize,
     max: usize,
-    wat: impl FnOnce(usize) -> String,
-    instelling: &str,
+    describe: impl FnOnce(usize) -> String,
+    setting: &str,
 ) -> Result<(), ServerError> {
     if n <= max {
         return Ok(());
     }
     Err(too_many(
         limit,
-        format!("{}; the maximum is {max} ({instelling}", wat(n)),
+        format!("{}; the maximum is {max} ({setting}", describe(n)),
     ))
 }
 

@@ -33,13 +33,13 @@ pub enum Node {
     Opdracht(Opdracht),
 }
 
-/// The record of type `soort` with `id` as the caller may see it now, if it exists and is in the
+/// The record of type `kind` with `id` as the caller may see it now, if it exists and is in the
 /// caller's scope (batched with the request's other loads). `node(id:)` and the change feed
 /// both resolve records here.
-pub async fn record_as_node(ctx: &Context<'_>, soort: RecordType, id: i32) -> Result<Option<Node>> {
+pub async fn record_as_node(ctx: &Context<'_>, kind: RecordType, id: i32) -> Result<Option<Node>> {
     let l = loaders(ctx)?;
     let id = Some(id);
-    Ok(match soort {
+    Ok(match kind {
         RecordType::Organisatie => l
             .record::<organisatie::Entity, Organisatie>(id)
             .await?
@@ -99,8 +99,8 @@ impl NodeQuery {
         // The same answer for every valid id of this type that names nothing the caller may
         // see: no detail of the id or the row in it.
         let not_found = || ApiError::NotFound(global.typename.to_owned());
-        let soort = global.record_type();
-        let node = record_as_node(ctx, soort, global.id)
+        let kind = global.record_type();
+        let node = record_as_node(ctx, kind, global.id)
             .await?
             .filter(|node| match node {
                 // The id's type must be the record's kind: "Rijkspartner:7" for a kennisinstelling

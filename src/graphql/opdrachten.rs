@@ -40,14 +40,14 @@ list_query!(
 /// created by the hundred per page and their `opdrachten` is rarely asked for, so the
 /// condition is only built when it is.
 pub struct LinkedOpdrachten {
-    relatie: fn(i32) -> Condition,
+    link: fn(i32) -> Condition,
     id: i32,
 }
 
 impl LinkedOpdrachten {
-    /// The opdrachten that match `relatie(id)`.
-    pub fn new(relatie: fn(i32) -> Condition, id: i32) -> Self {
-        Self { relatie, id }
+    /// The opdrachten that match `link(id)`.
+    pub fn new(link: fn(i32) -> Condition, id: i32) -> Self {
+        Self { link, id }
     }
 }
 
@@ -76,22 +76,22 @@ impl LinkedOpdrachten {
         #[graphql(desc = "Page backwards: the items before this cursor.")] before: Option<String>,
     ) -> Result<OpdrachtConnection> {
         let scope = scope(ctx)?;
-        let conditie = filter
+        let condition = filter
             .unwrap_or_default()
-            .conditie(scope)
+            .condition(scope)
             .await?
-            .add((self.relatie)(self.id));
+            .add((self.link)(self.id));
         let order = order_by.unwrap_or_default();
-        let venster = Window {
+        let window = Window {
             first,
             after,
             last,
             before,
         };
-        let pagina =
-            paginate::<opdracht::Entity, _>(scope, conditie, order.veld, order.richting, venster)
+        let page =
+            paginate::<opdracht::Entity, _>(scope, condition, order.veld, order.richting, window)
                 .await?;
-        Ok(OpdrachtConnection::from_page(pagina))
+        Ok(OpdrachtConnection::from_page(page))
     }
 }
 

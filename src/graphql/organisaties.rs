@@ -106,22 +106,22 @@ pub enum Organisatie {
 }
 
 impl From<Model> for Organisatie {
-    fn from(rij: Model) -> Self {
-        match rij.public(&f::SOORT) {
-            OrganisatieSoort::Rijkspartner => Organisatie::Rijkspartner(rij.into()),
-            OrganisatieSoort::Kennisinstelling => Organisatie::Kennisinstelling(rij.into()),
-            OrganisatieSoort::Programmabureau => Organisatie::Programmabureau(rij.into()),
+    fn from(row: Model) -> Self {
+        match row.public(&f::SOORT) {
+            OrganisatieSoort::Rijkspartner => Organisatie::Rijkspartner(row.into()),
+            OrganisatieSoort::Kennisinstelling => Organisatie::Kennisinstelling(row.into()),
+            OrganisatieSoort::Programmabureau => Organisatie::Programmabureau(row.into()),
         }
     }
 }
 
 impl From<Model> for Rijkspartner {
-    fn from(rij: Model) -> Self {
-        let id = rij.id();
-        let rij = Shared::new(rij);
+    fn from(row: Model) -> Self {
+        let id = row.id();
+        let row = Shared::new(row);
         Self(
-            OrganisatieFields(rij.clone()),
-            RijkspartnerFields(rij),
+            OrganisatieFields(row.clone()),
+            RijkspartnerFields(row),
             OrganisatieLinks(id),
             LinkedOpdrachten::new(opdrachten_of_organisatie, id),
         )
@@ -129,12 +129,12 @@ impl From<Model> for Rijkspartner {
 }
 
 impl From<Model> for Kennisinstelling {
-    fn from(rij: Model) -> Self {
-        let id = rij.id();
-        let rij = Shared::new(rij);
+    fn from(row: Model) -> Self {
+        let id = row.id();
+        let row = Shared::new(row);
         Self(
-            OrganisatieFields(rij.clone()),
-            KennisinstellingFields(rij),
+            OrganisatieFields(row.clone()),
+            KennisinstellingFields(row),
             OrganisatieLinks(id),
             LinkedOpdrachten::new(opdrachten_of_organisatie, id),
         )
@@ -142,9 +142,9 @@ impl From<Model> for Kennisinstelling {
 }
 
 impl From<Model> for Programmabureau {
-    fn from(rij: Model) -> Self {
-        let id = rij.id();
-        Self(OrganisatieFields(Shared::new(rij)), OrganisatieLinks(id))
+    fn from(row: Model) -> Self {
+        let id = row.id();
+        Self(OrganisatieFields(Shared::new(row)), OrganisatieLinks(id))
     }
 }
 

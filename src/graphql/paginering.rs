@@ -463,7 +463,7 @@ macro_rules! list_query {
                 >,
             ) -> async_graphql::Result<$connection> {
                 let scope = $crate::graphql::scope(ctx)?;
-                let condition = filter.unwrap_or_default().conditie(scope).await?;
+                let condition = filter.unwrap_or_default().condition(scope).await?;
                 let order = order_by.unwrap_or_default();
                 let page = $crate::graphql::paginering::paginate::<$entity, _>(
                     scope,

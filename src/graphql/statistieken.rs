@@ -4,7 +4,7 @@
 use super::filters::OpdrachtFilter;
 use super::scope;
 use super::types::Thema;
-use crate::db::entities::{community, fieldlab, organisatie};
+use crate::db::entities::{community, fieldlab, organisatie, thema};
 use crate::domain::{
     FieldlabStatus, Onderwijssoort, OpdrachtSoort, OpdrachtStatus, OrganisatieSoort, Regio,
 };
@@ -28,99 +28,116 @@ impl StatistiekQuery {
         >,
     ) -> Result<Statistieken> {
         let scope = scope(ctx)?;
-        let condition = filter.unwrap_or_default().conditie(scope).await?;
-        let c = scope.opdracht_counts(condition).await?;
-        let soort = |s: OrganisatieSoort| Condition::all().add(organisatie::Column::Soort.eq(s));
-        let actief = Condition::all()
+        let condition = filter.unwrap_or_default().condition(scope).await?;
+        let counts = scope.opdracht_counts(condition).await?;
+        let of_kind =
+            |kind: OrganisatieSoort| Condition::all().add(organisatie::Column::Soort.eq(kind));
+        let active = Condition::all()
             .add(fieldlab::Column::Status.eq(FieldlabStatus::Actief))
             .add(scope.meeting::<fieldlab::Entity>(crate::db::Need::Full));
         let themas = scope.themas().await?;
-        let total = c.opdrachten;
-        let percentage = |n: i64| {
-            if total == 0 {
-                0.0
-            } else {
-                (n as f64 * 1000.0 / total as f64).round() / 10.0
-            }
-        };
-
-        let mut verloop: BTreeMap<i32, Vec<StatusAantal>> = BTreeMap::new();
-        for (jaar, status, aantal) in &c.per_jaar {
-            verloop.entry(*jaar).or_default().push(StatusAantal {
-                status: *status,
-                aantal: *aantal,
-            });
-        }
+        let share = share_of(counts.opdrachten);
         Ok(Statistieken {
-            opdrachten: total,
-            studenten: c.studenten,
-            studenten_in_stage: c.studenten_in_stage,
-            per_status: c
-                .per_status
-                .iter()
-                .map(|(status, aantal)| StatusAantal {
-                    status: *status,
-                    aantal: *aantal,
-                })
-                .collect(),
-            per_onderwijssoort: c
+            opdrachten: counts.opdrachten,
+            studenten: counts.studenten,
+            studenten_in_stage: counts.studenten_in_stage,
+            per_status: status_counts(&counts.per_status),
+            per_onderwijssoort: counts
                 .per_onderwijssoort
                 .iter()
-                .map(|(onderwijssoort, aantal)| OnderwijssoortAandeel {
+                .map(|(onderwijssoort, count)| OnderwijssoortAandeel {
                     onderwijssoort: *onderwijssoort,
-                    aantal: *aantal,
-                    percentage: percentage(*aantal),
+                    aantal: *count,
+                    percentage: share(*count),
                 })
                 .collect(),
-            per_soort: c
+            per_soort: counts
                 .per_soort
                 .iter()
-                .map(|(soort, aantal)| SoortAantal {
+                .map(|(soort, count)| SoortAantal {
                     soort: *soort,
-                    aantal: *aantal,
+                    aantal: *count,
                 })
                 .collect(),
-            per_regio: c
+            per_regio: counts
                 .per_regio
                 .iter()
-                .map(|(regio, aantal)| RegioAantal {
+                .map(|(regio, count)| RegioAantal {
                     regio: *regio,
-                    aantal: *aantal,
+                    aantal: *count,
                 })
                 .collect(),
-            per_thema: themas
-                .into_iter()
-                .map(|t| {
-                    let aantal = c
-                        .per_thema
-                        .iter()
-                        .find(|(code, _)| *code == t.code)
-                        .map_or(0, |(_, n)| *n);
-                    ThemaAantal {
-                        thema: t.into(),
-                        aantal,
-                    }
-                })
-                .collect(),
-            verloop: verloop
-                .into_iter()
-                .map(|(jaar, per_status)| JaarAantal {
-                    jaar,
-                    aantal: per_status.iter().map(|s| s.aantal).sum(),
-                    per_status,
-                })
-                .collect(),
+            per_thema: theme_counts(themas, &counts.per_thema),
+            verloop: year_counts(&counts.per_jaar),
             rijkspartners: scope
-                .count::<organisatie::Entity>(soort(OrganisatieSoort::Rijkspartner))
+                .count::<organisatie::Entity>(of_kind(OrganisatieSoort::Rijkspartner))
                 .await?,
             kennisinstellingen: scope
-                .count::<organisatie::Entity>(soort(OrganisatieSoort::Kennisinstelling))
+                .count::<organisatie::Entity>(of_kind(OrganisatieSoort::Kennisinstelling))
                 .await?,
             fieldlabs: scope.count::<fieldlab::Entity>(Condition::all()).await?,
-            actieve_fieldlabs: scope.count::<fieldlab::Entity>(actief).await?,
+            actieve_fieldlabs: scope.count::<fieldlab::Entity>(active).await?,
             communities: scope.count::<community::Entity>(Condition::all()).await?,
         })
     }
+}
+
+/// A count's share of `total`, in percent rounded to one decimal (0 when `total` is 0).
+fn share_of(total: i64) -> impl Fn(i64) -> f64 {
+    move |n: i64| {
+        if total == 0 {
+            0.0
+        } else {
+            (n as f64 * 1000.0 / total as f64).round() / 10.0
+        }
+    }
+}
+
+/// The counts per status.
+fn status_counts(counts: &[(OpdrachtStatus, i64)]) -> Vec<StatusAantal> {
+    counts
+        .iter()
+        .map(|(status, count)| StatusAantal {
+            status: *status,
+            aantal: *count,
+        })
+        .collect()
+}
+
+/// Every theme with its count, also with 0.
+fn theme_counts(themas: Vec<thema::Model>, counts: &[(String, i64)]) -> Vec<ThemaAantal> {
+    themas
+        .into_iter()
+        .map(|t| {
+            let count = counts
+                .iter()
+                .find(|(code, _)| *code == t.code)
+                .map_or(0, |(_, n)| *n);
+            ThemaAantal {
+                thema: t.into(),
+                aantal: count,
+            }
+        })
+        .collect()
+}
+
+/// The counts per year of start date, split by status.
+fn year_counts(counts: &[(i32, OpdrachtStatus, i64)]) -> Vec<JaarAantal> {
+    let mut by_year: BTreeMap<i32, Vec<StatusAantal>> = BTreeMap::new();
+    for (year, status, count) in counts {
+        by_year.entry(*year).or_default().push(StatusAantal {
+            status: *status,
+            aantal: *count,
+        });
+    }
+    by_year
+        .into_iter()
+        .map(|(year, per_status)| JaarAantal {
+            jaar: year,
+            aantal: per_status.iter().map(|s| s.aantal).sum(),
+            per_status,
+        })
+        .collect()
 }
 
 /// Statistieken: the partnership in figures, as the infographic shows them.

@@ -168,36 +168,36 @@ impl RegistrationFields {
 /// that merges its fields with its [`RegistrationFields`] and, when a column is named, with the
 /// `opdrachten` that link to it through that column.
 macro_rules! record_type {
-    ($type:ident($velden:ident, $module:ident)) => {
+    ($type:ident($fields:ident, $module:ident)) => {
         impl From<$crate::db::Row<$module::Model>> for $type {
-            fn from(rij: $crate::db::Row<$module::Model>) -> Self {
-                let registratie = $crate::graphql::types::RegistrationFields::of(&rij);
-                Self($velden(rij), registratie)
+            fn from(row: $crate::db::Row<$module::Model>) -> Self {
+                let registration = $crate::graphql::types::RegistrationFields::of(&row);
+                Self($fields(row), registration)
             }
         }
-        $crate::graphql::types::record_type!(@deref $type, $velden);
+        $crate::graphql::types::record_type!(@deref $type, $fields);
     };
-    ($type:ident($velden:ident, $module:ident, opdrachten: $kolom:ident)) => {
+    ($type:ident($fields:ident, $module:ident, opdrachten: $column:ident)) => {
         impl From<$crate::db::Row<$module::Model>> for $type {
-            fn from(rij: $crate::db::Row<$module::Model>) -> Self {
+            fn from(row: $crate::db::Row<$module::Model>) -> Self {
                 use sea_orm::ColumnTrait;
-                let registratie = $crate::graphql::types::RegistrationFields::of(&rij);
+                let registration = $crate::graphql::types::RegistrationFields::of(&row);
                 let opdrachten = $crate::graphql::opdrachten::LinkedOpdrachten::new(
                     |id| {
                         sea_orm::Condition::all()
-                            .add($crate::db::entities::opdracht::Column::$kolom.eq(id))
+                            .add($crate::db::entities::opdracht::Column::$column.eq(id))
                     },
-                    rij.id(),
+                    row.id(),
                 );
-                Self($velden(rij), registratie, opdrachten)
+                Self($fields(row), registration, opdrachten)
             }
         }
-        $crate::graphql::types::record_type!(@deref $type, $velden);
+        $crate::graphql::types::record_type!(@deref $type, $fields);
     };
-    (@deref $type:ident, $velden:ident) => {
+    (@deref $type:ident, $fields:ident) => {
         impl std::ops::Deref for $type {
-            type Target = $velden;
-            fn deref(&self) -> &$velden {
+            type Target = $fields;
+            fn deref(&self) -> &$fields {
                 &self.0
             }
         }

@@ -18,32 +18,35 @@ use crate::domain::{Actie, RecordType};
 use crate::error::ApiError;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 
-/// Seals a change-log number as a cursor for `doel` (`audit` or `feed`, see [`super::id`]).
-fn cursor(doel: &str, id: i64) -> String {
-    super::id::cursor(doel, &id.to_be_bytes())
+/// Seals a change-log number as a cursor for `purpose` (`audit` or `feed`, see [`super::id`]).
+fn cursor(purpose: &str, id: i64) -> String {
+    super::id::cursor(purpose, &id.to_be_bytes())
 }
 
-/// Opens a cursor made by [`cursor`] for `doel`: `BAD_USER_INPUT` on `veld` if it is forged,
+/// Opens a cursor made by [`cursor`] for `purpose`: `BAD_USER_INPUT` on `field` if it is forged,
 /// tampered with or made for something else.
-fn nummer(veld: &str, doel: &str, cursor: &str) -> Result<i64, ApiError> {
-    super::id::read_cursor(veld, doel, cursor)
+fn change_number(field: &str, purpose: &str, cursor: &str) -> Result<i64, ApiError> {
+    super::id::read_cursor(field, purpose, cursor)
         .ok()
         .and_then(|b| <[u8; 8]>::try_from(b.as_slice()).ok())
         .map(i64::from_be_bytes)
         .filter(|n| *n >= 0)
         .ok_or_else(|| {
-            ApiError::bad_input(veld, "not a cursor of this list; use one this API returned")
+            ApiError::bad_input(
+                field,
+                "not a cursor of this list; use one this API returned",
+            )
         })
 }
 
-/// `first`, checked against `max`, or `standaard` when not given.
-fn page_size_of(first: Option<i32>, max: usize, standaard: usize) -> Result<u64, ApiError> {
-    Ok(page_size("first", first, max)?.unwrap_or(standaard) as u64)
+/// `first`, checked against `max`, or `default` when not given.
+fn page_size_of(first: Option<i32>, max: usize, default: usize) -> Result<u64, ApiError> {
+    Ok(page_size("first", first, max)?.unwrap_or(default) as u64)
 }
 
 /// The global id of a record in the change log (organisations are typed by their kind).
-async fn record_id(ctx: &Context<'_>, soort: RecordType, id: i32) -> Result<ID> {
-    let naam = match soort {
+async fn record_id(ctx: &Context<'_>, kind: RecordType, id: i32) -> Result<ID> {
+    let name = match kind {
         RecordType::Fieldlab => "Fieldlab",
         RecordType::Lectoraat => "Lectoraat",
         RecordType::Minor => "Minor",
@@ -52,10 +55,10 @@ async fn record_id(ctx: &Context<'_>, soort: RecordType, id: i32) -> Result<ID> 
         RecordType::Organisatie => loaders(ctx)?
             .load(OrganisatieById::new(id))
             .await?
-            .map(|rij| typename(&rij))
+            .map(|row| typename(&row))
             .unwrap_or("Rijkspartner"),
     };
-    Ok(GlobalId::encode(naam, id))
+    Ok(GlobalId::encode(name, id))
 }
 
 /// AuditFilter: criteria for the audit trail; all given ones must hold.
@@ -129,7 +132,7 @@ pub struct Veldwijziging {
 /// Auditregel: one entry of the audit trail.
 pub struct AuditRegel(wijziging::Model);
 
-fn velden(json: Option<&String>) -> serde_json::Map<String, serde_json::Value> {
+fn fields_of(json: Option<&String>) -> serde_json::Map<String, serde_json::Value> {
     match json.and_then(|j| serde_json::from_str(j).ok()) {
         Some(serde_json::Value::Object(m)) => m,
         _ => serde_json::Map::new(),
@@ -199,13 +202,12 @@ impl AuditRegel {
 
     /// The changed fields, before and after (all fields for a create or a delete).
     async fn wijzigingen(&self) -> Vec<Veldwijziging> {
-        let voor = velden(self.0.voor.as_ref());
-        let na = velden(self.0.na.as_ref());
-        let mut sleutels: Vec<&String> = voor.keys().chain(na.keys()).collect();
-        sleutels.sort();
-        sleutels.dedup();
-        sleutels
-            .into_iter()
+        let voor = fields_of(self.0.voor.as_ref());
+        let na = fields_of(self.0.na.as_ref());
+        let mut keys: Vec<&String> = voor.keys().chain(na.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        keys.into_iter()
             .map(|k| Veldwijziging {
                 veld: k.clone(),
                 voor: voor.get(k).map(|v| v.to_string()),
@@ -348,16 +350,16 @@ impl WijzigingQuery {
         #[graphql(desc = "Continue after this cursor (an `endCursor`).")] after: Option<String>,
     ) -> Result<AuditConnection> {
         let limit = page_size_of(first, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE)?;
-        let voor = after
+        let after_id = after
             .as_deref()
-            .map(|a| nummer("after", "audit", a))
+            .map(|a| change_number("after", "audit", a))
             .transpose()?;
         let filter = filter.unwrap_or_default().as_filter()?;
-        let (mut rijen, total_count) = scope(ctx)?.audit(&filter, voor, limit + 1).await?;
-        let has_next_page = rijen.len() as u64 > limit;
-        rijen.truncate(limit as usize);
+        let (mut rows, total_count) = scope(ctx)?.audit(&filter, after_id, limit + 1).await?;
+        let has_next_page = rows.len() as u64 > limit;
+        rows.truncate(limit as usize);
         Ok(AuditConnection {
-            edges: rijen
+            edges: rows
                 .into_iter()
                 .map(|m| (cursor("audit", m.id), m))
                 .collect(),
@@ -380,20 +382,22 @@ impl WijzigingQuery {
         >,
     ) -> Result<Wijzigingsfeed> {
         let limit = page_size_of(first, MAX_FEED, DEFAULT_FEED_PAGE)?;
-        let aantal = record_types.as_ref().map_or(0, Vec::len);
-        if let Some(m) =
-            crate::domain::invoer::list_problem(aantal, crate::domain::invoer::MAX_LIST)
+        let count = record_types.as_ref().map_or(0, Vec::len);
+        if let Some(m) = crate::domain::invoer::list_problem(count, crate::domain::invoer::MAX_LIST)
         {
             return Err(ApiError::bad_input("recordTypes", m).into());
         }
-        let na = na.as_deref().map(|n| nummer("na", "feed", n)).transpose()?;
-        let pagina = scope(ctx)?
-            .feed(na.unwrap_or(0), limit, &record_types.unwrap_or_default())
+        let after = na
+            .as_deref()
+            .map(|n| change_number("na", "feed", n))
+            .transpose()?;
+        let page = scope(ctx)?
+            .feed(after.unwrap_or(0), limit, &record_types.unwrap_or_default())
             .await?;
         Ok(Wijzigingsfeed {
-            wijzigingen: pagina.entries.into_iter().map(Wijziging).collect(),
-            cursor: cursor("feed", pagina.cursor),
-            heeft_meer: pagina.has_more,
+            wijzigingen: page.entries.into_iter().map(Wijziging).collect(),
+            cursor: cursor("feed", page.cursor),
+            heeft_meer: page.has_more,
         })
     }
 }

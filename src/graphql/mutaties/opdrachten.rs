@@ -799,12 +799,12 @@ fn extern_ids(input: &OpdrachtenSyncInput) -> Vec<(String, String)> {
         .iter()
         .enumerate()
         .map(|(i, o)| (format!("opdrachten[{i}].externId"), o.extern_id.clone()));
-    let ingetrokken = input
+    let withdrawals = input
         .ingetrokken
         .iter()
         .enumerate()
         .map(|(i, e)| (format!("ingetrokken[{i}]"), e.clone()));
-    opdrachten.chain(ingetrokken).collect()
+    opdrachten.chain(withdrawals).collect()
 }
 
 /// Checks every item of a batch, resolving its references for the whole batch at once.
