@@ -27,6 +27,9 @@ pub enum ApiError {
     /// The record does not exist, or the caller may not see it (the two are indistinguishable
     /// on purpose, so ids cannot be probed).
     NotFound(String),
+    /// The HTTP request is not a GraphQL request (no query, a body or URL parameter that is
+    /// not JSON): HTTP 400, before anything is parsed or run.
+    BadRequest(String),
     /// The input is wrong; every problem is listed with its field.
     BadUserInput { problems: Vec<FieldProblem> },
     /// The record changed since the caller read it.
@@ -55,7 +58,10 @@ impl ApiError {
     /// The message a caller sees.
     pub fn message(&self) -> String {
         match self {
-            Self::Unauthenticated(m) | Self::Forbidden(m) | Self::Timeout(m) => m.clone(),
+            Self::Unauthenticated(m)
+            | Self::Forbidden(m)
+            | Self::Timeout(m)
+            | Self::BadRequest(m) => m.clone(),
             Self::NotFound(what) => format!("{what} not found"),
             Self::BadUserInput { problems } => problems
                 .iter()
@@ -82,6 +88,7 @@ impl ApiError {
             Self::Unauthenticated(_) => "UNAUTHENTICATED",
             Self::Forbidden(_) => "FORBIDDEN",
             Self::NotFound(_) => "NOT_FOUND",
+            Self::BadRequest(_) => "BAD_REQUEST",
             Self::BadUserInput { .. } => "BAD_USER_INPUT",
             Self::Conflict { .. } => "CONFLICT",
             Self::Timeout(_) => "TIMEOUT",

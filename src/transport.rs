@@ -10,6 +10,7 @@
 //! mutation over `GET`, `400` for a body that is not a GraphQL request. The npm package
 //! `graphql-http` audits all of this in CI (`.ci/graphql-http-audit.mjs`).
 
+use crate::error::ApiError;
 use axum::body::Body;
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -96,11 +97,11 @@ pub async fn read_request(
     media: Media,
 ) -> Result<async_graphql::Request, Response> {
     let params = if method == Method::GET {
-        url_params(query.unwrap_or("")).map_err(|message| bad_request(media, message))?
+        url_params(query.unwrap_or("")).map_err(|error| bad_request(media, error.message()))?
     } else {
         read_body(headers, body, media).await?
     };
-    graphql_request(&params).map_err(|message| bad_request(media, message))
+    graphql_request(&params).map_err(|error| bad_request(media, error.message()))
 }
 
 /// `400 BAD_REQUEST` with `message`.
@@ -110,12 +111,13 @@ fn bad_request(media: Media, message: impl Into<String>) -> Response {
 
 /// The parameters of a `GET` request: its URL parameters, `variables` and `extensions` as JSON;
 /// or why they are a bad request.
-fn url_params(query: &str) -> Result<Map<String, Value>, String> {
+fn url_params(query: &str) -> Result<Map<String, Value>, ApiError> {
     let mut params = Map::new();
     for (key, value) in form_urlencoded(query) {
         let value = match key.as_str() {
-            "variables" | "extensions" => serde_json::from_str(&value)
-                .map_err(|_| format!("the URL parameter `{key}` is not JSON"))?,
+            "variables" | "extensions" => serde_json::from_str(&value).map_err(|_| {
+                ApiError::BadRequest(format!("the URL parameter `{key}` is not JSON"))
+            })?,
             _ => Value::String(value),
         };
         params.insert(key, value);
@@ -177,8 +179,8 @@ async fn read_body(
 
 /// The GraphQL request of the parameters `query`, `operationName`, `variables` and
 /// `extensions`; or why they are a bad request.
-fn graphql_request(params: &Map<String, Value>) -> Result<async_graphql::Request, String> {
-    let bad = |message: &str| Err(message.to_owned());
+fn graphql_request(params: &Map<String, Value>) -> Result<async_graphql::Request, ApiError> {
+    let bad = |message: &str| Err(ApiError::BadRequest(message.to_owned()));
     let mut request = match params.get("query") {
         Some(Value::String(q)) => async_graphql::Request::new(q.clone()),
         Some(_) => return bad("`query` must be a string"),

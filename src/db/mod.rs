@@ -8,12 +8,12 @@
 
 pub mod entities;
 mod policy;
-mod schrijven;
 mod scope;
 pub mod seed;
 mod statistiek;
 mod sync;
 mod wijzigingen;
+mod write;
 mod writes;
 
 pub use policy::{Field, Link, Need, Policy, Rights, Row};
@@ -21,11 +21,11 @@ pub use policy::{
     community_fields, fieldlab_fields, lectoraat_fields, minor_fields, opdracht_fields,
     organisatie_fields,
 };
-pub use schrijven::{LinkUpdate, Writable, WriteSession};
 pub use scope::Scope;
 pub use statistiek::OpdrachtCounts;
-pub use sync::{BatchMode, ItemOutcome, OpdrachtFields, SyncItem, SyncReport, SyncRequest};
+pub use sync::{BatchMode, ItemOutcome, OpdrachtValues, SyncItem, SyncReport, SyncRequest};
 pub use wijzigingen::{AuditFilter, FeedEntry, FeedPage};
+pub use write::{LinkUpdate, Writable, WriteSession};
 
 use crate::auth::Principal;
 use crate::domain::{OrganisatieSleutel, OrganisatieSoort};

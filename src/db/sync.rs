@@ -1,4 +1,4 @@
-//! Writing opdrachten: their fields ([`OpdrachtFields`]) and the bulk sync of institutions.
+//! Writing opdrachten: their fields ([`OpdrachtValues`]) and the bulk sync of institutions.
 //!
 //! A sync batch is keyed on (owner organisation, `externId`) and compared with what is stored:
 //! new items are inserted, changed ones updated, equal ones left alone (no new version, no log
@@ -15,7 +15,7 @@
 use super::entities::koppelingen::{opdracht_thema, opdracht_uitvoerder};
 use super::entities::opdracht;
 use super::policy::{FeedAudience, Policy};
-use super::schrijven::{LinkUpdate, LogEntry, WriteSession, diff, insert_rows, links_of};
+use super::write::{LinkUpdate, LogEntry, WriteSession, diff, insert_rows, links_of};
 use crate::domain::{Actie, RecordType};
 use crate::error::{ApiError, ApiResult, FieldProblem};
 use chrono::{DateTime, Utc};
@@ -28,7 +28,7 @@ use std::collections::{BTreeSet, HashMap};
 
 /// The fields of an opdracht as a writer sets them, with references already resolved to ids.
 #[derive(Debug, Clone, PartialEq)]
-pub struct OpdrachtFields {
+pub struct OpdrachtValues {
     /// The editable columns, each `Set`; the columns of [`NOT_EDITABLE`] are `NotSet`.
     pub columns: opdracht::ActiveModel,
     pub themas: BTreeSet<String>,
@@ -46,7 +46,7 @@ const NOT_EDITABLE: [opdracht::Column; 6] = [
     opdracht::Column::Versie,
 ];
 
-impl OpdrachtFields {
+impl OpdrachtValues {
     /// The fields of a stored opdracht with its links.
     pub fn from_stored(
         m: &opdracht::Model,
@@ -97,7 +97,7 @@ pub enum BatchMode {
 pub struct SyncItem {
     pub extern_id: String,
     /// The new fields; `None` withdraws the item; `Err` holds why it is rejected.
-    pub content: Result<Option<OpdrachtFields>, Vec<FieldProblem>>,
+    pub content: Result<Option<OpdrachtValues>, Vec<FieldProblem>>,
 }
 
 /// A sync batch.
@@ -140,8 +140,8 @@ pub struct SyncReport {
 
 /// The plan for one valid item.
 enum Plan {
-    Insert(Box<OpdrachtFields>),
-    Update(opdracht::Model, Map<String, Value>, Box<OpdrachtFields>),
+    Insert(Box<OpdrachtValues>),
+    Update(opdracht::Model, Map<String, Value>, Box<OpdrachtValues>),
     Delete(opdracht::Model, Map<String, Value>),
     Nothing(Option<i32>),
 }
@@ -212,8 +212,8 @@ impl Stored {
     }
 
     /// The fields of a stored opdracht and its change-log snapshot.
-    fn fields(&self, m: &opdracht::Model) -> (OpdrachtFields, Map<String, Value>) {
-        let fields = OpdrachtFields::from_stored(
+    fn fields(&self, m: &opdracht::Model) -> (OpdrachtValues, Map<String, Value>) {
+        let fields = OpdrachtValues::from_stored(
             m,
             self.themas.get(&m.id).cloned().unwrap_or_default(),
             self.uitvoerders.get(&m.id).cloned().unwrap_or_default(),
@@ -326,9 +326,9 @@ struct Writes {
     now: DateTime<Utc>,
     /// New rows, and per new row its item's index and fields.
     inserts: Vec<opdracht::ActiveModel>,
-    inserted: Vec<(usize, OpdrachtFields)>,
+    inserted: Vec<(usize, OpdrachtValues)>,
     /// The opdrachten whose links are to be replaced, with their new fields.
-    linked: Vec<(i32, OpdrachtFields)>,
+    linked: Vec<(i32, OpdrachtValues)>,
     /// The updated opdrachten.
     updated: Vec<i32>,
     /// The opdrachten to delete.
@@ -373,7 +373,7 @@ impl Writes {
     }
 
     /// A new opdracht for item `index`, inserted by [`Self::insert_all`].
-    fn insert(&mut self, index: usize, extern_id: &str, fields: OpdrachtFields) {
+    fn insert(&mut self, index: usize, extern_id: &str, fields: OpdrachtValues) {
         let mut am = fields.columns.clone();
         am.eigenaar_id = ActiveValue::Set(self.eigenaar);
         am.extern_id = ActiveValue::Set(Some(extern_id.to_owned()));
@@ -390,7 +390,7 @@ impl Writes {
         session: &WriteSession,
         m: opdracht::Model,
         before: Map<String, Value>,
-        fields: OpdrachtFields,
+        fields: OpdrachtValues,
     ) -> ApiResult<()> {
         let mut am = m.clone().into_active_model();
         fields.set_on(&mut am);
@@ -430,7 +430,7 @@ impl Writes {
 
     /// Deletes the withdrawn opdrachten, a list of ids per statement.
     async fn delete_all(&self, session: &WriteSession) -> ApiResult<()> {
-        for chunk in self.deleted.chunks(super::schrijven::IDS_PER_LIST) {
+        for chunk in self.deleted.chunks(super::write::IDS_PER_LIST) {
             opdracht::Entity::delete_many()
                 .filter(opdracht::Column::Id.is_in(chunk.iter().copied()))
                 .exec(session.tx())
@@ -477,11 +477,11 @@ impl Writes {
 /// stored opdracht), with a message per institution left out for item `index`.
 async fn without_withdrawn(
     session: &WriteSession,
-    fields: &OpdrachtFields,
+    fields: &OpdrachtValues,
     withdrawn: Option<&BTreeSet<i32>>,
     index: usize,
     notices: &mut HashMap<usize, Vec<FieldProblem>>,
-) -> ApiResult<OpdrachtFields> {
+) -> ApiResult<OpdrachtValues> {
     let mut kept = fields.clone();
     for org in withdrawn.into_iter().flatten() {
         if kept.uitvoerders.remove(org) {
@@ -542,7 +542,7 @@ async fn by_extern_id(
     extern_ids: &[String],
 ) -> ApiResult<HashMap<String, opdracht::Model>> {
     let mut found = HashMap::new();
-    for chunk in extern_ids.chunks(super::schrijven::IDS_PER_LIST) {
+    for chunk in extern_ids.chunks(super::write::IDS_PER_LIST) {
         for m in opdracht::Entity::find()
             .filter(opdracht::Column::EigenaarId.eq(eigenaar))
             .filter(opdracht::Column::ExternId.is_in(chunk.iter().cloned()))
@@ -561,7 +561,7 @@ async fn by_extern_id(
 /// multi-row insert per link table.
 async fn replace_links(
     session: &WriteSession,
-    opdrachten: &[(i32, OpdrachtFields)],
+    opdrachten: &[(i32, OpdrachtValues)],
     ids: &[i32],
 ) -> ApiResult<()> {
     let themas = opdrachten
@@ -575,7 +575,7 @@ async fn replace_links(
                 })
         })
         .collect();
-    super::schrijven::replace_link_rows::<opdracht_thema::Entity>(
+    super::write::replace_link_rows::<opdracht_thema::Entity>(
         session.tx(),
         opdracht_thema::Column::OpdrachtId,
         ids,
@@ -593,7 +593,7 @@ async fn replace_links(
                 })
         })
         .collect();
-    super::schrijven::replace_link_rows::<opdracht_uitvoerder::Entity>(
+    super::write::replace_link_rows::<opdracht_uitvoerder::Entity>(
         session.tx(),
         opdracht_uitvoerder::Column::OpdrachtId,
         ids,
@@ -604,7 +604,7 @@ async fn replace_links(
 
 /// The change-log snapshot of an opdracht with the given links (the same shape
 /// [`Writable::link_sets`] gives, so sync and single mutations log alike).
-fn snapshot(model: &opdracht::Model, fields: &OpdrachtFields) -> Map<String, Value> {
+fn snapshot(model: &opdracht::Model, fields: &OpdrachtValues) -> Map<String, Value> {
     let mut links = Map::new();
     links.insert(
         "themas".into(),
@@ -613,5 +613,5 @@ fn snapshot(model: &opdracht::Model, fields: &OpdrachtFields) -> Map<String, Val
     let mut uitvoerders: Vec<Value> = fields.uitvoerders.iter().map(|o| Value::from(*o)).collect();
     uitvoerders.sort_by_key(|v| v.to_string());
     links.insert("uitvoerders".into(), Value::Array(uitvoerders));
-    super::schrijven::record_snapshot::<opdracht::Entity>(model, links)
+    super::write::record_snapshot::<opdracht::Entity>(model, links)
 }

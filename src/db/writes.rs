@@ -5,7 +5,7 @@
 
 use super::entities::koppelingen::fieldlab_deelnemer;
 use super::policy::Policy;
-use super::schrijven::{LinkUpdate, Writable, WriteSession, links_of, replace_link_rows};
+use super::write::{LinkUpdate, Writable, WriteSession, links_of, replace_link_rows};
 use crate::error::ApiResult;
 use async_trait::async_trait;
 use sea_orm::sea_query::Expr;

@@ -13,4 +13,4 @@ pub use enums::*;
 pub use keys::*;
 
 /// The rules every input obeys (lists, text, dates).
-pub mod invoer;
+pub mod input;

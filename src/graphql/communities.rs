@@ -7,7 +7,7 @@ use super::filters::{CommunityFilter, Sortering};
 use super::id::GlobalId;
 use super::loaders;
 use super::organisaties::Organisatie;
-use super::paginering::{connection, list_query};
+use super::paging::{connection, list_query};
 use super::types::{RegistrationFields, Thema, record_type};
 use crate::db::Row;
 use crate::db::community_fields as f;

@@ -12,7 +12,7 @@ use super::loaders;
 use super::loaders::OrganisatieById;
 use super::opdrachten::LinkedOpdrachten;
 use super::organisaties::Organisatie;
-use super::paginering::{connection, list_query};
+use super::paging::{connection, list_query};
 use super::types::{Date, RegistrationFields, Thema, record_type};
 use crate::db::Row;
 use crate::db::entities::{fieldlab, lectoraat, organisatie};

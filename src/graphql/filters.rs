@@ -5,7 +5,7 @@
 //! read the record in full, so filtering cannot be used to learn what the fields would hide.
 
 use super::id::GlobalId;
-use super::paginering::{Direction, SortField, SortValue};
+use super::paging::{Direction, SortField, SortValue};
 use super::types::{Date, Timestamp};
 use crate::db::entities::koppelingen::{
     community_lid, community_thema, fieldlab_deelnemer, fieldlab_thema, lectoraat_thema,
@@ -27,7 +27,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, ExprTrait};
 /// The longest search text, in characters.
 pub const MAX_SEARCH: usize = 200;
 /// The maximum lengths of filters' text fields.
-const FILTER_MAXIMA: &crate::domain::invoer::Maxima = &[("zoek", MAX_SEARCH)];
+const FILTER_MAXIMA: &crate::domain::input::Maxima = &[("zoek", MAX_SEARCH)];
 
 /// Collects the conditions of a filter and every problem with its input.
 pub struct FilterBuilder {
@@ -60,7 +60,7 @@ impl FilterBuilder {
     /// failed (the condition is then not built: the problems are the answer).
     pub fn check_form<T: async_graphql::InputType>(&mut self, filter: &T) -> bool {
         let before = self.problems.len();
-        crate::domain::invoer::form(
+        crate::domain::input::form(
             "filter",
             &filter.to_value(),
             &[FILTER_MAXIMA],

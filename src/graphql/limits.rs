@@ -61,7 +61,7 @@ impl Default for Limits {
 fn default_page_size(field_name: &str, in_feed: bool) -> usize {
     match field_name {
         "rijkspartners" | "kennisinstellingen" | "fieldlabs" | "lectoraten" | "minoren"
-        | "communities" | "opdrachten" | "auditTrail" => super::paginering::DEFAULT_PAGE_SIZE,
+        | "communities" | "opdrachten" | "auditTrail" => super::paging::DEFAULT_PAGE_SIZE,
         "wijzigingen" if !in_feed => super::wijzigingen::DEFAULT_FEED_PAGE,
         _ => 1,
     }

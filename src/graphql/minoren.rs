@@ -8,7 +8,7 @@ use super::id::GlobalId;
 use super::loaders;
 use super::opdrachten::LinkedOpdrachten;
 use super::organisaties::Organisatie;
-use super::paginering::{connection, list_query};
+use super::paging::{connection, list_query};
 use super::types::{Date, RegistrationFields, Thema, record_type};
 use crate::db::Row;
 use crate::db::entities::{minor, organisatie};

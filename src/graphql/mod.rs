@@ -14,12 +14,12 @@ mod limits;
 mod loaders;
 mod me;
 mod minoren;
-mod mutaties;
+mod mutations;
 mod nesting;
 mod node;
 mod opdrachten;
 mod organisaties;
-mod paginering;
+mod paging;
 mod statistieken;
 mod types;
 mod wijzigingen;
@@ -30,7 +30,7 @@ pub use loaders::{Loaders, with_batches};
 
 use crate::db::Scope;
 use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
-pub use mutaties::Mutation;
+pub use mutations::Mutation;
 
 /// The root of all queries.
 #[derive(MergedObject, Default)]

@@ -10,7 +10,7 @@ use super::id::GlobalId;
 use super::lectoraten::Lectoraat;
 use super::minoren::Minor;
 use super::organisaties::Organisatie;
-use super::paginering::{Window, connection, list_query, paginate};
+use super::paging::{Window, connection, list_query, paginate};
 use super::types::{Date, RegistrationFields, Thema, record_type};
 use super::{loaders, scope};
 use crate::db::Row;

@@ -14,7 +14,7 @@ use super::lectoraten::Lectoraat;
 use super::loaders::{Linked, OrganisatieById};
 use super::minoren::Minor;
 use super::opdrachten::LinkedOpdrachten;
-use super::paginering::{connection, list_query};
+use super::paging::{connection, list_query};
 use super::types::{Contactpersoon, Timestamp};
 use super::{loaders, scope};
 use crate::db::entities::{community, fieldlab, lectoraat, minor, organisatie};

@@ -9,7 +9,7 @@ use super::id::GlobalId;
 use super::loaders::OrganisatieById;
 use super::node::Node;
 use super::organisaties::{Organisatie, typename};
-use super::paginering::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageInfo, page_size};
+use super::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageInfo, page_size};
 use super::types::Timestamp;
 use super::{loaders, scope};
 use crate::db::AuditFilter;
@@ -85,7 +85,7 @@ pub struct AuditFilterInput {
 impl AuditFilterInput {
     fn as_filter(&self) -> Result<AuditFilter, ApiError> {
         let mut problems = Vec::new();
-        crate::domain::invoer::form(
+        crate::domain::input::form(
             "filter",
             &async_graphql::InputType::to_value(self),
             &[&[("actor", 255)]],
@@ -383,8 +383,7 @@ impl WijzigingQuery {
     ) -> Result<Wijzigingsfeed> {
         let limit = page_size_of(first, MAX_FEED, DEFAULT_FEED_PAGE)?;
         let count = record_types.as_ref().map_or(0, Vec::len);
-        if let Some(m) = crate::domain::invoer::list_problem(count, crate::domain::invoer::MAX_LIST)
-        {
+        if let Some(m) = crate::domain::input::list_problem(count, crate::domain::input::MAX_LIST) {
             return Err(ApiError::bad_input("recordTypes", m).into());
         }
         let after = na

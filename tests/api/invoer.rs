@@ -767,7 +767,7 @@ async fn a_writer_that_cannot_get_the_write_lock_in_time_gets_503_timeout_with_r
     .expect("begin");
     if backend == Backend::Postgres {
         bezet
-            // The writers' advisory lock (`WRITE_LOCK_KEY` in src/db/schrijven.rs, 0x6950_5377).
+            // The writers' advisory lock (`WRITE_LOCK_KEY` in src/db/write.rs, 0x6950_5377).
             .execute_unprepared("SELECT pg_advisory_xact_lock(1766871927)")
             .await
             .expect("the writers' lock");

@@ -78,7 +78,7 @@ pub mod fields {
 /// at it.
 pub mod writes {
     use super::*;
-    use crate::db::schrijven::Writable;
+    use crate::db::write::Writable;
     use crate::db::writes::{self as w, LinkSet, Reference};
     use crate::domain::OrganisatieSoort;
 
@@ -98,7 +98,7 @@ pub mod writes {
     > = w::ByLink::new(
         lectoraat_fieldlab::Column::LectoraatId,
         lectoraat_fieldlab::Column::FieldlabId,
-        crate::db::schrijven::LinkUpdate::Fieldlabs,
+        crate::db::write::LinkUpdate::Fieldlabs,
         "lectoraten",
     );
 

@@ -76,7 +76,7 @@ pub mod fields {
 /// at it.
 pub mod writes {
     use super::*;
-    use crate::db::schrijven::Writable;
+    use crate::db::write::Writable;
     use crate::db::writes::{self as w, LinkSet, Reference};
     use crate::domain::OrganisatieSoort;
 

@@ -530,3 +530,40 @@ mod sealed {
     pub trait Sealed {}
 }
 pub(super) use sealed::Sealed;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::entities::{community, fieldlab, lectoraat, minor, opdracht, organisatie};
+
+    /// The columns every policy finds by name, and a visibility rule the feed can record.
+    fn check<E: Policy>() {
+        let _ = (
+            E::id(),
+            E::owner(),
+            E::version(),
+            E::created_at(),
+            E::changed_at(),
+        );
+        for name in ["contactpersoon_naam", "contactpersoon_email"] {
+            let _ = column_named::<E>(name);
+        }
+        assert!(
+            E::visible()
+                .iter()
+                .all(|term| !matches!(term, Reach::OwnerRegion | Reach::Partners)),
+            "{}: the feed records organisations and regions of the rows, not the owner's region",
+            E::NAME
+        );
+    }
+
+    #[test]
+    fn every_policy_names_columns_its_record_type_has_and_a_visibility_the_feed_can_record() {
+        check::<organisatie::Entity>();
+        check::<fieldlab::Entity>();
+        check::<lectoraat::Entity>();
+        check::<minor::Entity>();
+        check::<community::Entity>();
+        check::<opdracht::Entity>();
+    }
+}

@@ -91,7 +91,7 @@ pub mod fields {
 /// at it.
 pub mod writes {
     use super::*;
-    use crate::db::schrijven::Writable;
+    use crate::db::write::Writable;
     use crate::db::writes::{self as w, LinkSet};
     use crate::domain::OrganisatieSoort;
 

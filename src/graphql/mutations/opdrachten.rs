@@ -13,10 +13,10 @@ use super::records::{
 use super::{Check, ContactpersoonInput, eigenaar, session};
 use crate::db::entities::{fieldlab, lectoraat, minor, opdracht, organisatie};
 use crate::db::{
-    BatchMode, ItemOutcome, LinkUpdate, OpdrachtFields, SyncItem, SyncReport, SyncRequest,
+    BatchMode, ItemOutcome, LinkUpdate, OpdrachtValues, SyncItem, SyncReport, SyncRequest,
     WriteSession,
 };
-use crate::domain::invoer::{self, CONTACTPERSOON, Maxima};
+use crate::domain::input::{self, CONTACTPERSOON, Maxima};
 use crate::domain::{
     Onderwijssoort, OpdrachtSoort, OpdrachtStatus, OrganisatieSleutel, OrganisatieSoort, Regio,
 };
@@ -85,7 +85,7 @@ impl OpdrachtData {
         prefix: &str,
         eigenaar: Option<&organisatie::Model>,
         themas: &HashSet<String>,
-    ) -> OpdrachtFields {
+    ) -> OpdrachtValues {
         let (cp_naam, cp_email) = c.contactpersoon(
             &path(prefix, "contactpersoon"),
             self.contactpersoon.as_ref(),
@@ -128,7 +128,7 @@ impl OpdrachtData {
             contactpersoon_email: ActiveValue::Set(cp_email),
             ..Default::default()
         };
-        OpdrachtFields {
+        OpdrachtValues {
             columns,
             themas: c.themas(&path(prefix, "themas"), &self.themas, themas),
             uitvoerders: BTreeSet::new(),
@@ -596,7 +596,7 @@ fn check_batch_size(input: &OpdrachtenSyncInput) -> ApiResult<()> {
     ))
 }
 
-/// Per item of `opdrachten`, the problems with the rules of form ([`invoer::form`]).
+/// Per item of `opdrachten`, the problems with the rules of form ([`input::form`]).
 fn item_form_problems(input: &OpdrachtenSyncInput) -> Vec<Vec<FieldProblem>> {
     input
         .opdrachten
@@ -604,7 +604,7 @@ fn item_form_problems(input: &OpdrachtenSyncInput) -> Vec<Vec<FieldProblem>> {
         .enumerate()
         .map(|(i, o)| {
             let mut problems = Vec::new();
-            invoer::form(
+            input::form(
                 &format!("opdrachten[{i}]"),
                 &async_graphql::InputType::to_value(o),
                 OPDRACHT_MAXIMA,
@@ -706,7 +706,7 @@ impl BatchReferences {
         prefix: &str,
         o: &OpdrachtSyncInput,
         eigenaar: &organisatie::Model,
-    ) -> OpdrachtFields {
+    ) -> OpdrachtValues {
         let mut fields = o.data.fields(c, prefix, Some(eigenaar), &self.themas);
         let opdrachtgever = self.organisatie(
             c,

@@ -333,7 +333,7 @@ macro_rules! connection {
         #[doc = concat!("A page of ", $items, " (a Relay cursor connection).")]
         pub struct $connection {
             pub edges: Vec<$edge>,
-            pub page_info: $crate::graphql::paginering::PageInfo,
+            pub page_info: $crate::graphql::paging::PageInfo,
             pub total_count: u64,
         }
 
@@ -351,7 +351,7 @@ macro_rules! connection {
             }
 
             /// Where this page lies in the whole list.
-            async fn page_info(&self) -> &$crate::graphql::paginering::PageInfo {
+            async fn page_info(&self) -> &$crate::graphql::paging::PageInfo {
                 &self.page_info
             }
 
@@ -383,7 +383,7 @@ macro_rules! connection {
 
         impl $connection {
             /// Turns a page of rows into the connection.
-            pub fn from_page<M>(page: $crate::graphql::paginering::Page<M>) -> Self
+            pub fn from_page<M>(page: $crate::graphql::paging::Page<M>) -> Self
             where
                 $node: From<$crate::db::Row<M>>,
             {
@@ -405,7 +405,7 @@ macro_rules! connection {
                 has_next_page: bool,
                 total_count: u64,
             ) -> Self {
-                let page_info = $crate::graphql::paginering::PageInfo {
+                let page_info = $crate::graphql::paging::PageInfo {
                     has_next_page,
                     has_previous_page,
                     start_cursor: items.first().map(|(c, _)| c.clone()),
@@ -465,12 +465,12 @@ macro_rules! list_query {
                 let scope = $crate::graphql::scope(ctx)?;
                 let condition = filter.unwrap_or_default().condition(scope).await?;
                 let order = order_by.unwrap_or_default();
-                let page = $crate::graphql::paginering::paginate::<$entity, _>(
+                let page = $crate::graphql::paging::paginate::<$entity, _>(
                     scope,
                     condition,
                     order.veld,
                     order.richting,
-                    $crate::graphql::paginering::Window {
+                    $crate::graphql::paging::Window {
                         first,
                         after,
                         last,

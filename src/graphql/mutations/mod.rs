@@ -17,7 +17,7 @@ mod records;
 
 use crate::db::{Policy, Row, WriteSession};
 use crate::domain::OrganisatieSoort;
-use crate::domain::invoer::{self, MAX_FREE_TEXT, Maxima};
+use crate::domain::input::{self, MAX_FREE_TEXT, Maxima};
 use crate::error::{ApiError, ApiResult, FieldProblem};
 use crate::graphql::GlobalId;
 use async_graphql::{Context, ID, InputObject, MergedObject};
@@ -75,7 +75,7 @@ impl Check {
     /// Resolvers run this before they open a write session.
     pub fn form<T: async_graphql::InputType>(&mut self, path: &str, input: &T, maxima: &[&Maxima]) {
         let mut problems = Vec::new();
-        invoer::form(path, &input.to_value(), maxima, &mut problems);
+        input::form(path, &input.to_value(), maxima, &mut problems);
         for p in problems {
             self.fail(p.field, p.message);
         }
@@ -106,7 +106,7 @@ impl Check {
         let value = value.trim();
         if value.is_empty() {
             self.fail(field, "is required and must not be blank");
-        } else if let Some(m) = invoer::text_problem(value, false, max) {
+        } else if let Some(m) = input::text_problem(value, false, max) {
             self.fail(field, m);
         }
         value.to_owned()
@@ -125,7 +125,7 @@ impl Check {
         max: usize,
     ) -> Option<String> {
         let value = value.map(str::trim).filter(|w| !w.is_empty())?;
-        if let Some(m) = invoer::text_problem(value, free, max) {
+        if let Some(m) = input::text_problem(value, free, max) {
             self.fail(field, m);
         }
         Some(value.to_owned())

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::db::entities::{community, fieldlab, lectoraat, minor, organisatie};
 use crate::db::{LinkUpdate, Policy, Row, Writable, WriteSession};
-use crate::domain::invoer::{CONTACTPERSOON, Maxima};
+use crate::domain::input::{CONTACTPERSOON, Maxima};
 use crate::domain::naam;
 use crate::domain::{
     CommunityStatus, DeelnemerRol, FieldlabStatus, LectoraatSoort, MinorSoort, OrganisatieSoort,
