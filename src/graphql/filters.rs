@@ -55,18 +55,23 @@ impl FilterBuilder {
         });
     }
 
-    /// The rules of [`crate::domain::invoer`] applied to the whole filter (list maxima, text
-    /// without control characters and within its maximum, dates in range); `false` if any
-    /// failed (the condition is then not built: the problems are the answer).
-    pub fn check_form<T: async_graphql::InputType>(&mut self, filter: &T) -> bool {
-        let before = self.problems.len();
+    /// A builder for `filter`, once the rules of [`crate::domain::input`] hold for the whole
+    /// filter (list maxima, text without control characters and within its maximum, dates in
+    /// range); otherwise the problems are the answer and no condition is built.
+    pub fn checked<T: async_graphql::InputType>(filter: &T) -> Result<Self, ApiError> {
+        let mut builder = Self::new();
         crate::domain::input::form(
             "filter",
             &filter.to_value(),
             &[FILTER_MAXIMA],
-            &mut self.problems,
+            &mut builder.problems,
         );
-        self.problems.len() == before
+        match builder.problems.is_empty() {
+            true => Ok(builder),
+            false => Err(ApiError::BadUserInput {
+                problems: builder.problems,
+            }),
+        }
     }
 
     pub fn finish(self) -> Result<Condition, ApiError> {
@@ -186,6 +191,22 @@ impl FilterBuilder {
         Ok(())
     }
 
+    /// The criteria every list of organisations of `soort` has: its kind, a search in name and
+    /// abbreviation, regions and changed-since.
+    pub fn organisaties(
+        &mut self,
+        soort: crate::domain::OrganisatieSoort,
+        zoek: &Option<String>,
+        regio: &Option<Vec<Regio>>,
+        gewijzigd_sinds: &Option<Timestamp>,
+    ) {
+        use organisatie::Column as C;
+        self.and(C::Soort.eq(soort));
+        self.search(&[C::Naam, C::Afkorting], zoek);
+        self.one_of(C::Regio, regio);
+        self.gewijzigd_sinds(C::GewijzigdOp, gewijzigd_sinds);
+    }
+
     /// `field IN (values)` when values are given. A field that is not public brings its rule
     /// along: only rows whose `field` the caller may read can match.
     pub fn field_in<E, T, V>(&mut self, scope: &Scope, field: &Field<E, T>, values: &Option<Vec<V>>)
@@ -270,10 +291,7 @@ pub struct OpdrachtFilter {
 impl OpdrachtFilter {
     pub async fn condition(&self, scope: &Scope) -> Result<Condition, ApiError> {
         use opdracht::Column as C;
-        let mut b = FilterBuilder::new();
-        if !b.check_form(self) {
-            return b.finish();
-        }
+        let mut b = FilterBuilder::checked(self)?;
         b.search(&[C::Naam, C::Omschrijving], &self.zoek);
         b.one_of(C::Regio, &self.regio);
         b.one_of(C::Status, &self.status);
@@ -360,10 +378,7 @@ pub struct FieldlabFilter {
 impl FieldlabFilter {
     pub async fn condition(&self, scope: &Scope) -> Result<Condition, ApiError> {
         use fieldlab::Column as C;
-        let mut b = FilterBuilder::new();
-        if !b.check_form(self) {
-            return b.finish();
-        }
+        let mut b = FilterBuilder::checked(self)?;
         b.search(&[C::Naam, C::Beschrijving], &self.zoek);
         b.one_of(C::Regio, &self.regio);
         b.themas::<fieldlab_thema::Entity>(
@@ -408,15 +423,14 @@ pub struct RijkspartnerFilter {
 impl RijkspartnerFilter {
     pub async fn condition(&self, _scope: &Scope) -> Result<Condition, ApiError> {
         use organisatie::Column as C;
-        let mut b = FilterBuilder::new();
-        if !b.check_form(self) {
-            return b.finish();
-        }
-        b.and(C::Soort.eq(crate::domain::OrganisatieSoort::Rijkspartner));
-        b.search(&[C::Naam, C::Afkorting], &self.zoek);
-        b.one_of(C::Regio, &self.regio);
+        let mut b = FilterBuilder::checked(self)?;
+        b.organisaties(
+            crate::domain::OrganisatieSoort::Rijkspartner,
+            &self.zoek,
+            &self.regio,
+            &self.gewijzigd_sinds,
+        );
         b.one_of(C::RijkspartnerSoort, &self.rijkspartner_soort);
-        b.gewijzigd_sinds(C::GewijzigdOp, &self.gewijzigd_sinds);
         b.finish()
     }
 }
@@ -438,15 +452,14 @@ pub struct KennisinstellingFilter {
 impl KennisinstellingFilter {
     pub async fn condition(&self, _scope: &Scope) -> Result<Condition, ApiError> {
         use organisatie::Column as C;
-        let mut b = FilterBuilder::new();
-        if !b.check_form(self) {
-            return b.finish();
-        }
-        b.and(C::Soort.eq(crate::domain::OrganisatieSoort::Kennisinstelling));
-        b.search(&[C::Naam, C::Afkorting], &self.zoek);
-        b.one_of(C::Regio, &self.regio);
+        let mut b = FilterBuilder::checked(self)?;
+        b.organisaties(
+            crate::domain::OrganisatieSoort::Kennisinstelling,
+            &self.zoek,
+            &self.regio,
+            &self.gewijzigd_sinds,
+        );
         b.one_of(C::Onderwijssoort, &self.onderwijssoort);
-        b.gewijzigd_sinds(C::GewijzigdOp, &self.gewijzigd_sinds);
         b.finish()
     }
 }
@@ -467,10 +480,7 @@ pub struct LectoraatFilter {
 impl LectoraatFilter {
     pub async fn condition(&self, scope: &Scope) -> Result<Condition, ApiError> {
         use lectoraat::Column as C;
-        let mut b = FilterBuilder::new();
-        if !b.check_form(self) {
-            return b.finish();
-        }
+        let mut b = FilterBuilder::checked(self)?;
         b.search(&[C::Naam], &self.zoek);
         if let Some(org) = b.organisatie("instelling", &self.instelling) {
             b.and(C::EigenaarId.eq(org));
@@ -507,10 +517,7 @@ pub struct MinorFilter {
 impl MinorFilter {
     pub async fn condition(&self, scope: &Scope) -> Result<Condition, ApiError> {
         use minor::Column as C;
-        let mut b = FilterBuilder::new();
-        if !b.check_form(self) {
-            return b.finish();
-        }
+        let mut b = FilterBuilder::checked(self)?;
         b.search(&[C::Naam], &self.zoek);
         if let Some(org) = b.organisatie("instelling", &self.instelling) {
             b.and(C::EigenaarId.eq(org));
@@ -552,10 +559,7 @@ pub struct CommunityFilter {
 impl CommunityFilter {
     pub async fn condition(&self, scope: &Scope) -> Result<Condition, ApiError> {
         use community::Column as C;
-        let mut b = FilterBuilder::new();
-        if !b.check_form(self) {
-            return b.finish();
-        }
+        let mut b = FilterBuilder::checked(self)?;
         b.search(&[C::Naam, C::Beschrijving], &self.zoek);
         b.field_in(scope, &community_fields::STATUS, &self.status);
         if self.themas.is_some() {
