@@ -1,7 +1,7 @@
 //! Authentication: who `me` is for each kind of token, and every way a token can be wrong.
 
 use crate::dual_tests;
-use crate::harness::{AUDIENCE, Antwoord, Backend, ISSUER, SECRET, TestApp, demo};
+use crate::harness::{AUDIENCE, Backend, ISSUER, Reply, SECRET, TestApp, demo};
 use chrono::Utc;
 use ipartnerschap::auth::{Claims, JwtConfig, JwtKeys, Rol};
 use serde_json::json;
@@ -33,7 +33,7 @@ dual_tests!(
 );
 
 /// A refused token's answer names the reason.
-fn assert_unauthenticated_because(antwoord: &Antwoord, reden: &str) {
+fn assert_unauthenticated_because(antwoord: &Reply, reden: &str) {
     assert_unauthenticated(antwoord);
     let message = antwoord.body["errors"][0]["message"].as_str().unwrap();
     assert!(message.contains(reden), "{message}");
@@ -151,7 +151,7 @@ fn claims(app: &TestApp, rol: &str, org: Option<&str>) -> Claims {
     }
 }
 
-fn assert_unauthenticated(antwoord: &Antwoord) {
+fn assert_unauthenticated(antwoord: &Reply) {
     assert_eq!(antwoord.status, 401, "{}", antwoord.body);
     antwoord.assert_unauthenticated();
     assert!(

@@ -80,11 +80,11 @@ async fn pages_of_organisations_cover_the_list_in_both_directions(backend: Backe
           pageInfo { hasNextPage hasPreviousPage startCursor endCursor } nodes { oin } } }";
     let vooruit = app
         .anoniem()
-        .alle_paginas(query, "rijkspartners", 7, true)
+        .all_pages(query, "rijkspartners", 7, true)
         .await;
     let achteruit = app
         .anoniem()
-        .alle_paginas(query, "rijkspartners", 9, false)
+        .all_pages(query, "rijkspartners", 9, false)
         .await;
     assert_eq!(vooruit.len(), 65);
     assert_eq!(vooruit, achteruit);

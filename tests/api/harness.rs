@@ -9,7 +9,7 @@
 //!   remain for tests that pass tokens around themselves. The demo organisations are named in
 //!   [`demo`].
 //! - Answers: `antwoord.assert_not_found()`, `.assert_forbidden()`, `.assert_problem("naam")`,
-//!   ...; see [`Antwoord`].
+//!   ...; see [`Reply`].
 //!
 //! - SQLite: a new database file in a temporary directory, always.
 //! - PostgreSQL: a new database (`ipt_test_…`) on the server of `TEST_DATABASE_URL`. When that
@@ -354,7 +354,7 @@ impl<'a> Caller<'a> {
     }
 
     /// POSTs a GraphQL request as this caller.
-    pub async fn query(&self, query: &str, variables: Value) -> Antwoord {
+    pub async fn query(&self, query: &str, variables: Value) -> Reply {
         let mut request = self
             .app
             .client
@@ -368,8 +368,8 @@ impl<'a> Caller<'a> {
         self.app.send(request).await
     }
 
-    /// [`TestApp::alle_paginas`] as this caller.
-    pub async fn alle_paginas(
+    /// [`TestApp::all_pages`] as this caller.
+    pub async fn all_pages(
         &self,
         query: &str,
         field: &str,
@@ -378,20 +378,20 @@ impl<'a> Caller<'a> {
     ) -> Vec<Value> {
         let token = self.token().await;
         self.app
-            .alle_paginas(token.as_deref(), query, field, page, vooruit)
+            .all_pages(token.as_deref(), query, field, page, vooruit)
             .await
     }
 }
 
 /// An HTTP response: status and JSON body.
 #[derive(Debug)]
-pub struct Antwoord {
+pub struct Reply {
     pub status: u16,
     pub headers: reqwest::header::HeaderMap,
     pub body: Value,
 }
 
-impl Antwoord {
+impl Reply {
     /// The `data` of a response that must have succeeded.
     pub fn data(&self) -> &Value {
         assert!(
@@ -564,7 +564,7 @@ impl TestApp {
     /// A second application process on the same database (its own connection pool and its own
     /// in-process write lock), as when two instances serve one SQLite file or one PostgreSQL
     /// database.
-    pub async fn tweede_proces(&self) -> Self {
+    pub async fn second_process(&self) -> Self {
         let db = Database::connect(&self.database_url, 5)
             .await
             .expect("connect");
@@ -662,7 +662,7 @@ impl TestApp {
     }
 
     /// POSTs a GraphQL request with an optional bearer token.
-    pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Antwoord {
+    pub async fn graphql(&self, token: Option<&str>, query: &str, variables: Value) -> Reply {
         let mut request = self
             .client
             .post(&self.endpoint)
@@ -696,7 +696,7 @@ impl TestApp {
     }
 
     /// POSTs a GraphQL request with a raw `Authorization` header value.
-    pub async fn graphql_with_authorization(&self, authorization: &str, query: &str) -> Antwoord {
+    pub async fn graphql_with_authorization(&self, authorization: &str, query: &str) -> Reply {
         let request = self
             .client
             .post(&self.endpoint)
@@ -705,14 +705,14 @@ impl TestApp {
         self.send(request).await
     }
 
-    async fn send(&self, request: reqwest::RequestBuilder) -> Antwoord {
+    async fn send(&self, request: reqwest::RequestBuilder) -> Reply {
         let response = request.send().await.expect("HTTP request");
         let status = response.status().as_u16();
         let headers = response.headers().clone();
         let text = response.text().await.expect("body");
         let body = serde_json::from_str(&text)
             .unwrap_or_else(|_| panic!("expected JSON, got {status}: {text}"));
-        Antwoord {
+        Reply {
             status,
             headers,
             body,
@@ -743,7 +743,7 @@ impl TestApp {
     /// and returns all nodes in list order. `query` takes `$first`, `$after`, `$last`,
     /// `$before` and selects `pageInfo { hasNextPage hasPreviousPage startCursor endCursor }`
     /// and `nodes` under the path `field`.
-    pub async fn alle_paginas(
+    pub async fn all_pages(
         &self,
         token: Option<&str>,
         query: &str,

@@ -6,7 +6,7 @@
 //! `Retry-After`), never `INTERNAL`.
 
 use crate::dual_tests;
-use crate::harness::{Antwoord, Backend, TestApp, demo};
+use crate::harness::{Backend, Reply, TestApp, demo};
 use ipartnerschap::auth::Rol;
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
@@ -45,7 +45,7 @@ const SYNC: &str = "mutation($input: OpdrachtenSyncInput!) { syncOpdrachten(inpu
     items { externId resultaat id fouten { veld melding } } } }";
 
 /// The fields of the `BAD_USER_INPUT` problems of an answer (asserting that it is one).
-fn velden(antwoord: &Antwoord) -> Vec<String> {
+fn velden(antwoord: &Reply) -> Vec<String> {
     assert_eq!(
         antwoord.error_code(),
         "BAD_USER_INPUT",
@@ -61,7 +61,7 @@ fn velden(antwoord: &Antwoord) -> Vec<String> {
 }
 
 /// Asserts a `BAD_USER_INPUT` for `veld` whose message contains `tekst`.
-fn geweigerd(antwoord: &Antwoord, veld: &str, tekst: &str) {
+fn geweigerd(antwoord: &Reply, veld: &str, tekst: &str) {
     let velden = velden(antwoord);
     assert!(
         velden.iter().any(|v| v == veld),
@@ -704,7 +704,7 @@ async fn writers_of_two_processes_on_one_database_take_turns_without_internal_er
     backend: Backend,
 ) {
     let app = TestApp::spawn(backend).with_demo().await;
-    let tweede = app.tweede_proces().await;
+    let tweede = app.second_process().await;
     let hu = app.token(Some(demo::HU), Rol::Beheerder).await;
     let app = std::sync::Arc::new(app);
     let tweede = std::sync::Arc::new(tweede);

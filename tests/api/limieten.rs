@@ -2,7 +2,7 @@
 //! names the limit.
 
 use crate::dual_tests;
-use crate::harness::{Antwoord, Backend, TestApp, demo};
+use crate::harness::{Backend, Reply, TestApp, demo};
 use ipartnerschap::auth::Rol;
 use ipartnerschap::config::ServerSettings;
 use serde_json::json;
@@ -18,7 +18,7 @@ dual_tests!(
     introspection_suggestions_and_graphiql_can_be_switched_off,
 );
 
-fn refused(antwoord: &Antwoord, limit: &str) {
+fn refused(antwoord: &Reply, limit: &str) {
     assert_eq!(antwoord.error_code(), "BAD_USER_INPUT", "{}", antwoord.body);
     assert_eq!(antwoord.extensions()["limit"], limit);
     assert!(antwoord.body.get("data").is_none_or(|d| d.is_null()));
@@ -185,7 +185,7 @@ async fn a_request_over_the_time_limit_is_cancelled_with_a_timeout_error(backend
 async fn introspection_suggestions_and_graphiql_can_be_switched_off(backend: Backend) {
     let open = TestApp::spawn(backend).await;
     let typo = "{ fieldlab { totalCount } }";
-    let msg = |a: &Antwoord| a.body["errors"][0]["message"].as_str().unwrap().to_owned();
+    let msg = |a: &Reply| a.body["errors"][0]["message"].as_str().unwrap().to_owned();
     assert!(
         msg(&open.anoniem().query(typo, json!({})).await).contains("fieldlabs"),
         "suggestions on"

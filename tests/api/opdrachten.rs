@@ -42,8 +42,8 @@ async fn paging_forwards_and_backwards_returns_every_opdracht_exactly_once_in_ev
             &format!("orderBy: {{ veld: {veld}, richting: {richting} }}"),
         );
         let query = query.replace(", $order: OpdrachtSortering", "");
-        let vooruit = token.alle_paginas(&query, "opdrachten", 100, true).await;
-        let achteruit = token.alle_paginas(&query, "opdrachten", 70, false).await;
+        let vooruit = token.all_pages(&query, "opdrachten", 100, true).await;
+        let achteruit = token.all_pages(&query, "opdrachten", 70, false).await;
         let ids: Vec<&Value> = vooruit.iter().map(|n| &n["id"]).collect();
         let uniek: HashSet<String> = ids.iter().map(|v| v.to_string()).collect();
         assert_eq!(ids.len(), 548, "{veld} {richting}");

@@ -48,15 +48,15 @@ async fn a_hogeschool_lezer_sees_exactly_its_own_opdrachten_everywhere(backend: 
     let query = "query($first: Int, $after: String, $last: Int, $before: String) { \
         opdrachten(first: $first, after: $after, last: $last, before: $before) { \
           pageInfo { hasNextPage hasPreviousPage startCursor endCursor } nodes { id externId } } }";
-    let vooruit = hanze.alle_paginas(query, "opdrachten", 13, true).await;
+    let vooruit = hanze.all_pages(query, "opdrachten", 13, true).await;
     assert_eq!(ids_of(&vooruit), eigen);
     assert_eq!(vooruit.len(), eigen.len());
-    let achteruit = hanze.alle_paginas(query, "opdrachten", 100, false).await;
+    let achteruit = hanze.all_pages(query, "opdrachten", 100, false).await;
     assert_eq!(ids_of(&achteruit), eigen);
 
     // By id: an opdracht of another institution does not exist for Hanze.
     let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
-    let alle = bureau.alle_paginas(query, "opdrachten", 100, true).await;
+    let alle = bureau.all_pages(query, "opdrachten", 100, true).await;
     let vreemd = alle
         .iter()
         .find(|n| !eigen.contains(n["externId"].as_str().unwrap()))

@@ -43,14 +43,14 @@ const SYNC: &str = "mutation($input: OpdrachtenSyncInput!) { syncOpdrachten(inpu
     toegepast items { externId resultaat id fouten { veld melding } meldingen { veld melding } } } }";
 const STUDENTEN: &str = "query { statistieken { opdrachten studenten } opdrachten { totalCount } }";
 
-fn veld(antwoord: &crate::harness::Antwoord) -> String {
+fn veld(antwoord: &crate::harness::Reply) -> String {
     antwoord.extensions()["field"]
         .as_str()
         .unwrap_or_else(|| panic!("an error naming a field: {}", antwoord.body))
         .to_owned()
 }
 
-fn bericht(antwoord: &crate::harness::Antwoord) -> String {
+fn bericht(antwoord: &crate::harness::Reply) -> String {
     antwoord.body["errors"][0]["message"]
         .as_str()
         .unwrap_or_default()
@@ -84,7 +84,7 @@ async fn opdracht(caller: &Caller<'_>, extra: Value) -> String {
         .to_owned()
 }
 
-async fn node(caller: &Caller<'_>, id: &str) -> crate::harness::Antwoord {
+async fn node(caller: &Caller<'_>, id: &str) -> crate::harness::Reply {
     caller.query(OPDRACHT, json!({ "id": id })).await
 }
 

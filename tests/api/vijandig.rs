@@ -3,7 +3,7 @@
 //! and an `extensions.code`, at once, and the server goes on answering everyone else.
 
 use crate::dual_tests;
-use crate::harness::{Antwoord, Backend, TestApp};
+use crate::harness::{Backend, Reply, TestApp};
 use ipartnerschap::auth::Rol;
 use ipartnerschap::config::ServerSettings;
 use serde_json::{Value, json};
@@ -29,7 +29,7 @@ fn ruim(bytes: usize) -> ServerSettings {
     }
 }
 
-fn refused(antwoord: &Antwoord, code: &str, limit: &str) {
+fn refused(antwoord: &Reply, code: &str, limit: &str) {
     assert_eq!(antwoord.error_code(), code, "{}", kort(&antwoord.body));
     assert_eq!(
         antwoord.extensions()["limit"],
@@ -275,7 +275,7 @@ fn drie_diep(args: &str) -> String {
 async fn page_sizes_given_as_null_or_as_variable_defaults_count_in_the_cost(backend: Backend) {
     let app = TestApp::spawn(backend).with_demo().await;
     let token = app.token(None, Rol::Programmabureau).await;
-    let kosten = |antwoord: &Antwoord| {
+    let kosten = |antwoord: &Reply| {
         refused(antwoord, "BAD_USER_INPUT", "maxCost");
         antwoord.body["errors"][0]["message"]
             .as_str()
@@ -338,7 +338,7 @@ async fn only_the_selected_operation_counts_against_the_limits(backend: Backend)
                 .await
                 .unwrap();
             let status = response.status().as_u16();
-            Antwoord {
+            Reply {
                 status,
                 headers: response.headers().clone(),
                 body: response.json().await.unwrap(),
