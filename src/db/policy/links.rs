@@ -71,17 +71,12 @@ impl<P, L: EntityTrait, V> Part<P, L, V> {
 
 /// The records of `P` that the caller may read as `need` requires, as a subquery of ids.
 fn parents<P: Policy>(scope: &Scope, need: Need) -> sea_orm::sea_query::SelectStatement {
-    let p = scope.principal();
-    let mut select = P::find()
+    P::find()
         .select_only()
         .column(P::id())
-        .filter(P::visible_rule(p).as_filter());
-    match need {
-        Need::Public => {}
-        Need::Full => select = select.filter(P::readable_rule(p).as_filter()),
-        Need::Own => select = select.filter(P::own_rule(p).as_filter()),
-    }
-    select.into_query()
+        .filter(P::visible_rule(scope.principal()).as_filter())
+        .filter(scope.meeting::<P>(need))
+        .into_query()
 }
 
 /// Rows of link table `L` matching `filter`, in a stable order.
@@ -173,7 +168,7 @@ where
             let owned = P::find()
                 .filter(P::owner().is_in(ids.iter().copied()))
                 .filter(P::visible_rule(scope.principal()).as_filter())
-                .filter(P::readable_rule(scope.principal()).as_filter())
+                .filter(scope.meeting::<P>(Need::Full))
                 .all(scope.conn())
                 .await?;
             let mut pairs: Vec<(i32, i32)> = owned

@@ -483,7 +483,7 @@ pub trait Policy: EntityTrait + sealed::Sealed {
         let mut audience = FeedAudience::default();
         for term in Self::visible() {
             match term {
-                Reach::Everyone | Reach::Partners => audience.public = true,
+                Reach::Everyone => audience.public = true,
                 Reach::Owner => {
                     audience.organisaties.insert(Self::owner_of(model));
                 }
@@ -492,9 +492,10 @@ pub trait Policy: EntityTrait + sealed::Sealed {
                     .organisaties
                     .extend(snapshot_ids(snapshot, link.snapshot_key)),
                 Reach::Region(column) => audience.regios.extend(regio(model.get(column))),
-                // Not used by any visibility rule (a unit test checks); the feed would need
-                // the owner's region at the time of the change.
-                Reach::OwnerRegion => audience.public = true,
+                // Not used by any visibility rule (a unit test checks). The feed cannot record
+                // them (every partner; the owner's region at the time of the change), so they
+                // fail closed: such a change would reach only the programme office.
+                Reach::Partners | Reach::OwnerRegion => {}
             }
         }
         audience
