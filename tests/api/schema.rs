@@ -1,8 +1,12 @@
 //! The schema is a contract: the committed SDL equals the code's, and everything in it is
 //! described.
 
+use crate::dual_tests;
 use crate::harness::{Backend, TestApp};
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
+
+dual_tests!(one_field_name_has_one_type_everywhere);
 
 #[test]
 fn the_committed_schema_matches_the_code() {
@@ -32,19 +36,19 @@ fn the_schema_command_prints_the_committed_schema() {
     );
 }
 
+/// The answer to an introspection query, asked anonymously over HTTP of a fresh application.
+async fn introspect(backend: Backend, query: &str) -> Value {
+    let app = TestApp::spawn(backend).await;
+    app.anoniem().query(query, json!({})).await.data().clone()
+}
+
 const INTROSPECTION: &str = "{ __schema { types { name kind description \
     fields(includeDeprecated: true) { name description args { name description } } \
     inputFields { name description } enumValues(includeDeprecated: true) { name description } } } }";
 
 #[tokio::test]
 async fn every_type_field_argument_and_enum_value_has_a_description() {
-    let app = TestApp::spawn(Backend::Sqlite).await;
-    let data = app
-        .anoniem()
-        .query(INTROSPECTION, json!({}))
-        .await
-        .data()
-        .clone();
+    let data = introspect(Backend::Sqlite, INTROSPECTION).await;
     let described = |v: &Value| {
         v["description"]
             .as_str()
@@ -81,4 +85,76 @@ async fn every_type_field_argument_and_enum_value_has_a_description() {
         }
     }
     assert!(missing.is_empty(), "undescribed: {missing:#?}");
+}
+
+const FIELD_TYPES: &str = "{ __schema { types { name kind fields(includeDeprecated: true) { \
+    name type { kind name ofType { kind name ofType { kind name ofType { kind name \
+    ofType { kind name } } } } } } } } }";
+
+/// The roots, whose fields are operations rather than data.
+const ROOTS: &[&str] = &["Query", "Mutation", "Subscription"];
+
+/// The Relay machinery of a connection or edge type, typed by the record type it pages.
+const RELAY_FIELDS: &[&str] = &["edges", "nodes", "node", "cursor", "pageInfo"];
+
+/// Fields left to other changes of the same release, each with why.
+const LEFT_TO_OTHER_CHANGES: &[(&str, &str)] = &[
+    // renamed by the statistics change
+    ("Statistieken", "opdrachten"),
+    ("Statistieken", "fieldlabs"),
+    ("Statistieken", "communities"),
+    // renamed to `regios: [Regio!]!` by the fieldlab regions change
+    ("Fieldlab", "regio"),
+];
+
+/// `Int!`, `[Thema!]`, ...: an introspected type reference as the SDL writes it.
+fn type_string(t: &Value) -> String {
+    match t["kind"].as_str() {
+        Some("NON_NULL") => format!("{}!", type_string(&t["ofType"])),
+        Some("LIST") => format!("[{}]", type_string(&t["ofType"])),
+        _ => t["name"].as_str().expect("a named type").to_owned(),
+    }
+}
+
+/// Whether `type.field` is Relay machinery: the paged fields of a connection or edge, and
+/// the cursors of `PageInfo` (null on an empty page, as the Relay specification has them).
+fn is_relay_machinery(typename: &str, field: &str) -> bool {
+    let paged = (typename.ends_with("Connection") || typename.ends_with("Edge"))
+        && RELAY_FIELDS.contains(&field);
+    paged || (typename == "PageInfo" && ["startCursor", "endCursor"].contains(&field))
+}
+
+async fn one_field_name_has_one_type_everywhere(backend: Backend) {
+    let data = introspect(backend, FIELD_TYPES).await;
+    // field name -> type string -> the types whose field of that name has it
+    let mut types_of: BTreeMap<String, BTreeMap<String, Vec<String>>> = BTreeMap::new();
+    for t in data["__schema"]["types"].as_array().unwrap() {
+        let name = t["name"].as_str().unwrap();
+        let object_or_interface = ["OBJECT", "INTERFACE"].contains(&t["kind"].as_str().unwrap());
+        if !object_or_interface || name.starts_with("__") || ROOTS.contains(&name) {
+            continue;
+        }
+        for f in t["fields"].as_array().into_iter().flatten() {
+            let field = f["name"].as_str().unwrap();
+            if is_relay_machinery(name, field) || LEFT_TO_OTHER_CHANGES.contains(&(name, field)) {
+                continue;
+            }
+            types_of
+                .entry(field.to_owned())
+                .or_default()
+                .entry(type_string(&f["type"]))
+                .or_default()
+                .push(name.to_owned());
+        }
+    }
+    let conflicts: Vec<String> = types_of
+        .iter()
+        .filter(|(_, types)| types.len() > 1)
+        .map(|(field, types)| format!("{field}: {types:?}"))
+        .collect();
+    assert!(
+        conflicts.is_empty(),
+        "fields of one name with different types:\n{}",
+        conflicts.join("\n")
+    );
 }
