@@ -6,7 +6,10 @@ use crate::harness::{Backend, TestApp};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
-dual_tests!(one_field_name_has_one_type_everywhere);
+dual_tests!(
+    one_field_name_has_one_type_everywhere,
+    every_record_type_has_the_fields_of_the_parts_it_shares,
+);
 
 #[test]
 fn the_committed_schema_matches_the_code() {
@@ -157,4 +160,51 @@ async fn one_field_name_has_one_type_everywhere(backend: Backend) {
         "fields of one name with different types:\n{}",
         conflicts.join("\n")
     );
+}
+
+/// The fields that record types merge from parts they share with other record types.
+const SHARED_PARTS: &[(&[&str], &[&str])] = &[
+    (
+        &[
+            "Fieldlab",
+            "Lectoraat",
+            "Minor",
+            "Rijkspartner",
+            "Kennisinstelling",
+        ],
+        &["opdrachten"],
+    ),
+    (
+        &["Rijkspartner", "Kennisinstelling", "Programmabureau"],
+        &["fieldlabs", "lectoraten", "minoren", "communities"],
+    ),
+];
+
+async fn every_record_type_has_the_fields_of_the_parts_it_shares(backend: Backend) {
+    let data = introspect(backend, FIELD_TYPES).await;
+    let fields_of = |typename: &str| -> Vec<String> {
+        data["__schema"]["types"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"] == typename)
+            .unwrap_or_else(|| panic!("type {typename} is in the schema"))["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let mut missing = Vec::new();
+    for (types, fields) in SHARED_PARTS {
+        for typename in *types {
+            let has = fields_of(typename);
+            for field in *fields {
+                if !has.iter().any(|f| f == field) {
+                    missing.push(format!("{typename}.{field}"));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "missing: {missing:?}");
 }
