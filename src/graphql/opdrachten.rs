@@ -11,14 +11,16 @@ use super::lectoraten::Lectoraat;
 use super::minoren::Minor;
 use super::organisaties::Organisatie;
 use super::paging::{Window, connection, list_query, paginate};
-use super::types::{Date, RegistrationFields, Thema, record_type};
+use super::types::{Date, Part, RegistrationFields, Thema, record_type};
 use super::{loaders, scope};
 use crate::db::Row;
 use crate::db::entities::{fieldlab, lectoraat, minor, opdracht, organisatie};
 use crate::db::opdracht_fields as f;
 use crate::domain::{Onderwijssoort, OpdrachtSoort, OpdrachtStatus, Regio};
-use async_graphql::{Context, ID, MergedObject, Object, Result};
+use async_graphql::{Context, ID, MergedObject, Object, Result, TypeName};
 use sea_orm::Condition;
+use std::borrow::Cow;
+use std::marker::PhantomData;
 
 connection!(OpdrachtConnection, OpdrachtEdge, Opdracht, "opdrachten");
 
@@ -33,27 +35,40 @@ list_query!(
      callers see none."
 );
 
-/// The `opdrachten` field of a record that opdrachten link to (a fieldlab, lectoraat, minor or
-/// organisation): merged into that record's type.
+/// The `opdrachten` field of a record `R` that opdrachten link to (a fieldlab, lectoraat,
+/// minor or organisation): merged into that record's type.
 ///
 /// Holds the relation as a function of the record's id, not as a built condition: records are
 /// created by the hundred per page and their `opdrachten` is rarely asked for, so the
 /// condition is only built when it is.
-pub struct LinkedOpdrachten {
+///
+/// Generic over `R` so that each record type merges a part of its own (see [`Part`]).
+pub struct LinkedOpdrachten<R> {
     link: fn(i32) -> Condition,
     id: i32,
+    record: PhantomData<fn() -> R>,
 }
 
-impl LinkedOpdrachten {
+impl<R> LinkedOpdrachten<R> {
     /// The opdrachten that match `link(id)`.
     pub fn new(link: fn(i32) -> Condition, id: i32) -> Self {
-        Self { link, id }
+        Self {
+            link,
+            id,
+            record: PhantomData,
+        }
+    }
+}
+
+impl<R: Part> TypeName for LinkedOpdrachten<R> {
+    fn type_name() -> Cow<'static, str> {
+        format!("{}Opdrachten", R::NAME).into()
     }
 }
 
 /// Opdrachten linked to a record.
-#[Object]
-impl LinkedOpdrachten {
+#[Object(name_type)]
+impl<R: Part> LinkedOpdrachten<R> {
     /// Opdrachten linked to this record that the caller may see (the opdrachten's own rules
     /// apply: owner, opdrachtgever, executing institutions and the programme office).
     // GraphQL arguments: filter, orderBy and the four Relay paging arguments.

@@ -15,7 +15,7 @@ use super::loaders::{Linked, OrganisatieById};
 use super::minoren::Minor;
 use super::opdrachten::LinkedOpdrachten;
 use super::paging::{connection, list_query};
-use super::types::{Contactpersoon, Timestamp};
+use super::types::{Contactpersoon, Part, Timestamp};
 use super::{loaders, scope};
 use crate::db::entities::{community, fieldlab, lectoraat, minor, organisatie};
 use crate::db::organisatie_fields as f;
@@ -24,8 +24,10 @@ use crate::domain::{
     Onderwijssoort, OrganisatieSleutel, OrganisatieSoort, Regio, RijkspartnerSoort,
 };
 use crate::error::ApiError;
-use async_graphql::{Context, ID, Interface, MergedObject, Object, Result};
+use async_graphql::{Context, ID, Interface, MergedObject, Object, Result, TypeName};
 use sea_orm::{ColumnTrait, Condition};
+use std::borrow::Cow;
+use std::marker::PhantomData;
 
 type Model = Row<organisatie::Model>;
 
@@ -122,7 +124,7 @@ impl From<Model> for Rijkspartner {
         Self(
             OrganisatieFields(row.clone()),
             RijkspartnerFields(row),
-            OrganisatieLinks(id),
+            OrganisatieLinks::new(id),
             LinkedOpdrachten::new(opdrachten_of_organisatie, id),
         )
     }
@@ -135,7 +137,7 @@ impl From<Model> for Kennisinstelling {
         Self(
             OrganisatieFields(row.clone()),
             KennisinstellingFields(row),
-            OrganisatieLinks(id),
+            OrganisatieLinks::new(id),
             LinkedOpdrachten::new(opdrachten_of_organisatie, id),
         )
     }
@@ -144,7 +146,10 @@ impl From<Model> for Kennisinstelling {
 impl From<Model> for Programmabureau {
     fn from(row: Model) -> Self {
         let id = row.id();
-        Self(OrganisatieFields(Shared::new(row)), OrganisatieLinks(id))
+        Self(
+            OrganisatieFields(Shared::new(row)),
+            OrganisatieLinks::new(id),
+        )
     }
 }
 
@@ -183,13 +188,26 @@ list_query!(
      says otherwise. A public catalogue: everyone sees them all."
 );
 
-/// The records an organisation leads, owns or takes part in. Each list holds only records whose
-/// participant data the caller may read (otherwise the list would reveal what the records hide).
-pub struct OrganisatieLinks(i32);
+/// The records an organisation of kind `K` leads, owns or takes part in. Each list holds only
+/// records whose participant data the caller may read (otherwise the list would reveal what the
+/// records hide). One part per kind (see [`Part`]).
+pub struct OrganisatieLinks<K>(i32, PhantomData<fn() -> K>);
+
+impl<K> OrganisatieLinks<K> {
+    fn new(id: i32) -> Self {
+        Self(id, PhantomData)
+    }
+}
+
+impl<K: Part> TypeName for OrganisatieLinks<K> {
+    fn type_name() -> Cow<'static, str> {
+        format!("{}Links", K::NAME).into()
+    }
+}
 
 /// The records an organisation leads, owns or takes part in.
-#[Object]
-impl OrganisatieLinks {
+#[Object(name_type)]
+impl<K: Part> OrganisatieLinks<K> {
     /// Fieldlabs the organisation leads (as penvoerder) or takes part in, among those the
     /// caller may read in full.
     async fn fieldlabs(&self, ctx: &Context<'_>) -> Result<Vec<Fieldlab>> {
@@ -222,7 +240,7 @@ impl OrganisatieLinks {
     }
 }
 
-impl OrganisatieLinks {
+impl<K> OrganisatieLinks<K> {
     async fn linked(&self, ctx: &Context<'_>, link: &'static dyn Link<i32>) -> Result<Vec<i32>> {
         Ok(loaders(ctx)?
             .load(Linked(link, self.0))
@@ -305,13 +323,17 @@ impl OrganisatieFields {
 pub struct Rijkspartner(
     OrganisatieFields,
     RijkspartnerFields,
-    OrganisatieLinks,
-    LinkedOpdrachten,
+    OrganisatieLinks<Rijkspartner>,
+    LinkedOpdrachten<Rijkspartner>,
 );
 
-/// The shared fields, as the `Organisatie` interface resolves them.
+/// The shared fields, as the `Organisatie` interface resolves them, and the kind's own parts.
 macro_rules! shares_organisatie_fields {
     ($($kind:ident),*) => {$(
+        impl Part for $kind {
+            const NAME: &'static str = stringify!($kind);
+        }
+
         impl std::ops::Deref for $kind {
             type Target = OrganisatieFields;
             fn deref(&self) -> &OrganisatieFields {
@@ -356,8 +378,8 @@ impl RijkspartnerFields {
 pub struct Kennisinstelling(
     OrganisatieFields,
     KennisinstellingFields,
-    OrganisatieLinks,
-    LinkedOpdrachten,
+    OrganisatieLinks<Kennisinstelling>,
+    LinkedOpdrachten<Kennisinstelling>,
 );
 
 /// Fields of kennisinstellingen only.
@@ -384,7 +406,7 @@ impl KennisinstellingFields {
 
 /// Programmabureau: the programme office of I-Partnerschap, which owns the communities.
 #[derive(MergedObject)]
-pub struct Programmabureau(OrganisatieFields, OrganisatieLinks);
+pub struct Programmabureau(OrganisatieFields, OrganisatieLinks<Programmabureau>);
 
 #[derive(Default)]
 pub struct OrganisatieQuery;

@@ -164,6 +164,22 @@ impl RegistrationFields {
     }
 }
 
+/// A record type whose GraphQL type merges parts shared with other record types
+/// ([`crate::graphql::opdrachten::LinkedOpdrachten`], an organisation's links): each such part
+/// is registered under the record type's name (`FieldlabOpdrachten`), never under one name for
+/// all.
+///
+/// Why: async-graphql registers a merged type by registering its parts, and a part that is
+/// being registered is a placeholder without fields. A part shared by two record types whose
+/// fields lead from one to the other (`Fieldlab.opdrachten` → `Opdracht.minor` → `Minor`)
+/// would be merged into the second one while still a placeholder, and that type would
+/// silently lack the part's fields (`Minor.opdrachten` did). One part per record type cannot
+/// be caught like that.
+pub trait Part: Send + Sync + 'static {
+    /// The record type's GraphQL name.
+    const NAME: &'static str;
+}
+
 /// The `From<Row<Model>>` and `Deref` (to its fields object, for interfaces) of a record type
 /// that merges its fields with its [`RegistrationFields`] and, when a column is named, with the
 /// `opdrachten` that link to it through that column.
@@ -178,6 +194,9 @@ macro_rules! record_type {
         $crate::graphql::types::record_type!(@deref $type, $fields);
     };
     ($type:ident($fields:ident, $module:ident, opdrachten: $column:ident)) => {
+        impl $crate::graphql::types::Part for $type {
+            const NAME: &'static str = stringify!($type);
+        }
         impl From<$crate::db::Row<$module::Model>> for $type {
             fn from(row: $crate::db::Row<$module::Model>) -> Self {
                 use sea_orm::ColumnTrait;
