@@ -69,12 +69,12 @@ impl FieldlabFields {
         self.0.public(&f::REGIO)
     }
 
-    /// Themes the lab works on.
-    async fn themas(&self, ctx: &Context<'_>) -> Result<Vec<Thema>> {
+    /// Themes the lab works on. Never null on a fieldlab (they are public); nullable because
+    /// `themas` is nullable on every record type.
+    async fn themas(&self, ctx: &Context<'_>) -> Result<Option<Vec<Thema>>> {
         Ok(loaders(ctx)?
             .themas(&f::THEMAS, self.0.id(), self.0.rights)
-            .await?
-            .unwrap_or_default())
+            .await?)
     }
 
     /// Whether the lab is being set up, active or ended. Null unless the caller's organisation
@@ -162,9 +162,11 @@ pub struct FieldlabDeelnemer {
 /// FieldlabDeelnemer: an organisation taking part in a fieldlab, and its role there.
 #[Object]
 impl FieldlabDeelnemer {
-    /// The participating organisation.
-    async fn organisatie(&self) -> &Organisatie {
-        &self.organisatie
+    /// The participating organisation. Never null here (every participant is an organisation
+    /// of the partnership); nullable because `organisatie` is nullable everywhere (`Me` has
+    /// none for an anonymous caller).
+    async fn organisatie(&self) -> Option<&Organisatie> {
+        Some(&self.organisatie)
     }
 
     /// Its role in the lab.

@@ -10,7 +10,7 @@ use super::filters::{LectoraatFilter, Sortering};
 use super::id::GlobalId;
 use super::loaders;
 use super::opdrachten::LinkedOpdrachten;
-use super::organisaties::Organisatie;
+use super::organisaties::{Kennisinstelling, Organisatie, organisation};
 use super::paging::{connection, list_query};
 use super::types::{Date, RegistrationFields, Thema, record_type};
 use crate::db::Row;
@@ -63,19 +63,17 @@ impl LectoraatFields {
     }
 
     /// The kennisinstelling the chair belongs to (its owner).
-    async fn instelling(&self, ctx: &Context<'_>) -> Result<Option<Organisatie>> {
-        loaders(ctx)?
-            .record::<organisatie::Entity, Organisatie>(Some(self.0.public(&f::INSTELLING)))
-            .await
-            .map_err(Into::into)
+    async fn instelling(&self, ctx: &Context<'_>) -> Result<Kennisinstelling> {
+        let instelling = organisation(ctx, self.0.public(&f::INSTELLING)).await?;
+        Ok(instelling.narrow()?)
     }
 
-    /// Themes of the chair.
-    async fn themas(&self, ctx: &Context<'_>) -> Result<Vec<Thema>> {
+    /// Themes of the chair. Never null on a lectoraat (they are public); nullable because
+    /// `themas` is nullable on every record type.
+    async fn themas(&self, ctx: &Context<'_>) -> Result<Option<Vec<Thema>>> {
         Ok(loaders(ctx)?
             .themas(&f::THEMAS, self.0.id(), self.0.rights)
-            .await?
-            .unwrap_or_default())
+            .await?)
     }
 
     /// What the chair researches. Null unless the caller's organisation is linked to it.

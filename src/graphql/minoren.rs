@@ -7,7 +7,7 @@ use super::filters::{MinorFilter, Sortering};
 use super::id::GlobalId;
 use super::loaders;
 use super::opdrachten::LinkedOpdrachten;
-use super::organisaties::Organisatie;
+use super::organisaties::{Kennisinstelling, Organisatie, organisation};
 use super::paging::{connection, list_query};
 use super::types::{Date, RegistrationFields, Thema, record_type};
 use crate::db::Row;
@@ -61,11 +61,9 @@ impl MinorFields {
     }
 
     /// The kennisinstelling that offers it (its owner).
-    async fn instelling(&self, ctx: &Context<'_>) -> Result<Option<Organisatie>> {
-        loaders(ctx)?
-            .record::<organisatie::Entity, Organisatie>(Some(self.0.public(&f::INSTELLING)))
-            .await
-            .map_err(Into::into)
+    async fn instelling(&self, ctx: &Context<'_>) -> Result<Kennisinstelling> {
+        let instelling = organisation(ctx, self.0.public(&f::INSTELLING)).await?;
+        Ok(instelling.narrow()?)
     }
 
     /// What the curriculum covers. Null unless the caller's organisation co-develops it.

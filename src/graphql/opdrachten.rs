@@ -9,7 +9,7 @@ use super::filters::{OpdrachtFilter, OpdrachtSortering};
 use super::id::GlobalId;
 use super::lectoraten::Lectoraat;
 use super::minoren::Minor;
-use super::organisaties::Organisatie;
+use super::organisaties::{Kennisinstelling, Organisatie, Rijkspartner, organisation};
 use super::paging::{Window, connection, list_query, paginate};
 use super::types::{Date, Part, RegistrationFields, Thema, record_type};
 use super::{loaders, scope};
@@ -177,39 +177,40 @@ impl OpdrachtFields {
         self.0.public(&f::AANTAL_STUDENTEN)
     }
 
-    /// Themes of the assignment.
-    async fn themas(&self, ctx: &Context<'_>) -> Result<Vec<Thema>> {
+    /// Themes of the assignment. Never null on an opdracht (whoever sees it sees its themes);
+    /// nullable because `themas` is nullable on every record type.
+    async fn themas(&self, ctx: &Context<'_>) -> Result<Option<Vec<Thema>>> {
         Ok(loaders(ctx)?
             .themas(&f::THEMAS, self.0.id(), self.0.rights)
-            .await?
-            .unwrap_or_default())
-    }
-
-    /// The rijkspartner that gave the assignment.
-    async fn opdrachtgever(&self, ctx: &Context<'_>) -> Result<Option<Organisatie>> {
-        Ok(loaders(ctx)?
-            .record::<organisatie::Entity, Organisatie>(Some(self.0.public(&f::OPDRACHTGEVER)))
             .await?)
     }
 
+    /// The rijkspartner that gave the assignment.
+    async fn opdrachtgever(&self, ctx: &Context<'_>) -> Result<Rijkspartner> {
+        let id = self.0.public(&f::OPDRACHTGEVER);
+        Ok(organisation(ctx, id).await?.narrow()?)
+    }
+
     /// The kennisinstellingen whose students carry it out.
-    async fn uitvoerders(&self, ctx: &Context<'_>) -> Result<Vec<Organisatie>> {
-        Ok(loaders(ctx)?
+    async fn uitvoerders(&self, ctx: &Context<'_>) -> Result<Vec<Kennisinstelling>> {
+        let uitvoerders = loaders(ctx)?
             .linked_records::<organisatie::Entity, Organisatie>(
                 &f::UITVOERDERS,
                 self.0.id(),
                 self.0.rights,
             )
             .await?
-            .unwrap_or_default())
+            .unwrap_or_default();
+        Ok(uitvoerders
+            .into_iter()
+            .map(Organisatie::narrow)
+            .collect::<Result<_, _>>()?)
     }
 
     /// The organisation that registered the opdracht (usually the kennisinstelling that syncs
     /// it) and edits it.
-    async fn eigenaar(&self, ctx: &Context<'_>) -> Result<Option<Organisatie>> {
-        Ok(loaders(ctx)?
-            .record::<organisatie::Entity, Organisatie>(Some(self.0.public(&f::EIGENAAR)))
-            .await?)
+    async fn eigenaar(&self, ctx: &Context<'_>) -> Result<Organisatie> {
+        organisation(ctx, self.0.public(&f::EIGENAAR)).await
     }
 
     /// The fieldlab the assignment belongs to, if any.

@@ -11,7 +11,7 @@ use super::filters::{
 };
 use super::id::GlobalId;
 use super::lectoraten::Lectoraat;
-use super::loaders::{Linked, OrganisatieById};
+use super::loaders::Linked;
 use super::minoren::Minor;
 use super::opdrachten::LinkedOpdrachten;
 use super::paging::{connection, list_query};
@@ -117,6 +117,55 @@ impl From<Model> for Organisatie {
     }
 }
 
+impl Organisatie {
+    /// This organisation as the kind `K` a field promises (an opdrachtgever is a rijkspartner,
+    /// an uitvoerder a kennisinstelling). The writes check the kind, so another kind is a bug,
+    /// reported as an internal error rather than as a wrongly typed answer.
+    pub fn narrow<K: TryFrom<Organisatie, Error = Organisatie>>(self) -> Result<K, ApiError> {
+        K::try_from(self).map_err(|other| {
+            ApiError::Internal(format!(
+                "organisation {} is a {}, not a {}",
+                other.row().id(),
+                typename(other.row()),
+                std::any::type_name::<K>()
+            ))
+        })
+    }
+
+    fn row(&self) -> &Model {
+        match self {
+            Organisatie::Rijkspartner(o) => &o.0.0,
+            Organisatie::Kennisinstelling(o) => &o.0.0,
+            Organisatie::Programmabureau(o) => &o.0.0,
+        }
+    }
+}
+
+/// The kinds of organisation a field can be narrowed to ([`Organisatie::narrow`]).
+macro_rules! narrows_to {
+    ($($kind:ident),*) => {$(
+        impl TryFrom<Organisatie> for $kind {
+            type Error = Organisatie;
+            fn try_from(organisatie: Organisatie) -> Result<Self, Organisatie> {
+                match organisatie {
+                    Organisatie::$kind(kind) => Ok(kind),
+                    other => Err(other),
+                }
+            }
+        }
+    )*};
+}
+narrows_to!(Rijkspartner, Kennisinstelling);
+
+/// The organisation a record points at (its owner, its opdrachtgever). Organisations are a
+/// public catalogue and are never deleted, so a missing one is a bug, reported as internal.
+pub async fn organisation(ctx: &Context<'_>, id: i32) -> Result<Organisatie> {
+    loaders(ctx)?
+        .record::<organisatie::Entity, Organisatie>(Some(id))
+        .await?
+        .ok_or_else(|| ApiError::Internal(format!("organisation {id} is missing")).into())
+}
+
 impl From<Model> for Rijkspartner {
     fn from(row: Model) -> Self {
         let id = row.id();
@@ -209,19 +258,25 @@ impl<K: Part> TypeName for OrganisatieLinks<K> {
 #[Object(name_type)]
 impl<K: Part> OrganisatieLinks<K> {
     /// Fieldlabs the organisation leads (as penvoerder) or takes part in, among those the
-    /// caller may read in full.
-    async fn fieldlabs(&self, ctx: &Context<'_>) -> Result<Vec<Fieldlab>> {
-        Ok(loaders(ctx)?
-            .records::<fieldlab::Entity, Fieldlab>(self.linked(ctx, &f::FIELDLABS).await?)
-            .await?)
+    /// caller may read in full. Never null on an organisation; nullable because `fieldlabs` is
+    /// nullable on lectoraten (where it may be hidden).
+    async fn fieldlabs(&self, ctx: &Context<'_>) -> Result<Option<Vec<Fieldlab>>> {
+        Ok(Some(
+            loaders(ctx)?
+                .records::<fieldlab::Entity, Fieldlab>(self.linked(ctx, &f::FIELDLABS).await?)
+                .await?,
+        ))
     }
 
     /// Lectoraten the organisation owns or is linked to, among those the caller may read in
-    /// full.
-    async fn lectoraten(&self, ctx: &Context<'_>) -> Result<Vec<Lectoraat>> {
-        Ok(loaders(ctx)?
-            .records::<lectoraat::Entity, Lectoraat>(self.linked(ctx, &f::LECTORATEN).await?)
-            .await?)
+    /// full. Never null on an organisation; nullable because `lectoraten` is nullable on
+    /// fieldlabs (where it may be hidden).
+    async fn lectoraten(&self, ctx: &Context<'_>) -> Result<Option<Vec<Lectoraat>>> {
+        Ok(Some(
+            loaders(ctx)?
+                .records::<lectoraat::Entity, Lectoraat>(self.linked(ctx, &f::LECTORATEN).await?)
+                .await?,
+        ))
     }
 
     /// Minoren the organisation offers or co-develops, among those the caller may read in full.
@@ -361,12 +416,9 @@ impl RijkspartnerFields {
     }
 
     /// The parent organisation (DUO belongs to OCW), if any.
-    async fn moederorganisatie(&self, ctx: &Context<'_>) -> Result<Option<Organisatie>> {
+    async fn moederorganisatie(&self, ctx: &Context<'_>) -> Result<Option<Rijkspartner>> {
         match self.0.public(&f::MOEDERORGANISATIE) {
-            Some(id) => Ok(loaders(ctx)?
-                .load(OrganisatieById::new(id))
-                .await?
-                .map(Organisatie::from)),
+            Some(id) => Ok(Some(organisation(ctx, id).await?.narrow()?)),
             None => Ok(None),
         }
     }
@@ -399,8 +451,15 @@ impl KennisinstellingFields {
     }
 
     /// Kind of education: WO, HBO or MBO.
-    async fn onderwijssoort(&self) -> Option<Onderwijssoort> {
-        self.0.public(&f::ONDERWIJSSOORT)
+    async fn onderwijssoort(&self) -> Result<Onderwijssoort> {
+        // A database constraint gives every kennisinstelling one.
+        self.0.public(&f::ONDERWIJSSOORT).ok_or_else(|| {
+            ApiError::Internal(format!(
+                "kennisinstelling {} has no onderwijssoort",
+                self.0.id()
+            ))
+            .into()
+        })
     }
 }
 

@@ -28,23 +28,22 @@ impl From<crate::db::entities::thema::Model> for Thema {
 /// and the programme office see it.
 #[derive(SimpleObject, Clone, Debug)]
 pub struct Contactpersoon {
-    /// Name of the contact person.
-    pub naam: Option<String>,
+    /// Name of the contact person (a contact person is recorded with a name).
+    pub naam: String,
     /// E-mail address of the contact person.
     pub email: Option<String>,
 }
 
 impl Contactpersoon {
-    /// The contact person of a row, if the caller may see it and there is one.
+    /// The contact person of a row, if the caller may see it and there is one (the input
+    /// refuses an e-mail address without a name).
     pub fn of<M>(row: &Row<M>) -> Option<Self>
     where
         M: sea_orm::ModelTrait,
         M::Entity: Policy + sea_orm::EntityTrait<Model = M>,
     {
-        match row.contact()? {
-            (None, None) => None,
-            (naam, email) => Some(Self { naam, email }),
-        }
+        let (naam, email) = row.contact()?;
+        Some(Self { naam: naam?, email })
     }
 }
 

@@ -141,6 +141,7 @@ async fn every_problem_of_an_input_is_reported_at_once_and_nothing_is_written(ba
         "einddatum",
         "aantalStudenten",
         "themas[1]",
+        "contactpersoon.naam",
         "contactpersoon.email",
         "opdrachtgever",
         "fieldlab",

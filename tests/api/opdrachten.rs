@@ -230,8 +230,8 @@ async fn filters_combine_and_a_bad_filter_names_its_field(backend: Backend) {
 async fn an_opdracht_has_its_relations_as_stored(backend: Backend) {
     let app = TestApp::spawn(backend).with_demo().await;
     let t = bureau(&app);
-    let data = t.query("{ opdrachten(first: 100, filter: { zoek: \"\" }) { nodes { externId opdrachtgever { naam } \
-               uitvoerders { naam } eigenaar { naam } fieldlab { naam } themas { code } } } }",
+    let data = t.query("{ opdrachten(first: 100, filter: { zoek: \"\" }) { nodes { externId opdrachtgever { naam oin } \
+               uitvoerders { naam schacHome } eigenaar { naam } fieldlab { naam } themas { code } } } }",
             json!({}),
         )
         .await
@@ -245,7 +245,7 @@ async fn an_opdracht_has_its_relations_as_stored(backend: Backend) {
             .query_all_raw(sea_orm::Statement::from_string(
                 conn.get_database_backend(),
                 format!(
-                    "SELECT g.naam AS gever, e.naam AS eigenaar, f.naam AS lab, \
+                    "SELECT g.naam AS gever, g.oin AS oin, e.naam AS eigenaar, f.naam AS lab, \
                        (SELECT COUNT(*) FROM opdracht_themas t WHERE t.opdracht_id = o.id) AS themas, \
                        (SELECT COUNT(*) FROM opdracht_uitvoerders u WHERE u.opdracht_id = o.id) AS uitvoerders \
                      FROM opdrachten o JOIN organisaties g ON g.id = o.opdrachtgever_id \
@@ -259,6 +259,19 @@ async fn an_opdracht_has_its_relations_as_stored(backend: Backend) {
         assert_eq!(
             node["opdrachtgever"]["naam"],
             row.try_get::<String>("", "gever").unwrap()
+        );
+        assert_eq!(
+            node["opdrachtgever"]["oin"],
+            row.try_get::<String>("", "oin").unwrap(),
+            "the opdrachtgever is a Rijkspartner"
+        );
+        assert!(
+            node["uitvoerders"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|u| u["schacHome"].as_str().is_some_and(|s| !s.is_empty())),
+            "the uitvoerders are kennisinstellingen: {node}"
         );
         assert_eq!(
             node["eigenaar"]["naam"],

@@ -46,7 +46,8 @@ pub struct Mutation(
 /// programme office will see it).
 #[derive(InputObject, Debug, Clone, Default)]
 pub struct ContactpersoonInput {
-    /// Name, at most 200 characters, one line without control characters.
+    /// Name, at most 200 characters, one line without control characters; required with an
+    /// e-mail address.
     pub naam: Option<String>,
     /// E-mail address, at most 254 characters, one line without control characters.
     pub email: Option<String>,
@@ -151,7 +152,8 @@ impl Check {
         Some(value)
     }
 
-    /// A contact person: name and e-mail (`field.naam`, `field.email`).
+    /// A contact person: name and e-mail (`field.naam`, `field.email`); an e-mail address
+    /// needs a name, so that `Contactpersoon.naam` is never null.
     pub fn contactpersoon(
         &mut self,
         field: &str,
@@ -162,6 +164,12 @@ impl Check {
         };
         let naam = self.text(&format!("{field}.naam"), c.naam.as_deref(), 200);
         let email = self.text(&format!("{field}.email"), c.email.as_deref(), 254);
+        if naam.is_none() && email.is_some() {
+            self.fail(
+                format!("{field}.naam"),
+                "is required with an e-mail address: a contact person has a name",
+            );
+        }
         if let Some(e) = &email {
             let ok = e
                 .split_once('@')
