@@ -79,7 +79,7 @@ def data(answer):
 bureau, beller = os.environ["BUREAU"], os.environ["BELLER"]
 NODE = "query($id: ID!) { node(id: $id) { id } }"
 UPDATE = ("mutation($id: ID!) { updateOpdracht(id: $id, versie: 1, input: { opdrachtgever: $id, "
-          "naam: \"x\", soort: AFSTUDEEROPDRACHT }) { id } }")
+          "naam: \"x\", opdrachtSoort: AFSTUDEEROPDRACHT }) { id } }")
 
 # A hidden opdracht: one the programme office sees and the caller does not.
 ids = [n["id"] for n in data(post(bureau, "{ opdrachten(first: 100) { nodes { id } } }", {})[0])
@@ -99,7 +99,7 @@ opdrachtgever = org["organisatie"]["id"]
 eigenaar = data(post(bureau, "{ organisatie(sleutel: \"hu.nl\") { id } }", {})[0])["organisatie"]["id"]
 nieuw = data(post(bureau,
     "mutation($e: ID!, $o: ID!) { createOpdracht(input: { eigenaar: $e, opdrachtgever: $o, "
-    "naam: \"id timing\", soort: AFSTUDEEROPDRACHT }) { id versie } }",
+    "naam: \"id timing\", opdrachtSoort: AFSTUDEEROPDRACHT }) { id versie } }",
     {"e": eigenaar, "o": opdrachtgever})[0])["createOpdracht"]
 data(post(bureau, "mutation($id: ID!, $v: Int!) { deleteOpdracht(id: $id, versie: $v) }",
           {"id": nieuw["id"], "v": nieuw["versie"]})[0])

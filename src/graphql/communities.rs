@@ -54,7 +54,7 @@ impl CommunityFields {
     }
 
     /// Planned, active or ended. Null unless the caller's organisation is a member.
-    async fn status(&self) -> Option<CommunityStatus> {
+    async fn community_status(&self) -> Option<CommunityStatus> {
         self.0.get(&f::STATUS)
     }
 

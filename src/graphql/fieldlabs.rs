@@ -79,7 +79,7 @@ impl FieldlabFields {
 
     /// Whether the lab is being set up, active or ended. Null unless the caller's organisation
     /// takes part in the lab (or is the programme office).
-    async fn status(&self) -> Option<FieldlabStatus> {
+    async fn fieldlab_status(&self) -> Option<FieldlabStatus> {
         self.0.get(&f::STATUS)
     }
 
@@ -131,7 +131,7 @@ impl FieldlabFields {
                 .zip(organisaties)
                 .map(|((_, rol), org)| FieldlabDeelnemer {
                     organisatie: org.into(),
-                    rol: *rol,
+                    deelnemer_rol: *rol,
                 })
                 .collect(),
         ))
@@ -156,7 +156,7 @@ impl FieldlabFields {
 
 pub struct FieldlabDeelnemer {
     organisatie: Organisatie,
-    rol: DeelnemerRol,
+    deelnemer_rol: DeelnemerRol,
 }
 
 /// FieldlabDeelnemer: an organisation taking part in a fieldlab, and its role there.
@@ -170,7 +170,7 @@ impl FieldlabDeelnemer {
     }
 
     /// Its role in the lab.
-    async fn rol(&self) -> DeelnemerRol {
-        self.rol
+    async fn deelnemer_rol(&self) -> DeelnemerRol {
+        self.deelnemer_rol
     }
 }

@@ -259,9 +259,9 @@ pub struct OpdrachtFilter {
     /// Theme code(s), e.g. `DATA_AI`: opdrachten with at least one of them. At most 1000 values.
     pub themas: Option<Vec<String>>,
     /// Status(es). At most 1000 values.
-    pub status: Option<Vec<OpdrachtStatus>>,
+    pub opdracht_status: Option<Vec<OpdrachtStatus>>,
     /// Kind(s) of assignment. At most 1000 values.
-    pub soort: Option<Vec<OpdrachtSoort>>,
+    pub opdracht_soort: Option<Vec<OpdrachtSoort>>,
     /// Kind(s) of education. At most 1000 values.
     pub onderwijssoort: Option<Vec<Onderwijssoort>>,
     /// Only opdrachten registered by this organisation, their owner (its `id`).
@@ -294,8 +294,8 @@ impl OpdrachtFilter {
         let mut b = FilterBuilder::checked(self)?;
         b.search(&[C::Naam, C::Omschrijving], &self.zoek);
         b.one_of(C::Regio, &self.regio);
-        b.one_of(C::Status, &self.status);
-        b.one_of(C::Soort, &self.soort);
+        b.one_of(C::Status, &self.opdracht_status);
+        b.one_of(C::Soort, &self.opdracht_soort);
         b.one_of(C::Onderwijssoort, &self.onderwijssoort);
         b.themas::<opdracht_thema::Entity>(
             scope,
@@ -356,7 +356,7 @@ pub fn opdrachten_of_organisatie(org: i32) -> Condition {
         ))
 }
 
-/// FieldlabFilter: narrows a list of fieldlabs. Criteria on non-public fields (status,
+/// FieldlabFilter: narrows a list of fieldlabs. Criteria on non-public fields (fieldlabStatus,
 /// deelnemer) only match fieldlabs the caller may read in full.
 #[derive(InputObject, Default, Debug)]
 pub struct FieldlabFilter {
@@ -368,7 +368,7 @@ pub struct FieldlabFilter {
     /// Theme code(s): fieldlabs with at least one of them. At most 1000 values.
     pub themas: Option<Vec<String>>,
     /// Status(es). At most 1000 values.
-    pub status: Option<Vec<FieldlabStatus>>,
+    pub fieldlab_status: Option<Vec<FieldlabStatus>>,
     /// Only fieldlabs in which this organisation takes part, as penvoerder or participant.
     pub deelnemer: Option<ID>,
     /// Changed at or after this moment (in UTC between 1900-01-01 and 2999-12-31).
@@ -389,7 +389,7 @@ impl FieldlabFilter {
             &self.themas,
         )
         .await?;
-        b.field_in(scope, &fieldlab_fields::STATUS, &self.status);
+        b.field_in(scope, &fieldlab_fields::STATUS, &self.fieldlab_status);
         if let Some(org) = b.organisatie("deelnemer", &self.deelnemer) {
             b.require::<fieldlab::Entity>(scope, fieldlab_fields::DEELNEMERS.need());
             b.and(Condition::any().add(C::EigenaarId.eq(org)).add(in_link::<
@@ -507,7 +507,7 @@ pub struct MinorFilter {
     /// Only curricula of this kennisinstelling (its `id`).
     pub instelling: Option<ID>,
     /// Kind(s): minor, master, post-master. At most 1000 values.
-    pub soort: Option<Vec<MinorSoort>>,
+    pub minor_soort: Option<Vec<MinorSoort>>,
     /// Theme code(s). At most 1000 values.
     pub themas: Option<Vec<String>>,
     /// Changed at or after this moment (in UTC between 1900-01-01 and 2999-12-31).
@@ -522,7 +522,7 @@ impl MinorFilter {
         if let Some(org) = b.organisatie("instelling", &self.instelling) {
             b.and(C::EigenaarId.eq(org));
         }
-        b.one_of(C::Soort, &self.soort);
+        b.one_of(C::Soort, &self.minor_soort);
         if self.themas.is_some() {
             b.require::<minor::Entity>(scope, minor_fields::THEMAS.need());
         }
@@ -539,7 +539,7 @@ impl MinorFilter {
     }
 }
 
-/// CommunityFilter: narrows a list of communities. Criteria on non-public fields (status,
+/// CommunityFilter: narrows a list of communities. Criteria on non-public fields (communityStatus,
 /// themes, members) only match communities the caller may read in full.
 #[derive(InputObject, Default, Debug)]
 pub struct CommunityFilter {
@@ -547,7 +547,7 @@ pub struct CommunityFilter {
     /// At most 200 characters, no control characters.
     pub zoek: Option<String>,
     /// Status(es). At most 1000 values.
-    pub status: Option<Vec<CommunityStatus>>,
+    pub community_status: Option<Vec<CommunityStatus>>,
     /// Theme code(s). At most 1000 values.
     pub themas: Option<Vec<String>>,
     /// Only communities of which this organisation is a member (its `id`).
@@ -561,7 +561,7 @@ impl CommunityFilter {
         use community::Column as C;
         let mut b = FilterBuilder::checked(self)?;
         b.search(&[C::Naam, C::Beschrijving], &self.zoek);
-        b.field_in(scope, &community_fields::STATUS, &self.status);
+        b.field_in(scope, &community_fields::STATUS, &self.community_status);
         if self.themas.is_some() {
             b.require::<community::Entity>(scope, community_fields::THEMAS.need());
         }

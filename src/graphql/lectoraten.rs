@@ -58,7 +58,7 @@ impl LectoraatFields {
     }
 
     /// Lectoraat or leerstoel.
-    async fn soort(&self) -> LectoraatSoort {
+    async fn lectoraat_soort(&self) -> LectoraatSoort {
         self.0.public(&f::SOORT)
     }
 

@@ -51,7 +51,7 @@ impl MinorFields {
     }
 
     /// Minor, master or post-master.
-    async fn soort(&self) -> MinorSoort {
+    async fn minor_soort(&self) -> MinorSoort {
         self.0.public(&f::SOORT)
     }
 

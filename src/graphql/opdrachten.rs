@@ -143,12 +143,12 @@ impl OpdrachtFields {
     }
 
     /// Kind of assignment.
-    async fn soort(&self) -> OpdrachtSoort {
+    async fn opdracht_soort(&self) -> OpdrachtSoort {
         self.0.public(&f::SOORT)
     }
 
     /// Where the assignment stands.
-    async fn status(&self) -> OpdrachtStatus {
+    async fn opdracht_status(&self) -> OpdrachtStatus {
         self.0.public(&f::STATUS)
     }
 

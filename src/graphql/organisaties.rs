@@ -60,7 +60,7 @@ pub fn typename(row: &Row<organisatie::Model>) -> &'static str {
         desc = "Common abbreviation (BZK, DUO, HU)."
     ),
     field(
-        name = "soort",
+        name = "organisatie_soort",
         ty = "OrganisatieSoort",
         desc = "Kind of organisation."
     ),
@@ -325,7 +325,7 @@ impl OrganisatieFields {
     }
 
     /// Kind of organisation.
-    async fn soort(&self) -> OrganisatieSoort {
+    async fn organisatie_soort(&self) -> OrganisatieSoort {
         self.0.public(&f::SOORT)
     }
 

@@ -60,7 +60,7 @@ async fn a_token_with_a_subject_longer_than_the_audit_column_is_unauthenticated(
     // 255 characters fit the audit trail's column on both databases: such a caller can write.
     c.sub = "é".repeat(255);
     let token = app.jwt.sign_claims(&c).unwrap();
-    let lab = "mutation { createOpdracht(input: { naam: \"Lang subject\", soort: AFSTUDEEROPDRACHT, \
+    let lab = "mutation { createOpdracht(input: { naam: \"Lang subject\", opdrachtSoort: AFSTUDEEROPDRACHT, \
                opdrachtgever: $o }) { id } }";
     let o = app.org_id(demo::BZK).await;
     let lab = lab.replace("$o", &format!("\"{o}\""));
@@ -132,7 +132,7 @@ async fn the_token_command_refuses_a_ttl_beyond_the_maximum_lifetime(backend: Ba
     assert!(token("30m", Some("1h")).status.success());
 }
 
-const ME: &str = "{ me { ingelogd subject rol organisatie { __typename naam soort \
+const ME: &str = "{ me { ingelogd subject rol organisatie { __typename naam organisatieSoort \
                   ... on Rijkspartner { oin } ... on Kennisinstelling { schacHome onderwijssoort } } } }";
 
 fn claims(app: &TestApp, rol: &str, org: Option<&str>) -> Claims {
@@ -184,7 +184,7 @@ async fn me_names_the_ministry_and_role_of_the_token(backend: Backend) {
             "organisatie": {
                 "__typename": "Rijkspartner",
                 "naam": "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties",
-                "soort": "RIJKSPARTNER",
+                "organisatieSoort": "RIJKSPARTNER",
                 "oin": demo::BZK
             }
         })

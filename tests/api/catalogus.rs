@@ -97,9 +97,9 @@ async fn pages_of_organisations_cover_the_list_in_both_directions(backend: Backe
 async fn lectoraten_minoren_and_communities_show_public_fields_to_everyone(backend: Backend) {
     let app = TestApp::spawn(backend).with_demo().await;
     let data = app
-        .anoniem().query("{ lectoraten { totalCount nodes { naam soort instelling { naam } themas { code } beschrijving lector partners { naam } } } \
-               minoren(filter: {soort: [POST_MASTER]}) { totalCount nodes { naam studielastEcts instelling { naam } beschrijving themas { code } partners { naam } } } \
-               communities { totalCount nodes { naam beschrijving status leden { naam } } } }",
+        .anoniem().query("{ lectoraten { totalCount nodes { naam lectoraatSoort instelling { naam } themas { code } beschrijving lector partners { naam } } } \
+               minoren(filter: {minorSoort: [POST_MASTER]}) { totalCount nodes { naam studielastEcts instelling { naam } beschrijving themas { code } partners { naam } } } \
+               communities { totalCount nodes { naam beschrijving communityStatus leden { naam } } } }",
             json!({}),
         )
         .await
@@ -125,7 +125,7 @@ async fn lectoraten_minoren_and_communities_show_public_fields_to_everyone(backe
     assert_eq!(data["communities"]["totalCount"], 4);
     for c in data["communities"]["nodes"].as_array().unwrap() {
         assert!(c["beschrijving"].is_string());
-        assert_eq!(c["status"], Value::Null);
+        assert_eq!(c["communityStatus"], Value::Null);
         assert_eq!(c["leden"], Value::Null);
     }
 }
@@ -134,7 +134,7 @@ async fn participants_read_lectoraten_minoren_and_communities_in_full(backend: B
     let app = TestApp::spawn(backend).with_demo().await;
     let bzk = app.als(demo::BZK, Rol::Lezer);
     let data = bzk.query("{ lectoraten(filter: {zoek: \"human\"}) { nodes { beschrijving lector partners { afkorting } fieldlabs { naam } } } \
-               minoren(filter: {soort: [POST_MASTER]}) { nodes { themas { code } partners { afkorting } } } }",
+               minoren(filter: {minorSoort: [POST_MASTER]}) { nodes { themas { code } partners { afkorting } } } }",
             json!({}),
         )
         .await
@@ -157,14 +157,14 @@ async fn participants_read_lectoraten_minoren_and_communities_in_full(backend: B
     let uwv = app.als(demo::UWV, Rol::Lezer);
     let data = uwv
         .query(
-            "{ communities(filter: {zoek: \"academies\"}) { nodes { status leden { afkorting } themas { code } } } }",
+            "{ communities(filter: {zoek: \"academies\"}) { nodes { communityStatus leden { afkorting } themas { code } } } }",
             json!({}),
         )
         .await
         .data()
         .clone();
     let it = &data["communities"]["nodes"][0];
-    assert_eq!(it["status"], "ACTIEF");
+    assert_eq!(it["communityStatus"], "ACTIEF");
     assert!(
         it["leden"]
             .as_array()
@@ -178,7 +178,7 @@ async fn criteria_on_hidden_fields_do_not_reveal_them(backend: Backend) {
     let app = TestApp::spawn(backend).with_demo().await;
     let uwv = app.org_id(demo::UWV).await;
     let bureau = app.token(None, Rol::Programmabureau).await;
-    let q_status = "{ fieldlabs(filter: {status: [ACTIEF]}) { totalCount } }";
+    let q_status = "{ fieldlabs(filter: {fieldlabStatus: [ACTIEF]}) { totalCount } }";
     assert_eq!(total(&app, None, q_status).await, 0, "status is not public");
     assert_eq!(total(&app, Some(&bureau), q_status).await, 9);
     let q_lid = format!("{{ communities(filter: {{lid: \"{uwv}\"}}) {{ totalCount }} }}");
@@ -223,11 +223,11 @@ async fn each_catalogue_filter_matches_an_independent_count(backend: Backend) {
             "SELECT COUNT(*) FROM lectoraten WHERE id IN (SELECT lectoraat_id FROM lectoraat_themas WHERE thema_code = 'DATA_AI')",
         ),
         (
-            "minoren(filter: {soort: [MINOR], themas: [\"INFORMATIEHUISHOUDING\"]})".into(),
+            "minoren(filter: {minorSoort: [MINOR], themas: [\"INFORMATIEHUISHOUDING\"]})".into(),
             "SELECT COUNT(*) FROM minoren WHERE soort = 'MINOR' AND id IN (SELECT minor_id FROM minor_themas WHERE thema_code = 'INFORMATIEHUISHOUDING')",
         ),
         (
-            "communities(filter: {status: [GEPLAND]})".into(),
+            "communities(filter: {communityStatus: [GEPLAND]})".into(),
             "SELECT COUNT(*) FROM communities WHERE status = 'GEPLAND'",
         ),
         (

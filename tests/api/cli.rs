@@ -317,11 +317,11 @@ async fn the_sync_client_mirrors_an_export_repeatedly_and_safely(backend: Backen
     let dir = temp();
     let jsonl = dir.path().join("export.jsonl");
     let regels = [
-        json!({ "externId": "HU-2025-001", "naam": "Datagedreven toezicht op studiefinanciering", "soort": "AFSTUDEEROPDRACHT",
-            "status": "AFGEROND", "onderwijssoort": "HBO", "regio": "MIDDEN", "startdatum": "2025-02-03", "einddatum": "2025-06-27",
+        json!({ "externId": "HU-2025-001", "naam": "Datagedreven toezicht op studiefinanciering", "opdrachtSoort": "AFSTUDEEROPDRACHT",
+            "opdrachtStatus": "AFGEROND", "onderwijssoort": "HBO", "regio": "MIDDEN", "startdatum": "2025-02-03", "einddatum": "2025-06-27",
             "aantalStudenten": 1, "opdrachtgever": demo::DUO, "uitvoerders": [demo::HU], "themas": ["DATA_AI"],
             "contactpersoon": { "naam": "Stagebureau HU", "email": "stages@hu.nl" } }),
-        json!({ "externId": "HU-2025-002", "naam": "", "soort": "GROEPSOPDRACHT", "opdrachtgever": demo::UWV }),
+        json!({ "externId": "HU-2025-002", "naam": "", "opdrachtSoort": "GROEPSOPDRACHT", "opdrachtgever": demo::UWV }),
     ];
     std::fs::write(
         &jsonl,

@@ -219,7 +219,7 @@ async fn controleer(app: &TestApp, w: &Wereld, beller: &Beller, pad: &Pad) -> Re
                 filter["regio"] = json!([REGIOS[*r]]);
             }
             if let Some(s) = status {
-                filter["status"] = json!([STATUSSEN[*s]]);
+                filter["opdrachtStatus"] = json!([STATUSSEN[*s]]);
             }
             let verwacht: BTreeSet<String> = w
                 .opdrachten
@@ -322,7 +322,7 @@ async fn controleer(app: &TestApp, w: &Wereld, beller: &Beller, pad: &Pad) -> Re
         }
         Pad::Statistieken { status } => {
             let filter = match status {
-                Some(s) => json!({ "status": [STATUSSEN[*s]] }),
+                Some(s) => json!({ "opdrachtStatus": [STATUSSEN[*s]] }),
                 None => json!({}),
             };
             let verwacht = w

@@ -16,8 +16,8 @@ dual_tests!(
     a_cursor_that_this_api_did_not_make_is_bad_user_input,
 );
 
-const LABS: &str = "{ fieldlabs(first: 100) { totalCount nodes { naam regio themas { code } status \
-                    penvoerder { naam } deelnemers { rol organisatie { afkorting } } \
+const LABS: &str = "{ fieldlabs(first: 100) { totalCount nodes { naam regio themas { code } fieldlabStatus \
+                    penvoerder { naam } deelnemers { deelnemerRol organisatie { afkorting } } \
                     contactpersoon { naam email } } } }";
 
 fn lab<'a>(data: &'a Value, naam: &str) -> &'a Value {
@@ -37,7 +37,12 @@ async fn anonymous_callers_see_the_public_catalogue_of_every_fieldlab(backend: B
     let iddi = lab(data, "IDDI-Lab");
     assert_eq!(iddi["regio"], "NOORD");
     assert_eq!(iddi["themas"], json!([{ "code": "INFORMATIEHUISHOUDING" }]));
-    for field in ["status", "penvoerder", "deelnemers", "contactpersoon"] {
+    for field in [
+        "fieldlabStatus",
+        "penvoerder",
+        "deelnemers",
+        "contactpersoon",
+    ] {
         assert_eq!(iddi[field], Value::Null, "{field} is not public");
     }
 }
@@ -50,7 +55,7 @@ async fn a_participating_ministry_sees_its_labs_in_full_and_others_as_catalogue(
     let data = antwoord.data();
     assert_eq!(data["fieldlabs"]["totalCount"], 10);
     let iddi = lab(data, "IDDI-Lab");
-    assert_eq!(iddi["status"], "ACTIEF");
+    assert_eq!(iddi["fieldlabStatus"], "ACTIEF");
     assert_eq!(iddi["penvoerder"]["naam"], "Hanze");
     let deelnemers: Vec<&str> = iddi["deelnemers"]
         .as_array()
@@ -68,7 +73,7 @@ async fn a_participating_ministry_sees_its_labs_in_full_and_others_as_catalogue(
         "a participant is not the owner"
     );
     let govtech = lab(data, "GovTech Lab");
-    assert_eq!(govtech["status"], Value::Null);
+    assert_eq!(govtech["fieldlabStatus"], Value::Null);
     assert_eq!(govtech["deelnemers"], Value::Null);
 }
 
@@ -82,7 +87,7 @@ async fn only_the_penvoerder_and_the_programme_office_see_a_labs_contact_person(
     );
     // Hanze takes part in the Blockchain Lab (penvoerder DUO): no contact person there.
     let blockchain = lab(&data, "Blockchain Lab (DUO DIT-lab)");
-    assert_eq!(blockchain["status"], "ACTIEF");
+    assert_eq!(blockchain["fieldlabStatus"], "ACTIEF");
     assert_eq!(blockchain["contactpersoon"], Value::Null);
 
     let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
@@ -95,10 +100,13 @@ async fn the_programme_office_sees_every_lab_in_full(backend: Backend) {
     let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
     let data = bureau.query(LABS, json!({})).await.data().clone();
     for node in data["fieldlabs"]["nodes"].as_array().unwrap() {
-        assert!(node["status"].is_string(), "{node}");
+        assert!(node["fieldlabStatus"].is_string(), "{node}");
         assert!(node["penvoerder"]["naam"].is_string(), "{node}");
     }
-    assert_eq!(lab(&data, "IHH-Lab West")["status"], "IN_OPRICHTING");
+    assert_eq!(
+        lab(&data, "IHH-Lab West")["fieldlabStatus"],
+        "IN_OPRICHTING"
+    );
 }
 
 async fn paging_through_fieldlabs_returns_each_lab_exactly_once(backend: Backend) {

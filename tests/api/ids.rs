@@ -21,7 +21,7 @@ dual_tests!(
 
 const NODE: &str = "query($id: ID!) { node(id: $id) { id } }";
 const UPDATE: &str = "mutation($id: ID!) { updateOpdracht(id: $id, versie: 1, input: { \
-                      naam: \"x\", soort: AFSTUDEEROPDRACHT, opdrachtgever: $id }) { id } }";
+                      naam: \"x\", opdrachtSoort: AFSTUDEEROPDRACHT, opdrachtgever: $id }) { id } }";
 
 /// The ids and cursors of the first `n` opdrachten the programme office sees, in the order
 /// they were created.
@@ -201,7 +201,7 @@ async fn a_hidden_and_an_absent_record_get_byte_identical_answers(backend: Backe
     let nieuw = bureau
         .query(
             "mutation($e: ID!, $o: ID!) { createOpdracht(input: { eigenaar: $e, \
-             opdrachtgever: $o, naam: \"Weg\", soort: AFSTUDEEROPDRACHT }) { id versie } }",
+             opdrachtgever: $o, naam: \"Weg\", opdrachtSoort: AFSTUDEEROPDRACHT }) { id versie } }",
             json!({ "e": app.org_id(demo::HU).await, "o": app.org_id(demo::BZK).await }),
         )
         .await;

@@ -76,7 +76,7 @@ fn geweigerd(antwoord: &Reply, veld: &str, tekst: &str) {
 }
 
 fn opdracht(naam: &str, opdrachtgever: &str) -> Value {
-    json!({ "naam": naam, "soort": "AFSTUDEEROPDRACHT", "opdrachtgever": opdrachtgever })
+    json!({ "naam": naam, "opdrachtSoort": "AFSTUDEEROPDRACHT", "opdrachtgever": opdrachtgever })
 }
 
 fn lab(naam: &str) -> Value {
@@ -142,31 +142,31 @@ async fn a_create_with_120000_uitvoerders_is_refused_without_holding_up_another_
 const FILTERLIJSTEN: &[(&str, &str, &str)] = &[
     ("opdrachten", "regio", "\"NOORD\""),
     ("opdrachten", "themas", "\"DATA_AI\""),
-    ("opdrachten", "status", "\"AFGEROND\""),
-    ("opdrachten", "soort", "\"STAGE\""),
+    ("opdrachten", "opdrachtStatus", "\"AFGEROND\""),
+    ("opdrachten", "opdrachtSoort", "\"STAGE\""),
     ("opdrachten", "onderwijssoort", "\"HBO\""),
     ("fieldlabs", "regio", "\"NOORD\""),
     ("fieldlabs", "themas", "\"DATA_AI\""),
-    ("fieldlabs", "status", "\"ACTIEF\""),
+    ("fieldlabs", "fieldlabStatus", "\"ACTIEF\""),
     ("rijkspartners", "regio", "\"NOORD\""),
     ("rijkspartners", "rijkspartnerSoort", "\"MINISTERIE\""),
     ("kennisinstellingen", "regio", "\"NOORD\""),
     ("kennisinstellingen", "onderwijssoort", "\"HBO\""),
     ("lectoraten", "themas", "\"DATA_AI\""),
-    ("minoren", "soort", "\"MINOR\""),
+    ("minoren", "minorSoort", "\"MINOR\""),
     ("minoren", "themas", "\"DATA_AI\""),
-    ("communities", "status", "\"ACTIEF\""),
+    ("communities", "communityStatus", "\"ACTIEF\""),
     ("communities", "themas", "\"DATA_AI\""),
 ];
 
 fn filterquery(lijst: &str, veld: &str) -> String {
     let typ = match (lijst, veld) {
         (_, "themas") => "[String!]".to_owned(),
-        ("opdrachten", "status") => "[OpdrachtStatus!]".to_owned(),
-        ("opdrachten", "soort") => "[OpdrachtSoort!]".to_owned(),
-        ("fieldlabs", "status") => "[FieldlabStatus!]".to_owned(),
-        ("communities", "status") => "[CommunityStatus!]".to_owned(),
-        ("minoren", "soort") => "[MinorSoort!]".to_owned(),
+        (_, "opdrachtStatus") => "[OpdrachtStatus!]".to_owned(),
+        (_, "opdrachtSoort") => "[OpdrachtSoort!]".to_owned(),
+        (_, "fieldlabStatus") => "[FieldlabStatus!]".to_owned(),
+        (_, "communityStatus") => "[CommunityStatus!]".to_owned(),
+        (_, "minorSoort") => "[MinorSoort!]".to_owned(),
         (_, "regio") => "[Regio!]".to_owned(),
         (_, "onderwijssoort") => "[Onderwijssoort!]".to_owned(),
         (_, "rijkspartnerSoort") => "[RijkspartnerSoort!]".to_owned(),
@@ -180,7 +180,7 @@ async fn a_filter_with_40000_values_is_bad_user_input_not_internal(backend: Back
     let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
     for (lijst, veld, waarde) in [
         ("opdrachten", "themas", "DATA_AI"),
-        ("opdrachten", "status", "AFGEROND"),
+        ("opdrachten", "opdrachtStatus", "AFGEROND"),
         ("fieldlabs", "regio", "NOORD"),
     ] {
         let antwoord = bureau
@@ -194,11 +194,11 @@ async fn a_filter_with_40000_values_is_bad_user_input_not_internal(backend: Back
     // The statistics take the same filter.
     let antwoord = bureau
         .query(
-            "query($v: [OpdrachtStatus!]) { statistieken(filter: { status: $v }) { opdrachten } }",
+            "query($v: [OpdrachtStatus!]) { statistieken(filter: { opdrachtStatus: $v }) { opdrachten } }",
             json!({ "v": vec!["AFGEROND"; 40_000] }),
         )
         .await;
-    geweigerd(&antwoord, "filter.status", "at most 1000");
+    geweigerd(&antwoord, "filter.opdrachtStatus", "at most 1000");
 }
 
 async fn every_list_in_a_filter_has_a_maximum(backend: Backend) {
@@ -245,7 +245,7 @@ async fn every_list_in_a_mutation_has_a_maximum(backend: Backend) {
         (
             CREATE_FIELDLAB,
             "deelnemers",
-            json!({ "organisatie": duo, "rol": "PARTNER" }),
+            json!({ "organisatie": duo, "deelnemerRol": "PARTNER" }),
             "lab",
         ),
         (CREATE_LECTORAAT, "themas", json!("DATA_AI"), "lectoraat"),
@@ -260,8 +260,10 @@ async fn every_list_in_a_mutation_has_a_maximum(backend: Backend) {
         let mut input = match soort {
             "opdracht" => opdracht("Lijst", &duo),
             "lab" => lab("Lijst"),
-            "lectoraat" => json!({ "naam": "Lijst", "soort": "LECTORAAT", "eigenaar": hu }),
-            "minor" => json!({ "naam": "Lijst", "soort": "MINOR", "eigenaar": hu }),
+            "lectoraat" => {
+                json!({ "naam": "Lijst", "lectoraatSoort": "LECTORAAT", "eigenaar": hu })
+            }
+            "minor" => json!({ "naam": "Lijst", "minorSoort": "MINOR", "eigenaar": hu }),
             _ => json!({ "naam": "Lijst" }),
         };
         input[veld] = te_veel(waarde);
@@ -415,10 +417,10 @@ async fn dates_outside_1900_to_2999_are_refused_in_mutations(backend: Backend) {
         input["startdatum"] = json!(datum);
         let antwoord = hu.query(CREATE_FIELDLAB, json!({ "input": input })).await;
         geweigerd(&antwoord, "startdatum", "between 1900-01-01 and 2999-12-31");
-        let input = json!({ "naam": "Date", "soort": "LECTORAAT", "einddatum": datum });
+        let input = json!({ "naam": "Date", "lectoraatSoort": "LECTORAAT", "einddatum": datum });
         let antwoord = hu.query(CREATE_LECTORAAT, json!({ "input": input })).await;
         geweigerd(&antwoord, "einddatum", "between 1900-01-01 and 2999-12-31");
-        let input = json!({ "naam": "Date", "soort": "MINOR", "startdatum": datum });
+        let input = json!({ "naam": "Date", "minorSoort": "MINOR", "startdatum": datum });
         let antwoord = hu.query(CREATE_MINOR, json!({ "input": input })).await;
         geweigerd(&antwoord, "startdatum", "between 1900-01-01 and 2999-12-31");
     }
@@ -501,7 +503,7 @@ fn sync_item(n: usize) -> Value {
     json!({
         "externId": format!("INV-{n}"),
         "naam": format!("Opdracht {n}"),
-        "soort": "STAGE",
+        "opdrachtSoort": "STAGE",
         "startdatum": "2025-02-01",
         "opdrachtgever": demo::DUO,
         "uitvoerders": [demo::HU],
@@ -627,13 +629,13 @@ async fn over_long_text_fields_are_refused_naming_the_field_and_the_maximum(back
         (CREATE_OPDRACHT, opdracht("O", &duo), "omschrijving", 4000),
         (
             CREATE_LECTORAAT,
-            json!({ "naam": "L", "soort": "LECTORAAT" }),
+            json!({ "naam": "L", "lectoraatSoort": "LECTORAAT" }),
             "lector",
             200,
         ),
         (
             CREATE_MINOR,
-            json!({ "naam": "M", "soort": "MINOR" }),
+            json!({ "naam": "M", "minorSoort": "MINOR" }),
             "naam",
             200,
         ),

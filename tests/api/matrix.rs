@@ -148,25 +148,25 @@ impl<'a> Wereld<'a> {
             "fieldlab" => (
                 "createFieldlab",
                 json!({ "eigenaar": hu, "naam": naam, "regio": "MIDDEN", "beschrijving": "Lab", "contactpersoon": contact,
-                        "deelnemers": [{ "organisatie": bzk, "rol": "PARTNER" }] }),
+                        "deelnemers": [{ "organisatie": bzk, "deelnemerRol": "PARTNER" }] }),
             ),
             "lectoraat" => (
                 "createLectoraat",
-                json!({ "eigenaar": hu, "naam": naam, "soort": "LECTORAAT", "beschrijving": "Onderzoek", "contactpersoon": contact, "partners": [bzk] }),
+                json!({ "eigenaar": hu, "naam": naam, "lectoraatSoort": "LECTORAAT", "beschrijving": "Onderzoek", "contactpersoon": contact, "partners": [bzk] }),
             ),
             "minor" => (
                 "createMinor",
-                json!({ "eigenaar": hu, "naam": naam, "soort": "MINOR", "beschrijving": "Onderwijs", "contactpersoon": contact, "partners": [bzk] }),
+                json!({ "eigenaar": hu, "naam": naam, "minorSoort": "MINOR", "beschrijving": "Onderwijs", "contactpersoon": contact, "partners": [bzk] }),
             ),
             "community" => (
                 "createCommunity",
-                json!({ "naam": naam, "beschrijving": "Delen", "status": "ACTIEF", "contactpersoon": contact, "leden": [bzk] }),
+                json!({ "naam": naam, "beschrijving": "Delen", "communityStatus": "ACTIEF", "contactpersoon": contact, "leden": [bzk] }),
             ),
             "opdracht" => {
                 let lab = Box::pin(self.maak("fieldlab")).await.0;
                 (
                     "createOpdracht",
-                    json!({ "eigenaar": hu, "naam": naam, "soort": "STAGE", "regio": "MIDDEN", "startdatum": "2025-02-01",
+                    json!({ "eigenaar": hu, "naam": naam, "opdrachtSoort": "STAGE", "regio": "MIDDEN", "startdatum": "2025-02-01",
                             "externId": naam, "contactpersoon": contact, "opdrachtgever": bzk, "fieldlab": lab }),
                 )
             }
@@ -211,10 +211,10 @@ impl<'a> Wereld<'a> {
 /// The GraphQL type and list field of a record type.
 fn typen(record: &str) -> (&'static str, &'static str, &'static str) {
     match record {
-        "fieldlab" => ("Fieldlab", "fieldlabs", "status"),
+        "fieldlab" => ("Fieldlab", "fieldlabs", "fieldlabStatus"),
         "lectoraat" => ("Lectoraat", "lectoraten", "beschrijving"),
         "minor" => ("Minor", "minoren", "beschrijving"),
-        "community" => ("Community", "communities", "status"),
+        "community" => ("Community", "communities", "communityStatus"),
         "opdracht" => ("Opdracht", "opdrachten", "startdatum"),
         "profile" => ("Kennisinstelling", "kennisinstellingen", "beschrijving"),
         other => panic!("unknown record type {other}"),
@@ -425,11 +425,11 @@ async fn maak_als(w: &Wereld<'_>, record: &str, caller: &Caller<'_>) -> (Result<
     let naam = w.uniek(record);
     let input = match record {
         "fieldlab" => json!({ "eigenaar": hu, "naam": naam, "regio": "MIDDEN" }),
-        "lectoraat" => json!({ "eigenaar": hu, "naam": naam, "soort": "LECTORAAT" }),
-        "minor" => json!({ "eigenaar": hu, "naam": naam, "soort": "MINOR" }),
+        "lectoraat" => json!({ "eigenaar": hu, "naam": naam, "lectoraatSoort": "LECTORAAT" }),
+        "minor" => json!({ "eigenaar": hu, "naam": naam, "minorSoort": "MINOR" }),
         "community" => json!({ "naam": naam }),
         "opdracht" => {
-            json!({ "eigenaar": hu, "naam": naam, "soort": "STAGE", "opdrachtgever": bzk })
+            json!({ "eigenaar": hu, "naam": naam, "opdrachtSoort": "STAGE", "opdrachtgever": bzk })
         }
         other => panic!("no create for {other}"),
     };
@@ -466,35 +466,35 @@ async fn bijwerk_input(
             (
                 "FieldlabInput",
                 json!({ "naam": naam, "regio": "MIDDEN", "beschrijving": "Lab", "contactpersoon": contact,
-            "deelnemers": [{ "organisatie": bzk, "rol": "PARTNER" }] }),
+            "deelnemers": [{ "organisatie": bzk, "deelnemerRol": "PARTNER" }] }),
             ),
         ),
         "lectoraat" => (
             "updateLectoraat".into(),
             (
                 "LectoraatInput",
-                json!({ "naam": naam, "soort": "LECTORAAT", "beschrijving": "Onderzoek", "contactpersoon": contact, "partners": [bzk] }),
+                json!({ "naam": naam, "lectoraatSoort": "LECTORAAT", "beschrijving": "Onderzoek", "contactpersoon": contact, "partners": [bzk] }),
             ),
         ),
         "minor" => (
             "updateMinor".into(),
             (
                 "MinorInput",
-                json!({ "naam": naam, "soort": "MINOR", "beschrijving": "Onderwijs", "contactpersoon": contact, "partners": [bzk] }),
+                json!({ "naam": naam, "minorSoort": "MINOR", "beschrijving": "Onderwijs", "contactpersoon": contact, "partners": [bzk] }),
             ),
         ),
         "community" => (
             "updateCommunity".into(),
             (
                 "CommunityInput",
-                json!({ "naam": naam, "beschrijving": "Delen", "status": "ACTIEF", "contactpersoon": contact, "leden": [bzk] }),
+                json!({ "naam": naam, "beschrijving": "Delen", "communityStatus": "ACTIEF", "contactpersoon": contact, "leden": [bzk] }),
             ),
         ),
         "opdracht" => (
             "updateOpdracht".into(),
             (
                 "OpdrachtInput",
-                json!({ "naam": naam, "soort": "STAGE", "regio": "MIDDEN", "startdatum": "2025-02-01",
+                json!({ "naam": naam, "opdrachtSoort": "STAGE", "regio": "MIDDEN", "startdatum": "2025-02-01",
             "externId": naam, "contactpersoon": contact, "opdrachtgever": bzk }),
             ),
         ),

@@ -23,14 +23,14 @@ dual_tests!(
 );
 
 pub const CREATE_FIELDLAB: &str = "mutation($input: FieldlabInput!) { createFieldlab(input: $input) { \
-    id naam regio status plaats versie magBewerken themas { code } \
-    deelnemers { organisatie { naam } rol } penvoerder { naam } contactpersoon { naam email } } }";
+    id naam regio fieldlabStatus plaats versie magBewerken themas { code } \
+    deelnemers { organisatie { naam } deelnemerRol } penvoerder { naam } contactpersoon { naam email } } }";
 const UPDATE_FIELDLAB: &str = "mutation($id: ID!, $versie: Int!, $input: FieldlabInput!) { \
-    updateFieldlab(id: $id, versie: $versie, input: $input) { id naam status versie themas { code } deelnemers { rol } } }";
+    updateFieldlab(id: $id, versie: $versie, input: $input) { id naam fieldlabStatus versie themas { code } deelnemers { deelnemerRol } } }";
 const DELETE_FIELDLAB: &str =
     "mutation($id: ID!, $versie: Int!) { deleteFieldlab(id: $id, versie: $versie) }";
 pub const CREATE_OPDRACHT: &str = "mutation($input: OpdrachtInput!) { createOpdracht(input: $input) { \
-    id naam versie externId status onderwijssoort aantalStudenten opdrachtgever { naam } uitvoerders { naam } themas { code } } }";
+    id naam versie externId opdrachtStatus onderwijssoort aantalStudenten opdrachtgever { naam } uitvoerders { naam } themas { code } } }";
 const NODE_VERSIE: &str = "query($id: ID!) { node(id: $id) { ... on Fieldlab { naam versie } } }";
 
 fn lab(naam: &str) -> Value {
@@ -63,11 +63,11 @@ async fn a_beheerder_creates_updates_and_deletes_a_fieldlab_of_its_own_organisat
     let hu = app.als(demo::HU, Rol::Beheerder);
     let duo = app.org_id(demo::DUO).await;
     let mut input = lab("Testlab Utrecht");
-    input["deelnemers"] = json!([{ "organisatie": duo, "rol": "PARTNER" }]);
+    input["deelnemers"] = json!([{ "organisatie": duo, "deelnemerRol": "PARTNER" }]);
     let created = hu.query(CREATE_FIELDLAB, json!({ "input": input })).await;
     let lab = &created.data()["createFieldlab"];
     assert_eq!(lab["naam"], "Testlab Utrecht");
-    assert_eq!(lab["status"], "IN_OPRICHTING", "the default status");
+    assert_eq!(lab["fieldlabStatus"], "IN_OPRICHTING", "the default status");
     assert_eq!(lab["versie"], 1);
     assert_eq!(lab["magBewerken"], true);
     assert_eq!(lab["penvoerder"]["naam"], "Hogeschool Utrecht");
@@ -75,7 +75,7 @@ async fn a_beheerder_creates_updates_and_deletes_a_fieldlab_of_its_own_organisat
         lab["themas"],
         json!([{ "code": "DATA_AI" }, { "code": "BLOCKCHAIN" }])
     );
-    assert_eq!(lab["deelnemers"][0]["rol"], "PARTNER");
+    assert_eq!(lab["deelnemers"][0]["deelnemerRol"], "PARTNER");
     assert_eq!(lab["contactpersoon"]["email"], "leider@hu.nl");
     let id = lab["id"].as_str().unwrap().to_owned();
 
@@ -89,7 +89,7 @@ async fn a_beheerder_creates_updates_and_deletes_a_fieldlab_of_its_own_organisat
         .await;
     let lab = &updated.data()["updateFieldlab"];
     assert_eq!(lab["naam"], "Testlab Utrecht-Oost");
-    assert_eq!(lab["status"], "ACTIEF");
+    assert_eq!(lab["fieldlabStatus"], "ACTIEF");
     assert_eq!(lab["versie"], 2);
     assert_eq!(lab["themas"], json!([{ "code": "CYBERVEILIGHEID" }]));
     assert_eq!(lab["deelnemers"], json!([]), "an update replaces the links");
@@ -110,7 +110,7 @@ async fn a_beheerder_creates_updates_and_deletes_a_fieldlab_of_its_own_organisat
 
 fn lab_input_status(naam: &str, status: &str) -> Value {
     let mut input = lab(naam);
-    input["status"] = json!(status);
+    input["fieldlabStatus"] = json!(status);
     input
 }
 
@@ -124,7 +124,7 @@ async fn every_problem_of_an_input_is_reported_at_once_and_nothing_is_written(ba
             CREATE_OPDRACHT,
             json!({ "input": {
                 "naam": "   ",
-                "soort": "STAGE",
+                "opdrachtSoort": "STAGE",
                 "startdatum": "2025-02-01",
                 "einddatum": "2025-01-01",
                 "aantalStudenten": -1,
@@ -233,7 +233,7 @@ async fn a_record_you_may_see_but_not_change_is_forbidden_and_one_you_may_not_se
     let opdracht = medewerker
         .query(
             CREATE_OPDRACHT,
-            json!({ "input": { "naam": "Geheime stage", "soort": "STAGE", "opdrachtgever": bzk } }),
+            json!({ "input": { "naam": "Geheime stage", "opdrachtSoort": "STAGE", "opdrachtgever": bzk } }),
         )
         .await
         .data()["createOpdracht"]["id"]
@@ -296,7 +296,7 @@ async fn nobody_but_the_programme_office_creates_records_for_another_organisatio
     let bzk = app.als(demo::BZK, Rol::Beheerder);
     let lectoraat = bzk
         .query(
-            "mutation { createLectoraat(input: { naam: \"Ministeriële leerstoel\", soort: LEERSTOEL }) { id } }",
+            "mutation { createLectoraat(input: { naam: \"Ministeriële leerstoel\", lectoraatSoort: LEERSTOEL }) { id } }",
             json!({}),
         )
         .await;
@@ -324,7 +324,7 @@ async fn lectoraten_minoren_and_communities_are_created_updated_and_deleted_by_t
 
     let lectoraat = hu.query("mutation($input: LectoraatInput!) { createLectoraat(input: $input) { id naam versie lector \
              instelling { naam } partners { naam } fieldlabs { naam } einddatum } }",
-            json!({ "input": { "naam": "Digitale Overheid", "soort": "LECTORAAT", "lector": "Dr. A. Lector",
+            json!({ "input": { "naam": "Digitale Overheid", "lectoraatSoort": "LECTORAAT", "lector": "Dr. A. Lector",
                 "startdatum": "2025-01-01", "einddatum": "2028-12-31", "partners": [bzk], "fieldlabs": [lab] } }),
         )
         .await;
@@ -338,7 +338,7 @@ async fn lectoraten_minoren_and_communities_are_created_updated_and_deleted_by_t
     let lid = l["id"].as_str().unwrap();
     let dubbel = hu
         .query(
-            "mutation { createLectoraat(input: { naam: \"Digitale Overheid\", soort: LECTORAAT }) { id } }",
+            "mutation { createLectoraat(input: { naam: \"Digitale Overheid\", lectoraatSoort: LECTORAAT }) { id } }",
             json!({}),
         )
         .await;
@@ -349,7 +349,7 @@ async fn lectoraten_minoren_and_communities_are_created_updated_and_deleted_by_t
     );
     let upd = hu
         .query(
-            "mutation($id: ID!) { updateLectoraat(id: $id, versie: 1, input: { naam: \"Digitale Overheid 2\", soort: LECTORAAT }) { versie partners { naam } } }",
+            "mutation($id: ID!) { updateLectoraat(id: $id, versie: 1, input: { naam: \"Digitale Overheid 2\", lectoraatSoort: LECTORAAT }) { versie partners { naam } } }",
             json!({ "id": lid }),
         )
         .await;
@@ -365,7 +365,7 @@ async fn lectoraten_minoren_and_communities_are_created_updated_and_deleted_by_t
 
     let minor = hu
         .query(
-            "mutation { createMinor(input: { naam: \"Data en Overheid\", soort: MINOR, studielastEcts: 30, themas: [\"DATA_AI\"] }) { id versie studielastEcts } }",
+            "mutation { createMinor(input: { naam: \"Data en Overheid\", minorSoort: MINOR, studielastEcts: 30, themas: [\"DATA_AI\"] }) { id versie studielastEcts } }",
             json!({}),
         )
         .await;
@@ -375,7 +375,7 @@ async fn lectoraten_minoren_and_communities_are_created_updated_and_deleted_by_t
         .to_owned();
     let te_groot = hu
         .query(
-            "mutation($id: ID!) { updateMinor(id: $id, versie: 1, input: { naam: \"Data en Overheid\", soort: MINOR, studielastEcts: 500 }) { id } }",
+            "mutation($id: ID!) { updateMinor(id: $id, versie: 1, input: { naam: \"Data en Overheid\", minorSoort: MINOR, studielastEcts: 500 }) { id } }",
             json!({ "id": mid }),
         )
         .await;
@@ -392,7 +392,7 @@ async fn lectoraten_minoren_and_communities_are_created_updated_and_deleted_by_t
     let hu_id = app.org_id(demo::HU).await;
     let community = bureau
         .query(
-            "mutation($hu: ID!) { createCommunity(input: { naam: \"PhD community\", status: GEPLAND, leden: [$hu] }) { id versie leden { naam } } }",
+            "mutation($hu: ID!) { createCommunity(input: { naam: \"PhD community\", communityStatus: GEPLAND, leden: [$hu] }) { id versie leden { naam } } }",
             json!({ "hu": hu_id }),
         )
         .await;
@@ -461,7 +461,7 @@ async fn a_medewerker_registers_and_edits_opdrachten_of_its_own_institution(back
     let created = medewerker
         .query(
             CREATE_OPDRACHT,
-            json!({ "input": { "naam": "Stage datagedreven beleid", "soort": "STAGE", "externId": "HU-1",
+            json!({ "input": { "naam": "Stage datagedreven beleid", "opdrachtSoort": "STAGE", "externId": "HU-1",
                 "opdrachtgever": bzk, "themas": ["DATA_AI"] } }),
         )
         .await;
@@ -470,7 +470,7 @@ async fn a_medewerker_registers_and_edits_opdrachten_of_its_own_institution(back
         o["onderwijssoort"], "HBO",
         "the owner's kind of education by default"
     );
-    assert_eq!(o["status"], "ONBEKEND");
+    assert_eq!(o["opdrachtStatus"], "ONBEKEND");
     assert_eq!(o["aantalStudenten"], 1);
     assert_eq!(
         o["uitvoerders"],
@@ -481,7 +481,7 @@ async fn a_medewerker_registers_and_edits_opdrachten_of_its_own_institution(back
     let dubbel = medewerker
         .query(
             CREATE_OPDRACHT,
-            json!({ "input": { "naam": "Andere", "soort": "STAGE", "externId": "HU-1", "opdrachtgever": bzk } }),
+            json!({ "input": { "naam": "Andere", "opdrachtSoort": "STAGE", "externId": "HU-1", "opdrachtgever": bzk } }),
         )
         .await;
     assert_eq!(
@@ -491,14 +491,14 @@ async fn a_medewerker_registers_and_edits_opdrachten_of_its_own_institution(back
     );
     let updated = medewerker
         .query(
-            "mutation($id: ID!, $input: OpdrachtInput!) { updateOpdracht(id: $id, versie: 1, input: $input) { versie status uitvoerders { naam } } }",
-            json!({ "id": id, "input": { "naam": "Stage datagedreven beleid", "soort": "STAGE", "externId": "HU-1",
-                "status": "IN_UITVOERING", "opdrachtgever": bzk, "uitvoerders": [app.org_id(demo::HU).await, uu] } }),
+            "mutation($id: ID!, $input: OpdrachtInput!) { updateOpdracht(id: $id, versie: 1, input: $input) { versie opdrachtStatus uitvoerders { naam } } }",
+            json!({ "id": id, "input": { "naam": "Stage datagedreven beleid", "opdrachtSoort": "STAGE", "externId": "HU-1",
+                "opdrachtStatus": "IN_UITVOERING", "opdrachtgever": bzk, "uitvoerders": [app.org_id(demo::HU).await, uu] } }),
         )
         .await;
     let u = &updated.data()["updateOpdracht"];
     assert_eq!(u["versie"], 2);
-    assert_eq!(u["status"], "IN_UITVOERING");
+    assert_eq!(u["opdrachtStatus"], "IN_UITVOERING");
     assert_eq!(u["uitvoerders"].as_array().unwrap().len(), 2);
     // UU now carries it out, so UU sees it, but cannot change it.
     let uu_token = app.als(demo::UU, Rol::Beheerder);
@@ -519,7 +519,7 @@ async fn a_record_others_still_link_to_cannot_be_deleted(backend: Backend) {
     hu
         .query(
             CREATE_OPDRACHT,
-            json!({ "input": { "naam": "Stage in het lab", "soort": "STAGE", "opdrachtgever": bzk, "fieldlab": lab } }),
+            json!({ "input": { "naam": "Stage in het lab", "opdrachtSoort": "STAGE", "opdrachtgever": bzk, "fieldlab": lab } }),
         )
         .await
         .data();

@@ -16,7 +16,7 @@ dual_tests!(
 );
 
 const NODE: &str = "query($id: ID!) { node(id: $id) { __typename id \
-                    ... on Fieldlab { naam status } ... on Organisatie { naam } } }";
+                    ... on Fieldlab { naam fieldlabStatus } ... on Organisatie { naam } } }";
 
 async fn lab_id(app: &TestApp, naam: &str) -> Value {
     let data = app
@@ -57,10 +57,10 @@ async fn node_shows_a_fieldlab_with_the_same_rights_as_the_list(backend: Backend
     let app = TestApp::spawn(backend).with_demo().await;
     let id = lab_id(&app, "IDDI-Lab").await;
     let anonymous = app.anoniem().query(NODE, json!({ "id": id })).await.data()["node"].clone();
-    assert_eq!(anonymous["status"], Value::Null);
+    assert_eq!(anonymous["fieldlabStatus"], Value::Null);
     let hanze = app.als(demo::HANZE, Rol::Lezer);
     let owner = hanze.query(NODE, json!({ "id": id })).await.data()["node"].clone();
-    assert_eq!(owner["status"], "ACTIEF");
+    assert_eq!(owner["fieldlabStatus"], "ACTIEF");
 }
 
 async fn an_id_whose_type_does_not_match_the_record_is_not_found(backend: Backend) {

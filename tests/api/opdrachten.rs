@@ -105,18 +105,21 @@ async fn each_opdracht_filter_matches_an_independent_count(backend: Backend) {
     let sql = |w: &str| format!("SELECT COUNT(*) FROM opdrachten o WHERE {w}");
     let cases: Vec<(Value, String)> = vec![
         (
-            json!({ "status": ["AFGEROND"] }),
+            json!({ "opdrachtStatus": ["AFGEROND"] }),
             sql("status = 'AFGEROND'"),
         ),
         (
-            json!({ "status": ["IN_UITVOERING", "IN_VOORBEREIDING"] }),
+            json!({ "opdrachtStatus": ["IN_UITVOERING", "IN_VOORBEREIDING"] }),
             sql("status IN ('IN_UITVOERING', 'IN_VOORBEREIDING')"),
         ),
         (
             json!({ "onderwijssoort": ["MBO"] }),
             sql("onderwijssoort = 'MBO'"),
         ),
-        (json!({ "soort": ["STAGE"] }), sql("soort = 'STAGE'")),
+        (
+            json!({ "opdrachtSoort": ["STAGE"] }),
+            sql("soort = 'STAGE'"),
+        ),
         (
             json!({ "regio": ["NOORD", "ZUID"] }),
             sql("regio IN ('NOORD', 'ZUID')"),
@@ -191,7 +194,7 @@ async fn filters_combine_and_a_bad_filter_names_its_field(backend: Backend) {
     let t = bureau(&app);
     let beide = count_with(
         &t,
-        json!({ "status": ["AFGEROND"], "onderwijssoort": ["WO"] }),
+        json!({ "opdrachtStatus": ["AFGEROND"], "onderwijssoort": ["WO"] }),
     )
     .await;
     assert_eq!(

@@ -33,7 +33,7 @@ async fn a_kennismakelaar_reads_the_feed_entries_of_the_opdrachten_of_its_region
     let opdracht = hu
         .query(
             CREATE_OPDRACHT,
-            json!({ "input": { "naam": "Stage in het noorden", "soort": "STAGE", "regio": "NOORD", "opdrachtgever": bzk_id } }),
+            json!({ "input": { "naam": "Stage in het noorden", "opdrachtSoort": "STAGE", "regio": "NOORD", "opdrachtgever": bzk_id } }),
         )
         .await
         .data()["createOpdracht"]["id"]
@@ -63,7 +63,7 @@ async fn a_kennismakelaar_reads_the_feed_entries_of_the_opdrachten_of_its_region
     // The opdracht moves to ZUID: the kennismakelaar of NOORD saw it before the change, so the
     // change reaches it, as a tombstone; the one of OOST never sees anything.
     hu.query(
-        "mutation($id: ID!, $bzk: ID!) { updateOpdracht(id: $id, versie: 1, input: { naam: \"Stage in het noorden\", soort: STAGE, regio: ZUID, opdrachtgever: $bzk }) { versie } }",
+        "mutation($id: ID!, $bzk: ID!) { updateOpdracht(id: $id, versie: 1, input: { naam: \"Stage in het noorden\", opdrachtSoort: STAGE, regio: ZUID, opdrachtgever: $bzk }) { versie } }",
         json!({ "id": opdracht, "bzk": bzk_id }),
     )
     .await
@@ -82,7 +82,7 @@ async fn a_kennismakelaar_reads_the_feed_entries_of_the_opdrachten_of_its_region
 const LAB_LECTORATEN: &str = "query { fieldlabs(first: 1, filter: { zoek: \"AI-Labs midden NL\" }) { nodes { \
     naam lectoraten { naam beschrijving fieldlabs { naam } partners { naam } } } } }";
 const LECTORAAT_FIELDLABS: &str = "query { lectoraten(first: 1, filter: { zoek: \"Human Centered AI\" }) { nodes { \
-    naam beschrijving partners { naam } fieldlabs { naam deelnemers { rol } lectoraten { naam } } } } }";
+    naam beschrijving partners { naam } fieldlabs { naam deelnemers { deelnemerRol } lectoraten { naam } } } } }";
 
 async fn a_link_between_a_fieldlab_and_a_lectoraat_reads_the_same_from_both_sides(
     backend: Backend,

@@ -54,7 +54,7 @@ fn item(prefix: &str, n: usize, versie: u64, uitvoerder: &str) -> Value {
     json!({
         "externId": format!("{prefix}-{n}"),
         "naam": format!("Soak {prefix} {n} v{versie}"),
-        "soort": "STAGE",
+        "opdrachtSoort": "STAGE",
         "opdrachtgever": demo::DUO,
         "uitvoerders": [uitvoerder],
         "themas": ["DATA_AI"],
@@ -190,7 +190,7 @@ async fn soak(backend: Backend) {
             let mut fouten = Vec::new();
             let queries = [
                 "{ opdrachten(first: 50) { totalCount nodes { id naam opdrachtgever { naam } themas { code } } } }",
-                "{ fieldlabs(first: 20) { nodes { id naam status deelnemers { rol } } } }",
+                "{ fieldlabs(first: 20) { nodes { id naam fieldlabStatus deelnemers { deelnemerRol } } } }",
                 "{ statistieken { opdrachten studenten perStatus { status aantal } } }",
                 "{ wijzigingen(first: 100) { cursor wijzigingen { id actie verwijderd } } }",
             ];

@@ -53,7 +53,7 @@ async fn a_page_of_fieldlabs_and_organisations_with_relations_costs_the_same_for
     // field per request: two root lists run side by side, and how their batches meet depends
     // on which list query the database answers first.
     let labs = "query($z: String) { fieldlabs(first: 100, filter: {zoek: $z}) { nodes { naam \
-        themas { code } penvoerder { naam } deelnemers { rol organisatie { naam } } \
+        themas { code } penvoerder { naam } deelnemers { deelnemerRol organisatie { naam } } \
         lectoraten { naam partners { naam } } } } }";
     let instellingen = "query($z: String) { kennisinstellingen(first: 100, filter: {zoek: $z}) { \
         nodes { naam fieldlabs { naam } lectoraten { naam } minoren { naam } communities { naam } } } }";

@@ -26,8 +26,8 @@ pub fn item(n: usize) -> Value {
     json!({
         "externId": format!("OSIRIS-{n}"),
         "naam": format!("Afstudeeropdracht {n}"),
-        "soort": "AFSTUDEEROPDRACHT",
-        "status": "IN_VOORBEREIDING",
+        "opdrachtSoort": "AFSTUDEEROPDRACHT",
+        "opdrachtStatus": "IN_VOORBEREIDING",
         "startdatum": "2025-02-01",
         "einddatum": "2025-07-01",
         "aantalStudenten": 1 + (n % 3) as i64,
@@ -83,7 +83,7 @@ async fn changed_items_are_updated_and_logged_with_their_source(backend: Backend
     let token = medewerker(&app);
     let eerste = sync(&token, batch((0..3).map(item).collect())).await;
     let mut gewijzigd = item(1);
-    gewijzigd["status"] = json!("IN_UITVOERING");
+    gewijzigd["opdrachtStatus"] = json!("IN_UITVOERING");
     gewijzigd["themas"] = json!(["DATA_AI", "CYBERVEILIGHEID"]);
     let tweede = sync(&token, batch(vec![item(0), gewijzigd, item(2)])).await;
     assert_eq!(tweede["totalen"]["gewijzigd"], 1);
@@ -91,11 +91,11 @@ async fn changed_items_are_updated_and_logged_with_their_source(backend: Backend
     assert_eq!(tweede["items"][1]["resultaat"], "UPDATED");
     let id = eerste["items"][1]["id"].as_str().unwrap();
     let opdracht = token.query(
-        "query($id: ID!) { node(id: $id) { ... on Opdracht { status versie themas { code } } } }",
+        "query($id: ID!) { node(id: $id) { ... on Opdracht { opdrachtStatus versie themas { code } } } }",
         json!({ "id": id }),
     )
     .await;
-    assert_eq!(opdracht.data()["node"]["status"], "IN_UITVOERING");
+    assert_eq!(opdracht.data()["node"]["opdrachtStatus"], "IN_UITVOERING");
     assert_eq!(opdracht.data()["node"]["versie"], 2);
     let trail = token.query(
         "query($id: ID!) { auditTrail(filter: { record: $id }) { totalCount nodes { actie operatie bron actor actorRol versie wijzigingen { veld voor na } } } }",

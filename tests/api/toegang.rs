@@ -71,7 +71,7 @@ async fn lab(caller: &Caller<'_>, naam: &str) -> String {
 }
 
 async fn opdracht(caller: &Caller<'_>, extra: Value) -> String {
-    let mut input = json!({ "naam": "Opdracht", "soort": "STAGE", "opdrachtgever": caller.app().org_id(demo::BZK).await });
+    let mut input = json!({ "naam": "Opdracht", "opdrachtSoort": "STAGE", "opdrachtgever": caller.app().org_id(demo::BZK).await });
     for (k, v) in extra.as_object().unwrap() {
         input[k] = v.clone();
     }
@@ -127,7 +127,7 @@ async fn deleting_a_fieldlab_unlinks_the_opdrachten_and_lectoraten_of_other_orga
     let lectoraat = hanze
         .query(
             "mutation($lab: ID!) { createLectoraat(input: { naam: \"Lectoraat bij het lab\", \
-             soort: LECTORAAT, fieldlabs: [$lab] }) { id } }",
+             lectoraatSoort: LECTORAAT, fieldlabs: [$lab] }) { id } }",
             json!({ "lab": lab }),
         )
         .await
@@ -202,8 +202,8 @@ async fn deleting_a_minor_or_lectoraat_that_other_organisations_opdrachten_point
     let hu = app.als(demo::HU, Rol::Beheerder);
     let hanze = app.als(demo::HANZE, Rol::Medewerker);
     for (soort, veld, invoer) in [
-        ("Minor", "minor", "soort: MINOR"),
-        ("Lectoraat", "lectoraat", "soort: LECTORAAT"),
+        ("Minor", "minor", "minorSoort: MINOR"),
+        ("Lectoraat", "lectoraat", "lectoraatSoort: LECTORAAT"),
     ] {
         let id = hu.query(&format!(
                     "mutation {{ create{soort}(input: {{ naam: \"Te verwijderen\", {invoer} }}) {{ id }} }}"
@@ -299,7 +299,7 @@ async fn an_uitvoerder_withdraws_itself_and_the_opdracht_leaves_its_lists_and_st
     assert_eq!(laatste["verwijderd"], true, "as a tombstone");
 
     // The owner cannot name it again by hand.
-    let input = json!({ "naam": "Opdracht", "soort": "STAGE", "opdrachtgever": app.org_id(demo::BZK).await,
+    let input = json!({ "naam": "Opdracht", "opdrachtSoort": "STAGE", "opdrachtgever": app.org_id(demo::BZK).await,
                         "uitvoerders": [app.org_id(demo::HU).await] });
     let weer = hanze
         .query(
@@ -361,7 +361,7 @@ async fn the_owners_next_sync_does_not_name_a_withdrawn_uitvoerder_again_and_the
     let hanze = app.als(demo::HANZE, Rol::Medewerker);
     let hu = app.als(demo::HU, Rol::Medewerker);
     let batch = json!({ "input": { "bron": "osiris", "opdrachten": [{
-        "externId": "HZ-1", "naam": "Samen met HU", "soort": "GROEPSOPDRACHT",
+        "externId": "HZ-1", "naam": "Samen met HU", "opdrachtSoort": "GROEPSOPDRACHT",
         "opdrachtgever": demo::BZK, "uitvoerders": [demo::HANZE, demo::HU], "aantalStudenten": 4,
     }] } });
     let eerste = hanze.query(SYNC, batch.clone()).await;
@@ -397,7 +397,7 @@ async fn student_counts_and_study_loads_have_plausible_maxima(backend: Backend) 
     let app = TestApp::spawn(backend).with_demo().await;
     let hanze = app.als(demo::HANZE, Rol::Beheerder);
     let voor = app.dump().await;
-    let input = json!({ "naam": "Te groot", "soort": "HACKATHON", "opdrachtgever": app.org_id(demo::BZK).await,
+    let input = json!({ "naam": "Te groot", "opdrachtSoort": "HACKATHON", "opdrachtgever": app.org_id(demo::BZK).await,
                         "aantalStudenten": 10000 });
     let te_veel = hanze
         .query(CREATE_OPDRACHT, json!({ "input": input }))
@@ -409,7 +409,7 @@ async fn student_counts_and_study_loads_have_plausible_maxima(backend: Backend) 
         .query(
             SYNC,
             json!({ "input": { "bron": "osiris", "opdrachten": [{
-                "externId": "HZ-GROOT", "naam": "Te groot", "soort": "HACKATHON",
+                "externId": "HZ-GROOT", "naam": "Te groot", "opdrachtSoort": "HACKATHON",
                 "opdrachtgever": demo::BZK, "aantalStudenten": 251 }] } }),
         )
         .await;
@@ -418,7 +418,7 @@ async fn student_counts_and_study_loads_have_plausible_maxima(backend: Backend) 
     assert_eq!(item["fouten"][0]["veld"], "opdrachten[0].aantalStudenten");
     let minor = hanze
         .query(
-            "mutation { createMinor(input: { naam: \"Eindeloos\", soort: MASTER, studielastEcts: 240 }) { id } }",
+            "mutation { createMinor(input: { naam: \"Eindeloos\", minorSoort: MASTER, studielastEcts: 240 }) { id } }",
             json!({}),
         )
         .await;
@@ -450,8 +450,8 @@ const LOOK_ALIKES: &[&str] = &[
 fn soorten() -> [(&'static str, &'static str, Option<&'static str>); 4] {
     [
         ("Fieldlab", "regio: MIDDEN", Some(demo::HU)),
-        ("Lectoraat", "soort: LECTORAAT", Some(demo::HU)),
-        ("Minor", "soort: MINOR", Some(demo::HU)),
+        ("Lectoraat", "lectoraatSoort: LECTORAAT", Some(demo::HU)),
+        ("Minor", "minorSoort: MINOR", Some(demo::HU)),
         ("Community", "", None),
     ]
 }
@@ -527,7 +527,7 @@ async fn names_are_stored_normalised(backend: Backend) {
     let fout = hanze
         .query(
             CREATE_OPDRACHT,
-            json!({ "input": { "naam": "Titel\u{200b}", "soort": "STAGE", "opdrachtgever": app.org_id(demo::BZK).await } }),
+            json!({ "input": { "naam": "Titel\u{200b}", "opdrachtSoort": "STAGE", "opdrachtgever": app.org_id(demo::BZK).await } }),
         )
         .await;
     fout.assert_bad_user_input();

@@ -237,7 +237,7 @@ async fn an_opdracht_that_leaves_your_scope_reaches_you_as_a_tombstone_and_never
     let opdracht = hu
         .query(
             CREATE_OPDRACHT,
-            json!({ "input": { "naam": "Verhuizende stage", "soort": "STAGE", "opdrachtgever": bzk_id } }),
+            json!({ "input": { "naam": "Verhuizende stage", "opdrachtSoort": "STAGE", "opdrachtgever": bzk_id } }),
         )
         .await
         .data()["createOpdracht"]["id"]
@@ -246,7 +246,7 @@ async fn an_opdracht_that_leaves_your_scope_reaches_you_as_a_tombstone_and_never
         .to_owned();
     // The opdrachtgever changes from BZK to RDW.
     hu.query(
-        "mutation($id: ID!, $rdw: ID!) { updateOpdracht(id: $id, versie: 1, input: { naam: \"Verhuizende stage\", soort: STAGE, opdrachtgever: $rdw }) { versie } }",
+        "mutation($id: ID!, $rdw: ID!) { updateOpdracht(id: $id, versie: 1, input: { naam: \"Verhuizende stage\", opdrachtSoort: STAGE, opdrachtgever: $rdw }) { versie } }",
         json!({ "id": opdracht, "rdw": rdw_id }),
     )
     .await
@@ -283,7 +283,7 @@ async fn the_feed_cursor_moves_on_when_there_is_nothing_for_you(backend: Backend
     for n in 0..3 {
         hu.query(
             CREATE_OPDRACHT,
-            json!({ "input": { "naam": format!("Stage {n}"), "soort": "STAGE", "opdrachtgever": bzk_id } }),
+            json!({ "input": { "naam": format!("Stage {n}"), "opdrachtSoort": "STAGE", "opdrachtgever": bzk_id } }),
         )
         .await
         .data();

@@ -47,9 +47,9 @@ pub struct OpdrachtData {
     /// other control characters).
     pub omschrijving: Option<String>,
     /// Kind of assignment.
-    pub soort: OpdrachtSoort,
+    pub opdracht_soort: OpdrachtSoort,
     /// Status; defaults to ONBEKEND.
-    pub status: Option<OpdrachtStatus>,
+    pub opdracht_status: Option<OpdrachtStatus>,
     /// Kind of education; defaults to the owner's (for a kennisinstelling), otherwise required.
     pub onderwijssoort: Option<Onderwijssoort>,
     /// Region.
@@ -117,8 +117,8 @@ impl OpdrachtData {
             fieldlab_id: ActiveValue::Set(None),
             lectoraat_id: ActiveValue::Set(None),
             minor_id: ActiveValue::Set(None),
-            soort: ActiveValue::Set(self.soort),
-            status: ActiveValue::Set(self.status.unwrap_or(OpdrachtStatus::Onbekend)),
+            soort: ActiveValue::Set(self.opdracht_soort),
+            status: ActiveValue::Set(self.opdracht_status.unwrap_or(OpdrachtStatus::Onbekend)),
             onderwijssoort: ActiveValue::Set(onderwijssoort.unwrap_or(Onderwijssoort::Hbo)),
             regio: ActiveValue::Set(self.regio),
             startdatum: ActiveValue::Set(start),

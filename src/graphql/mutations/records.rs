@@ -255,7 +255,7 @@ pub struct DeelnemerInput {
     /// The participating organisation (its id).
     pub organisatie: ID,
     /// Its role in the lab.
-    pub rol: DeelnemerRol,
+    pub deelnemer_rol: DeelnemerRol,
 }
 
 /// FieldlabInput: the editable fields of a fieldlab.
@@ -274,7 +274,7 @@ pub struct FieldlabInput {
     /// Region of the lab.
     pub regio: Regio,
     /// Status; defaults to IN_OPRICHTING.
-    pub status: Option<FieldlabStatus>,
+    pub fieldlab_status: Option<FieldlabStatus>,
     /// City or site, at most 100 characters. One line, no control characters.
     pub plaats: Option<String>,
     /// Website (https://..., at most 500 characters). One line, no control characters.
@@ -318,7 +318,7 @@ impl RecordInput for FieldlabInput {
         am.beschrijving =
             ActiveValue::Set(c.free_text("beschrijving", self.beschrijving.as_deref()));
         am.regio = ActiveValue::Set(self.regio);
-        am.status = ActiveValue::Set(self.status.unwrap_or(FieldlabStatus::InOprichting));
+        am.status = ActiveValue::Set(self.fieldlab_status.unwrap_or(FieldlabStatus::InOprichting));
         am.plaats = ActiveValue::Set(c.text("plaats", self.plaats.as_deref(), 100));
         am.website = ActiveValue::Set(c.website("website", self.website.as_deref()));
         am.startdatum = ActiveValue::Set(self.startdatum.map(|d| d.0));
@@ -352,7 +352,7 @@ impl FieldlabInput {
         for ((field, _), (org, d)) in fields.iter().zip(orgs.into_iter().zip(&self.deelnemers)) {
             if let Some(org) = org {
                 if seen.insert(org) {
-                    deelnemers.push((org, d.rol));
+                    deelnemers.push((org, d.deelnemer_rol));
                 } else {
                     c.fail(field.as_str(), "is listed twice");
                 }
@@ -423,7 +423,7 @@ pub struct LectoraatInput {
     /// names).
     pub naam: String,
     /// Lectoraat or leerstoel.
-    pub soort: LectoraatSoort,
+    pub lectoraat_soort: LectoraatSoort,
     /// Name of the lector or professor, at most 200 characters. One line, no control characters.
     pub lector: Option<String>,
     /// What the chair researches (at most 4000 characters; tab and line breaks allowed, no other
@@ -478,7 +478,7 @@ impl RecordInput for LectoraatInput {
         let start = self.startdatum.map(|d| d.0);
         let end = self.einddatum.map(|d| d.0);
         c.period("einddatum", start, end);
-        am.soort = ActiveValue::Set(self.soort);
+        am.soort = ActiveValue::Set(self.lectoraat_soort);
         am.lector = ActiveValue::Set(c.text("lector", self.lector.as_deref(), 200));
         am.beschrijving =
             ActiveValue::Set(c.free_text("beschrijving", self.beschrijving.as_deref()));
@@ -585,7 +585,7 @@ pub struct MinorInput {
     /// names).
     pub naam: String,
     /// Minor, master or post-master.
-    pub soort: MinorSoort,
+    pub minor_soort: MinorSoort,
     /// Study load in ECTS (1 to 120: a minor is 15 or 30, a master 60 to 120).
     pub studielast_ects: Option<i32>,
     /// What the curriculum covers (at most 4000 characters; tab and line breaks allowed, no other
@@ -629,7 +629,7 @@ impl RecordInput for MinorInput {
             name_of_eigenaar::<minor::Entity>(c, session, &self.naam, &am.eigenaar_id, named, id);
         am.naam = ActiveValue::Set(naam.await?);
         let (cp_naam, cp_email) = c.contactpersoon("contactpersoon", self.contactpersoon.as_ref());
-        am.soort = ActiveValue::Set(self.soort);
+        am.soort = ActiveValue::Set(self.minor_soort);
         let ects = self.studielast_ects;
         am.studielast_ects =
             ActiveValue::Set(ects.map(|e| c.range("studielastEcts", e, 1, MAX_ECTS)));
@@ -708,7 +708,7 @@ pub struct CommunityInput {
     /// control characters).
     pub beschrijving: Option<String>,
     /// Status; defaults to GEPLAND.
-    pub status: Option<CommunityStatus>,
+    pub community_status: Option<CommunityStatus>,
     /// Contact person.
     pub contactpersoon: Option<ContactpersoonInput>,
     /// Theme codes. At most 1000; duplicates are merged.
@@ -743,7 +743,7 @@ impl RecordInput for CommunityInput {
         am.naam = ActiveValue::Set(naam);
         am.beschrijving =
             ActiveValue::Set(c.free_text("beschrijving", self.beschrijving.as_deref()));
-        am.status = ActiveValue::Set(self.status.unwrap_or(CommunityStatus::Gepland));
+        am.status = ActiveValue::Set(self.community_status.unwrap_or(CommunityStatus::Gepland));
         am.contactpersoon_naam = ActiveValue::Set(cp_naam);
         am.contactpersoon_email = ActiveValue::Set(cp_email);
         let themas = c.themas("themas", &self.themas, &session.thema_codes().await?);
