@@ -18,9 +18,9 @@ use crate::domain::{OrganisatieSleutel, OrganisatieSoort, Regio};
 use crate::error::{ApiError, ApiResult};
 use std::str::FromStr;
 
-/// Rol: what a token allows its holder to do for their organisation.
+/// Rol: what a token allows its holder to do for their organisation. (Tokens and the command
+/// line write the roles in lower case: `beheerder`.)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, async_graphql::Enum)]
-#[graphql(rename_items = "lowercase")]
 pub enum Rol {
     /// The programme office: reads and edits everything.
     Programmabureau,

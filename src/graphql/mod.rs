@@ -75,9 +75,10 @@ pub fn schema_with(introspection: bool) -> ApiSchema {
     }
 }
 
-/// The schema in SDL, as committed in `schema/schema.graphql`.
+/// The schema in SDL, as committed in `schema/schema.graphql`, with the `@specifiedBy` URLs of
+/// its scalars (so that code generators know what a `Date` is).
 pub fn sdl() -> String {
-    schema().sdl()
+    schema().sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
 }
 
 /// The request's scope. Every request carries one (see [`crate::app`]); a missing one is a bug,

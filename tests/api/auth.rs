@@ -92,7 +92,7 @@ async fn a_token_within_the_maximum_lifetime_works(backend: Backend) {
     c.exp = Utc::now().timestamp() + 399 * 24 * 3600;
     let token = app.jwt.sign_claims(&c).unwrap();
     let antwoord = app.with_token(&token).query(ME, json!({})).await;
-    assert_eq!(antwoord.data()["me"]["rol"], "medewerker");
+    assert_eq!(antwoord.data()["me"]["rol"], "MEDEWERKER");
 }
 
 async fn the_token_command_refuses_a_ttl_beyond_the_maximum_lifetime(backend: Backend) {
@@ -180,7 +180,7 @@ async fn me_names_the_ministry_and_role_of_the_token(backend: Backend) {
         json!({
             "ingelogd": true,
             "subject": "test-user",
-            "rol": "beheerder",
+            "rol": "BEHEERDER",
             "organisatie": {
                 "__typename": "Rijkspartner",
                 "naam": "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties",
@@ -195,7 +195,7 @@ async fn me_names_the_hogeschool_of_a_schac_home_token(backend: Backend) {
     let app = TestApp::spawn(backend).with_demo().await;
     let token = app.token(Some(demo::HANZE), Rol::Lezer).await;
     let me = &app.with_token(&token).query(ME, json!({})).await.data()["me"].clone();
-    assert_eq!(me["rol"], "lezer");
+    assert_eq!(me["rol"], "LEZER");
     assert_eq!(me["organisatie"]["__typename"], "Kennisinstelling");
     assert_eq!(me["organisatie"]["schacHome"], demo::HANZE);
     assert_eq!(me["organisatie"]["onderwijssoort"], "HBO");
@@ -205,7 +205,7 @@ async fn me_names_the_programme_office_for_a_programmabureau_token(backend: Back
     let app = TestApp::spawn(backend).with_demo().await;
     let token = app.token(None, Rol::Programmabureau).await;
     let me = app.with_token(&token).query(ME, json!({})).await.data()["me"].clone();
-    assert_eq!(me["rol"], "programmabureau");
+    assert_eq!(me["rol"], "PROGRAMMABUREAU");
     assert_eq!(me["organisatie"]["__typename"], "Programmabureau");
 }
 

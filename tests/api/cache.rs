@@ -139,7 +139,7 @@ async fn two_callers_never_share_an_answer(backend: Backend) {
         "each sees its own opdrachten"
     );
     assert_eq!(
-        c["data"]["me"]["rol"], "beheerder",
+        c["data"]["me"]["rol"], "BEHEERDER",
         "another role, its own answer"
     );
     assert_eq!(anoniem["data"]["opdrachten"]["totalCount"], 0);

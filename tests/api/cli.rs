@@ -115,7 +115,7 @@ async fn a_token_from_the_token_command_is_accepted_by_serve_in_dev_mode(backend
 
     let server = serve(ipartnerschap(&url, dir.path()));
     let body = me(&server.endpoint, &token).await;
-    assert_eq!(body["data"]["me"]["rol"], "medewerker", "{body}");
+    assert_eq!(body["data"]["me"]["rol"], "MEDEWERKER", "{body}");
     assert_eq!(body["data"]["me"]["organisatie"]["naam"], "Hanze");
     assert_eq!(body["data"]["fieldlabs"]["totalCount"], 10);
 }
@@ -136,7 +136,7 @@ async fn a_token_from_the_token_command_is_accepted_by_serve_with_a_configured_s
     cmd.env("JWT_SECRET", secret);
     let server = serve(cmd);
     let body = me(&server.endpoint, &token).await;
-    assert_eq!(body["data"]["me"]["rol"], "beheerder", "{body}");
+    assert_eq!(body["data"]["me"]["rol"], "BEHEERDER", "{body}");
 
     // A server with another secret refuses the same token.
     let mut other = ipartnerschap(&url, dir.path());
@@ -169,16 +169,16 @@ async fn serve_with_demo_prints_tokens_that_work(backend: Backend) {
         server.stdout[i + 1].trim().to_owned()
     };
     let bureau = me(&server.endpoint, &token_after("the programme office")).await;
-    assert_eq!(bureau["data"]["me"]["rol"], "programmabureau", "{bureau}");
+    assert_eq!(bureau["data"]["me"]["rol"], "PROGRAMMABUREAU", "{bureau}");
     let ministry = me(&server.endpoint, &token_after("a ministry")).await;
     assert_eq!(
         ministry["data"]["me"]["organisatie"]["naam"],
         "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties"
     );
     let hogeschool = me(&server.endpoint, &token_after("a hogeschool")).await;
-    assert_eq!(hogeschool["data"]["me"]["rol"], "medewerker");
+    assert_eq!(hogeschool["data"]["me"]["rol"], "MEDEWERKER");
     let university = me(&server.endpoint, &token_after("a university")).await;
-    assert_eq!(university["data"]["me"]["rol"], "lezer");
+    assert_eq!(university["data"]["me"]["rol"], "LEZER");
     assert!(
         server.stdout.iter().any(|l| l.contains("curl")),
         "example queries"

@@ -104,7 +104,7 @@ async fn an_rs256_token_from_a_surfconext_style_identity_provider_works_end_to_e
     .await;
     let token = rs256(claims(json!({ "schac_home_organization": demo::HU })));
     let me = app.with_token(&token).query(ME, json!({})).await;
-    assert_eq!(me.data()["me"]["rol"], "medewerker");
+    assert_eq!(me.data()["me"]["rol"], "MEDEWERKER");
     assert_eq!(me.data()["me"]["organisatie"]["naam"], "Hogeschool Utrecht");
     // And the token can write, like any other.
     let sync = app
@@ -121,7 +121,7 @@ async fn an_rs256_token_from_a_surfconext_style_identity_provider_works_end_to_e
         .await;
     assert_eq!(
         app.with_token(&eigen).query(ME, json!({})).await.data()["me"]["rol"],
-        "lezer"
+        "LEZER"
     );
     // An issuer that is not configured is refused.
     let vreemd = rs256(claims(
@@ -153,7 +153,7 @@ async fn an_es256_token_with_an_oin_claim_works_end_to_end(backend: Backend) {
     );
     assert_eq!(
         me.data()["me"]["rol"],
-        "lezer",
+        "LEZER",
         "the first known role of a list"
     );
 }

@@ -7,6 +7,7 @@ use serde_json::{Value, json};
 use std::collections::BTreeMap;
 
 dual_tests!(
+    date_and_date_time_name_their_specification,
     one_field_name_has_one_type_everywhere,
     every_record_type_has_the_fields_of_the_parts_it_shares,
 );
@@ -207,4 +208,27 @@ async fn every_record_type_has_the_fields_of_the_parts_it_shares(backend: Backen
         }
     }
     assert!(missing.is_empty(), "missing: {missing:?}");
+}
+
+async fn date_and_date_time_name_their_specification(backend: Backend) {
+    let data = introspect(
+        backend,
+        "{ date: __type(name: \"Date\") { specifiedByURL } \
+           dateTime: __type(name: \"DateTime\") { specifiedByURL } }",
+    )
+    .await;
+    assert_eq!(
+        data,
+        json!({
+            "date": { "specifiedByURL": "https://www.rfc-editor.org/rfc/rfc3339#section-5.6" },
+            "dateTime": { "specifiedByURL": "https://www.rfc-editor.org/rfc/rfc3339" },
+        })
+    );
+    let sdl = ipartnerschap::graphql::sdl();
+    assert!(
+        sdl.contains(
+            "scalar Date @specifiedBy(url: \"https://www.rfc-editor.org/rfc/rfc3339#section-5.6\")"
+        ),
+        "the SDL names it too"
+    );
 }
