@@ -15,6 +15,10 @@
 //! argument. The nonce is fixed, which GCM-SIV allows (RFC 8452 §9: it then only shows whether
 //! two cursors are equal), so the same position always has the same cursor.
 //!
+//! **Entry ids** (`AuditRegel.id`, `Wijziging.id`: change-log entries are not records) are
+//! sealed the same way, with their type name as the purpose: one per entry and type, always
+//! the same, and neither a cursor nor a record id.
+//!
 //! **The keys** live in the database (table `sleutels`, 32 random bytes each, made by migration
 //! 20), so every API process on one database, and every restart, makes and reads the same ids,
 //! and a fresh database has its own keys. They are read once per process

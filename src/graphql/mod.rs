@@ -6,6 +6,7 @@
 //! go through the same scope.
 
 mod communities;
+mod field_changes;
 mod fieldlabs;
 mod filters;
 pub mod id;

@@ -12,6 +12,7 @@ use super::organisaties::{Organisatie, typename};
 use super::paging::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageInfo, page_size};
 use super::types::Timestamp;
 use super::{loaders, scope};
+use crate::auth::Rol;
 use crate::db::AuditFilter;
 use crate::db::entities::wijziging;
 use crate::domain::{Actie, RecordType};
@@ -21,6 +22,13 @@ use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
 /// Seals a change-log number as a cursor for `purpose` (`audit` or `feed`, see [`super::id`]).
 fn cursor(purpose: &str, id: i64) -> String {
     super::id::cursor(purpose, &id.to_be_bytes())
+}
+
+/// The id of a change-log entry as `typename` shows it (`AuditRegel`, `Wijziging`): sealed like
+/// a cursor with the type as its purpose, so that it is opaque, one per entry and type, and
+/// neither a cursor nor a record id.
+fn entry_id(typename: &str, id: i64) -> ID {
+    ID(cursor(typename, id))
 }
 
 /// Opens a cursor made by [`cursor`] for `purpose`: `BAD_USER_INPUT` on `field` if it is forged,
@@ -120,12 +128,14 @@ impl AuditFilterInput {
 /// Veldwijziging: one changed field, before and after.
 #[derive(SimpleObject, Debug, Clone)]
 pub struct Veldwijziging {
-    /// The field (as in the record's GraphQL type, or a link list such as `themas`; linked
-    /// records are given by their row number).
+    /// The field, by its name in the record's GraphQL type or input (`opdrachtgever`,
+    /// `themas`; the contact person as `contactpersoon.naam` and `contactpersoon.email`).
     pub veld: String,
-    /// The value before the change, as JSON text; null when the record was created.
+    /// The value before the change, as JSON text (linked records by their global id); null
+    /// when the record was created.
     pub voor: Option<String>,
-    /// The value after the change, as JSON text; null when the record was deleted.
+    /// The value after the change, as JSON text (linked records by their global id); null
+    /// when the record was deleted.
     pub na: Option<String>,
 }
 
@@ -142,6 +152,11 @@ fn fields_of(json: Option<&String>) -> serde_json::Map<String, serde_json::Value
 /// Auditregel: one entry of the audit trail: who changed which record when, how, and what.
 #[Object]
 impl AuditRegel {
+    /// The entry's own id (one per entry; not a record id: `node` does not take it).
+    async fn id(&self) -> ID {
+        entry_id("AuditRegel", self.0.id)
+    }
+
     /// Sequence number of the change (increasing; also the change feed's order).
     async fn volgnummer(&self) -> String {
         self.0.id.to_string()
@@ -165,9 +180,14 @@ impl AuditRegel {
             .map(Organisatie::from))
     }
 
-    /// The actor's role (programmabureau, beheerder, medewerker).
-    async fn actor_rol(&self) -> &String {
-        &self.0.actor_rol
+    /// The actor's role (PROGRAMMABUREAU, BEHEERDER or MEDEWERKER: the roles that write).
+    async fn actor_rol(&self) -> Result<Rol> {
+        Ok(self.0.actor_rol.parse().map_err(|_| {
+            ApiError::Internal(format!(
+                "change {} has the unknown role {:?}",
+                self.0.id, self.0.actor_rol
+            ))
+        })?)
     }
 
     /// The mutation that made the change (`updateFieldlab`, `syncOpdrachten`...).
@@ -200,20 +220,19 @@ impl AuditRegel {
         self.0.versie
     }
 
-    /// The changed fields, before and after (all fields for a create or a delete).
-    async fn wijzigingen(&self) -> Vec<Veldwijziging> {
+    /// The changed fields, before and after (all fields for a create or a delete), by name.
+    async fn veldwijzigingen(&self, ctx: &Context<'_>) -> Result<Vec<Veldwijziging>> {
         let voor = fields_of(self.0.voor.as_ref());
         let na = fields_of(self.0.na.as_ref());
-        let mut keys: Vec<&String> = voor.keys().chain(na.keys()).collect();
-        keys.sort();
-        keys.dedup();
-        keys.into_iter()
-            .map(|k| Veldwijziging {
-                veld: k.clone(),
-                voor: voor.get(k).map(|v| v.to_string()),
-                na: na.get(k).map(|v| v.to_string()),
+        let fields = super::field_changes::translate(ctx, self.0.record_type, &voor, &na).await?;
+        Ok(fields
+            .into_iter()
+            .map(|(veld, voor, na)| Veldwijziging {
+                veld,
+                voor: voor.map(|v| v.to_string()),
+                na: na.map(|v| v.to_string()),
             })
-            .collect()
+            .collect())
     }
 }
 
@@ -277,6 +296,11 @@ pub struct Wijziging(wijziging::Model);
 /// Wijziging: one entry of the change feed: a change of a record, and the record as it is now.
 #[Object]
 impl Wijziging {
+    /// The entry's own id (one per entry; not a record id: `node` does not take it).
+    async fn id(&self) -> ID {
+        entry_id("Wijziging", self.0.id)
+    }
+
     /// Sequence number of the change.
     async fn volgnummer(&self) -> String {
         self.0.id.to_string()
@@ -292,8 +316,8 @@ impl Wijziging {
         self.0.record_type
     }
 
-    /// The global id of the changed record.
-    async fn id(&self, ctx: &Context<'_>) -> Result<ID> {
+    /// The global id of the changed record (it may no longer exist).
+    async fn record_id(&self, ctx: &Context<'_>) -> Result<ID> {
         record_id(ctx, self.0.record_type, self.0.record_id).await
     }
 
@@ -324,10 +348,11 @@ pub struct Wijzigingsfeed {
     /// The changes after the given cursor, oldest first. Each change of a record is listed;
     /// `record` always shows the record's current state.
     wijzigingen: Vec<Wijziging>,
-    /// Where to continue: pass it as `na` next time, also when this page was empty.
-    cursor: String,
+    /// Where to continue: pass it as `after` next time. Never null, also when this page was
+    /// empty (unlike a list's `PageInfo.endCursor`).
+    end_cursor: String,
     /// Whether more changes are waiting (ask again straight away).
-    heeft_meer: bool,
+    has_next_page: bool,
 }
 
 /// The largest page of the change feed.
@@ -370,12 +395,14 @@ impl WijzigingQuery {
 
     /// The change feed: changes after a cursor, in order, including deletions (tombstones), for
     /// clients that keep a copy of records. Each change shows to whoever could see the record
-    /// before or after it; start without `na`, then pass the returned `cursor` each time.
+    /// before or after it; start without `after`, then pass the returned `endCursor` each time.
     async fn wijzigingen(
         &self,
         ctx: &Context<'_>,
-        #[graphql(desc = "The cursor returned last time; leave out to start from the beginning.")]
-        na: Option<String>,
+        #[graphql(
+            desc = "The `endCursor` returned last time; leave out to start from the beginning."
+        )]
+        after: Option<String>,
         #[graphql(desc = "Page size (at most 500, default 100).")] first: Option<i32>,
         #[graphql(desc = "Only changes of these record types (at most 1000 values).")] record_types: Option<
             Vec<RecordType>,
@@ -386,17 +413,17 @@ impl WijzigingQuery {
         if let Some(m) = crate::domain::input::list_problem(count, crate::domain::input::MAX_LIST) {
             return Err(ApiError::bad_input("recordTypes", m).into());
         }
-        let after = na
+        let after = after
             .as_deref()
-            .map(|n| change_number("na", "feed", n))
+            .map(|a| change_number("after", "feed", a))
             .transpose()?;
         let page = scope(ctx)?
             .feed(after.unwrap_or(0), limit, &record_types.unwrap_or_default())
             .await?;
         Ok(Wijzigingsfeed {
             wijzigingen: page.entries.into_iter().map(Wijziging).collect(),
-            cursor: cursor("feed", page.cursor),
-            heeft_meer: page.has_more,
+            end_cursor: cursor("feed", page.cursor),
+            has_next_page: page.has_more,
         })
     }
 }

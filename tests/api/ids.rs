@@ -259,9 +259,9 @@ async fn a_forged_cursor_is_bad_user_input_naming_its_argument_on_every_list(bac
     let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
     let (_, echt) = opdrachten(&app, 2).await.remove(1);
     let feed = bureau
-        .query("{ wijzigingen(first: 1) { cursor } }", json!({}))
+        .query("{ wijzigingen(first: 1) { endCursor } }", json!({}))
         .await;
-    let feed = feed.data()["wijzigingen"]["cursor"]
+    let feed = feed.data()["wijzigingen"]["endCursor"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -300,12 +300,12 @@ async fn a_forged_cursor_is_bad_user_input_naming_its_argument_on_every_list(bac
     for cursor in vervalst.iter().filter(|c| **c != feed).chain([&echt]) {
         let antwoord = bureau
             .query(
-                "query($c: String) { wijzigingen(na: $c) { cursor } }",
+                "query($c: String) { wijzigingen(after: $c) { endCursor } }",
                 json!({ "c": cursor }),
             )
             .await;
         assert_eq!(antwoord.error_code(), "BAD_USER_INPUT", "{}", antwoord.body);
-        assert_eq!(antwoord.extensions()["field"], "na");
+        assert_eq!(antwoord.extensions()["field"], "after");
     }
     // The real ones still work.
     let pagina = bureau
@@ -317,7 +317,7 @@ async fn a_forged_cursor_is_bad_user_input_naming_its_argument_on_every_list(bac
     pagina.data();
     bureau
         .query(
-            "query($c: String) { wijzigingen(na: $c) { cursor } }",
+            "query($c: String) { wijzigingen(after: $c) { endCursor } }",
             json!({ "c": feed }),
         )
         .await

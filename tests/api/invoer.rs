@@ -218,7 +218,7 @@ async fn every_list_in_a_filter_has_a_maximum(backend: Backend) {
     }
     let antwoord = bureau
         .query(
-            "query($v: [RecordType!]) { wijzigingen(recordTypes: $v) { cursor } }",
+            "query($v: [RecordType!]) { wijzigingen(recordTypes: $v) { endCursor } }",
             json!({ "v": vec!["OPDRACHT"; 1001] }),
         )
         .await;

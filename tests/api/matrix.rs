@@ -400,17 +400,17 @@ async fn probeer(w: &Wereld<'_>, cel: &Cel, caller: &Caller<'_>) -> Result<(), S
             let mut na = Value::Null;
             loop {
                 let body = w
-                    .gql(caller, "query($na: String) { wijzigingen(na: $na, first: 500, recordTypes: [OPDRACHT]) { cursor heeftMeer wijzigingen { id } } }", json!({ "na": na }))
+                    .gql(caller, "query($after: String) { wijzigingen(after: $after, first: 500, recordTypes: [OPDRACHT]) { endCursor hasNextPage wijzigingen { recordId } } }", json!({ "after": na }))
                     .await;
                 let feed = &body["data"]["wijzigingen"];
                 let regels = feed["wijzigingen"].as_array().cloned().unwrap_or_default();
-                if regels.iter().any(|r| r["id"] == id.as_str()) {
+                if regels.iter().any(|r| r["recordId"] == id.as_str()) {
                     return Ok(());
                 }
-                if feed["heeftMeer"] != true {
+                if feed["hasNextPage"] != true {
                     return Err("HIDDEN".into());
                 }
-                na = feed["cursor"].clone();
+                na = feed["endCursor"].clone();
             }
         }
         other => panic!("docs/access.md names an action the test does not know: {other}"),

@@ -14,7 +14,7 @@ dual_tests!(
 );
 
 const FEED: &str = "query { wijzigingen(recordTypes: [OPDRACHT]) { \
-    wijzigingen { actie id verwijderd record { ... on Opdracht { naam regio } } } } }";
+    wijzigingen { actie recordId verwijderd record { ... on Opdracht { naam regio } } } } }";
 async fn feed(caller: &Caller<'_>) -> Vec<Value> {
     caller.query(FEED, json!({})).await.data()["wijzigingen"]["wijzigingen"]
         .as_array()
@@ -57,7 +57,7 @@ async fn a_kennismakelaar_reads_the_feed_entries_of_the_opdrachten_of_its_region
         1,
         "and reads its creation in the feed: {entries:?}"
     );
-    assert_eq!(entries[0]["id"], opdracht);
+    assert_eq!(entries[0]["recordId"], opdracht);
     assert_eq!(entries[0]["record"]["naam"], "Stage in het noorden");
 
     // The opdracht moves to ZUID: the kennismakelaar of NOORD saw it before the change, so the

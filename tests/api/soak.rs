@@ -192,7 +192,7 @@ async fn soak(backend: Backend) {
                 "{ opdrachten(first: 50) { totalCount nodes { id naam opdrachtgever { naam } themas { code } } } }",
                 "{ fieldlabs(first: 20) { nodes { id naam fieldlabStatus deelnemers { deelnemerRol } } } }",
                 "{ statistieken { opdrachten studenten perStatus { status aantal } } }",
-                "{ wijzigingen(first: 100) { cursor wijzigingen { id actie verwijderd } } }",
+                "{ wijzigingen(first: 100) { endCursor wijzigingen { id actie verwijderd } } }",
             ];
             let mut i = 0;
             while Instant::now() < einde {

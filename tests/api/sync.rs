@@ -98,7 +98,7 @@ async fn changed_items_are_updated_and_logged_with_their_source(backend: Backend
     assert_eq!(opdracht.data()["node"]["opdrachtStatus"], "IN_UITVOERING");
     assert_eq!(opdracht.data()["node"]["versie"], 2);
     let trail = token.query(
-        "query($id: ID!) { auditTrail(filter: { record: $id }) { totalCount nodes { actie operatie bron actor actorRol versie wijzigingen { veld voor na } } } }",
+        "query($id: ID!) { auditTrail(filter: { record: $id }) { totalCount nodes { actie operatie bron actor actorRol versie veldwijzigingen { veld voor na } } } }",
         json!({ "id": id }),
     )
     .await;
@@ -109,12 +109,12 @@ async fn changed_items_are_updated_and_logged_with_their_source(backend: Backend
     assert_eq!(update["operatie"], "syncOpdrachten");
     assert_eq!(update["bron"], "osiris");
     assert_eq!(update["actor"], "test-user");
-    assert_eq!(update["actorRol"], "medewerker");
+    assert_eq!(update["actorRol"], "MEDEWERKER");
     assert_eq!(update["versie"], 2);
     assert_eq!(
-        update["wijzigingen"],
+        update["veldwijzigingen"],
         json!([
-            { "veld": "status", "voor": "\"IN_VOORBEREIDING\"", "na": "\"IN_UITVOERING\"" },
+            { "veld": "opdrachtStatus", "voor": "\"IN_VOORBEREIDING\"", "na": "\"IN_UITVOERING\"" },
             { "veld": "themas", "voor": "[\"DATA_AI\"]", "na": "[\"CYBERVEILIGHEID\",\"DATA_AI\"]" },
         ])
     );

@@ -36,9 +36,9 @@ const OPDRACHT: &str = "query($id: ID!) { node(id: $id) { ... on Opdracht { vers
     fieldlab { id } lectoraat { id } minor { id } uitvoerders { naam } } } }";
 const WITHDRAW: &str = "mutation($id: ID!) { withdrawUitvoerder(opdracht: $id) }";
 const TRAIL: &str = "query($record: ID!) { auditTrail(filter: { record: $record }) { \
-    nodes { actie operatie versie wijzigingen { veld voor na } } } }";
+    nodes { actie operatie versie veldwijzigingen { veld voor na } } } }";
 const FEED: &str = "query { wijzigingen(first: 100, recordTypes: [OPDRACHT]) { \
-    wijzigingen { actie id verwijderd } } }";
+    wijzigingen { actie recordId verwijderd } } }";
 const SYNC: &str = "mutation($input: OpdrachtenSyncInput!) { syncOpdrachten(input: $input) { \
     toegepast items { externId resultaat id fouten { veld melding } meldingen { veld melding } } } }";
 const STUDENTEN: &str = "query { statistieken { opdrachten studenten } opdrachten { totalCount } }";
@@ -167,8 +167,8 @@ async fn deleting_a_fieldlab_unlinks_the_opdrachten_and_lectoraten_of_other_orga
     assert_eq!(regels[0]["actie"], "UPDATED");
     assert_eq!(regels[0]["operatie"], "deleteFieldlab");
     assert_eq!(regels[0]["versie"], 2);
-    assert_eq!(regels[0]["wijzigingen"][0]["veld"], "fieldlabId");
-    assert_eq!(regels[0]["wijzigingen"][0]["na"], "null", "as JSON");
+    assert_eq!(regels[0]["veldwijzigingen"][0]["veld"], "fieldlab");
+    assert_eq!(regels[0]["veldwijzigingen"][0]["na"], "null", "as JSON");
     // ... and its feed has it; hu.nl's feed does not (it cannot see the opdracht).
     async fn feed(caller: &Caller<'_>) -> Vec<Value> {
         caller.query(FEED, json!({})).await.data()["wijzigingen"]["wijzigingen"]
@@ -180,13 +180,13 @@ async fn deleting_a_fieldlab_unlinks_the_opdrachten_and_lectoraten_of_other_orga
     assert!(
         van_hanze
             .iter()
-            .filter(|w| w["id"] == opdracht.as_str() && w["actie"] == "UPDATED")
+            .filter(|w| w["recordId"] == opdracht.as_str() && w["actie"] == "UPDATED")
             .count()
             == 1,
         "{van_hanze:?}"
     );
     let van_hu = feed(&hu).await;
-    assert!(van_hu.iter().all(|w| w["id"] != opdracht.as_str()));
+    assert!(van_hu.iter().all(|w| w["recordId"] != opdracht.as_str()));
     // The lectoraat's change is in its owner's trail too.
     let trail = hanze.query(TRAIL, json!({ "record": lectoraat })).await;
     assert_eq!(
@@ -287,13 +287,13 @@ async fn an_uitvoerder_withdraws_itself_and_the_opdracht_leaves_its_lists_and_st
     let trail = hanze.query(TRAIL, json!({ "record": id })).await;
     let regel = &trail.data()["auditTrail"]["nodes"][0];
     assert_eq!(regel["operatie"], "withdrawUitvoerder");
-    assert_eq!(regel["wijzigingen"][0]["veld"], "uitvoerders");
+    assert_eq!(regel["veldwijzigingen"][0]["veld"], "uitvoerders");
     let feed = hu.query(FEED, json!({})).await;
     let laatste = feed.data()["wijzigingen"]["wijzigingen"]
         .as_array()
         .unwrap()
         .iter()
-        .rfind(|w| w["id"] == id.as_str())
+        .rfind(|w| w["recordId"] == id.as_str())
         .cloned()
         .expect("the withdrawal reaches hu.nl's feed");
     assert_eq!(laatste["verwijderd"], true, "as a tombstone");
