@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 use std::time::{Duration, Instant};
 
 const SYNC: &str = "mutation($input: OpdrachtenSyncInput!) { syncOpdrachten(input: $input) { \
-    toegepast totalen { aangemaakt gewijzigd ongewijzigd afgewezen } } }";
+    toegepast totalen { created updated unchanged rejected } } }";
 const BATCH: usize = 1000;
 
 fn item(n: usize, ronde: &str) -> Value {
@@ -93,7 +93,7 @@ async fn start(url: String, dir: Option<tempfile::TempDir>) -> Api {
 /// Sends `n` items in batches; returns the time taken and the summed totals.
 async fn ronde(api: &Api, n: usize, naam: &str) -> (Duration, Value) {
     let begin = Instant::now();
-    let mut totalen = json!({ "aangemaakt": 0, "gewijzigd": 0, "ongewijzigd": 0, "afgewezen": 0 });
+    let mut totalen = json!({ "created": 0, "updated": 0, "unchanged": 0, "rejected": 0 });
     for start in (0..n).step_by(BATCH) {
         let items: Vec<Value> = (start..(start + BATCH).min(n))
             .map(|i| item(i, naam))
@@ -111,7 +111,7 @@ async fn ronde(api: &Api, n: usize, naam: &str) -> (Duration, Value) {
             .expect("JSON");
         let t = &body["data"]["syncOpdrachten"]["totalen"];
         assert!(t.is_object(), "sync failed: {body}");
-        for k in ["aangemaakt", "gewijzigd", "ongewijzigd", "afgewezen"] {
+        for k in ["created", "updated", "unchanged", "rejected"] {
             totalen[k] = json!(totalen[k].as_i64().unwrap() + t[k].as_i64().unwrap());
         }
     }
@@ -163,9 +163,9 @@ async fn main() {
             let (eerste, t1) = ronde(&api, n, "a").await;
             let (tweede, t2) = ronde(&api, n, "a").await;
             let (derde, t3) = ronde(&api, n, "b").await;
-            assert_eq!(t1["aangemaakt"], n);
-            assert_eq!(t2["ongewijzigd"], n);
-            assert_eq!(t3["gewijzigd"], n);
+            assert_eq!(t1["created"], n);
+            assert_eq!(t2["unchanged"], n);
+            assert_eq!(t3["updated"], n);
             println!(
                 "| {backend} | {n} | {:.2} s | {:.2} s | {:.2} s |",
                 eerste.as_secs_f64(),

@@ -58,8 +58,8 @@ pub struct Args {
 }
 
 const SYNC: &str = "mutation($input: OpdrachtenSyncInput!) { syncOpdrachten(input: $input) { \
-    toegepast totalen { aangemaakt gewijzigd ongewijzigd verwijderd afgewezen } \
-    items { externId resultaat id fouten { veld melding } } } }";
+    toegepast totalen { created updated unchanged deleted rejected } \
+    items { externId resultaat opdracht errors { field message } } } }";
 
 const OWN_OPDRACHTEN: &str = "query($org: ID!, $after: String) { \
     opdrachten(filter: { eigenaar: $org }, first: 100, after: $after) { \
@@ -256,11 +256,11 @@ struct Totals {
 impl Totals {
     fn count(&mut self, t: &Value) {
         let n = |k: &str| t[k].as_i64().unwrap_or(0);
-        self.created += n("aangemaakt");
-        self.updated += n("gewijzigd");
-        self.unchanged += n("ongewijzigd");
-        self.withdrawn += n("verwijderd");
-        self.rejected += n("afgewezen");
+        self.created += n("created");
+        self.updated += n("updated");
+        self.unchanged += n("unchanged");
+        self.withdrawn += n("deleted");
+        self.rejected += n("rejected");
     }
 }
 
@@ -340,15 +340,15 @@ fn print_item(line: &Line, item: &Value) {
         "{:<9} {:<24} {location} {}",
         item["resultaat"].as_str().unwrap_or("?"),
         item["externId"].as_str().unwrap_or("?"),
-        item["id"].as_str().unwrap_or("")
+        item["opdracht"].as_str().unwrap_or("")
     );
-    for error in item["fouten"].as_array().into_iter().flatten() {
-        let field = error["veld"].as_str().unwrap_or("");
+    for error in item["errors"].as_array().into_iter().flatten() {
+        let field = error["field"].as_str().unwrap_or("");
         // `opdrachten[3].naam` -> `naam`: the line number already says which item.
         let field = field.split_once("].").map_or(field, |(_, v)| v);
         println!(
             "          {field}: {}",
-            error["melding"].as_str().unwrap_or("")
+            error["message"].as_str().unwrap_or("")
         );
     }
 }

@@ -41,8 +41,8 @@ const CREATE_COMMUNITY: &str =
 const PROFIEL: &str = "mutation($id: ID!, $versie: Int!, $input: OrganisatieProfielInput!) { \
     updateOrganisatieProfiel(id: $id, versie: $versie, input: $input) { versie } }";
 const SYNC: &str = "mutation($input: OpdrachtenSyncInput!) { syncOpdrachten(input: $input) { \
-    toegepast totalen { aangemaakt afgewezen verwijderd ongewijzigd } \
-    items { externId resultaat id fouten { veld melding } } } }";
+    toegepast totalen { created rejected deleted unchanged } \
+    items { externId resultaat opdracht errors { field message } } } }";
 
 /// The fields of the `BAD_USER_INPUT` problems of an answer (asserting that it is one).
 fn velden(antwoord: &Reply) -> Vec<String> {
@@ -544,17 +544,17 @@ async fn a_per_item_sync_rejects_only_the_bad_items_and_the_others_land(backend:
     let antwoord = hu.query(SYNC, batch).await;
     let resultaat = &antwoord.data()["syncOpdrachten"];
     assert_eq!(resultaat["toegepast"], true);
-    assert_eq!(resultaat["totalen"]["aangemaakt"], 5);
-    assert_eq!(resultaat["totalen"]["afgewezen"], 6);
+    assert_eq!(resultaat["totalen"]["created"], 5);
+    assert_eq!(resultaat["totalen"]["rejected"], 6);
     let items = resultaat["items"].as_array().unwrap();
     for (index, veld) in &slecht {
         let item = &items[*index];
         assert_eq!(item["resultaat"], "REJECTED", "{item}");
-        let fouten: Vec<&str> = item["fouten"]
+        let fouten: Vec<&str> = item["errors"]
             .as_array()
             .unwrap()
             .iter()
-            .map(|f| f["veld"].as_str().unwrap())
+            .map(|f| f["field"].as_str().unwrap())
             .collect();
         assert!(fouten.contains(&veld.as_str()), "{veld} in {item}");
     }
@@ -576,7 +576,7 @@ async fn an_atomair_sync_with_one_bad_item_writes_nothing(backend: Backend) {
     let antwoord = hu.query(SYNC, batch).await;
     let resultaat = &antwoord.data()["syncOpdrachten"];
     assert_eq!(resultaat["toegepast"], false);
-    assert_eq!(resultaat["totalen"]["afgewezen"], slecht.len());
+    assert_eq!(resultaat["totalen"]["rejected"], slecht.len());
     assert_eq!(app.dump().await, voor, "nothing of the batch was written");
 }
 
@@ -607,9 +607,9 @@ async fn every_list_of_a_sync_has_a_maximum(backend: Backend) {
             json!({ "input": { "bron": "osiris", "opdrachten": [item] } }),
         )
         .await;
-    let fout = &antwoord.data()["syncOpdrachten"]["items"][0]["fouten"][0];
-    assert_eq!(fout["veld"], "opdrachten[0].themas");
-    assert!(fout["melding"].as_str().unwrap().contains("at most 1000"));
+    let fout = &antwoord.data()["syncOpdrachten"]["items"][0]["errors"][0];
+    assert_eq!(fout["field"], "opdrachten[0].themas");
+    assert!(fout["message"].as_str().unwrap().contains("at most 1000"));
     assert_eq!(app.dump().await, voor, "nothing was written");
 }
 

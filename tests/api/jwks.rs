@@ -114,7 +114,7 @@ async fn an_rs256_token_from_a_surfconext_style_identity_provider_works_end_to_e
             json!({ "input": { "bron": "osiris", "opdrachten": [crate::sync::item(1)] } }),
         )
         .await;
-    assert_eq!(sync.data()["syncOpdrachten"]["totalen"]["aangemaakt"], 1);
+    assert_eq!(sync.data()["syncOpdrachten"]["totalen"]["created"], 1);
     // The service's own HS256 tokens keep working next to it.
     let eigen = app
         .token(Some(demo::HU), ipartnerschap::auth::Rol::Lezer)

@@ -299,7 +299,7 @@ fn tel_sync(body: &Value, t: &Tellers, fouten: &mut Vec<String>) -> bool {
     }
     let n = |k: &str| r["totalen"][k].as_u64().unwrap_or(0);
     t.sync_wijzigingen.fetch_add(
-        n("aangemaakt") + n("gewijzigd") + n("verwijderd"),
+        n("created") + n("updated") + n("deleted"),
         Ordering::Relaxed,
     );
     true

@@ -19,8 +19,8 @@ dual_tests!(
 );
 
 pub const SYNC: &str = "mutation($input: OpdrachtenSyncInput!) { syncOpdrachten(input: $input) { \
-    toegepast dryRun modus totalen { aangemaakt gewijzigd ongewijzigd verwijderd afgewezen } \
-    items { externId resultaat id fouten { veld melding } } } }";
+    toegepast dryRun modus totalen { created updated unchanged deleted rejected } \
+    items { externId resultaat opdracht errors { field message } } } }";
 
 pub fn item(n: usize) -> Value {
     json!({
@@ -57,19 +57,22 @@ async fn syncing_the_same_batch_twice_creates_nothing_the_second_time(backend: B
     let items: Vec<Value> = (0..50).map(item).collect();
     let eerste = sync(&token, batch(items.clone())).await;
     assert_eq!(eerste["toegepast"], true);
-    assert_eq!(eerste["totalen"]["aangemaakt"], 50);
+    assert_eq!(eerste["totalen"]["created"], 50);
     assert!(
         eerste["items"]
             .as_array()
             .unwrap()
             .iter()
-            .all(|i| i["id"].is_string())
+            .all(|i| i["opdracht"].is_string())
     );
     let na_eerste = app.dump().await;
     let tweede = sync(&token, batch(items)).await;
-    assert_eq!(tweede["totalen"]["ongewijzigd"], 50);
-    assert_eq!(tweede["totalen"]["aangemaakt"], 0);
-    assert_eq!(eerste["items"][7]["id"], tweede["items"][7]["id"]);
+    assert_eq!(tweede["totalen"]["unchanged"], 50);
+    assert_eq!(tweede["totalen"]["created"], 0);
+    assert_eq!(
+        eerste["items"][7]["opdracht"],
+        tweede["items"][7]["opdracht"]
+    );
     assert_eq!(
         app.dump().await,
         na_eerste,
@@ -86,10 +89,10 @@ async fn changed_items_are_updated_and_logged_with_their_source(backend: Backend
     gewijzigd["opdrachtStatus"] = json!("IN_UITVOERING");
     gewijzigd["themas"] = json!(["DATA_AI", "CYBERVEILIGHEID"]);
     let tweede = sync(&token, batch(vec![item(0), gewijzigd, item(2)])).await;
-    assert_eq!(tweede["totalen"]["gewijzigd"], 1);
-    assert_eq!(tweede["totalen"]["ongewijzigd"], 2);
+    assert_eq!(tweede["totalen"]["updated"], 1);
+    assert_eq!(tweede["totalen"]["unchanged"], 2);
     assert_eq!(tweede["items"][1]["resultaat"], "UPDATED");
-    let id = eerste["items"][1]["id"].as_str().unwrap();
+    let id = eerste["items"][1]["opdracht"].as_str().unwrap();
     let opdracht = token.query(
         "query($id: ID!) { node(id: $id) { ... on Opdracht { opdrachtStatus versie themas { code } } } }",
         json!({ "id": id }),
@@ -134,17 +137,17 @@ async fn an_invalid_item_rejects_an_atomair_batch_entirely_and_only_itself_per_i
     let atomair = sync(&token, batch(items.clone())).await;
     assert_eq!(atomair["toegepast"], false);
     assert_eq!(atomair["modus"], "ATOMAIR");
-    assert_eq!(atomair["totalen"]["afgewezen"], 1);
+    assert_eq!(atomair["totalen"]["rejected"], 1);
     assert_eq!(
         atomair["items"][0]["resultaat"], "CREATED",
         "what would have happened"
     );
     assert_eq!(atomair["items"][1]["resultaat"], "REJECTED");
-    let velden: Vec<&str> = atomair["items"][1]["fouten"]
+    let velden: Vec<&str> = atomair["items"][1]["errors"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|f| f["veld"].as_str().unwrap())
+        .map(|f| f["field"].as_str().unwrap())
         .collect();
     assert_eq!(
         velden,
@@ -160,9 +163,9 @@ async fn an_invalid_item_rejects_an_atomair_batch_entirely_and_only_itself_per_i
     per_item["input"]["modus"] = json!("PER_ITEM");
     let resultaat = sync(&token, per_item).await;
     assert_eq!(resultaat["toegepast"], true);
-    assert_eq!(resultaat["totalen"]["aangemaakt"], 2);
-    assert_eq!(resultaat["totalen"]["afgewezen"], 1);
-    assert!(resultaat["items"][1]["id"].is_null());
+    assert_eq!(resultaat["totalen"]["created"], 2);
+    assert_eq!(resultaat["totalen"]["rejected"], 1);
+    assert!(resultaat["items"][1]["opdracht"].is_null());
     assert_eq!(app.scalar(HU_OPDRACHTEN).await, 2);
 }
 
@@ -193,14 +196,14 @@ async fn withdrawn_items_are_deleted(backend: Backend) {
     let app = TestApp::spawn(backend).with_demo().await;
     let token = medewerker(&app);
     let eerste = sync(&token, batch((0..3).map(item).collect())).await;
-    let id = eerste["items"][2]["id"].as_str().unwrap().to_owned();
+    let id = eerste["items"][2]["opdracht"].as_str().unwrap().to_owned();
     let resultaat = sync(
         &token,
         json!({ "input": { "bron": "osiris", "ingetrokken": ["OSIRIS-2", "OSIRIS-404"] } }),
     )
     .await;
     assert_eq!(resultaat["items"][0]["resultaat"], "DELETED");
-    assert_eq!(resultaat["items"][0]["id"], id.as_str());
+    assert_eq!(resultaat["items"][0]["opdracht"], id.as_str());
     assert_eq!(
         resultaat["items"][1]["resultaat"], "UNCHANGED",
         "unknown: nothing to do"
@@ -227,7 +230,7 @@ async fn a_batch_above_the_maximum_is_refused_with_a_clear_error(backend: Backen
     assert!(message.contains("at most 1000 items"), "{message}");
     assert_eq!(app.dump().await, voor);
     let precies = sync(&token, batch((0..1000).map(item).collect())).await;
-    assert_eq!(precies["totalen"]["aangemaakt"], 1000, "1000 is allowed");
+    assert_eq!(precies["totalen"]["created"], 1000, "1000 is allowed");
 }
 
 async fn an_externid_twice_in_one_batch_is_rejected(backend: Backend) {
@@ -244,7 +247,7 @@ async fn an_externid_twice_in_one_batch_is_rejected(backend: Backend) {
         .collect();
     assert_eq!(uitkomsten, ["REJECTED", "CREATED", "REJECTED"]);
     assert!(
-        resultaat["items"][0]["fouten"][0]["melding"]
+        resultaat["items"][0]["errors"][0]["message"]
             .as_str()
             .unwrap()
             .contains("opdrachten[2].externId")
@@ -260,9 +263,9 @@ async fn two_clients_syncing_the_same_source_at_once_create_no_duplicates(backen
         sync(&token, batch(items.clone())),
     );
     let aangemaakt =
-        a["totalen"]["aangemaakt"].as_i64().unwrap() + b["totalen"]["aangemaakt"].as_i64().unwrap();
-    let ongewijzigd = a["totalen"]["ongewijzigd"].as_i64().unwrap()
-        + b["totalen"]["ongewijzigd"].as_i64().unwrap();
+        a["totalen"]["created"].as_i64().unwrap() + b["totalen"]["created"].as_i64().unwrap();
+    let ongewijzigd =
+        a["totalen"]["unchanged"].as_i64().unwrap() + b["totalen"]["unchanged"].as_i64().unwrap();
     assert_eq!(
         (aangemaakt, ongewijzigd),
         (200, 200),
@@ -291,7 +294,7 @@ async fn only_editing_roles_of_the_owner_sync(backend: Backend) {
     let bureau = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
     let namens = sync(&bureau, andermans).await;
     assert_eq!(
-        namens["totalen"]["aangemaakt"], 1,
+        namens["totalen"]["created"], 1,
         "the programme office syncs for anyone"
     );
 }

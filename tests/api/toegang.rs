@@ -40,7 +40,7 @@ const TRAIL: &str = "query($record: ID!) { auditTrail(filter: { record: $record 
 const FEED: &str = "query { wijzigingen(first: 100, recordTypes: [OPDRACHT]) { \
     wijzigingen { actie recordId verwijderd } } }";
 const SYNC: &str = "mutation($input: OpdrachtenSyncInput!) { syncOpdrachten(input: $input) { \
-    toegepast items { externId resultaat id fouten { veld melding } meldingen { veld melding } } } }";
+    toegepast items { externId resultaat opdracht errors { field message } warnings { field message } } } }";
 const STUDENTEN: &str = "query { statistieken { opdrachten studenten } opdrachten { totalCount } }";
 
 fn veld(antwoord: &crate::harness::Reply) -> String {
@@ -365,7 +365,7 @@ async fn the_owners_next_sync_does_not_name_a_withdrawn_uitvoerder_again_and_the
         "opdrachtgever": demo::BZK, "uitvoerders": [demo::HANZE, demo::HU], "aantalStudenten": 4,
     }] } });
     let eerste = hanze.query(SYNC, batch.clone()).await;
-    let id = eerste.data()["syncOpdrachten"]["items"][0]["id"]
+    let id = eerste.data()["syncOpdrachten"]["items"][0]["opdracht"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -374,9 +374,9 @@ async fn the_owners_next_sync_does_not_name_a_withdrawn_uitvoerder_again_and_the
     let tweede = hanze.query(SYNC, batch.clone()).await;
     let item = &tweede.data()["syncOpdrachten"]["items"][0];
     assert_eq!(item["resultaat"], "UNCHANGED", "{item}");
-    assert_eq!(item["fouten"], json!([]));
-    assert_eq!(item["meldingen"][0]["veld"], "opdrachten[0].uitvoerders");
-    let melding = item["meldingen"][0]["melding"].as_str().unwrap();
+    assert_eq!(item["errors"], json!([]));
+    assert_eq!(item["warnings"][0]["field"], "opdrachten[0].uitvoerders");
+    let melding = item["warnings"][0]["message"].as_str().unwrap();
     assert!(melding.contains("Hogeschool Utrecht"), "{melding}");
     assert!(melding.contains("withdrew"), "{melding}");
     node(&hu, &id).await.assert_not_found();
@@ -389,7 +389,7 @@ async fn the_owners_next_sync_does_not_name_a_withdrawn_uitvoerder_again_and_the
     let derde = hanze.query(SYNC, gewijzigd).await;
     let item = &derde.data()["syncOpdrachten"]["items"][0];
     assert_eq!(item["resultaat"], "UPDATED");
-    assert_eq!(item["meldingen"].as_array().unwrap().len(), 1);
+    assert_eq!(item["warnings"].as_array().unwrap().len(), 1);
     node(&hu, &id).await.assert_not_found();
 }
 
@@ -415,7 +415,7 @@ async fn student_counts_and_study_loads_have_plausible_maxima(backend: Backend) 
         .await;
     let item = &sync.data()["syncOpdrachten"]["items"][0];
     assert_eq!(item["resultaat"], "REJECTED");
-    assert_eq!(item["fouten"][0]["veld"], "opdrachten[0].aantalStudenten");
+    assert_eq!(item["errors"][0]["field"], "opdrachten[0].aantalStudenten");
     let minor = hanze
         .query(
             "mutation { createMinor(input: { naam: \"Eindeloos\", minorSoort: MASTER, studielastEcts: 240 }) { id } }",

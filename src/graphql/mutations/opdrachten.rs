@@ -314,7 +314,7 @@ impl UitvoerderMutation {
     /// opdracht that another organisation registered: the opdracht leaves the institution's
     /// lists and statistics, the change is logged (the owner sees it in its audit trail and
     /// feed), and the owner cannot name the institution again (a sync leaves it out and says so
-    /// in the item's `meldingen`). Needs the role beheerder or medewerker of the institution;
+    /// in the item's `warnings`). Needs the role beheerder or medewerker of the institution;
     /// the owner changes its uitvoerders with `updateOpdracht` instead. Returns the opdracht's
     /// id.
     async fn withdraw_uitvoerder(
@@ -430,22 +430,19 @@ impl From<ItemOutcome> for SyncOutcome {
     }
 }
 
-/// Veldfout: a problem with one input field.
+/// Problem: a problem with one input field, as `extensions.problems` of an error lists them.
 #[derive(SimpleObject, Debug, Clone)]
-#[graphql(name = "Veldfout")]
-pub struct FieldError {
+pub struct Problem {
     /// Path of the field in the input, e.g. `opdrachten[3].einddatum`.
-    #[graphql(name = "veld")]
     pub field: String,
-    /// What is wrong and what to do about it.
-    #[graphql(name = "melding")]
+    /// What is wrong and what to do about it (one line).
     pub message: String,
 }
 
-fn field_errors(problems: Vec<FieldProblem>) -> Vec<FieldError> {
+fn problems_of(problems: Vec<FieldProblem>) -> Vec<Problem> {
     problems
         .into_iter()
-        .map(|p| FieldError {
+        .map(|p| Problem {
             field: p.field,
             message: p.message,
         })
@@ -456,21 +453,20 @@ fn field_errors(problems: Vec<FieldProblem>) -> Vec<FieldError> {
 #[derive(SimpleObject, Debug, Clone)]
 #[graphql(name = "SyncItemResultaat")]
 pub struct SyncItemResult {
-    /// The item's `externId`.
-    pub extern_id: String,
+    /// The item's `externId`. Never null here (every item has one); nullable because
+    /// `externId` is nullable on `Opdracht`.
+    pub extern_id: Option<String>,
     /// What happened to it or, when the batch was not applied, what would have happened.
     #[graphql(name = "resultaat")]
     pub outcome: SyncOutcome,
     /// The opdracht's global id (null for a new item that was not written, and for a rejected
     /// item).
-    pub id: Option<ID>,
+    pub opdracht: Option<ID>,
     /// Why the item was rejected (empty otherwise).
-    #[graphql(name = "fouten")]
-    pub errors: Vec<FieldError>,
+    pub errors: Vec<Problem>,
     /// What was done differently from what the item asked, without rejecting it: an
     /// institution that withdrew as uitvoerder of the opdracht is left out of `uitvoerders`.
-    #[graphql(name = "meldingen")]
-    pub notices: Vec<FieldError>,
+    pub warnings: Vec<Problem>,
 }
 
 /// SyncTotalen: the number of items per outcome.
@@ -478,19 +474,14 @@ pub struct SyncItemResult {
 #[graphql(name = "SyncTotalen")]
 pub struct SyncTotals {
     /// CREATED items.
-    #[graphql(name = "aangemaakt")]
     pub created: i32,
     /// UPDATED items.
-    #[graphql(name = "gewijzigd")]
     pub updated: i32,
     /// UNCHANGED items.
-    #[graphql(name = "ongewijzigd")]
     pub unchanged: i32,
     /// DELETED (withdrawn) items.
-    #[graphql(name = "verwijderd")]
     pub deleted: i32,
     /// REJECTED items.
-    #[graphql(name = "afgewezen")]
     pub rejected: i32,
 }
 
@@ -615,7 +606,7 @@ fn item_form_problems(input: &OpdrachtenSyncInput) -> Vec<Vec<FieldProblem>> {
         .collect()
 }
 
-/// The answer to a sync: per item its outcome, id, errors and notices, and the totals.
+/// The answer to a sync: per item its outcome, id, errors and warnings, and the totals.
 fn sync_result(
     input: &OpdrachtenSyncInput,
     items: Vec<SyncItem>,
@@ -631,11 +622,11 @@ fn sync_result(
             let outcome = SyncOutcome::from(outcome);
             totals.count(outcome);
             SyncItemResult {
-                extern_id: item.extern_id,
+                extern_id: Some(item.extern_id),
                 outcome,
-                id: id.map(|id| GlobalId::encode("Opdracht", id)),
-                errors: field_errors(problems),
-                notices: field_errors(notices.remove(&index).unwrap_or_default()),
+                opdracht: id.map(|id| GlobalId::encode("Opdracht", id)),
+                errors: problems_of(problems),
+                warnings: problems_of(notices.remove(&index).unwrap_or_default()),
             }
         })
         .collect();
