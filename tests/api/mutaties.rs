@@ -182,7 +182,12 @@ async fn a_stale_versie_is_a_conflict_that_names_the_current_version_and_changes
         )
         .await;
     tweede.assert_conflict();
-    assert_eq!(tweede.extensions()["currentVersion"], 2);
+    assert_eq!(
+        tweede.extensions()["versie"],
+        2,
+        "named as the schema names it: {}",
+        tweede.body
+    );
     let weg = hu
         .query(DELETE_FIELDLAB, json!({ "id": id, "versie": 1 }))
         .await;
@@ -311,6 +316,13 @@ async fn nobody_but_the_programme_office_creates_records_for_another_organisatio
         community.error_code(),
         "FORBIDDEN",
         "communities are the programme office's"
+    );
+    assert!(
+        community
+            .message()
+            .contains("only the programme office creates"),
+        "the message says who may: {}",
+        community.message()
     );
 }
 
