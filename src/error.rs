@@ -32,7 +32,8 @@ pub enum ApiError {
     BadRequest(String),
     /// The input is wrong; every problem is listed with its field.
     BadUserInput { problems: Vec<FieldProblem> },
-    /// The record changed since the caller read it.
+    /// The record changed since the caller read it (`extensions.versie`: its version now, named
+    /// like the `versie` of the schema).
     Conflict {
         message: String,
         current_version: i32,
@@ -148,7 +149,7 @@ impl ErrorExtensions for ApiError {
                 }
                 Self::Conflict {
                     current_version, ..
-                } => ext.set("currentVersion", *current_version),
+                } => ext.set("versie", *current_version),
                 _ => {}
             }
         })

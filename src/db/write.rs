@@ -308,16 +308,21 @@ impl WriteSession {
             .await?
             .ok_or_else(|| ApiError::bad_input(field, "no such organisation"))?;
         if !E::may_create(&self.principal, org.id) {
+            let who = match E::EDITORS {
+                [] => "only the programme office creates them".to_owned(),
+                roles => format!(
+                    "you can only create records of your own organisation, with the role {}",
+                    roles
+                        .iter()
+                        .map(|r| r.as_str())
+                        .collect::<Vec<_>>()
+                        .join(" or ")
+                ),
+            };
             return Err(ApiError::Forbidden(format!(
-                "you may not create a {} owned by {}: you can only create records of your own \
-                 organisation, with the role {}",
+                "you may not create a {} owned by {}: {who}",
                 E::NAME,
-                org.naam,
-                E::EDITORS
-                    .iter()
-                    .map(|r| r.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" or ")
+                org.naam
             )));
         }
         if !E::OWNER_KINDS.contains(&org.soort) {
