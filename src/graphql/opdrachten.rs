@@ -11,7 +11,7 @@ use super::lectoraten::Lectoraat;
 use super::minoren::Minor;
 use super::organisaties::{Kennisinstelling, Organisatie, Rijkspartner, organisation};
 use super::paging::{Window, connection, list_query, paginate};
-use super::types::{Date, Part, RegistrationFields, Thema, record_type};
+use super::types::{Date, RecordName, RegistrationFields, Thema, record_type};
 use super::{loaders, scope};
 use crate::db::Row;
 use crate::db::entities::{fieldlab, lectoraat, minor, opdracht, organisatie};
@@ -42,7 +42,7 @@ list_query!(
 /// created by the hundred per page and their `opdrachten` is rarely asked for, so the
 /// condition is only built when it is.
 ///
-/// Generic over `R` so that each record type merges a part of its own (see [`Part`]).
+/// Generic over `R` so that each record type merges a part of its own (see [`RecordName`]).
 pub struct LinkedOpdrachten<R> {
     link: fn(i32) -> Condition,
     id: i32,
@@ -60,7 +60,7 @@ impl<R> LinkedOpdrachten<R> {
     }
 }
 
-impl<R: Part> TypeName for LinkedOpdrachten<R> {
+impl<R: RecordName> TypeName for LinkedOpdrachten<R> {
     fn type_name() -> Cow<'static, str> {
         format!("{}Opdrachten", R::NAME).into()
     }
@@ -68,7 +68,7 @@ impl<R: Part> TypeName for LinkedOpdrachten<R> {
 
 /// Opdrachten linked to a record.
 #[Object(name_type)]
-impl<R: Part> LinkedOpdrachten<R> {
+impl<R: RecordName> LinkedOpdrachten<R> {
     /// Opdrachten linked to this record that the caller may see (the opdrachten's own rules
     /// apply: owner, opdrachtgever, executing institutions and the programme office).
     // GraphQL arguments: filter, orderBy and the four Relay paging arguments.

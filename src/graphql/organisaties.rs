@@ -15,7 +15,7 @@ use super::loaders::Linked;
 use super::minoren::Minor;
 use super::opdrachten::LinkedOpdrachten;
 use super::paging::{connection, list_query};
-use super::types::{Contactpersoon, Part, Timestamp};
+use super::types::{Contactpersoon, RecordName, Timestamp};
 use super::{loaders, scope};
 use crate::db::entities::{community, fieldlab, lectoraat, minor, organisatie};
 use crate::db::organisatie_fields as f;
@@ -239,7 +239,7 @@ list_query!(
 
 /// The records an organisation of kind `K` leads, owns or takes part in. Each list holds only
 /// records whose participant data the caller may read (otherwise the list would reveal what the
-/// records hide). One part per kind (see [`Part`]).
+/// records hide). One part per kind (see [`RecordName`]).
 pub struct OrganisatieLinks<K>(i32, PhantomData<fn() -> K>);
 
 impl<K> OrganisatieLinks<K> {
@@ -248,7 +248,7 @@ impl<K> OrganisatieLinks<K> {
     }
 }
 
-impl<K: Part> TypeName for OrganisatieLinks<K> {
+impl<K: RecordName> TypeName for OrganisatieLinks<K> {
     fn type_name() -> Cow<'static, str> {
         format!("{}Links", K::NAME).into()
     }
@@ -256,7 +256,7 @@ impl<K: Part> TypeName for OrganisatieLinks<K> {
 
 /// The records an organisation leads, owns or takes part in.
 #[Object(name_type)]
-impl<K: Part> OrganisatieLinks<K> {
+impl<K: RecordName> OrganisatieLinks<K> {
     /// Fieldlabs the organisation leads (as penvoerder) or takes part in, among those the
     /// caller may read in full. Never null on an organisation; nullable because `fieldlabs` is
     /// nullable on lectoraten (where it may be hidden).
@@ -385,7 +385,7 @@ pub struct Rijkspartner(
 /// The shared fields, as the `Organisatie` interface resolves them, and the kind's own parts.
 macro_rules! shares_organisatie_fields {
     ($($kind:ident),*) => {$(
-        impl Part for $kind {
+        impl RecordName for $kind {
             const NAME: &'static str = stringify!($kind);
         }
 

@@ -163,7 +163,7 @@ impl RegistrationFields {
     }
 }
 
-/// A record type whose GraphQL type merges parts shared with other record types
+/// The GraphQL name of a record type whose type merges parts shared with other record types
 /// ([`crate::graphql::opdrachten::LinkedOpdrachten`], an organisation's links): each such part
 /// is registered under the record type's name (`FieldlabOpdrachten`), never under one name for
 /// all.
@@ -174,7 +174,7 @@ impl RegistrationFields {
 /// would be merged into the second one while still a placeholder, and that type would
 /// silently lack the part's fields (`Minor.opdrachten` did). One part per record type cannot
 /// be caught like that.
-pub trait Part: Send + Sync + 'static {
+pub trait RecordName: Send + Sync + 'static {
     /// The record type's GraphQL name.
     const NAME: &'static str;
 }
@@ -193,7 +193,7 @@ macro_rules! record_type {
         $crate::graphql::types::record_type!(@deref $type, $fields);
     };
     ($type:ident($fields:ident, $module:ident, opdrachten: $column:ident)) => {
-        impl $crate::graphql::types::Part for $type {
+        impl $crate::graphql::types::RecordName for $type {
             const NAME: &'static str = stringify!($type);
         }
         impl From<$crate::db::Row<$module::Model>> for $type {
