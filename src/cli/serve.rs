@@ -99,7 +99,7 @@ async fn print_demo_tokens(
         "  curl -s http://{addr}/graphql -H 'Content-Type: application/json' \\\n    -d '{{\"query\":\"{{ me {{ ingelogd rol }} fieldlabs(first: 3) {{ totalCount nodes {{ naam regio }} }} }}\"}}'"
     );
     println!(
-        "  curl -s http://{addr}/graphql -H 'Content-Type: application/json' \\\n    -H 'Authorization: Bearer {token}' \\\n    -d '{{\"query\":\"{{ me {{ rol organisatie {{ naam }} }} fieldlabs {{ nodes {{ naam status penvoerder {{ naam }} deelnemers {{ rol organisatie {{ naam }} }} }} }} }}\"}}'"
+        "  curl -s http://{addr}/graphql -H 'Content-Type: application/json' \\\n    -H 'Authorization: Bearer {token}' \\\n    -d '{{\"query\":\"{{ me {{ rol organisatie {{ naam }} }} fieldlabs {{ nodes {{ naam fieldlabStatus penvoerder {{ naam }} deelnemers {{ deelnemerRol organisatie {{ naam }} }} }} }} }}\"}}'"
     );
     println!();
     Ok(())
