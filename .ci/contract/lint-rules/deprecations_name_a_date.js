@@ -3,7 +3,7 @@
 // CHANGELOG can tell when the stated period ends.
 const { ValidationError } = require('graphql-schema-linter/lib/validation_error');
 
-const DATED = /\bvanaf \d{4}-\d{2}-\d{2}\b/;
+const DATED = /\bvanaf \d{4}-\d{2}-\d{2}\b/i;
 
 function DeprecationsNameADate(context) {
   const check = (node, ancestors) => {
