@@ -289,3 +289,65 @@ pub fn one_error_per_field(errors: &mut Vec<ServerError>) {
         e.path.is_empty() || seen.insert(serde_json::to_string(&e.path).unwrap_or_default())
     });
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SDL: &str = "type Query { a: A b: A! list: [A!] items: [A]! }
+        type A { x: Int y: Int! z: A w: A! }";
+
+    /// Completes `data` (JSON) as the answer to `query` of the schema above.
+    fn complete(query: &str, data: serde_json::Value) -> serde_json::Value {
+        let index = SchemaIndex::from_sdl(SDL).unwrap();
+        let document = async_graphql::parser::parse_query(query).unwrap();
+        let variables = Variables::default();
+        let DocumentOperations::Single(operation) = &document.operations else {
+            panic!("one operation");
+        };
+        let mut completion = Completion::new(&index, &document, &variables);
+        let data = Value::from_json(data).unwrap();
+        let root = &operation.node.selection_set.node;
+        completion.data(data, "Query", root).into_json().unwrap()
+    }
+
+    #[test]
+    fn a_missing_nullable_field_is_null_in_its_place() {
+        let out = complete("{ a { x y } }", serde_json::json!({ "a": { "y": 1 } }));
+        assert_eq!(out.to_string(), r#"{"a":{"x":null,"y":1}}"#);
+    }
+
+    #[test]
+    fn a_missing_non_null_field_nulls_the_nearest_nullable_parent() {
+        let data = serde_json::json!({ "a": { "z": { "x": 1 } }, "b": { "x": 2, "y": 3 } });
+        let out = complete("{ a { z { x y } } b { x y } }", data);
+        assert_eq!(out.to_string(), r#"{"a":{"z":null},"b":{"x":2,"y":3}}"#);
+        let data = serde_json::json!({ "a": { "x": 1, "w": {} } });
+        let out = complete("{ a { x w { y } } }", data);
+        assert_eq!(out.to_string(), r#"{"a":null}"#);
+    }
+
+    #[test]
+    fn a_null_in_a_non_null_root_field_makes_data_null() {
+        let out = complete(
+            "{ a { x } b { y } }",
+            serde_json::json!({ "a": { "x": 1 } }),
+        );
+        assert_eq!(out, serde_json::Value::Null);
+    }
+
+    #[test]
+    fn a_null_item_of_a_list_of_non_null_items_nulls_the_list() {
+        let data = serde_json::json!({ "list": [{ "y": 1 }, {}], "items": [{}, null] });
+        let out = complete("{ list { y } items { y } }", data);
+        assert_eq!(out.to_string(), r#"{"list":null,"items":[null,null]}"#);
+    }
+
+    #[test]
+    fn keys_follow_the_query_with_fragments_and_directives() {
+        let data = serde_json::json!({ "a": { "y": 2, "x": 1, "__typename": "A" } });
+        let query = "{ a { ... on A { y } x @skip(if: true) ...F } } fragment F on A { x y }";
+        let out = complete(query, data);
+        assert_eq!(out.to_string(), r#"{"a":{"y":2,"x":1}}"#);
+    }
+}
