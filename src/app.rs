@@ -443,6 +443,14 @@ impl Execution<'_> {
             }
         };
         let scope = inner.db.scope(principal);
+        if let Some(written) = &self.written
+            && let Err(refused) =
+                graphql::with_keys(keys.clone(), written.check_arguments(&scope)).await
+        {
+            return finish(
+                self.state, self.id, self.name, self.begin, refused, self.media,
+            );
+        }
         let (loaders, batch_queue) = Loaders::new(scope.clone());
         let request = request.data(loaders).data(scope);
         let execution = with_batches(batch_queue, inner.schema.execute(request));
@@ -478,6 +486,7 @@ fn finish(
     mut response: async_graphql::Response,
     media: transport::Media,
 ) -> Response {
+    graphql::spec::add_codes(&mut response.errors);
     let codes: Vec<String> = response
         .errors
         .iter()
@@ -489,7 +498,7 @@ fn finish(
                     async_graphql::Value::String(s) => Some(s.clone()),
                     _ => None,
                 })
-                .unwrap_or_else(|| "GRAPHQL_VALIDATION".to_owned())
+                .unwrap_or_default()
         })
         .collect();
     state

@@ -15,6 +15,12 @@ dual_tests!(
     response_keys_come_back_in_query_order_in_nested_objects,
     fragments_on_an_abstract_type_answer_in_query_order_without_an_unasked_typename,
     a_typename_the_client_asks_for_stays_where_it_asked_for_it,
+    an_argument_error_deep_in_a_query_is_a_request_error_and_nothing_runs,
+    a_mutation_with_a_mistaken_argument_writes_nothing,
+    a_value_that_does_not_fit_its_type_names_the_path_of_the_argument,
+    every_request_error_has_a_code_and_a_one_line_message,
+    a_cursor_belongs_to_its_list,
+    a_cursor_given_with_the_wrong_direction_is_named,
 );
 
 /// The answer as JSON text, without the request ids (they differ per request): what the
@@ -152,4 +158,185 @@ async fn a_typename_the_client_asks_for_stays_where_it_asked_for_it(backend: Bac
         reply.data()["organisatie"]["__typename"],
         "Kennisinstelling"
     );
+}
+
+/// The one error of a request error: `400`, no `data`, and the error's code and field.
+fn request_error(reply: &Reply, code: &str, field: Option<&str>) -> Value {
+    reply.assert_status(400);
+    assert!(reply.body.get("data").is_none(), "{}", reply.body);
+    let errors = reply.body["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 1, "{}", reply.body);
+    let error = errors[0].clone();
+    assert_eq!(error["extensions"]["code"], code, "{error}");
+    if let Some(field) = field {
+        assert_eq!(error["extensions"]["field"], field, "{error}");
+    }
+    let message = error["message"].as_str().unwrap();
+    assert!(!message.contains('\n'), "one line: {message}");
+    assert!(
+        error.get("path").is_none(),
+        "a request error has no path: {error}"
+    );
+    error
+}
+
+async fn an_argument_error_deep_in_a_query_is_a_request_error_and_nothing_runs(backend: Backend) {
+    let app = TestApp::spawn(backend).with_demo().await;
+    let caller = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    // What a request costs that nothing runs of (authentication): one that fails validation.
+    caller.query("{ me { ingelogd } }", json!({})).await.data();
+    let before = app.db.statements_executed();
+    caller.query("{ opdrachten { onbekend } }", json!({})).await;
+    let refused = app.db.statements_executed() - before;
+    let before = app.db.statements_executed();
+    let reply = caller
+        .query_strict(
+            "{ fieldlabs { nodes { naam opdrachten(first: 101) { totalCount } } } }",
+            json!({}),
+        )
+        .await;
+    let error = request_error(&reply, "BAD_USER_INPUT", Some("first"));
+    assert_eq!(error["locations"], json!([{ "line": 1, "column": 28 }]));
+    assert_eq!(
+        error["message"],
+        "first: at most 100 items per page; fetch the rest page by page"
+    );
+    assert_eq!(
+        app.db.statements_executed() - before,
+        refused,
+        "nothing ran"
+    );
+}
+
+async fn a_mutation_with_a_mistaken_argument_writes_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).with_demo().await;
+    let before = app.scalar("SELECT COUNT(*) FROM communities").await;
+    let reply = app
+        .als(demo::HU, Rol::Beheerder)
+        .query_strict(
+            r#"mutation { createCommunity(input: { naam: "Nieuwe community" }) {
+                 naam leden { ... on Kennisinstelling { opdrachten(last: 2, after: "x") { totalCount } } }
+               } }"#,
+            json!({}),
+        )
+        .await;
+    request_error(&reply, "BAD_USER_INPUT", Some("after"));
+    assert_eq!(app.scalar("SELECT COUNT(*) FROM communities").await, before);
+}
+
+async fn a_value_that_does_not_fit_its_type_names_the_path_of_the_argument(backend: Backend) {
+    let app = TestApp::spawn(backend).with_demo().await;
+    let caller = app.als(demo::HU, Rol::Lezer);
+    let cases = [
+        (
+            "{ opdrachten(first: -2147483649) { totalCount } }",
+            json!({}),
+            "first",
+        ),
+        (
+            r#"{ opdrachten(filter: { startdatumVanaf: "01-02-2026" }) { totalCount } }"#,
+            json!({}),
+            "filter.startdatumVanaf",
+        ),
+        (
+            "query($d: DateTime) { opdrachten(filter: { gewijzigdSinds: $d }) { totalCount } }",
+            json!({ "d": "yesterday" }),
+            "$d",
+        ),
+        (
+            "query($f: OpdrachtFilter) { opdrachten(filter: $f) { totalCount } }",
+            json!({ "f": { "themas": ["DATA_AI", 7] } }),
+            "$f.themas[1]",
+        ),
+        (
+            "query($f: OpdrachtFilter) { opdrachten(filter: $f) { totalCount } }",
+            json!({ "f": { "onbekend": 1 } }),
+            "$f.onbekend",
+        ),
+    ];
+    for (query, variables, field) in cases {
+        let reply = caller.query_strict(query, variables).await;
+        let error = request_error(&reply, "BAD_USER_INPUT", Some(field));
+        let message = error["message"].as_str().unwrap();
+        assert!(message.starts_with(&format!("{field}: ")), "{message}");
+        for internal in ["Failed to parse", "occurred while parsing"] {
+            assert!(!message.contains(internal), "{message}");
+        }
+    }
+}
+
+async fn every_request_error_has_a_code_and_a_one_line_message(backend: Backend) {
+    let app = TestApp::spawn(backend).with_demo().await;
+    let caller = app.als(demo::HU, Rol::Lezer);
+    let reply = caller
+        .query_strict("{ opdrachten( { totalCount } }", json!({}))
+        .await;
+    let error = request_error(&reply, "GRAPHQL_PARSE_FAILED", None);
+    assert_eq!(
+        error["message"],
+        "the query does not parse at line 1, column 15: expected name"
+    );
+    let reply = caller
+        .query_strict("{ opdrachten { onbekend } }", json!({}))
+        .await;
+    request_error(&reply, "GRAPHQL_VALIDATION_FAILED", None);
+    let reply = caller
+        .query_strict("{ opdrachten(onbekend: 1) { totalCount } }", json!({}))
+        .await;
+    request_error(&reply, "GRAPHQL_VALIDATION_FAILED", None);
+    let reply = caller
+        .query_strict(
+            "query($n: Int!) { opdrachten(first: $n) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    request_error(&reply, "BAD_USER_INPUT", Some("$n"));
+}
+
+async fn a_cursor_belongs_to_its_list(backend: Backend) {
+    let app = TestApp::spawn(backend).with_demo().await;
+    let caller = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    let reply = caller
+        .query_strict(
+            "{ rijkspartners(first: 1) { pageInfo { endCursor } } }",
+            json!({}),
+        )
+        .await;
+    let cursor = reply.data()["rijkspartners"]["pageInfo"]["endCursor"].clone();
+    let same = caller
+        .query(
+            "query($c: String) { rijkspartners(first: 1, after: $c) { totalCount } }",
+            json!({ "c": cursor }),
+        )
+        .await;
+    assert!(same.data()["rijkspartners"]["totalCount"].as_i64().unwrap() > 1);
+    for list in ["kennisinstellingen", "fieldlabs", "opdrachten"] {
+        let query = format!("query($c: String) {{ {list}(after: $c) {{ totalCount }} }}");
+        let reply = caller.query_strict(&query, json!({ "c": cursor })).await;
+        let error = request_error(&reply, "BAD_USER_INPUT", Some("after"));
+        assert_eq!(
+            error["message"],
+            "after: not a cursor of this list; use a cursor from its edges or pageInfo",
+            "{list}"
+        );
+    }
+}
+
+async fn a_cursor_given_with_the_wrong_direction_is_named(backend: Backend) {
+    let app = TestApp::spawn(backend).with_demo().await;
+    let caller = app.als(demo::HU, Rol::Lezer);
+    let reply = caller
+        .query_strict(
+            r#"{ rijkspartners(last: 2, after: "c") { totalCount } }"#,
+            json!({}),
+        )
+        .await;
+    request_error(&reply, "BAD_USER_INPUT", Some("after"));
+    let reply = caller
+        .query_strict(
+            r#"{ rijkspartners(first: 2, before: "c") { totalCount } }"#,
+            json!({}),
+        )
+        .await;
+    request_error(&reply, "BAD_USER_INPUT", Some("before"));
 }

@@ -144,6 +144,26 @@ impl SchemaIndex {
         }
     }
 
+    /// The field `name` of `parent`, with the parent's name as the index keeps it.
+    pub fn field_entry(&self, parent: &str, name: &str) -> Option<(&str, &FieldShape)> {
+        let (parent, shape) = self.types.get_key_value(parent)?;
+        match shape {
+            TypeShape::Object(fields, _) | TypeShape::Interface(fields) => {
+                fields.get(name).map(|f| (parent.as_str(), f))
+            }
+            _ => None,
+        }
+    }
+
+    /// The named type at the bottom of `ty` (through lists and non-null), by its name as the
+    /// index keeps it; `None` for a type the schema does not have.
+    pub fn named(&self, ty: &Type) -> Option<&str> {
+        match &ty.base {
+            BaseType::List(inner) => self.named(inner),
+            BaseType::Named(name) => self.entry(name).map(|(n, _)| n),
+        }
+    }
+
     /// Whether values of `name` have fields of their own (objects, interfaces, unions).
     pub fn is_composite(&self, name: &str) -> bool {
         matches!(

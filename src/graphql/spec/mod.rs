@@ -4,6 +4,7 @@
 //! mistaken argument is a request error and not a `null` deep in an answer ([`arguments`]).
 //! Both read the schema through one [`SchemaIndex`], built once per server.
 
+mod arguments;
 mod complete;
 mod index;
 
@@ -50,19 +51,82 @@ impl Written {
     }
 }
 
+impl Written {
+    /// The request errors of the operation's arguments and variables (see [`arguments`]):
+    /// `Err` with the response to send instead of running it.
+    pub async fn check_arguments(&self, scope: &crate::db::Scope) -> Result<(), Response> {
+        let Some(operation) = operation(&self.document, self.operation_name.as_deref()) else {
+            return Ok(());
+        };
+        let Some(root) = root_type(&INDEX, operation) else {
+            return Ok(());
+        };
+        let variables = with_defaults(operation, &self.variables);
+        let errors =
+            arguments::check(&INDEX, &self.document, operation, root, &variables, scope).await;
+        match errors.is_empty() {
+            true => Ok(()),
+            false => Err(Response::from_errors(errors)),
+        }
+    }
+}
+
+/// A request error for a document that does not parse: `GRAPHQL_PARSE_FAILED`, with the
+/// parser's reason on one line and the position.
+pub fn parse_error(error: &async_graphql::parser::Error) -> async_graphql::ServerError {
+    let text = error.to_string();
+    // The parser's syntax message draws the line with a caret; its reason is the `= …` line.
+    let reason = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("= "))
+        .unwrap_or_else(|| text.lines().next().unwrap_or("syntax error"));
+    let position = error.positions().next();
+    let at = position.map_or(String::new(), |p| {
+        format!(" at line {}, column {}", p.line, p.column)
+    });
+    let mut e = async_graphql::ServerError::new(
+        format!("the query does not parse{at}: {reason}"),
+        position,
+    );
+    e.extensions
+        .get_or_insert_with(Default::default)
+        .set("code", "GRAPHQL_PARSE_FAILED");
+    e
+}
+
+/// Gives every error an `extensions.code`: those async-graphql raises itself have none. A
+/// request error without one failed validation (`GRAPHQL_VALIDATION_FAILED`); a field error
+/// without one is a value async-graphql could not read (`BAD_USER_INPUT`).
+pub fn add_codes(errors: &mut [async_graphql::ServerError]) {
+    for error in errors {
+        let extensions = error.extensions.get_or_insert_with(Default::default);
+        if extensions.get("code").is_none() {
+            let code = match error.path.is_empty() {
+                true => "GRAPHQL_VALIDATION_FAILED",
+                false => "BAD_USER_INPUT",
+            };
+            extensions.set("code", code);
+        }
+    }
+}
+
+/// The root type an operation runs on; `None` for subscriptions (the schema has none).
+fn root_type<'i>(index: &'i SchemaIndex, operation: &OperationDefinition) -> Option<&'i str> {
+    match operation.ty {
+        OperationType::Query => Some(index.query.as_str()),
+        OperationType::Mutation => index.mutation.as_deref(),
+        OperationType::Subscription => None,
+    }
+}
+
 fn complete(index: &SchemaIndex, written: &Written, response: &mut Response) {
     complete::one_error_per_field(&mut response.errors);
     let document = &written.document;
     let Some(operation) = operation(document, written.operation_name.as_deref()) else {
         return;
     };
-    let root = match operation.ty {
-        OperationType::Query => index.query.as_str(),
-        OperationType::Mutation => match &index.mutation {
-            Some(m) => m.as_str(),
-            None => return,
-        },
-        OperationType::Subscription => return,
+    let Some(root) = root_type(index, operation) else {
+        return;
     };
     let variables = with_defaults(operation, &written.variables);
     let data = std::mem::take(&mut response.data);
