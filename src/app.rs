@@ -334,6 +334,7 @@ async fn graphql_handler(
     {
         return transport::post_only(media);
     }
+    let written = graphql::spec::prepare(&mut request);
     let principal = match authenticate(&state, headers).await {
         Ok(principal) => principal,
         Err(err) => return unauthenticated(err, &id),
@@ -345,6 +346,7 @@ async fn graphql_handler(
         name: name.as_deref(),
         begin,
         media,
+        written,
     };
     let answer = execution.answer(principal, request, operation_type);
     match before_deadline(deadline, answer).await {
@@ -397,6 +399,8 @@ struct Execution<'a> {
     name: Option<&'a str>,
     begin: std::time::Instant,
     media: transport::Media,
+    /// The operation as written, to complete the answer per the spec (see [`graphql::spec`]).
+    written: Option<graphql::spec::Written>,
 }
 
 impl Execution<'_> {
@@ -439,10 +443,22 @@ impl Execution<'_> {
             }
         };
         let scope = inner.db.scope(principal);
+        if let Some(written) = &self.written
+            && let Err(refused) =
+                graphql::with_keys(keys.clone(), written.check_arguments(&scope)).await
+        {
+            return finish(
+                self.state, self.id, self.name, self.begin, refused, self.media,
+            );
+        }
         let (loaders, batch_queue) = Loaders::new(scope.clone());
         let request = request.data(loaders).data(scope);
         let execution = with_batches(batch_queue, inner.schema.execute(request));
         let response = graphql::with_keys(keys, execution).await;
+        let response = match &self.written {
+            Some(written) => written.complete(response),
+            None => response,
+        };
         if let (Some(cache_key), Some(data_version)) = (cache_key, data_version)
             && response.errors.is_empty()
             && let Ok(json) = serde_json::to_vec(&response)
@@ -470,6 +486,7 @@ fn finish(
     mut response: async_graphql::Response,
     media: transport::Media,
 ) -> Response {
+    graphql::spec::add_codes(&mut response.errors);
     let codes: Vec<String> = response
         .errors
         .iter()
@@ -481,7 +498,7 @@ fn finish(
                     async_graphql::Value::String(s) => Some(s.clone()),
                     _ => None,
                 })
-                .unwrap_or_else(|| "GRAPHQL_VALIDATION".to_owned())
+                .unwrap_or_default()
         })
         .collect();
     state

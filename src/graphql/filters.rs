@@ -616,8 +616,8 @@ macro_rules! sortable_by_name {
         impl SortField<$module::Entity> for Sorteerveld {
             fn name(self) -> &'static str {
                 match self {
-                    Self::Naam => "naam",
-                    Self::GewijzigdOp => "gewijzigdOp",
+                    Self::Naam => "NAAM",
+                    Self::GewijzigdOp => "GEWIJZIGD_OP",
                 }
             }
             fn column(self) -> $module::Column {
@@ -673,11 +673,11 @@ pub struct OpdrachtSortering {
 impl SortField<opdracht::Entity> for OpdrachtSorteerveld {
     fn name(self) -> &'static str {
         match self {
-            Self::Naam => "naam",
-            Self::Startdatum => "startdatum",
-            Self::Einddatum => "einddatum",
-            Self::GewijzigdOp => "gewijzigdOp",
-            Self::AangemaaktOp => "aangemaaktOp",
+            Self::Naam => "NAAM",
+            Self::Startdatum => "STARTDATUM",
+            Self::Einddatum => "EINDDATUM",
+            Self::GewijzigdOp => "GEWIJZIGD_OP",
+            Self::AangemaaktOp => "AANGEMAAKT_OP",
         }
     }
     fn column(self) -> opdracht::Column {

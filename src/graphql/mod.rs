@@ -20,6 +20,7 @@ mod node;
 mod opdrachten;
 mod organisaties;
 mod paging;
+pub mod spec;
 mod statistieken;
 mod types;
 mod wijzigingen;

@@ -88,9 +88,15 @@ impl LinkedOpdrachten {
             last,
             before,
         };
-        let page =
-            paginate::<opdracht::Entity, _>(scope, condition, order.veld, order.richting, window)
-                .await?;
+        let page = paginate::<opdracht::Entity, _>(
+            "opdrachten",
+            scope,
+            condition,
+            order.veld,
+            order.richting,
+            window,
+        )
+        .await?;
         Ok(OpdrachtConnection::from_page(page))
     }
 }

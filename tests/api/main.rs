@@ -29,6 +29,7 @@ mod policy;
 mod schema;
 mod scope;
 mod soak;
+mod spec;
 mod statements;
 mod statistieken;
 mod sync;
