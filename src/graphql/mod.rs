@@ -21,6 +21,7 @@ mod opdrachten;
 mod organisaties;
 mod paging;
 mod statistieken;
+mod themas;
 mod types;
 mod wijzigingen;
 
@@ -45,6 +46,7 @@ pub struct Query(
     minoren::MinorQuery,
     communities::CommunityQuery,
     opdrachten::OpdrachtQuery,
+    themas::ThemaQuery,
     statistieken::StatistiekQuery,
     wijzigingen::WijzigingQuery,
 );

@@ -34,5 +34,6 @@ mod statistieken;
 mod sync;
 mod toegang;
 mod transport;
+mod ui;
 mod vijandig;
 mod wijzigingen;
