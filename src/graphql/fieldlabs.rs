@@ -36,7 +36,11 @@ list_query!(
 /// Fieldlab: a regional lab where government and education partners work on digitalisation
 /// questions together ("broedkamer van kennis"). Owned by its lead partner (penvoerder).
 #[derive(MergedObject)]
-pub struct Fieldlab(FieldlabFields, RegistrationFields, LinkedOpdrachten);
+pub struct Fieldlab(
+    FieldlabFields,
+    RegistrationFields,
+    LinkedOpdrachten<Fieldlab>,
+);
 
 record_type!(Fieldlab(FieldlabFields, fieldlab, opdrachten: FieldlabId));
 

@@ -137,13 +137,22 @@ impl FilterBuilder {
         }
     }
 
-    /// The fieldlab id behind a global id given in a filter.
-    pub fn fieldlab(&mut self, field: &str, id: &Option<ID>) -> Option<i32> {
+    /// The row id behind a global id of a record of GraphQL type `typename` (a fieldlab,
+    /// lectoraat or minor) given in a filter; `what` names the type in the problem ("a
+    /// fieldlab"). An id of another type, or no id of this API, is a problem; a valid id of a
+    /// record that does not exist or is hidden simply matches nothing.
+    pub fn record(
+        &mut self,
+        field: &str,
+        id: &Option<ID>,
+        typename: &str,
+        what: &str,
+    ) -> Option<i32> {
         let id = id.as_ref()?;
         match GlobalId::decode(&format!("filter.{field}"), id) {
-            Ok(g) if g.typename == "Fieldlab" => Some(g.id),
+            Ok(g) if g.typename == typename => Some(g.id),
             _ => {
-                self.problem(field, "not the id of a fieldlab of this API");
+                self.problem(field, format!("not the id of {what} of this API"));
                 None
             }
         }
@@ -275,6 +284,10 @@ pub struct OpdrachtFilter {
     pub organisatie: Option<ID>,
     /// Only opdrachten linked to this fieldlab (its `id`).
     pub fieldlab: Option<ID>,
+    /// Only opdrachten linked to this lectoraat (its `id`).
+    pub lectoraat: Option<ID>,
+    /// Only opdrachten linked to this minor (its `id`).
+    pub minor: Option<ID>,
     /// Start date on or after this date. Between 1900-01-01 and 2999-12-31.
     pub startdatum_vanaf: Option<Date>,
     /// Start date on or before this date. Between 1900-01-01 and 2999-12-31.
@@ -322,8 +335,14 @@ impl OpdrachtFilter {
         if let Some(org) = b.organisatie("organisatie", &self.organisatie) {
             b.and(opdrachten_of_organisatie(org));
         }
-        if let Some(lab) = b.fieldlab("fieldlab", &self.fieldlab) {
+        if let Some(lab) = b.record("fieldlab", &self.fieldlab, "Fieldlab", "a fieldlab") {
             b.and(C::FieldlabId.eq(lab));
+        }
+        if let Some(id) = b.record("lectoraat", &self.lectoraat, "Lectoraat", "a lectoraat") {
+            b.and(C::LectoraatId.eq(id));
+        }
+        if let Some(minor) = b.record("minor", &self.minor, "Minor", "a minor") {
+            b.and(C::MinorId.eq(minor));
         }
         if let Some(d) = self.startdatum_vanaf {
             b.and(C::Startdatum.gte(d.0));

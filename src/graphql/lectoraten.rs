@@ -34,7 +34,11 @@ list_query!(
 /// Lectoraat: a research chair at a hogeschool (lectoraat) or university (leerstoel), owned by
 /// its kennisinstelling.
 #[derive(MergedObject)]
-pub struct Lectoraat(LectoraatFields, RegistrationFields, LinkedOpdrachten);
+pub struct Lectoraat(
+    LectoraatFields,
+    RegistrationFields,
+    LinkedOpdrachten<Lectoraat>,
+);
 
 record_type!(Lectoraat(LectoraatFields, lectoraat, opdrachten: LectoraatId));
 

@@ -31,7 +31,7 @@ list_query!(
 /// Minor: a curriculum (minor, master or post-master; an OOAPI programme) of a
 /// kennisinstelling, often built with government partners.
 #[derive(MergedObject)]
-pub struct Minor(MinorFields, RegistrationFields, LinkedOpdrachten);
+pub struct Minor(MinorFields, RegistrationFields, LinkedOpdrachten<Minor>);
 
 record_type!(Minor(MinorFields, minor, opdrachten: MinorId));
 

@@ -22,6 +22,7 @@ mod organisaties;
 mod paging;
 pub mod spec;
 mod statistieken;
+mod themas;
 mod types;
 mod wijzigingen;
 
@@ -46,6 +47,7 @@ pub struct Query(
     minoren::MinorQuery,
     communities::CommunityQuery,
     opdrachten::OpdrachtQuery,
+    themas::ThemaQuery,
     statistieken::StatistiekQuery,
     wijzigingen::WijzigingQuery,
 );

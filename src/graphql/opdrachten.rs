@@ -9,7 +9,7 @@ use super::filters::{OpdrachtFilter, OpdrachtSortering};
 use super::id::GlobalId;
 use super::lectoraten::Lectoraat;
 use super::minoren::Minor;
-use super::organisaties::Organisatie;
+use super::organisaties::{Kennisinstelling, Organisatie, Programmabureau, Rijkspartner};
 use super::paging::{Window, connection, list_query, paginate};
 use super::types::{Date, RegistrationFields, Thema, record_type};
 use super::{loaders, scope};
@@ -19,6 +19,7 @@ use crate::db::opdracht_fields as f;
 use crate::domain::{Onderwijssoort, OpdrachtSoort, OpdrachtStatus, Regio};
 use async_graphql::{Context, ID, MergedObject, Object, Result};
 use sea_orm::Condition;
+use std::marker::PhantomData;
 
 connection!(OpdrachtConnection, OpdrachtEdge, Opdracht, "opdrachten");
 
@@ -34,31 +35,51 @@ list_query!(
 );
 
 /// The `opdrachten` field of a record that opdrachten link to (a fieldlab, lectoraat, minor or
-/// organisation): merged into that record's type.
+/// organisation): merged into that record's type `T`.
 ///
 /// Holds the relation as a function of the record's id, not as a built condition: records are
 /// created by the hundred per page and their `opdrachten` is rarely asked for, so the
 /// condition is only built when it is.
-pub struct LinkedOpdrachten {
+///
+/// Why one GraphQL object per record type (`T`, named in the `concrete`s below) rather than
+/// one shared by all: async-graphql registers a merged object's parts as types of their own,
+/// and a part that is still being registered reads as empty. One shared part would be in
+/// registration while `Opdracht` registers the record types it points at (`minor: Minor`), and
+/// the first of those would silently lose its `opdrachten` (as `Minor.opdrachten` did). A part
+/// per record type is only registered by that record type. `schema.rs` in the tests checks that
+/// every record type that opdrachten point at has the field.
+pub struct LinkedOpdrachten<T> {
     link: fn(i32) -> Condition,
     id: i32,
+    record: PhantomData<fn() -> T>,
 }
 
-impl LinkedOpdrachten {
+impl<T> LinkedOpdrachten<T> {
     /// The opdrachten that match `link(id)`.
     pub fn new(link: fn(i32) -> Condition, id: i32) -> Self {
-        Self { link, id }
+        Self {
+            link,
+            id,
+            record: PhantomData,
+        }
     }
 }
 
 /// Opdrachten linked to a record.
-#[Object]
-impl LinkedOpdrachten {
+#[Object(
+    concrete(name = "FieldlabOpdrachten", params(Fieldlab)),
+    concrete(name = "LectoraatOpdrachten", params(Lectoraat)),
+    concrete(name = "MinorOpdrachten", params(Minor)),
+    concrete(name = "RijkspartnerOpdrachten", params(Rijkspartner)),
+    concrete(name = "KennisinstellingOpdrachten", params(Kennisinstelling)),
+    concrete(name = "ProgrammabureauOpdrachten", params(Programmabureau))
+)]
+impl<T: Send + Sync> LinkedOpdrachten<T> {
     /// Opdrachten linked to this record that the caller may see (the opdrachten's own rules
     /// apply: owner, opdrachtgever, executing institutions and the programme office).
     // GraphQL arguments: filter, orderBy and the four Relay paging arguments.
     #[allow(clippy::too_many_arguments)]
-    async fn opdrachten(
+    pub async fn opdrachten(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only opdrachten that match every given criterion.")] filter: Option<

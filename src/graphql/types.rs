@@ -105,10 +105,12 @@ impl async_graphql::ScalarType for Timestamp {
     }
 }
 
-/// Registration data every record has: contact person, timestamps and version.
+/// Registration data every record has: contact person, the caller's rights on it
+/// (`magBewerken`, `volledig`), timestamps and version.
 pub struct RegistrationFields {
     contactpersoon: Option<Contactpersoon>,
     mag_bewerken: bool,
+    volledig: bool,
     aangemaakt_op: Timestamp,
     gewijzigd_op: Timestamp,
     versie: i32,
@@ -125,6 +127,7 @@ impl RegistrationFields {
         Self {
             contactpersoon: Contactpersoon::of(row),
             mag_bewerken: row.rights.edit,
+            volledig: row.rights.full,
             aangemaakt_op: Timestamp(registration.created),
             gewijzigd_op: Timestamp(registration.changed),
             versie: registration.version,
@@ -145,6 +148,16 @@ impl RegistrationFields {
     /// or the programme office). A frontend can show or hide its edit controls by it.
     async fn mag_bewerken(&self) -> bool {
         self.mag_bewerken
+    }
+
+    /// Whether the caller may read this record in full. True: its fields are filled in as the
+    /// record has them (a null is empty), except personal data (`contactpersoon`, a lectoraat's
+    /// `lector`), which only the owner and the programme office see. False: the fields that are
+    /// not part of the public catalogue (those described as null unless ...) are null because
+    /// they are hidden from the caller, not because they are empty. From the access policy's
+    /// read-in-full rule (docs/access.md, read-full).
+    async fn volledig(&self) -> bool {
+        self.volledig
     }
 
     /// When the record was created (UTC).

@@ -803,6 +803,17 @@ impl TestApp {
             .expect("raw connection")
     }
 
+    /// The rows of a query, read straight from the test database.
+    pub async fn rows(&self, sql: &str) -> Vec<sea_orm::QueryResult> {
+        let conn = self.raw().await;
+        conn.query_all_raw(sea_orm::Statement::from_string(
+            conn.get_database_backend(),
+            sql,
+        ))
+        .await
+        .expect("query")
+    }
+
     /// `SELECT COUNT(*)` or any query that returns one integer.
     pub async fn scalar(&self, sql: &str) -> i64 {
         let conn = self.raw().await;

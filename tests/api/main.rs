@@ -35,5 +35,6 @@ mod statistieken;
 mod sync;
 mod toegang;
 mod transport;
+mod ui;
 mod vijandig;
 mod wijzigingen;

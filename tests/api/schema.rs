@@ -82,3 +82,59 @@ async fn every_type_field_argument_and_enum_value_has_a_description() {
     }
     assert!(missing.is_empty(), "undescribed: {missing:#?}");
 }
+
+/// async-graphql registers the parts of a merged object as types of their own, and a part that
+/// is still being registered reads as empty, so a type can silently lose the fields of a part
+/// (`Minor.opdrachten` did). Every object has the fields of its interfaces, every record that
+/// opdrachten link to has `opdrachten`, and every record type says whether it is `volledig`.
+#[tokio::test]
+async fn every_type_has_the_fields_of_its_interfaces_and_its_parts() {
+    let app = TestApp::spawn(Backend::Sqlite).await;
+    let data = app
+        .anoniem()
+        .query(
+            "{ __schema { types { name kind fields { name } interfaces { name } } } }",
+            json!({}),
+        )
+        .await
+        .data()
+        .clone();
+    let types = data["__schema"]["types"].as_array().unwrap();
+    let fields = |name: &str| -> Vec<String> {
+        let t = types
+            .iter()
+            .find(|t| t["name"] == name)
+            .unwrap_or_else(|| panic!("no type {name}"));
+        t["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let mut missing = Vec::new();
+    for t in types.iter().filter(|t| t["kind"] == "OBJECT") {
+        let name = t["name"].as_str().unwrap();
+        let own = fields(name);
+        for interface in t["interfaces"].as_array().into_iter().flatten() {
+            for field in fields(interface["name"].as_str().unwrap()) {
+                if !own.contains(&field) {
+                    missing.push(format!("{name}.{field} (of {})", interface["name"]));
+                }
+            }
+        }
+    }
+    for name in ipartnerschap::graphql::id::TYPES.iter().copied() {
+        let own = fields(name);
+        let linked = !["Community", "Opdracht"].contains(&name);
+        for field in ["volledig", "opdrachten"]
+            .into_iter()
+            .filter(|f| linked || *f == "volledig")
+        {
+            if !own.contains(&field.to_owned()) {
+                missing.push(format!("{name}.{field}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "missing fields: {missing:#?}");
+}
