@@ -147,7 +147,7 @@ impl<'a> Wereld<'a> {
         let (mutatie, input) = match record {
             "fieldlab" => (
                 "createFieldlab",
-                json!({ "eigenaar": hu, "naam": naam, "regio": "MIDDEN", "beschrijving": "Lab", "contactpersoon": contact,
+                json!({ "eigenaar": hu, "naam": naam, "regios": ["MIDDEN"], "beschrijving": "Lab", "contactpersoon": contact,
                         "deelnemers": [{ "organisatie": bzk, "rol": "PARTNER" }] }),
             ),
             "lectoraat" => (
@@ -424,7 +424,7 @@ async fn maak_als(w: &Wereld<'_>, record: &str, caller: &Caller<'_>) -> (Result<
     let bzk = w.app.org_id(demo::BZK).await;
     let naam = w.uniek(record);
     let input = match record {
-        "fieldlab" => json!({ "eigenaar": hu, "naam": naam, "regio": "MIDDEN" }),
+        "fieldlab" => json!({ "eigenaar": hu, "naam": naam, "regios": ["MIDDEN"] }),
         "lectoraat" => json!({ "eigenaar": hu, "naam": naam, "soort": "LECTORAAT" }),
         "minor" => json!({ "eigenaar": hu, "naam": naam, "soort": "MINOR" }),
         "community" => json!({ "naam": naam }),
@@ -465,7 +465,7 @@ async fn bijwerk_input(
             "updateFieldlab".into(),
             (
                 "FieldlabInput",
-                json!({ "naam": naam, "regio": "MIDDEN", "beschrijving": "Lab", "contactpersoon": contact,
+                json!({ "naam": naam, "regios": ["MIDDEN"], "beschrijving": "Lab", "contactpersoon": contact,
             "deelnemers": [{ "organisatie": bzk, "rol": "PARTNER" }] }),
             ),
         ),

@@ -23,7 +23,7 @@ dual_tests!(
 );
 
 pub const CREATE_FIELDLAB: &str = "mutation($input: FieldlabInput!) { createFieldlab(input: $input) { \
-    id naam regio status plaats versie magBewerken themas { code } \
+    id naam regios status plaats versie magBewerken themas { code } \
     deelnemers { organisatie { naam } rol } penvoerder { naam } contactpersoon { naam email } } }";
 const UPDATE_FIELDLAB: &str = "mutation($id: ID!, $versie: Int!, $input: FieldlabInput!) { \
     updateFieldlab(id: $id, versie: $versie, input: $input) { id naam status versie themas { code } deelnemers { rol } } }";
@@ -36,7 +36,7 @@ const NODE_VERSIE: &str = "query($id: ID!) { node(id: $id) { ... on Fieldlab { n
 fn lab(naam: &str) -> Value {
     json!({
         "naam": naam,
-        "regio": "MIDDEN",
+        "regios": ["MIDDEN"],
         "plaats": "Utrecht",
         "themas": ["DATA_AI", "blockchain"],
         "contactpersoon": { "naam": "Lab Leider", "email": "leider@hu.nl" },

@@ -61,7 +61,7 @@ async fn lab(caller: &Caller<'_>, naam: &str) -> String {
     caller
         .query(
             CREATE_FIELDLAB,
-            json!({ "input": { "naam": naam, "regio": "MIDDEN" } }),
+            json!({ "input": { "naam": naam, "regios": ["MIDDEN"] } }),
         )
         .await
         .data()["createFieldlab"]["id"]
@@ -449,7 +449,7 @@ const LOOK_ALIKES: &[&str] = &[
 /// Per named record type: its GraphQL name, the rest of a valid input, and who writes it.
 fn soorten() -> [(&'static str, &'static str, Option<&'static str>); 4] {
     [
-        ("Fieldlab", "regio: MIDDEN", Some(demo::HU)),
+        ("Fieldlab", "regios: [MIDDEN]", Some(demo::HU)),
         ("Lectoraat", "soort: LECTORAAT", Some(demo::HU)),
         ("Minor", "soort: MINOR", Some(demo::HU)),
         ("Community", "", None),
@@ -508,7 +508,7 @@ async fn names_are_stored_normalised(backend: Backend) {
     let antwoord = hu
         .query(
             CREATE_FIELDLAB,
-            json!({ "input": { "naam": "  Nieuw\u{a0}\u{a0}Lab voor  Cafe\u{301} ", "regio": "MIDDEN" } }),
+            json!({ "input": { "naam": "  Nieuw\u{a0}\u{a0}Lab voor  Cafe\u{301} ", "regios": ["MIDDEN"] } }),
         )
         .await;
     assert_eq!(

@@ -271,8 +271,9 @@ pub struct FieldlabInput {
     /// What the lab works on (at most 4000 characters; tab and line breaks allowed, no other
     /// control characters).
     pub beschrijving: Option<String>,
-    /// Region of the lab.
-    pub regio: Regio,
+    /// The regions the lab lies in: at least one (a kennismakelaar of any of them reads the
+    /// lab in full). At most 1000; duplicates are merged.
+    pub regios: Vec<Regio>,
     /// Status; defaults to IN_OPRICHTING.
     pub status: Option<FieldlabStatus>,
     /// City or site, at most 100 characters. One line, no control characters.
@@ -317,7 +318,9 @@ impl RecordInput for FieldlabInput {
         am.naam = ActiveValue::Set(naam);
         am.beschrijving =
             ActiveValue::Set(c.free_text("beschrijving", self.beschrijving.as_deref()));
-        am.regio = ActiveValue::Set(self.regio);
+        let regios = regios(c, &self.regios);
+        // The previous release's one region (see the entity): the first of them.
+        am.regio = ActiveValue::Set(regios.first().copied().unwrap_or(Regio::Midden));
         am.status = ActiveValue::Set(self.status.unwrap_or(FieldlabStatus::InOprichting));
         am.plaats = ActiveValue::Set(c.text("plaats", self.plaats.as_deref(), 100));
         am.website = ActiveValue::Set(c.website("website", self.website.as_deref()));
@@ -327,10 +330,23 @@ impl RecordInput for FieldlabInput {
         let themas = c.themas("themas", &self.themas, &session.thema_codes().await?);
         let deelnemers = self.deelnemers(c, session).await?;
         Ok(vec![
+            LinkUpdate::Regios(regios),
             LinkUpdate::Themas(themas),
             LinkUpdate::Deelnemers(deelnemers),
         ])
     }
+}
+
+/// A fieldlab's regions, without duplicates: at least one (reported on `regios`).
+fn regios(c: &mut Check, given: &[Regio]) -> BTreeSet<Regio> {
+    let regios: BTreeSet<Regio> = given.iter().copied().collect();
+    if regios.is_empty() {
+        c.fail(
+            "regios",
+            "a fieldlab lies in at least one region; name one or more",
+        );
+    }
+    regios
 }
 
 impl FieldlabInput {
