@@ -160,37 +160,22 @@ async fn a_filter_narrows_the_opdracht_figures(backend: Backend) {
 }
 
 /// Three opdrachten of HU for BZK, named "Teltest …", written straight into the database (the
-/// statistics read what is stored, however it got there): `(extern_id, soort, status,
-/// onderwijssoort, regio, startdatum, students, themes)`.
-const TELTEST: &[(&str, &str, &str, &str, &str, &str, i32, &[&str])] = &[
+/// statistics read what is stored, however it got there): `extern_id`, the values of `soort,
+/// status, onderwijssoort, regio, startdatum, aantal_studenten`, and the themes.
+const TELTEST: &[(&str, &str, &[&str])] = &[
     (
         "TEL-1",
-        "STAGE",
-        "AFGEROND",
-        "HBO",
-        "'MIDDEN'",
-        "'2021-02-01'",
-        3,
+        "'STAGE', 'AFGEROND', 'HBO', 'MIDDEN', '2021-02-01', 3",
         &["DATA_AI"],
     ),
     (
         "TEL-2",
-        "HACKATHON",
-        "IN_UITVOERING",
-        "HBO",
-        "NULL",
-        "'2023-09-01'",
-        10,
+        "'HACKATHON', 'IN_UITVOERING', 'HBO', NULL, '2023-09-01', 10",
         &["DATA_AI", "BLOCKCHAIN"],
     ),
     (
         "TEL-3",
-        "ONDERZOEK",
-        "AFGEROND",
-        "WO",
-        "'MIDDEN'",
-        "NULL",
-        1,
+        "'ONDERZOEK', 'AFGEROND', 'WO', 'MIDDEN', NULL, 1",
         &[],
     ),
 ];
@@ -198,12 +183,11 @@ const TELTEST: &[(&str, &str, &str, &str, &str, &str, i32, &[&str])] = &[
 async fn insert_teltest(app: &TestApp) {
     let conn = app.raw().await;
     let nu = "'2024-01-01T00:00:00+00:00'";
-    for (extern_id, soort, status, onderwijssoort, regio, start, students, themas) in TELTEST {
+    for (extern_id, values, themas) in TELTEST {
         conn.execute_unprepared(&format!(
             "INSERT INTO opdrachten (eigenaar_id, extern_id, naam, opdrachtgever_id, soort, status, onderwijssoort, \
                regio, startdatum, aantal_studenten, aangemaakt_op, gewijzigd_op, versie) \
-             SELECT k.id, '{extern_id}', 'Teltest {extern_id}', r.id, '{soort}', '{status}', '{onderwijssoort}', \
-               {regio}, {start}, {students}, {nu}, {nu}, 1 \
+             SELECT k.id, '{extern_id}', 'Teltest {extern_id}', r.id, {values}, {nu}, {nu}, 1 \
              FROM organisaties k, organisaties r WHERE k.schac_home = 'hu.nl' AND r.oin = '{}'",
             demo::BZK
         ))
