@@ -194,7 +194,7 @@ async fn a_filter_with_40000_values_is_bad_user_input_not_internal(backend: Back
     // The statistics take the same filter.
     let antwoord = bureau
         .query(
-            "query($v: [OpdrachtStatus!]) { statistieken(filter: { status: $v }) { opdrachten } }",
+            "query($v: [OpdrachtStatus!]) { statistieken(filter: { status: $v }) { aantalOpdrachten } }",
             json!({ "v": vec!["AFGEROND"; 40_000] }),
         )
         .await;
@@ -458,7 +458,7 @@ async fn dates_outside_1900_to_2999_are_refused_in_filters(backend: Backend) {
             let antwoord = bureau
                 .query(
                     &format!(
-                        "query($d: Date) {{ statistieken(filter: {{ {veld}: $d }}) {{ opdrachten \
+                        "query($d: Date) {{ statistieken(filter: {{ {veld}: $d }}) {{ aantalOpdrachten \
                          }} }}"
                     ),
                     json!({ "d": datum }),

@@ -254,11 +254,11 @@ async fn probeer(w: &Wereld<'_>, cel: &Cel, caller: &Caller<'_>) -> Result<(), S
                 let stats = w
                     .gql(
                         caller,
-                        "query($z: String) { statistieken(filter: { zoek: $z }) { opdrachten } }",
+                        "query($z: String) { statistieken(filter: { zoek: $z }) { aantalOpdrachten } }",
                         json!({ "z": naam }),
                     )
                     .await;
-                let in_stats = stats["data"]["statistieken"]["opdrachten"] == 1;
+                let in_stats = stats["data"]["statistieken"]["aantalOpdrachten"] == 1;
                 assert_eq!(
                     in_stats, geteld,
                     "statistieken and totalCount agree: {stats}"

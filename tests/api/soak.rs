@@ -191,7 +191,7 @@ async fn soak(backend: Backend) {
             let queries = [
                 "{ opdrachten(first: 50) { totalCount nodes { id naam opdrachtgever { naam } themas { code } } } }",
                 "{ fieldlabs(first: 20) { nodes { id naam status deelnemers { rol } } } }",
-                "{ statistieken { opdrachten studenten perStatus { status aantal } } }",
+                "{ statistieken { aantalOpdrachten aantalStudenten perStatus { opdrachtStatus aantal } } }",
                 "{ wijzigingen(first: 100) { cursor wijzigingen { id actie verwijderd } } }",
             ];
             let mut i = 0;

@@ -41,7 +41,8 @@ const FEED: &str = "query { wijzigingen(first: 100, recordTypes: [OPDRACHT]) { \
     wijzigingen { actie id verwijderd } } }";
 const SYNC: &str = "mutation($input: OpdrachtenSyncInput!) { syncOpdrachten(input: $input) { \
     toegepast items { externId resultaat id fouten { veld melding } meldingen { veld melding } } } }";
-const STUDENTEN: &str = "query { statistieken { opdrachten studenten } opdrachten { totalCount } }";
+const STUDENTEN: &str =
+    "query { statistieken { aantalOpdrachten aantalStudenten } opdrachten { totalCount } }";
 
 fn veld(antwoord: &crate::harness::Reply) -> String {
     antwoord.extensions()["field"]
@@ -243,12 +244,12 @@ async fn statistiek(caller: &Caller<'_>) -> (i64, i64) {
     let a = caller.query(STUDENTEN, json!({})).await;
     let d = a.data();
     assert_eq!(
-        d["statistieken"]["opdrachten"],
+        d["statistieken"]["aantalOpdrachten"],
         d["opdrachten"]["totalCount"]
     );
     (
-        d["statistieken"]["opdrachten"].as_i64().unwrap(),
-        d["statistieken"]["studenten"].as_i64().unwrap(),
+        d["statistieken"]["aantalOpdrachten"].as_i64().unwrap(),
+        d["statistieken"]["aantalStudenten"].as_i64().unwrap(),
     )
 }
 
