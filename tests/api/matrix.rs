@@ -464,7 +464,7 @@ async fn bijwerk_input(
         "fieldlab" => (
             "updateFieldlab".into(),
             (
-                "FieldlabInput",
+                "FieldlabUpdateInput",
                 json!({ "naam": naam, "regios": ["MIDDEN"], "beschrijving": "Lab", "contactpersoon": contact,
             "deelnemers": [{ "organisatie": bzk, "rol": "PARTNER" }] }),
             ),
@@ -472,28 +472,28 @@ async fn bijwerk_input(
         "lectoraat" => (
             "updateLectoraat".into(),
             (
-                "LectoraatInput",
+                "LectoraatUpdateInput",
                 json!({ "naam": naam, "soort": "LECTORAAT", "beschrijving": "Onderzoek", "contactpersoon": contact, "partners": [bzk] }),
             ),
         ),
         "minor" => (
             "updateMinor".into(),
             (
-                "MinorInput",
+                "MinorUpdateInput",
                 json!({ "naam": naam, "soort": "MINOR", "beschrijving": "Onderwijs", "contactpersoon": contact, "partners": [bzk] }),
             ),
         ),
         "community" => (
             "updateCommunity".into(),
             (
-                "CommunityInput",
+                "CommunityUpdateInput",
                 json!({ "naam": naam, "beschrijving": "Delen", "status": "ACTIEF", "contactpersoon": contact, "leden": [bzk] }),
             ),
         ),
         "opdracht" => (
             "updateOpdracht".into(),
             (
-                "OpdrachtInput",
+                "OpdrachtUpdateInput",
                 json!({ "naam": naam, "soort": "STAGE", "regio": "MIDDEN", "startdatum": "2025-02-01",
             "externId": naam, "contactpersoon": contact, "opdrachtgever": bzk }),
             ),

@@ -30,7 +30,7 @@ const DELETE_FIELDLAB: &str =
     "mutation($id: ID!, $versie: Int!) { deleteFieldlab(id: $id, versie: $versie) }";
 const CREATE_OPDRACHT: &str =
     "mutation($input: OpdrachtInput!) { createOpdracht(input: $input) { id versie } }";
-const UPDATE_OPDRACHT: &str = "mutation($id: ID!, $versie: Int!, $input: OpdrachtInput!) { \
+const UPDATE_OPDRACHT: &str = "mutation($id: ID!, $versie: Int!, $input: OpdrachtUpdateInput!) { \
     updateOpdracht(id: $id, versie: $versie, input: $input) { id versie } }";
 const OPDRACHT: &str = "query($id: ID!) { node(id: $id) { ... on Opdracht { versie \
     fieldlab { id } lectoraat { id } minor { id } uitvoerders { naam } } } }";
