@@ -8,8 +8,8 @@ use super::id::GlobalId;
 use super::paging::{Direction, SortField, SortValue};
 use super::types::{Date, Timestamp};
 use crate::db::entities::koppelingen::{
-    community_lid, community_thema, fieldlab_deelnemer, fieldlab_thema, lectoraat_thema,
-    minor_thema, opdracht_thema, opdracht_uitvoerder,
+    community_lid, community_thema, fieldlab_deelnemer, fieldlab_regio, fieldlab_thema,
+    lectoraat_thema, minor_thema, opdracht_thema, opdracht_uitvoerder,
 };
 use crate::db::entities::{community, fieldlab, lectoraat, minor, opdracht, organisatie};
 use crate::db::{
@@ -188,16 +188,31 @@ impl FilterBuilder {
             );
             return Ok(());
         }
+        self.link_one_of::<L, _>(id, parent, code, &Some(themas.clone()));
+        Ok(())
+    }
+
+    /// `id IN (SELECT parent FROM link WHERE value IN (values))` when values are given: rows
+    /// linked to any of them (a fieldlab in any of the regions).
+    pub fn link_one_of<L: EntityTrait, V: Into<sea_orm::Value> + Clone>(
+        &mut self,
+        id: impl ColumnTrait,
+        parent: L::Column,
+        value: L::Column,
+        values: &Option<Vec<V>>,
+    ) {
+        let Some(values) = values else {
+            return;
+        };
         self.and(
             id.in_subquery(
                 Query::select()
                     .column(parent)
                     .from(L::default())
-                    .and_where(code.is_in(themas.iter().cloned()))
+                    .and_where(value.is_in(values.iter().cloned()))
                     .to_owned(),
             ),
         );
-        Ok(())
     }
 
     /// The criteria every list of organisations of `soort` has: its kind, a search in name and
@@ -382,8 +397,8 @@ pub struct FieldlabFilter {
     /// Case-insensitive text that the name or description contains.
     /// At most 200 characters, no control characters.
     pub zoek: Option<String>,
-    /// Region(s). At most 1000 values.
-    pub regio: Option<Vec<Regio>>,
+    /// Region(s): fieldlabs in at least one of them. At most 1000 values.
+    pub regios: Option<Vec<Regio>>,
     /// Theme code(s): fieldlabs with at least one of them. At most 1000 values.
     pub themas: Option<Vec<String>>,
     /// Status(es). At most 1000 values.
@@ -399,7 +414,12 @@ impl FieldlabFilter {
         use fieldlab::Column as C;
         let mut b = FilterBuilder::checked(self)?;
         b.search(&[C::Naam, C::Beschrijving], &self.zoek);
-        b.one_of(C::Regio, &self.regio);
+        b.link_one_of::<fieldlab_regio::Entity, _>(
+            C::Id,
+            fieldlab_regio::Column::FieldlabId,
+            fieldlab_regio::Column::Regio,
+            &self.regios,
+        );
         b.themas::<fieldlab_thema::Entity>(
             scope,
             C::Id,

@@ -7,6 +7,7 @@
 mod harness;
 
 mod auth;
+mod bijwerken;
 mod cache;
 mod catalogus;
 mod cli;
@@ -26,6 +27,7 @@ mod opdrachten;
 mod ops;
 mod organisaties;
 mod policy;
+mod regios;
 mod schema;
 mod scope;
 mod soak;

@@ -25,7 +25,7 @@ async fn maak_lab(caller: &Caller<'_>, naam: &str) -> String {
     caller
         .query(
             CREATE_FIELDLAB,
-            json!({ "input": { "naam": naam, "regio": "WEST", "contactpersoon": { "naam": "A", "email": "a@hhs.nl" } } }),
+            json!({ "input": { "naam": naam, "regios": ["WEST"], "contactpersoon": { "naam": "A", "email": "a@hhs.nl" } } }),
         )
         .await
         .data()["createFieldlab"]["id"]
@@ -40,7 +40,7 @@ async fn the_audit_trail_records_who_changed_what_when_and_how(backend: Backend)
     let lab = maak_lab(&hu, "Auditlab").await;
     hu
         .query(
-            "mutation($id: ID!) { updateFieldlab(id: $id, versie: 1, input: { naam: \"Auditlab\", regio: OOST, contactpersoon: { naam: \"A\", email: \"a@hhs.nl\" } }) { versie } }",
+            "mutation($id: ID!) { updateFieldlab(id: $id, versie: 1, input: { naam: \"Auditlab\", regios: [OOST], contactpersoon: { naam: \"A\", email: \"a@hhs.nl\" } }) { versie } }",
             json!({ "id": lab }),
         )
         .await
@@ -72,7 +72,7 @@ async fn the_audit_trail_records_who_changed_what_when_and_how(backend: Backend)
     assert_eq!(update["recordId"], lab.as_str());
     assert_eq!(
         update["wijzigingen"],
-        json!([{ "veld": "regio", "voor": "\"WEST\"", "na": "\"OOST\"" }])
+        json!([{ "veld": "regios", "voor": "[\"WEST\"]", "na": "[\"OOST\"]" }])
     );
     let created = &trail["nodes"][2];
     let velden: Vec<&str> = created["wijzigingen"]
@@ -161,7 +161,7 @@ async fn the_change_feed_lists_creates_updates_and_deletes_in_order(backend: Bac
     let b = maak_lab(&hu, "Feedlab B").await;
     hu
         .query(
-            "mutation($id: ID!) { updateFieldlab(id: $id, versie: 1, input: { naam: \"Feedlab A2\", regio: WEST }) { versie } }",
+            "mutation($id: ID!) { updateFieldlab(id: $id, versie: 1, input: { naam: \"Feedlab A2\", regios: [WEST] }) { versie } }",
             json!({ "id": a }),
         )
         .await
