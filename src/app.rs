@@ -1,7 +1,8 @@
 //! The HTTP application: router, shared state, authentication of each request, serving.
 //!
 //! `POST /graphql` runs a GraphQL request; `GET /graphql` serves GraphiQL for people, from
-//! assets embedded in the binary (`/graphiql/...`). Each
+//! assets embedded in the binary (`/graphiql/...`); `GET /schema.graphql` the SDL (while
+//! introspection is on). Every response carries `X-Request-Id` and `API-Version`. Each
 //! request's bearer token is verified here and turned into a principal; the request then gets a
 //! [`Scope`](crate::db::Scope) for that principal and its own DataLoaders. A request with a
 //! token that fails verification is answered `401` with a GraphQL error whose
@@ -20,7 +21,7 @@ use async_graphql::parser::types::OperationType;
 use axum::extract::DefaultBodyLimit;
 use axum::extract::State;
 use axum::http::Method;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
@@ -48,6 +49,8 @@ struct Inner {
     cache: ResponseCache,
     /// The keys of ids and cursors, read from the database at the first request.
     keys: tokio::sync::OnceCell<Arc<graphql::Keys>>,
+    /// The schema's SDL, written at the first `GET /schema.graphql`.
+    sdl: std::sync::OnceLock<axum::body::Bytes>,
 }
 
 impl AppState {
@@ -68,6 +71,7 @@ impl AppState {
                 settings,
                 metrics: Metrics::default(),
                 keys: tokio::sync::OnceCell::new(),
+                sdl: std::sync::OnceLock::new(),
             }),
         }
     }
@@ -95,7 +99,14 @@ pub fn router(state: AppState) -> Router {
     if settings.graphiql {
         router = router.route("/graphiql/{asset}", get(crate::graphiql::asset));
     }
-    let cors = cors(&settings.cors_allowed_origins);
+    if settings.graphql_introspection {
+        // The SDL is the schema told another way: with introspection off, neither is served.
+        router = router.route("/schema.graphql", get(schema_sdl));
+    }
+    let cors = cors(
+        &settings.cors_allowed_origins,
+        &settings.cors_allowed_headers,
+    );
     router
         // async-graphql-axum reads the body itself, past axum's DefaultBodyLimit; this layer
         // limits the body as it streams in (413 beyond MAX_BODY_BYTES).
@@ -106,20 +117,43 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// CORS for the configured origins only; none configured, no cross-origin access.
-fn cors(origins: &[String]) -> CorsLayer {
+/// CORS for the configured origins only; none configured, no cross-origin access. Browsers
+/// may send the configured request headers (`CORS_ALLOWED_HEADERS`: what GraphQL clients
+/// send) and read the response headers a client needs beyond the safelisted ones: the request
+/// id to quote in a support question, the API version, and when to retry a `503`.
+fn cors(origins: &[String], headers: &[String]) -> CorsLayer {
     let origins: Vec<HeaderValue> = origins
         .iter()
         .map(|o| o.trim())
         .filter(|o| !o.is_empty())
         .filter_map(|o| HeaderValue::from_str(o).ok())
         .collect();
+    // The names were checked when the settings were read (`config::header_name`).
+    let headers: Vec<HeaderName> = headers
+        .iter()
+        .filter_map(|h| HeaderName::from_bytes(h.as_bytes()).ok())
+        .collect();
     CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
         .allow_methods([Method::GET, Method::POST])
-        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .allow_headers(headers)
+        .expose_headers([
+            HeaderName::from_static(REQUEST_ID),
+            HeaderName::from_static(API_VERSION),
+            header::RETRY_AFTER,
+        ])
         .max_age(Duration::from_secs(3600))
 }
+
+/// The response header with the request's id.
+const REQUEST_ID: &str = "x-request-id";
+
+/// The response header with the version of this API: the NL API Design Rules ask for the full
+/// version in a response header `API-Version` (`/core/version-header`).
+const API_VERSION: &str = "api-version";
+
+/// The version of this API: the crate's version, which the release sets.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 
 /// The id of a request: the caller's `X-Request-Id` if it is short and plain, otherwise a new
 /// one. Returned in the response header, in every GraphQL error's `extensions.requestId`, and in
@@ -141,11 +175,13 @@ fn new_request_id() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Request id, security headers, and `Cache-Control: no-store` on API responses.
+/// Request id, `API-Version`, security headers, and `Cache-Control: no-store` on API
+/// responses. The outermost layer, so every response has them: answers from the answer cache,
+/// CORS preflights, and the errors of the layers and the router (`404`, `405`, `413`) too.
 async fn request_id_and_headers(mut request: axum::extract::Request, next: Next) -> Response {
     let id = request
         .headers()
-        .get("x-request-id")
+        .get(REQUEST_ID)
         .and_then(|v| v.to_str().ok())
         .filter(|v| {
             !v.is_empty()
@@ -160,8 +196,9 @@ async fn request_id_and_headers(mut request: axum::extract::Request, next: Next)
     let mut response = tracing::Instrument::instrument(next.run(request), span).await;
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&id) {
-        headers.insert("x-request-id", value);
+        headers.insert(REQUEST_ID, value);
     }
+    headers.insert(API_VERSION, HeaderValue::from_static(VERSION));
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,
         HeaderValue::from_static("nosniff"),
@@ -193,6 +230,26 @@ async fn metrics(State(state): State<AppState>) -> Response {
         text,
     )
         .into_response()
+}
+
+/// `GET /schema.graphql`: the SDL of the schema this server runs (equal to the committed
+/// `schema/schema.graphql`, a test checks), without authentication, like any public contract:
+/// the NL API Design Rules ask for an API's description at a fixed, open URL (for OpenAPI
+/// `/openapi.json`); for GraphQL that description is the SDL.
+///
+/// Served as `text/plain; charset=utf-8`. `application/graphql` is no registered media type
+/// (IANA has `application/graphql-response+json`, for responses; the GraphQL-over-HTTP spec
+/// dropped `application/graphql` for requests) and the SDL has none of its own, so `text/plain`
+/// is the honest type: browsers show it inline instead of downloading it, and code generators
+/// and schema diff tools that read SDL from a URL take the text whatever its type. The charset
+/// is explicit because descriptions are UTF-8 (`X-Content-Type-Options: nosniff` is set).
+async fn schema_sdl(State(state): State<AppState>) -> Response {
+    let sdl = state
+        .inner
+        .sdl
+        .get_or_init(|| axum::body::Bytes::from(crate::graphql::sdl_of(&state.inner.schema)))
+        .clone();
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], sdl).into_response()
 }
 
 /// `/healthz`: the process is up.
@@ -334,6 +391,7 @@ async fn graphql_handler(
     {
         return transport::post_only(media);
     }
+    let written = graphql::spec::prepare(&mut request);
     let principal = match authenticate(&state, headers).await {
         Ok(principal) => principal,
         Err(err) => return unauthenticated(err, &id),
@@ -345,6 +403,7 @@ async fn graphql_handler(
         name: name.as_deref(),
         begin,
         media,
+        written,
     };
     let answer = execution.answer(principal, request, operation_type);
     match before_deadline(deadline, answer).await {
@@ -397,6 +456,8 @@ struct Execution<'a> {
     name: Option<&'a str>,
     begin: std::time::Instant,
     media: transport::Media,
+    /// The operation as written, to complete the answer per the spec (see [`graphql::spec`]).
+    written: Option<graphql::spec::Written>,
 }
 
 impl Execution<'_> {
@@ -439,10 +500,22 @@ impl Execution<'_> {
             }
         };
         let scope = inner.db.scope(principal);
+        if let Some(written) = &self.written
+            && let Err(refused) =
+                graphql::with_keys(keys.clone(), written.check_arguments(&scope)).await
+        {
+            return finish(
+                self.state, self.id, self.name, self.begin, refused, self.media,
+            );
+        }
         let (loaders, batch_queue) = Loaders::new(scope.clone());
         let request = request.data(loaders).data(scope);
         let execution = with_batches(batch_queue, inner.schema.execute(request));
         let response = graphql::with_keys(keys, execution).await;
+        let response = match &self.written {
+            Some(written) => written.complete(response),
+            None => response,
+        };
         if let (Some(cache_key), Some(data_version)) = (cache_key, data_version)
             && response.errors.is_empty()
             && let Ok(json) = serde_json::to_vec(&response)
@@ -470,6 +543,7 @@ fn finish(
     mut response: async_graphql::Response,
     media: transport::Media,
 ) -> Response {
+    graphql::spec::add_codes(&mut response.errors);
     let codes: Vec<String> = response
         .errors
         .iter()
@@ -481,7 +555,7 @@ fn finish(
                     async_graphql::Value::String(s) => Some(s.clone()),
                     _ => None,
                 })
-                .unwrap_or_else(|| "GRAPHQL_VALIDATION".to_owned())
+                .unwrap_or_default()
         })
         .collect();
     state

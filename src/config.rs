@@ -295,6 +295,34 @@ mod tests {
     }
 
     #[test]
+    fn cors_allowed_headers_are_header_names_in_lower_case_and_a_bad_one_stops_the_start() {
+        use clap::Parser;
+        #[derive(clap::Parser)]
+        struct Args {
+            #[command(flatten)]
+            settings: ServerSettings,
+        }
+        let headers = |args: &[&str]| {
+            Args::try_parse_from([&["ipartnerschap"], args].concat())
+                .map(|a| a.settings.cors_allowed_headers)
+        };
+        // The default list: tests/api/ops.rs checks it in a real preflight.
+        assert_eq!(headers(&[]).unwrap().len(), 9);
+        assert_eq!(
+            headers(&["--cors-allowed-headers", "Authorization, X-Portaal"]).unwrap(),
+            ["authorization", "x-portaal"]
+        );
+        let refused =
+            headers(&["--cors-allowed-headers", "authorization,geen header"]).expect_err("refused");
+        assert!(
+            refused
+                .to_string()
+                .contains("`geen header` is not an HTTP header name"),
+            "{refused}"
+        );
+    }
+
+    #[test]
     fn passwords_are_redacted_from_database_urls() {
         assert_eq!(redact("postgres://u:geheim@h/db"), "postgres://u:***@h/db");
         assert_eq!(redact("postgres://u@h/db"), "postgres://u@h/db");
@@ -364,6 +392,34 @@ pub struct ServerSettings {
         default_value = ""
     )]
     pub cors_allowed_origins: Vec<String>,
+
+    /// Request headers a browser may send cross-origin (CORS), comma-separated: what common
+    /// GraphQL clients send (Apollo's client name and version headers, its CSRF header,
+    /// W3C trace context, a request id).
+    #[arg(
+        long,
+        env = "CORS_ALLOWED_HEADERS",
+        value_delimiter = ',',
+        value_parser = header_name,
+        default_value = DEFAULT_CORS_ALLOWED_HEADERS
+    )]
+    pub cors_allowed_headers: Vec<String>,
+}
+
+/// The request headers browsers may send cross-origin unless `CORS_ALLOWED_HEADERS` says
+/// otherwise.
+pub const DEFAULT_CORS_ALLOWED_HEADERS: &str = "authorization,content-type,\
+    apollographql-client-name,apollographql-client-version,apollo-require-preflight,\
+    x-apollo-operation-name,x-request-id,traceparent,tracestate";
+
+/// A header name of a list setting, trimmed and in lower case; an empty entry is left for the
+/// caller to skip. Refused at start-up when it is no header name, rather than ignored.
+fn header_name(value: &str) -> Result<String, String> {
+    let name = value.trim().to_ascii_lowercase();
+    match name.is_empty() || axum::http::HeaderName::from_bytes(name.as_bytes()).is_ok() {
+        true => Ok(name),
+        false => Err(format!("`{name}` is not an HTTP header name")),
+    }
 }
 
 impl Default for ServerSettings {

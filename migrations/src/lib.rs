@@ -26,6 +26,7 @@ mod m20261201_000010_naam_sleutel;
 mod m20261201_000011_uitvoerder_intrekkingen;
 mod m20261201_000020_sleutels;
 mod m20261201_000021_wijziging_regios;
+mod m20261201_000022_fieldlab_regios;
 pub mod naamsleutel;
 
 /// All migrations of the service, oldest first.
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000011_uitvoerder_intrekkingen::Migration),
             Box::new(m20261201_000020_sleutels::Migration),
             Box::new(m20261201_000021_wijziging_regios::Migration),
+            Box::new(m20261201_000022_fieldlab_regios::Migration),
         ]
     }
 }

@@ -96,7 +96,7 @@ async fn print_demo_tokens(
     println!();
     println!("Example queries:");
     println!(
-        "  curl -s http://{addr}/graphql -H 'Content-Type: application/json' \\\n    -d '{{\"query\":\"{{ me {{ ingelogd rol }} fieldlabs(first: 3) {{ totalCount nodes {{ naam regio }} }} }}\"}}'"
+        "  curl -s http://{addr}/graphql -H 'Content-Type: application/json' \\\n    -d '{{\"query\":\"{{ me {{ ingelogd rol }} fieldlabs(first: 3) {{ totalCount nodes {{ naam regios }} }} }}\"}}'"
     );
     println!(
         "  curl -s http://{addr}/graphql -H 'Content-Type: application/json' \\\n    -H 'Authorization: Bearer {token}' \\\n    -d '{{\"query\":\"{{ me {{ rol organisatie {{ naam }} }} fieldlabs {{ nodes {{ naam fieldlabStatus penvoerder {{ naam }} deelnemers {{ deelnemerRol organisatie {{ naam }} }} }} }} }}\"}}'"

@@ -125,10 +125,12 @@ impl Scope {
         }
     }
 
-    /// All themes (reference data, public), in their display order.
+    /// All themes (reference data, public), in their display order (ties by code, so the
+    /// order is stable).
     pub async fn themas(&self) -> ApiResult<Vec<thema::Model>> {
         Ok(thema::Entity::find()
             .order_by_asc(thema::Column::Volgorde)
+            .order_by_asc(thema::Column::Code)
             .all(&self.conn)
             .await?)
     }

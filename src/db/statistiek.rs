@@ -1,5 +1,7 @@
 //! The figures behind the infographic, counted in SQL (`GROUP BY`) over the opdrachten the
-//! caller may see. Nothing here loads rows to count them.
+//! caller may see. Nothing here loads rows to count them. Every value of every counted enum is
+//! listed, with 0 where no opdracht has it, so a chart has the same categories under any
+//! filter.
 
 use super::Scope;
 use super::entities::koppelingen::opdracht_thema;
@@ -7,13 +9,14 @@ use super::entities::opdracht;
 use super::policy::Policy;
 use crate::domain::{Onderwijssoort, OpdrachtSoort, OpdrachtStatus, Regio};
 use crate::error::{ApiError, ApiResult};
-use sea_orm::sea_query::{Expr, SimpleExpr};
+use sea_orm::sea_query::{Expr, Func, SimpleExpr};
 use sea_orm::{
     ActiveEnum, ColumnTrait, Condition, DatabaseBackend, EntityTrait, QueryFilter, QuerySelect,
     QueryTrait, Select,
 };
 
-/// Counts of the visible opdrachten that match a filter.
+/// Counts of the visible opdrachten that match a filter. The per-enum counts list every value
+/// in the order of its enum, also with 0; `per_regio` ends with `None` (no region recorded).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct OpdrachtCounts {
     pub opdrachten: i64,
@@ -32,6 +35,44 @@ pub struct OpdrachtCounts {
 fn parse<T: ActiveEnum<Value = String>>(value: String) -> ApiResult<T> {
     T::try_from_value(&value)
         .map_err(|_| ApiError::Internal(format!("unexpected enum value {value} in the database")))
+}
+
+/// Every value of `T` (and `None` last) with its count among `rows` of `(stored value, count)`,
+/// 0 where `rows` has none.
+fn every<T>(rows: Vec<(Option<String>, i64)>) -> ApiResult<Vec<(Option<T>, i64)>>
+where
+    T: ActiveEnum<Value = String> + sea_orm::Iterable + PartialEq,
+{
+    let mut counted = Vec::with_capacity(rows.len());
+    for (value, count) in rows {
+        counted.push((value.map(parse::<T>).transpose()?, count));
+    }
+    let count_of = |value: &Option<T>| {
+        counted
+            .iter()
+            .filter(|(v, _)| v == value)
+            .map(|(_, n)| n)
+            .sum()
+    };
+    Ok(T::iter()
+        .map(Some)
+        .chain([None])
+        .map(|value| {
+            let count = count_of(&value);
+            (value, count)
+        })
+        .collect())
+}
+
+/// [`every`] for a column that always has a value.
+fn every_value<T>(rows: Vec<(Option<String>, i64)>) -> ApiResult<Vec<(T, i64)>>
+where
+    T: ActiveEnum<Value = String> + sea_orm::Iterable + PartialEq,
+{
+    Ok(every::<T>(rows)?
+        .into_iter()
+        .filter_map(|(value, count)| Some((value?, count)))
+        .collect())
 }
 
 impl Scope {
@@ -95,36 +136,18 @@ impl Scope {
             .unwrap_or_default())
     }
 
-    /// The counts per status, kind of education, kind and region, each in the order its enum
-    /// defines (the order of the infographic).
+    /// The counts per status, kind of education, kind and region: every value, each in the
+    /// order its enum defines (the order of the infographic).
     async fn count_per_enum(
         &self,
         filter: &Condition,
         counts: &mut OpdrachtCounts,
     ) -> ApiResult<()> {
-        for (v, n) in self.per_value(filter, opdracht::Column::Status).await? {
-            counts.per_status.push((parse(v.unwrap_or_default())?, n));
-        }
-        for (v, n) in self
-            .per_value(filter, opdracht::Column::Onderwijssoort)
-            .await?
-        {
-            counts
-                .per_onderwijssoort
-                .push((parse(v.unwrap_or_default())?, n));
-        }
-        for (v, n) in self.per_value(filter, opdracht::Column::Soort).await? {
-            counts.per_soort.push((parse(v.unwrap_or_default())?, n));
-        }
-        for (v, n) in self.per_value(filter, opdracht::Column::Regio).await? {
-            counts.per_regio.push((v.map(parse).transpose()?, n));
-        }
-        counts.per_status.sort_by_key(|(v, _)| position(v));
-        counts.per_onderwijssoort.sort_by_key(|(v, _)| position(v));
-        counts.per_soort.sort_by_key(|(v, _)| position(v));
-        counts
-            .per_regio
-            .sort_by_key(|(v, _)| v.as_ref().map_or(usize::MAX, position));
+        use opdracht::Column as C;
+        counts.per_status = every_value(self.per_value(filter, C::Status).await?)?;
+        counts.per_onderwijssoort = every_value(self.per_value(filter, C::Onderwijssoort).await?)?;
+        counts.per_soort = every_value(self.per_value(filter, C::Soort).await?)?;
+        counts.per_regio = every(self.per_value(filter, C::Regio).await?)?;
         Ok(())
     }
 
@@ -146,17 +169,39 @@ impl Scope {
             .await?)
     }
 
+    /// The year of an opdracht's start date, in SQL.
+    fn start_year(&self) -> SimpleExpr {
+        match self.conn().get_database_backend() {
+            DatabaseBackend::Postgres => {
+                Expr::cust("CAST(EXTRACT(YEAR FROM startdatum) AS INTEGER)")
+            }
+            _ => Expr::cust("CAST(strftime('%Y', startdatum) AS INTEGER)"),
+        }
+    }
+
+    /// The first and the last year in which an opdracht the caller may see starts (any
+    /// opdracht, whatever a filter asks: the range of the statistics' `verloop`); `None` when
+    /// it sees none with a start date.
+    pub async fn start_years(&self) -> ApiResult<Option<(i32, i32)>> {
+        let year = self.start_year();
+        let (first, last): (Option<i32>, Option<i32>) = self
+            .opdrachten_select(Condition::all().add(opdracht::Column::Startdatum.is_not_null()))
+            .select_only()
+            .column_as(Expr::expr(Func::min(year.clone())), "eerste")
+            .column_as(Expr::expr(Func::max(year)), "laatste")
+            .into_tuple()
+            .one(self.conn())
+            .await?
+            .unwrap_or_default();
+        Ok(first.zip(last))
+    }
+
     /// `(year of the start date, status, count)` of the visible opdrachten with a start date.
     async fn count_per_year(
         &self,
         filter: Condition,
     ) -> ApiResult<Vec<(i32, OpdrachtStatus, i64)>> {
-        let year: SimpleExpr = match self.conn().get_database_backend() {
-            DatabaseBackend::Postgres => {
-                Expr::cust("CAST(EXTRACT(YEAR FROM startdatum) AS INTEGER)")
-            }
-            _ => Expr::cust("CAST(strftime('%Y', startdatum) AS INTEGER)"),
-        };
+        let year = self.start_year();
         let rows: Vec<(Option<i32>, String, i64)> = self
             .opdrachten_select(filter.add(opdracht::Column::Startdatum.is_not_null()))
             .select_only()
@@ -176,9 +221,4 @@ impl Scope {
         }
         Ok(per_year)
     }
-}
-
-/// Where `v` comes in the order its enum defines.
-fn position<T: PartialEq + sea_orm::Iterable>(v: &T) -> usize {
-    T::iter().position(|x| x == *v).unwrap_or(usize::MAX)
 }

@@ -15,7 +15,7 @@
 use super::entities::koppelingen::{opdracht_thema, opdracht_uitvoerder};
 use super::entities::opdracht;
 use super::policy::{FeedAudience, Policy};
-use super::write::{LinkUpdate, LogEntry, WriteSession, diff, insert_rows, links_of};
+use super::write::{LogEntry, WriteSession, diff, insert_rows, links_of};
 use crate::domain::{Actie, RecordType};
 use crate::error::{ApiError, ApiResult, FieldProblem};
 use chrono::{DateTime, Utc};
@@ -71,14 +71,6 @@ impl OpdrachtValues {
                 am.set(column, value);
             }
         }
-    }
-
-    /// The link replacements these fields ask for.
-    pub fn links(&self) -> [LinkUpdate; 2] {
-        [
-            LinkUpdate::Themas(self.themas.clone()),
-            LinkUpdate::Organisaties(self.uitvoerders.clone()),
-        ]
     }
 }
 

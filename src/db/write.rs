@@ -25,7 +25,7 @@ use super::policy::{FeedAudience, Policy, Row};
 use super::scope::{Scope, select_visible};
 use super::writes::{LinkSet, Reference};
 use crate::auth::Principal;
-use crate::domain::{Actie, DeelnemerRol, OrganisatieSleutel, OrganisatieSoort, RecordType};
+use crate::domain::{Actie, DeelnemerRol, OrganisatieSleutel, OrganisatieSoort, RecordType, Regio};
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -60,6 +60,8 @@ pub enum LinkUpdate {
     Deelnemers(Vec<(i32, DeelnemerRol)>),
     /// Fieldlabs of a lectoraat.
     Fieldlabs(BTreeSet<i32>),
+    /// Regions of a fieldlab.
+    Regios(BTreeSet<Regio>),
 }
 
 /// One entry for the change log, before it is numbered.

@@ -35,7 +35,7 @@ pub trait LinkSet: Send + Sync {
 }
 
 /// A link table of `(record, value)` pairs: themes, partners, members, uitvoerders,
-/// fieldlabs.
+/// fieldlabs, regions.
 pub struct Pairs<L: EntityTrait> {
     key: &'static str,
     parent: L::Column,
@@ -68,6 +68,14 @@ fn values<T: Clone + Into<sea_orm::Value>>(set: &BTreeSet<T>) -> Vec<sea_orm::Va
 pub fn themas(links: &LinkUpdate) -> Option<Vec<sea_orm::Value>> {
     match links {
         LinkUpdate::Themas(set) => Some(values(set)),
+        _ => None,
+    }
+}
+
+/// A replacement of a fieldlab's regions.
+pub fn regios(links: &LinkUpdate) -> Option<Vec<sea_orm::Value>> {
+    match links {
+        LinkUpdate::Regios(set) => Some(values(set)),
         _ => None,
     }
 }

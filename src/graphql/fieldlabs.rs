@@ -1,9 +1,10 @@
 //! Fieldlabs: the list, the type and its relations.
 //!
-//! Everyone sees the public catalogue of a fieldlab (name, region, themes, description); the
-//! penvoerder, the participants and the programme office also see its status, place, dates,
-//! penvoerder, participants and lectoraten; only the penvoerder and the programme office see its
-//! contact person. Its opdrachten are filtered by the opdrachten's own rules.
+//! Everyone sees the public catalogue of a fieldlab (name, regions, themes, description); the
+//! penvoerder, the participants, a kennismakelaar of one of its regions and the programme
+//! office also see its status, place, dates, penvoerder, participants and lectoraten; only the
+//! penvoerder and the programme office see its contact person. Its opdrachten are filtered by
+//! the opdrachten's own rules.
 
 use super::filters::{FieldlabFilter, Sortering};
 use super::id::GlobalId;
@@ -64,9 +65,15 @@ impl FieldlabFields {
         self.0.public(&f::BESCHRIJVING)
     }
 
-    /// Region the lab is in.
-    async fn regio(&self) -> Regio {
-        self.0.public(&f::REGIO)
+    /// The regions the lab lies in: one or more, in the order of `Regio`. A kennismakelaar of
+    /// any of them reads the lab in full.
+    async fn regios(&self, ctx: &Context<'_>) -> Result<Vec<Regio>> {
+        let mut regios = loaders(ctx)?
+            .linked(&f::REGIOS, self.0.id(), self.0.rights)
+            .await?
+            .unwrap_or_default();
+        regios.sort();
+        Ok(regios)
     }
 
     /// Themes the lab works on. Never null on a fieldlab (they are public); nullable because

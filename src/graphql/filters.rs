@@ -8,8 +8,8 @@ use super::id::GlobalId;
 use super::paging::{Direction, SortField, SortValue};
 use super::types::{Date, Timestamp};
 use crate::db::entities::koppelingen::{
-    community_lid, community_thema, fieldlab_deelnemer, fieldlab_thema, lectoraat_thema,
-    minor_thema, opdracht_thema, opdracht_uitvoerder,
+    community_lid, community_thema, fieldlab_deelnemer, fieldlab_regio, fieldlab_thema,
+    lectoraat_thema, minor_thema, opdracht_thema, opdracht_uitvoerder,
 };
 use crate::db::entities::{community, fieldlab, lectoraat, minor, opdracht, organisatie};
 use crate::db::{
@@ -137,13 +137,22 @@ impl FilterBuilder {
         }
     }
 
-    /// The fieldlab id behind a global id given in a filter.
-    pub fn fieldlab(&mut self, field: &str, id: &Option<ID>) -> Option<i32> {
+    /// The row id behind a global id of a record of GraphQL type `typename` (a fieldlab,
+    /// lectoraat or minor) given in a filter; `what` names the type in the problem ("a
+    /// fieldlab"). An id of another type, or no id of this API, is a problem; a valid id of a
+    /// record that does not exist or is hidden simply matches nothing.
+    pub fn record(
+        &mut self,
+        field: &str,
+        id: &Option<ID>,
+        typename: &str,
+        what: &str,
+    ) -> Option<i32> {
         let id = id.as_ref()?;
         match GlobalId::decode(&format!("filter.{field}"), id) {
-            Ok(g) if g.typename == "Fieldlab" => Some(g.id),
+            Ok(g) if g.typename == typename => Some(g.id),
             _ => {
-                self.problem(field, "not the id of a fieldlab of this API");
+                self.problem(field, format!("not the id of {what} of this API"));
                 None
             }
         }
@@ -179,16 +188,31 @@ impl FilterBuilder {
             );
             return Ok(());
         }
+        self.link_one_of::<L, _>(id, parent, code, &Some(themas.clone()));
+        Ok(())
+    }
+
+    /// `id IN (SELECT parent FROM link WHERE value IN (values))` when values are given: rows
+    /// linked to any of them (a fieldlab in any of the regions).
+    pub fn link_one_of<L: EntityTrait, V: Into<sea_orm::Value> + Clone>(
+        &mut self,
+        id: impl ColumnTrait,
+        parent: L::Column,
+        value: L::Column,
+        values: &Option<Vec<V>>,
+    ) {
+        let Some(values) = values else {
+            return;
+        };
         self.and(
             id.in_subquery(
                 Query::select()
                     .column(parent)
                     .from(L::default())
-                    .and_where(code.is_in(themas.iter().cloned()))
+                    .and_where(value.is_in(values.iter().cloned()))
                     .to_owned(),
             ),
         );
-        Ok(())
     }
 
     /// The criteria every list of organisations of `soort` has: its kind, a search in name and
@@ -275,6 +299,10 @@ pub struct OpdrachtFilter {
     pub organisatie: Option<ID>,
     /// Only opdrachten linked to this fieldlab (its `id`).
     pub fieldlab: Option<ID>,
+    /// Only opdrachten linked to this lectoraat (its `id`).
+    pub lectoraat: Option<ID>,
+    /// Only opdrachten linked to this minor (its `id`).
+    pub minor: Option<ID>,
     /// Start date on or after this date. Between 1900-01-01 and 2999-12-31.
     pub startdatum_vanaf: Option<Date>,
     /// Start date on or before this date. Between 1900-01-01 and 2999-12-31.
@@ -322,8 +350,14 @@ impl OpdrachtFilter {
         if let Some(org) = b.organisatie("organisatie", &self.organisatie) {
             b.and(opdrachten_of_organisatie(org));
         }
-        if let Some(lab) = b.fieldlab("fieldlab", &self.fieldlab) {
+        if let Some(lab) = b.record("fieldlab", &self.fieldlab, "Fieldlab", "a fieldlab") {
             b.and(C::FieldlabId.eq(lab));
+        }
+        if let Some(id) = b.record("lectoraat", &self.lectoraat, "Lectoraat", "a lectoraat") {
+            b.and(C::LectoraatId.eq(id));
+        }
+        if let Some(minor) = b.record("minor", &self.minor, "Minor", "a minor") {
+            b.and(C::MinorId.eq(minor));
         }
         if let Some(d) = self.startdatum_vanaf {
             b.and(C::Startdatum.gte(d.0));
@@ -363,8 +397,8 @@ pub struct FieldlabFilter {
     /// Case-insensitive text that the name or description contains.
     /// At most 200 characters, no control characters.
     pub zoek: Option<String>,
-    /// Region(s). At most 1000 values.
-    pub regio: Option<Vec<Regio>>,
+    /// Region(s): fieldlabs in at least one of them. At most 1000 values.
+    pub regios: Option<Vec<Regio>>,
     /// Theme code(s): fieldlabs with at least one of them. At most 1000 values.
     pub themas: Option<Vec<String>>,
     /// Status(es). At most 1000 values.
@@ -380,7 +414,12 @@ impl FieldlabFilter {
         use fieldlab::Column as C;
         let mut b = FilterBuilder::checked(self)?;
         b.search(&[C::Naam, C::Beschrijving], &self.zoek);
-        b.one_of(C::Regio, &self.regio);
+        b.link_one_of::<fieldlab_regio::Entity, _>(
+            C::Id,
+            fieldlab_regio::Column::FieldlabId,
+            fieldlab_regio::Column::Regio,
+            &self.regios,
+        );
         b.themas::<fieldlab_thema::Entity>(
             scope,
             C::Id,
@@ -616,8 +655,8 @@ macro_rules! sortable_by_name {
         impl SortField<$module::Entity> for Sorteerveld {
             fn name(self) -> &'static str {
                 match self {
-                    Self::Naam => "naam",
-                    Self::GewijzigdOp => "gewijzigdOp",
+                    Self::Naam => "NAAM",
+                    Self::GewijzigdOp => "GEWIJZIGD_OP",
                 }
             }
             fn column(self) -> $module::Column {
@@ -673,11 +712,11 @@ pub struct OpdrachtSortering {
 impl SortField<opdracht::Entity> for OpdrachtSorteerveld {
     fn name(self) -> &'static str {
         match self {
-            Self::Naam => "naam",
-            Self::Startdatum => "startdatum",
-            Self::Einddatum => "einddatum",
-            Self::GewijzigdOp => "gewijzigdOp",
-            Self::AangemaaktOp => "aangemaaktOp",
+            Self::Naam => "NAAM",
+            Self::Startdatum => "STARTDATUM",
+            Self::Einddatum => "EINDDATUM",
+            Self::GewijzigdOp => "GEWIJZIGD_OP",
+            Self::AangemaaktOp => "AANGEMAAKT_OP",
         }
     }
     fn column(self) -> opdracht::Column {

@@ -320,8 +320,7 @@ pub struct Operation {
 impl Limits {
     /// Checks `request`'s document against the limits, parsing it only once its nesting is
     /// known to be safe. The parsed document goes into the request, so execution does not
-    /// parse it again. `Ok(None)`: the document does not parse; execution reports that in its
-    /// own words.
+    /// parse it again. A document that does not parse is a `GRAPHQL_PARSE_FAILED` error.
     ///
     /// Done here rather than in an async-graphql extension: with an extension registered,
     /// async-graphql routes every field of every answer through the extension chain, a cost
@@ -347,9 +346,8 @@ impl Limits {
                 ));
             }
         }
-        let Ok(document) = async_graphql::parser::parse_query(&request.query) else {
-            return Ok(None);
-        };
+        let document = async_graphql::parser::parse_query(&request.query)
+            .map_err(|e| super::spec::parse_error(&e))?;
         self.check_document(&document, &request.variables)?;
         let chosen = chosen_operation(&document, request.operation_name.as_deref());
         if let Some((_, operation)) = chosen {

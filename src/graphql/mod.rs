@@ -21,7 +21,9 @@ mod node;
 mod opdrachten;
 mod organisaties;
 mod paging;
+pub mod spec;
 mod statistieken;
+mod themas;
 mod types;
 mod wijzigingen;
 
@@ -46,6 +48,7 @@ pub struct Query(
     minoren::MinorQuery,
     communities::CommunityQuery,
     opdrachten::OpdrachtQuery,
+    themas::ThemaQuery,
     statistieken::StatistiekQuery,
     wijzigingen::WijzigingQuery,
 );
@@ -79,7 +82,12 @@ pub fn schema_with(introspection: bool) -> ApiSchema {
 /// The schema in SDL, as committed in `schema/schema.graphql`, with the `@specifiedBy` URLs of
 /// its scalars (so that code generators know what a `Date` is).
 pub fn sdl() -> String {
-    schema().sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
+    sdl_of(&schema())
+}
+
+/// The SDL of `schema`, as [`sdl`] writes it.
+pub fn sdl_of(schema: &ApiSchema) -> String {
+    schema.sdl_with_options(async_graphql::SDLExportOptions::new().include_specified_by())
 }
 
 /// The request's scope. Every request carries one (see [`crate::app`]); a missing one is a bug,

@@ -9,17 +9,18 @@ use super::filters::{OpdrachtFilter, OpdrachtSortering};
 use super::id::GlobalId;
 use super::lectoraten::Lectoraat;
 use super::minoren::Minor;
-use super::organisaties::{Kennisinstelling, Organisatie, Rijkspartner, organisation};
+use super::organisaties::{
+    Kennisinstelling, Organisatie, Programmabureau, Rijkspartner, organisation,
+};
 use super::paging::{Window, connection, list_query, paginate};
-use super::types::{Date, RecordName, RegistrationFields, Thema, record_type};
+use super::types::{Date, RegistrationFields, Thema, record_type};
 use super::{loaders, scope};
 use crate::db::Row;
 use crate::db::entities::{fieldlab, lectoraat, minor, opdracht, organisatie};
 use crate::db::opdracht_fields as f;
 use crate::domain::{Onderwijssoort, OpdrachtSoort, OpdrachtStatus, Regio};
-use async_graphql::{Context, ID, MergedObject, Object, Result, TypeName};
+use async_graphql::{Context, ID, MergedObject, Object, Result};
 use sea_orm::Condition;
-use std::borrow::Cow;
 use std::marker::PhantomData;
 
 connection!(OpdrachtConnection, OpdrachtEdge, Opdracht, "opdrachten");
@@ -35,21 +36,27 @@ list_query!(
      callers see none."
 );
 
-/// The `opdrachten` field of a record `R` that opdrachten link to (a fieldlab, lectoraat,
-/// minor or organisation): merged into that record's type.
+/// The `opdrachten` field of a record that opdrachten link to (a fieldlab, lectoraat, minor or
+/// organisation): merged into that record's type `T`.
 ///
 /// Holds the relation as a function of the record's id, not as a built condition: records are
 /// created by the hundred per page and their `opdrachten` is rarely asked for, so the
 /// condition is only built when it is.
 ///
-/// Generic over `R` so that each record type merges a part of its own (see [`RecordName`]).
-pub struct LinkedOpdrachten<R> {
+/// Why one GraphQL object per record type (`T`, named in the `concrete`s below) rather than
+/// one shared by all: async-graphql registers a merged object's parts as types of their own,
+/// and a part that is still being registered reads as empty. One shared part would be in
+/// registration while `Opdracht` registers the record types it points at (`minor: Minor`), and
+/// the first of those would silently lose its `opdrachten` (as `Minor.opdrachten` did). A part
+/// per record type is only registered by that record type. `schema.rs` in the tests checks that
+/// every record type that opdrachten point at has the field.
+pub struct LinkedOpdrachten<T> {
     link: fn(i32) -> Condition,
     id: i32,
-    record: PhantomData<fn() -> R>,
+    record: PhantomData<fn() -> T>,
 }
 
-impl<R> LinkedOpdrachten<R> {
+impl<T> LinkedOpdrachten<T> {
     /// The opdrachten that match `link(id)`.
     pub fn new(link: fn(i32) -> Condition, id: i32) -> Self {
         Self {
@@ -60,20 +67,21 @@ impl<R> LinkedOpdrachten<R> {
     }
 }
 
-impl<R: RecordName> TypeName for LinkedOpdrachten<R> {
-    fn type_name() -> Cow<'static, str> {
-        format!("{}Opdrachten", R::NAME).into()
-    }
-}
-
 /// Opdrachten linked to a record.
-#[Object(name_type)]
-impl<R: RecordName> LinkedOpdrachten<R> {
+#[Object(
+    concrete(name = "FieldlabOpdrachten", params(Fieldlab)),
+    concrete(name = "LectoraatOpdrachten", params(Lectoraat)),
+    concrete(name = "MinorOpdrachten", params(Minor)),
+    concrete(name = "RijkspartnerOpdrachten", params(Rijkspartner)),
+    concrete(name = "KennisinstellingOpdrachten", params(Kennisinstelling)),
+    concrete(name = "ProgrammabureauOpdrachten", params(Programmabureau))
+)]
+impl<T: Send + Sync> LinkedOpdrachten<T> {
     /// Opdrachten linked to this record that the caller may see (the opdrachten's own rules
     /// apply: owner, opdrachtgever, executing institutions and the programme office).
     // GraphQL arguments: filter, orderBy and the four Relay paging arguments.
     #[allow(clippy::too_many_arguments)]
-    async fn opdrachten(
+    pub async fn opdrachten(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only opdrachten that match every given criterion.")] filter: Option<
@@ -103,9 +111,15 @@ impl<R: RecordName> LinkedOpdrachten<R> {
             last,
             before,
         };
-        let page =
-            paginate::<opdracht::Entity, _>(scope, condition, order.veld, order.richting, window)
-                .await?;
+        let page = paginate::<opdracht::Entity, _>(
+            "opdrachten",
+            scope,
+            condition,
+            order.veld,
+            order.richting,
+            window,
+        )
+        .await?;
         Ok(OpdrachtConnection::from_page(page))
     }
 }

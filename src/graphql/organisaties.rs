@@ -7,15 +7,16 @@
 use super::communities::Community;
 use super::fieldlabs::Fieldlab;
 use super::filters::{
-    KennisinstellingFilter, RijkspartnerFilter, Sortering, opdrachten_of_organisatie,
+    KennisinstellingFilter, OpdrachtFilter, OpdrachtSortering, RijkspartnerFilter, Sortering,
+    opdrachten_of_organisatie,
 };
 use super::id::GlobalId;
 use super::lectoraten::Lectoraat;
 use super::loaders::Linked;
 use super::minoren::Minor;
-use super::opdrachten::LinkedOpdrachten;
+use super::opdrachten::{LinkedOpdrachten, OpdrachtConnection};
 use super::paging::{connection, list_query};
-use super::types::{Contactpersoon, RecordName, Timestamp};
+use super::types::{Contactpersoon, Timestamp};
 use super::{loaders, scope};
 use crate::db::entities::{community, fieldlab, lectoraat, minor, organisatie};
 use crate::db::organisatie_fields as f;
@@ -24,9 +25,8 @@ use crate::domain::{
     Onderwijssoort, OrganisatieSleutel, OrganisatieSoort, Regio, RijkspartnerSoort,
 };
 use crate::error::ApiError;
-use async_graphql::{Context, ID, Interface, MergedObject, Object, Result, TypeName};
+use async_graphql::{Context, ID, Interface, MergedObject, Object, Result};
 use sea_orm::{ColumnTrait, Condition};
-use std::borrow::Cow;
 use std::marker::PhantomData;
 
 type Model = Row<organisatie::Model>;
@@ -86,6 +86,11 @@ pub fn typename(row: &Row<organisatie::Model>) -> &'static str {
         desc = "Whether the caller may change this profile (its beheerder, or the programme office)."
     ),
     field(
+        name = "volledig",
+        ty = "bool",
+        desc = "Whether the caller may read this record in full. True: its fields are filled in as the record has them (a null is empty), except personal data (`contactpersoon`, a lectoraat's `lector`), which only the owner and the programme office see. False: the fields that are not part of the public catalogue (those described as null unless ...) are null because they are hidden from the caller, not because they are empty. From the access policy's read-in-full rule (docs/access.md, read-full)."
+    ),
+    field(
         name = "aangemaakt_op",
         ty = "Timestamp",
         desc = "When the record was created (UTC)."
@@ -99,6 +104,61 @@ pub fn typename(row: &Row<organisatie::Model>) -> &'static str {
         name = "versie",
         ty = "i32",
         desc = "Version counter: 1 when created, one more on every change."
+    ),
+    field(
+        name = "fieldlabs",
+        ty = "Option<Vec<Fieldlab>>",
+        desc = "Fieldlabs the organisation leads (as penvoerder) or takes part in, among those the caller may read in full. Never null on an organisation (nullable because the same field of a lectoraat can be hidden)."
+    ),
+    field(
+        name = "lectoraten",
+        ty = "Option<Vec<Lectoraat>>",
+        desc = "Lectoraten the organisation owns or is linked to, among those the caller may read in full. Never null on an organisation (nullable because the same field of a fieldlab can be hidden)."
+    ),
+    field(
+        name = "minoren",
+        ty = "Vec<Minor>",
+        desc = "Minoren the organisation offers or co-develops, among those the caller may read in full."
+    ),
+    field(
+        name = "communities",
+        ty = "Vec<Community>",
+        desc = "Communities the organisation runs or is a member of, among those the caller may read in full."
+    ),
+    field(
+        name = "opdrachten",
+        ty = "OpdrachtConnection",
+        desc = "Opdrachten in which the organisation takes part in any role (owner, opdrachtgever or executing institution) that the caller may see (the opdrachten's own rules apply).",
+        arg(
+            name = "filter",
+            ty = "Option<OpdrachtFilter>",
+            desc = "Only opdrachten that match every given criterion."
+        ),
+        arg(
+            name = "order_by",
+            ty = "Option<OpdrachtSortering>",
+            desc = "The order of the list; ties are broken by id."
+        ),
+        arg(
+            name = "first",
+            ty = "Option<i32>",
+            desc = "Page forwards: at most this many items (default 20, at most 100)."
+        ),
+        arg(
+            name = "after",
+            ty = "Option<String>",
+            desc = "Page forwards: the items after this cursor."
+        ),
+        arg(
+            name = "last",
+            ty = "Option<i32>",
+            desc = "Page backwards: at most this many items (at most 100)."
+        ),
+        arg(
+            name = "before",
+            ty = "Option<String>",
+            desc = "Page backwards: the items before this cursor."
+        )
     )
 )]
 pub enum Organisatie {
@@ -198,6 +258,7 @@ impl From<Model> for Programmabureau {
         Self(
             OrganisatieFields(Shared::new(row)),
             OrganisatieLinks::new(id),
+            LinkedOpdrachten::new(opdrachten_of_organisatie, id),
         )
     }
 }
@@ -237,30 +298,37 @@ list_query!(
      says otherwise. A public catalogue: everyone sees them all."
 );
 
-/// The records an organisation of kind `K` leads, owns or takes part in. Each list holds only
-/// records whose participant data the caller may read (otherwise the list would reveal what the
-/// records hide). One part per kind (see [`RecordName`]).
-pub struct OrganisatieLinks<K>(i32, PhantomData<fn() -> K>);
+/// The records an organisation leads, owns or takes part in. Each list holds only records whose
+/// participant data the caller may read (otherwise the list would reveal what the records hide).
+///
+/// One GraphQL object per kind of organisation `K` (the `concrete`s), for the reason
+/// [`LinkedOpdrachten`] gives: a part shared by the three kinds would be in registration while
+/// the records it lists register the organisations they point at.
+pub struct OrganisatieLinks<K> {
+    id: i32,
+    kind: PhantomData<fn() -> K>,
+}
 
 impl<K> OrganisatieLinks<K> {
     fn new(id: i32) -> Self {
-        Self(id, PhantomData)
-    }
-}
-
-impl<K: RecordName> TypeName for OrganisatieLinks<K> {
-    fn type_name() -> Cow<'static, str> {
-        format!("{}Links", K::NAME).into()
+        Self {
+            id,
+            kind: PhantomData,
+        }
     }
 }
 
 /// The records an organisation leads, owns or takes part in.
-#[Object(name_type)]
-impl<K: RecordName> OrganisatieLinks<K> {
+#[Object(
+    concrete(name = "RijkspartnerLinks", params(Rijkspartner)),
+    concrete(name = "KennisinstellingLinks", params(Kennisinstelling)),
+    concrete(name = "ProgrammabureauLinks", params(Programmabureau))
+)]
+impl<K: Send + Sync> OrganisatieLinks<K> {
     /// Fieldlabs the organisation leads (as penvoerder) or takes part in, among those the
-    /// caller may read in full. Never null on an organisation; nullable because `fieldlabs` is
-    /// nullable on lectoraten (where it may be hidden).
-    async fn fieldlabs(&self, ctx: &Context<'_>) -> Result<Option<Vec<Fieldlab>>> {
+    /// caller may read in full. Never null on an organisation (nullable because the same field
+    /// of a lectoraat can be hidden).
+    pub async fn fieldlabs(&self, ctx: &Context<'_>) -> Result<Option<Vec<Fieldlab>>> {
         Ok(Some(
             loaders(ctx)?
                 .records::<fieldlab::Entity, Fieldlab>(self.linked(ctx, &f::FIELDLABS).await?)
@@ -269,9 +337,9 @@ impl<K: RecordName> OrganisatieLinks<K> {
     }
 
     /// Lectoraten the organisation owns or is linked to, among those the caller may read in
-    /// full. Never null on an organisation; nullable because `lectoraten` is nullable on
-    /// fieldlabs (where it may be hidden).
-    async fn lectoraten(&self, ctx: &Context<'_>) -> Result<Option<Vec<Lectoraat>>> {
+    /// full. Never null on an organisation (nullable because the same field of a fieldlab can
+    /// be hidden).
+    pub async fn lectoraten(&self, ctx: &Context<'_>) -> Result<Option<Vec<Lectoraat>>> {
         Ok(Some(
             loaders(ctx)?
                 .records::<lectoraat::Entity, Lectoraat>(self.linked(ctx, &f::LECTORATEN).await?)
@@ -280,7 +348,7 @@ impl<K: RecordName> OrganisatieLinks<K> {
     }
 
     /// Minoren the organisation offers or co-develops, among those the caller may read in full.
-    async fn minoren(&self, ctx: &Context<'_>) -> Result<Vec<Minor>> {
+    pub async fn minoren(&self, ctx: &Context<'_>) -> Result<Vec<Minor>> {
         Ok(loaders(ctx)?
             .records::<minor::Entity, Minor>(self.linked(ctx, &f::MINOREN).await?)
             .await?)
@@ -288,7 +356,7 @@ impl<K: RecordName> OrganisatieLinks<K> {
 
     /// Communities the organisation runs or is a member of, among those the caller may read in
     /// full.
-    async fn communities(&self, ctx: &Context<'_>) -> Result<Vec<Community>> {
+    pub async fn communities(&self, ctx: &Context<'_>) -> Result<Vec<Community>> {
         Ok(loaders(ctx)?
             .records::<community::Entity, Community>(self.linked(ctx, &f::COMMUNITIES).await?)
             .await?)
@@ -298,7 +366,7 @@ impl<K: RecordName> OrganisatieLinks<K> {
 impl<K> OrganisatieLinks<K> {
     async fn linked(&self, ctx: &Context<'_>, link: &'static dyn Link<i32>) -> Result<Vec<i32>> {
         Ok(loaders(ctx)?
-            .load(Linked(link, self.0))
+            .load(Linked(link, self.id))
             .await?
             .unwrap_or_default())
     }
@@ -355,6 +423,16 @@ impl OrganisatieFields {
         self.0.rights.edit
     }
 
+    /// Whether the caller may read this record in full. True: its fields are filled in as the
+    /// record has them (a null is empty), except personal data (`contactpersoon`, a lectoraat's
+    /// `lector`), which only the owner and the programme office see. False: the fields that are
+    /// not part of the public catalogue (those described as null unless ...) are null because
+    /// they are hidden from the caller, not because they are empty. From the access policy's
+    /// read-in-full rule (docs/access.md, read-full).
+    async fn volledig(&self) -> bool {
+        self.0.rights.full
+    }
+
     /// When the record was created (UTC).
     async fn aangemaakt_op(&self) -> Timestamp {
         Timestamp(self.0.registration().created)
@@ -382,22 +460,59 @@ pub struct Rijkspartner(
     LinkedOpdrachten<Rijkspartner>,
 );
 
-/// The shared fields, as the `Organisatie` interface resolves them, and the kind's own parts.
+/// The shared fields and relations, as the `Organisatie` interface resolves them: the fields
+/// through `Deref` to [`OrganisatieFields`], the relations passed on to the kind's
+/// [`OrganisatieLinks`] and [`LinkedOpdrachten`] (tuple positions `$links` and `$opdrachten`).
 macro_rules! shares_organisatie_fields {
-    ($($kind:ident),*) => {$(
-        impl RecordName for $kind {
-            const NAME: &'static str = stringify!($kind);
-        }
-
+    ($($kind:ident($links:tt, $opdrachten:tt)),*) => {$(
         impl std::ops::Deref for $kind {
             type Target = OrganisatieFields;
             fn deref(&self) -> &OrganisatieFields {
                 &self.0
             }
         }
+
+        impl $kind {
+            async fn fieldlabs(&self, ctx: &Context<'_>) -> Result<Option<Vec<Fieldlab>>> {
+                self.$links.fieldlabs(ctx).await
+            }
+
+            async fn lectoraten(&self, ctx: &Context<'_>) -> Result<Option<Vec<Lectoraat>>> {
+                self.$links.lectoraten(ctx).await
+            }
+
+            async fn minoren(&self, ctx: &Context<'_>) -> Result<Vec<Minor>> {
+                self.$links.minoren(ctx).await
+            }
+
+            async fn communities(&self, ctx: &Context<'_>) -> Result<Vec<Community>> {
+                self.$links.communities(ctx).await
+            }
+
+            // The interface passes the GraphQL arguments one by one.
+            #[allow(clippy::too_many_arguments)]
+            async fn opdrachten(
+                &self,
+                ctx: &Context<'_>,
+                filter: Option<OpdrachtFilter>,
+                order_by: Option<OpdrachtSortering>,
+                first: Option<i32>,
+                after: Option<String>,
+                last: Option<i32>,
+                before: Option<String>,
+            ) -> Result<OpdrachtConnection> {
+                self.$opdrachten
+                    .opdrachten(ctx, filter, order_by, first, after, last, before)
+                    .await
+            }
+        }
     )*};
 }
-shares_organisatie_fields!(Rijkspartner, Kennisinstelling, Programmabureau);
+shares_organisatie_fields!(
+    Rijkspartner(2, 3),
+    Kennisinstelling(2, 3),
+    Programmabureau(1, 2)
+);
 
 /// Fields of rijkspartners only.
 pub struct RijkspartnerFields(Shared);
@@ -465,7 +580,11 @@ impl KennisinstellingFields {
 
 /// Programmabureau: the programme office of I-Partnerschap, which owns the communities.
 #[derive(MergedObject)]
-pub struct Programmabureau(OrganisatieFields, OrganisatieLinks<Programmabureau>);
+pub struct Programmabureau(
+    OrganisatieFields,
+    OrganisatieLinks<Programmabureau>,
+    LinkedOpdrachten<Programmabureau>,
+);
 
 #[derive(Default)]
 pub struct OrganisatieQuery;

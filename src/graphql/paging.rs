@@ -56,7 +56,9 @@ impl SortValue {
 
 /// A field a list can be ordered by.
 pub trait SortField<E: EntityTrait>: Copy + Send + Sync + 'static {
-    /// Name of the field in cursors (so a cursor of one ordering is refused by another).
+    /// Name of the field in cursors (so a cursor of one ordering is refused by another): the
+    /// GraphQL name of its enum value (`STARTDATUM`), which the argument checks read from
+    /// `orderBy` before execution.
     fn name(self) -> &'static str;
     fn column(self) -> E::Column;
     /// The row's value of the field (a public one: what a list is ordered by is visible).
@@ -136,7 +138,11 @@ impl Request {
                 "last",
                 "give either `first` (with `after`) or `last` (with `before`), not both",
             )),
-            (_, Some(_), Some(_), _) | (Some(_), _, _, Some(_)) => Err(ApiError::bad_input(
+            (_, Some(_), Some(_), _) => Err(ApiError::bad_input(
+                "after",
+                "page backwards with `last` and `before`, or forwards with `first` and `after`",
+            )),
+            (Some(_), _, _, Some(_)) => Err(ApiError::bad_input(
                 "before",
                 "page forwards with `first` and `after`, or backwards with `last` and `before`",
             )),
@@ -161,6 +167,7 @@ impl Request {
 /// One page of the visible rows of `E` matching `filter`, ordered by `field` (then by id, so
 /// the order is total and cursors never skip or repeat a row).
 pub async fn paginate<E, F>(
+    list: &str,
     scope: &Scope,
     filter: Condition,
     field: F,
@@ -175,7 +182,10 @@ where
     let request = Request::of(&window)?;
     let ascending = (direction == Direction::Asc) == request.forwards;
     let keyset = match &request.cursor {
-        Some(cursor) => after_cursor::<E, F>(field, direction, &request, cursor)?,
+        Some(cursor) => {
+            let position = position(list, &request, cursor, field.name(), direction)?;
+            after_cursor::<E, F>(field, direction, &request, position)?
+        }
         None => Condition::all(),
     };
     let column = Expr::col((E::default(), field.column()));
@@ -201,12 +211,15 @@ where
     let items = rows
         .into_iter()
         .map(|row| {
-            let c = encode_cursor(&Position {
-                field: field.name().to_owned(),
-                ascending: direction == Direction::Asc,
-                value: field.value(&row),
-                id: row.id(),
-            });
+            let c = encode_cursor(
+                list,
+                &Position {
+                    field: field.name().to_owned(),
+                    ascending: direction == Direction::Asc,
+                    value: field.value(&row),
+                    id: row.id(),
+                },
+            );
             (c, row)
         })
         .collect();
@@ -223,25 +236,52 @@ where
     })
 }
 
-/// The rows past `cursor` in the order of the page (by `field` in `direction`, then by id),
-/// or `BAD_USER_INPUT` for a cursor of another list or ordering.
-fn after_cursor<E, F>(
-    field: F,
+/// Checks the paging arguments of the list `list` ordered by the sort field `sort` (its name
+/// in cursors, see [`SortField::name`]) in `direction`: what [`paginate`] would refuse, found
+/// before anything runs (see [`crate::graphql::spec`]).
+pub fn check_window(
+    list: &str,
+    window: &Window,
+    sort: &str,
     direction: Direction,
+) -> Result<(), ApiError> {
+    let request = Request::of(window)?;
+    if let Some(cursor) = &request.cursor {
+        position(list, &request, cursor, sort, direction)?;
+    }
+    Ok(())
+}
+
+/// Where `cursor` points in the list `list` ordered by `sort` in `direction`; `BAD_USER_INPUT`
+/// for a cursor that is forged or belongs to another list or ordering.
+fn position(
+    list: &str,
     request: &Request,
     cursor: &str,
-) -> Result<Condition, ApiError>
-where
-    E: Policy,
-    F: SortField<E>,
-{
-    let position = decode_cursor(request.cursor_field, cursor)?;
-    if position.field != field.name() || position.ascending != (direction == Direction::Asc) {
+    sort: &str,
+    direction: Direction,
+) -> Result<Position, ApiError> {
+    let position = decode_cursor(list, request.cursor_field, cursor)?;
+    if position.field != sort || position.ascending != (direction == Direction::Asc) {
         return Err(ApiError::bad_input(
             request.cursor_field,
             "this cursor belongs to another ordering of the list; start again without it",
         ));
     }
+    Ok(position)
+}
+
+/// The rows past `position` in the order of the page (by `field` in `direction`, then by id).
+fn after_cursor<E, F>(
+    field: F,
+    direction: Direction,
+    request: &Request,
+    position: Position,
+) -> Result<Condition, ApiError>
+where
+    E: Policy,
+    F: SortField<E>,
+{
     if !fits(field.column(), &position.value) {
         return Err(ApiError::bad_input(
             request.cursor_field,
@@ -279,17 +319,23 @@ where
     })
 }
 
-/// What list cursors are sealed for (see [`super::id`]).
-const PURPOSE: &str = "lijst";
-
-fn encode_cursor(position: &Position) -> String {
-    super::id::cursor(PURPOSE, &serde_json::to_vec(position).unwrap_or_default())
+/// What the cursors of the list `list` (the name of its field) are sealed for (see
+/// [`super::id`]): a cursor of one list is refused by every other.
+fn purpose(list: &str) -> String {
+    format!("lijst:{list}")
 }
 
-/// Decodes a cursor that this API produced for a list: `BAD_USER_INPUT` on `field` if it is
-/// forged, tampered with or not a list cursor.
-fn decode_cursor(field: &str, cursor: &str) -> Result<Position, ApiError> {
-    let bytes = super::id::read_cursor(field, PURPOSE, cursor)?;
+fn encode_cursor(list: &str, position: &Position) -> String {
+    super::id::cursor(
+        &purpose(list),
+        &serde_json::to_vec(position).unwrap_or_default(),
+    )
+}
+
+/// Decodes a cursor that this API produced for the list `list`: `BAD_USER_INPUT` on `field` if
+/// it is forged, tampered with or a cursor of another list.
+fn decode_cursor(list: &str, field: &str, cursor: &str) -> Result<Position, ApiError> {
+    let bytes = super::id::read_cursor(field, &purpose(list), cursor)?;
     serde_json::from_slice(&bytes).map_err(|_| {
         ApiError::bad_input(
             field,
@@ -466,6 +512,7 @@ macro_rules! list_query {
                 let condition = filter.unwrap_or_default().condition(scope).await?;
                 let order = order_by.unwrap_or_default();
                 let page = $crate::graphql::paging::paginate::<$entity, _>(
+                    stringify!($field),
                     scope,
                     condition,
                     order.veld,

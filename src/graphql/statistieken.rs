@@ -1,5 +1,12 @@
 //! `statistieken`: the figures behind the programme office's infographic, for what the caller
 //! may see. Counted in SQL; percentages are derived from those counts.
+//!
+//! Every category is listed, with 0 where there is none (every status, kind of education, kind,
+//! theme and region), and `verloop` lists every year of its range: from the first to the last
+//! year in which an opdracht the caller may see starts, whatever the filter (so a filtered
+//! chart lines up with the unfiltered one), within the years of the filter's start dates
+//! (`startdatumVanaf`, `startdatumTotEnMet`) when it has them. A chart's axes then do not
+//! change with the filter, and an empty category reads as 0, not as missing.
 
 use super::filters::OpdrachtFilter;
 use super::scope;
@@ -9,8 +16,10 @@ use crate::domain::{
     FieldlabStatus, Onderwijssoort, OpdrachtSoort, OpdrachtStatus, OrganisatieSoort, Regio,
 };
 use async_graphql::{Context, Object, Result, SimpleObject};
+use chrono::Datelike;
+use sea_orm::Iterable;
 use sea_orm::{ColumnTrait, Condition};
-use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
 
 #[derive(Default)]
 pub struct StatistiekQuery;
@@ -28,8 +37,10 @@ impl StatistiekQuery {
         >,
     ) -> Result<Statistieken> {
         let scope = scope(ctx)?;
-        let condition = filter.unwrap_or_default().condition(scope).await?;
+        let filter = filter.unwrap_or_default();
+        let condition = filter.condition(scope).await?;
         let counts = scope.opdracht_counts(condition).await?;
+        let years = year_range(scope.start_years().await?, &filter);
         let of_kind =
             |kind: OrganisatieSoort| Condition::all().add(organisatie::Column::Soort.eq(kind));
         let active = Condition::all()
@@ -38,9 +49,9 @@ impl StatistiekQuery {
         let themas = scope.themas().await?;
         let share = share_of(counts.opdrachten);
         Ok(Statistieken {
-            opdrachten: counts.opdrachten,
-            studenten: counts.studenten,
-            studenten_in_stage: counts.studenten_in_stage,
+            aantal_opdrachten: counts.opdrachten,
+            aantal_studenten: counts.studenten,
+            aantal_studenten_in_stage: counts.studenten_in_stage,
             per_status: status_counts(&counts.per_status),
             per_onderwijssoort: counts
                 .per_onderwijssoort
@@ -55,7 +66,7 @@ impl StatistiekQuery {
                 .per_soort
                 .iter()
                 .map(|(soort, count)| SoortAantal {
-                    soort: *soort,
+                    opdracht_soort: *soort,
                     aantal: *count,
                 })
                 .collect(),
@@ -68,16 +79,16 @@ impl StatistiekQuery {
                 })
                 .collect(),
             per_thema: theme_counts(themas, &counts.per_thema),
-            verloop: year_counts(&counts.per_jaar),
-            rijkspartners: scope
+            verloop: year_counts(years, &counts.per_jaar),
+            aantal_rijkspartners: scope
                 .count::<organisatie::Entity>(of_kind(OrganisatieSoort::Rijkspartner))
                 .await?,
-            kennisinstellingen: scope
+            aantal_kennisinstellingen: scope
                 .count::<organisatie::Entity>(of_kind(OrganisatieSoort::Kennisinstelling))
                 .await?,
-            fieldlabs: scope.count::<fieldlab::Entity>(Condition::all()).await?,
-            actieve_fieldlabs: scope.count::<fieldlab::Entity>(active).await?,
-            communities: scope.count::<community::Entity>(Condition::all()).await?,
+            aantal_fieldlabs: scope.count::<fieldlab::Entity>(Condition::all()).await?,
+            aantal_actieve_fieldlabs: scope.count::<fieldlab::Entity>(active).await?,
+            aantal_communities: scope.count::<community::Entity>(Condition::all()).await?,
         })
     }
 }
@@ -98,10 +109,25 @@ fn status_counts(counts: &[(OpdrachtStatus, i64)]) -> Vec<StatusAantal> {
     counts
         .iter()
         .map(|(status, count)| StatusAantal {
-            status: *status,
+            opdracht_status: *status,
             aantal: *count,
         })
         .collect()
+}
+
+/// The years of `verloop`: those from the first to the last start year of the caller's
+/// opdrachten (`start_years`), within the years of the filter's start dates.
+fn year_range(start_years: Option<(i32, i32)>, filter: &OpdrachtFilter) -> RangeInclusive<i32> {
+    let Some((first, last)) = start_years else {
+        return RangeInclusive::new(1, 0);
+    };
+    let from = filter
+        .startdatum_vanaf
+        .map_or(first, |d| first.max(d.0.year()));
+    let to = filter
+        .startdatum_tot_en_met
+        .map_or(last, |d| last.min(d.0.year()));
+    from..=to
 }
 
 /// Every theme with its count, also with 0.
@@ -121,64 +147,77 @@ fn theme_counts(themas: Vec<thema::Model>, counts: &[(String, i64)]) -> Vec<Them
         .collect()
 }
 
-/// The counts per year of start date, split by status.
-fn year_counts(counts: &[(i32, OpdrachtStatus, i64)]) -> Vec<JaarAantal> {
-    let mut by_year: BTreeMap<i32, Vec<StatusAantal>> = BTreeMap::new();
-    for (year, status, count) in counts {
-        by_year.entry(*year).or_default().push(StatusAantal {
-            status: *status,
-            aantal: *count,
-        });
-    }
-    by_year
-        .into_iter()
-        .map(|(year, per_status)| JaarAantal {
-            jaar: year,
-            aantal: per_status.iter().map(|s| s.aantal).sum(),
-            per_status,
+/// The counts per year of start date, every year of `years`, split by every status.
+fn year_counts(
+    years: RangeInclusive<i32>,
+    counts: &[(i32, OpdrachtStatus, i64)],
+) -> Vec<JaarAantal> {
+    years
+        .map(|year| {
+            let per_status: Vec<(OpdrachtStatus, i64)> = OpdrachtStatus::iter()
+                .map(|status| {
+                    let count = counts
+                        .iter()
+                        .filter(|(y, s, _)| *y == year && *s == status)
+                        .map(|(_, _, n)| n)
+                        .sum();
+                    (status, count)
+                })
+                .collect();
+            JaarAantal {
+                jaar: year,
+                aantal: per_status.iter().map(|(_, n)| n).sum(),
+                per_status: status_counts(&per_status),
+            }
         })
         .collect()
 }
 
-/// Statistieken: the partnership in figures, as the infographic shows them.
+/// Statistieken: the partnership in figures, as the infographic shows them. Every category is
+/// listed, with 0 where there is none.
 #[derive(SimpleObject)]
 pub struct Statistieken {
     /// Number of opdrachten (assignments and internships).
-    opdrachten: i64,
+    aantal_opdrachten: i64,
     /// Number of students on those opdrachten.
-    studenten: i64,
+    aantal_studenten: i64,
     /// Number of students on internships (opdrachten of soort STAGE).
-    studenten_in_stage: i64,
-    /// Opdrachten per status.
+    aantal_studenten_in_stage: i64,
+    /// Opdrachten per status: every status, in the order of `OpdrachtStatus`, also with 0.
     per_status: Vec<StatusAantal>,
-    /// Opdrachten per kind of education, with their share of all counted opdrachten.
+    /// Opdrachten per kind of education, with their share of all counted opdrachten: every
+    /// kind, also with 0.
     per_onderwijssoort: Vec<OnderwijssoortAandeel>,
-    /// Opdrachten per kind of assignment.
+    /// Opdrachten per kind of assignment: every kind, also with 0.
     per_soort: Vec<SoortAantal>,
     /// Opdrachten per theme; an opdracht with two themes counts for both. Every theme is
     /// listed, also with 0.
     per_thema: Vec<ThemaAantal>,
-    /// Opdrachten per year of their start date (the "verloop"), split by status.
+    /// Opdrachten per year of their start date (the "verloop"), split by status. Every year of
+    /// the range: from the first to the last year in which an opdracht the caller may see
+    /// starts, whatever the filter, within the years of the filter's `startdatumVanaf` and
+    /// `startdatumTotEnMet`; empty when the caller sees no opdracht with a start date.
     verloop: Vec<JaarAantal>,
-    /// Opdrachten per region (`regio` null: no region recorded).
+    /// Opdrachten per region: every region, also with 0, and last `regio` null (no region
+    /// recorded).
     per_regio: Vec<RegioAantal>,
     /// Number of rijkspartners in the partnership.
-    rijkspartners: u64,
+    aantal_rijkspartners: u64,
     /// Number of kennisinstellingen in the partnership.
-    kennisinstellingen: u64,
+    aantal_kennisinstellingen: u64,
     /// Number of fieldlabs (active, being set up or ended).
-    fieldlabs: u64,
+    aantal_fieldlabs: u64,
     /// Number of active fieldlabs among those the caller may read in full.
-    actieve_fieldlabs: u64,
+    aantal_actieve_fieldlabs: u64,
     /// Number of communities.
-    communities: u64,
+    aantal_communities: u64,
 }
 
 /// StatusAantal: the number of opdrachten with a status.
 #[derive(SimpleObject)]
 pub struct StatusAantal {
     /// The status.
-    status: OpdrachtStatus,
+    opdracht_status: OpdrachtStatus,
     /// Number of opdrachten.
     aantal: i64,
 }
@@ -198,7 +237,7 @@ pub struct OnderwijssoortAandeel {
 #[derive(SimpleObject)]
 pub struct SoortAantal {
     /// The kind of assignment.
-    soort: OpdrachtSoort,
+    opdracht_soort: OpdrachtSoort,
     /// Number of opdrachten.
     aantal: i64,
 }

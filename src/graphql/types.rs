@@ -104,10 +104,12 @@ impl async_graphql::ScalarType for Timestamp {
     }
 }
 
-/// Registration data every record has: contact person, timestamps and version.
+/// Registration data every record has: contact person, the caller's rights on it
+/// (`magBewerken`, `volledig`), timestamps and version.
 pub struct RegistrationFields {
     contactpersoon: Option<Contactpersoon>,
     mag_bewerken: bool,
+    volledig: bool,
     aangemaakt_op: Timestamp,
     gewijzigd_op: Timestamp,
     versie: i32,
@@ -124,6 +126,7 @@ impl RegistrationFields {
         Self {
             contactpersoon: Contactpersoon::of(row),
             mag_bewerken: row.rights.edit,
+            volledig: row.rights.full,
             aangemaakt_op: Timestamp(registration.created),
             gewijzigd_op: Timestamp(registration.changed),
             versie: registration.version,
@@ -146,6 +149,16 @@ impl RegistrationFields {
         self.mag_bewerken
     }
 
+    /// Whether the caller may read this record in full. True: its fields are filled in as the
+    /// record has them (a null is empty), except personal data (`contactpersoon`, a lectoraat's
+    /// `lector`), which only the owner and the programme office see. False: the fields that are
+    /// not part of the public catalogue (those described as null unless ...) are null because
+    /// they are hidden from the caller, not because they are empty. From the access policy's
+    /// read-in-full rule (docs/access.md, read-full).
+    async fn volledig(&self) -> bool {
+        self.volledig
+    }
+
     /// When the record was created (UTC).
     async fn aangemaakt_op(&self) -> Timestamp {
         self.aangemaakt_op
@@ -163,22 +176,6 @@ impl RegistrationFields {
     }
 }
 
-/// The GraphQL name of a record type whose type merges parts shared with other record types
-/// ([`crate::graphql::opdrachten::LinkedOpdrachten`], an organisation's links): each such part
-/// is registered under the record type's name (`FieldlabOpdrachten`), never under one name for
-/// all.
-///
-/// Why: async-graphql registers a merged type by registering its parts, and a part that is
-/// being registered is a placeholder without fields. A part shared by two record types whose
-/// fields lead from one to the other (`Fieldlab.opdrachten` → `Opdracht.minor` → `Minor`)
-/// would be merged into the second one while still a placeholder, and that type would
-/// silently lack the part's fields (`Minor.opdrachten` did). One part per record type cannot
-/// be caught like that.
-pub trait RecordName: Send + Sync + 'static {
-    /// The record type's GraphQL name.
-    const NAME: &'static str;
-}
-
 /// The `From<Row<Model>>` and `Deref` (to its fields object, for interfaces) of a record type
 /// that merges its fields with its [`RegistrationFields`] and, when a column is named, with the
 /// `opdrachten` that link to it through that column.
@@ -193,9 +190,6 @@ macro_rules! record_type {
         $crate::graphql::types::record_type!(@deref $type, $fields);
     };
     ($type:ident($fields:ident, $module:ident, opdrachten: $column:ident)) => {
-        impl $crate::graphql::types::RecordName for $type {
-            const NAME: &'static str = stringify!($type);
-        }
         impl From<$crate::db::Row<$module::Model>> for $type {
             fn from(row: $crate::db::Row<$module::Model>) -> Self {
                 use sea_orm::ColumnTrait;

@@ -47,6 +47,37 @@ fn change_number(field: &str, purpose: &str, cursor: &str) -> Result<i64, ApiErr
         })
 }
 
+/// The audit trail's page size and the change number it continues after, from `first` and
+/// `after`; `BAD_USER_INPUT` for a page too large or a cursor that is not the trail's.
+pub(super) fn audit_window(
+    first: Option<i32>,
+    after: Option<&str>,
+) -> Result<(u64, Option<i64>), ApiError> {
+    let limit = page_size_of(first, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE)?;
+    let after = after
+        .map(|a| change_number("after", "audit", a))
+        .transpose()?;
+    Ok((limit, after))
+}
+
+/// The feed's page size and the change number it continues after, from `first`, `after` and
+/// the number of record types asked for.
+pub(super) fn feed_window(
+    first: Option<i32>,
+    after: Option<&str>,
+    record_types: usize,
+) -> Result<(u64, Option<i64>), ApiError> {
+    let limit = page_size_of(first, MAX_FEED, DEFAULT_FEED_PAGE)?;
+    let max = crate::domain::input::MAX_LIST;
+    if let Some(m) = crate::domain::input::list_problem(record_types, max) {
+        return Err(ApiError::bad_input("recordTypes", m));
+    }
+    let after = after
+        .map(|a| change_number("after", "feed", a))
+        .transpose()?;
+    Ok((limit, after))
+}
+
 /// `first`, checked against `max`, or `default` when not given.
 fn page_size_of(first: Option<i32>, max: usize, default: usize) -> Result<u64, ApiError> {
     Ok(page_size("first", first, max)?.unwrap_or(default) as u64)
@@ -91,7 +122,7 @@ pub struct AuditFilterInput {
 }
 
 impl AuditFilterInput {
-    fn as_filter(&self) -> Result<AuditFilter, ApiError> {
+    pub(super) fn as_filter(&self) -> Result<AuditFilter, ApiError> {
         let mut problems = Vec::new();
         crate::domain::input::form(
             "filter",
@@ -374,11 +405,7 @@ impl WijzigingQuery {
         #[graphql(desc = "Page size (at most 100, default 20).")] first: Option<i32>,
         #[graphql(desc = "Continue after this cursor (an `endCursor`).")] after: Option<String>,
     ) -> Result<AuditConnection> {
-        let limit = page_size_of(first, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE)?;
-        let after_id = after
-            .as_deref()
-            .map(|a| change_number("after", "audit", a))
-            .transpose()?;
+        let (limit, after_id) = audit_window(first, after.as_deref())?;
         let filter = filter.unwrap_or_default().as_filter()?;
         let (mut rows, total_count) = scope(ctx)?.audit(&filter, after_id, limit + 1).await?;
         let has_next_page = rows.len() as u64 > limit;
@@ -408,15 +435,8 @@ impl WijzigingQuery {
             Vec<RecordType>,
         >,
     ) -> Result<Wijzigingsfeed> {
-        let limit = page_size_of(first, MAX_FEED, DEFAULT_FEED_PAGE)?;
         let count = record_types.as_ref().map_or(0, Vec::len);
-        if let Some(m) = crate::domain::input::list_problem(count, crate::domain::input::MAX_LIST) {
-            return Err(ApiError::bad_input("recordTypes", m).into());
-        }
-        let after = after
-            .as_deref()
-            .map(|a| change_number("after", "feed", a))
-            .transpose()?;
+        let (limit, after) = feed_window(first, after.as_deref(), count)?;
         let page = scope(ctx)?
             .feed(after.unwrap_or(0), limit, &record_types.unwrap_or_default())
             .await?;

@@ -164,7 +164,8 @@ async fn answers_with_errors_and_mutations_are_never_kept(backend: Backend) {
         "each error answer is its own"
     );
     let beheerder = app.als(demo::HU, Rol::Beheerder);
-    let lab = "mutation { createFieldlab(input: { naam: \"Cachelab\", regio: MIDDEN }) { naam } }";
+    let lab =
+        "mutation { createFieldlab(input: { naam: \"Cachelab\", regios: [MIDDEN] }) { naam } }";
     beheerder.query(lab, json!({})).await.data();
     let weer = beheerder.query(lab, json!({})).await;
     assert!(

@@ -203,8 +203,8 @@ async fn each_catalogue_filter_matches_an_independent_count(backend: Backend) {
     let hu = app.org_id(demo::HU).await;
     let cases: Vec<(String, &str)> = vec![
         (
-            "fieldlabs(filter: {regio: [NOORD, ZUID]})".into(),
-            "SELECT COUNT(*) FROM fieldlabs WHERE regio IN ('NOORD', 'ZUID')",
+            "fieldlabs(filter: {regios: [NOORD, ZUID]})".into(),
+            "SELECT COUNT(DISTINCT fieldlab_id) FROM fieldlab_regios WHERE regio IN ('NOORD', 'ZUID')",
         ),
         (
             "fieldlabs(filter: {themas: [DATA_AI]})".replace("DATA_AI", "\"DATA_AI\""),

@@ -333,12 +333,12 @@ async fn controleer(app: &TestApp, w: &Wereld, beller: &Beller, pad: &Pad) -> Re
                 .count();
             let body = caller
                 .query(
-                    "query($f: OpdrachtFilter) { statistieken(filter: $f) { opdrachten } }",
+                    "query($f: OpdrachtFilter) { statistieken(filter: $f) { aantalOpdrachten } }",
                     json!({ "f": filter }),
                 )
                 .await
                 .body;
-            if body["data"]["statistieken"]["opdrachten"].as_u64() == Some(verwacht as u64) {
+            if body["data"]["statistieken"]["aantalOpdrachten"].as_u64() == Some(verwacht as u64) {
                 Ok(())
             } else {
                 Err(format!("statistieken: expected {verwacht}: {body}"))

@@ -16,7 +16,7 @@ dual_tests!(
     a_cursor_that_this_api_did_not_make_is_bad_user_input,
 );
 
-const LABS: &str = "{ fieldlabs(first: 100) { totalCount nodes { naam regio themas { code } fieldlabStatus \
+const LABS: &str = "{ fieldlabs(first: 100) { totalCount nodes { naam regios themas { code } fieldlabStatus \
                     penvoerder { naam } deelnemers { deelnemerRol organisatie { afkorting } } \
                     contactpersoon { naam email } } } }";
 
@@ -35,7 +35,7 @@ async fn anonymous_callers_see_the_public_catalogue_of_every_fieldlab(backend: B
     let data = antwoord.data();
     assert_eq!(data["fieldlabs"]["totalCount"], 10);
     let iddi = lab(data, "IDDI-Lab");
-    assert_eq!(iddi["regio"], "NOORD");
+    assert_eq!(iddi["regios"], json!(["NOORD"]));
     assert_eq!(iddi["themas"], json!([{ "code": "INFORMATIEHUISHOUDING" }]));
     for field in [
         "fieldlabStatus",

@@ -355,11 +355,25 @@ impl<'a> Caller<'a> {
 
     /// POSTs a GraphQL request as this caller.
     pub async fn query(&self, query: &str, variables: Value) -> Reply {
+        self.query_accepting(None, query, variables).await
+    }
+
+    /// POSTs a GraphQL request as this caller, accepting `application/graphql-response+json`
+    /// (the media type in which request errors are `400`).
+    pub async fn query_strict(&self, query: &str, variables: Value) -> Reply {
+        let media = "application/graphql-response+json";
+        self.query_accepting(Some(media), query, variables).await
+    }
+
+    async fn query_accepting(&self, accept: Option<&str>, query: &str, variables: Value) -> Reply {
         let mut request = self
             .app
             .client
             .post(&self.app.endpoint)
             .json(&json!({ "query": query, "variables": variables }));
+        if let Some(accept) = accept {
+            request = request.header("Accept", accept);
+        }
         if let Who::Authorization(value) = &self.who {
             request = request.header("Authorization", value.as_str());
         } else if let Some(token) = self.token().await {
@@ -787,6 +801,17 @@ impl TestApp {
         sea_orm::Database::connect(self.database_url.as_str())
             .await
             .expect("raw connection")
+    }
+
+    /// The rows of a query, read straight from the test database.
+    pub async fn rows(&self, sql: &str) -> Vec<sea_orm::QueryResult> {
+        let conn = self.raw().await;
+        conn.query_all_raw(sea_orm::Statement::from_string(
+            conn.get_database_backend(),
+            sql,
+        ))
+        .await
+        .expect("query")
     }
 
     /// `SELECT COUNT(*)` or any query that returns one integer.

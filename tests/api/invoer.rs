@@ -80,7 +80,7 @@ fn opdracht(naam: &str, opdrachtgever: &str) -> Value {
 }
 
 fn lab(naam: &str) -> Value {
-    json!({ "naam": naam, "regio": "MIDDEN" })
+    json!({ "naam": naam, "regios": ["MIDDEN"] })
 }
 
 async fn a_create_with_120000_uitvoerders_is_refused_without_holding_up_another_organisation(
@@ -145,7 +145,7 @@ const FILTERLIJSTEN: &[(&str, &str, &str)] = &[
     ("opdrachten", "opdrachtStatus", "\"AFGEROND\""),
     ("opdrachten", "opdrachtSoort", "\"STAGE\""),
     ("opdrachten", "onderwijssoort", "\"HBO\""),
-    ("fieldlabs", "regio", "\"NOORD\""),
+    ("fieldlabs", "regios", "\"NOORD\""),
     ("fieldlabs", "themas", "\"DATA_AI\""),
     ("fieldlabs", "fieldlabStatus", "\"ACTIEF\""),
     ("rijkspartners", "regio", "\"NOORD\""),
@@ -167,7 +167,7 @@ fn filterquery(lijst: &str, veld: &str) -> String {
         (_, "fieldlabStatus") => "[FieldlabStatus!]".to_owned(),
         (_, "communityStatus") => "[CommunityStatus!]".to_owned(),
         (_, "minorSoort") => "[MinorSoort!]".to_owned(),
-        (_, "regio") => "[Regio!]".to_owned(),
+        (_, "regio" | "regios") => "[Regio!]".to_owned(),
         (_, "onderwijssoort") => "[Onderwijssoort!]".to_owned(),
         (_, "rijkspartnerSoort") => "[RijkspartnerSoort!]".to_owned(),
         other => panic!("no type for {other:?}"),
@@ -181,7 +181,7 @@ async fn a_filter_with_40000_values_is_bad_user_input_not_internal(backend: Back
     for (lijst, veld, waarde) in [
         ("opdrachten", "themas", "DATA_AI"),
         ("opdrachten", "opdrachtStatus", "AFGEROND"),
-        ("fieldlabs", "regio", "NOORD"),
+        ("fieldlabs", "regios", "NOORD"),
     ] {
         let antwoord = bureau
             .query(
@@ -194,7 +194,7 @@ async fn a_filter_with_40000_values_is_bad_user_input_not_internal(backend: Back
     // The statistics take the same filter.
     let antwoord = bureau
         .query(
-            "query($v: [OpdrachtStatus!]) { statistieken(filter: { opdrachtStatus: $v }) { opdrachten } }",
+            "query($v: [OpdrachtStatus!]) { statistieken(filter: { opdrachtStatus: $v }) { aantalOpdrachten } }",
             json!({ "v": vec!["AFGEROND"; 40_000] }),
         )
         .await;
@@ -460,7 +460,7 @@ async fn dates_outside_1900_to_2999_are_refused_in_filters(backend: Backend) {
             let antwoord = bureau
                 .query(
                     &format!(
-                        "query($d: Date) {{ statistieken(filter: {{ {veld}: $d }}) {{ opdrachten \
+                        "query($d: Date) {{ statistieken(filter: {{ {veld}: $d }}) {{ aantalOpdrachten \
                          }} }}"
                     ),
                     json!({ "d": datum }),

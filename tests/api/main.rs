@@ -7,6 +7,7 @@
 mod harness;
 
 mod auth;
+mod bijwerken;
 mod cache;
 mod catalogus;
 mod cli;
@@ -26,13 +27,16 @@ mod opdrachten;
 mod ops;
 mod organisaties;
 mod policy;
+mod regios;
 mod schema;
 mod scope;
 mod soak;
+mod spec;
 mod statements;
 mod statistieken;
 mod sync;
 mod toegang;
 mod transport;
+mod ui;
 mod vijandig;
 mod wijzigingen;

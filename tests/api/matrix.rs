@@ -147,7 +147,7 @@ impl<'a> Wereld<'a> {
         let (mutatie, input) = match record {
             "fieldlab" => (
                 "createFieldlab",
-                json!({ "eigenaar": hu, "naam": naam, "regio": "MIDDEN", "beschrijving": "Lab", "contactpersoon": contact,
+                json!({ "eigenaar": hu, "naam": naam, "regios": ["MIDDEN"], "beschrijving": "Lab", "contactpersoon": contact,
                         "deelnemers": [{ "organisatie": bzk, "deelnemerRol": "PARTNER" }] }),
             ),
             "lectoraat" => (
@@ -254,11 +254,11 @@ async fn probeer(w: &Wereld<'_>, cel: &Cel, caller: &Caller<'_>) -> Result<(), S
                 let stats = w
                     .gql(
                         caller,
-                        "query($z: String) { statistieken(filter: { zoek: $z }) { opdrachten } }",
+                        "query($z: String) { statistieken(filter: { zoek: $z }) { aantalOpdrachten } }",
                         json!({ "z": naam }),
                     )
                     .await;
-                let in_stats = stats["data"]["statistieken"]["opdrachten"] == 1;
+                let in_stats = stats["data"]["statistieken"]["aantalOpdrachten"] == 1;
                 assert_eq!(
                     in_stats, geteld,
                     "statistieken and totalCount agree: {stats}"
@@ -424,7 +424,7 @@ async fn maak_als(w: &Wereld<'_>, record: &str, caller: &Caller<'_>) -> (Result<
     let bzk = w.app.org_id(demo::BZK).await;
     let naam = w.uniek(record);
     let input = match record {
-        "fieldlab" => json!({ "eigenaar": hu, "naam": naam, "regio": "MIDDEN" }),
+        "fieldlab" => json!({ "eigenaar": hu, "naam": naam, "regios": ["MIDDEN"] }),
         "lectoraat" => json!({ "eigenaar": hu, "naam": naam, "lectoraatSoort": "LECTORAAT" }),
         "minor" => json!({ "eigenaar": hu, "naam": naam, "minorSoort": "MINOR" }),
         "community" => json!({ "naam": naam }),
@@ -464,36 +464,36 @@ async fn bijwerk_input(
         "fieldlab" => (
             "updateFieldlab".into(),
             (
-                "FieldlabInput",
-                json!({ "naam": naam, "regio": "MIDDEN", "beschrijving": "Lab", "contactpersoon": contact,
+                "FieldlabUpdateInput",
+                json!({ "naam": naam, "regios": ["MIDDEN"], "beschrijving": "Lab", "contactpersoon": contact,
             "deelnemers": [{ "organisatie": bzk, "deelnemerRol": "PARTNER" }] }),
             ),
         ),
         "lectoraat" => (
             "updateLectoraat".into(),
             (
-                "LectoraatInput",
+                "LectoraatUpdateInput",
                 json!({ "naam": naam, "lectoraatSoort": "LECTORAAT", "beschrijving": "Onderzoek", "contactpersoon": contact, "partners": [bzk] }),
             ),
         ),
         "minor" => (
             "updateMinor".into(),
             (
-                "MinorInput",
+                "MinorUpdateInput",
                 json!({ "naam": naam, "minorSoort": "MINOR", "beschrijving": "Onderwijs", "contactpersoon": contact, "partners": [bzk] }),
             ),
         ),
         "community" => (
             "updateCommunity".into(),
             (
-                "CommunityInput",
+                "CommunityUpdateInput",
                 json!({ "naam": naam, "beschrijving": "Delen", "communityStatus": "ACTIEF", "contactpersoon": contact, "leden": [bzk] }),
             ),
         ),
         "opdracht" => (
             "updateOpdracht".into(),
             (
-                "OpdrachtInput",
+                "OpdrachtUpdateInput",
                 json!({ "naam": naam, "opdrachtSoort": "STAGE", "regio": "MIDDEN", "startdatum": "2025-02-01",
             "externId": naam, "contactpersoon": contact, "opdrachtgever": bzk }),
             ),

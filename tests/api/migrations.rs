@@ -13,9 +13,10 @@ dual_tests!(
     the_database_refuses_two_opdrachten_with_one_extern_id_for_one_owner,
     the_database_refuses_an_opdracht_that_ends_before_it_starts,
     the_database_refuses_a_link_to_a_missing_record,
+    the_fieldlab_regions_migration_gives_each_existing_lab_the_region_of_its_column,
 );
 
-const MIGRATIONS: usize = 13; // 9 of 2026-11-22, 10 (name keys), 11 (withdrawals), 20 (id keys), 21 (feed regions)
+const MIGRATIONS: usize = 14; // 9 of 2026-11-22, 10 (name keys), 11 (withdrawals), 20 (id keys), 21 (feed regions), 22 (fieldlab regions)
 
 async fn migrations_run_up_then_all_the_way_down_then_up_again(backend: Backend) {
     let (url, _dir) = fresh_database(backend).await;
@@ -155,4 +156,53 @@ async fn the_database_refuses_a_link_to_a_missing_record(backend: Backend) {
          SELECT MIN(id), 'GEEN_THEMA' FROM opdrachten",
     )
     .await;
+}
+
+async fn the_fieldlab_regions_migration_gives_each_existing_lab_the_region_of_its_column(
+    backend: Backend,
+) {
+    use migrations::MigratorTrait;
+    let (url, _dir) = fresh_database(backend).await;
+    let conn = sea_orm::Database::connect(url.as_str()).await.unwrap();
+    migrations::Migrator::up(&conn, Some(MIGRATIONS as u32 - 1))
+        .await
+        .unwrap();
+    for (naam, regio) in [("Noorderlab", "NOORD"), ("Zuiderlab", "ZUID")] {
+        conn.execute_unprepared(&format!(
+            "INSERT INTO fieldlabs (eigenaar_id, naam, naam_sleutel, regio, status, aangemaakt_op, gewijzigd_op, versie) \
+             SELECT id, '{naam}', '{}', '{regio}', 'ACTIEF', {NU}, {NU}, 1 FROM organisaties WHERE soort = 'PROGRAMMABUREAU'",
+            naam.to_lowercase()
+        ))
+        .await
+        .unwrap();
+    }
+    let regions = "SELECT f.naam, r.regio FROM fieldlab_regios r JOIN fieldlabs f ON f.id = r.fieldlab_id ORDER BY f.naam";
+    let read = || async {
+        conn.query_all_raw(sea_orm::Statement::from_string(
+            conn.get_database_backend(),
+            regions,
+        ))
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|r| {
+            (
+                r.try_get_by_index::<String>(0).unwrap(),
+                r.try_get_by_index::<String>(1).unwrap(),
+            )
+        })
+        .collect::<Vec<_>>()
+    };
+    let expected = vec![
+        ("Noorderlab".to_owned(), "NOORD".to_owned()),
+        ("Zuiderlab".to_owned(), "ZUID".to_owned()),
+    ];
+    migrations::Migrator::up(&conn, None).await.unwrap();
+    assert_eq!(read().await, expected);
+    migrations::Migrator::down(&conn, Some(1)).await.unwrap();
+    conn.execute_unprepared("SELECT regio FROM fieldlab_regios")
+        .await
+        .expect_err("down drops the link table");
+    migrations::Migrator::up(&conn, None).await.unwrap();
+    assert_eq!(read().await, expected, "and up fills it again");
 }

@@ -113,19 +113,22 @@ async fn a_hogeschool_lezer_sees_exactly_its_own_opdrachten_everywhere(backend: 
     // Statistics count Hanze's opdrachten only.
     let s = hanze
         .query(
-            "{ statistieken { opdrachten perThema { aantal } } }",
+            "{ statistieken { aantalOpdrachten perThema { aantal } } }",
             json!({}),
         )
         .await
         .data()["statistieken"]
         .clone();
-    assert_eq!(s["opdrachten"].as_u64().unwrap() as usize, eigen.len());
+    assert_eq!(
+        s["aantalOpdrachten"].as_u64().unwrap() as usize,
+        eigen.len()
+    );
 }
 
 async fn an_anonymous_caller_sees_no_opdrachten_anywhere(backend: Backend) {
     let app = TestApp::spawn(backend).with_demo().await;
     let data = app
-        .anoniem().query("{ opdrachten { totalCount } statistieken { opdrachten studenten perStatus { aantal } verloop { aantal } } \
+        .anoniem().query("{ opdrachten { totalCount } statistieken { aantalOpdrachten aantalStudenten perStatus { aantal } verloop { aantal } } \
                fieldlabs(first: 100) { nodes { opdrachten { totalCount } } } \
                kennisinstellingen(first: 100) { nodes { opdrachten { totalCount } } } }",
             json!({}),
@@ -134,10 +137,18 @@ async fn an_anonymous_caller_sees_no_opdrachten_anywhere(backend: Backend) {
         .data()
         .clone();
     assert_eq!(data["opdrachten"]["totalCount"], 0);
-    assert_eq!(data["statistieken"]["opdrachten"], 0);
-    assert_eq!(data["statistieken"]["studenten"], 0);
-    assert_eq!(data["statistieken"]["perStatus"], json!([]));
-    assert_eq!(data["statistieken"]["verloop"], json!([]));
+    assert_eq!(data["statistieken"]["aantalOpdrachten"], 0);
+    assert_eq!(data["statistieken"]["aantalStudenten"], 0);
+    assert_eq!(
+        data["statistieken"]["perStatus"],
+        json!([{ "aantal": 0 }, { "aantal": 0 }, { "aantal": 0 }, { "aantal": 0 }]),
+        "every status, with 0"
+    );
+    assert_eq!(
+        data["statistieken"]["verloop"],
+        json!([]),
+        "no years: the caller sees no opdracht"
+    );
     for list in ["fieldlabs", "kennisinstellingen"] {
         for node in data[list]["nodes"].as_array().unwrap() {
             assert_eq!(node["opdrachten"]["totalCount"], 0);

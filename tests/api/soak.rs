@@ -159,7 +159,7 @@ async fn soak(backend: Backend) {
                 n += 1;
                 let naam = format!("Soaklab {e}-{n}");
                 let body = verstuur(&app, &token,
-                    "mutation($n: String!) { createFieldlab(input: { naam: $n, regio: MIDDEN }) { id versie } }",
+                    "mutation($n: String!) { createFieldlab(input: { naam: $n, regios: [MIDDEN] }) { id versie } }",
                     json!({ "n": naam }), &t).await;
                 let Some(id) = body["data"]["createFieldlab"]["id"].as_str().map(str::to_owned) else {
                     fouten.push(format!("create: {body}"));
@@ -169,7 +169,7 @@ async fn soak(backend: Backend) {
                 for k in 1..=3u64 {
                     let nieuw = format!("{naam} r{k}");
                     let body = verstuur(&app, &token,
-                        "mutation($id: ID!, $v: Int!, $n: String!) { updateFieldlab(id: $id, versie: $v, input: { naam: $n, regio: MIDDEN }) { versie } }",
+                        "mutation($id: ID!, $v: Int!, $n: String!) { updateFieldlab(id: $id, versie: $v, input: { naam: $n, regios: [MIDDEN] }) { versie } }",
                         json!({ "id": id, "v": versie, "n": nieuw }), &t).await;
                     match body["data"]["updateFieldlab"]["versie"].as_u64() {
                         Some(v) => versie = v,
@@ -191,7 +191,7 @@ async fn soak(backend: Backend) {
             let queries = [
                 "{ opdrachten(first: 50) { totalCount nodes { id naam opdrachtgever { naam } themas { code } } } }",
                 "{ fieldlabs(first: 20) { nodes { id naam fieldlabStatus deelnemers { deelnemerRol } } } }",
-                "{ statistieken { opdrachten studenten perStatus { status aantal } } }",
+                "{ statistieken { aantalOpdrachten aantalStudenten perStatus { opdrachtStatus aantal } } }",
                 "{ wijzigingen(first: 100) { endCursor wijzigingen { id actie verwijderd } } }",
             ];
             let mut i = 0;

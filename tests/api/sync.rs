@@ -16,6 +16,7 @@ dual_tests!(
     an_externid_twice_in_one_batch_is_rejected,
     two_clients_syncing_the_same_source_at_once_create_no_duplicates,
     only_editing_roles_of_the_owner_sync,
+    an_item_is_the_whole_record_so_an_optional_field_it_leaves_out_is_cleared,
 );
 
 pub const SYNC: &str = "mutation($input: OpdrachtenSyncInput!) { syncOpdrachten(input: $input) { \
@@ -296,5 +297,32 @@ async fn only_editing_roles_of_the_owner_sync(backend: Backend) {
     assert_eq!(
         namens["totalen"]["created"], 1,
         "the programme office syncs for anyone"
+    );
+}
+
+async fn an_item_is_the_whole_record_so_an_optional_field_it_leaves_out_is_cleared(
+    backend: Backend,
+) {
+    let app = TestApp::spawn(backend).with_demo().await;
+    let token = medewerker(&app);
+    let mut full = item(7);
+    full["regio"] = json!("MIDDEN");
+    full["contactpersoon"] = json!({ "naam": "A. de Vries", "email": "a.devries@hu.nl" });
+    let first = sync(&token, batch(vec![full])).await;
+    let id = first["items"][0]["opdracht"].clone();
+    let mut without = item(7);
+    without.as_object_mut().unwrap().remove("einddatum");
+    without.as_object_mut().unwrap().remove("themas");
+    let second = sync(&token, batch(vec![without])).await;
+    assert_eq!(second["items"][0]["resultaat"], "UPDATED");
+    let opdracht = token
+        .query(
+            "query($id: ID!) { node(id: $id) { ... on Opdracht { regio startdatum einddatum themas { code } contactpersoon { naam } } } }",
+            json!({ "id": id }),
+        )
+        .await;
+    assert_eq!(
+        opdracht.data()["node"],
+        json!({ "regio": null, "startdatum": "2025-02-01", "einddatum": null, "themas": [], "contactpersoon": null })
     );
 }

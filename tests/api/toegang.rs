@@ -30,7 +30,7 @@ const DELETE_FIELDLAB: &str =
     "mutation($id: ID!, $versie: Int!) { deleteFieldlab(id: $id, versie: $versie) }";
 const CREATE_OPDRACHT: &str =
     "mutation($input: OpdrachtInput!) { createOpdracht(input: $input) { id versie } }";
-const UPDATE_OPDRACHT: &str = "mutation($id: ID!, $versie: Int!, $input: OpdrachtInput!) { \
+const UPDATE_OPDRACHT: &str = "mutation($id: ID!, $versie: Int!, $input: OpdrachtUpdateInput!) { \
     updateOpdracht(id: $id, versie: $versie, input: $input) { id versie } }";
 const OPDRACHT: &str = "query($id: ID!) { node(id: $id) { ... on Opdracht { versie \
     fieldlab { id } lectoraat { id } minor { id } uitvoerders { naam } } } }";
@@ -41,7 +41,8 @@ const FEED: &str = "query { wijzigingen(first: 100, recordTypes: [OPDRACHT]) { \
     wijzigingen { actie recordId verwijderd } } }";
 const SYNC: &str = "mutation($input: OpdrachtenSyncInput!) { syncOpdrachten(input: $input) { \
     toegepast items { externId resultaat opdracht errors { field message } warnings { field message } } } }";
-const STUDENTEN: &str = "query { statistieken { opdrachten studenten } opdrachten { totalCount } }";
+const STUDENTEN: &str =
+    "query { statistieken { aantalOpdrachten aantalStudenten } opdrachten { totalCount } }";
 
 fn veld(antwoord: &crate::harness::Reply) -> String {
     antwoord.extensions()["field"]
@@ -61,7 +62,7 @@ async fn lab(caller: &Caller<'_>, naam: &str) -> String {
     caller
         .query(
             CREATE_FIELDLAB,
-            json!({ "input": { "naam": naam, "regio": "MIDDEN" } }),
+            json!({ "input": { "naam": naam, "regios": ["MIDDEN"] } }),
         )
         .await
         .data()["createFieldlab"]["id"]
@@ -243,12 +244,12 @@ async fn statistiek(caller: &Caller<'_>) -> (i64, i64) {
     let a = caller.query(STUDENTEN, json!({})).await;
     let d = a.data();
     assert_eq!(
-        d["statistieken"]["opdrachten"],
+        d["statistieken"]["aantalOpdrachten"],
         d["opdrachten"]["totalCount"]
     );
     (
-        d["statistieken"]["opdrachten"].as_i64().unwrap(),
-        d["statistieken"]["studenten"].as_i64().unwrap(),
+        d["statistieken"]["aantalOpdrachten"].as_i64().unwrap(),
+        d["statistieken"]["aantalStudenten"].as_i64().unwrap(),
     )
 }
 
@@ -449,7 +450,7 @@ const LOOK_ALIKES: &[&str] = &[
 /// Per named record type: its GraphQL name, the rest of a valid input, and who writes it.
 fn soorten() -> [(&'static str, &'static str, Option<&'static str>); 4] {
     [
-        ("Fieldlab", "regio: MIDDEN", Some(demo::HU)),
+        ("Fieldlab", "regios: [MIDDEN]", Some(demo::HU)),
         ("Lectoraat", "lectoraatSoort: LECTORAAT", Some(demo::HU)),
         ("Minor", "minorSoort: MINOR", Some(demo::HU)),
         ("Community", "", None),
@@ -508,7 +509,7 @@ async fn names_are_stored_normalised(backend: Backend) {
     let antwoord = hu
         .query(
             CREATE_FIELDLAB,
-            json!({ "input": { "naam": "  Nieuw\u{a0}\u{a0}Lab voor  Cafe\u{301} ", "regio": "MIDDEN" } }),
+            json!({ "input": { "naam": "  Nieuw\u{a0}\u{a0}Lab voor  Cafe\u{301} ", "regios": ["MIDDEN"] } }),
         )
         .await;
     assert_eq!(

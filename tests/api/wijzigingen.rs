@@ -28,7 +28,7 @@ async fn maak_lab(caller: &Caller<'_>, naam: &str) -> String {
     caller
         .query(
             CREATE_FIELDLAB,
-            json!({ "input": { "naam": naam, "regio": "WEST", "contactpersoon": { "naam": "A", "email": "a@hhs.nl" } } }),
+            json!({ "input": { "naam": naam, "regios": ["WEST"], "contactpersoon": { "naam": "A", "email": "a@hhs.nl" } } }),
         )
         .await
         .data()["createFieldlab"]["id"]
@@ -57,7 +57,7 @@ async fn the_audit_trail_records_who_changed_what_when_and_how(backend: Backend)
     let lab = maak_lab(&hu, "Auditlab").await;
     hu
         .query(
-            "mutation($id: ID!) { updateFieldlab(id: $id, versie: 1, input: { naam: \"Auditlab\", regio: OOST, contactpersoon: { naam: \"A\", email: \"a@hhs.nl\" } }) { versie } }",
+            "mutation($id: ID!) { updateFieldlab(id: $id, versie: 1, input: { naam: \"Auditlab\", regios: [OOST], contactpersoon: { naam: \"A\", email: \"a@hhs.nl\" } }) { versie } }",
             json!({ "id": lab }),
         )
         .await
@@ -89,7 +89,7 @@ async fn the_audit_trail_records_who_changed_what_when_and_how(backend: Backend)
     assert_eq!(update["recordId"], lab.as_str());
     assert_eq!(
         update["veldwijzigingen"],
-        json!([{ "veld": "regio", "voor": "\"WEST\"", "na": "\"OOST\"" }])
+        json!([{ "veld": "regios", "voor": "[\"WEST\"]", "na": "[\"OOST\"]" }])
     );
     let created = &trail["nodes"][2];
     let velden: Vec<&str> = created["veldwijzigingen"]
@@ -178,7 +178,7 @@ async fn the_change_feed_lists_creates_updates_and_deletes_in_order(backend: Bac
     let b = maak_lab(&hu, "Feedlab B").await;
     hu
         .query(
-            "mutation($id: ID!) { updateFieldlab(id: $id, versie: 1, input: { naam: \"Feedlab A2\", regio: WEST }) { versie } }",
+            "mutation($id: ID!) { updateFieldlab(id: $id, versie: 1, input: { naam: \"Feedlab A2\", regios: [WEST] }) { versie } }",
             json!({ "id": a }),
         )
         .await
@@ -410,7 +410,7 @@ async fn one_linked_record_of_every_type(app: &TestApp) {
     let lab = bureau
         .query(
             "mutation($input: FieldlabInput!) { createFieldlab(input: $input) { id } }",
-            json!({ "input": { "eigenaar": hu, "naam": "Alles-lab", "regio": "MIDDEN", "contactpersoon": contact,
+            json!({ "input": { "eigenaar": hu, "naam": "Alles-lab", "regios": ["MIDDEN"], "contactpersoon": contact,
                     "deelnemers": [{ "organisatie": bzk, "deelnemerRol": "PARTNER" }] } }),
         )
         .await
@@ -438,7 +438,7 @@ async fn one_linked_record_of_every_type(app: &TestApp) {
         .data();
     bureau
         .query(
-            "mutation($hu: ID!) { updateOrganisatieProfiel(id: $hu, versie: 1, input: { afkorting: \"HU\", regio: MIDDEN }) { versie } }",
+            "mutation($hu: ID!) { updateOrganisatieProfiel(id: $hu, versie: 1, input: { afkorting: \"HU-AUDIT\", beschrijving: \"Anders\" }) { versie } }",
             json!({ "hu": hu }),
         )
         .await
@@ -535,7 +535,7 @@ async fn every_audit_and_feed_entry_has_an_id_of_its_own(backend: Backend) {
     let hu = app.als(demo::HU, Rol::Beheerder);
     let lab = maak_lab(&hu, "Eigen-id-lab").await;
     hu.query(
-        "mutation($id: ID!) { updateFieldlab(id: $id, versie: 1, input: { naam: \"Eigen-id-lab 2\", regio: WEST }) { versie } }",
+        "mutation($id: ID!) { updateFieldlab(id: $id, versie: 1, input: { naam: \"Eigen-id-lab 2\" }) { versie } }",
         json!({ "id": lab }),
     )
     .await

@@ -16,6 +16,10 @@ pub struct Model {
     #[serde(skip)]
     pub naam_sleutel: String,
     pub beschrijving: Option<String>,
+    /// The first of the lab's regions, kept for the previous release until a migration drops
+    /// it (migration 22, expand then contract); nothing reads it. The regions are
+    /// `fieldlab_regios`, in the record's snapshot as `regios`.
+    #[serde(skip)]
     pub regio: Regio,
     pub status: FieldlabStatus,
     pub plaats: Option<String>,

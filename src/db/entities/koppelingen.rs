@@ -1,5 +1,6 @@
-//! Link tables (many-to-many): participants, partners, members, executing institutions and
-//! themes. All have the same shape, a pair of keys, so one macro defines them.
+//! Link tables (many-to-many): participants, partners, members, executing institutions,
+//! themes and a fieldlab's regions. All have the same shape, a pair of keys, so one macro
+//! defines them.
 
 macro_rules! koppeling {
     ($(#[$doc:meta])* $module:ident, $table:literal, $left:ident, $right:ident: $right_ty:ty) => {
@@ -27,6 +28,10 @@ macro_rules! koppeling {
 koppeling!(
     /// `fieldlab_themas`
     fieldlab_thema, "fieldlab_themas", fieldlab_id, thema_code: String
+);
+koppeling!(
+    /// `fieldlab_regios`: the regions a fieldlab lies in (one or more).
+    fieldlab_regio, "fieldlab_regios", fieldlab_id, regio: crate::domain::Regio
 );
 koppeling!(
     /// `lectoraat_themas`

@@ -1,11 +1,14 @@
-//! Fieldlabs: a public catalogue (name, region, themes, description); the penvoerder, the
-//! participants, a kennismakelaar of its region and the programme office read the rest
-//! (status, place, dates, penvoerder, participants); the contact person is the penvoerder's.
+//! Fieldlabs: a public catalogue (name, regions, themes, description); the penvoerder, the
+//! participants, a kennismakelaar of any of its regions (a lab lies in one or more) and the
+//! programme office read the rest (status, place, dates, penvoerder, participants); the contact
+//! person is the penvoerder's.
 
 use super::links::{Between, Part};
 use super::{LinkTable, Need, Policy, Reach, Sealed};
 use crate::db::entities::fieldlab::{Column, Entity};
-use crate::db::entities::koppelingen::{fieldlab_deelnemer, fieldlab_thema, lectoraat_fieldlab};
+use crate::db::entities::koppelingen::{
+    fieldlab_deelnemer, fieldlab_regio, fieldlab_thema, lectoraat_fieldlab,
+};
 use crate::db::entities::lectoraat;
 use crate::domain::RecordType;
 
@@ -23,7 +26,11 @@ impl Policy for Entity {
                 fieldlab_deelnemer::Column::OrganisatieId,
                 "deelnemers",
             )),
-            Reach::Region(Column::Regio),
+            Reach::Regions(LinkTable::of::<fieldlab_regio::Entity>(
+                fieldlab_regio::Column::FieldlabId,
+                fieldlab_regio::Column::Regio,
+                "regios",
+            )),
         ]
     }
 }
@@ -40,7 +47,6 @@ pub mod fields {
     pub const NAAM: F<String> = F::public(Some(Column::Naam), |m| m.naam.clone());
     pub const BESCHRIJVING: F<Option<String>> =
         F::public(Some(Column::Beschrijving), |m| m.beschrijving.clone());
-    pub const REGIO: F<Regio> = F::public(Some(Column::Regio), |m| m.regio);
     pub const STATUS: F<FieldlabStatus> = F::full(Some(Column::Status), |m| m.status);
     pub const PLAATS: F<Option<String>> = F::full(Some(Column::Plaats), |m| m.plaats.clone());
     pub const WEBSITE: F<Option<String>> = F::full(Some(Column::Website), |m| m.website.clone());
@@ -48,6 +54,13 @@ pub mod fields {
         F::full(Some(Column::Startdatum), |m| m.startdatum);
     pub const PENVOERDER: F<i32> = F::full(Some(Column::EigenaarId), |m| m.eigenaar_id);
 
+    /// The regions the lab lies in (one or more) are public.
+    pub static REGIOS: Part<Entity, fieldlab_regio::Entity, Regio> = Part::new(
+        "fieldlab.regios",
+        fieldlab_regio::Column::FieldlabId,
+        Need::Public,
+        |l: &fieldlab_regio::Model| l.regio,
+    );
     /// Themes are public.
     pub static THEMAS: Part<Entity, fieldlab_thema::Entity, String> = Part::new(
         "fieldlab.themas",
@@ -88,6 +101,12 @@ pub mod writes {
         fieldlab_thema::Column::ThemaCode,
         w::themas,
     );
+    static REGIOS: w::Pairs<fieldlab_regio::Entity> = w::Pairs::new(
+        "regios",
+        fieldlab_regio::Column::FieldlabId,
+        fieldlab_regio::Column::Regio,
+        w::regios,
+    );
     static REF_OPDRACHTEN: w::ByColumn<crate::db::entities::opdracht::Entity> = w::ByColumn::new(
         crate::db::entities::opdracht::Column::FieldlabId,
         "opdrachten",
@@ -110,7 +129,7 @@ pub mod writes {
         ];
 
         fn link_sets() -> Vec<&'static dyn LinkSet> {
-            vec![&THEMAS, &w::Participants]
+            vec![&REGIOS, &THEMAS, &w::Participants]
         }
 
         fn references() -> Vec<&'static dyn Reference> {

@@ -169,6 +169,8 @@ where
                 .filter(P::owner().is_in(ids.iter().copied()))
                 .filter(P::visible_rule(scope.principal()).as_filter())
                 .filter(scope.meeting::<P>(Need::Full))
+                // A stable order, as the link rows have: the owned records by id, first.
+                .order_by_asc(P::id())
                 .all(scope.conn())
                 .await?;
             let mut pairs: Vec<(i32, i32)> = owned

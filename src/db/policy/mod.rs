@@ -12,8 +12,9 @@
 //! those who could see the record. Nothing outside `db` can read a row around them.
 //!
 //! The rules are built from a few [`Reach`] terms (everyone, partners, the owner, an
-//! organisation column, a link table, a region) so that each can be turned into SQL for
-//! reading and evaluated on a record's state for the feed.
+//! organisation column, a link table of organisations, a region column, a link table of
+//! regions) so that each can be turned into SQL for reading and evaluated on a record's state
+//! for the feed.
 
 mod community;
 mod fieldlab;
@@ -82,39 +83,43 @@ impl Rule {
     }
 }
 
-/// A link table that ties rows of a record type to organisations: `(parent, organisation)`
-/// pairs, and the key under which a record's snapshot (in the change log) lists them.
+/// A link table that ties rows of a record type to organisations or to regions:
+/// `(parent, value)` pairs, and the key under which a record's snapshot (in the change log)
+/// lists the values.
 #[derive(Debug, Clone)]
 pub struct LinkTable {
     table: DynIden,
     parent: DynIden,
-    organisation: DynIden,
+    value: DynIden,
     snapshot_key: &'static str,
 }
 
 impl LinkTable {
-    /// Link table `L`, with its parent and organisation columns.
+    /// Link table `L`, with its parent and value (organisation or region) columns.
     pub fn of<L: EntityTrait>(
         parent: L::Column,
-        organisation: L::Column,
+        value: L::Column,
         snapshot_key: &'static str,
     ) -> Self {
         Self {
             table: L::default().into_iden(),
             parent: parent.into_iden(),
-            organisation: organisation.into_iden(),
+            value: value.into_iden(),
             snapshot_key,
         }
     }
 
-    /// `id IN (SELECT parent FROM link WHERE organisation = org)`.
-    fn contains<E: Policy>(&self, org: i32) -> Condition {
+    /// `id IN (SELECT parent FROM link WHERE value IN (values))`.
+    fn contains<E: Policy, V: Into<sea_orm::Value>>(
+        &self,
+        values: impl IntoIterator<Item = V>,
+    ) -> Condition {
         Condition::all().add(
             Expr::col((E::default(), E::id())).in_subquery(
                 Query::select()
                     .column(self.parent.clone())
                     .from(self.table.clone())
-                    .and_where(Expr::col(self.organisation.clone()).eq(org))
+                    .and_where(Expr::col(self.value.clone()).is_in(values))
                     .to_owned(),
             ),
         )
@@ -137,6 +142,9 @@ pub enum Reach<E: EntityTrait> {
     Linked(LinkTable),
     /// A kennismakelaar whose regions include the row's region, in this column.
     Region(E::Column),
+    /// A kennismakelaar whose regions include any of the row's regions, linked to the row
+    /// through this table (a fieldlab lies in one or more regions).
+    Regions(LinkTable),
     /// A kennismakelaar whose regions include the region of the row's owner (for records
     /// without a region of their own).
     OwnerRegion,
@@ -156,11 +164,14 @@ impl<E: Policy> Reach<E> {
             Reach::Everyone | Reach::Partners => Rule::Always,
             Reach::Owner => Rule::If(Condition::all().add(E::owner().eq(org))),
             Reach::Organisation(column) => Rule::If(Condition::all().add(column.eq(org))),
-            Reach::Linked(link) => Rule::If(link.contains::<E>(org)),
-            Reach::Region(_) | Reach::OwnerRegion if !is_broker(p) => Rule::Never,
+            Reach::Linked(link) => Rule::If(link.contains::<E, _>([org])),
+            Reach::Region(_) | Reach::Regions(_) | Reach::OwnerRegion if !is_broker(p) => {
+                Rule::Never
+            }
             Reach::Region(column) => {
                 Rule::If(Condition::all().add(column.is_in(p.regios.iter().copied())))
             }
+            Reach::Regions(link) => Rule::If(link.contains::<E, _>(p.regios.iter().copied())),
             Reach::OwnerRegion => Rule::If(owner_in_regions::<E>(&p.regios)),
         }
     }
@@ -482,23 +493,39 @@ pub trait Policy: EntityTrait + sealed::Sealed {
     fn feed_audience(model: &Self::Model, snapshot: &Map<String, Value>) -> FeedAudience {
         let mut audience = FeedAudience::default();
         for term in Self::visible() {
-            match term {
-                Reach::Everyone => audience.public = true,
-                Reach::Owner => {
-                    audience.organisaties.insert(Self::owner_of(model));
-                }
-                Reach::Organisation(column) => audience.organisaties.extend(int(model.get(column))),
-                Reach::Linked(link) => audience
-                    .organisaties
-                    .extend(snapshot_ids(snapshot, link.snapshot_key)),
-                Reach::Region(column) => audience.regios.extend(regio(model.get(column))),
-                // Not used by any visibility rule (a unit test checks). The feed cannot record
-                // them (every partner; the owner's region at the time of the change), so they
-                // fail closed: such a change would reach only the programme office.
-                Reach::Partners | Reach::OwnerRegion => {}
-            }
+            term.add_audience(model, snapshot, &mut audience);
         }
         audience
+    }
+}
+
+impl<E: Policy> Reach<E> {
+    /// Adds those this term reaches on a record in state `model` with links `snapshot` to
+    /// `audience`.
+    fn add_audience(
+        &self,
+        model: &E::Model,
+        snapshot: &Map<String, Value>,
+        audience: &mut FeedAudience,
+    ) {
+        match self {
+            Reach::Everyone => audience.public = true,
+            Reach::Owner => {
+                audience.organisaties.insert(E::owner_of(model));
+            }
+            Reach::Organisation(column) => audience.organisaties.extend(int(model.get(*column))),
+            Reach::Linked(link) => audience
+                .organisaties
+                .extend(snapshot_ids(snapshot, link.snapshot_key)),
+            Reach::Region(column) => audience.regios.extend(regio(model.get(*column))),
+            Reach::Regions(link) => audience
+                .regios
+                .extend(snapshot_texts(snapshot, link.snapshot_key)),
+            // Not used by any visibility rule (a unit test checks). The feed cannot record
+            // them (every partner; the owner's region at the time of the change), so they
+            // fail closed: such a change would reach only the programme office.
+            Reach::Partners | Reach::OwnerRegion => {}
+        }
     }
 }
 
@@ -525,6 +552,19 @@ fn snapshot_ids<'a>(snapshot: &'a Map<String, Value>, key: &str) -> impl Iterato
         .into_iter()
         .flatten()
         .filter_map(|v| v.as_i64().and_then(|v| i32::try_from(v).ok()))
+}
+
+/// The texts a snapshot lists under `key` (a fieldlab's regions).
+fn snapshot_texts<'a>(
+    snapshot: &'a Map<String, Value>,
+    key: &str,
+) -> impl Iterator<Item = String> + 'a {
+    snapshot
+        .get(key)
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(|v| v.as_str().map(str::to_owned))
 }
 
 mod sealed {
@@ -556,6 +596,43 @@ mod tests {
             "{}: the feed records organisations and regions of the rows, not the owner's region",
             E::NAME
         );
+    }
+
+    #[test]
+    fn a_change_of_a_record_in_several_regions_reaches_the_kennismakelaars_of_each() {
+        use crate::db::entities::koppelingen::fieldlab_regio;
+        use crate::domain::FieldlabStatus;
+        let term = Reach::<fieldlab::Entity>::Regions(LinkTable::of::<fieldlab_regio::Entity>(
+            fieldlab_regio::Column::FieldlabId,
+            fieldlab_regio::Column::Regio,
+            "regios",
+        ));
+        let now = chrono::DateTime::UNIX_EPOCH;
+        let lab = fieldlab::Model {
+            id: 1,
+            eigenaar_id: 2,
+            naam: "Lab".into(),
+            naam_sleutel: "lab".into(),
+            beschrijving: None,
+            regio: Regio::Noord,
+            status: FieldlabStatus::Actief,
+            plaats: None,
+            website: None,
+            startdatum: None,
+            contactpersoon_naam: None,
+            contactpersoon_email: None,
+            aangemaakt_op: now,
+            gewijzigd_op: now,
+            versie: 1,
+        };
+        let snapshot = serde_json::json!({ "regios": ["NOORD", "OOST"] });
+        let mut audience = FeedAudience::default();
+        term.add_audience(&lab, snapshot.as_object().unwrap(), &mut audience);
+        assert_eq!(
+            audience.regios,
+            BTreeSet::from(["NOORD".to_owned(), "OOST".to_owned()])
+        );
+        assert!(!audience.public && audience.organisaties.is_empty());
     }
 
     #[test]

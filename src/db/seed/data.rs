@@ -891,7 +891,9 @@ pub const KENNISINSTELLINGEN: &[Kennisinstelling] = &[
 pub struct Fieldlab {
     pub naam: &'static str,
     pub penvoerder: &'static str,
-    pub regio: Regio,
+    /// The regions the documents place the lab in ("Noord/Oost NL"), its seat's first: the
+    /// generated opdrachten of a region go to the labs seated there.
+    pub regios: &'static [Regio],
     pub plaats: Option<&'static str>,
     pub status: FieldlabStatus,
     pub themas: &'static [&'static str],
@@ -905,7 +907,7 @@ pub const FIELDLABS: &[Fieldlab] = &[
     Fieldlab {
         naam: "GovTech Lab",
         penvoerder: "leidenuniv.nl",
-        regio: West,
+        regios: &[West],
         plaats: Some("Den Haag"),
         status: FieldlabStatus::Actief,
         themas: &["DATA_AI", "SOFTWAREONTWIKKELING"],
@@ -919,7 +921,7 @@ pub const FIELDLABS: &[Fieldlab] = &[
     Fieldlab {
         naam: "AI-Labs midden NL",
         penvoerder: "uu.nl",
-        regio: Midden,
+        regios: &[Midden],
         plaats: Some("Utrecht"),
         status: FieldlabStatus::Actief,
         themas: &["DATA_AI"],
@@ -935,7 +937,7 @@ pub const FIELDLABS: &[Fieldlab] = &[
     Fieldlab {
         naam: "Centrum voor Veiligheid en Digitalisering",
         penvoerder: "saxion.nl",
-        regio: Oost,
+        regios: &[Oost, Midden],
         plaats: Some("Apeldoorn"),
         status: FieldlabStatus::Actief,
         themas: &["CYBERVEILIGHEID", "DATA_AI"],
@@ -949,7 +951,7 @@ pub const FIELDLABS: &[Fieldlab] = &[
     Fieldlab {
         naam: "Dutch Innovation Factory",
         penvoerder: "hhs.nl",
-        regio: West,
+        regios: &[West],
         plaats: Some("Zoetermeer"),
         status: FieldlabStatus::Actief,
         themas: &["CYBERVEILIGHEID", "DATA_AI"],
@@ -959,7 +961,7 @@ pub const FIELDLABS: &[Fieldlab] = &[
     Fieldlab {
         naam: "IDDI-Lab",
         penvoerder: "hanze.nl",
-        regio: Noord,
+        regios: &[Noord],
         plaats: Some("Groningen"),
         status: FieldlabStatus::Actief,
         themas: &["INFORMATIEHUISHOUDING"],
@@ -975,7 +977,7 @@ pub const FIELDLABS: &[Fieldlab] = &[
     Fieldlab {
         naam: "Blockchain Lab (DUO DIT-lab)",
         penvoerder: "DUO",
-        regio: Noord,
+        regios: &[Noord, Oost],
         plaats: Some("Groningen"),
         status: FieldlabStatus::Actief,
         themas: &["BLOCKCHAIN"],
@@ -985,7 +987,7 @@ pub const FIELDLABS: &[Fieldlab] = &[
     Fieldlab {
         naam: "ICT Atelier Sustainable Public Services",
         penvoerder: "nhlstenden.com",
-        regio: Noord,
+        regios: &[Noord, Oost],
         plaats: Some("Leeuwarden"),
         status: FieldlabStatus::Actief,
         themas: &["SOFTWAREONTWIKKELING", "PROCESOPTIMALISATIE"],
@@ -995,7 +997,7 @@ pub const FIELDLABS: &[Fieldlab] = &[
     Fieldlab {
         naam: "Fontys Innovation Lab",
         penvoerder: "fontys.nl",
-        regio: Zuid,
+        regios: &[Zuid],
         plaats: Some("Eindhoven"),
         status: FieldlabStatus::Actief,
         themas: &["DATA_AI", "SOFTWAREONTWIKKELING"],
@@ -1005,7 +1007,7 @@ pub const FIELDLABS: &[Fieldlab] = &[
     Fieldlab {
         naam: "Elsa Lab",
         penvoerder: "tilburguniversity.edu",
-        regio: Zuid,
+        regios: &[Zuid],
         plaats: Some("'s-Hertogenbosch"),
         status: FieldlabStatus::Actief,
         themas: &["DATA_AI", "CYBERVEILIGHEID"],
@@ -1015,7 +1017,7 @@ pub const FIELDLABS: &[Fieldlab] = &[
     Fieldlab {
         naam: "IHH-Lab West",
         penvoerder: "hhs.nl",
-        regio: West,
+        regios: &[West],
         plaats: Some("Den Haag"),
         status: FieldlabStatus::InOprichting,
         themas: &["INFORMATIEHUISHOUDING"],

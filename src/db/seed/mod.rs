@@ -38,9 +38,9 @@ pub mod opdrachten;
 
 use super::Database;
 use super::entities::koppelingen::{
-    community_lid, community_thema, fieldlab_deelnemer, fieldlab_thema, lectoraat_fieldlab,
-    lectoraat_partner, lectoraat_thema, minor_partner, minor_thema, opdracht_thema,
-    opdracht_uitvoerder,
+    community_lid, community_thema, fieldlab_deelnemer, fieldlab_regio, fieldlab_thema,
+    lectoraat_fieldlab, lectoraat_partner, lectoraat_thema, minor_partner, minor_thema,
+    opdracht_thema, opdracht_uitvoerder,
 };
 use super::entities::{community, fieldlab, lectoraat, minor, opdracht, organisatie};
 use crate::domain::{Onderwijssoort, OrganisatieSoort, Regio};
@@ -278,7 +278,7 @@ macro_rules! link {
     }};
 }
 
-/// Fieldlab ids and regions by name.
+/// Fieldlab ids and the regions of their seats by name.
 type Labs = HashMap<&'static str, (i32, Regio)>;
 
 async fn fieldlabs(
@@ -303,7 +303,7 @@ async fn fieldlabs(
                     eigenaar_id: Set(orgs.id(lab.penvoerder)?),
                     naam: Set(lab.naam.into()),
                     beschrijving: Set(Some(lab.beschrijving.into())),
-                    regio: Set(lab.regio),
+                    regio: Set(lab.regios[0]),
                     status: Set(lab.status),
                     plaats: Set(lab.plaats.map(Into::into)),
                     contactpersoon_naam: Set(Some(format!("Labcoördinator {}", lab.naam))),
@@ -336,6 +336,14 @@ async fn fieldlabs(
                 }
                 link!(
                     txn,
+                    fieldlab_regio,
+                    fieldlab_id,
+                    id,
+                    regio,
+                    lab.regios.iter().copied()
+                );
+                link!(
+                    txn,
                     fieldlab_thema,
                     fieldlab_id,
                     id,
@@ -345,7 +353,7 @@ async fn fieldlabs(
                 id
             }
         };
-        labs.insert(lab.naam, (id, lab.regio));
+        labs.insert(lab.naam, (id, lab.regios[0]));
     }
     Ok(labs)
 }

@@ -7,11 +7,12 @@
 //! record as the caller now sees it. Any error before the commit rolls the session back, so a
 //! failed mutation changes nothing.
 //!
-//! Updates replace the record's editable fields (read the record, edit, send it back with the
-//! `versie` you read): an omitted optional field is cleared. That keeps one input type per
-//! record for create and update, and the version makes a replacement safe: a stale one is a
-//! `CONFLICT`, never a silent overwrite.
+//! Updates change what their input gives (see [`changes`]): a field left out keeps its value,
+//! `null` clears it, a list given replaces the list; with the `versie` you read, so a stale
+//! update is a `CONFLICT`, never a silent overwrite. A sync item is the whole record as its
+//! source has it: a field it leaves out is cleared.
 
+mod changes;
 mod opdrachten;
 mod records;
 

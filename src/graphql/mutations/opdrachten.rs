@@ -7,8 +7,11 @@
 //! schacHome), as the institutions' own systems know them; references are resolved for the
 //! whole batch in a few queries.
 
+use super::changes::{
+    change, change_date, change_or, change_value, contactpersoon, current, list, record_inputs,
+};
 use super::records::{
-    RecordInput, create, delete, intended_eigenaar, name_free, record_name, update,
+    RecordChange, create, delete, intended_eigenaar, name_free, record_name, update,
 };
 use super::{Check, ContactpersoonInput, eigenaar, session};
 use crate::db::entities::{fieldlab, lectoraat, minor, opdracht, organisatie};
@@ -25,7 +28,8 @@ use crate::graphql::GlobalId;
 use crate::graphql::opdrachten::Opdracht;
 use crate::graphql::types::Date;
 use async_graphql::{Context, ID, InputObject, Object, Result, SimpleObject};
-use sea_orm::{ActiveValue, ColumnTrait, Condition};
+use sea_orm::ActiveValue::{self, Set};
+use sea_orm::{ColumnTrait, Condition};
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 /// The most students on one opdracht (a large hackathon); more is a typing error or an attempt
@@ -38,34 +42,35 @@ pub const MAX_SYNC_BATCH: usize = 1000;
 /// The maximum lengths of an opdracht's text fields (create, update and each sync item).
 const OPDRACHT_MAXIMA: &[&Maxima] = &[&[("naam", 300), ("externId", 200)], CONTACTPERSOON];
 
-/// OpdrachtData: the fields of an opdracht that a frontend and a sync both send.
-#[derive(InputObject, Debug, Clone)]
-pub struct OpdrachtData {
+record_inputs! {
+    /// OpdrachtData: the fields of an opdracht that a frontend and a sync both send.
+    create OpdrachtData;
+    /// OpdrachtDataUpdate: those fields in an update, each of which may be left out.
+    update OpdrachtDataUpdate;
     /// Title, at most 300 characters. One line, no control characters.
-    pub naam: String,
+    required naam: String,
     /// What the assignment is about (at most 4000 characters; tab and line breaks allowed, no
     /// other control characters).
-    pub omschrijving: Option<String>,
+    optional omschrijving: String,
     /// Kind of assignment.
-    pub opdracht_soort: OpdrachtSoort,
+    required opdracht_soort: OpdrachtSoort,
     /// Status; defaults to ONBEKEND.
-    pub opdracht_status: Option<OpdrachtStatus>,
+    optional opdracht_status: OpdrachtStatus,
     /// Kind of education; defaults to the owner's (for a kennisinstelling), otherwise required.
-    pub onderwijssoort: Option<Onderwijssoort>,
+    optional onderwijssoort: Onderwijssoort,
     /// Region.
-    pub regio: Option<Regio>,
+    optional regio: Regio,
     /// Start date. Between 1900-01-01 and 2999-12-31.
-    pub startdatum: Option<Date>,
+    optional startdatum: Date,
     /// End date; not before the start date. Between 1900-01-01 and 2999-12-31.
-    pub einddatum: Option<Date>,
+    optional einddatum: Date,
     /// Number of students (0 to 250: a large hackathon or group assignment); defaults to 1. A
     /// count: no personal data of students.
-    pub aantal_studenten: Option<i32>,
-    /// Contact person.
-    pub contactpersoon: Option<ContactpersoonInput>,
+    optional aantal_studenten: i32,
+    /// Contact person (given, it replaces name and e-mail).
+    optional contactpersoon: ContactpersoonInput,
     /// Theme codes. At most 1000; duplicates are merged.
-    #[graphql(default)]
-    pub themas: Vec<String>,
+    list themas: String,
 }
 
 /// Joins a field name to a path prefix (`opdrachten[3]` + `naam`).
@@ -78,7 +83,9 @@ fn path(prefix: &str, field: &str) -> String {
 }
 
 impl OpdrachtData {
-    /// Checks the plain fields; links and references are set by the caller.
+    /// The plain fields of a whole record (a sync item): every column set, as the change that
+    /// gives every field would set it on an empty row. Links and references are set by the
+    /// caller.
     fn fields(
         &self,
         c: &mut Check,
@@ -86,53 +93,100 @@ impl OpdrachtData {
         eigenaar: Option<&organisatie::Model>,
         themas: &HashSet<String>,
     ) -> OpdrachtValues {
-        let (cp_naam, cp_email) = c.contactpersoon(
-            &path(prefix, "contactpersoon"),
-            self.contactpersoon.as_ref(),
-        );
-        let start = self.startdatum.map(|d| d.0);
-        let end = self.einddatum.map(|d| d.0);
-        c.period(&path(prefix, "einddatum"), start, end);
-        let onderwijssoort = self
-            .onderwijssoort
-            .or_else(|| eigenaar.and_then(|e| e.onderwijssoort));
-        if onderwijssoort.is_none() && eigenaar.is_some() {
-            c.fail(
-                path(prefix, "onderwijssoort"),
-                "is required when the owner is not a kennisinstelling",
-            );
-        }
-        let naam = record_name(c, &path(prefix, "naam"), &self.naam, 300);
-        let omschrijving = c.free_text(&path(prefix, "omschrijving"), self.omschrijving.as_deref());
-        let aantal_studenten = c.range(
-            &path(prefix, "aantalStudenten"),
-            self.aantal_studenten.unwrap_or(1),
-            0,
-            MAX_STUDENTEN,
-        );
-        let columns = opdracht::ActiveModel {
-            naam: ActiveValue::Set(naam),
-            omschrijving: ActiveValue::Set(omschrijving),
+        let mut columns = opdracht::ActiveModel {
             opdrachtgever_id: ActiveValue::Set(0),
             fieldlab_id: ActiveValue::Set(None),
             lectoraat_id: ActiveValue::Set(None),
             minor_id: ActiveValue::Set(None),
-            soort: ActiveValue::Set(self.opdracht_soort),
-            status: ActiveValue::Set(self.opdracht_status.unwrap_or(OpdrachtStatus::Onbekend)),
-            onderwijssoort: ActiveValue::Set(onderwijssoort.unwrap_or(Onderwijssoort::Hbo)),
-            regio: ActiveValue::Set(self.regio),
-            startdatum: ActiveValue::Set(start),
-            einddatum: ActiveValue::Set(end),
-            aantal_studenten: ActiveValue::Set(aantal_studenten),
-            contactpersoon_naam: ActiveValue::Set(cp_naam),
-            contactpersoon_email: ActiveValue::Set(cp_email),
             ..Default::default()
         };
+        let data = OpdrachtDataUpdate::from(self.clone());
+        let themas = data.apply(c, prefix, eigenaar, themas, &mut columns);
         OpdrachtValues {
             columns,
-            themas: c.themas(&path(prefix, "themas"), &self.themas, themas),
+            themas: themas.unwrap_or_default(),
             uitvoerders: BTreeSet::new(),
         }
+    }
+}
+
+impl OpdrachtDataUpdate {
+    /// Sets the plain fields the change gives on `am` (each reported at `prefix`), with
+    /// `eigenaar` the owner; the themes, if it gives them.
+    fn apply(
+        &self,
+        c: &mut Check,
+        prefix: &str,
+        eigenaar: Option<&organisatie::Model>,
+        themas: &HashSet<String>,
+        am: &mut opdracht::ActiveModel,
+    ) -> Option<BTreeSet<String>> {
+        let field = |name: &str| path(prefix, name);
+        if let Some(naam) = c.required_change(&field("naam"), &self.naam) {
+            am.naam = Set(record_name(c, &field("naam"), naam, 300));
+        }
+        c.change_required(&field("opdrachtSoort"), &mut am.soort, &self.opdracht_soort);
+        c.change_free_text(
+            &field("omschrijving"),
+            &mut am.omschrijving,
+            &self.omschrijving,
+        );
+        change_or(
+            &mut am.status,
+            &self.opdracht_status,
+            OpdrachtStatus::Onbekend,
+        );
+        change_value(&mut am.regio, &self.regio);
+        change_date(&mut am.startdatum, &self.startdatum);
+        change_date(&mut am.einddatum, &self.einddatum);
+        c.period(
+            &field("einddatum"),
+            current(&am.startdatum),
+            current(&am.einddatum),
+        );
+        let students = |v: Option<&i32>| {
+            let n = v.copied().unwrap_or(1);
+            c.range(&field("aantalStudenten"), n, 0, MAX_STUDENTEN)
+        };
+        change(
+            &mut am.aantal_studenten,
+            self.aantal_studenten.as_opt_ref(),
+            students,
+        );
+        self.onderwijssoort(c, &field("onderwijssoort"), eigenaar, am);
+        let (naam, email) = (&mut am.contactpersoon_naam, &mut am.contactpersoon_email);
+        contactpersoon(
+            c,
+            &field("contactpersoon"),
+            &self.contactpersoon,
+            naam,
+            email,
+        );
+        list(&self.themas).map(|codes| c.themas(&field("themas"), codes, themas))
+    }
+
+    /// The kind of education the change gives or, null, the owner's (for a kennisinstelling;
+    /// reported on `field` for another owner).
+    fn onderwijssoort(
+        &self,
+        c: &mut Check,
+        field: &str,
+        eigenaar: Option<&organisatie::Model>,
+        am: &mut opdracht::ActiveModel,
+    ) {
+        let Some(given) = self.onderwijssoort.as_opt_ref() else {
+            return;
+        };
+        let onderwijssoort = given
+            .copied()
+            .or_else(|| eigenaar.and_then(|e| e.onderwijssoort));
+        if onderwijssoort.is_none() && eigenaar.is_some() {
+            c.fail(
+                field,
+                "is required when the owner is not a kennisinstelling",
+            );
+        }
+        am.onderwijssoort = Set(onderwijssoort.unwrap_or(Onderwijssoort::Hbo));
     }
 }
 
@@ -144,40 +198,40 @@ fn default_uitvoerders(eigenaar: Option<&organisatie::Model>) -> BTreeSet<i32> {
         .unwrap_or_default()
 }
 
-/// OpdrachtInput: the editable fields of an opdracht, with linked records by id.
-#[derive(InputObject, Debug, Clone)]
-pub struct OpdrachtInput {
+record_inputs! {
+    /// OpdrachtInput: a new opdracht, with linked records by id.
+    create OpdrachtInput;
+    /// OpdrachtUpdateInput: what an update changes of an opdracht. A field left out keeps its
+    /// value; null clears it (a field with a default gets that default: opdrachtStatus ONBEKEND,
+    /// the owner's onderwijssoort, 1 student, the owner as uitvoerder; a list is emptied); a
+    /// list given replaces the list. `naam`, `opdrachtSoort` and `opdrachtgever` cannot be null.
+    update OpdrachtUpdateInput;
     /// The owner (the organisation that registers it). Defaults to the caller's organisation;
-    /// only the programme office may name another. Cannot be changed by an update.
-    pub eigenaar: Option<ID>,
+    /// only the programme office may name another. An opdracht keeps its owner.
+    owner eigenaar: Option<ID>,
     /// The id of the opdracht in the owner's own system (unique per owner, at most 200
     /// characters); the key `syncOpdrachten` matches on. One line, no control characters.
-    pub extern_id: Option<String>,
+    optional extern_id: String,
     /// The plain fields.
-    #[graphql(flatten)]
-    pub data: OpdrachtData,
+    flatten data: OpdrachtData => OpdrachtDataUpdate,
     /// The rijkspartner that gives the assignment (its id).
-    pub opdrachtgever: ID,
+    required opdrachtgever: ID,
     /// The kennisinstellingen that carry it out (their ids); defaults to the owner if it is a
     /// kennisinstelling. At most 1000; duplicates are merged.
-    pub uitvoerders: Option<Vec<ID>>,
+    optional uitvoerders: Vec<ID>,
     /// The fieldlab it belongs to (its id).
-    pub fieldlab: Option<ID>,
+    optional fieldlab: ID,
     /// The lectoraat it belongs to (its id).
-    pub lectoraat: Option<ID>,
+    optional lectoraat: ID,
     /// The minor it belongs to (its id).
-    pub minor: Option<ID>,
+    optional minor: ID,
 }
 
 #[async_trait::async_trait]
-impl RecordInput for OpdrachtInput {
+impl RecordChange for OpdrachtUpdateInput {
     type Entity = opdracht::Entity;
     type Output = Opdracht;
     const MAXIMA: &'static [&'static Maxima] = OPDRACHT_MAXIMA;
-
-    fn eigenaar(&self) -> Option<&ID> {
-        self.eigenaar.as_ref()
-    }
 
     async fn apply(
         &self,
@@ -186,53 +240,74 @@ impl RecordInput for OpdrachtInput {
         id: Option<i32>,
         am: &mut opdracht::ActiveModel,
     ) -> ApiResult<Vec<LinkUpdate>> {
-        let eigenaar = match intended_eigenaar(&am.eigenaar_id, self.eigenaar.as_ref(), session) {
+        let eigenaar = match intended_eigenaar(&am.eigenaar_id) {
             Some(e) => session.organisatie(e).await?,
             None => None,
         };
         let themas = session.thema_codes().await?;
-        let mut fields = self.data.fields(c, "", eigenaar.as_ref(), &themas);
-        let extern_id = c.text("externId", self.extern_id.as_deref(), 200);
-        if let (Some(e), Some(eigenaar)) = (&extern_id, &eigenaar) {
+        let themas = self.data.apply(c, "", eigenaar.as_ref(), &themas, am);
+        self.extern_id(c, session, eigenaar.as_ref(), id, am)
+            .await?;
+        if let Some(opdrachtgever) = c.required_change("opdrachtgever", &self.opdrachtgever) {
+            let rijkspartner = &[OrganisatieSoort::Rijkspartner];
+            let org = c.organisatie(session, "opdrachtgever", opdrachtgever, rijkspartner);
+            am.opdrachtgever_id = Set(org.await?.unwrap_or_default());
+        }
+        if let Some(v) = self.fieldlab.as_opt_ref() {
+            am.fieldlab_id = Set(c
+                .visible::<fieldlab::Entity>(session, "fieldlab", v)
+                .await?);
+        }
+        if let Some(v) = self.lectoraat.as_opt_ref() {
+            let lectoraat = c.visible::<lectoraat::Entity>(session, "lectoraat", v);
+            am.lectoraat_id = Set(lectoraat.await?);
+        }
+        if let Some(v) = self.minor.as_opt_ref() {
+            am.minor_id = Set(c.visible::<minor::Entity>(session, "minor", v).await?);
+        }
+        let mut links: Vec<LinkUpdate> = themas.map(LinkUpdate::Themas).into_iter().collect();
+        if let Some(given) = self.uitvoerders.as_opt_ref() {
+            let uitvoerders = self.uitvoerders(c, session, eigenaar.as_ref(), id, given);
+            links.push(LinkUpdate::Organisaties(uitvoerders.await?));
+        }
+        Ok(links)
+    }
+}
+
+impl OpdrachtUpdateInput {
+    /// Sets the `externId` the change gives, checked to be free among the owner's opdrachten.
+    async fn extern_id(
+        &self,
+        c: &mut Check,
+        session: &WriteSession,
+        eigenaar: Option<&organisatie::Model>,
+        id: Option<i32>,
+        am: &mut opdracht::ActiveModel,
+    ) -> ApiResult<()> {
+        let Some(given) = self.extern_id.as_opt_deref() else {
+            return Ok(());
+        };
+        let extern_id = c.text("externId", given, 200);
+        if let (Some(e), Some(eigenaar)) = (&extern_id, eigenaar) {
             let of_eigenaar = Condition::all().add(opdracht::Column::EigenaarId.eq(eigenaar.id));
             let column = opdracht::Column::ExternId;
             name_free::<opdracht::Entity>(c, session, column, e, of_eigenaar, id).await?;
         }
-        let opdrachtgever = c
-            .organisatie(
-                session,
-                "opdrachtgever",
-                &self.opdrachtgever,
-                &[OrganisatieSoort::Rijkspartner],
-            )
-            .await?;
-        fields.columns.opdrachtgever_id = ActiveValue::Set(opdrachtgever.unwrap_or_default());
-        fields.uitvoerders = self.uitvoerders(c, session, eigenaar.as_ref(), id).await?;
-        let fieldlab = self.fieldlab.as_ref();
-        let fieldlab = c.visible::<fieldlab::Entity>(session, "fieldlab", fieldlab);
-        fields.columns.fieldlab_id = ActiveValue::Set(fieldlab.await?);
-        let lectoraat = self.lectoraat.as_ref();
-        let lectoraat = c.visible::<lectoraat::Entity>(session, "lectoraat", lectoraat);
-        fields.columns.lectoraat_id = ActiveValue::Set(lectoraat.await?);
-        let minor = c.visible::<minor::Entity>(session, "minor", self.minor.as_ref());
-        fields.columns.minor_id = ActiveValue::Set(minor.await?);
-        fields.set_on(am);
-        am.extern_id = ActiveValue::Set(extern_id);
-        Ok(fields.links().to_vec())
+        am.extern_id = Set(extern_id);
+        Ok(())
     }
-}
 
-impl OpdrachtInput {
     /// The executing institutions: the named ones (none of which withdrew as uitvoerder of the
-    /// opdracht `id` being updated) or, by default, the owner if it is a kennisinstelling.
+    /// opdracht `id` being updated) or, for null, the owner if it is a kennisinstelling.
     async fn uitvoerders(
         &self,
         c: &mut Check,
         session: &WriteSession,
         eigenaar: Option<&organisatie::Model>,
         id: Option<i32>,
+        given: Option<&Vec<ID>>,
     ) -> ApiResult<BTreeSet<i32>> {
-        let Some(ids) = &self.uitvoerders else {
+        let Some(ids) = given else {
             return Ok(default_uitvoerders(eigenaar));
         };
         let kennisinstelling = &[OrganisatieSoort::Kennisinstelling];
@@ -272,7 +347,7 @@ impl OpdrachtMutation {
         create(ctx, "createOpdracht", input).await
     }
 
-    #[doc = "Replaces the editable fields of an opdracht. Needs the role medewerker or beheerder of its \
+    #[doc = "Changes what the input gives of an opdracht. Needs the role medewerker or beheerder of its \
      owner (or programmabureau); the opdrachtgever and executing institutions may read it but get \
      FORBIDDEN."]
     async fn update_opdracht(
@@ -284,9 +359,9 @@ impl OpdrachtMutation {
         )]
         versie: i32,
         #[graphql(
-            desc = "All editable fields of the record (omitted optional fields are cleared)."
+            desc = "What changes: a field left out keeps its value, null clears it, a list given replaces the list."
         )]
-        input: OpdrachtInput,
+        input: OpdrachtUpdateInput,
     ) -> Result<Opdracht> {
         update(ctx, "updateOpdracht", id, versie, input).await
     }
@@ -333,7 +408,10 @@ impl UitvoerderMutation {
     }
 }
 
-/// OpdrachtSyncInput: one opdracht as the owner's own system exports it.
+/// OpdrachtSyncInput: one opdracht as the owner's own system exports it: the whole record, not
+/// a change. An optional field the item leaves out (or sends as null) is cleared, a list it
+/// leaves out is emptied, and a field with a default gets its default, as when the opdracht is
+/// created; unlike `updateOpdracht`, which changes only the fields it is given.
 #[derive(InputObject, Debug, Clone)]
 pub struct OpdrachtSyncInput {
     /// The id of the opdracht in the owner's system (at most 200 characters): the key of the

@@ -1,10 +1,14 @@
 //! Mutations of fieldlabs, lectoraten, minoren, communities and organisation profiles.
 //!
-//! Each record type has one input type (for create and update) that implements
-//! [`RecordInput`]: it checks the input and sets the row's columns and links. The create /
+//! Each record type declares its create and update inputs once ([`record_inputs!`]); its
+//! update input implements [`RecordChange`]: it checks what the change gives and sets those
+//! columns and links, for updates and creates alike (see [`super::changes`]). The create /
 //! update / delete resolvers around it are the same for every type: each calls [`create`],
 //! [`update`] or [`delete`].
 
+use super::changes::{
+    change, change_date, change_or, change_value, contactpersoon, current, list, record_inputs,
+};
 use super::{
     ALL_SOORTEN, Check, ContactpersoonInput, ORGANISATIE_TYPENAMES, eigenaar, read_back, record_id,
     session,
@@ -24,20 +28,25 @@ use crate::graphql::lectoraten::Lectoraat;
 use crate::graphql::minoren::Minor;
 use crate::graphql::organisaties::Organisatie;
 use crate::graphql::types::Date;
-use async_graphql::{Context, ID, InputObject, Object, Result};
-use sea_orm::{ActiveModelTrait, ActiveValue, ColumnTrait, Condition, IntoActiveModel};
+use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, Result};
+use sea_orm::ActiveValue::{self, Set};
+use sea_orm::{ActiveModelTrait, ColumnTrait, Condition, IntoActiveModel};
 use std::collections::{BTreeSet, HashSet};
 
 /// The largest study load of a minor, master or post-master (a two-year master).
 pub(super) const MAX_ECTS: i32 = 120;
 
-/// The row type of a record input's entity.
-type ActiveModelOf<I> = <<I as RecordInput>::Entity as sea_orm::EntityTrait>::ActiveModel;
+/// The row type of a record change's entity.
+type ActiveModelOf<C> = <<C as RecordChange>::Entity as sea_orm::EntityTrait>::ActiveModel;
+/// The entity a create input makes a row of.
+type EntityOf<I> = <<I as RecordInput>::Change as RecordChange>::Entity;
 
-/// How a record type's input is checked and applied to its row: `am` gets the columns, the
-/// result lists the link sets to replace. `id` is the row being updated (none on create).
+/// How a record type's update input (a change: each field may be left out, see
+/// [`super::changes`]) is checked and applied to its row: `am` gets the columns the change
+/// gives, the result lists the link sets it replaces. `id` is the row being updated (none on
+/// create, whose input is the change of an empty row that gives every field).
 #[async_trait::async_trait]
-pub(super) trait RecordInput: Sync + async_graphql::InputType {
+pub(super) trait RecordChange: Sync + async_graphql::InputType {
     type Entity: Writable;
     /// The GraphQL type the create and update mutations return.
     type Output: From<Row<<Self::Entity as sea_orm::EntityTrait>::Model>>;
@@ -51,6 +60,12 @@ pub(super) trait RecordInput: Sync + async_graphql::InputType {
         id: Option<i32>,
         am: &mut ActiveModelOf<Self>,
     ) -> ApiResult<Vec<LinkUpdate>>;
+}
+
+/// A record type's create input: the change it makes to an empty row (implemented by
+/// [`super::changes::record_inputs!`]), and the owner it names.
+pub(super) trait RecordInput: async_graphql::InputType + Into<Self::Change> {
+    type Change: RecordChange;
     /// The owner the input names, if any.
     fn eigenaar(&self) -> Option<&ID>;
 }
@@ -135,14 +150,12 @@ where
 }
 
 /// The name of a lectoraat or minor, unique among those of its owner (they are unique per
-/// institution): the owner is the row's current one on update, the named or the caller's own
-/// on create.
+/// institution): the row's owner, `current` (set on create before the change is applied).
 async fn name_of_eigenaar<E>(
     c: &mut Check,
     session: &WriteSession,
     value: &str,
     current: &ActiveValue<i32>,
-    named: Option<&ID>,
     id: Option<i32>,
 ) -> ApiResult<String>
 where
@@ -150,8 +163,7 @@ where
     E::Model: Sync,
     E::Column: std::str::FromStr,
 {
-    let eigenaar = intended_eigenaar(current, named, session);
-    let within = eigenaar.map(|e| Condition::all().add(E::owner().eq(e)));
+    let within = intended_eigenaar(current).map(|e| Condition::all().add(E::owner().eq(e)));
     unique_name::<E>(c, session, value, within, id).await
 }
 
@@ -161,77 +173,75 @@ async fn partners(c: &mut Check, session: &WriteSession, ids: &[ID]) -> ApiResul
     c.organisaties(session, "partners", ids, rijkspartner).await
 }
 
-/// The owner a row will have: its current one on update, the named or the caller's own on
-/// create (`None` if the named id is malformed; that is reported elsewhere).
-pub(super) fn intended_eigenaar(
-    current: &ActiveValue<i32>,
-    named: Option<&ID>,
+/// The replacement of a record's themes (`themas`) that a change gives, if it gives them.
+async fn theme_links(
+    c: &mut Check,
     session: &WriteSession,
-) -> Option<i32> {
-    match current {
-        ActiveValue::Set(e) | ActiveValue::Unchanged(e) => Some(*e),
-        ActiveValue::NotSet => match named {
-            Some(id) => Check::default().id("eigenaar", id, ORGANISATIE_TYPENAMES),
-            None => Some(session.principal().organisatie_id),
-        },
-    }
+    given: &MaybeUndefined<Vec<String>>,
+) -> ApiResult<Option<LinkUpdate>> {
+    let Some(codes) = list(given) else {
+        return Ok(None);
+    };
+    let known = session.thema_codes().await?;
+    Ok(Some(LinkUpdate::Themas(c.themas("themas", codes, &known))))
 }
 
-/// The create mutation of a record type: checks the input, creates the row with its links and
-/// returns the record as the caller now sees it.
+/// The owner a row has or, on create, will have (`None` if the id the create names is
+/// malformed; that is reported elsewhere).
+pub(super) fn intended_eigenaar(current: &ActiveValue<i32>) -> Option<i32> {
+    current.try_as_ref().copied()
+}
+
+/// The create mutation of a record type: checks the input, creates the row owned by the named
+/// organisation (or the caller's) with its links, and returns the record as the caller now
+/// sees it.
 pub(super) async fn create<I: RecordInput>(
     ctx: &Context<'_>,
     operatie: &str,
     input: I,
-) -> Result<I::Output> {
+) -> Result<<I::Change as RecordChange>::Output> {
     let mut c = Check::default();
-    c.form("", &input, I::MAXIMA);
+    c.form("", &input, I::Change::MAXIMA);
     c.finish()?;
     let mut session = session(ctx, operatie).await?;
     let mut c = Check::default();
     let eigenaar = eigenaar(&mut c, &session, input.eigenaar());
-    let mut am = <ActiveModelOf<I> as ActiveModelTrait>::default();
-    let links = input.apply(&mut c, &session, None, &mut am).await?;
+    let mut am = <ActiveModelOf<I::Change> as ActiveModelTrait>::default();
+    if let Some(eigenaar) = eigenaar {
+        am.set(<EntityOf<I> as Policy>::owner(), eigenaar.into());
+    }
+    let change: I::Change = input.into();
+    let links = change.apply(&mut c, &session, None, &mut am).await?;
     c.finish()?;
     let eigenaar =
         eigenaar.ok_or_else(|| ApiError::bad_input("eigenaar", "no such organisation"))?;
-    let model = session.create::<I::Entity>(eigenaar, am, &links).await?;
+    let model = session.create::<EntityOf<I>>(eigenaar, am, &links).await?;
     session.commit().await?;
-    read_back::<I::Entity, I::Output>(ctx, <I::Entity as Policy>::id_of(&model)).await
+    read_back::<EntityOf<I>, _>(ctx, <EntityOf<I> as Policy>::id_of(&model)).await
 }
 
-/// The update mutation of a record type: replaces the editable fields of the row `id` at
-/// version `versie` and returns the record as the caller now sees it.
-pub(super) async fn update<I: RecordInput>(
+/// The update mutation of a record type: changes what `change` gives of the row `id` at
+/// version `versie` (see [`super::changes`]) and returns the record as the caller now sees it.
+pub(super) async fn update<C: RecordChange>(
     ctx: &Context<'_>,
     operatie: &str,
     id: ID,
     versie: i32,
-    input: I,
-) -> Result<I::Output> {
-    let id = record_id::<I::Entity>(&id)?;
+    change: C,
+) -> Result<C::Output> {
+    let id = record_id::<C::Entity>(&id)?;
     let mut c = Check::default();
-    c.form("", &input, I::MAXIMA);
+    c.form("", &change, C::MAXIMA);
     c.finish()?;
     let mut session = session(ctx, operatie).await?;
-    let before = session.for_update::<I::Entity>(id, versie).await?;
+    let before = session.for_update::<C::Entity>(id, versie).await?;
     let mut c = Check::default();
-    if let Some(new) = input.eigenaar() {
-        let new = c.id("eigenaar", new, ORGANISATIE_TYPENAMES);
-        if new.is_some_and(|n| n != <I::Entity as Policy>::owner_of(&before)) {
-            c.fail(
-                "eigenaar",
-                "a record cannot move to another owner; leave `eigenaar` out or send the current \
-                 one",
-            );
-        }
-    }
     let mut am = before.clone().into_active_model();
-    let links = input.apply(&mut c, &session, Some(id), &mut am).await?;
+    let links = change.apply(&mut c, &session, Some(id), &mut am).await?;
     c.finish()?;
-    session.update::<I::Entity>(before, am, &links).await?;
+    session.update::<C::Entity>(before, am, &links).await?;
     session.commit().await?;
-    read_back::<I::Entity, I::Output>(ctx, id).await
+    read_back::<C::Entity, C::Output>(ctx, id).await
 }
 
 /// The delete mutation of a record type: deletes the row `id` at version `versie` and returns
@@ -258,51 +268,50 @@ pub struct DeelnemerInput {
     pub deelnemer_rol: DeelnemerRol,
 }
 
-/// FieldlabInput: the editable fields of a fieldlab.
-#[derive(InputObject, Debug, Clone)]
-pub struct FieldlabInput {
+record_inputs! {
+    /// FieldlabInput: a new fieldlab.
+    create FieldlabInput;
+    /// FieldlabUpdateInput: what an update changes of a fieldlab. A field left out keeps its
+    /// value; null clears it (a field with a default gets that default, a list is emptied); a
+    /// list given replaces the list. `naam` and `regios` cannot be null.
+    update FieldlabUpdateInput;
     /// The penvoerder (owner). Defaults to the caller's organisation; only the programme office
-    /// may name another. Cannot be changed by an update.
-    pub eigenaar: Option<ID>,
+    /// may name another. A fieldlab keeps its penvoerder.
+    owner eigenaar: Option<ID>,
     /// Name, unique among fieldlabs, at most 200 characters. Whitespace is collapsed; control and
     /// invisible characters are refused; names that differ only in case, spacing or look-alike
     /// letters count as the same.
-    pub naam: String,
+    required naam: String,
     /// What the lab works on (at most 4000 characters; tab and line breaks allowed, no other
     /// control characters).
-    pub beschrijving: Option<String>,
-    /// Region of the lab.
-    pub regio: Regio,
+    optional beschrijving: String,
+    /// The regions the lab lies in: at least one (a kennismakelaar of any of them reads the
+    /// lab in full). At most 1000; duplicates are merged.
+    required regios: Vec<Regio>,
     /// Status; defaults to IN_OPRICHTING.
-    pub fieldlab_status: Option<FieldlabStatus>,
+    optional fieldlab_status: FieldlabStatus,
     /// City or site, at most 100 characters. One line, no control characters.
-    pub plaats: Option<String>,
+    optional plaats: String,
     /// Website (https://..., at most 500 characters). One line, no control characters.
-    pub website: Option<String>,
+    optional website: String,
     /// Start date. Between 1900-01-01 and 2999-12-31.
-    pub startdatum: Option<Date>,
-    /// Contact person.
-    pub contactpersoon: Option<ContactpersoonInput>,
+    optional startdatum: Date,
+    /// Contact person (given, it replaces name and e-mail).
+    optional contactpersoon: ContactpersoonInput,
     /// Theme codes (see `themas`). At most 1000; duplicates are merged.
-    #[graphql(default)]
-    pub themas: Vec<String>,
+    list themas: String,
     /// Participating organisations besides the penvoerder. At most 1000; each organisation once.
-    #[graphql(default)]
-    pub deelnemers: Vec<DeelnemerInput>,
+    list deelnemers: DeelnemerInput,
 }
 
 #[async_trait::async_trait]
-impl RecordInput for FieldlabInput {
+impl RecordChange for FieldlabUpdateInput {
     type Entity = fieldlab::Entity;
     type Output = Fieldlab;
     const MAXIMA: &'static [&'static Maxima] = &[
         &[("naam", 200), ("plaats", 100), ("website", 500)],
         CONTACTPERSOON,
     ];
-
-    fn eigenaar(&self) -> Option<&ID> {
-        self.eigenaar.as_ref()
-    }
 
     async fn apply(
         &self,
@@ -311,56 +320,73 @@ impl RecordInput for FieldlabInput {
         id: Option<i32>,
         am: &mut fieldlab::ActiveModel,
     ) -> ApiResult<Vec<LinkUpdate>> {
-        let all = Some(Condition::all());
-        let naam = unique_name::<fieldlab::Entity>(c, session, &self.naam, all, id).await?;
-        let (cp_naam, cp_email) = c.contactpersoon("contactpersoon", self.contactpersoon.as_ref());
-        am.naam = ActiveValue::Set(naam);
-        am.beschrijving =
-            ActiveValue::Set(c.free_text("beschrijving", self.beschrijving.as_deref()));
-        am.regio = ActiveValue::Set(self.regio);
-        am.status = ActiveValue::Set(self.fieldlab_status.unwrap_or(FieldlabStatus::InOprichting));
-        am.plaats = ActiveValue::Set(c.text("plaats", self.plaats.as_deref(), 100));
-        am.website = ActiveValue::Set(c.website("website", self.website.as_deref()));
-        am.startdatum = ActiveValue::Set(self.startdatum.map(|d| d.0));
-        am.contactpersoon_naam = ActiveValue::Set(cp_naam);
-        am.contactpersoon_email = ActiveValue::Set(cp_email);
-        let themas = c.themas("themas", &self.themas, &session.thema_codes().await?);
-        let deelnemers = self.deelnemers(c, session).await?;
-        Ok(vec![
-            LinkUpdate::Themas(themas),
-            LinkUpdate::Deelnemers(deelnemers),
-        ])
+        if let Some(naam) = c.required_change("naam", &self.naam) {
+            let all = Some(Condition::all());
+            am.naam = Set(unique_name::<fieldlab::Entity>(c, session, naam, all, id).await?);
+        }
+        change_or(
+            &mut am.status,
+            &self.fieldlab_status,
+            FieldlabStatus::InOprichting,
+        );
+        c.change_free_text("beschrijving", &mut am.beschrijving, &self.beschrijving);
+        c.change_text("plaats", &mut am.plaats, &self.plaats, 100);
+        c.change_website("website", &mut am.website, &self.website);
+        change_date(&mut am.startdatum, &self.startdatum);
+        let (naam, email) = (&mut am.contactpersoon_naam, &mut am.contactpersoon_email);
+        contactpersoon(c, "contactpersoon", &self.contactpersoon, naam, email);
+        let mut links = Vec::new();
+        if let Some(given) = c.required_change("regios", &self.regios) {
+            let regios = regios(c, given);
+            // The previous release's one region (see the entity): the first of them.
+            am.regio = Set(regios.first().copied().unwrap_or(Regio::Midden));
+            links.push(LinkUpdate::Regios(regios));
+        }
+        links.extend(theme_links(c, session, &self.themas).await?);
+        if let Some(given) = list(&self.deelnemers) {
+            links.push(LinkUpdate::Deelnemers(deelnemers(c, session, given).await?));
+        }
+        Ok(links)
     }
 }
 
-impl FieldlabInput {
-    /// The participants, each organisation once, ordered by organisation.
-    async fn deelnemers(
-        &self,
-        c: &mut Check,
-        session: &WriteSession,
-    ) -> ApiResult<Vec<(i32, DeelnemerRol)>> {
-        let fields: Vec<(String, &ID)> = self
-            .deelnemers
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (format!("deelnemers[{i}].organisatie"), &d.organisatie))
-            .collect();
-        let orgs = c.organisaties_at(session, &fields, ALL_SOORTEN).await?;
-        let mut deelnemers = Vec::new();
-        let mut seen = HashSet::new();
-        for ((field, _), (org, d)) in fields.iter().zip(orgs.into_iter().zip(&self.deelnemers)) {
-            if let Some(org) = org {
-                if seen.insert(org) {
-                    deelnemers.push((org, d.deelnemer_rol));
-                } else {
-                    c.fail(field.as_str(), "is listed twice");
-                }
+/// A fieldlab's regions, without duplicates: at least one (reported on `regios`).
+fn regios(c: &mut Check, given: &[Regio]) -> BTreeSet<Regio> {
+    let regios: BTreeSet<Regio> = given.iter().copied().collect();
+    if regios.is_empty() {
+        c.fail(
+            "regios",
+            "a fieldlab lies in at least one region; name one or more",
+        );
+    }
+    regios
+}
+
+/// A fieldlab's participants, each organisation once, ordered by organisation.
+async fn deelnemers(
+    c: &mut Check,
+    session: &WriteSession,
+    given: &[DeelnemerInput],
+) -> ApiResult<Vec<(i32, DeelnemerRol)>> {
+    let fields: Vec<(String, &ID)> = given
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (format!("deelnemers[{i}].organisatie"), &d.organisatie))
+        .collect();
+    let orgs = c.organisaties_at(session, &fields, ALL_SOORTEN).await?;
+    let mut deelnemers = Vec::new();
+    let mut seen = HashSet::new();
+    for ((field, _), (org, d)) in fields.iter().zip(orgs.into_iter().zip(given)) {
+        if let Some(org) = org {
+            if seen.insert(org) {
+                deelnemers.push((org, d.deelnemer_rol));
+            } else {
+                c.fail(field.as_str(), "is listed twice");
             }
         }
-        deelnemers.sort_by_key(|(org, _)| *org);
-        Ok(deelnemers)
     }
+    deelnemers.sort_by_key(|(org, _)| *org);
+    Ok(deelnemers)
 }
 
 #[derive(Default)]
@@ -378,7 +404,7 @@ impl FieldlabMutation {
         create(ctx, "createFieldlab", input).await
     }
 
-    #[doc = "Replaces the editable fields of a fieldlab. Needs the role beheerder of the penvoerder (or \
+    #[doc = "Changes what the input gives of a fieldlab. Needs the role beheerder of the penvoerder (or \
      programmabureau): others get FORBIDDEN if they can see the lab."]
     async fn update_fieldlab(
         &self,
@@ -389,9 +415,9 @@ impl FieldlabMutation {
         )]
         versie: i32,
         #[graphql(
-            desc = "All editable fields of the record (omitted optional fields are cleared)."
+            desc = "What changes: a field left out keeps its value, null clears it, a list given replaces the list."
         )]
-        input: FieldlabInput,
+        input: FieldlabUpdateInput,
     ) -> Result<Fieldlab> {
         update(ctx, "updateFieldlab", id, versie, input).await
     }
@@ -413,49 +439,46 @@ impl FieldlabMutation {
     }
 }
 
-/// LectoraatInput: the editable fields of a lectoraat or leerstoel.
-#[derive(InputObject, Debug, Clone)]
-pub struct LectoraatInput {
+record_inputs! {
+    /// LectoraatInput: a new lectoraat or leerstoel.
+    create LectoraatInput;
+    /// LectoraatUpdateInput: what an update changes of a lectoraat or leerstoel. A field left out
+    /// keeps its value; null clears it (a list is emptied); a list given replaces the list.
+    /// `naam` and `lectoraatSoort` cannot be null.
+    update LectoraatUpdateInput;
     /// The kennisinstelling that owns it. Defaults to the caller's organisation; only the
-    /// programme office may name another. Cannot be changed by an update.
-    pub eigenaar: Option<ID>,
+    /// programme office may name another. A lectoraat keeps its owner.
+    owner eigenaar: Option<ID>,
     /// Name, unique within the institution, at most 200 characters (compared like fieldlab
     /// names).
-    pub naam: String,
+    required naam: String,
     /// Lectoraat or leerstoel.
-    pub lectoraat_soort: LectoraatSoort,
+    required lectoraat_soort: LectoraatSoort,
     /// Name of the lector or professor, at most 200 characters. One line, no control characters.
-    pub lector: Option<String>,
+    optional lector: String,
     /// What the chair researches (at most 4000 characters; tab and line breaks allowed, no other
     /// control characters).
-    pub beschrijving: Option<String>,
+    optional beschrijving: String,
     /// Start date. Between 1900-01-01 and 2999-12-31.
-    pub startdatum: Option<Date>,
+    optional startdatum: Date,
     /// End date; not before the start date. Between 1900-01-01 and 2999-12-31.
-    pub einddatum: Option<Date>,
-    /// Contact person.
-    pub contactpersoon: Option<ContactpersoonInput>,
+    optional einddatum: Date,
+    /// Contact person (given, it replaces name and e-mail).
+    optional contactpersoon: ContactpersoonInput,
     /// Theme codes. At most 1000; duplicates are merged.
-    #[graphql(default)]
-    pub themas: Vec<String>,
+    list themas: String,
     /// Linked rijkspartners (their ids); they may read the chair in full.
     /// At most 1000; duplicates are merged.
-    #[graphql(default)]
-    pub partners: Vec<ID>,
+    list partners: ID,
     /// Linked fieldlabs (their ids). At most 1000; duplicates are merged.
-    #[graphql(default)]
-    pub fieldlabs: Vec<ID>,
+    list fieldlabs: ID,
 }
 
 #[async_trait::async_trait]
-impl RecordInput for LectoraatInput {
+impl RecordChange for LectoraatUpdateInput {
     type Entity = lectoraat::Entity;
     type Output = Lectoraat;
     const MAXIMA: &'static [&'static Maxima] = &[&[("naam", 200), ("lector", 200)], CONTACTPERSOON];
-
-    fn eigenaar(&self) -> Option<&ID> {
-        self.eigenaar.as_ref()
-    }
 
     async fn apply(
         &self,
@@ -464,66 +487,72 @@ impl RecordInput for LectoraatInput {
         id: Option<i32>,
         am: &mut lectoraat::ActiveModel,
     ) -> ApiResult<Vec<LinkUpdate>> {
-        let named = self.eigenaar.as_ref();
-        let naam = name_of_eigenaar::<lectoraat::Entity>(
-            c,
-            session,
-            &self.naam,
-            &am.eigenaar_id,
-            named,
-            id,
-        );
-        am.naam = ActiveValue::Set(naam.await?);
-        let (cp_naam, cp_email) = c.contactpersoon("contactpersoon", self.contactpersoon.as_ref());
-        let start = self.startdatum.map(|d| d.0);
-        let end = self.einddatum.map(|d| d.0);
-        c.period("einddatum", start, end);
-        am.soort = ActiveValue::Set(self.lectoraat_soort);
-        am.lector = ActiveValue::Set(c.text("lector", self.lector.as_deref(), 200));
-        am.beschrijving =
-            ActiveValue::Set(c.free_text("beschrijving", self.beschrijving.as_deref()));
-        am.startdatum = ActiveValue::Set(start);
-        am.einddatum = ActiveValue::Set(end);
-        am.contactpersoon_naam = ActiveValue::Set(cp_naam);
-        am.contactpersoon_email = ActiveValue::Set(cp_email);
-        let themas = c.themas("themas", &self.themas, &session.thema_codes().await?);
-        let partners = partners(c, session, &self.partners).await?;
-        let fieldlabs = self.fieldlabs(c, session).await?;
-        Ok(vec![
-            LinkUpdate::Themas(themas),
-            LinkUpdate::Organisaties(partners),
-            LinkUpdate::Fieldlabs(fieldlabs),
-        ])
+        if let Some(naam) = c.required_change("naam", &self.naam) {
+            let owner = &am.eigenaar_id;
+            let naam = name_of_eigenaar::<lectoraat::Entity>(c, session, naam, owner, id);
+            am.naam = Set(naam.await?);
+        }
+        c.change_required("lectoraatSoort", &mut am.soort, &self.lectoraat_soort);
+        c.change_text("lector", &mut am.lector, &self.lector, 200);
+        c.change_free_text("beschrijving", &mut am.beschrijving, &self.beschrijving);
+        change_date(&mut am.startdatum, &self.startdatum);
+        change_date(&mut am.einddatum, &self.einddatum);
+        c.period("einddatum", current(&am.startdatum), current(&am.einddatum));
+        let (naam, email) = (&mut am.contactpersoon_naam, &mut am.contactpersoon_email);
+        contactpersoon(c, "contactpersoon", &self.contactpersoon, naam, email);
+        let mut links = themas_and_partners(c, session, &self.themas, &self.partners).await?;
+        if let Some(ids) = list(&self.fieldlabs) {
+            links.push(LinkUpdate::Fieldlabs(
+                linked_fieldlabs(c, session, ids).await?,
+            ));
+        }
+        Ok(links)
     }
 }
 
-impl LectoraatInput {
-    /// The linked fieldlabs, which the caller must be able to see.
-    async fn fieldlabs(&self, c: &mut Check, session: &WriteSession) -> ApiResult<BTreeSet<i32>> {
-        let labs: Vec<(String, Option<i32>)> = self
-            .fieldlabs
-            .iter()
-            .enumerate()
-            .map(|(i, lab)| {
-                let field = format!("fieldlabs[{i}]");
-                let row = c.id(&field, lab, &["Fieldlab"]);
-                (field, row)
-            })
-            .collect();
-        let rows: Vec<i32> = labs.iter().filter_map(|(_, r)| *r).collect();
-        let visible = session.visible_ids::<fieldlab::Entity>(&rows).await?;
-        let mut fieldlabs = BTreeSet::new();
-        for (field, row) in labs {
-            match row {
-                Some(r) if visible.contains(&r) => {
-                    fieldlabs.insert(r);
-                }
-                Some(_) => c.fail(field, "no such Fieldlab"),
-                None => {}
-            }
-        }
-        Ok(fieldlabs)
+/// The replacements of the themes and the partners (rijkspartners) of a lectoraat or minor that
+/// a change gives.
+async fn themas_and_partners(
+    c: &mut Check,
+    session: &WriteSession,
+    themas: &MaybeUndefined<Vec<String>>,
+    partner_ids: &MaybeUndefined<Vec<ID>>,
+) -> ApiResult<Vec<LinkUpdate>> {
+    let mut links: Vec<LinkUpdate> = theme_links(c, session, themas).await?.into_iter().collect();
+    if let Some(ids) = list(partner_ids) {
+        links.push(LinkUpdate::Organisaties(partners(c, session, ids).await?));
     }
+    Ok(links)
+}
+
+/// The fieldlabs a lectoraat links to, which the caller must be able to see.
+async fn linked_fieldlabs(
+    c: &mut Check,
+    session: &WriteSession,
+    ids: &[ID],
+) -> ApiResult<BTreeSet<i32>> {
+    let labs: Vec<(String, Option<i32>)> = ids
+        .iter()
+        .enumerate()
+        .map(|(i, lab)| {
+            let field = format!("fieldlabs[{i}]");
+            let row = c.id(&field, lab, &["Fieldlab"]);
+            (field, row)
+        })
+        .collect();
+    let rows: Vec<i32> = labs.iter().filter_map(|(_, r)| *r).collect();
+    let visible = session.visible_ids::<fieldlab::Entity>(&rows).await?;
+    let mut fieldlabs = BTreeSet::new();
+    for (field, row) in labs {
+        match row {
+            Some(r) if visible.contains(&r) => {
+                fieldlabs.insert(r);
+            }
+            Some(_) => c.fail(field, "no such Fieldlab"),
+            None => {}
+        }
+    }
+    Ok(fieldlabs)
 }
 
 #[derive(Default)]
@@ -541,7 +570,7 @@ impl LectoraatMutation {
         create(ctx, "createLectoraat", input).await
     }
 
-    #[doc = "Replaces the editable fields of a lectoraat. Needs the role beheerder of its \
+    #[doc = "Changes what the input gives of a lectoraat. Needs the role beheerder of its \
      kennisinstelling (or programmabureau)."]
     async fn update_lectoraat(
         &self,
@@ -552,9 +581,9 @@ impl LectoraatMutation {
         )]
         versie: i32,
         #[graphql(
-            desc = "All editable fields of the record (omitted optional fields are cleared)."
+            desc = "What changes: a field left out keeps its value, null clears it, a list given replaces the list."
         )]
-        input: LectoraatInput,
+        input: LectoraatUpdateInput,
     ) -> Result<Lectoraat> {
         update(ctx, "updateLectoraat", id, versie, input).await
     }
@@ -575,47 +604,45 @@ impl LectoraatMutation {
     }
 }
 
-/// MinorInput: the editable fields of a minor, master or post-master.
-#[derive(InputObject, Debug, Clone)]
-pub struct MinorInput {
+record_inputs! {
+    /// MinorInput: a new minor, master or post-master.
+    create MinorInput;
+    /// MinorUpdateInput: what an update changes of a minor, master or post-master. A field left
+    /// out keeps its value; null clears it (a list is emptied); a list given replaces the list.
+    /// `naam` and `minorSoort` cannot be null.
+    update MinorUpdateInput;
     /// The kennisinstelling that owns it. Defaults to the caller's organisation; only the
-    /// programme office may name another. Cannot be changed by an update.
-    pub eigenaar: Option<ID>,
+    /// programme office may name another. A minor keeps its owner.
+    owner eigenaar: Option<ID>,
     /// Name, unique within the institution, at most 200 characters (compared like fieldlab
     /// names).
-    pub naam: String,
+    required naam: String,
     /// Minor, master or post-master.
-    pub minor_soort: MinorSoort,
+    required minor_soort: MinorSoort,
     /// Study load in ECTS (1 to 120: a minor is 15 or 30, a master 60 to 120).
-    pub studielast_ects: Option<i32>,
+    optional studielast_ects: i32,
     /// What the curriculum covers (at most 4000 characters; tab and line breaks allowed, no other
     /// control characters).
-    pub beschrijving: Option<String>,
+    optional beschrijving: String,
     /// Website (https://..., at most 500 characters). One line, no control characters.
-    pub website: Option<String>,
+    optional website: String,
     /// First start date. Between 1900-01-01 and 2999-12-31.
-    pub startdatum: Option<Date>,
-    /// Contact person.
-    pub contactpersoon: Option<ContactpersoonInput>,
+    optional startdatum: Date,
+    /// Contact person (given, it replaces name and e-mail).
+    optional contactpersoon: ContactpersoonInput,
     /// Theme codes. At most 1000; duplicates are merged.
-    #[graphql(default)]
-    pub themas: Vec<String>,
+    list themas: String,
     /// Co-developing rijkspartners (their ids); they may read it in full.
     /// At most 1000; duplicates are merged.
-    #[graphql(default)]
-    pub partners: Vec<ID>,
+    list partners: ID,
 }
 
 #[async_trait::async_trait]
-impl RecordInput for MinorInput {
+impl RecordChange for MinorUpdateInput {
     type Entity = minor::Entity;
     type Output = Minor;
     const MAXIMA: &'static [&'static Maxima] =
         &[&[("naam", 200), ("website", 500)], CONTACTPERSOON];
-
-    fn eigenaar(&self) -> Option<&ID> {
-        self.eigenaar.as_ref()
-    }
 
     async fn apply(
         &self,
@@ -624,27 +651,24 @@ impl RecordInput for MinorInput {
         id: Option<i32>,
         am: &mut minor::ActiveModel,
     ) -> ApiResult<Vec<LinkUpdate>> {
-        let named = self.eigenaar.as_ref();
-        let naam =
-            name_of_eigenaar::<minor::Entity>(c, session, &self.naam, &am.eigenaar_id, named, id);
-        am.naam = ActiveValue::Set(naam.await?);
-        let (cp_naam, cp_email) = c.contactpersoon("contactpersoon", self.contactpersoon.as_ref());
-        am.soort = ActiveValue::Set(self.minor_soort);
-        let ects = self.studielast_ects;
-        am.studielast_ects =
-            ActiveValue::Set(ects.map(|e| c.range("studielastEcts", e, 1, MAX_ECTS)));
-        am.beschrijving =
-            ActiveValue::Set(c.free_text("beschrijving", self.beschrijving.as_deref()));
-        am.website = ActiveValue::Set(c.website("website", self.website.as_deref()));
-        am.startdatum = ActiveValue::Set(self.startdatum.map(|d| d.0));
-        am.contactpersoon_naam = ActiveValue::Set(cp_naam);
-        am.contactpersoon_email = ActiveValue::Set(cp_email);
-        let themas = c.themas("themas", &self.themas, &session.thema_codes().await?);
-        let partners = partners(c, session, &self.partners).await?;
-        Ok(vec![
-            LinkUpdate::Themas(themas),
-            LinkUpdate::Organisaties(partners),
-        ])
+        if let Some(naam) = c.required_change("naam", &self.naam) {
+            let owner = &am.eigenaar_id;
+            let naam = name_of_eigenaar::<minor::Entity>(c, session, naam, owner, id);
+            am.naam = Set(naam.await?);
+        }
+        c.change_required("minorSoort", &mut am.soort, &self.minor_soort);
+        let ects = |v: Option<&i32>| v.map(|e| c.range("studielastEcts", *e, 1, MAX_ECTS));
+        change(
+            &mut am.studielast_ects,
+            self.studielast_ects.as_opt_ref(),
+            ects,
+        );
+        c.change_free_text("beschrijving", &mut am.beschrijving, &self.beschrijving);
+        c.change_website("website", &mut am.website, &self.website);
+        change_date(&mut am.startdatum, &self.startdatum);
+        let (naam, email) = (&mut am.contactpersoon_naam, &mut am.contactpersoon_email);
+        contactpersoon(c, "contactpersoon", &self.contactpersoon, naam, email);
+        themas_and_partners(c, session, &self.themas, &self.partners).await
     }
 }
 
@@ -663,7 +687,7 @@ impl MinorMutation {
         create(ctx, "createMinor", input).await
     }
 
-    #[doc = "Replaces the editable fields of a minor. Needs the role beheerder of its kennisinstelling \
+    #[doc = "Changes what the input gives of a minor. Needs the role beheerder of its kennisinstelling \
      (or programmabureau)."]
     async fn update_minor(
         &self,
@@ -674,9 +698,9 @@ impl MinorMutation {
         )]
         versie: i32,
         #[graphql(
-            desc = "All editable fields of the record (omitted optional fields are cleared)."
+            desc = "What changes: a field left out keeps its value, null clears it, a list given replaces the list."
         )]
-        input: MinorInput,
+        input: MinorUpdateInput,
     ) -> Result<Minor> {
         update(ctx, "updateMinor", id, versie, input).await
     }
@@ -697,38 +721,36 @@ impl MinorMutation {
     }
 }
 
-/// CommunityInput: the editable fields of a community.
-#[derive(InputObject, Debug, Clone)]
-pub struct CommunityInput {
+record_inputs! {
+    /// CommunityInput: a new community.
+    create CommunityInput;
+    /// CommunityUpdateInput: what an update changes of a community. A field left out keeps its
+    /// value; null clears it (the communityStatus gets its default, a list is emptied); a list
+    /// given replaces the list. `naam` cannot be null.
+    update CommunityUpdateInput;
     /// The owner: always the programme office. May be left out.
-    pub eigenaar: Option<ID>,
+    owner eigenaar: Option<ID>,
     /// Name, unique among communities, at most 200 characters (compared like fieldlab names).
-    pub naam: String,
+    required naam: String,
     /// What the community shares (at most 4000 characters; tab and line breaks allowed, no other
     /// control characters).
-    pub beschrijving: Option<String>,
+    optional beschrijving: String,
     /// Status; defaults to GEPLAND.
-    pub community_status: Option<CommunityStatus>,
-    /// Contact person.
-    pub contactpersoon: Option<ContactpersoonInput>,
+    optional community_status: CommunityStatus,
+    /// Contact person (given, it replaces name and e-mail).
+    optional contactpersoon: ContactpersoonInput,
     /// Theme codes. At most 1000; duplicates are merged.
-    #[graphql(default)]
-    pub themas: Vec<String>,
+    list themas: String,
     /// Member organisations (their ids); they may read it in full.
     /// At most 1000; duplicates are merged.
-    #[graphql(default)]
-    pub leden: Vec<ID>,
+    list leden: ID,
 }
 
 #[async_trait::async_trait]
-impl RecordInput for CommunityInput {
+impl RecordChange for CommunityUpdateInput {
     type Entity = community::Entity;
     type Output = Community;
     const MAXIMA: &'static [&'static Maxima] = &[&[("naam", 200)], CONTACTPERSOON];
-
-    fn eigenaar(&self) -> Option<&ID> {
-        self.eigenaar.as_ref()
-    }
 
     async fn apply(
         &self,
@@ -737,23 +759,27 @@ impl RecordInput for CommunityInput {
         id: Option<i32>,
         am: &mut community::ActiveModel,
     ) -> ApiResult<Vec<LinkUpdate>> {
-        let all = Some(Condition::all());
-        let naam = unique_name::<community::Entity>(c, session, &self.naam, all, id).await?;
-        let (cp_naam, cp_email) = c.contactpersoon("contactpersoon", self.contactpersoon.as_ref());
-        am.naam = ActiveValue::Set(naam);
-        am.beschrijving =
-            ActiveValue::Set(c.free_text("beschrijving", self.beschrijving.as_deref()));
-        am.status = ActiveValue::Set(self.community_status.unwrap_or(CommunityStatus::Gepland));
-        am.contactpersoon_naam = ActiveValue::Set(cp_naam);
-        am.contactpersoon_email = ActiveValue::Set(cp_email);
-        let themas = c.themas("themas", &self.themas, &session.thema_codes().await?);
-        let leden = c
-            .organisaties(session, "leden", &self.leden, ALL_SOORTEN)
-            .await?;
-        Ok(vec![
-            LinkUpdate::Themas(themas),
-            LinkUpdate::Organisaties(leden),
-        ])
+        if let Some(naam) = c.required_change("naam", &self.naam) {
+            let all = Some(Condition::all());
+            am.naam = Set(unique_name::<community::Entity>(c, session, naam, all, id).await?);
+        }
+        c.change_free_text("beschrijving", &mut am.beschrijving, &self.beschrijving);
+        change_or(
+            &mut am.status,
+            &self.community_status,
+            CommunityStatus::Gepland,
+        );
+        let (naam, email) = (&mut am.contactpersoon_naam, &mut am.contactpersoon_email);
+        contactpersoon(c, "contactpersoon", &self.contactpersoon, naam, email);
+        let mut links: Vec<LinkUpdate> = theme_links(c, session, &self.themas)
+            .await?
+            .into_iter()
+            .collect();
+        if let Some(ids) = list(&self.leden) {
+            let leden = c.organisaties(session, "leden", ids, ALL_SOORTEN).await?;
+            links.push(LinkUpdate::Organisaties(leden));
+        }
+        Ok(links)
     }
 }
 
@@ -771,7 +797,7 @@ impl CommunityMutation {
         create(ctx, "createCommunity", input).await
     }
 
-    #[doc = "Replaces the editable fields of a community. Needs the role programmabureau."]
+    #[doc = "Changes what the input gives of a community. Needs the role programmabureau."]
     async fn update_community(
         &self,
         ctx: &Context<'_>,
@@ -781,9 +807,9 @@ impl CommunityMutation {
         )]
         versie: i32,
         #[graphql(
-            desc = "All editable fields of the record (omitted optional fields are cleared)."
+            desc = "What changes: a field left out keeps its value, null clears it, a list given replaces the list."
         )]
-        input: CommunityInput,
+        input: CommunityUpdateInput,
     ) -> Result<Community> {
         update(ctx, "updateCommunity", id, versie, input).await
     }
@@ -802,23 +828,24 @@ impl CommunityMutation {
     }
 }
 
-/// OrganisatieProfielInput: the fields an organisation keeps up to date itself. Its name,
-/// kind and natural keys (OIN, schacHome, instellingscode) are registered by the programme
-/// office and not part of the profile.
+/// OrganisatieProfielInput: what an update changes of the fields an organisation keeps up to
+/// date itself. A field left out keeps its value; null clears it. Its name, kind and natural
+/// keys (OIN, schacHome, instellingscode) are registered by the programme office and not part
+/// of the profile.
 #[derive(InputObject, Debug, Clone)]
 #[graphql(name = "OrganisatieProfielInput")]
 pub struct OrganisatieProfileInput {
     /// Common abbreviation, at most 40 characters. One line, no control characters.
-    pub afkorting: Option<String>,
+    pub afkorting: MaybeUndefined<String>,
     /// Region of the main location.
-    pub regio: Option<Regio>,
+    pub regio: MaybeUndefined<Regio>,
     /// Website (https://..., at most 500 characters). One line, no control characters.
-    pub website: Option<String>,
+    pub website: MaybeUndefined<String>,
     /// Short description (at most 4000 characters; tab and line breaks allowed, no other control
     /// characters).
-    pub beschrijving: Option<String>,
-    /// Contact person for the partnership.
-    pub contactpersoon: Option<ContactpersoonInput>,
+    pub beschrijving: MaybeUndefined<String>,
+    /// Contact person for the partnership (given, it replaces name and e-mail).
+    pub contactpersoon: MaybeUndefined<ContactpersoonInput>,
 }
 
 #[derive(Default)]
@@ -826,8 +853,8 @@ pub struct OrganisatieMutation;
 
 #[Object]
 impl OrganisatieMutation {
-    /// Replaces the profile of an organisation. Needs the role beheerder of that organisation
-    /// (or programmabureau); others get FORBIDDEN.
+    /// Changes what the input gives of the profile of an organisation. Needs the role beheerder
+    /// of that organisation (or programmabureau); others get FORBIDDEN.
     async fn update_organisatie_profiel(
         &self,
         ctx: &Context<'_>,
@@ -836,7 +863,9 @@ impl OrganisatieMutation {
             desc = "The `versie` you last read; if the profile changed since, the update is refused with `CONFLICT`."
         )]
         versie: i32,
-        #[graphql(desc = "The profile (omitted optional fields are cleared).")]
+        #[graphql(
+            desc = "What changes: a field left out keeps its value, null clears it."
+        )]
         input: OrganisatieProfileInput,
     ) -> Result<Organisatie> {
         let mut c = Check::default();
@@ -853,15 +882,14 @@ impl OrganisatieMutation {
             .for_update::<organisatie::Entity>(id, versie)
             .await?;
         let mut c = Check::default();
-        let (cp_naam, cp_email) = c.contactpersoon("contactpersoon", input.contactpersoon.as_ref());
         let mut am = before.clone().into_active_model();
-        am.afkorting = ActiveValue::Set(c.text("afkorting", input.afkorting.as_deref(), 40));
-        am.regio = ActiveValue::Set(input.regio);
-        am.website = ActiveValue::Set(c.website("website", input.website.as_deref()));
-        am.beschrijving =
-            ActiveValue::Set(c.free_text("beschrijving", input.beschrijving.as_deref()));
-        am.contactpersoon_naam = ActiveValue::Set(cp_naam);
-        am.contactpersoon_email = ActiveValue::Set(cp_email);
+        let i = &input;
+        c.change_text("afkorting", &mut am.afkorting, &i.afkorting, 40);
+        change_value(&mut am.regio, &i.regio);
+        c.change_website("website", &mut am.website, &i.website);
+        c.change_free_text("beschrijving", &mut am.beschrijving, &i.beschrijving);
+        let (naam, email) = (&mut am.contactpersoon_naam, &mut am.contactpersoon_email);
+        contactpersoon(&mut c, "contactpersoon", &i.contactpersoon, naam, email);
         c.finish()?;
         session
             .update::<organisatie::Entity>(before, am, &[])
