@@ -95,7 +95,7 @@ export async function detail(id: string): Promise<[string, string]> {
     case 'Fieldlab': {
       const kennispartners = (node.deelnemers ?? [])
         .filter((deelnemer) => deelnemer.deelnemerRol === 'KENNISPARTNER')
-        .map((deelnemer) => deelnemer.organisatie.naam);
+        .map((deelnemer) => deelnemer.organisatie?.naam ?? '');
       return [node.naam, `${node.regios.join('/')} · ${node.penvoerder?.naam ?? ''} · ${kennispartners.join(', ')}`];
     }
     case 'Opdracht':
