@@ -21,6 +21,7 @@ dual_tests!(
     every_request_error_has_a_code_and_a_one_line_message,
     a_cursor_belongs_to_its_list,
     a_cursor_given_with_the_wrong_direction_is_named,
+    the_windows_of_the_feed_and_the_audit_trail_are_checked_before_anything_runs,
 );
 
 /// The answer as JSON text, without the request ids (they differ per request): what the
@@ -339,4 +340,33 @@ async fn a_cursor_given_with_the_wrong_direction_is_named(backend: Backend) {
         )
         .await;
     request_error(&reply, "BAD_USER_INPUT", Some("before"));
+}
+
+async fn the_windows_of_the_feed_and_the_audit_trail_are_checked_before_anything_runs(
+    backend: Backend,
+) {
+    let app = TestApp::spawn(backend).with_demo().await;
+    let caller = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    let cases = [
+        (
+            r#"{ me { ingelogd } wijzigingen(after: "x") { hasNextPage } }"#,
+            "after",
+        ),
+        (
+            "{ me { ingelogd } wijzigingen(first: 501) { hasNextPage } }",
+            "first",
+        ),
+        (
+            r#"{ me { ingelogd } auditTrail(after: "x") { totalCount } }"#,
+            "after",
+        ),
+        (
+            "{ me { ingelogd } auditTrail(first: 101) { totalCount } }",
+            "first",
+        ),
+    ];
+    for (query, field) in cases {
+        let reply = caller.query_strict(query, json!({})).await;
+        request_error(&reply, "BAD_USER_INPUT", Some(field));
+    }
 }
