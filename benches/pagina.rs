@@ -3,13 +3,15 @@
 //! Runs the page of 100 opdrachten with their relations (`benches/wrk/opdrachten.json`) for
 //! the programme office against SQLite with the demo data, one request at a time, and prints
 //! the time per request of execution (resolvers, loaders, SQL) and of writing the response as
-//! JSON. It isolates the API's cost per page when the answer is not in the answer cache (the
+//! JSON, and of the spec's steps around execution (the argument checks before it and the
+//! completion of the answer after it, `graphql::spec`; `PAGINA_SPEC=off` leaves them out). It
+//! isolates the API's cost per page when the answer is not in the answer cache (the
 //! figure the load benchmark's uncached throughput follows from); use it with `perf` to find
 //! where that time goes.
 
 use ipartnerschap::auth::{Principal, Rol};
 use ipartnerschap::db::Database;
-use ipartnerschap::graphql::{Keys, Loaders, schema_with, with_batches, with_keys};
+use ipartnerschap::graphql::{Keys, Loaders, schema_with, spec, with_batches, with_keys};
 use std::time::{Duration, Instant};
 
 #[tokio::main(flavor = "current_thread")]
@@ -36,34 +38,53 @@ async fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(500);
-    let (mut uitvoering, mut schrijven) = (Duration::ZERO, Duration::ZERO);
+    // PAGINA_SPEC=off: without the spec's steps (and without the `__typename` they add), to
+    // compare.
+    let with_spec = std::env::var("PAGINA_SPEC").as_deref() != Ok("off");
+    let (mut uitvoering, mut schrijven, mut spec) =
+        (Duration::ZERO, Duration::ZERO, Duration::ZERO);
     let mut bytes = 0;
     for i in 0..n + 20 {
         let scope = db.scope(Some(principal.clone()));
         let (loaders, wachtrij) = Loaders::new(scope.clone());
-        let request = async_graphql::Request::new(query.clone())
-            .data(loaders)
-            .data(scope);
+        let mut request = async_graphql::Request::new(query.clone());
         let t0 = Instant::now();
+        let written = match with_spec {
+            true => spec::prepare(&mut request),
+            false => None,
+        };
+        if let Some(written) = &written {
+            let checked = with_keys(sleutels.clone(), written.check_arguments(&scope)).await;
+            assert!(checked.is_ok(), "the arguments are right");
+        }
+        let t1 = Instant::now();
+        let request = request.data(loaders).data(scope);
         let response = with_keys(
             sleutels.clone(),
             with_batches(wachtrij, schema.execute(request)),
         )
         .await;
-        let t1 = Instant::now();
+        let t2 = Instant::now();
+        let response = match &written {
+            Some(written) => written.complete(response),
+            None => response,
+        };
+        let t3 = Instant::now();
         assert!(response.errors.is_empty(), "{:?}", response.errors);
         let json = serde_json::to_vec(&response).unwrap();
-        let t2 = Instant::now();
+        let t4 = Instant::now();
         if i >= 20 {
-            uitvoering += t1 - t0;
-            schrijven += t2 - t1;
+            spec += (t1 - t0) + (t3 - t2);
+            uitvoering += t2 - t1;
+            schrijven += t4 - t3;
             bytes = json.len();
         }
     }
     let ms = |d: Duration| d.as_secs_f64() * 1000.0 / f64::from(n);
     println!(
-        "page of 100 opdrachten, {n} requests: execution {:.2} ms, JSON {:.2} ms per request ({bytes} bytes)",
+        "page of 100 opdrachten, {n} requests: execution {:.2} ms, argument checks and completion {:.2} ms, JSON {:.2} ms per request ({bytes} bytes)",
         ms(uitvoering),
+        ms(spec),
         ms(schrijven)
     );
 }
