@@ -121,7 +121,11 @@ impl<'d> Completion<'d> {
         let fields = self.collect(type_name, sets);
         let mut out = IndexMap::with_capacity(fields.len());
         for (key, group) in fields.iter() {
-            let raw = map.swap_remove(*key);
+            // The key is taken with its value, so the answer keeps its names (no allocation).
+            let (key, raw) = match map.swap_remove_entry(*key) {
+                Some((key, value)) => (key, Some(value)),
+                None => (Name::new(key), None),
+            };
             let name = group[0].node.name.node.as_str();
             let value = if name == "__typename" {
                 raw.unwrap_or_else(|| Value::String(type_name.to_owned()))
@@ -135,7 +139,7 @@ impl<'d> Completion<'d> {
                     None => continue,
                 }
             };
-            out.insert(Name::new(key), value);
+            out.insert(key, value);
         }
         Ok(Value::Object(out))
     }
