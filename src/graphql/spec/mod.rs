@@ -24,6 +24,7 @@ static INDEX: LazyLock<SchemaIndex> =
 pub struct Written {
     document: ExecutableDocument,
     operation_name: Option<String>,
+    /// The request's variables with the operation's defaults for those it leaves out.
     variables: Variables,
 }
 
@@ -35,10 +36,15 @@ pub fn prepare(request: &mut Request) -> Option<Written> {
     let mut prepared = document.clone();
     complete::inject_typenames(&mut prepared);
     request.set_parsed_query(prepared);
+    let operation_name = request.operation_name.clone();
+    let variables = match operation(&document, operation_name.as_deref()) {
+        Some(op) => with_defaults(op, &request.variables),
+        None => request.variables.clone(),
+    };
     Some(Written {
         document,
-        operation_name: request.operation_name.clone(),
-        variables: request.variables.clone(),
+        operation_name,
+        variables,
     })
 }
 
@@ -61,9 +67,15 @@ impl Written {
         let Some(root) = root_type(&INDEX, operation) else {
             return Ok(());
         };
-        let variables = with_defaults(operation, &self.variables);
-        let errors =
-            arguments::check(&INDEX, &self.document, operation, root, &variables, scope).await;
+        let errors = arguments::check(
+            &INDEX,
+            &self.document,
+            operation,
+            root,
+            &self.variables,
+            scope,
+        )
+        .await;
         match errors.is_empty() {
             true => Ok(()),
             false => Err(Response::from_errors(errors)),
@@ -128,9 +140,8 @@ fn complete(index: &SchemaIndex, written: &Written, response: &mut Response) {
     let Some(root) = root_type(index, operation) else {
         return;
     };
-    let variables = with_defaults(operation, &written.variables);
     let data = std::mem::take(&mut response.data);
-    let mut completion = complete::Completion::new(index, document, &variables);
+    let mut completion = complete::Completion::new(index, document, &written.variables);
     response.data = completion.data(data, root, &operation.selection_set.node);
 }
 
