@@ -9,6 +9,10 @@ pub struct Args {
     /// opdrachten of the seed documents.
     #[arg(long)]
     pub demo: bool,
+    /// With `--demo`: also generated opdrachten, copies of the demo's moved back by whole
+    /// years, until there are this many (for measuring at scale; `--opdrachten 100000`).
+    #[arg(long, value_name = "N", requires = "demo")]
+    pub opdrachten: Option<usize>,
 }
 
 pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
@@ -27,5 +31,9 @@ pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
         report.communities,
         report.opdrachten
     );
+    if let Some(n) = args.opdrachten {
+        let added = db.seed_generated(n).await?;
+        println!("generated opdrachten: {added} added, {n} in all");
+    }
     Ok(())
 }

@@ -50,8 +50,40 @@ pub const WRITE_LOCK_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Database {
     conn: DatabaseConnection,
     statements: Arc<AtomicU64>,
+    recorded: StatementLog,
     /// One writer at a time in this process (see [`schrijven`]).
     write_lock: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// The statements a pool executed while recording (see [`Database::record_statements`]). Off
+/// unless a test turns it on: then one flag is read per statement.
+#[derive(Clone, Default, Debug)]
+pub struct StatementLog {
+    on: Arc<std::sync::atomic::AtomicBool>,
+    statements: Arc<std::sync::Mutex<Vec<sea_orm::Statement>>>,
+}
+
+impl StatementLog {
+    fn start(&self) {
+        self.on.store(true, Ordering::SeqCst);
+    }
+
+    fn add(&self, statement: &sea_orm::Statement) {
+        if self.on.load(Ordering::Relaxed)
+            && let Ok(mut statements) = self.statements.lock()
+        {
+            statements.push(statement.clone());
+        }
+    }
+
+    /// The statements recorded so far; recording stops.
+    pub fn take(&self) -> Vec<sea_orm::Statement> {
+        self.on.store(false, Ordering::SeqCst);
+        self.statements
+            .lock()
+            .map(|mut s| std::mem::take(&mut *s))
+            .unwrap_or_default()
+    }
 }
 
 impl Database {
@@ -70,8 +102,11 @@ impl Database {
         // Count every statement: the test for N+1 queries (and, later, metrics) read it.
         let statements = Arc::new(AtomicU64::new(0));
         let counter = statements.clone();
+        let recorded = StatementLog::default();
+        let log = recorded.clone();
         conn.set_metric_callback(move |info| {
             counter.fetch_add(1, Ordering::Relaxed);
+            log.add(info.statement);
             tracing::debug!(target: "ipartnerschap::sql", elapsed = ?info.elapsed, sql = %info.statement);
         });
         if conn.get_database_backend() == DatabaseBackend::Sqlite {
@@ -83,6 +118,7 @@ impl Database {
         Ok(Self {
             conn,
             statements,
+            recorded,
             write_lock: Arc::default(),
         })
     }
@@ -138,6 +174,13 @@ impl Database {
                 .try_get("", "waarde")
         };
         Ok((key("id")?, key("cursor")?))
+    }
+
+    /// Starts keeping every statement this handle's pool executes (with its values), until
+    /// [`StatementLog::take`]: for the tests that check the plans of the hot queries.
+    pub fn record_statements(&self) -> StatementLog {
+        self.recorded.start();
+        self.recorded.clone()
     }
 
     /// Number of SQL statements this handle's pool has executed so far.

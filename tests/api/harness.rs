@@ -579,15 +579,19 @@ impl TestApp {
     /// in-process write lock), as when two instances serve one SQLite file or one PostgreSQL
     /// database.
     pub async fn second_process(&self) -> Self {
-        let db = Database::connect(&self.database_url, 5)
-            .await
-            .expect("connect");
-        let (endpoint, sleutels, tx) = serve(&db, &self.jwt, ServerSettings::default()).await;
+        Self::attach(self.backend, &self.database_url, self.jwt.clone()).await
+    }
+
+    /// The application on a database that already exists and is migrated (one that several
+    /// tests share, such as the plan tests' 100,000 opdrachten).
+    pub async fn attach(backend: Backend, database_url: &str, jwt: JwtKeys) -> Self {
+        let db = Database::connect(database_url, 5).await.expect("connect");
+        let (endpoint, sleutels, tx) = serve(&db, &jwt, ServerSettings::default()).await;
         Self {
-            backend: self.backend,
-            database_url: self.database_url.clone(),
+            backend,
+            database_url: database_url.to_owned(),
             db,
-            jwt: self.jwt.clone(),
+            jwt,
             endpoint,
             sleutels,
             client: reqwest::Client::new(),

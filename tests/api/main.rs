@@ -26,6 +26,7 @@ mod node;
 mod opdrachten;
 mod ops;
 mod organisaties;
+mod plans;
 mod policy;
 mod regios;
 mod schema;

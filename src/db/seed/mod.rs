@@ -34,6 +34,7 @@
 //! the unique index (nothing is loaded; run it again) rather than duplicate it.
 
 pub mod data;
+mod generated;
 pub mod opdrachten;
 
 use super::Database;
