@@ -16,7 +16,7 @@ mod wijzigingen;
 mod write;
 mod writes;
 
-pub use policy::{Field, Link, Need, Policy, Rights, Row};
+pub use policy::{Field, Link, Need, Policy, Rights, Row, involving};
 pub use policy::{
     community_fields, fieldlab_fields, lectoraat_fields, minor_fields, opdracht_fields,
     organisatie_fields,

@@ -9,7 +9,7 @@
 //! participant data) short-circuit to constants.
 
 use super::entities::thema;
-use super::policy::{EDIT, FULL, Need, OWN, Policy, Row};
+use super::policy::{EDIT, FULL, Need, OWN, Policy, Row, Rule};
 use crate::auth::Principal;
 use crate::error::ApiResult;
 use sea_orm::sea_query::SimpleExpr;
@@ -22,10 +22,18 @@ use std::sync::Arc;
 /// `SELECT` of the rows of `E` visible to `p` that match `filter`, with `p`'s rights on each
 /// row as extra columns (read into [`Row`]).
 pub(super) fn select_visible<E: Policy>(p: Option<&Principal>, filter: Condition) -> Select<E> {
+    let visible = E::visible_rule(p);
+    let readable = E::readable_rule(p);
+    // Where whoever sees a row reads it in full (opdrachten), the right holds on every row
+    // selected: a constant, not the visibility rule evaluated a second time per row.
+    let full = match readable == visible {
+        true => Rule::Always,
+        false => readable,
+    };
     E::find()
-        .filter(E::visible_rule(p).as_filter())
+        .filter(visible.as_filter())
         .filter(filter)
-        .column_as(E::readable_rule(p).as_column(), FULL)
+        .column_as(full.as_column(), FULL)
         .column_as(E::own_rule(p).as_column(), OWN)
         .column_as(E::edit_rule(p).as_column(), EDIT)
 }

@@ -60,19 +60,13 @@ impl CommunityFields {
 
     /// Themes. Null unless the caller's organisation is a member.
     async fn themas(&self, ctx: &Context<'_>) -> Result<Option<Vec<Thema>>> {
-        Ok(loaders(ctx)?
-            .themas(&f::THEMAS, self.0.id(), self.0.rights)
-            .await?)
+        Ok(loaders(ctx)?.themas(&f::THEMAS, &self.0).await?)
     }
 
     /// Member organisations. Null unless the caller's organisation is a member.
     async fn leden(&self, ctx: &Context<'_>) -> Result<Option<Vec<Organisatie>>> {
         Ok(loaders(ctx)?
-            .linked_records::<organisatie::Entity, Organisatie>(
-                &f::LEDEN,
-                self.0.id(),
-                self.0.rights,
-            )
+            .linked_records::<_, organisatie::Entity, Organisatie>(&f::LEDEN, &self.0)
             .await?)
     }
 }

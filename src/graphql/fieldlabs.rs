@@ -69,7 +69,7 @@ impl FieldlabFields {
     /// any of them reads the lab in full.
     async fn regios(&self, ctx: &Context<'_>) -> Result<Vec<Regio>> {
         let mut regios = loaders(ctx)?
-            .linked(&f::REGIOS, self.0.id(), self.0.rights)
+            .linked(&f::REGIOS, &self.0)
             .await?
             .unwrap_or_default();
         regios.sort();
@@ -79,9 +79,7 @@ impl FieldlabFields {
     /// Themes the lab works on. Never null on a fieldlab (they are public); nullable because
     /// `themas` is nullable on every record type.
     async fn themas(&self, ctx: &Context<'_>) -> Result<Option<Vec<Thema>>> {
-        Ok(loaders(ctx)?
-            .themas(&f::THEMAS, self.0.id(), self.0.rights)
-            .await?)
+        Ok(loaders(ctx)?.themas(&f::THEMAS, &self.0).await?)
     }
 
     /// Whether the lab is being set up, active or ended. Null unless the caller's organisation
@@ -118,10 +116,7 @@ impl FieldlabFields {
     /// the caller's organisation takes part.
     async fn deelnemers(&self, ctx: &Context<'_>) -> Result<Option<Vec<FieldlabDeelnemer>>> {
         let loaders = loaders(ctx)?;
-        let Some(links) = loaders
-            .linked(&f::DEELNEMERS, self.0.id(), self.0.rights)
-            .await?
-        else {
+        let Some(links) = loaders.linked(&f::DEELNEMERS, &self.0).await? else {
             return Ok(None);
         };
         let organisaties = loaders
@@ -149,10 +144,7 @@ impl FieldlabFields {
     /// (then that one is listed).
     async fn lectoraten(&self, ctx: &Context<'_>) -> Result<Option<Vec<Lectoraat>>> {
         let loaders = loaders(ctx)?;
-        let Some(ids) = loaders
-            .linked(&f::LECTORATEN, self.0.id(), self.0.rights)
-            .await?
-        else {
+        let Some(ids) = loaders.linked(&f::LECTORATEN, &self.0).await? else {
             return Ok(None);
         };
         Ok(Some(

@@ -71,9 +71,7 @@ impl LectoraatFields {
     /// Themes of the chair. Never null on a lectoraat (they are public); nullable because
     /// `themas` is nullable on every record type.
     async fn themas(&self, ctx: &Context<'_>) -> Result<Option<Vec<Thema>>> {
-        Ok(loaders(ctx)?
-            .themas(&f::THEMAS, self.0.id(), self.0.rights)
-            .await?)
+        Ok(loaders(ctx)?.themas(&f::THEMAS, &self.0).await?)
     }
 
     /// What the chair researches. Null unless the caller's organisation is linked to it.
@@ -100,11 +98,7 @@ impl LectoraatFields {
     /// Rijkspartners linked to the chair. Null unless the caller's organisation is linked to it.
     async fn partners(&self, ctx: &Context<'_>) -> Result<Option<Vec<Organisatie>>> {
         Ok(loaders(ctx)?
-            .linked_records::<organisatie::Entity, Organisatie>(
-                &f::PARTNERS,
-                self.0.id(),
-                self.0.rights,
-            )
+            .linked_records::<_, organisatie::Entity, Organisatie>(&f::PARTNERS, &self.0)
             .await?)
     }
 
@@ -113,7 +107,7 @@ impl LectoraatFields {
     /// (then that one is listed).
     async fn fieldlabs(&self, ctx: &Context<'_>) -> Result<Option<Vec<Fieldlab>>> {
         Ok(loaders(ctx)?
-            .linked_records::<fieldlab::Entity, Fieldlab>(&f::FIELDLABS, self.0.id(), self.0.rights)
+            .linked_records::<_, fieldlab::Entity, Fieldlab>(&f::FIELDLABS, &self.0)
             .await?)
     }
 }

@@ -11,7 +11,7 @@
 //! request's own task: deterministic, and without waiting on a timer. The per-kind queries are
 //! the [`Loader`] impls below.
 
-use crate::db::{Link, Policy, Rights, Row, Scope};
+use crate::db::{Link, Policy, Row, Scope};
 use crate::error::ApiError;
 use crate::graphql::types::Thema;
 use async_graphql::dataloader::Loader;
@@ -19,6 +19,7 @@ use futures_channel::oneshot;
 use futures_util::future::BoxFuture;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use futures_util::task::{ArcWake, waker};
+use sea_orm::{EntityTrait, ModelTrait};
 use std::any::{Any, TypeId};
 use std::collections::{HashMap, HashSet};
 use std::future::Future;
@@ -218,8 +219,17 @@ where
 pub type OrganisatieById = ById<crate::db::entities::organisatie::Entity>;
 
 /// The values linked to a record (or an organisation) through one of the links the policies
-/// declare; read with that link's rule.
-pub struct Linked<V: 'static>(pub &'static dyn Link<V>, pub i32);
+/// declare; read with that link's rule. `seen`: the record is a row the caller was given with
+/// rights that meet the link's need (set only by [`Loaders::linked`], from the row itself), so
+/// the link is read by the record's id alone, without testing its rule again.
+pub struct Linked<V: 'static>(&'static dyn Link<V>, i32, bool);
+
+impl<V> Linked<V> {
+    /// The values linked to organisation `id`, read with the link's whole rule.
+    pub fn of_organisation(link: &'static dyn Link<V>, id: i32) -> Self {
+        Self(link, id, false)
+    }
+}
 
 impl<V> Clone for Linked<V> {
     fn clone(&self) -> Self {
@@ -229,7 +239,7 @@ impl<V> Clone for Linked<V> {
 impl<V> Copy for Linked<V> {}
 impl<V> PartialEq for Linked<V> {
     fn eq(&self, other: &Self) -> bool {
-        self.0.name() == other.0.name() && self.1 == other.1
+        self.0.name() == other.0.name() && self.1 == other.1 && self.2 == other.2
     }
 }
 impl<V> Eq for Linked<V> {}
@@ -237,6 +247,7 @@ impl<V> Hash for Linked<V> {
     fn hash<H: Hasher>(&self, state: &mut H) {
         self.0.name().hash(state);
         self.1.hash(state);
+        self.2.hash(state);
     }
 }
 
@@ -247,19 +258,19 @@ impl<V: Clone + PartialEq + Send + Sync + 'static> Loader<Linked<V>> for ScopeLo
     async fn load(&self, keys: &[Linked<V>]) -> Result<HashMap<Linked<V>, Vec<V>>, ApiError> {
         let mut result: HashMap<Linked<V>, Vec<V>> =
             keys.iter().map(|k| (*k, Vec::new())).collect();
-        let mut per_link: Vec<(&'static dyn Link<V>, Vec<i32>)> = Vec::new();
+        let mut per_link: Vec<(&'static dyn Link<V>, bool, Vec<i32>)> = Vec::new();
         for key in keys {
             match per_link
                 .iter_mut()
-                .find(|(link, _)| link.name() == key.0.name())
+                .find(|(link, seen, _)| link.name() == key.0.name() && *seen == key.2)
             {
-                Some((_, ids)) => ids.push(key.1),
-                None => per_link.push((key.0, vec![key.1])),
+                Some((_, _, ids)) => ids.push(key.1),
+                None => per_link.push((key.0, key.2, vec![key.1])),
             }
         }
-        for (link, ids) in per_link {
-            for (id, value) in link.pairs(&self.0, &ids).await? {
-                if let Some(list) = result.get_mut(&Linked(link, id))
+        for (link, seen, ids) in per_link {
+            for (id, value) in link.pairs(&self.0, &ids, seen).await? {
+                if let Some(list) = result.get_mut(&Linked(link, id, seen))
                     && !list.contains(&value)
                 {
                     list.push(value);
@@ -298,20 +309,23 @@ impl Loaders {
     /// `None` when the link is part of the record and the rights do not meet its need (not
     /// loaded at all), or when nothing shows; otherwise the linked values the link's rule lets
     /// through. A link between two records shows from either side.
-    pub async fn linked<V>(
+    pub async fn linked<M, V>(
         &self,
         link: &'static dyn Link<V>,
-        id: i32,
-        rights: Rights,
+        row: &Row<M>,
     ) -> Result<Option<Vec<V>>, ApiError>
     where
+        M: ModelTrait,
+        M::Entity: Policy + EntityTrait<Model = M>,
         V: Clone + PartialEq + Send + Sync + 'static,
     {
+        let rights = row.rights();
         let own_right = link.need().is_some_and(|need| rights.meet(need));
         if link.need().is_some() && !own_right {
             return Ok(None);
         }
-        let values = self.load(Linked(link, id)).await?.unwrap_or_default();
+        let key = Linked(link, row.id(), own_right);
+        let values = self.load(key).await?.unwrap_or_default();
         Ok((own_right || rights.full || !values.is_empty()).then_some(values))
     }
 
@@ -332,31 +346,35 @@ impl Loaders {
     }
 
     /// The records of `E` linked to a record through `link`, as [`Self::linked`] shows them.
-    pub async fn linked_records<E, N>(
+    pub async fn linked_records<M, E, N>(
         &self,
         link: &'static dyn Link<i32>,
-        id: i32,
-        rights: Rights,
+        row: &Row<M>,
     ) -> Result<Option<Vec<N>>, ApiError>
     where
+        M: ModelTrait,
+        M::Entity: Policy + EntityTrait<Model = M>,
         E: Policy + 'static,
         E::Model: Sync + Clone,
         N: From<Row<E::Model>>,
     {
-        match self.linked(link, id, rights).await? {
+        match self.linked(link, row).await? {
             Some(ids) => Ok(Some(self.records::<E, N>(ids).await?)),
             None => Ok(None),
         }
     }
 
     /// The themes of a record through its theme link, in the catalogue's display order.
-    pub async fn themas(
+    pub async fn themas<M>(
         &self,
         link: &'static dyn Link<String>,
-        id: i32,
-        rights: Rights,
-    ) -> Result<Option<Vec<Thema>>, ApiError> {
-        let Some(codes) = self.linked(link, id, rights).await? else {
+        row: &Row<M>,
+    ) -> Result<Option<Vec<Thema>>, ApiError>
+    where
+        M: ModelTrait,
+        M::Entity: Policy + EntityTrait<Model = M>,
+    {
+        let Some(codes) = self.linked(link, row).await? else {
             return Ok(None);
         };
         let catalogue = self.load(ThemeCatalogue).await?.unwrap_or_default();

@@ -83,19 +83,13 @@ impl MinorFields {
 
     /// Themes. Null unless the caller's organisation co-develops it.
     async fn themas(&self, ctx: &Context<'_>) -> Result<Option<Vec<Thema>>> {
-        Ok(loaders(ctx)?
-            .themas(&f::THEMAS, self.0.id(), self.0.rights)
-            .await?)
+        Ok(loaders(ctx)?.themas(&f::THEMAS, &self.0).await?)
     }
 
     /// Rijkspartners that co-develop it. Null unless the caller's organisation co-develops it.
     async fn partners(&self, ctx: &Context<'_>) -> Result<Option<Vec<Organisatie>>> {
         Ok(loaders(ctx)?
-            .linked_records::<organisatie::Entity, Organisatie>(
-                &f::PARTNERS,
-                self.0.id(),
-                self.0.rights,
-            )
+            .linked_records::<_, organisatie::Entity, Organisatie>(&f::PARTNERS, &self.0)
             .await?)
     }
 }

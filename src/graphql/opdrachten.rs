@@ -12,7 +12,7 @@ use super::minoren::Minor;
 use super::organisaties::{
     Kennisinstelling, Organisatie, Programmabureau, Rijkspartner, organisation,
 };
-use super::paging::{Window, connection, list_query, paginate};
+use super::paging::{Wanted, Window, connection, list_query, paginate};
 use super::types::{Date, RegistrationFields, Thema, record_type};
 use super::{loaders, scope};
 use crate::db::Row;
@@ -118,6 +118,7 @@ impl<T: Send + Sync> LinkedOpdrachten<T> {
             order.veld,
             order.richting,
             window,
+            Wanted::of(ctx),
         )
         .await?;
         Ok(OpdrachtConnection::from_page(page))
@@ -194,9 +195,7 @@ impl OpdrachtFields {
     /// Themes of the assignment. Never null on an opdracht (whoever sees it sees its themes);
     /// nullable because `themas` is nullable on every record type.
     async fn themas(&self, ctx: &Context<'_>) -> Result<Option<Vec<Thema>>> {
-        Ok(loaders(ctx)?
-            .themas(&f::THEMAS, self.0.id(), self.0.rights)
-            .await?)
+        Ok(loaders(ctx)?.themas(&f::THEMAS, &self.0).await?)
     }
 
     /// The rijkspartner that gave the assignment.
@@ -208,11 +207,7 @@ impl OpdrachtFields {
     /// The kennisinstellingen whose students carry it out.
     async fn uitvoerders(&self, ctx: &Context<'_>) -> Result<Vec<Kennisinstelling>> {
         let uitvoerders = loaders(ctx)?
-            .linked_records::<organisatie::Entity, Organisatie>(
-                &f::UITVOERDERS,
-                self.0.id(),
-                self.0.rights,
-            )
+            .linked_records::<_, organisatie::Entity, Organisatie>(&f::UITVOERDERS, &self.0)
             .await?
             .unwrap_or_default();
         Ok(uitvoerders

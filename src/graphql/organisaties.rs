@@ -366,7 +366,7 @@ impl<K: Send + Sync> OrganisatieLinks<K> {
 impl<K> OrganisatieLinks<K> {
     async fn linked(&self, ctx: &Context<'_>, link: &'static dyn Link<i32>) -> Result<Vec<i32>> {
         Ok(loaders(ctx)?
-            .load(Linked(link, self.id))
+            .load(Linked::of_organisation(link, self.id))
             .await?
             .unwrap_or_default())
     }
@@ -420,7 +420,7 @@ impl OrganisatieFields {
 
     /// Whether the caller may change this profile (its beheerder, or the programme office).
     async fn mag_bewerken(&self) -> bool {
-        self.0.rights.edit
+        self.0.rights().edit
     }
 
     /// Whether the caller may read this record in full. True: its fields are filled in as the
@@ -430,7 +430,7 @@ impl OrganisatieFields {
     /// they are hidden from the caller, not because they are empty. From the access policy's
     /// read-in-full rule (docs/access.md, read-full).
     async fn volledig(&self) -> bool {
-        self.0.rights.full
+        self.0.rights().full
     }
 
     /// When the record was created (UTC).

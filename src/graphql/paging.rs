@@ -9,7 +9,7 @@ use crate::db::{Policy, Row, Scope};
 use crate::error::ApiError;
 use async_graphql::SimpleObject;
 use chrono::{DateTime, NaiveDate, Utc};
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Expr, SimpleExpr};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, ExprTrait, Order};
 use serde::{Deserialize, Serialize};
 
@@ -85,6 +85,29 @@ pub struct Window {
     pub after: Option<String>,
     pub last: Option<i32>,
     pub before: Option<String>,
+}
+
+/// What of a connection the query selects: its `totalCount`, and its rows (`edges`, `nodes` or
+/// `pageInfo`, which tells whether there are more). Each costs a statement that the other does
+/// not need: at 100,000 rows a `COUNT(*)` nobody reads, or a page nobody reads, is most of the
+/// cost of the request.
+#[derive(Debug, Clone, Copy)]
+pub struct Wanted {
+    pub count: bool,
+    pub rows: bool,
+}
+
+impl Wanted {
+    /// What the field being resolved (a connection) selects, fragments included.
+    pub fn of(ctx: &async_graphql::Context<'_>) -> Self {
+        let selection = ctx.look_ahead();
+        Self {
+            count: selection.field("totalCount").exists(),
+            rows: ["edges", "nodes", "pageInfo"]
+                .iter()
+                .any(|field| selection.field(field).exists()),
+        }
+    }
 }
 
 /// A page of rows with their cursors.
@@ -173,6 +196,7 @@ pub async fn paginate<E, F>(
     field: F,
     direction: Direction,
     window: Window,
+    wanted: Wanted,
 ) -> Result<Page<E::Model>, ApiError>
 where
     E: Policy,
@@ -188,21 +212,22 @@ where
         }
         None => Condition::all(),
     };
-    let column = Expr::col((E::default(), field.column()));
-    let id = Expr::col((E::default(), E::id()));
     let order = if ascending { Order::Asc } else { Order::Desc };
-    let total_count = scope.count::<E>(filter.clone()).await?;
-    let mut rows = scope
-        .list::<E>(
-            filter.add(keyset),
-            vec![
-                (column.clone().is_null(), order.clone()),
-                (column, order.clone()),
-                (id, order),
-            ],
-            request.limit as u64 + 1,
-        )
-        .await?;
+    let total_count = match wanted.count {
+        true => scope.count::<E>(filter.clone()).await?,
+        false => 0,
+    };
+    let mut rows = match wanted.rows {
+        true => {
+            let order = sort_key::<E>(field.column())
+                .into_iter()
+                .map(|expr| (expr, order.clone()))
+                .collect();
+            let limit = request.limit as u64 + 1;
+            scope.list::<E>(filter.add(keyset), order, limit).await?
+        }
+        false => Vec::new(),
+    };
     let more = rows.len() > request.limit;
     rows.truncate(request.limit);
     if !request.forwards {
@@ -291,32 +316,50 @@ where
     let ascending = (direction == Direction::Asc) == request.forwards;
     let column = Expr::col((E::default(), field.column()));
     let id = Expr::col((E::default(), E::id()));
-    let v = position.value.to_value();
-    let same_value_further = |c: Condition| {
-        if ascending {
-            c.add(id.clone().gt(position.id))
-        } else {
-            c.add(id.clone().lt(position.id))
-        }
+    let further = |key: Vec<SimpleExpr>, at: Vec<SimpleExpr>| {
+        let (key, at) = (Expr::tuple(key), Expr::tuple(at));
+        if ascending { key.gt(at) } else { key.lt(at) }
     };
-    let same_value = |c: Condition, v| same_value_further(c.add(column.clone().eq(v)));
-    Ok(match (&position.value, ascending) {
-        (SortValue::Null, true) => {
-            same_value_further(Condition::all().add(column.clone().is_null()))
+    Ok(match position.value {
+        // Past a row without a value: among those, by id; descending, also every row with one.
+        SortValue::Null => {
+            let same = Condition::all()
+                .add(column.clone().is_null())
+                .add(further(vec![id], vec![position.id.into()]));
+            if ascending {
+                same
+            } else {
+                Condition::any().add(same).add(column.is_not_null())
+            }
         }
-        (SortValue::Null, false) => Condition::any()
-            .add(same_value_further(
-                Condition::all().add(column.clone().is_null()),
-            ))
-            .add(column.clone().is_not_null()),
-        (_, true) => Condition::any()
-            .add(column.clone().is_null())
-            .add(column.clone().gt(v.clone()))
-            .add(same_value(Condition::all(), v)),
-        (_, false) => Condition::any()
-            .add(column.clone().lt(v.clone()))
-            .add(same_value(Condition::all(), v)),
+        // Past a row with a value: the row value of the sort key (an index's order) compared.
+        ref value => {
+            let mut at: Vec<SimpleExpr> = vec![value.to_value().into(), position.id.into()];
+            if nullable(field.column()) {
+                at.insert(0, false.into());
+            }
+            Condition::all().add(further(sort_key::<E>(field.column()), at))
+        }
     })
+}
+
+/// Whether a sort column may be empty (then rows without a value come last, ascending).
+fn nullable<C: ColumnTrait>(column: C) -> bool {
+    column.def().is_null()
+}
+
+/// The key a list is ordered by: the sort column (after `column IS NULL` when it may be
+/// empty, so that rows without a value come last), then the id. Migration 23 has an index in
+/// this order for every sort field of opdrachten, which the page walks instead of sorting, and
+/// the keyset of [`after_cursor`] compares this key as a row value, which the same index
+/// answers as a range.
+fn sort_key<E: Policy>(column: E::Column) -> Vec<SimpleExpr> {
+    let col = Expr::col((E::default(), column));
+    let mut key = vec![col.clone(), Expr::col((E::default(), E::id()))];
+    if nullable(column) {
+        key.insert(0, col.is_null());
+    }
+    key
 }
 
 /// What the cursors of the list `list` (the name of its field) are sealed for (see
@@ -523,6 +566,7 @@ macro_rules! list_query {
                         last,
                         before,
                     },
+                    $crate::graphql::paging::Wanted::of(ctx),
                 )
                 .await?;
                 Ok($connection::from_page(page))

@@ -125,8 +125,8 @@ impl RegistrationFields {
         let registration = row.registration();
         Self {
             contactpersoon: Contactpersoon::of(row),
-            mag_bewerken: row.rights.edit,
-            volledig: row.rights.full,
+            mag_bewerken: row.rights().edit,
+            volledig: row.rights().full,
             aangemaakt_op: Timestamp(registration.created),
             gewijzigd_op: Timestamp(registration.changed),
             versie: registration.version,

@@ -67,6 +67,7 @@ async fn plans(who: Who, query: &str, variables: Value) -> Vec<(String, Value)> 
         Who::Kennismakelaar(regios) => app.als_kennismakelaar(demo::HU, regios),
     };
     caller.token().await;
+    let variables = with_ids(&caller, variables).await;
     let log = app.db.record_statements();
     let antwoord = caller.query(query, variables).await;
     antwoord.data();
@@ -91,6 +92,29 @@ async fn plans(who: Who, query: &str, variables: Value) -> Vec<(String, Value)> 
     }
     assert!(!plans.is_empty(), "the query read no opdrachten: {query}");
     plans
+}
+
+/// `variables` with every text `@key` replaced by the id of the organisation with that key.
+async fn with_ids(caller: &crate::harness::Caller<'_>, variables: Value) -> Value {
+    match variables {
+        Value::String(s) if s.starts_with('@') => {
+            let antwoord = caller
+                .query(
+                    "query($k: String!) { organisatie(sleutel: $k) { id } }",
+                    json!({ "k": &s[1..] }),
+                )
+                .await;
+            antwoord.data()["organisatie"]["id"].clone()
+        }
+        Value::Object(map) => {
+            let mut out = serde_json::Map::new();
+            for (k, v) in map {
+                out.insert(k, Box::pin(with_ids(caller, v)).await);
+            }
+            Value::Object(out)
+        }
+        other => other,
+    }
 }
 
 /// The relations scanned whole anywhere in `plan`.
@@ -159,16 +183,55 @@ plan_tests! {
         page(Who::Programmabureau, json!({ "regio": ["NOORD"] }));
     a_page_by_onderwijssoort_walks_an_index:
         page(Who::Programmabureau, json!({ "onderwijssoort": ["MBO"] }));
+    a_search_for_a_rare_word_uses_the_trigram_indexes:
+        page(Who::Programmabureau, json!({ "zoek": "zeldzaamwoord" }));
     a_page_by_date_range_walks_an_index:
         page(Who::Programmabureau, json!({ "startdatumVanaf": "2023-01-01", "startdatumTotEnMet": "2023-03-31" }));
+    a_page_by_opdrachtgever_walks_an_index:
+        page(Who::Programmabureau, json!({ "opdrachtgever": format!("@{}", demo::DUO) }));
+    a_page_by_uitvoerder_walks_an_index:
+        page(Who::Programmabureau, json!({ "uitvoerder": format!("@{}", demo::HU) }));
+    a_page_by_organisatie_walks_an_index:
+        page(Who::Programmabureau, json!({ "organisatie": format!("@{}", demo::HANZE) }));
     a_page_as_an_organisation_scoped_lezer_walks_an_index:
         page(Who::Lezer(demo::HANZE), json!({}));
     a_page_as_a_kennismakelaar_of_two_regions_walks_an_index:
         page(Who::Kennismakelaar(&["NOORD", "OOST"]), json!({}));
     a_page_ordered_by_name_descending_walks_an_index:
         assert_no_scan_of_opdrachten(Who::Programmabureau, PAGE, json!({ "o": { "veld": "NAAM", "richting": "DESC" } }));
+    a_page_ordered_by_last_change_walks_an_index:
+        assert_no_scan_of_opdrachten(Who::Programmabureau, PAGE, json!({ "o": { "veld": "GEWIJZIGD_OP" } }));
+    a_later_page_walks_the_index_from_its_cursor:
+        later_page();
     the_total_count_by_status_and_theme_reads_no_whole_table:
         assert_no_scan_of_opdrachten(Who::Programmabureau, COUNT, json!({ "f": { "opdrachtStatus": ["IN_UITVOERING"], "themas": ["DATA_AI"] } }));
     the_total_count_as_an_organisation_scoped_lezer_reads_no_whole_table:
         assert_no_scan_of_opdrachten(Who::Lezer(demo::HANZE), COUNT, json!({}));
+}
+
+/// The second page: the keyset of its cursor is a range of the ordering index, not a filter
+/// over all rows before it.
+async fn later_page() {
+    if postgres_url().is_none() {
+        eprintln!("TEST_DATABASE_URL is not set: plan test not run");
+        return;
+    }
+    let url = large_database().await;
+    let app = TestApp::attach(Backend::Postgres, url, jwt_keys()).await;
+    let t = app.als(demo::PROGRAMMABUREAU, Rol::Programmabureau);
+    let eerste = t
+        .query(
+            "{ opdrachten(first: 100, after: null) { pageInfo { endCursor } } }",
+            json!({}),
+        )
+        .await;
+    let cursor = eerste.data()["opdrachten"]["pageInfo"]["endCursor"].clone();
+    assert_no_scan_of_opdrachten(
+        Who::Programmabureau,
+        PAGE.replace("first: 100", "first: 100, after: $c")
+            .replace("$o: OpdrachtSortering", "$o: OpdrachtSortering, $c: String")
+            .as_str(),
+        json!({ "c": cursor }),
+    )
+    .await;
 }

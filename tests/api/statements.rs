@@ -8,6 +8,8 @@ use serde_json::json;
 dual_tests!(
     a_page_of_opdrachten_with_relations_costs_the_same_statements_for_10_or_100_rows,
     a_page_of_fieldlabs_and_organisations_with_relations_costs_the_same_for_3_or_all,
+    a_total_count_alone_runs_no_page_and_a_page_alone_no_count,
+    the_links_of_a_page_are_read_by_the_ids_of_its_rows_alone,
 );
 
 const OPDRACHTEN: &str = "query($n: Int) { opdrachten(first: $n) { totalCount nodes { naam \
@@ -71,6 +73,69 @@ async fn a_page_of_fieldlabs_and_organisations_with_relations_costs_the_same_for
         assert_eq!(
             tellingen[0], tellingen[1],
             "{tellingen:?} statements for {weinig_rijen} and {alle_rijen} rows"
+        );
+    }
+}
+
+/// The statements `query` runs as `caller` on opdrachten and their link tables, as SQL text
+/// (not the caller's organisation or the cache's data version, which every request reads).
+async fn sql_of(caller: &Caller<'_>, query: &str) -> Vec<String> {
+    caller.token().await;
+    let log = caller.app().db.record_statements();
+    caller.query(query, json!({})).await.data();
+    log.take()
+        .into_iter()
+        .map(|s| s.sql)
+        .filter(|sql| sql.contains("\"opdracht"))
+        .collect()
+}
+
+fn counts(sql: &[String]) -> usize {
+    sql.iter().filter(|s| s.contains("COUNT(*)")).count()
+}
+
+async fn a_total_count_alone_runs_no_page_and_a_page_alone_no_count(backend: Backend) {
+    let app = TestApp::spawn(backend).with_demo().await;
+    let t = app.als(demo::HU, Rol::Lezer);
+    let alleen_aantal = sql_of(&t, "{ opdrachten { totalCount } }").await;
+    assert_eq!(alleen_aantal.len(), 1, "{alleen_aantal:#?}");
+    assert_eq!(counts(&alleen_aantal), 1, "{alleen_aantal:#?}");
+    for pagina in [
+        "{ opdrachten { nodes { naam } } }",
+        "{ opdrachten { edges { cursor } } }",
+        "{ opdrachten { pageInfo { hasNextPage } } }",
+        "{ opdrachten { ... on OpdrachtConnection { nodes { naam } } } }",
+    ] {
+        let sql = sql_of(&t, pagina).await;
+        assert_eq!(sql.len(), 1, "{pagina}: {sql:#?}");
+        assert_eq!(counts(&sql), 0, "{pagina}: {sql:#?}");
+    }
+    let beide = sql_of(&t, "{ opdrachten { totalCount nodes { naam } } }").await;
+    assert_eq!((beide.len(), counts(&beide)), (2, 1), "{beide:#?}");
+}
+
+async fn the_links_of_a_page_are_read_by_the_ids_of_its_rows_alone(backend: Backend) {
+    let app = TestApp::spawn(backend).with_demo().await;
+    let t = app.als(demo::HU, Rol::Lezer);
+    let sql = sql_of(
+        &t,
+        "{ opdrachten(first: 100) { nodes { themas { code } uitvoerders { naam } } } }",
+    )
+    .await;
+    let links: Vec<&String> = sql
+        .iter()
+        .filter(|s| {
+            s.contains("FROM \"opdracht_themas\"")
+                || s.contains(
+                    "FROM \"opdracht_uitvoerders\" WHERE \"opdracht_uitvoerders\".\"opdracht_id\"",
+                )
+        })
+        .collect();
+    assert_eq!(links.len(), 2, "{sql:#?}");
+    for link in links {
+        assert!(
+            !link.contains("\"opdrachten\""),
+            "a link of rows that passed the scope tests the scope again: {link}"
         );
     }
 }

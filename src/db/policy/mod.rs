@@ -35,7 +35,7 @@ pub use organisatie::fields as organisatie_fields;
 use super::entities::organisatie as organisatie_entity;
 use crate::auth::{Principal, Rol};
 use crate::domain::{RecordType, Regio};
-use sea_orm::sea_query::{DynIden, Expr, IntoIden, Query, SimpleExpr};
+use sea_orm::sea_query::{DynIden, Expr, IntoIden, Query, SelectStatement, SimpleExpr, UnionType};
 use sea_orm::{
     ColumnTrait, Condition, DbErr, EntityTrait, ExprTrait, FromQueryResult, ModelTrait, QueryResult,
 };
@@ -45,7 +45,7 @@ use std::str::FromStr;
 
 /// An access rule evaluated for one caller: always, never, or when a condition on the row
 /// holds.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Rule {
     Always,
     Never,
@@ -70,15 +70,6 @@ impl Rule {
             Rule::If(c) => Expr::case(c.clone(), Expr::cust("1"))
                 .finally(Expr::cust("0"))
                 .into(),
-        }
-    }
-
-    /// Either rule.
-    fn or(self, other: Rule) -> Rule {
-        match (self, other) {
-            (Rule::Always, _) | (_, Rule::Always) => Rule::Always,
-            (Rule::Never, r) | (r, Rule::Never) => r,
-            (Rule::If(a), Rule::If(b)) => Rule::If(Condition::any().add(a).add(b)),
         }
     }
 }
@@ -109,20 +100,24 @@ impl LinkTable {
         }
     }
 
+    /// `SELECT parent FROM link WHERE value IN (values)`.
+    fn parents<V: Into<sea_orm::Value>>(
+        &self,
+        values: impl IntoIterator<Item = V>,
+    ) -> SelectStatement {
+        Query::select()
+            .column(self.parent.clone())
+            .from(self.table.clone())
+            .and_where(Expr::col(self.value.clone()).is_in(values))
+            .to_owned()
+    }
+
     /// `id IN (SELECT parent FROM link WHERE value IN (values))`.
     fn contains<E: Policy, V: Into<sea_orm::Value>>(
         &self,
         values: impl IntoIterator<Item = V>,
     ) -> Condition {
-        Condition::all().add(
-            Expr::col((E::default(), E::id())).in_subquery(
-                Query::select()
-                    .column(self.parent.clone())
-                    .from(self.table.clone())
-                    .and_where(Expr::col(self.value.clone()).is_in(values))
-                    .to_owned(),
-            ),
-        )
+        Condition::all().add(Expr::col((E::default(), E::id())).in_subquery(self.parents(values)))
     }
 }
 
@@ -177,6 +172,58 @@ impl<E: Policy> Reach<E> {
     }
 }
 
+impl<E: Policy> Reach<E> {
+    /// The ids of the rows this term lets `p` reach, as a query; `None` for a term that holds
+    /// on every row or none (see [`Reach::rule`]).
+    fn ids(&self, p: &Principal) -> Option<SelectStatement> {
+        Some(match self {
+            Reach::Everyone | Reach::Partners => return None,
+            Reach::Owner | Reach::Organisation(_) | Reach::Linked(_) => {
+                return self.ids_of_organisation(p.organisatie_id);
+            }
+            Reach::Region(_) | Reach::Regions(_) | Reach::OwnerRegion if !is_broker(p) => {
+                return None;
+            }
+            Reach::Region(column) => {
+                rows::<E>(Condition::all().add(column.is_in(p.regios.iter().copied())))
+            }
+            Reach::OwnerRegion => rows::<E>(owner_in_regions::<E>(&p.regios)),
+            Reach::Regions(link) => link.parents(p.regios.iter().copied()),
+        })
+    }
+
+    /// The ids of the rows in which organisation `org` takes part through this term, if it
+    /// is one of an organisation (owner, an organisation column, a link table of them).
+    fn ids_of_organisation(&self, org: i32) -> Option<SelectStatement> {
+        match self {
+            Reach::Owner => Some(rows::<E>(Condition::all().add(E::owner().eq(org)))),
+            Reach::Organisation(column) => Some(rows::<E>(Condition::all().add(column.eq(org)))),
+            Reach::Linked(link) => Some(link.parents([org])),
+            _ => None,
+        }
+    }
+}
+
+/// `SELECT id FROM E WHERE condition`.
+fn rows<E: Policy>(condition: Condition) -> SelectStatement {
+    Query::select()
+        .column((E::default(), E::id()))
+        .from(E::default())
+        .cond_where(condition)
+        .to_owned()
+}
+
+/// The rows of `E` in which organisation `org` takes part in any of the ways its visibility
+/// rule names an organisation (an opdracht: as owner, opdrachtgever or executing institution),
+/// as one set of ids like the rule itself (see [`rule_of`]).
+pub fn involving<E: Policy>(org: i32) -> Condition {
+    one_of_ids::<E>(
+        E::visible()
+            .iter()
+            .filter_map(|term| term.ids_of_organisation(org)),
+    )
+}
+
 /// A kennismakelaar with regions: the only role that reaches rows by region.
 fn is_broker(p: &Principal) -> bool {
     p.rol == Rol::Kennismakelaar && !p.regios.is_empty()
@@ -196,13 +243,45 @@ fn owner_in_regions<E: Policy>(regios: &[Regio]) -> Condition {
 }
 
 /// The rule of a list of terms for `p`: the programme office always, otherwise any term.
+///
+/// Several terms that hold on some rows become one set of ids, `id IN (ids of the first term
+/// UNION ALL ids of the second …)`, not an `OR` of their conditions: each part is answered by
+/// its own index (the owner column, the link table from the organisation's side), and the
+/// planner can either walk the page's ordering index and test each row against the hashed
+/// set, or look up the few rows of a narrow set, whichever is cheaper for the caller at hand.
+/// An `OR` that mixes columns with a link-table subquery leaves it only a scan of the table.
 fn rule_of<E: Policy>(terms: &[Reach<E>], p: Option<&Principal>) -> Rule {
     if p.is_some_and(|p| p.rol == Rol::Programmabureau) {
         return Rule::Always;
     }
-    terms
+    let holding: Vec<(&Reach<E>, Rule)> = terms
         .iter()
-        .fold(Rule::Never, |rule, term| rule.or(term.rule(p)))
+        .map(|term| (term, term.rule(p)))
+        .filter(|(_, rule)| !matches!(rule, Rule::Never))
+        .collect();
+    if holding.iter().any(|(_, rule)| matches!(rule, Rule::Always)) {
+        return Rule::Always;
+    }
+    match holding.as_slice() {
+        [] => Rule::Never,
+        [(_, rule)] => rule.clone(),
+        _ => {
+            let sets = holding.iter().filter_map(|(term, _)| term.ids(p?));
+            Rule::If(one_of_ids::<E>(sets))
+        }
+    }
+}
+
+/// `id IN (the union of the sets of ids)`.
+pub(crate) fn one_of_ids<E: Policy>(sets: impl IntoIterator<Item = SelectStatement>) -> Condition {
+    let mut sets = sets.into_iter();
+    let Some(mut union) = sets.next() else {
+        return Rule::Never.as_filter();
+    };
+    for set in sets {
+        union.union(UnionType::All, set);
+    }
+    Condition::all().add(Expr::col((E::default(), E::id())).in_subquery(union))
 }
 
 /// What a field of a record needs of the caller.
@@ -289,7 +368,9 @@ impl Rights {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Row<M> {
     pub(in crate::db) model: M,
-    pub rights: Rights,
+    /// Computed by the scope with the row; never set elsewhere (a link of a row is read by id
+    /// alone when these rights meet its need, see `links`).
+    pub(in crate::db) rights: Rights,
 }
 
 pub(super) const FULL: &str = "scope_lezen";
@@ -315,6 +396,11 @@ impl<M: ModelTrait> Row<M>
 where
     M::Entity: Policy + EntityTrait<Model = M>,
 {
+    /// What the caller may do with the row.
+    pub fn rights(&self) -> Rights {
+        self.rights
+    }
+
     /// The value of `field`, or `None` when the caller's rights do not meet its need.
     pub fn get<T>(&self, field: &Field<M::Entity, T>) -> Option<T> {
         self.rights
