@@ -11,6 +11,8 @@
 # Each backend runs twice: with the answer cache (the default; every request after the first
 # is a hit, as for a portal that asks the same thing again) and without it
 # (RESPONSE_CACHE_BYTES=0: every request runs in full). CACHE=on or CACHE=off runs one.
+# SCENARIOS picks files of benches/wrk (default "lookup opdrachten statistieken"; `kapot` is a
+# query that fails on every response, to see that the script fails).
 # PostgreSQL: set PG_SERVER (default postgres://postgres@127.0.0.1:5432); a database
 # ipt_load is created fresh.
 # Exits non-zero when any request failed (a non-200 response, a GraphQL `errors` answer or a
@@ -57,7 +59,7 @@ for backend in "${backends[@]}"; do
   echo
   echo "| scenario | connections | requests/s | p50 | p99 | errors |"
   echo "|---|---:|---:|---:|---:|---:|"
-  for scenario in lookup opdrachten statistieken; do
+  for scenario in ${SCENARIOS:-lookup opdrachten statistieken}; do
     token=$BUREAU; [ $scenario = lookup ] && token=$LEZER
     # Statements per request, measured on 20 sequential requests.
     voor=$(statements)

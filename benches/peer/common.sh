@@ -44,8 +44,12 @@ fresh_pg() {
 load_data() {
   if [ "$1" -eq 0 ]; then
     "$BIN" seed --demo >/dev/null
-  else
+  elif "$BIN" seed --help | grep -q -- --opdrachten; then
     "$BIN" seed --demo --opdrachten "$1" >/dev/null
+  else
+    "$BIN" seed --demo >/dev/null
+    source "$ROOT/benches/peer/generate-fallback.sh"
+    generate_fallback "$1"
   fi
 }
 
