@@ -11,8 +11,13 @@
 # Each backend runs twice: with the answer cache (the default; every request after the first
 # is a hit, as for a portal that asks the same thing again) and without it
 # (RESPONSE_CACHE_BYTES=0: every request runs in full). CACHE=on or CACHE=off runs one.
+# SCENARIOS picks files of benches/wrk (default "lookup opdrachten statistieken"; `kapot` is a
+# query that fails on every response, to see that the script fails).
 # PostgreSQL: set PG_SERVER (default postgres://postgres@127.0.0.1:5432); a database
 # ipt_load is created fresh.
+# Exits non-zero when any request failed (a non-200 response, a GraphQL `errors` answer or a
+# socket error, summed over all wrk threads by benches/wrk/post.lua): a failing query is not
+# a fast one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)" >&2; exit 1; }
@@ -21,6 +26,7 @@ BIN=./target/release/ipartnerschap
 DUUR=${DUUR:-10s}
 PG_SERVER=${PG_SERVER:-postgres://postgres@127.0.0.1:5432}
 WERK=$(mktemp -d)
+MISLUKT=0
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WERK"' EXIT
 export JWT_SECRET=load-test-secret-load-test-secret-0123456789
 export RUST_LOG=warn
@@ -53,7 +59,7 @@ for backend in "${backends[@]}"; do
   echo
   echo "| scenario | connections | requests/s | p50 | p99 | errors |"
   echo "|---|---:|---:|---:|---:|---:|"
-  for scenario in lookup opdrachten statistieken; do
+  for scenario in ${SCENARIOS:-lookup opdrachten statistieken}; do
     token=$BUREAU; [ $scenario = lookup ] && token=$LEZER
     # Statements per request, measured on 20 sequential requests.
     voor=$(statements)
@@ -65,9 +71,13 @@ for backend in "${backends[@]}"; do
     for c in 1 16 64; do
       t=$(( c < 2 ? 1 : 2 ))
       uit=$(BODY_FILE=benches/wrk/$scenario.json TOKEN=$token wrk -t$t -c$c -d$DUUR \
-        -s benches/wrk/post.lua $URL | grep RESULT)
-      eval "$(echo "$uit" | sed 's/RESULT //')"
+        -s benches/wrk/post.lua $URL | grep -E '^(RESULT|FIRST_ERROR) ')
+      eval "$(echo "$uit" | sed -n 's/^RESULT //p')"
       printf "| %s | %d | %.0f | %.1f ms | %.1f ms | %d |\n" $scenario $c $rps $p50_ms $p99_ms $((errors + socket_errors))
+      if [ $((errors + socket_errors)) -ne 0 ]; then
+        MISLUKT=$((MISLUKT + errors + socket_errors))
+        echo "$uit" | sed -n 's/^FIRST_ERROR /  first failure: /p' >&2
+      fi
     done
     printf "| %s: SQL statements per request | | %.1f | | | |\n" $scenario $per_verzoek
   done
@@ -76,3 +86,7 @@ for backend in "${backends[@]}"; do
   kill $SERVER; wait $SERVER 2>/dev/null || true
   done
 done
+if [ $MISLUKT -ne 0 ]; then
+  echo "FAILED: $MISLUKT requests failed (see the errors column)" >&2
+  exit 1
+fi

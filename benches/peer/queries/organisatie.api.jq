@@ -1,0 +1,1 @@
+.data.organisatie | {naam, afkorting, regio, website}

@@ -1,0 +1,1 @@
+.data.organisatieBySchacHome | {naam, afkorting, regio, website}

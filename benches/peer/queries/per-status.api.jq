@@ -1,0 +1,1 @@
+.data.statistieken | {alle: .aantalOpdrachten, perStatus: [.perStatus[] | [.opdrachtStatus, .aantal]]}

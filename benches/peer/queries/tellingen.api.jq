@@ -1,0 +1,3 @@
+.data.statistieken | {alle: .aantalOpdrachten,
+  perStatus: [.perStatus[] | [.opdrachtStatus, .aantal]],
+  perOnderwijssoort: [.perOnderwijssoort[] | [.onderwijssoort, .aantal]]}

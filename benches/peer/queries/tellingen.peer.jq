@@ -1,0 +1,4 @@
+.data | {alle: .alle.totalCount, perStatus: [
+  ["IN_VOORBEREIDING", .inVoorbereiding.totalCount], ["IN_UITVOERING", .inUitvoering.totalCount],
+  ["AFGEROND", .afgerond.totalCount], ["ONBEKEND", .onbekend.totalCount]],
+  perOnderwijssoort: [["WO", .wo.totalCount], ["HBO", .hbo.totalCount], ["MBO", .mbo.totalCount]]}
