@@ -110,9 +110,24 @@ impl Wanted {
     }
 }
 
+/// The cursor of an item on a page: where it is, sealed only when a client asks for it (a
+/// page read through `nodes` needs none, and sealing costs a key derivation per cursor).
+#[derive(Debug, Clone)]
+pub struct Cursor {
+    list: &'static str,
+    position: Position,
+}
+
+impl Cursor {
+    /// The cursor as the client gets it, sealed for its list (see [`super::id`]).
+    pub fn sealed(&self) -> String {
+        encode_cursor(self.list, &self.position)
+    }
+}
+
 /// A page of rows with their cursors.
 pub struct Page<M> {
-    pub items: Vec<(String, Row<M>)>,
+    pub items: Vec<(Cursor, Row<M>)>,
     pub has_previous_page: bool,
     pub has_next_page: bool,
     pub total_count: u64,
@@ -190,7 +205,7 @@ impl Request {
 /// One page of the visible rows of `E` matching `filter`, ordered by `field` (then by id, so
 /// the order is total and cursors never skip or repeat a row).
 pub async fn paginate<E, F>(
-    list: &str,
+    list: &'static str,
     scope: &Scope,
     filter: Condition,
     field: F,
@@ -236,16 +251,13 @@ where
     let items = rows
         .into_iter()
         .map(|row| {
-            let c = encode_cursor(
-                list,
-                &Position {
-                    field: field.name().to_owned(),
-                    ascending: direction == Direction::Asc,
-                    value: field.value(&row),
-                    id: row.id(),
-                },
-            );
-            (c, row)
+            let position = Position {
+                field: field.name().to_owned(),
+                ascending: direction == Direction::Asc,
+                value: field.value(&row),
+                id: row.id(),
+            };
+            (Cursor { list, position }, row)
         })
         .collect();
     let (has_previous_page, has_next_page) = if request.forwards {
@@ -417,12 +429,14 @@ pub struct PageInfo {
 }
 
 /// Defines a Relay connection type and its edge type for one node type, with descriptions.
+/// Cursors are sealed when `cursor` or `pageInfo` asks for them ([`Cursor`]).
 macro_rules! connection {
     ($connection:ident, $edge:ident, $node:ty, $items:literal) => {
         #[doc = concat!("A page of ", $items, " (a Relay cursor connection).")]
         pub struct $connection {
             pub edges: Vec<$edge>,
-            pub page_info: $crate::graphql::paging::PageInfo,
+            pub has_previous_page: bool,
+            pub has_next_page: bool,
             pub total_count: u64,
         }
 
@@ -440,8 +454,13 @@ macro_rules! connection {
             }
 
             /// Where this page lies in the whole list.
-            async fn page_info(&self) -> &$crate::graphql::paging::PageInfo {
-                &self.page_info
+            async fn page_info(&self) -> $crate::graphql::paging::PageInfo {
+                $crate::graphql::paging::PageInfo {
+                    has_next_page: self.has_next_page,
+                    has_previous_page: self.has_previous_page,
+                    start_cursor: self.edges.first().map(|e| e.cursor.sealed()),
+                    end_cursor: self.edges.last().map(|e| e.cursor.sealed()),
+                }
             }
 
             #[doc = concat!("Number of ", $items, " in the whole list (all pages) that the caller may see.")]
@@ -452,7 +471,7 @@ macro_rules! connection {
 
         #[doc = concat!("One of the ", $items, " on a page, with its cursor.")]
         pub struct $edge {
-            pub cursor: String,
+            pub cursor: $crate::graphql::paging::Cursor,
             pub node: $node,
         }
 
@@ -460,8 +479,8 @@ macro_rules! connection {
         #[async_graphql::Object]
         impl $edge {
             /// Opaque position of this item; pass it as `after` or `before` to page on.
-            async fn cursor(&self) -> &str {
-                &self.cursor
+            async fn cursor(&self) -> String {
+                self.cursor.sealed()
             }
 
             /// The item.
@@ -476,37 +495,18 @@ macro_rules! connection {
             where
                 $node: From<$crate::db::Row<M>>,
             {
-                Self::from_items(
-                    page.items
-                        .into_iter()
-                        .map(|(cursor, row)| (cursor, <$node>::from(row)))
-                        .collect(),
-                    page.has_previous_page,
-                    page.has_next_page,
-                    page.total_count,
-                )
-            }
-
-            /// Builds a page from rows already fetched (at most the page size).
-            pub fn from_items(
-                items: Vec<(String, $node)>,
-                has_previous_page: bool,
-                has_next_page: bool,
-                total_count: u64,
-            ) -> Self {
-                let page_info = $crate::graphql::paging::PageInfo {
-                    has_next_page,
-                    has_previous_page,
-                    start_cursor: items.first().map(|(c, _)| c.clone()),
-                    end_cursor: items.last().map(|(c, _)| c.clone()),
-                };
                 Self {
-                    edges: items
+                    edges: page
+                        .items
                         .into_iter()
-                        .map(|(cursor, node)| $edge { cursor, node })
+                        .map(|(cursor, row)| $edge {
+                            cursor,
+                            node: <$node>::from(row),
+                        })
                         .collect(),
-                    page_info,
-                    total_count,
+                    has_previous_page: page.has_previous_page,
+                    has_next_page: page.has_next_page,
+                    total_count: page.total_count,
                 }
             }
         }
