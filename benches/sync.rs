@@ -6,7 +6,8 @@
 //! batches of 1,000 with the token of a medewerker of Hogeschool Utrecht, three times: the
 //! first sync (all CREATED), the same export again (all UNCHANGED), and an export in which
 //! every opdracht changed (all UPDATED). It prints the wall-clock time of each round, end to
-//! end (JSON encoding, HTTP, validation, database), as a Markdown table.
+//! end (JSON encoding, HTTP, validation, database), as a Markdown table with the load average
+//! after each size (figures taken while the machine is busy are noise).
 
 use ipartnerschap::app::{self, AppState};
 use ipartnerschap::auth::{JwtConfig, JwtKeys, Rol};
@@ -118,6 +119,13 @@ async fn ronde(api: &Api, n: usize, naam: &str) -> (Duration, Value) {
     (begin.elapsed(), totalen)
 }
 
+/// The machine's load average over 1, 5 and 15 minutes (others' work makes figures noise).
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}
+
 fn postgres_database(server: &str, naam: &str) -> String {
     let base = server.rsplit_once('/').map_or(server, |(b, _)| b);
     format!("{base}/{naam}")
@@ -134,9 +142,9 @@ async fn main() {
         .ok()
         .filter(|u| !u.is_empty());
     println!(
-        "| database | opdrachten | first sync (created) | same again (unchanged) | all changed (updated) |"
+        "| database | opdrachten | first sync (created) | same again (unchanged) | all changed (updated) | load average |"
     );
-    println!("|---|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---|");
     for backend in ["SQLite", "PostgreSQL"] {
         for &n in &sizes {
             let api = match backend {
@@ -167,10 +175,11 @@ async fn main() {
             assert_eq!(t2["unchanged"], n);
             assert_eq!(t3["updated"], n);
             println!(
-                "| {backend} | {n} | {:.2} s | {:.2} s | {:.2} s |",
+                "| {backend} | {n} | {:.2} s | {:.2} s | {:.2} s | {} |",
                 eerste.as_secs_f64(),
                 tweede.as_secs_f64(),
-                derde.as_secs_f64()
+                derde.as_secs_f64(),
+                load_average()
             );
         }
     }

@@ -13,7 +13,7 @@
 
 use anyhow::{Context, Result, anyhow, bail};
 use serde_json::{Map, Value, json};
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 #[derive(clap::Args, Debug)]
@@ -103,7 +103,10 @@ fn is_true(s: &str) -> bool {
     )
 }
 
-fn read_csv(path: &PathBuf) -> Result<Vec<Line>> {
+/// The rows of an export, read one at a time: the file is never held in memory.
+type Rows = Box<dyn Iterator<Item = Result<Line>>>;
+
+fn read_csv(path: &PathBuf) -> Result<Rows> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .flexible(false)
@@ -116,47 +119,58 @@ fn read_csv(path: &PathBuf) -> Result<Vec<Line>> {
             path.display()
         );
     }
-    let mut lines = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let number = i + 2;
-        let record = record.with_context(|| format!("{}: line {number}", path.display()))?;
-        let mut object = Map::new();
-        let mut withdrawn = false;
-        for (field, cell) in header.iter().zip(record.iter()) {
-            if cell.is_empty() {
-                continue;
-            }
-            let value = if field == "ingetrokken" {
-                withdrawn = is_true(cell);
-                continue;
-            } else if LIST_FIELDS.contains(&field.as_str()) {
-                Value::Array(
-                    cell.split(';')
-                        .map(str::trim)
-                        .filter(|s| !s.is_empty())
-                        .map(Value::from)
-                        .collect(),
-                )
-            } else if NUMBER_FIELDS.contains(&field.as_str()) {
-                let n: i64 = cell.parse().with_context(|| {
-                    format!(
-                        "{}: line {number}: {field} is not a whole number",
-                        path.display()
-                    )
-                })?;
-                Value::from(n)
-            } else if let Some(key) = field.strip_prefix("contactpersoon.") {
-                let cp = object.entry("contactpersoon").or_insert_with(|| json!({}));
-                cp[key] = Value::from(cell);
-                continue;
-            } else {
-                Value::from(cell)
-            };
-            object.insert(field.clone(), value);
+    let path = path.clone();
+    Ok(Box::new(reader.into_records().enumerate().map(
+        move |(i, record)| {
+            let number = i + 2;
+            let record = record.with_context(|| format!("{}: line {number}", path.display()))?;
+            csv_line(&path, &header, number, &record)
+        },
+    )))
+}
+
+/// One CSV record as a row of the export.
+fn csv_line(
+    path: &std::path::Path,
+    header: &[String],
+    number: usize,
+    record: &csv::StringRecord,
+) -> Result<Line> {
+    let mut object = Map::new();
+    let mut withdrawn = false;
+    for (field, cell) in header.iter().zip(record.iter()) {
+        if cell.is_empty() {
+            continue;
         }
-        lines.push(line(number, object, withdrawn));
+        let value = if field == "ingetrokken" {
+            withdrawn = is_true(cell);
+            continue;
+        } else if LIST_FIELDS.contains(&field.as_str()) {
+            Value::Array(
+                cell.split(';')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(Value::from)
+                    .collect(),
+            )
+        } else if NUMBER_FIELDS.contains(&field.as_str()) {
+            let n: i64 = cell.parse().with_context(|| {
+                format!(
+                    "{}: line {number}: {field} is not a whole number",
+                    path.display()
+                )
+            })?;
+            Value::from(n)
+        } else if let Some(key) = field.strip_prefix("contactpersoon.") {
+            let cp = object.entry("contactpersoon").or_insert_with(|| json!({}));
+            cp[key] = Value::from(cell);
+            continue;
+        } else {
+            Value::from(cell)
+        };
+        object.insert(field.clone(), value);
     }
-    Ok(lines)
+    Ok(line(number, object, withdrawn))
 }
 
 fn line(number: usize, mut object: Map<String, Value>, withdrawn: bool) -> Line {
@@ -171,27 +185,41 @@ fn line(number: usize, mut object: Map<String, Value>, withdrawn: bool) -> Line 
     }
 }
 
-fn read_jsonl(path: &PathBuf) -> Result<Vec<Line>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut lines = Vec::new();
-    for (i, text_line) in text.lines().enumerate() {
-        if text_line.trim().is_empty() {
-            continue;
-        }
-        let number = i + 1;
-        let mut object: Map<String, Value> = serde_json::from_str(text_line)
-            .with_context(|| format!("{}: line {number} is not a JSON object", path.display()))?;
-        let withdrawn = object
-            .remove("ingetrokken")
-            .is_some_and(|v| v.as_bool() == Some(true));
-        lines.push(line(number, object, withdrawn));
-    }
-    Ok(lines)
+fn read_jsonl(path: &PathBuf) -> Result<Rows> {
+    use std::io::BufRead;
+    let file =
+        std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let path = path.clone();
+    let rows = std::io::BufReader::new(file)
+        .lines()
+        .enumerate()
+        .filter_map(move |(i, text_line)| {
+            let number = i + 1;
+            let text_line = match text_line {
+                Ok(t) if t.trim().is_empty() => return None,
+                Ok(t) => t,
+                Err(e) => {
+                    return Some(Err(anyhow!(e)
+                        .context(format!("cannot read {}: line {number}", path.display()))));
+                }
+            };
+            Some(jsonl_line(&path, number, &text_line))
+        });
+    Ok(Box::new(rows))
 }
 
-/// Reads the export by its extension.
-fn read(path: &PathBuf) -> Result<Vec<Line>> {
+/// One line of a JSON lines file as a row of the export.
+fn jsonl_line(path: &std::path::Path, number: usize, text_line: &str) -> Result<Line> {
+    let mut object: Map<String, Value> = serde_json::from_str(text_line)
+        .with_context(|| format!("{}: line {number} is not a JSON object", path.display()))?;
+    let withdrawn = object
+        .remove("ingetrokken")
+        .is_some_and(|v| v.as_bool() == Some(true));
+    Ok(line(number, object, withdrawn))
+}
+
+/// Reads the export by its extension, row by row.
+fn read(path: &PathBuf) -> Result<Rows> {
     match path.extension().and_then(|e| e.to_str()) {
         Some("csv") => read_csv(path),
         Some("jsonl" | "ndjson") => read_jsonl(path),
@@ -264,34 +292,103 @@ impl Totals {
     }
 }
 
+/// Runs the client. The export is read twice, row by row, and never held in memory: first
+/// to check that every row can be read (a broken file sends nothing, as before), then to send
+/// it batch by batch. With `--mirror` the owner's stored `externId`s are read first and those
+/// not in the file are withdrawn after the file's rows, in the same batches.
 pub async fn run(args: Args) -> Result<()> {
-    let lines = read(&args.file)?;
+    for row in read(&args.file)? {
+        row?;
+    }
     let client = Client {
         http: reqwest::Client::new(),
         url: args.url.clone(),
         token: args.token.clone(),
     };
-    let mut all = lines.clone();
-    if args.mirror {
-        let in_file: HashSet<String> = lines.iter().map(Line::extern_id).collect();
-        for extern_id in own_extern_ids(&client).await? {
-            if !in_file.contains(&extern_id) {
-                all.push(Line::Withdrawal(0, extern_id));
-            }
+    let mut not_in_file: Vec<Option<String>> = if args.mirror {
+        own_extern_ids(&client)
+            .await?
+            .into_iter()
+            .map(Some)
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut position: HashMap<String, usize> = not_in_file
+        .iter()
+        .flatten()
+        .enumerate()
+        .map(|(i, e)| (e.clone(), i))
+        .collect();
+    let mut run = Run::new(&client, &args);
+    for row in read(&args.file)? {
+        let row = row?;
+        if let Some(i) = position.remove(&row.extern_id()) {
+            not_in_file[i] = None;
         }
+        run.push(row).await?;
     }
-    let mut totals = Totals::default();
-    let mut not_applied = 0;
-    for batch in all.chunks(usize::from(args.batch)) {
-        if !send_batch(&client, &args, batch, &mut totals).await? {
-            not_applied += 1;
-        }
+    drop(position);
+    for extern_id in not_in_file.into_iter().flatten() {
+        run.push(Line::Withdrawal(0, extern_id)).await?;
     }
-    print_summary(all.len(), &totals, args.dry_run, not_applied);
-    if totals.rejected > 0 {
+    run.finish().await?;
+    print_summary(run.items, &run.totals, args.dry_run, run.not_applied);
+    if run.totals.rejected > 0 {
         std::process::exit(2);
     }
     Ok(())
+}
+
+/// The batches of a run: rows are gathered into batches of `--batch` and sent when full.
+struct Run<'a> {
+    client: &'a Client,
+    args: &'a Args,
+    batch: Vec<Line>,
+    items: usize,
+    totals: Totals,
+    not_applied: usize,
+}
+
+impl<'a> Run<'a> {
+    fn new(client: &'a Client, args: &'a Args) -> Self {
+        Self {
+            client,
+            args,
+            batch: Vec::with_capacity(usize::from(args.batch)),
+            items: 0,
+            totals: Totals::default(),
+            not_applied: 0,
+        }
+    }
+
+    /// Adds a row, sending the batch when it is full.
+    async fn push(&mut self, row: Line) -> Result<()> {
+        self.batch.push(row);
+        self.items += 1;
+        if self.batch.len() >= usize::from(self.args.batch) {
+            self.send().await?;
+        }
+        Ok(())
+    }
+
+    /// Sends what is left.
+    async fn finish(&mut self) -> Result<()> {
+        if !self.batch.is_empty() {
+            self.send().await?;
+        }
+        Ok(())
+    }
+
+    async fn send(&mut self) -> Result<()> {
+        let batch = std::mem::take(&mut self.batch);
+        if !send_batch(self.client, self.args, &batch, &mut self.totals).await? {
+            self.not_applied += 1;
+        }
+        self.batch = batch;
+        self.batch.clear();
+        Ok(())
+    }
 }
 
 /// Sends one batch, adds its totals and prints the outcome of its items; whether the batch

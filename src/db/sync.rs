@@ -3,9 +3,11 @@
 //! A sync batch is keyed on (owner organisation, `externId`) and compared with what is stored:
 //! new items are inserted, changed ones updated, equal ones left alone (no new version, no log
 //! entry: sending the same batch twice changes nothing the second time), withdrawn ones deleted.
-//! The whole batch is one transaction, done in a fixed number of statements per batch (lookups
-//! and multi-row inserts; one `UPDATE` per changed item), so 1,000 items cost a few round trips
-//! rather than thousands.
+//! The whole batch is one transaction, done in a fixed number of statements per batch (lookups,
+//! multi-row inserts and, on PostgreSQL, one `UPDATE` for all changed items), so 1,000 items
+//! cost a few round trips rather than thousands. On PostgreSQL the lookups probe the indexes
+//! key by key ([`probe`]), so their plans do not depend on statistics that a bulk sync makes
+//! stale faster than autovacuum renews them.
 //!
 //! Batch semantics, chosen by the caller ([`BatchMode`]): `ATOMAIR` (the default) applies the
 //! batch only if every item is valid; `PER_ITEM` applies the valid items and rejects the others.
@@ -15,13 +17,15 @@
 use super::entities::koppelingen::{opdracht_thema, opdracht_uitvoerder};
 use super::entities::opdracht;
 use super::policy::{FeedAudience, Policy};
-use super::write::{LogEntry, WriteSession, diff, insert_rows, links_of};
+use super::write::{
+    LogEntry, WriteSession, diff, insert_returning, insert_rows, links_of, probe, update_rows,
+};
 use crate::domain::{Actie, RecordType};
 use crate::error::{ApiError, ApiResult, FieldProblem};
 use chrono::{DateTime, Utc};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue, ColumnTrait, EntityTrait, IntoActiveModel, Iterable,
-    QueryFilter, TryIntoModel,
+    ActiveModelTrait, ActiveValue, ColumnTrait, ConnectionTrait, DatabaseBackend, EntityTrait,
+    IntoActiveModel, Iterable, QueryFilter, TryIntoModel,
 };
 use serde_json::{Map, Value};
 use std::collections::{BTreeSet, HashMap};
@@ -221,7 +225,6 @@ impl WriteSession {
     pub async fn sync_opdrachten(&mut self, request: SyncRequest) -> ApiResult<SyncReport> {
         self.check_owner::<opdracht::Entity>("eigenaar", request.eigenaar)
             .await?;
-        refresh_planner_statistics(self).await?;
         let stored = Stored::load(self, request.eigenaar, &request.items).await?;
         let mut notices = HashMap::new();
         let mut reports = Vec::with_capacity(request.items.len());
@@ -267,13 +270,12 @@ impl WriteSession {
                 Some(Plan::Insert(fields)) => {
                     writes.insert(index, &request.items[index].extern_id, *fields);
                 }
-                Some(Plan::Update(m, before, fields)) => {
-                    writes.update(self, m, before, *fields).await?;
-                }
+                Some(Plan::Update(m, before, fields)) => writes.update(m, before, *fields)?,
                 Some(Plan::Delete(m, before)) => writes.delete(m, before),
             }
         }
         writes.delete_all(self).await?;
+        writes.update_all(self).await?;
         writes.insert_all(self, request, reports).await?;
         // Only changed opdrachten have links to remove; new ones have none yet.
         replace_links(self, &writes.linked, &writes.updated).await?;
@@ -321,7 +323,8 @@ struct Writes {
     inserted: Vec<(usize, OpdrachtValues)>,
     /// The opdrachten whose links are to be replaced, with their new fields.
     linked: Vec<(i32, OpdrachtValues)>,
-    /// The updated opdrachten.
+    /// The changed rows of the updated opdrachten, and their ids.
+    updates: Vec<opdracht::ActiveModel>,
     updated: Vec<i32>,
     /// The opdrachten to delete.
     deleted: Vec<i32>,
@@ -336,6 +339,7 @@ impl Writes {
             inserts: Vec::new(),
             inserted: Vec::new(),
             linked: Vec::new(),
+            updates: Vec::new(),
             updated: Vec::new(),
             deleted: Vec::new(),
             log: Vec::new(),
@@ -376,10 +380,9 @@ impl Writes {
         self.inserted.push((index, fields));
     }
 
-    /// Updates a stored opdracht now (one statement), logging the change.
-    async fn update(
+    /// A change of a stored opdracht, written by [`Self::update_all`], logging the change.
+    fn update(
         &mut self,
-        session: &WriteSession,
         m: opdracht::Model,
         before: Map<String, Value>,
         fields: OpdrachtValues,
@@ -389,11 +392,7 @@ impl Writes {
         am.versie = ActiveValue::Set(m.versie + 1);
         am.gewijzigd_op = ActiveValue::Set(self.now);
         let after_model = am.clone().try_into_model()?;
-        opdracht::Entity::update_many()
-            .set(am)
-            .filter(opdracht::Column::Id.eq(m.id))
-            .exec(session.tx())
-            .await?;
+        self.updates.push(am);
         let after = snapshot(&after_model, &fields);
         let (voor, na) = diff(&before, &after).unwrap_or_default();
         let audience = opdracht::Entity::feed_audience(&m, &before)
@@ -420,6 +419,20 @@ impl Writes {
         self.deleted.push(m.id);
     }
 
+    /// Writes the changed opdrachten (on PostgreSQL in one statement, [`update_rows`]).
+    async fn update_all(&mut self, session: &WriteSession) -> ApiResult<()> {
+        let rows = std::mem::take(&mut self.updates);
+        let expected = rows.len() as u64;
+        let changed =
+            update_rows::<opdracht::Entity>(session.tx(), opdracht::Column::Id, rows).await?;
+        if changed != expected {
+            return Err(ApiError::Internal(format!(
+                "{changed} of {expected} changed opdrachten written"
+            )));
+        }
+        Ok(())
+    }
+
     /// Deletes the withdrawn opdrachten, a list of ids per statement.
     async fn delete_all(&self, session: &WriteSession) -> ApiResult<()> {
         for chunk in self.deleted.chunks(super::write::IDS_PER_LIST) {
@@ -431,8 +444,9 @@ impl Writes {
         Ok(())
     }
 
-    /// Inserts the new opdrachten in bulk and logs them, reading their ids back by their key
-    /// (portable, and independent of the order in which a multi-row insert reports them).
+    /// Inserts the new opdrachten in bulk and logs them, with their ids: on PostgreSQL as the
+    /// insert returns them, elsewhere read back by their key (independent of the order in which
+    /// a multi-row insert reports them).
     async fn insert_all(
         &mut self,
         session: &WriteSession,
@@ -442,14 +456,25 @@ impl Writes {
         if self.inserts.is_empty() {
             return Ok(());
         }
-        insert_rows::<opdracht::Entity>(session.tx(), std::mem::take(&mut self.inserts)).await?;
         let extern_id = |index: usize| &request.items[index].extern_id;
-        let new_ids: Vec<String> = self
-            .inserted
-            .iter()
-            .map(|(i, _)| extern_id(*i).clone())
-            .collect();
-        let mut new = by_extern_id(session, self.eigenaar, &new_ids).await?;
+        let rows = std::mem::take(&mut self.inserts);
+        let tx = session.tx();
+        let mut new: HashMap<String, opdracht::Model> =
+            if tx.get_database_backend() == DatabaseBackend::Postgres {
+                insert_returning::<opdracht::Entity>(tx, rows)
+                    .await?
+                    .into_iter()
+                    .filter_map(|m| Some((m.extern_id.clone()?, m)))
+                    .collect()
+            } else {
+                insert_rows::<opdracht::Entity>(tx, rows).await?;
+                let new_ids: Vec<String> = self
+                    .inserted
+                    .iter()
+                    .map(|(i, _)| extern_id(*i).clone())
+                    .collect();
+                by_extern_id(session, self.eigenaar, &new_ids).await?
+            };
         for (index, fields) in std::mem::take(&mut self.inserted) {
             let model = new
                 .remove(extern_id(index))
@@ -491,62 +516,45 @@ async fn without_withdrawn(
     Ok(kept)
 }
 
-/// PostgreSQL only: refreshes the planner's statistics of the opdrachten tables when they
-/// changed by more than a fifth since they were last gathered.
-///
-/// Bulk syncs grow the tables faster than autovacuum re-analyzes them, and a plan made for a
-/// small table (filter the owner's rows, then compare each with every `externId` of the
-/// batch) costs seconds per batch once the owner has tens of thousands of rows; with fresh
-/// statistics the lookup is an index scan on (owner, externId). Measured: 10,000 opdrachten
-/// went from 8.7 s to the figures in BENCHMARKS.md. The check is one read of
-/// `pg_stat_user_tables`; the `ANALYZE` runs only while a table is growing fast.
-async fn refresh_planner_statistics(session: &WriteSession) -> ApiResult<()> {
-    use sea_orm::{ConnectionTrait, DatabaseBackend, Statement};
-    let tx = session.tx();
-    if tx.get_database_backend() != DatabaseBackend::Postgres {
-        return Ok(());
-    }
-    let stale = tx
-        .query_all_raw(Statement::from_string(
-            DatabaseBackend::Postgres,
-            "SELECT relname::text FROM pg_stat_user_tables \
-             WHERE relname IN ('opdrachten', 'opdracht_themas', 'opdracht_uitvoerders') \
-             AND n_mod_since_analyze > 500 + n_live_tup / 5",
-        ))
-        .await?;
-    for row in stale {
-        let table: String = row.try_get_by_index(0)?;
-        // Only the columns the sync looks up by: much cheaper than the whole table.
-        let columns = match table.as_str() {
-            "opdrachten" => "eigenaar_id, extern_id",
-            _ => "opdracht_id",
-        };
-        tx.execute_unprepared(&format!("ANALYZE {table} ({columns})"))
-            .await?;
-    }
-    Ok(())
-}
-
-/// The opdrachten of `eigenaar` with one of `extern_ids`, by `externId`.
+/// The opdrachten of `eigenaar` with one of `extern_ids`, by `externId`: on PostgreSQL one
+/// index probe on (owner, externId) per key ([`probe`]), elsewhere `IN` lists.
 async fn by_extern_id(
     session: &WriteSession,
     eigenaar: i32,
     extern_ids: &[String],
 ) -> ApiResult<HashMap<String, opdracht::Model>> {
-    let mut found = HashMap::new();
-    for chunk in extern_ids.chunks(super::write::IDS_PER_LIST) {
-        for m in opdracht::Entity::find()
-            .filter(opdracht::Column::EigenaarId.eq(eigenaar))
-            .filter(opdracht::Column::ExternId.is_in(chunk.iter().cloned()))
-            .all(session.tx())
-            .await?
-        {
-            if let Some(e) = m.extern_id.clone() {
-                found.insert(e, m);
-            }
+    let tx = session.tx();
+    let found = if tx.get_database_backend() == DatabaseBackend::Postgres {
+        if extern_ids.is_empty() {
+            return Ok(HashMap::new());
         }
-    }
-    Ok(found)
+        let statement = probe::<opdracht::Entity>(
+            "\"eigenaar_id\" = $2 AND \"extern_id\" = p.key",
+            Value::from(extern_ids.to_vec()),
+            &[eigenaar.into()],
+            "t.\"id\"",
+        );
+        opdracht::Entity::find()
+            .from_raw_sql(statement)
+            .all(tx)
+            .await?
+    } else {
+        let mut found = Vec::new();
+        for chunk in extern_ids.chunks(super::write::IDS_PER_LIST) {
+            found.extend(
+                opdracht::Entity::find()
+                    .filter(opdracht::Column::EigenaarId.eq(eigenaar))
+                    .filter(opdracht::Column::ExternId.is_in(chunk.iter().cloned()))
+                    .all(tx)
+                    .await?,
+            );
+        }
+        found
+    };
+    Ok(found
+        .into_iter()
+        .filter_map(|m| Some((m.extern_id.clone()?, m)))
+        .collect())
 }
 
 /// Replaces the themes and executing institutions of the given opdrachten: one delete and one

@@ -691,38 +691,147 @@ async fn insert_json<L: EntityTrait>(
 where
     L::ActiveModel: ActiveModelTrait<Entity = L> + Send,
 {
-    use sea_orm::{IdenStatic, Iterable, Statement};
-    let columns: Vec<L::Column> = L::Column::iter()
-        .filter(|c| rows[0].get(*c).is_set())
-        .collect();
-    let mut records = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let mut record = Map::new();
-        for column in &columns {
-            let value = row.get(*column).into_value().ok_or_else(|| {
-                ApiError::Internal("rows of one insert differ in their columns".into())
-            })?;
-            record.insert(column.as_str().to_owned(), as_json(value)?);
-        }
-        records.push(Value::Object(record));
+    db.execute_raw(insert_statement::<L>(&rows, "")?).await?;
+    Ok(())
+}
+
+/// PostgreSQL: inserts `rows` as [`insert_rows`] does, in one statement, and returns them as
+/// stored (`RETURNING *`: their ids without reading them back).
+pub(super) async fn insert_returning<L: EntityTrait>(
+    db: &impl ConnectionTrait,
+    rows: Vec<L::ActiveModel>,
+) -> ApiResult<Vec<L::Model>>
+where
+    L::ActiveModel: ActiveModelTrait<Entity = L> + Send,
+{
+    if rows.is_empty() {
+        return Ok(Vec::new());
     }
+    let statement = insert_statement::<L>(&rows, " RETURNING *")?;
+    Ok(L::find().from_raw_sql(statement).all(db).await?)
+}
+
+/// The statement of [`insert_json`], followed by `tail`.
+fn insert_statement<L: EntityTrait>(
+    rows: &[L::ActiveModel],
+    tail: &str,
+) -> ApiResult<sea_orm::Statement>
+where
+    L::ActiveModel: ActiveModelTrait<Entity = L>,
+{
+    let (columns, records) = json_records::<L>(rows, None)?;
     let table = L::default().table_name().to_owned();
     let list = columns
         .iter()
-        .map(|k| format!("\"{}\"", k.as_str()))
+        .map(|k| format!("\"{k}\""))
         .collect::<Vec<_>>()
         .join(", ");
     let sql = format!(
         "INSERT INTO \"{table}\" ({list}) SELECT {list} \
-         FROM json_populate_recordset(NULL::\"{table}\", $1::json)"
+         FROM json_populate_recordset(NULL::\"{table}\", $1::json){tail}"
     );
-    db.execute_raw(Statement::from_sql_and_values(
+    Ok(sea_orm::Statement::from_sql_and_values(
         DatabaseBackend::Postgres,
         sql,
-        [sea_orm::Value::from(Value::Array(records).to_string())],
+        [records],
     ))
-    .await?;
-    Ok(())
+}
+
+/// The columns set in any of `rows` (but `except`), and the rows as one JSON array of objects
+/// with those columns (a parameter for `json_populate_recordset`). A row must have a value
+/// for each of them (set, or unchanged from the stored row).
+fn json_records<L: EntityTrait>(
+    rows: &[L::ActiveModel],
+    except: Option<L::Column>,
+) -> ApiResult<(Vec<&'static str>, sea_orm::Value)>
+where
+    L::ActiveModel: ActiveModelTrait<Entity = L>,
+{
+    use sea_orm::{IdenStatic, Iterable};
+    let skip = except.map(|c| c.as_str());
+    let columns: Vec<L::Column> = L::Column::iter()
+        .filter(|c| Some(c.as_str()) != skip && rows.iter().any(|r| r.get(*c).is_set()))
+        .collect();
+    let mut records = Vec::with_capacity(rows.len());
+    for row in rows {
+        let mut record = Map::new();
+        for column in &columns {
+            let value = row.get(*column).into_value().ok_or_else(|| {
+                ApiError::Internal("rows of one statement differ in their columns".into())
+            })?;
+            record.insert(column.as_str().to_owned(), as_json(value)?);
+        }
+        if let Some(key) = except {
+            let value = row
+                .get(key)
+                .into_value()
+                .ok_or_else(|| ApiError::Internal("a row to update has no key".into()))?;
+            record.insert(key.as_str().to_owned(), as_json(value)?);
+        }
+        records.push(Value::Object(record));
+    }
+    let names = columns.iter().map(|c| c.as_str()).collect();
+    Ok((
+        names,
+        sea_orm::Value::from(Value::Array(records).to_string()),
+    ))
+}
+
+/// Updates `rows` (all with the same columns set, and `key`, which says which row) and returns
+/// how many rows changed: on PostgreSQL in one statement,
+/// `UPDATE t SET c = j.c, … FROM json_populate_recordset(NULL::t, $1::json) AS j WHERE t.key =
+/// j.key`, elsewhere one `UPDATE` per row (cheap on an embedded database; on PostgreSQL each is
+/// a round trip and a plan, and 1,000 of them cost a sync batch ~200 ms, BENCHMARKS.md).
+pub(super) async fn update_rows<L: EntityTrait>(
+    db: &impl ConnectionTrait,
+    key: L::Column,
+    rows: Vec<L::ActiveModel>,
+) -> ApiResult<u64>
+where
+    L::ActiveModel: ActiveModelTrait<Entity = L> + Send,
+{
+    use sea_orm::IdenStatic;
+    if rows.is_empty() {
+        return Ok(0);
+    }
+    if db.get_database_backend() != DatabaseBackend::Postgres {
+        let mut changed = 0;
+        for mut row in rows {
+            let id = row
+                .get(key)
+                .into_value()
+                .ok_or_else(|| ApiError::Internal("a row to update has no key".into()))?;
+            row.not_set(key);
+            let result = L::update_many()
+                .set(row)
+                .filter(key.eq(id))
+                .exec(db)
+                .await?;
+            changed += result.rows_affected;
+        }
+        return Ok(changed);
+    }
+    let (columns, records) = json_records::<L>(&rows, Some(key))?;
+    let table = L::default().table_name().to_owned();
+    let key = key.as_str();
+    let set = columns
+        .iter()
+        .map(|c| format!("\"{c}\" = j.\"{c}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
+    let sql = format!(
+        "UPDATE \"{table}\" AS t SET {set} \
+         FROM json_populate_recordset(NULL::\"{table}\", $1::json) AS j \
+         WHERE t.\"{key}\" = j.\"{key}\""
+    );
+    let result = db
+        .execute_raw(sea_orm::Statement::from_sql_and_values(
+            DatabaseBackend::Postgres,
+            sql,
+            [records],
+        ))
+        .await?;
+    Ok(result.rows_affected())
 }
 
 /// The record's fields as JSON (without id, timestamps and version), plus its links.
@@ -814,12 +923,28 @@ async fn replace_links<E: Writable>(
     )))
 }
 
-/// Rows of link table `L` whose parent column `parent` is one of `ids`.
+/// Rows of link table `L` whose parent column `parent` is one of `ids`, ordered by all columns.
 pub(super) async fn links_of<L: EntityTrait>(
     db: &impl ConnectionTrait,
     parent: L::Column,
     ids: &[i32],
 ) -> ApiResult<Vec<L::Model>> {
+    use sea_orm::IdenStatic;
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let order = <L::Column as sea_orm::Iterable>::iter()
+            .map(|c| format!("t.\"{}\"", c.as_str()))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let condition = format!("\"{}\" = p.key::int", parent.as_str());
+        let statement = probe::<L>(&condition, Value::from(ids), &[], &order);
+        return Ok(L::find().from_raw_sql(statement).all(db).await?);
+    }
     let mut rows = Vec::new();
     for chunk in ids.chunks(IDS_PER_LIST) {
         let mut select = L::find().filter(parent.is_in(chunk.iter().copied()));
@@ -829,6 +954,32 @@ pub(super) async fn links_of<L: EntityTrait>(
         rows.extend(select.all(db).await?);
     }
     Ok(rows)
+}
+
+/// PostgreSQL: the rows of `L` matching `condition` for each of `keys` (a JSON array; the key
+/// is `p.key` in the condition, text; `values` are `$2`, `$3`, …), ordered by `order`: one
+/// index probe per key, a nested loop the planner cannot trade for a scan of the table.
+///
+/// Why: with `IN (…)` lists the plan depends on the table's statistics, and a sync grows the
+/// tables faster than autovacuum analyzes them; a plan made for the small table (the owner's
+/// rows, each compared with every key) cost up to a second per batch, and keeping the
+/// statistics fresh by `ANALYZE` cost 100–300 ms each time (BENCHMARKS.md). The `OFFSET 0`
+/// keeps the subquery a subquery, so every key is an index lookup at any table size.
+pub(super) fn probe<L: EntityTrait>(
+    condition: &str,
+    keys: Value,
+    values: &[sea_orm::Value],
+    order: &str,
+) -> sea_orm::Statement {
+    let table = L::default().table_name().to_owned();
+    let sql = format!(
+        "SELECT t.* FROM json_array_elements_text($1::json) AS p(key) \
+         CROSS JOIN LATERAL (SELECT * FROM \"{table}\" WHERE {condition} OFFSET 0) AS t \
+         ORDER BY {order}"
+    );
+    let mut params = vec![sea_orm::Value::from(keys.to_string())];
+    params.extend(values.iter().cloned());
+    sea_orm::Statement::from_sql_and_values(DatabaseBackend::Postgres, sql, params)
 }
 
 /// Replaces the rows of link table `L` of the parents `ids` with `rows`.

@@ -16,6 +16,7 @@ dual_tests!(
     serve_stops_cleanly_on_sigterm,
     log_format_json_writes_one_json_object_per_line,
     the_sync_client_mirrors_an_export_repeatedly_and_safely,
+    the_sync_client_sends_nothing_of_a_file_with_an_unreadable_row_in_its_last_batch,
     a_refused_token_is_logged_with_its_reason_and_never_the_token_itself,
 );
 
@@ -357,6 +358,43 @@ async fn the_sync_client_mirrors_an_export_repeatedly_and_safely(backend: Backen
         app.scalar("SELECT COUNT(*) FROM opdrachten WHERE extern_id LIKE 'HU-%'")
             .await,
         2
+    );
+}
+
+/// The client streams its file, and still reads it whole before it sends a batch: a row it
+/// cannot read, however late in the file, sends nothing (exit code 1).
+async fn the_sync_client_sends_nothing_of_a_file_with_an_unreadable_row_in_its_last_batch(
+    backend: Backend,
+) {
+    let app = crate::harness::TestApp::spawn(backend).with_demo().await;
+    let token = app
+        .token(Some(demo::HU), ipartnerschap::auth::Rol::Medewerker)
+        .await;
+    let dir = temp();
+    let csv = dir.path().join("export.csv");
+    let mut text = String::from("externId,naam,opdrachtSoort,opdrachtgever,aantalStudenten\n");
+    for n in 0..25 {
+        text.push_str(&format!(
+            "STREAM-{n},Opdracht {n},AFSTUDEEROPDRACHT,{},1\n",
+            demo::DUO
+        ));
+    }
+    text.push_str(&format!(
+        "STREAM-25,Opdracht 25,AFSTUDEEROPDRACHT,{},een\n",
+        demo::DUO
+    ));
+    std::fs::write(&csv, text).unwrap();
+    let (code, uit) = sync_client(
+        &app.endpoint,
+        &token,
+        &["--file", csv.to_str().unwrap(), "--batch", "10"],
+    );
+    assert_eq!(code, 1, "{uit}");
+    assert_eq!(
+        app.scalar("SELECT COUNT(*) FROM opdrachten WHERE extern_id LIKE 'STREAM-%'")
+            .await,
+        0,
+        "no batch was sent: {uit}"
     );
 }
 
