@@ -22,7 +22,7 @@ pub use policy::{
     organisatie_fields,
 };
 pub use scope::Scope;
-pub use statistiek::OpdrachtCounts;
+pub use statistiek::{Breakdowns, OpdrachtCounts};
 pub use sync::{BatchMode, ItemOutcome, OpdrachtValues, SyncItem, SyncReport, SyncRequest};
 pub use wijzigingen::{AuditFilter, FeedEntry, FeedPage};
 pub use write::{LinkUpdate, Writable, WriteSession};

@@ -1,5 +1,7 @@
 //! `statistieken`: the figures behind the programme office's infographic, for what the caller
-//! may see. Counted in SQL; percentages are derived from those counts.
+//! may see. Counted in SQL; percentages are derived from those counts. Only the figures the
+//! query selects are counted (the resolver looks ahead into its selection set): a portal that
+//! shows the counts per status pays for one `GROUP BY status`, not for the whole infographic.
 //!
 //! Every category is listed, with 0 where there is none (every status, kind of education, kind,
 //! theme and region), and `verloop` lists every year of its range: from the first to the last
@@ -12,10 +14,12 @@ use super::filters::OpdrachtFilter;
 use super::scope;
 use super::types::Thema;
 use crate::db::entities::{community, fieldlab, organisatie, thema};
+use crate::db::{Breakdowns, OpdrachtCounts, Scope};
 use crate::domain::{
     FieldlabStatus, Onderwijssoort, OpdrachtSoort, OpdrachtStatus, OrganisatieSoort, Regio,
 };
-use async_graphql::{Context, Object, Result, SimpleObject};
+use crate::error::ApiResult;
+use async_graphql::{Context, Lookahead, Object, Result, SimpleObject};
 use chrono::Datelike;
 use sea_orm::Iterable;
 use sea_orm::{ColumnTrait, Condition};
@@ -37,18 +41,108 @@ impl StatistiekQuery {
         >,
     ) -> Result<Statistieken> {
         let scope = scope(ctx)?;
+        let asked = Asked::of(&ctx.look_ahead());
         let filter = filter.unwrap_or_default();
         let condition = filter.condition(scope).await?;
-        let counts = scope.opdracht_counts(condition).await?;
-        let years = year_range(scope.start_years().await?, &filter);
-        let of_kind =
-            |kind: OrganisatieSoort| Condition::all().add(organisatie::Column::Soort.eq(kind));
-        let active = Condition::all()
-            .add(fieldlab::Column::Status.eq(FieldlabStatus::Actief))
-            .add(scope.meeting::<fieldlab::Entity>(crate::db::Need::Full));
-        let themas = scope.themas().await?;
+        let (counts, themas, catalogue) = tokio::try_join!(
+            scope.opdracht_counts(condition, asked.breakdowns),
+            themas(scope, asked.breakdowns.per_thema),
+            catalogue_counts(scope, &asked.catalogue),
+        )?;
+        let years = year_range(counts.start_years, &filter);
+        Ok(Statistieken::new(counts, themas, years, catalogue))
+    }
+}
+
+/// What a query selects of [`Statistieken`]: only that is counted. The look-ahead ignores
+/// `@skip` and `@include`, so it may ask for more than is shown, never for less.
+struct Asked {
+    breakdowns: Breakdowns,
+    /// Rijkspartners, kennisinstellingen, fieldlabs, active fieldlabs, communities.
+    catalogue: [bool; 5],
+}
+
+impl Asked {
+    fn of(selection: &Lookahead<'_>) -> Self {
+        let has = |field: &str| selection.field(field).exists();
+        Asked {
+            breakdowns: Breakdowns {
+                totals: has("aantalOpdrachten")
+                    || has("aantalStudenten")
+                    || has("aantalStudentenInStage"),
+                per_status: has("perStatus"),
+                // The percentages are shares of the total.
+                per_onderwijssoort: has("perOnderwijssoort"),
+                per_soort: has("perSoort"),
+                per_regio: has("perRegio"),
+                per_thema: has("perThema"),
+                per_jaar: has("verloop"),
+            },
+            catalogue: [
+                "aantalRijkspartners",
+                "aantalKennisinstellingen",
+                "aantalFieldlabs",
+                "aantalActieveFieldlabs",
+                "aantalCommunities",
+            ]
+            .map(has),
+        }
+    }
+}
+
+/// All themes when `asked` (the categories of `perThema`).
+async fn themas(scope: &Scope, asked: bool) -> ApiResult<Vec<thema::Model>> {
+    if asked {
+        scope.themas().await
+    } else {
+        Ok(Vec::new())
+    }
+}
+
+/// The catalogue's figures, in the order of [`Asked::catalogue`]; 0 where not asked.
+async fn catalogue_counts(scope: &Scope, asked: &[bool; 5]) -> ApiResult<[u64; 5]> {
+    let of_kind =
+        |kind: OrganisatieSoort| Condition::all().add(organisatie::Column::Soort.eq(kind));
+    let active = Condition::all()
+        .add(fieldlab::Column::Status.eq(FieldlabStatus::Actief))
+        .add(scope.meeting::<fieldlab::Entity>(crate::db::Need::Full));
+    let counts = tokio::try_join!(
+        count_if(
+            asked[0],
+            scope.count::<organisatie::Entity>(of_kind(OrganisatieSoort::Rijkspartner))
+        ),
+        count_if(
+            asked[1],
+            scope.count::<organisatie::Entity>(of_kind(OrganisatieSoort::Kennisinstelling))
+        ),
+        count_if(asked[2], scope.count::<fieldlab::Entity>(Condition::all())),
+        count_if(asked[3], scope.count::<fieldlab::Entity>(active)),
+        count_if(asked[4], scope.count::<community::Entity>(Condition::all())),
+    )?;
+    Ok(counts.into())
+}
+
+/// `count` when `asked`, 0 otherwise (without running it).
+async fn count_if(asked: bool, count: impl Future<Output = ApiResult<u64>>) -> ApiResult<u64> {
+    if asked { count.await } else { Ok(0) }
+}
+
+impl Statistieken {
+    fn new(
+        counts: OpdrachtCounts,
+        themas: Vec<thema::Model>,
+        years: RangeInclusive<i32>,
+        catalogue: [u64; 5],
+    ) -> Self {
         let share = share_of(counts.opdrachten);
-        Ok(Statistieken {
+        let [
+            rijkspartners,
+            kennisinstellingen,
+            fieldlabs,
+            actieve_fieldlabs,
+            communities,
+        ] = catalogue;
+        Statistieken {
             aantal_opdrachten: counts.opdrachten,
             aantal_studenten: counts.studenten,
             aantal_studenten_in_stage: counts.studenten_in_stage,
@@ -80,16 +174,12 @@ impl StatistiekQuery {
                 .collect(),
             per_thema: theme_counts(themas, &counts.per_thema),
             verloop: year_counts(years, &counts.per_jaar),
-            aantal_rijkspartners: scope
-                .count::<organisatie::Entity>(of_kind(OrganisatieSoort::Rijkspartner))
-                .await?,
-            aantal_kennisinstellingen: scope
-                .count::<organisatie::Entity>(of_kind(OrganisatieSoort::Kennisinstelling))
-                .await?,
-            aantal_fieldlabs: scope.count::<fieldlab::Entity>(Condition::all()).await?,
-            aantal_actieve_fieldlabs: scope.count::<fieldlab::Entity>(active).await?,
-            aantal_communities: scope.count::<community::Entity>(Condition::all()).await?,
-        })
+            aantal_rijkspartners: rijkspartners,
+            aantal_kennisinstellingen: kennisinstellingen,
+            aantal_fieldlabs: fieldlabs,
+            aantal_actieve_fieldlabs: actieve_fieldlabs,
+            aantal_communities: communities,
+        }
     }
 }
 
