@@ -326,13 +326,20 @@ impl Scope {
         if !asked {
             return Ok(Vec::new());
         }
-        let visible_ids = self
-            .opdrachten_select(filter.clone())
-            .select_only()
-            .column(opdracht::Column::Id)
-            .into_query();
-        Ok(opdracht_thema::Entity::find()
-            .filter(opdracht_thema::Column::OpdrachtId.in_subquery(visible_ids))
+        let mut select = opdracht_thema::Entity::find();
+        // Every opdracht counts (the programme office, unfiltered): the link table alone, an
+        // index-only scan of (thema_code, opdracht_id), without the opdrachten.
+        let every_opdracht = filter.is_empty()
+            && opdracht::Entity::visible_rule(self.principal()) == super::policy::Rule::Always;
+        if !every_opdracht {
+            let visible_ids = self
+                .opdrachten_select(filter.clone())
+                .select_only()
+                .column(opdracht::Column::Id)
+                .into_query();
+            select = select.filter(opdracht_thema::Column::OpdrachtId.in_subquery(visible_ids));
+        }
+        Ok(select
             .select_only()
             .column(opdracht_thema::Column::ThemaCode)
             .column_as(Expr::cust("COUNT(*)"), "aantal")
