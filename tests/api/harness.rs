@@ -314,6 +314,23 @@ impl<'a> Caller<'a> {
         }
     }
 
+    /// The same organisation, role and regions as another person (`sub`): a token that
+    /// differs from this caller's in its subject only.
+    pub fn as_subject(self, other: &'static str) -> Self {
+        let who = match self.who {
+            Who::Token {
+                org, rol, regios, ..
+            } => Who::Token {
+                org,
+                rol,
+                regios,
+                subject: other,
+            },
+            who => who,
+        };
+        Self::new(self.app, who)
+    }
+
     /// The application this caller calls.
     pub fn app(&self) -> &'a TestApp {
         self.app
