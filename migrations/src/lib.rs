@@ -27,6 +27,7 @@ mod m20261201_000011_uitvoerder_intrekkingen;
 mod m20261201_000020_sleutels;
 mod m20261201_000021_wijziging_regios;
 mod m20261201_000022_fieldlab_regios;
+mod m20261201_000024_datastanden;
 pub mod naamsleutel;
 
 /// All migrations of the service, oldest first.
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000020_sleutels::Migration),
             Box::new(m20261201_000021_wijziging_regios::Migration),
             Box::new(m20261201_000022_fieldlab_regios::Migration),
+            Box::new(m20261201_000024_datastanden::Migration),
         ]
     }
 }

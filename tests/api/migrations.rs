@@ -16,7 +16,10 @@ dual_tests!(
     the_fieldlab_regions_migration_gives_each_existing_lab_the_region_of_its_column,
 );
 
-const MIGRATIONS: usize = 14; // 9 of 2026-11-22, 10 (name keys), 11 (withdrawals), 20 (id keys), 21 (feed regions), 22 (fieldlab regions)
+const MIGRATIONS: usize = 15; // 9 of 2026-11-22, 10 (name keys), 11 (withdrawals), 20 (id keys), 21 (feed regions), 22 (fieldlab regions), 24 (versions per record type)
+
+/// The position of migration 22 (fieldlab regions) in the list, counting from 1.
+const FIELDLAB_REGIOS: usize = 14;
 
 async fn migrations_run_up_then_all_the_way_down_then_up_again(backend: Backend) {
     let (url, _dir) = fresh_database(backend).await;
@@ -164,7 +167,7 @@ async fn the_fieldlab_regions_migration_gives_each_existing_lab_the_region_of_it
     use migrations::MigratorTrait;
     let (url, _dir) = fresh_database(backend).await;
     let conn = sea_orm::Database::connect(url.as_str()).await.unwrap();
-    migrations::Migrator::up(&conn, Some(MIGRATIONS as u32 - 1))
+    migrations::Migrator::up(&conn, Some(FIELDLAB_REGIOS as u32 - 1))
         .await
         .unwrap();
     for (naam, regio) in [("Noorderlab", "NOORD"), ("Zuiderlab", "ZUID")] {
@@ -199,7 +202,10 @@ async fn the_fieldlab_regions_migration_gives_each_existing_lab_the_region_of_it
     ];
     migrations::Migrator::up(&conn, None).await.unwrap();
     assert_eq!(read().await, expected);
-    migrations::Migrator::down(&conn, Some(1)).await.unwrap();
+    let after = (MIGRATIONS - FIELDLAB_REGIOS + 1) as u32;
+    migrations::Migrator::down(&conn, Some(after))
+        .await
+        .unwrap();
     conn.execute_unprepared("SELECT regio FROM fieldlab_regios")
         .await
         .expect_err("down drops the link table");
