@@ -340,14 +340,14 @@ async fn run(apps: Vec<Arc<TestApp>>) {
             .collect();
         eprintln!("{}: {}", instance.endpoint, cache.join(", "));
     }
-    assert_eq!(verouderd, 0, "no stale answer");
-    assert_eq!(t.serverfouten.load(Ordering::Relaxed), 0, "no 5xx");
     assert!(
         fouten.is_empty(),
         "{} unexpected errors, e.g. {:?}",
         fouten.len(),
         &fouten[..fouten.len().min(3)]
     );
+    assert_eq!(verouderd, 0, "no stale answer");
+    assert_eq!(t.serverfouten.load(Ordering::Relaxed), 0, "no 5xx");
 
     // Every opdracht once, in the last applied state.
     for (i, org) in INSTELLINGEN.iter().enumerate() {
