@@ -327,6 +327,9 @@ async fn run(apps: Vec<Arc<TestApp>>) {
             .unwrap_or_default()
             .trim()
     );
+    for stale in fouten.iter().filter(|f| f.starts_with("stale")) {
+        eprintln!("{stale}");
+    }
     for instance in &apps {
         let metrics = instance
             .get("/metrics")
