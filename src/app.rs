@@ -10,7 +10,7 @@
 //! to anonymous access.
 
 use crate::auth::{JwtKeys, Principal};
-use crate::cache::{CacheKey, ResponseCache};
+use crate::cache::{CacheKey, ResponseCache, Versies};
 use crate::config::ServerSettings;
 use crate::db::Database;
 use crate::error::ApiError;
@@ -468,18 +468,28 @@ impl Execution<'_> {
         operation_type: Option<OperationType>,
     ) -> Response {
         let inner = &self.state.inner;
-        // A query may be answered from the cache: the version of the data is read first, so
-        // an answer is never kept under a version older than the data it saw.
+        // A query may be answered from the cache: the versions of the data are read first, so
+        // an answer is never kept under versions older than the data it saw.
         let cache = &inner.cache;
-        let cache_key = Some(())
+        let reads = self
+            .written
+            .as_ref()
             .filter(|_| cache.enabled() && operation_type == Some(OperationType::Query))
-            .and_then(|_| CacheKey::new(principal.as_ref(), &request).ok());
-        let data_version = match &cache_key {
-            Some(_) => inner.db.data_version().await.ok(),
+            .map(graphql::spec::Written::reads);
+        let cache_key = reads
+            .and_then(|reads| CacheKey::new(principal.as_ref(), &request, !reads.identity).ok());
+        let versies = match &cache_key {
+            Some(_) => inner
+                .db
+                .data_versions()
+                .await
+                .ok()
+                .as_deref()
+                .and_then(Versies::from_rows),
             None => None,
         };
-        if let (Some(cache_key), Some(data_version)) = (&cache_key, data_version)
-            && let Some(body) = cache.get(cache_key, data_version)
+        if let (Some(cache_key), Some(versies)) = (&cache_key, &versies)
+            && let Some(body) = cache.get(cache_key, versies)
         {
             inner
                 .metrics
@@ -516,12 +526,12 @@ impl Execution<'_> {
             Some(written) => written.complete(response),
             None => response,
         };
-        if let (Some(cache_key), Some(data_version)) = (cache_key, data_version)
+        if let (Some(cache_key), Some(versies), Some(reads)) = (cache_key, versies, reads)
             && response.errors.is_empty()
             && let Ok(json) = serde_json::to_vec(&response)
         {
             let body = axum::body::Bytes::from(json);
-            cache.put(cache_key, data_version, body.clone());
+            cache.put(cache_key, reads.types, &versies, body.clone());
             inner
                 .metrics
                 .record_request(self.name, self.begin.elapsed(), &[]);

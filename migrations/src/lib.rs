@@ -28,6 +28,7 @@ mod m20261201_000020_sleutels;
 mod m20261201_000021_wijziging_regios;
 mod m20261201_000022_fieldlab_regios;
 mod m20261201_000023_leesindexen;
+mod m20261201_000024_datastanden;
 pub mod naamsleutel;
 
 /// All migrations of the service, oldest first.
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000021_wijziging_regios::Migration),
             Box::new(m20261201_000022_fieldlab_regios::Migration),
             Box::new(m20261201_000023_leesindexen::Migration),
+            Box::new(m20261201_000024_datastanden::Migration),
         ]
     }
 }

@@ -142,19 +142,21 @@ impl Database {
         }
     }
 
-    /// The data's version: a counter that every write raises, in the write's own transaction
-    /// (triggers of migration 9). An answer computed after reading version `v` is valid for as
-    /// long as the version is `v` (see [`crate::cache`]).
-    pub async fn data_version(&self) -> Result<i64, DbErr> {
-        let row = self
+    /// The data's version per record type, `(recordsoort, versie)`: counters that every
+    /// write raises, in the write's own transaction, for the record types it writes (triggers
+    /// of migration 24). An answer computed after reading them is valid for as long as the
+    /// versions of the record types it read are unchanged (see [`crate::cache`]).
+    pub async fn data_versions(&self) -> Result<Vec<(String, i64)>, DbErr> {
+        let rows = self
             .conn
-            .query_one_raw(sea_orm::Statement::from_string(
+            .query_all_raw(sea_orm::Statement::from_string(
                 self.backend(),
-                "SELECT versie FROM datastand",
+                "SELECT recordsoort, versie FROM datastanden",
             ))
-            .await?
-            .ok_or_else(|| DbErr::RecordNotFound("the row of datastand".into()))?;
-        row.try_get_by_index(0)
+            .await?;
+        rows.iter()
+            .map(|row| Ok((row.try_get_by_index(0)?, row.try_get_by_index(1)?)))
+            .collect()
     }
 
     /// The keys of public ids and cursors as hex text, `(id, cursor)` (table `sleutels`,

@@ -314,6 +314,23 @@ impl<'a> Caller<'a> {
         }
     }
 
+    /// The same organisation, role and regions as another person (`sub`): a token that
+    /// differs from this caller's in its subject only.
+    pub fn with_subject(self, other: &'static str) -> Self {
+        let who = match self.who {
+            Who::Token {
+                org, rol, regios, ..
+            } => Who::Token {
+                org,
+                rol,
+                regios,
+                subject: other,
+            },
+            who => who,
+        };
+        Self::new(self.app, who)
+    }
+
     /// The application this caller calls.
     pub fn app(&self) -> &'a TestApp {
         self.app
@@ -596,6 +613,29 @@ impl TestApp {
             sleutels,
             client: reqwest::Client::new(),
             shutdown: Some(tx),
+            _dir: None,
+        }
+    }
+
+    /// An application already running at `endpoint` on the database at `database_url`, started
+    /// by someone else (e.g. `ipartnerschap serve` with `JWT_SECRET` set to [`SECRET`]): callers
+    /// call it, and [`TestApp::scalar`] and friends read its database.
+    pub async fn attach(database_url: &str, endpoint: &str) -> Self {
+        let db = Database::connect(database_url, 5).await.expect("connect");
+        let sleutels = std::sync::Arc::new(Keys::load(&db).await.expect("the id keys"));
+        let backend = match database_url.starts_with("postgres") {
+            true => Backend::Postgres,
+            false => Backend::Sqlite,
+        };
+        Self {
+            backend,
+            database_url: database_url.to_owned(),
+            db,
+            jwt: jwt_keys(),
+            endpoint: endpoint.to_owned(),
+            sleutels,
+            client: reqwest::Client::new(),
+            shutdown: None,
             _dir: None,
         }
     }

@@ -5,7 +5,11 @@
 //! cargo test --test api soak -- --ignored --nocapture                     # SQLite
 //! TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres \
 //!   cargo test --test api soak::postgres -- --ignored --nocapture          # PostgreSQL
+//! benches/soak2.sh          # two `ipartnerschap serve` processes on one PostgreSQL database
 //! ```
+//!
+//! With several instances (`SOAK_ENDPOINTS`, see [`two_instances_on_one_database_lose_nothing_and_serve_nothing_stale`]),
+//! every client writes on one instance and reads on another.
 //!
 //! Clients: sync clients of four institutions (two per institution on a shared set of
 //! `externId`s, sending identical content, plus one with its own set that it changes and
@@ -13,7 +17,10 @@
 //! (retrying on `CONFLICT`), and readers (lists, `node`, statistics, the change feed).
 //! Afterwards: no 5xx and no unexpected error; every opdracht is stored once, in the state of
 //! the last batch that was applied; every fieldlab has the last name written and a version that
-//! counts the successful updates; the audit trail has exactly one entry per change reported.
+//! counts the successful updates; the audit trail has exactly one entry per change reported;
+//! and no stale answer: after every write confirmed by one instance, the writer reads it back
+//! (the same query each time, so a cached answer would be found) from another instance, or
+//! the same one when there is only one.
 
 use crate::harness::{Backend, TestApp, demo};
 use crate::sync::SYNC;
@@ -40,6 +47,31 @@ async fn postgres_soak_many_clients_for_a_minute_lose_and_duplicate_nothing() {
     soak(Backend::Postgres).await;
 }
 
+/// The soak against API processes started elsewhere on one database: `SOAK_ENDPOINTS` (their
+/// GraphQL URLs, comma-separated) and `SOAK_DATABASE_URL`, the database they share with the
+/// demo data loaded; they must accept the test tokens (`JWT_SECRET` = [`crate::harness::SECRET`]).
+/// `benches/soak2.sh` starts two and runs this.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs running instances: run benches/soak2.sh"]
+async fn two_instances_on_one_database_lose_nothing_and_serve_nothing_stale() {
+    let (Ok(url), Ok(endpoints)) = (
+        std::env::var("SOAK_DATABASE_URL"),
+        std::env::var("SOAK_ENDPOINTS"),
+    ) else {
+        eprintln!("SOAK_DATABASE_URL and SOAK_ENDPOINTS are not set: the soak did not run");
+        return;
+    };
+    let mut apps = Vec::new();
+    for endpoint in endpoints
+        .split(',')
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+    {
+        apps.push(Arc::new(TestApp::attach(&url, endpoint).await));
+    }
+    run(apps).await;
+}
+
 const INSTELLINGEN: [&str; 4] = [demo::HU, demo::UU, demo::HANZE, demo::FONTYS];
 
 #[derive(Default)]
@@ -48,6 +80,8 @@ struct Tellers {
     serverfouten: AtomicU64,
     /// Changes reported by syncs (created + updated + deleted).
     sync_wijzigingen: AtomicU64,
+    /// Reads after a confirmed write that did not show it.
+    verouderd: AtomicU64,
 }
 
 fn item(prefix: &str, n: usize, versie: u64, uitvoerder: &str) -> Value {
@@ -71,7 +105,35 @@ async fn verstuur(app: &TestApp, token: &str, query: &str, variables: Value, t: 
 }
 
 async fn soak(backend: Backend) {
-    let app = Arc::new(TestApp::spawn(backend).with_demo().await);
+    run(vec![Arc::new(TestApp::spawn(backend).with_demo().await)]).await;
+}
+
+/// Reads `query` as `token` on `app` after a write, `expected` being what it must show; a
+/// difference counts as a stale answer (and is kept in `verouderd` for the report).
+async fn lees_terug(
+    app: &TestApp,
+    token: &str,
+    (query, variables): (&str, Value),
+    expected: impl Fn(&Value) -> bool,
+    t: &Tellers,
+    verouderd: &mut Vec<String>,
+) {
+    let body = verstuur(app, token, query, variables, t).await;
+    if !expected(&body) {
+        t.verouderd.fetch_add(1, Ordering::Relaxed);
+        verouderd.push(format!("stale on {}: {body}", app.endpoint));
+    }
+}
+
+/// The instance a client writes on and the one it reads back from.
+fn instances(apps: &[Arc<TestApp>], client: usize) -> (Arc<TestApp>, Arc<TestApp>) {
+    let n = apps.len();
+    (apps[client % n].clone(), apps[(client + 1) % n].clone())
+}
+
+async fn run(apps: Vec<Arc<TestApp>>) {
+    let app = apps[0].clone();
+    let backend = app.backend;
     let duur = Duration::from_secs(
         std::env::var("SOAK_SECONDS")
             .ok()
@@ -86,7 +148,7 @@ async fn soak(backend: Backend) {
     for (i, org) in INSTELLINGEN.iter().enumerate() {
         let token = app.token(Some(org), Rol::Medewerker).await;
         for kopie in 0..2 {
-            let (app, t, token) = (app.clone(), t.clone(), token.clone());
+            let (app, t, token) = (instances(&apps, taken.len()).0, t.clone(), token.clone());
             taken.push(tokio::spawn(async move {
                 let _ = kopie;
                 let mut fouten = Vec::new();
@@ -107,9 +169,14 @@ async fn soak(backend: Backend) {
                 (fouten, HashMap::new())
             }));
         }
-        let (app, t, token) = (app.clone(), t.clone(), token.clone());
+        let (app, ander) = instances(&apps, taken.len());
+        let (t, token) = (t.clone(), token.clone());
         taken.push(tokio::spawn(async move {
             let mut fouten = Vec::new();
+            let eigen = (
+                "query($z: String!) { opdrachten(first: 100, filter: { zoek: $z }) { nodes { naam } } }",
+                json!({ "z": format!("Soak E{i} ") }),
+            );
             // externId -> the version last applied (None: withdrawn).
             let mut laatste: HashMap<String, Option<u64>> = HashMap::new();
             let mut ronde = 0u64;
@@ -141,6 +208,25 @@ async fn soak(backend: Backend) {
                     for e in &ingetrokken {
                         laatste.insert(e.clone(), None);
                     }
+                    let mut verwacht: Vec<String> = laatste
+                        .iter()
+                        .filter_map(|(extern_id, v)| {
+                            let n = extern_id.rsplit('-').next().unwrap();
+                            v.map(|v| format!("Soak E{i} {n} v{v}"))
+                        })
+                        .collect();
+                    verwacht.sort();
+                    let toont = |body: &Value| {
+                        let mut namen: Vec<String> = body["data"]["opdrachten"]["nodes"]
+                            .as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|n| n["naam"].as_str().map(str::to_owned))
+                            .collect();
+                        namen.sort();
+                        namen == verwacht
+                    };
+                    lees_terug(&ander, &token, eigen.clone(), toont, &t, &mut fouten).await;
                 }
             }
             (fouten, laatste)
@@ -149,9 +235,16 @@ async fn soak(backend: Backend) {
 
     // Editors: each creates fieldlabs and renames them, with the version it read.
     for e in 0..6 {
-        let (app, t) = (app.clone(), t.clone());
+        let ((app, ander), t) = (instances(&apps, taken.len()), t.clone());
         let token = app.token(Some(INSTELLINGEN[e % 4]), Rol::Beheerder).await;
         taken.push(tokio::spawn(async move {
+            let lab = "query($id: ID!) { node(id: $id) { ... on Fieldlab { versie naam } } }";
+            let toont = |versie: u64, naam: String| {
+                move |body: &Value| {
+                    body["data"]["node"]["versie"].as_u64() == Some(versie)
+                        && body["data"]["node"]["naam"].as_str() == Some(naam.as_str())
+                }
+            };
             let mut fouten = Vec::new();
             let mut laatste: HashMap<String, Option<u64>> = HashMap::new();
             let mut n = 0u64;
@@ -166,6 +259,8 @@ async fn soak(backend: Backend) {
                     continue;
                 };
                 let mut versie = 1;
+                let terug = (lab, json!({ "id": id }));
+                lees_terug(&ander, &token, terug.clone(), toont(1, naam.clone()), &t, &mut fouten).await;
                 for k in 1..=3u64 {
                     let nieuw = format!("{naam} r{k}");
                     let body = verstuur(&app, &token,
@@ -175,6 +270,7 @@ async fn soak(backend: Backend) {
                         Some(v) => versie = v,
                         None => fouten.push(format!("update: {body}")),
                     }
+                    lees_terug(&ander, &token, terug.clone(), toont(versie, nieuw), &t, &mut fouten).await;
                 }
                 laatste.insert(id, Some(versie));
             }
@@ -184,7 +280,7 @@ async fn soak(backend: Backend) {
 
     // Readers.
     for r in 0..6 {
-        let (app, t) = (app.clone(), t.clone());
+        let (app, t) = (instances(&apps, taken.len()).0, t.clone());
         let token = app.token(Some(INSTELLINGEN[r % 4]), Rol::Lezer).await;
         taken.push(tokio::spawn(async move {
             let mut fouten = Vec::new();
@@ -220,14 +316,41 @@ async fn soak(backend: Backend) {
         }
     }
     let verzoeken = t.verzoeken.load(Ordering::Relaxed);
-    eprintln!("soak on {backend:?}: {verzoeken} requests in {duur:?}");
-    assert_eq!(t.serverfouten.load(Ordering::Relaxed), 0, "no 5xx");
+    let verouderd = t.verouderd.load(Ordering::Relaxed);
+    eprintln!(
+        "soak on {backend:?}, {} instance(s): {verzoeken} requests in {duur:?}, {} 5xx, \
+         {} unexpected errors (of which {verouderd} stale reads); load average {}",
+        apps.len(),
+        t.serverfouten.load(Ordering::Relaxed),
+        fouten.len(),
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .trim()
+    );
+    for stale in fouten.iter().filter(|f| f.starts_with("stale")) {
+        eprintln!("{stale}");
+    }
+    for instance in &apps {
+        let metrics = instance
+            .get("/metrics")
+            .await
+            .text()
+            .await
+            .unwrap_or_default();
+        let cache: Vec<&str> = metrics
+            .lines()
+            .filter(|l| l.starts_with("ipartnerschap_response_cache_"))
+            .collect();
+        eprintln!("{}: {}", instance.endpoint, cache.join(", "));
+    }
     assert!(
         fouten.is_empty(),
         "{} unexpected errors, e.g. {:?}",
         fouten.len(),
         &fouten[..fouten.len().min(3)]
     );
+    assert_eq!(verouderd, 0, "no stale answer");
+    assert_eq!(t.serverfouten.load(Ordering::Relaxed), 0, "no 5xx");
 
     // Every opdracht once, in the last applied state.
     for (i, org) in INSTELLINGEN.iter().enumerate() {

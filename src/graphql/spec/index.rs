@@ -186,6 +186,23 @@ impl SchemaIndex {
         }
     }
 
+    /// The object types a value of `name` can be: the members of a union, the objects that
+    /// implement an interface, or the object type itself.
+    pub fn possible_types<'a>(&'a self, name: &'a str) -> Vec<&'a str> {
+        match self.types.get(name) {
+            Some(TypeShape::Union(members)) => members.iter().map(String::as_str).collect(),
+            Some(TypeShape::Interface(_)) => self
+                .types
+                .iter()
+                .filter(|(_, shape)| {
+                    matches!(shape, TypeShape::Object(_, interfaces) if interfaces.iter().any(|i| i == name))
+                })
+                .map(|(object, _)| object.as_str())
+                .collect(),
+            _ => vec![name],
+        }
+    }
+
     /// The object type a value of the abstract or object type `declared` is, from the
     /// `__typename` it carries; `None` when that is not one of the types `declared` stands for.
     pub fn concrete<'a>(&self, declared: &'a str, typename: Option<&'a str>) -> Option<&'a str> {

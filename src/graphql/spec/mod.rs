@@ -7,8 +7,10 @@
 mod arguments;
 mod complete;
 mod index;
+mod reads;
 
 pub use index::SchemaIndex;
+pub use reads::Reads;
 
 use async_graphql::parser::types::{
     DocumentOperations, ExecutableDocument, OperationDefinition, OperationType,
@@ -54,6 +56,20 @@ impl Written {
     pub fn complete(&self, mut response: Response) -> Response {
         complete(&INDEX, self, &mut response);
         response
+    }
+}
+
+impl Written {
+    /// What the operation can read: the record types and whether it shows the caller's
+    /// identity (see [`reads`]); everything when the operation cannot be found.
+    pub fn reads(&self) -> Reads {
+        let Some(operation) = operation(&self.document, self.operation_name.as_deref()) else {
+            return Reads::ALL;
+        };
+        match root_type(&INDEX, operation) {
+            Some(root) => reads::reads(&INDEX, &self.document, operation, root),
+            None => Reads::ALL,
+        }
     }
 }
 
