@@ -599,7 +599,7 @@ impl TestApp {
         Self::attach(self.backend, &self.database_url, self.jwt.clone()).await
     }
 
-    /// The application on a database that already exists and is migrated (one that several
+    /// The application, served here, on a database that already exists and is migrated (one that several
     /// tests share, such as the plan tests' 100,000 opdrachten).
     pub async fn attach(backend: Backend, database_url: &str, jwt: JwtKeys) -> Self {
         let db = Database::connect(database_url, 5).await.expect("connect");
@@ -620,7 +620,7 @@ impl TestApp {
     /// An application already running at `endpoint` on the database at `database_url`, started
     /// by someone else (e.g. `ipartnerschap serve` with `JWT_SECRET` set to [`SECRET`]): callers
     /// call it, and [`TestApp::scalar`] and friends read its database.
-    pub async fn attach(database_url: &str, endpoint: &str) -> Self {
+    pub async fn running_at(database_url: &str, endpoint: &str) -> Self {
         let db = Database::connect(database_url, 5).await.expect("connect");
         let sleutels = std::sync::Arc::new(Keys::load(&db).await.expect("the id keys"));
         let backend = match database_url.starts_with("postgres") {

@@ -67,7 +67,7 @@ async fn two_instances_on_one_database_lose_nothing_and_serve_nothing_stale() {
         .map(str::trim)
         .filter(|e| !e.is_empty())
     {
-        apps.push(Arc::new(TestApp::attach(&url, endpoint).await));
+        apps.push(Arc::new(TestApp::running_at(&url, endpoint).await));
     }
     run(apps).await;
 }
