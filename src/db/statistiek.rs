@@ -124,7 +124,7 @@ impl Dimension {
     fn expr(self, backend: DatabaseBackend) -> (SimpleExpr, SimpleExpr) {
         use opdracht::Column as C;
         let text = |column: C| -> (SimpleExpr, SimpleExpr) {
-            (Expr::col(column).into(), Expr::cust("CAST(NULL AS TEXT)"))
+            (Expr::col(column), Expr::cust("CAST(NULL AS TEXT)"))
         };
         match self {
             Dimension::Status => text(C::Status),

@@ -1,1 +1,1 @@
-.data.organisatieBySchacHome | {naam, afkorting, regio, website}
+.data.organisatyBySchacHome | {naam, afkorting, regio, website}

@@ -1,11 +1,11 @@
 .data.allOpdrachtens | {totalCount, rijen: [.nodes[] | {
   externId, naam, status, soort, onderwijssoort, startdatum, einddatum, aantalStudenten,
-  opdrachtgever: .organisatieByOpdrachtgeverId.naam, oin: .organisatieByOpdrachtgeverId.oin,
-  moeder: .organisatieByOpdrachtgeverId.organisatieByParentId.naam,
-  uitvoerders: ([.opdrachtUitvoerdersByOpdrachtId.nodes[].organisatieByOrganisatieId.naam] | sort),
+  opdrachtgever: .organisatyByOpdrachtgeverId.naam, oin: .organisatyByOpdrachtgeverId.oin,
+  moeder: .organisatyByOpdrachtgeverId.organisatyByParentId.naam,
+  uitvoerders: ([.opdrachtUitvoerdersByOpdrachtId.nodes[].organisatyByOrganisatieId.naam] | sort),
   fieldlab: .fieldlabByFieldlabId.naam,
   fieldlabThemas: (if .fieldlabByFieldlabId
     then [.fieldlabByFieldlabId.fieldlabThemasByFieldlabId.nodes[].themaCode] | sort else null end),
-  lectoraat: .lectoraatByLectoraatId.naam, minor: .minorByMinorId.naam,
-  themas: ([.opdrachtThemasByOpdrachtId.nodes[].themaByThemaCode | [.code, .naam]] | sort)
+  lectoraat: .lectoratenByLectoraatId.naam, minor: .minorenByMinorId.naam,
+  themas: ([.opdrachtThemasByOpdrachtId.nodes[].themaByThemaCode | [.code, .naamNl]] | sort)
 }]}
