@@ -46,7 +46,7 @@ CREATE POLICY zichtbaar ON opdrachten FOR SELECT TO ipt_peer_lezer USING (
   eigenaar_id = (SELECT ipt_peer_org())
   OR opdrachtgever_id = (SELECT ipt_peer_org())
   OR id IN (SELECT ipt_peer_uitgevoerd((SELECT ipt_peer_org())))
-  OR regio = ANY ((SELECT ipt_peer_regios()))
+  OR regio = ANY (ipt_peer_regios())
 );
 
 ALTER TABLE opdracht_uitvoerders ENABLE ROW LEVEL SECURITY;
