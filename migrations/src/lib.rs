@@ -29,6 +29,7 @@ mod m20261201_000021_wijziging_regios;
 mod m20261201_000022_fieldlab_regios;
 mod m20261201_000023_leesindexen;
 mod m20261201_000024_datastanden;
+mod m20261202_000025_bereikindexen;
 pub mod naamsleutel;
 
 /// All migrations of the service, oldest first.
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000022_fieldlab_regios::Migration),
             Box::new(m20261201_000023_leesindexen::Migration),
             Box::new(m20261201_000024_datastanden::Migration),
+            Box::new(m20261202_000025_bereikindexen::Migration),
         ]
     }
 }
