@@ -17,8 +17,11 @@
 # The filters' "$RIJKSPARTNER" and "$KENNISINSTELLING" are the ids of the organisations with
 # the natural keys RIJKSPARTNER (default 00000099000000000001) and KENNISINSTELLING (default
 # hu.nl). Servers run on core 0, wrk on core 1 (with two cores). It prints a Markdown table per
-# database: median latency and p99 at each size and the growth of the median, and exits
-# non-zero when any request failed (non-200, an `errors` answer, a socket error).
+# database: median latency and p99 at each size, the rows a page returned at each size, the
+# growth of the median and that growth per returned row (a scoped caller's page of a filter
+# holds 3 rows at 548 and 100 at 100,548: the rows it renders grow, which is not a growing
+# cost of the table's size), and exits non-zero when any request failed (non-200, an `errors`
+# answer, a socket error).
 set -euo pipefail
 source "$(dirname "$0")/peer/common.sh"
 FLAT=$ROOT/benches/flat
@@ -72,7 +75,7 @@ write_bodies() {
   done
 }
 
-declare -A MEDIAAN P99 AANTAL
+declare -A MEDIAAN P99 AANTAL RIJEN
 echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg); $(nproc) cores; $PINNING"
 for backend in $BACKENDS; do
   for size in $SIZES; do
@@ -96,6 +99,8 @@ for backend in $BACKENDS; do
         measure "$API_URL" "$body" "${TOKENS[$rol]}" 1
         MEDIAAN[$backend,$size,$rol,$label]=$p50_ms
         P99[$backend,$size,$rol,$label]=$p99_ms
+        RIJEN[$backend,$size,$rol,$label]=$(ask "$API_URL" "$body" "${TOKENS[$rol]}" |
+          jq -r '.data.opdrachten.nodes // [] | length')
         printf '  %s, %s opdrachten, %s, %s: %.1f ms (p99 %.1f ms, %d requests)\n' \
           "$backend" "${AANTAL[$backend,$size]}" "${ROL_NAAM[$rol]}" "$label" "$p50_ms" "$p99_ms" "$requests" >&2
       done
@@ -110,14 +115,20 @@ for backend in $BACKENDS; do
   echo
   echo "### $backend: median latency (p99), one connection, ${AANTAL[$backend,$klein]} and ${AANTAL[$backend,$groot]} opdrachten"
   echo
-  echo "| query | role | ${AANTAL[$backend,$klein]} | ${AANTAL[$backend,$groot]} | growth |"
-  echo "|---|---|---:|---:|---:|"
+  echo "| query | role | ${AANTAL[$backend,$klein]} | ${AANTAL[$backend,$groot]} | rows | growth | per row |"
+  echo "|---|---|---:|---:|---:|---:|---:|"
   while IFS='|' read -r label body; do
     for rol in "${ROLLEN[@]}"; do
       a=${MEDIAAN[$backend,$klein,$rol,$label]} b=${MEDIAAN[$backend,$groot,$rol,$label]}
-      printf '| %s | %s | %.1f ms (%.1f) | %.1f ms (%.1f) | %.1f× |\n' "$label" "${ROL_NAAM[$rol]}" \
-        "$a" "${P99[$backend,$klein,$rol,$label]}" "$b" "${P99[$backend,$groot,$rol,$label]}" \
-        "$(echo "$b / $a" | bc -l)"
+      ra=${RIJEN[$backend,$klein,$rol,$label]} rb=${RIJEN[$backend,$groot,$rol,$label]}
+      groei=$(echo "$b / $a" | bc -l) rijen="—" per_rij="—"
+      if [ "$rb" -gt 0 ]; then
+        rijen="$ra → $rb"
+        [ "$ra" -gt 0 ] && per_rij=$(printf '%.1f×' "$(echo "($b / $rb) / ($a / $ra)" | bc -l)")
+      fi
+      printf '| %s | %s | %.1f ms (%.1f) | %.1f ms (%.1f) | %s | %.1f× | %s |\n' "$label" \
+        "${ROL_NAAM[$rol]}" "$a" "${P99[$backend,$klein,$rol,$label]}" "$b" \
+        "${P99[$backend,$groot,$rol,$label]}" "$rijen" "$groei" "$per_rij"
     done
   done <"$WERK/queries"
 done
