@@ -30,6 +30,7 @@ mod m20261201_000022_fieldlab_regios;
 mod m20261201_000023_leesindexen;
 mod m20261201_000024_datastanden;
 mod m20261202_000025_bereikindexen;
+mod m20261202_000026_kenmerken;
 pub mod naamsleutel;
 
 /// All migrations of the service, oldest first.
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000023_leesindexen::Migration),
             Box::new(m20261201_000024_datastanden::Migration),
             Box::new(m20261202_000025_bereikindexen::Migration),
+            Box::new(m20261202_000026_kenmerken::Migration),
         ]
     }
 }

@@ -30,8 +30,8 @@ use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ActiveValue, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseBackend, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
-    QuerySelect, TransactionTrait, TryIntoModel,
+    DatabaseBackend, DatabaseTransaction, EntityTrait, IntoActiveModel, ModelTrait, QueryFilter,
+    QueryOrder, QuerySelect, TransactionTrait, TryIntoModel,
 };
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -217,6 +217,38 @@ impl WriteSession {
         .all(&self.tx)
         .await?;
         Ok(rows.iter().map(|r| E::id_of(&r.model)).collect())
+    }
+
+    /// The ids of the rows of `E` the caller may see with one of `kenmerken` (a record type
+    /// with a `kenmerk` column: fieldlabs, lectoraten, minoren), by kenmerk.
+    pub async fn ids_by_kenmerk<E: Policy>(
+        &self,
+        kenmerken: &[String],
+    ) -> ApiResult<HashMap<String, i32>>
+    where
+        E::Model: Sync,
+        E::Column: std::str::FromStr,
+    {
+        let Ok(column) = "kenmerk".parse::<E::Column>() else {
+            return Ok(HashMap::new());
+        };
+        if kenmerken.is_empty() {
+            return Ok(HashMap::new());
+        }
+        let rows: Vec<Row<E::Model>> = select_visible::<E>(
+            Some(&self.principal),
+            Condition::all().add(column.is_in(kenmerken.iter().cloned())),
+        )
+        .into_model()
+        .all(&self.tx)
+        .await?;
+        Ok(rows
+            .iter()
+            .filter_map(|r| match r.model.get(column) {
+                sea_orm::Value::String(Some(k)) => Some((k.to_string(), E::id_of(&r.model))),
+                _ => None,
+            })
+            .collect())
     }
 
     /// Whether a row of `E` the caller may see matches `filter` (for uniqueness checks with a

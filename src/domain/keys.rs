@@ -140,6 +140,43 @@ impl fmt::Display for OrganisatieSleutel {
     }
 }
 
+/// The kenmerk of a fieldlab, lectoraat or minor: its owner's stable code for it, unique among
+/// the records of its type, by which a sync names it. 2 to 40 capital letters, digits and hyphens,
+/// not starting with a hyphen; lower case is taken as upper case (`fl-data` is `FL-DATA`).
+/// The database checks the same shape (migration 26).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Kenmerk(String);
+
+impl Kenmerk {
+    pub const MAX_LEN: usize = 40;
+
+    pub fn parse(input: &str) -> Result<Self, KeyError> {
+        let value = input.trim().to_ascii_uppercase();
+        let shape = (2..=Self::MAX_LEN).contains(&value.len())
+            && !value.starts_with('-')
+            && value
+                .bytes()
+                .all(|b| b.is_ascii_digit() || b.is_ascii_uppercase() || b == b'-');
+        if shape {
+            Ok(Self(value))
+        } else {
+            Err(KeyError(
+                "a kenmerk has 2 to 40 letters, digits and hyphens and does not start with a hyphen \
+                 (e.g. FL-DATA-UTRECHT); letters are taken as capitals"
+                    .into(),
+            ))
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,5 +220,23 @@ mod tests {
         ));
         let err = OrganisatieSleutel::parse("BZK").unwrap_err();
         assert!(err.to_string().contains("neither an OIN"));
+    }
+
+    #[test]
+    fn a_kenmerk_is_taken_in_capitals_and_refused_outside_its_shape() {
+        assert_eq!(Kenmerk::parse(" fl-data-2 ").unwrap().as_str(), "FL-DATA-2");
+        for bad in [
+            "",
+            "A",
+            "-AB",
+            "AB CD",
+            "AB_CD",
+            "ÄB",
+            &"A".repeat(41),
+            "AB\0",
+        ] {
+            assert!(Kenmerk::parse(bad).is_err(), "{bad:?}");
+        }
+        assert!(Kenmerk::parse(&"A".repeat(40)).is_ok());
     }
 }

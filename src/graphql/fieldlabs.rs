@@ -60,6 +60,13 @@ impl FieldlabFields {
         self.0.public(&f::NAAM)
     }
 
+    /// The owner's kenmerk, its stable code for the fieldlab (2 to 40 capital letters, digits and
+    /// hyphens), unique among fieldlabs; `syncOpdrachten` names the fieldlab of an opdracht by it
+    /// (`fieldlabKenmerk`). Null until the owner gives one.
+    async fn kenmerk(&self) -> Option<String> {
+        self.0.public(&f::KENMERK)
+    }
+
     /// What the lab works on.
     async fn beschrijving(&self) -> Option<String> {
         self.0.public(&f::BESCHRIJVING)

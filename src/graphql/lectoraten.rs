@@ -57,6 +57,13 @@ impl LectoraatFields {
         self.0.public(&f::NAAM)
     }
 
+    /// The owner's kenmerk, its stable code for the lectoraat (2 to 40 capital letters, digits and
+    /// hyphens), unique among lectoraten; `syncOpdrachten` names the lectoraat of an opdracht by it
+    /// (`lectoraatKenmerk`). Null until the owner gives one.
+    async fn kenmerk(&self) -> Option<String> {
+        self.0.public(&f::KENMERK)
+    }
+
     /// Lectoraat or leerstoel.
     async fn lectoraat_soort(&self) -> LectoraatSoort {
         self.0.public(&f::SOORT)

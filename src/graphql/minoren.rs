@@ -50,6 +50,13 @@ impl MinorFields {
         self.0.public(&f::NAAM)
     }
 
+    /// The owner's kenmerk, its stable code for the minor (2 to 40 capital letters, digits and
+    /// hyphens), unique among minoren; `syncOpdrachten` names the minor of an opdracht by it
+    /// (`minorKenmerk`). Null until the owner gives one.
+    async fn kenmerk(&self) -> Option<String> {
+        self.0.public(&f::KENMERK)
+    }
+
     /// Minor, master or post-master.
     async fn minor_soort(&self) -> MinorSoort {
         self.0.public(&f::SOORT)

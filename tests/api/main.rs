@@ -18,6 +18,7 @@ mod graphiql;
 mod ids;
 mod invoer;
 mod jwks;
+mod kenmerken;
 mod limieten;
 mod matrix;
 mod migrations;

@@ -15,6 +15,9 @@ pub struct Model {
     /// record's snapshot in the change log.
     #[serde(skip)]
     pub naam_sleutel: String,
+    /// The owner's stable code of the record (its kenmerk) (2 to 40 capital letters, digits and hyphens),
+    /// unique among its record type; sync clients name the record by it.
+    pub kenmerk: Option<String>,
     pub beschrijving: Option<String>,
     /// The first of the lab's regions, kept for the previous release until a migration drops
     /// it (migration 22, expand then contract); nothing reads it. The regions are

@@ -45,6 +45,9 @@ pub mod fields {
     type F<T> = Field<Entity, T>;
 
     pub const NAAM: F<String> = F::public(Some(Column::Naam), |m| m.naam.clone());
+    /// The owner's kenmerk for the record is public: sync clients of other organisations name
+    /// it.
+    pub const KENMERK: F<Option<String>> = F::public(Some(Column::Kenmerk), |m| m.kenmerk.clone());
     pub const BESCHRIJVING: F<Option<String>> =
         F::public(Some(Column::Beschrijving), |m| m.beschrijving.clone());
     pub const STATUS: F<FieldlabStatus> = F::full(Some(Column::Status), |m| m.status);

@@ -37,6 +37,9 @@ pub mod fields {
     type F<T> = Field<Entity, T>;
 
     pub const NAAM: F<String> = F::public(Some(Column::Naam), |m| m.naam.clone());
+    /// The owner's kenmerk for the record is public: sync clients of other organisations name
+    /// it.
+    pub const KENMERK: F<Option<String>> = F::public(Some(Column::Kenmerk), |m| m.kenmerk.clone());
     pub const SOORT: F<MinorSoort> = F::public(Some(Column::Soort), |m| m.soort);
     pub const STUDIELAST_ECTS: F<Option<i32>> =
         F::public(Some(Column::StudielastEcts), |m| m.studielast_ects);

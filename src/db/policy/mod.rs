@@ -720,6 +720,7 @@ mod tests {
             eigenaar_id: 2,
             naam: "Lab".into(),
             naam_sleutel: "lab".into(),
+            kenmerk: None,
             beschrijving: None,
             regio: Regio::Noord,
             status: FieldlabStatus::Actief,

@@ -890,6 +890,8 @@ pub const KENNISINSTELLINGEN: &[Kennisinstelling] = &[
 /// (rijkspartners) or schacHome (kennisinstellingen).
 pub struct Fieldlab {
     pub naam: &'static str,
+    /// The penvoerder's kenmerk (code) for the lab, by which a sync names it.
+    pub kenmerk: &'static str,
     pub penvoerder: &'static str,
     /// The regions the documents place the lab in ("Noord/Oost NL"), its seat's first: the
     /// generated opdrachten of a region go to the labs seated there.
@@ -906,6 +908,7 @@ use DeelnemerRol::{Kennispartner, Partner};
 pub const FIELDLABS: &[Fieldlab] = &[
     Fieldlab {
         naam: "GovTech Lab",
+        kenmerk: "FL-GOVTECH",
         penvoerder: "leidenuniv.nl",
         regios: &[West],
         plaats: Some("Den Haag"),
@@ -920,6 +923,7 @@ pub const FIELDLABS: &[Fieldlab] = &[
     },
     Fieldlab {
         naam: "AI-Labs midden NL",
+        kenmerk: "FL-AI-MIDDEN",
         penvoerder: "uu.nl",
         regios: &[Midden],
         plaats: Some("Utrecht"),
@@ -936,6 +940,7 @@ pub const FIELDLABS: &[Fieldlab] = &[
     },
     Fieldlab {
         naam: "Centrum voor Veiligheid en Digitalisering",
+        kenmerk: "FL-CVD",
         penvoerder: "saxion.nl",
         regios: &[Oost, Midden],
         plaats: Some("Apeldoorn"),
@@ -950,6 +955,7 @@ pub const FIELDLABS: &[Fieldlab] = &[
     },
     Fieldlab {
         naam: "Dutch Innovation Factory",
+        kenmerk: "FL-DIF",
         penvoerder: "hhs.nl",
         regios: &[West],
         plaats: Some("Zoetermeer"),
@@ -960,6 +966,7 @@ pub const FIELDLABS: &[Fieldlab] = &[
     },
     Fieldlab {
         naam: "IDDI-Lab",
+        kenmerk: "FL-IDDI",
         penvoerder: "hanze.nl",
         regios: &[Noord],
         plaats: Some("Groningen"),
@@ -976,6 +983,7 @@ pub const FIELDLABS: &[Fieldlab] = &[
     },
     Fieldlab {
         naam: "Blockchain Lab (DUO DIT-lab)",
+        kenmerk: "FL-BLOCKCHAIN",
         penvoerder: "DUO",
         regios: &[Noord, Oost],
         plaats: Some("Groningen"),
@@ -986,6 +994,7 @@ pub const FIELDLABS: &[Fieldlab] = &[
     },
     Fieldlab {
         naam: "ICT Atelier Sustainable Public Services",
+        kenmerk: "FL-ICT-ATELIER",
         penvoerder: "nhlstenden.com",
         regios: &[Noord, Oost],
         plaats: Some("Leeuwarden"),
@@ -996,6 +1005,7 @@ pub const FIELDLABS: &[Fieldlab] = &[
     },
     Fieldlab {
         naam: "Fontys Innovation Lab",
+        kenmerk: "FL-FONTYS",
         penvoerder: "fontys.nl",
         regios: &[Zuid],
         plaats: Some("Eindhoven"),
@@ -1006,6 +1016,7 @@ pub const FIELDLABS: &[Fieldlab] = &[
     },
     Fieldlab {
         naam: "Elsa Lab",
+        kenmerk: "FL-ELSA",
         penvoerder: "tilburguniversity.edu",
         regios: &[Zuid],
         plaats: Some("'s-Hertogenbosch"),
@@ -1016,6 +1027,7 @@ pub const FIELDLABS: &[Fieldlab] = &[
     },
     Fieldlab {
         naam: "IHH-Lab West",
+        kenmerk: "FL-IHH-WEST",
         penvoerder: "hhs.nl",
         regios: &[West],
         plaats: Some("Den Haag"),

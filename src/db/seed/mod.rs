@@ -303,6 +303,7 @@ async fn fieldlabs(
                 let id = fieldlab::ActiveModel {
                     eigenaar_id: Set(orgs.id(lab.penvoerder)?),
                     naam: Set(lab.naam.into()),
+                    kenmerk: Set(Some(lab.kenmerk.into())),
                     beschrijving: Set(Some(lab.beschrijving.into())),
                     regio: Set(lab.regios[0]),
                     status: Set(lab.status),

@@ -21,7 +21,8 @@ use crate::db::{
 };
 use crate::domain::input::{self, CONTACTPERSOON, Maxima};
 use crate::domain::{
-    Onderwijssoort, OpdrachtSoort, OpdrachtStatus, OrganisatieSleutel, OrganisatieSoort, Regio,
+    Kenmerk, Onderwijssoort, OpdrachtSoort, OpdrachtStatus, OrganisatieSleutel, OrganisatieSoort,
+    Regio,
 };
 use crate::error::{ApiError, ApiResult, FieldProblem};
 use crate::graphql::GlobalId;
@@ -425,12 +426,20 @@ pub struct OpdrachtSyncInput {
     /// The executing kennisinstellingen by schacHome (or OIN); defaults to the owner if it is a
     /// kennisinstelling. At most 1000; duplicates are merged.
     pub uitvoerders: Option<Vec<String>>,
-    /// The fieldlab it belongs to (its id in this API).
+    /// The fieldlab it belongs to (its id in this API); or give `fieldlabKenmerk`.
     pub fieldlab: Option<ID>,
-    /// The lectoraat it belongs to (its id in this API).
+    /// The fieldlab it belongs to, by the kenmerk its penvoerder gave it (`Fieldlab.kenmerk`;
+    /// case does not matter); instead of `fieldlab`.
+    pub fieldlab_kenmerk: Option<String>,
+    /// The lectoraat it belongs to (its id in this API); or give `lectoraatKenmerk`.
     pub lectoraat: Option<ID>,
-    /// The minor it belongs to (its id in this API).
+    /// The lectoraat it belongs to, by its kenmerk (`Lectoraat.kenmerk`); instead of
+    /// `lectoraat`.
+    pub lectoraat_kenmerk: Option<String>,
+    /// The minor it belongs to (its id in this API); or give `minorKenmerk`.
     pub minor: Option<ID>,
+    /// The minor it belongs to, by its kenmerk (`Minor.kenmerk`); instead of `minor`.
+    pub minor_kenmerk: Option<String>,
 }
 
 /// OpdrachtenSyncInput: a batch of a sync.
@@ -722,9 +731,44 @@ fn sync_result(
 struct BatchReferences {
     themas: HashSet<String>,
     organisaties: HashMap<String, organisatie::Model>,
-    fieldlabs: HashSet<i32>,
-    lectoraten: HashSet<i32>,
-    minoren: HashSet<i32>,
+    fieldlabs: Linkable,
+    lectoraten: Linkable,
+    minoren: Linkable,
+}
+
+/// The records of one type the items of a batch link to: the ids the caller may see, and the
+/// ids of the kenmerken the items give.
+struct Linkable {
+    visible: HashSet<i32>,
+    by_kenmerk: HashMap<String, i32>,
+}
+
+impl Linkable {
+    async fn load<E>(session: &WriteSession, ids: &[i32], kenmerken: &[String]) -> ApiResult<Self>
+    where
+        E: crate::db::Policy,
+        E::Model: Sync,
+        E::Column: std::str::FromStr,
+    {
+        Ok(Self {
+            visible: session.visible_ids::<E>(ids).await?,
+            by_kenmerk: session.ids_by_kenmerk::<E>(kenmerken).await?,
+        })
+    }
+}
+
+/// The well-formed kenmerken the items of a batch give with `of`, in capitals.
+fn kenmerken(
+    input: &OpdrachtenSyncInput,
+    of: fn(&OpdrachtSyncInput) -> Option<&String>,
+) -> Vec<String> {
+    let kenmerken: HashSet<String> = input
+        .opdrachten
+        .iter()
+        .filter_map(|o| Kenmerk::parse(of(o)?).ok())
+        .map(Kenmerk::into_string)
+        .collect();
+    kenmerken.into_iter().collect()
 }
 
 impl BatchReferences {
@@ -757,14 +801,21 @@ impl BatchReferences {
         let fieldlabs = ids("Fieldlab", |o| o.fieldlab.as_ref());
         let lectoraten = ids("Lectoraat", |o| o.lectoraat.as_ref());
         let minoren = ids("Minor", |o| o.minor.as_ref());
+        let fieldlab_kenmerken = kenmerken(input, |o| o.fieldlab_kenmerk.as_ref());
+        let lectoraat_kenmerken = kenmerken(input, |o| o.lectoraat_kenmerk.as_ref());
+        let minor_kenmerken = kenmerken(input, |o| o.minor_kenmerk.as_ref());
         Ok(Self {
             themas: session.thema_codes().await?,
             organisaties,
-            fieldlabs: session.visible_ids::<fieldlab::Entity>(&fieldlabs).await?,
-            lectoraten: session
-                .visible_ids::<lectoraat::Entity>(&lectoraten)
+            fieldlabs: Linkable::load::<fieldlab::Entity>(session, &fieldlabs, &fieldlab_kenmerken)
                 .await?,
-            minoren: session.visible_ids::<minor::Entity>(&minoren).await?,
+            lectoraten: Linkable::load::<lectoraat::Entity>(
+                session,
+                &lectoraten,
+                &lectoraat_kenmerken,
+            )
+            .await?,
+            minoren: Linkable::load::<minor::Entity>(session, &minoren, &minor_kenmerken).await?,
         })
     }
 
@@ -795,30 +846,75 @@ impl BatchReferences {
                 })
                 .collect(),
         };
-        let linked = |c: &mut Check, field: &str, id: Option<&ID>| {
-            self.linked(c, &path(prefix, field), field, id)
+        let linked = |c: &mut Check, kind: &str, id: Option<&ID>, kenmerk: Option<&String>| {
+            self.linked(c, prefix, kind, id, kenmerk)
         };
-        fields.columns.fieldlab_id = ActiveValue::Set(linked(c, "fieldlab", o.fieldlab.as_ref()));
-        let lectoraat = linked(c, "lectoraat", o.lectoraat.as_ref());
+        let fieldlab = linked(
+            c,
+            "fieldlab",
+            o.fieldlab.as_ref(),
+            o.fieldlab_kenmerk.as_ref(),
+        );
+        fields.columns.fieldlab_id = ActiveValue::Set(fieldlab);
+        let lectoraat = linked(
+            c,
+            "lectoraat",
+            o.lectoraat.as_ref(),
+            o.lectoraat_kenmerk.as_ref(),
+        );
         fields.columns.lectoraat_id = ActiveValue::Set(lectoraat);
-        fields.columns.minor_id = ActiveValue::Set(linked(c, "minor", o.minor.as_ref()));
+        let minor = linked(c, "minor", o.minor.as_ref(), o.minor_kenmerk.as_ref());
+        fields.columns.minor_id = ActiveValue::Set(minor);
         fields
     }
 
-    /// The record linked as `kind` (`fieldlab`, `lectoraat` or `minor`) by global id, which
-    /// the caller must be able to see; reported on `field` otherwise.
-    fn linked(&self, c: &mut Check, field: &str, kind: &str, id: Option<&ID>) -> Option<i32> {
-        let (typename, visible) = match kind {
+    /// The record linked as `kind` (`fieldlab`, `lectoraat` or `minor`) by global id or by
+    /// kenmerk (field `<kind>Kenmerk`), which the caller must be able to see; reported on the field
+    /// that names it otherwise.
+    fn linked(
+        &self,
+        c: &mut Check,
+        prefix: &str,
+        kind: &str,
+        id: Option<&ID>,
+        kenmerk: Option<&String>,
+    ) -> Option<i32> {
+        let (typename, records) = match kind {
             "fieldlab" => ("Fieldlab", &self.fieldlabs),
             "lectoraat" => ("Lectoraat", &self.lectoraten),
             _ => ("Minor", &self.minoren),
         };
-        let row = c.id(field, id?, &[typename])?;
-        if visible.contains(&row) {
-            Some(row)
-        } else {
-            c.fail(field, format!("no such {typename}"));
-            None
+        let kenmerk_field = path(prefix, &format!("{kind}Kenmerk"));
+        match (id, kenmerk) {
+            (Some(_), Some(_)) => {
+                let message = format!("give the {kind} by id or by kenmerk, not both");
+                c.fail(&kenmerk_field, message);
+                None
+            }
+            (None, Some(kenmerk)) => match Kenmerk::parse(kenmerk) {
+                Err(e) => {
+                    c.fail(&kenmerk_field, e.to_string());
+                    None
+                }
+                Ok(kenmerk) => {
+                    let row = records.by_kenmerk.get(kenmerk.as_str()).copied();
+                    if row.is_none() {
+                        let message = format!("no {typename} has the kenmerk {}", kenmerk.as_str());
+                        c.fail(&kenmerk_field, message);
+                    }
+                    row
+                }
+            },
+            (id, None) => {
+                let field = path(prefix, kind);
+                let row = c.id(&field, id?, &[typename])?;
+                if records.visible.contains(&row) {
+                    Some(row)
+                } else {
+                    c.fail(&field, format!("no such {typename}"));
+                    None
+                }
+            }
         }
     }
 

@@ -18,8 +18,8 @@ use crate::db::{LinkUpdate, Policy, Row, Writable, WriteSession};
 use crate::domain::input::{CONTACTPERSOON, Maxima};
 use crate::domain::naam;
 use crate::domain::{
-    CommunityStatus, DeelnemerRol, FieldlabStatus, LectoraatSoort, MinorSoort, OrganisatieSoort,
-    Regio,
+    CommunityStatus, DeelnemerRol, FieldlabStatus, Kenmerk, LectoraatSoort, MinorSoort,
+    OrganisatieSoort, Regio,
 };
 use crate::error::{ApiError, ApiResult};
 use crate::graphql::communities::Community;
@@ -147,6 +147,50 @@ where
         );
     }
     Ok(naam)
+}
+
+/// The kenmerk of a record as a change gives it (`kenmerk`): of the shape of a [`Kenmerk`], in
+/// capitals, and unique among the records of its type (another record of the type with that
+/// kenmerk is reported on `kenmerk`; kenmerken are public, so this tells nothing hidden). Null
+/// clears it.
+async fn change_kenmerk<E>(
+    c: &mut Check,
+    session: &WriteSession,
+    column: &mut ActiveValue<Option<String>>,
+    given: &MaybeUndefined<String>,
+    id: Option<i32>,
+) -> ApiResult<()>
+where
+    E: Policy,
+    E::Model: Sync,
+    E::Column: std::str::FromStr,
+{
+    let Some(given) = given.as_opt_deref() else {
+        return Ok(());
+    };
+    let kenmerk = match given.map(Kenmerk::parse).transpose() {
+        Ok(kenmerk) => kenmerk,
+        Err(e) => {
+            c.fail("kenmerk", e.to_string());
+            return Ok(());
+        }
+    };
+    if let (Some(kenmerk), Ok(column)) = (&kenmerk, "kenmerk".parse::<E::Column>()) {
+        let mut filter = Condition::all().add(column.eq(kenmerk.as_str()));
+        if let Some(id) = id {
+            filter = filter.add(E::id().ne(id));
+        }
+        if session.exists::<E>(filter).await? {
+            let message = format!(
+                "another {} already has the kenmerk {}; choose another",
+                E::NAME,
+                kenmerk.as_str()
+            );
+            c.fail("kenmerk", message);
+        }
+    }
+    *column = ActiveValue::Set(kenmerk.map(Kenmerk::into_string));
+    Ok(())
 }
 
 /// The name of a lectoraat or minor, unique among those of its owner (they are unique per
@@ -282,6 +326,11 @@ record_inputs! {
     /// invisible characters are refused; names that differ only in case, spacing or look-alike
     /// letters count as the same.
     required naam: String,
+    /// The owner's kenmerk, its stable code for the fieldlab: 2 to 40 letters, digits and
+    /// hyphens, not starting with a hyphen, unique among fieldlabs; letters are stored as
+    /// capitals. Sync clients name the fieldlab of an opdracht by it (`fieldlabKenmerk`). Null
+    /// clears it.
+    optional kenmerk: String,
     /// What the lab works on (at most 4000 characters; tab and line breaks allowed, no other
     /// control characters).
     optional beschrijving: String,
@@ -309,7 +358,12 @@ impl RecordChange for FieldlabUpdateInput {
     type Entity = fieldlab::Entity;
     type Output = Fieldlab;
     const MAXIMA: &'static [&'static Maxima] = &[
-        &[("naam", 200), ("plaats", 100), ("website", 500)],
+        &[
+            ("naam", 200),
+            ("kenmerk", 40),
+            ("plaats", 100),
+            ("website", 500),
+        ],
         CONTACTPERSOON,
     ];
 
@@ -324,6 +378,7 @@ impl RecordChange for FieldlabUpdateInput {
             let all = Some(Condition::all());
             am.naam = Set(unique_name::<fieldlab::Entity>(c, session, naam, all, id).await?);
         }
+        change_kenmerk::<fieldlab::Entity>(c, session, &mut am.kenmerk, &self.kenmerk, id).await?;
         change_or(
             &mut am.status,
             &self.fieldlab_status,
@@ -452,6 +507,11 @@ record_inputs! {
     /// Name, unique within the institution, at most 200 characters (compared like fieldlab
     /// names).
     required naam: String,
+    /// The owner's kenmerk, its stable code for the lectoraat: 2 to 40 letters, digits and
+    /// hyphens, not starting with a hyphen, unique among lectoraten; letters are stored as
+    /// capitals. Sync clients name the lectoraat of an opdracht by it (`lectoraatKenmerk`). Null
+    /// clears it.
+    optional kenmerk: String,
     /// Lectoraat or leerstoel.
     required lectoraat_soort: LectoraatSoort,
     /// Name of the lector or professor, at most 200 characters. One line, no control characters.
@@ -478,7 +538,10 @@ record_inputs! {
 impl RecordChange for LectoraatUpdateInput {
     type Entity = lectoraat::Entity;
     type Output = Lectoraat;
-    const MAXIMA: &'static [&'static Maxima] = &[&[("naam", 200), ("lector", 200)], CONTACTPERSOON];
+    const MAXIMA: &'static [&'static Maxima] = &[
+        &[("naam", 200), ("kenmerk", 40), ("lector", 200)],
+        CONTACTPERSOON,
+    ];
 
     async fn apply(
         &self,
@@ -492,6 +555,7 @@ impl RecordChange for LectoraatUpdateInput {
             let naam = name_of_eigenaar::<lectoraat::Entity>(c, session, naam, owner, id);
             am.naam = Set(naam.await?);
         }
+        change_kenmerk::<lectoraat::Entity>(c, session, &mut am.kenmerk, &self.kenmerk, id).await?;
         c.change_required("lectoraatSoort", &mut am.soort, &self.lectoraat_soort);
         c.change_text("lector", &mut am.lector, &self.lector, 200);
         c.change_free_text("beschrijving", &mut am.beschrijving, &self.beschrijving);
@@ -617,6 +681,11 @@ record_inputs! {
     /// Name, unique within the institution, at most 200 characters (compared like fieldlab
     /// names).
     required naam: String,
+    /// The owner's kenmerk, its stable code for the minor: 2 to 40 letters, digits and
+    /// hyphens, not starting with a hyphen, unique among minoren; letters are stored as
+    /// capitals. Sync clients name the minor of an opdracht by it (`minorKenmerk`). Null
+    /// clears it.
+    optional kenmerk: String,
     /// Minor, master or post-master.
     required minor_soort: MinorSoort,
     /// Study load in ECTS (1 to 120: a minor is 15 or 30, a master 60 to 120).
@@ -641,8 +710,10 @@ record_inputs! {
 impl RecordChange for MinorUpdateInput {
     type Entity = minor::Entity;
     type Output = Minor;
-    const MAXIMA: &'static [&'static Maxima] =
-        &[&[("naam", 200), ("website", 500)], CONTACTPERSOON];
+    const MAXIMA: &'static [&'static Maxima] = &[
+        &[("naam", 200), ("kenmerk", 40), ("website", 500)],
+        CONTACTPERSOON,
+    ];
 
     async fn apply(
         &self,
@@ -656,6 +727,7 @@ impl RecordChange for MinorUpdateInput {
             let naam = name_of_eigenaar::<minor::Entity>(c, session, naam, owner, id);
             am.naam = Set(naam.await?);
         }
+        change_kenmerk::<minor::Entity>(c, session, &mut am.kenmerk, &self.kenmerk, id).await?;
         c.change_required("minorSoort", &mut am.soort, &self.minor_soort);
         let ects = |v: Option<&i32>| v.map(|e| c.range("studielastEcts", *e, 1, MAX_ECTS));
         change(
