@@ -13,11 +13,12 @@ use crate::db::entities::koppelingen::{
 };
 use crate::db::entities::{community, fieldlab, lectoraat, minor, opdracht, organisatie};
 use crate::db::{
-    Field, Link, Need, Policy, Row, Scope, community_fields, fieldlab_fields, minor_fields,
+    Field, Link, Need, Policy, Row, Scope, community_fields, fieldlab_fields, lectoraat_fields,
+    minor_fields,
 };
 use crate::domain::{
-    CommunityStatus, FieldlabStatus, MinorSoort, Onderwijssoort, OpdrachtSoort, OpdrachtStatus,
-    Regio, RijkspartnerSoort,
+    CommunityStatus, FieldlabStatus, Kenmerk, MinorSoort, Onderwijssoort, OpdrachtSoort,
+    OpdrachtStatus, Regio, RijkspartnerSoort,
 };
 use crate::error::{ApiError, FieldProblem};
 use async_graphql::{Enum, ID, InputObject};
@@ -27,7 +28,8 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, ExprTrait};
 /// The longest search text, in characters.
 pub const MAX_SEARCH: usize = 200;
 /// The maximum lengths of filters' text fields.
-const FILTER_MAXIMA: &crate::domain::input::Maxima = &[("zoek", MAX_SEARCH)];
+const FILTER_MAXIMA: &crate::domain::input::Maxima =
+    &[("zoek", MAX_SEARCH), ("kenmerken", Kenmerk::MAX_LEN)];
 
 /// Collects the conditions of a filter and every problem with its input.
 pub struct FilterBuilder {
@@ -264,6 +266,27 @@ impl FilterBuilder {
         }
     }
 
+    /// `field IN (values)` for kenmerken, each value taken as a [`Kenmerk`] (in capitals); one
+    /// of the wrong shape is reported on `kenmerken[i]`.
+    pub fn kenmerken<E: Policy>(
+        &mut self,
+        scope: &Scope,
+        field: &Field<E, Option<String>>,
+        values: &Option<Vec<String>>,
+    ) {
+        let Some(values) = values else {
+            return;
+        };
+        let mut kenmerken = Vec::with_capacity(values.len());
+        for (i, value) in values.iter().enumerate() {
+            match Kenmerk::parse(value) {
+                Ok(kenmerk) => kenmerken.push(kenmerk.into_string()),
+                Err(e) => self.problem(&format!("kenmerken[{i}]"), e.to_string()),
+            }
+        }
+        self.field_in(scope, field, &Some(kenmerken));
+    }
+
     /// Narrows to rows on which the caller's rights meet `need`: what a criterion on a
     /// non-public field or link of `E` needs (as the policy declares it).
     pub fn require<E: Policy>(&mut self, scope: &Scope, need: Option<Need>) {
@@ -404,6 +427,9 @@ pub struct FieldlabFilter {
     /// Case-insensitive text that the name or description contains.
     /// At most 200 characters, no control characters.
     pub zoek: Option<String>,
+    /// Kenmerk(en): the fieldlabs with one of these kenmerken (case does not matter). At most
+    /// 1000 values.
+    pub kenmerken: Option<Vec<String>>,
     /// Region(s): fieldlabs in at least one of them. At most 1000 values.
     pub regios: Option<Vec<Regio>>,
     /// Theme code(s): fieldlabs with at least one of them. At most 1000 values.
@@ -421,6 +447,7 @@ impl FieldlabFilter {
         use fieldlab::Column as C;
         let mut b = FilterBuilder::checked(self)?;
         b.search(&[C::Naam, C::Beschrijving], &self.zoek);
+        b.kenmerken(scope, &fieldlab_fields::KENMERK, &self.kenmerken);
         b.link_one_of::<fieldlab_regio::Entity, _>(
             C::Id,
             fieldlab_regio::Column::FieldlabId,
@@ -515,6 +542,9 @@ impl KennisinstellingFilter {
 pub struct LectoraatFilter {
     /// Case-insensitive text that the name contains. At most 200 characters, no control characters.
     pub zoek: Option<String>,
+    /// Kenmerk(en): the lectoraten with one of these kenmerken (case does not matter). At most
+    /// 1000 values.
+    pub kenmerken: Option<Vec<String>>,
     /// Only lectoraten of this kennisinstelling (its `id`).
     pub instelling: Option<ID>,
     /// Theme code(s): lectoraten with at least one of them. At most 1000 values.
@@ -528,6 +558,7 @@ impl LectoraatFilter {
         use lectoraat::Column as C;
         let mut b = FilterBuilder::checked(self)?;
         b.search(&[C::Naam], &self.zoek);
+        b.kenmerken(scope, &lectoraat_fields::KENMERK, &self.kenmerken);
         if let Some(org) = b.organisatie("instelling", &self.instelling) {
             b.and(C::EigenaarId.eq(org));
         }
@@ -550,6 +581,9 @@ impl LectoraatFilter {
 pub struct MinorFilter {
     /// Case-insensitive text that the name contains. At most 200 characters, no control characters.
     pub zoek: Option<String>,
+    /// Kenmerk(en): the minoren with one of these kenmerken (case does not matter). At most
+    /// 1000 values.
+    pub kenmerken: Option<Vec<String>>,
     /// Only curricula of this kennisinstelling (its `id`).
     pub instelling: Option<ID>,
     /// Kind(s): minor, master, post-master. At most 1000 values.
@@ -565,6 +599,7 @@ impl MinorFilter {
         use minor::Column as C;
         let mut b = FilterBuilder::checked(self)?;
         b.search(&[C::Naam], &self.zoek);
+        b.kenmerken(scope, &minor_fields::KENMERK, &self.kenmerken);
         if let Some(org) = b.organisatie("instelling", &self.instelling) {
             b.and(C::EigenaarId.eq(org));
         }

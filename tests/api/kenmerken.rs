@@ -17,6 +17,8 @@ dual_tests!(
     a_sync_item_with_an_unknown_kenmerk_or_with_both_id_and_kenmerk_is_rejected_on_that_field,
     the_database_refuses_a_kenmerk_of_the_wrong_shape,
     a_sync_names_a_demo_fieldlab_by_its_kenmerk,
+    the_lists_find_records_by_their_kenmerken,
+    a_kenmerk_of_the_wrong_shape_in_a_filter_is_refused_on_its_place,
 );
 
 const CREATE_FIELDLAB: &str =
@@ -252,4 +254,45 @@ async fn a_sync_names_a_demo_fieldlab_by_its_kenmerk(backend: Backend) {
     let node = synced(&app, opdracht, "fieldlab { naam kenmerk }").await;
     assert_eq!(node["fieldlab"]["naam"], "AI-Labs midden NL");
     assert_eq!(node["fieldlab"]["kenmerk"], "FL-AI-MIDDEN");
+}
+
+async fn the_lists_find_records_by_their_kenmerken(backend: Backend) {
+    let app = TestApp::spawn(backend).with_demo().await;
+    records_with_kenmerken(&app).await;
+    let antwoord = app
+        .anoniem()
+        .query(
+            "{ fieldlabs(filter: { kenmerken: [\"fl-sync\", \"FL-ELSA\", \"FL-NERGENS\"] }) \
+               { nodes { kenmerk } } \
+             lectoraten(filter: { kenmerken: [\"lec-sync\"] }) { nodes { naam } } \
+             minoren(filter: { kenmerken: [\"MIN-SYNC\"] }) { nodes { naam } } }",
+            json!({}),
+        )
+        .await;
+    let data = antwoord.data();
+    let mut labs: Vec<&str> = data["fieldlabs"]["nodes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["kenmerk"].as_str().unwrap())
+        .collect();
+    labs.sort();
+    assert_eq!(labs, ["FL-ELSA", "FL-SYNC"]);
+    assert_eq!(
+        data["lectoraten"]["nodes"],
+        json!([{ "naam": "Synclectoraat" }])
+    );
+    assert_eq!(data["minoren"]["nodes"], json!([{ "naam": "Syncminor" }]));
+}
+
+async fn a_kenmerk_of_the_wrong_shape_in_a_filter_is_refused_on_its_place(backend: Backend) {
+    let app = TestApp::spawn(backend).with_demo().await;
+    let antwoord = app
+        .anoniem()
+        .query(
+            "{ fieldlabs(filter: { kenmerken: [\"FL-ELSA\", \"-\"] }) { totalCount } }",
+            json!({}),
+        )
+        .await;
+    assert_eq!(antwoord.problem_fields(), vec!["filter.kenmerken[1]"]);
 }
