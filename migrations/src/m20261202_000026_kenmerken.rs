@@ -1,6 +1,5 @@
 //! Kenmerken: fieldlabs, lectoraten and minoren get `kenmerk`, a stable code their owner sets, so
-//! that
-//! an institution's sync can name the fieldlab, lectoraat or minor of an opdracht in its own
+//! that an institution's sync can name the fieldlab, lectoraat or minor of an opdracht in its own
 //! terms rather than by this API's ids (issue "Vraagstukken", point 6). Called `kenmerk` (the
 //! Dutch government's word for a reference code) and not `code`: `Thema.code` is a non-null
 //! `String!`, and one field name has one type everywhere in the schema (`tests/api/schema.rs`).
