@@ -122,20 +122,30 @@ async fn with_ids(caller: &crate::harness::Caller<'_>, variables: Value) -> Valu
     }
 }
 
-/// The relations read by a plan node of type `kind` anywhere in `plan`.
-fn scans(kind: &str, plan: &Value, found: &mut Vec<String>) {
+/// Every node of `plan` (a plan node is a JSON object; its children are nested in it), each
+/// passed to `visit`.
+fn each_node(plan: &Value, visit: &mut impl FnMut(&serde_json::Map<String, Value>)) {
     match plan {
         Value::Object(node) => {
-            if node.get("Node Type") == Some(&json!(kind))
-                && let Some(Value::String(relation)) = node.get("Relation Name")
-            {
-                found.push(relation.clone());
-            }
-            node.values().for_each(|v| scans(kind, v, found));
+            visit(node);
+            node.values().for_each(|v| each_node(v, visit));
         }
-        Value::Array(items) => items.iter().for_each(|v| scans(kind, v, found)),
+        Value::Array(items) => items.iter().for_each(|v| each_node(v, visit)),
         _ => {}
     }
+}
+
+/// The relations read by a plan node of type `kind` anywhere in `plan`.
+fn scans(kind: &str, plan: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    each_node(plan, &mut |node| {
+        if node.get("Node Type") == Some(&json!(kind))
+            && let Some(Value::String(relation)) = node.get("Relation Name")
+        {
+            found.push(relation.clone());
+        }
+    });
+    found
 }
 
 /// Fails when a statement of `query` (as `who`) scans `opdrachten` whole.
@@ -151,8 +161,7 @@ async fn assert_no_node_on_opdrachten(kind: &str, who: Who, query: &str, variabl
         return;
     }
     for (sql, plan) in plans(who, query, variables).await {
-        let mut found = Vec::new();
-        scans(kind, &plan, &mut found);
+        let found = scans(kind, &plan);
         assert!(
             !found.iter().any(|relation| relation == "opdrachten"),
             "a {kind} of opdrachten at {GENERATED} rows:\n{sql}\n{plan:#}"
@@ -248,16 +257,14 @@ async fn walks_the_order(who: Who) {
         .collect();
     assert!(!pages.is_empty(), "no page statement");
     for (sql, plan) in pages {
-        let mut scans = Vec::new();
-        index_scans_of_opdrachten(&plan, &mut scans);
+        let scans = index_scans_of_opdrachten(&plan);
         assert!(
             scans
                 .iter()
                 .any(|(index, _)| index == "idx_opdrachten_orde_startdatum"),
             "the page does not walk the ordering index:\n{sql}\n{plan:#}"
         );
-        let mut sorts = 0;
-        scans_of_kind("Sort", &plan, &mut sorts);
+        let sorts = count_of_kind("Sort", &plan);
         assert!(
             sorts == 0,
             "the page sorts what it collected:\n{sql}\n{plan:#}"
@@ -292,36 +299,27 @@ async fn later_page() {
     .await;
 }
 
-/// Adds to `found` the number of plan nodes of type `kind` in `plan`.
-fn scans_of_kind(kind: &str, plan: &Value, found: &mut usize) {
-    match plan {
-        Value::Object(node) => {
-            *found += usize::from(node.get("Node Type") == Some(&json!(kind)));
-            node.values().for_each(|v| scans_of_kind(kind, v, found));
-        }
-        Value::Array(items) => items.iter().for_each(|v| scans_of_kind(kind, v, found)),
-        _ => {}
-    }
+/// The number of plan nodes of type `kind` in `plan`.
+fn count_of_kind(kind: &str, plan: &Value) -> usize {
+    let mut found = 0;
+    each_node(plan, &mut |node| {
+        found += usize::from(node.get("Node Type") == Some(&json!(kind)));
+    });
+    found
 }
 
 /// The indexes scans in `plan` read `opdrachten` by, with their conditions.
-fn index_scans_of_opdrachten(plan: &Value, found: &mut Vec<(String, String)>) {
-    match plan {
-        Value::Object(node) => {
-            if node.get("Relation Name") == Some(&json!("opdrachten"))
-                && let Some(Value::String(index)) = node.get("Index Name")
-            {
-                let condition = node.get("Index Cond").and_then(Value::as_str);
-                found.push((index.clone(), condition.unwrap_or_default().to_owned()));
-            }
-            node.values()
-                .for_each(|v| index_scans_of_opdrachten(v, found));
+fn index_scans_of_opdrachten(plan: &Value) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    each_node(plan, &mut |node| {
+        if node.get("Relation Name") == Some(&json!("opdrachten"))
+            && let Some(Value::String(index)) = node.get("Index Name")
+        {
+            let condition = node.get("Index Cond").and_then(Value::as_str);
+            found.push((index.clone(), condition.unwrap_or_default().to_owned()));
         }
-        Value::Array(items) => items
-            .iter()
-            .for_each(|v| index_scans_of_opdrachten(v, found)),
-        _ => {}
-    }
+    });
+    found
 }
 
 /// A sync finds the opdrachten of its batch by their key (owner, externId), one probe of the
@@ -356,8 +354,7 @@ async fn a_sync_finds_its_items_by_their_key_before_the_statistics_know_the_tabl
             continue;
         }
         lookups += 1;
-        let mut scans = Vec::new();
-        index_scans_of_opdrachten(&explain(&conn, &statement).await, &mut scans);
+        let scans = index_scans_of_opdrachten(&explain(&conn, &statement).await);
         assert!(
             !scans.is_empty()
                 && scans

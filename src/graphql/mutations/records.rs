@@ -131,11 +131,8 @@ where
     let (Some(within), Ok(column)) = (within, "naam_sleutel".parse::<E::Column>()) else {
         return Ok(naam);
     };
-    let mut filter = within.add(column.eq(naam::sleutel(&naam)));
-    if let Some(id) = id {
-        filter = filter.add(E::id().ne(id));
-    }
-    if session.exists::<E>(filter).await? {
+    let filter = within.add(column.eq(naam::sleutel(&naam)));
+    if another_has::<E>(session, filter, id).await? {
         c.fail(
             "naam",
             format!(
@@ -147,6 +144,24 @@ where
         );
     }
     Ok(naam)
+}
+
+/// Whether a record of `E` other than `id` (the one being written, `None` on create) matches
+/// `filter`: the probe of a uniqueness rule (names, kenmerken).
+async fn another_has<E>(
+    session: &WriteSession,
+    filter: Condition,
+    id: Option<i32>,
+) -> ApiResult<bool>
+where
+    E: Policy,
+    E::Model: Sync,
+{
+    let filter = match id {
+        Some(id) => filter.add(E::id().ne(id)),
+        None => filter,
+    };
+    session.exists::<E>(filter).await
 }
 
 /// The kenmerk of a record as a change gives it (`kenmerk`): of the shape of a [`Kenmerk`], in
@@ -176,11 +191,8 @@ where
         }
     };
     if let (Some(kenmerk), Ok(column)) = (&kenmerk, "kenmerk".parse::<E::Column>()) {
-        let mut filter = Condition::all().add(column.eq(kenmerk.as_str()));
-        if let Some(id) = id {
-            filter = filter.add(E::id().ne(id));
-        }
-        if session.exists::<E>(filter).await? {
+        let filter = Condition::all().add(column.eq(kenmerk.as_str()));
+        if another_has::<E>(session, filter, id).await? {
             let message = format!(
                 "another {} already has the kenmerk {}; choose another",
                 E::NAME,
