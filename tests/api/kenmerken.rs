@@ -19,6 +19,7 @@ dual_tests!(
     a_sync_names_a_demo_fieldlab_by_its_kenmerk,
     the_lists_find_records_by_their_kenmerken,
     a_kenmerk_of_the_wrong_shape_in_a_filter_is_refused_on_its_place,
+    hostile_kenmerken_are_refused_with_their_field_and_write_nothing,
 );
 
 const CREATE_FIELDLAB: &str =
@@ -295,4 +296,53 @@ async fn a_kenmerk_of_the_wrong_shape_in_a_filter_is_refused_on_its_place(backen
         )
         .await;
     assert_eq!(antwoord.problem_fields(), vec!["filter.kenmerken[1]"]);
+}
+
+async fn hostile_kenmerken_are_refused_with_their_field_and_write_nothing(backend: Backend) {
+    let app = TestApp::spawn(backend).with_demo().await;
+    let te_veel = vec!["FL-ELSA"; 1001];
+    let lijst = app
+        .anoniem()
+        .query(
+            "query($k: [String!]) { fieldlabs(filter: { kenmerken: $k }) { totalCount } }",
+            json!({ "k": te_veel }),
+        )
+        .await;
+    assert_eq!(
+        lijst.problem_fields(),
+        vec!["filter.kenmerken"],
+        "{}",
+        lijst.body
+    );
+    let lang = app
+        .anoniem()
+        .query(
+            "query($k: [String!]) { fieldlabs(filter: { kenmerken: $k }) { totalCount } }",
+            json!({ "k": ["A".repeat(100_000)] }),
+        )
+        .await;
+    assert_eq!(
+        lang.problem_fields(),
+        vec!["filter.kenmerken[0]"],
+        "{}",
+        lang.body
+    );
+    let voor = app.dump().await;
+    let mut opdracht = item(1);
+    opdracht["fieldlabKenmerk"] = json!(format!("FL-{}\u{0}", "X".repeat(100_000)));
+    let antwoord = app
+        .als(demo::HU, Rol::Medewerker)
+        .query(SYNC, batch(vec![opdracht]))
+        .await;
+    let resultaat = &antwoord.data()["syncOpdrachten"];
+    assert_eq!(resultaat["toegepast"], false, "{}", antwoord.body);
+    assert_eq!(
+        resultaat["items"][0]["errors"][0]["field"],
+        "opdrachten[0].fieldlabKenmerk"
+    );
+    assert!(
+        antwoord.body.to_string().len() < 10_000,
+        "the refusal does not echo the input"
+    );
+    assert_eq!(app.dump().await, voor, "nothing was written");
 }
