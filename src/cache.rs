@@ -48,12 +48,13 @@ pub enum Recordsoort {
     Minoren,
     Communities,
     Opdrachten,
+    Vraagstukken,
     /// The change log: the feed and the audit trail.
     Wijzigingen,
 }
 
 impl Recordsoort {
-    pub const ALL: [Recordsoort; 8] = [
+    pub const ALL: [Recordsoort; 9] = [
         Recordsoort::Themas,
         Recordsoort::Organisaties,
         Recordsoort::Fieldlabs,
@@ -61,6 +62,7 @@ impl Recordsoort {
         Recordsoort::Minoren,
         Recordsoort::Communities,
         Recordsoort::Opdrachten,
+        Recordsoort::Vraagstukken,
         Recordsoort::Wijzigingen,
     ];
 
@@ -74,6 +76,7 @@ impl Recordsoort {
             Recordsoort::Minoren => "minoren",
             Recordsoort::Communities => "communities",
             Recordsoort::Opdrachten => "opdrachten",
+            Recordsoort::Vraagstukken => "vraagstukken",
             Recordsoort::Wijzigingen => "wijzigingen",
         }
     }
@@ -460,7 +463,7 @@ mod tests {
             .iter()
             .map(|s| (s.naam().to_owned(), 3))
             .collect();
-        assert_eq!(Versies::from_rows(&rows), Some(Versies([3; 8])));
+        assert_eq!(Versies::from_rows(&rows), Some(Versies([3; 9])));
         rows.pop();
         assert_eq!(Versies::from_rows(&rows), None);
     }

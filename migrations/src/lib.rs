@@ -31,6 +31,7 @@ mod m20261201_000023_leesindexen;
 mod m20261201_000024_datastanden;
 mod m20261202_000025_bereikindexen;
 mod m20261202_000026_kenmerken;
+mod m20261202_000027_vraagstukken;
 pub mod naamsleutel;
 
 /// All migrations of the service, oldest first.
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000024_datastanden::Migration),
             Box::new(m20261202_000025_bereikindexen::Migration),
             Box::new(m20261202_000026_kenmerken::Migration),
+            Box::new(m20261202_000027_vraagstukken::Migration),
         ]
     }
 }

@@ -21,7 +21,7 @@ const TABLES: &[&str] = &["fieldlabs", "lectoraten", "minoren"];
 
 /// The shape of a kenmerk, as the database checks it: a regular expression on PostgreSQL, the
 /// same as `GLOB`s on SQLite.
-fn kenmerk_check(backend: DatabaseBackend) -> &'static str {
+pub(crate) fn kenmerk_check(backend: DatabaseBackend) -> &'static str {
     match backend {
         DatabaseBackend::Postgres => "kenmerk ~ '^[A-Z0-9][A-Z0-9-]{1,39}$'",
         _ => {

@@ -31,7 +31,8 @@ pub enum Rol {
     /// Lezer: reads the records of its organisation.
     Lezer,
     /// Kennismakelaar: a regional knowledge broker; reads what its organisation may read, and
-    /// everything in its regions (the token's `regio` claim). Edits nothing.
+    /// everything in its regions (the token's `regio` claim). Edits only the steps of a
+    /// vraagstuk's workflow (`crate::db::workflow`).
     Kennismakelaar,
 }
 

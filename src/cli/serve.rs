@@ -59,31 +59,57 @@ async fn print_demo_tokens(
     addr: &str,
 ) -> anyhow::Result<()> {
     let bzk = data::demo_oin(1);
-    let examples: [(&str, Option<&str>, Rol); 4] = [
-        ("the programme office", None, Rol::Programmabureau),
-        ("a ministry (BZK, beheerder)", Some(&bzk), Rol::Beheerder),
+    let midden = ["MIDDEN".to_owned()];
+    let examples: [(&str, Option<&str>, Rol, &[String]); 7] = [
+        ("the programme office", None, Rol::Programmabureau, &[]),
+        (
+            "a ministry (BZK, beheerder)",
+            Some(&bzk),
+            Rol::Beheerder,
+            &[],
+        ),
+        (
+            "a ministry (BZK, medewerker)",
+            Some(&bzk),
+            Rol::Medewerker,
+            &[],
+        ),
+        (
+            "a kennismakelaar of region Midden (at Universiteit Utrecht)",
+            Some("uu.nl"),
+            Rol::Kennismakelaar,
+            &midden,
+        ),
+        (
+            "a hogeschool (HU, beheerder)",
+            Some("hu.nl"),
+            Rol::Beheerder,
+            &[],
+        ),
         (
             "a hogeschool (Hanze, medewerker)",
             Some("hanze.nl"),
             Rol::Medewerker,
+            &[],
         ),
         (
             "a university (Universiteit Utrecht, lezer)",
             Some("uu.nl"),
             Rol::Lezer,
+            &[],
         ),
     ];
     println!();
     println!("Example tokens (valid for 24 hours):");
     let mut first = None;
-    for (who, org, rol) in examples {
+    for (who, org, rol, regios) in examples {
         let token = make_token(
             db,
             jwt,
             TokenRequest {
                 org,
                 rol,
-                regios: &[],
+                regios,
                 ttl: Duration::from_secs(24 * 3600),
                 subject: None,
             },

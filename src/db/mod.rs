@@ -7,19 +7,22 @@
 //! forget the access filter, because it never holds anything that could query without it.
 
 pub mod entities;
+mod kandidaten;
 mod policy;
 mod scope;
 pub mod seed;
 mod statistiek;
 mod sync;
 mod wijzigingen;
+pub mod workflow;
 mod write;
 mod writes;
 
+pub use kandidaten::{Kandidaat, KandidaatSoort};
 pub use policy::{Field, Link, Need, Policy, Rights, Row, involving};
 pub use policy::{
     community_fields, fieldlab_fields, lectoraat_fields, minor_fields, opdracht_fields,
-    organisatie_fields,
+    organisatie_fields, vraagstuk_fields,
 };
 pub use scope::Scope;
 pub use statistiek::{Breakdowns, OpdrachtCounts};

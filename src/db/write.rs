@@ -25,7 +25,9 @@ use super::policy::{FeedAudience, Policy, Row};
 use super::scope::{Scope, select_visible};
 use super::writes::{LinkSet, Reference};
 use crate::auth::Principal;
-use crate::domain::{Actie, DeelnemerRol, OrganisatieSleutel, OrganisatieSoort, RecordType, Regio};
+use crate::domain::{
+    Actie, DeelnemerRol, OrganisatieSleutel, OrganisatieSoort, Reactie, RecordType, Regio,
+};
 use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, Utc};
 use sea_orm::{
@@ -60,8 +62,12 @@ pub enum LinkUpdate {
     Deelnemers(Vec<(i32, DeelnemerRol)>),
     /// Fieldlabs of a lectoraat.
     Fieldlabs(BTreeSet<i32>),
-    /// Regions of a fieldlab.
+    /// Regions of a fieldlab or vraagstuk.
     Regios(BTreeSet<Regio>),
+    /// Opdrachten that answer a vraagstuk.
+    Opdrachten(BTreeSet<i32>),
+    /// The institutions' answers to a vraagstuk: organisation, answer, note.
+    Reacties(Vec<(i32, Reactie, Option<String>)>),
 }
 
 /// One entry for the change log, before it is numbered.

@@ -3,7 +3,7 @@
 //! record, and the [`Reference`]s of other records that point at it, which a delete unlinks
 //! (records of other organisations) or which block the delete (the caller's own).
 
-use super::entities::koppelingen::fieldlab_deelnemer;
+use super::entities::koppelingen::{fieldlab_deelnemer, vraagstuk_reactie};
 use super::policy::Policy;
 use super::write::{LinkUpdate, Writable, WriteSession, links_of, replace_link_rows};
 use crate::error::ApiResult;
@@ -84,6 +84,14 @@ pub fn regios(links: &LinkUpdate) -> Option<Vec<sea_orm::Value>> {
 pub fn organisaties(links: &LinkUpdate) -> Option<Vec<sea_orm::Value>> {
     match links {
         LinkUpdate::Organisaties(set) => Some(values(set)),
+        _ => None,
+    }
+}
+
+/// A replacement of the opdrachten that answer a vraagstuk.
+pub fn opdrachten(links: &LinkUpdate) -> Option<Vec<sea_orm::Value>> {
+    match links {
+        LinkUpdate::Opdrachten(set) => Some(values(set)),
         _ => None,
     }
 }
@@ -191,6 +199,71 @@ impl LinkSet for Participants {
         replace_link_rows::<fieldlab_deelnemer::Entity>(
             db,
             fieldlab_deelnemer::Column::FieldlabId,
+            ids,
+            rows,
+        )
+        .await?;
+        Ok(true)
+    }
+}
+
+/// The answers of the institutions to a vraagstuk.
+pub struct Reacties;
+
+/// The one set of a vraagstuk's answers.
+pub static REACTIES: Reacties = Reacties;
+
+#[async_trait]
+impl LinkSet for Reacties {
+    fn key(&self) -> &'static str {
+        "reacties"
+    }
+
+    async fn read(&self, db: &DatabaseTransaction, id: i32) -> ApiResult<Value> {
+        Ok(Value::Array(
+            links_of::<vraagstuk_reactie::Entity>(
+                db,
+                vraagstuk_reactie::Column::VraagstukId,
+                &[id],
+            )
+            .await?
+            .into_iter()
+            .map(|l| {
+                serde_json::json!({
+                    "organisatie": l.organisatie_id,
+                    "reactie": l.reactie,
+                    "toelichting": l.toelichting,
+                })
+            })
+            .collect(),
+        ))
+    }
+
+    async fn replace(
+        &self,
+        db: &DatabaseTransaction,
+        ids: &[i32],
+        links: &LinkUpdate,
+    ) -> ApiResult<bool> {
+        let LinkUpdate::Reacties(reacties) = links else {
+            return Ok(false);
+        };
+        let rows = ids
+            .iter()
+            .flat_map(|id| {
+                reacties.iter().map(move |(org, reactie, toelichting)| {
+                    vraagstuk_reactie::ActiveModel {
+                        vraagstuk_id: ActiveValue::Set(*id),
+                        organisatie_id: ActiveValue::Set(*org),
+                        reactie: ActiveValue::Set(*reactie),
+                        toelichting: ActiveValue::Set(toelichting.clone()),
+                    }
+                })
+            })
+            .collect();
+        replace_link_rows::<vraagstuk_reactie::Entity>(
+            db,
+            vraagstuk_reactie::Column::VraagstukId,
             ids,
             rows,
         )

@@ -228,6 +228,71 @@ pub enum OpdrachtStatus {
     Onbekend,
 }
 
+/// VraagstukStatus: where a rijkspartner's question is in the programme's process. The
+/// transitions between them, and who may make each, are the table in docs/access.md
+/// ("Vraagstukken: the workflow"), declared in `crate::db::workflow`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+pub enum VraagstukStatus {
+    /// Submitted by the rijkspartner; no kennismakelaar has taken it up yet.
+    #[sea_orm(string_value = "NIEUW")]
+    Nieuw,
+    /// A kennismakelaar of its region works on it (translating it into an assignment).
+    #[sea_orm(string_value = "IN_BEHANDELING")]
+    InBehandeling,
+    /// Proposed to one or more kennisinstellingen, which may answer.
+    #[sea_orm(string_value = "VOORGELEGD")]
+    Voorgelegd,
+    /// Matched: an opdracht, fieldlab or lectoraat answers it.
+    #[sea_orm(string_value = "BELEGD")]
+    Belegd,
+    /// Closed: the work that answered it is done.
+    #[sea_orm(string_value = "AFGEROND")]
+    Afgerond,
+    /// Withdrawn by the rijkspartner before it was matched.
+    #[sea_orm(string_value = "INGETROKKEN")]
+    Ingetrokken,
+}
+
+/// Antwoordsoort: the kind of answer a vraagstuk seeks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+pub enum Antwoordsoort {
+    /// A work placement (stage).
+    #[sea_orm(string_value = "STAGE")]
+    Stage,
+    /// A graduation assignment.
+    #[sea_orm(string_value = "AFSTUDEEROPDRACHT")]
+    Afstudeeropdracht,
+    /// An assignment for a group of students.
+    #[sea_orm(string_value = "GROEPSOPDRACHT")]
+    Groepsopdracht,
+    /// Research by a lectoraat or leerstoel.
+    #[sea_orm(string_value = "ONDERZOEK")]
+    Onderzoek,
+    /// A PhD track (I-Doctoraat).
+    #[sea_orm(string_value = "PROMOTIETRAJECT")]
+    Promotietraject,
+    /// A fieldlab.
+    #[sea_orm(string_value = "FIELDLAB")]
+    Fieldlab,
+}
+
+/// Reactie: a kennisinstelling's answer to a vraagstuk proposed to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+pub enum Reactie {
+    /// The institution wants to take it up.
+    #[sea_orm(string_value = "INTERESSE")]
+    Interesse,
+    /// The institution does not take it up.
+    #[sea_orm(string_value = "GEEN_INTERESSE")]
+    GeenInteresse,
+}
+
 /// RecordType: the kinds of records that change, as the audit trail and the change feed name
 /// them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
@@ -252,6 +317,9 @@ pub enum RecordType {
     /// A student assignment.
     #[sea_orm(string_value = "OPDRACHT")]
     Opdracht,
+    /// A rijkspartner's question (vraagstuk).
+    #[sea_orm(string_value = "VRAAGSTUK")]
+    Vraagstuk,
 }
 
 /// Actie: what a change did to its record.

@@ -35,6 +35,8 @@ enum Holds {
     Records(&'static str),
     /// A fieldlab's participants: `{organisatie, rol}` objects.
     Participants,
+    /// A vraagstuk's answers: `{organisatie, reactie, toelichting}` objects.
+    Answers,
 }
 
 /// A snapshot key, its field in the schema and what its value holds.
@@ -80,6 +82,15 @@ fn keys(record_type: RecordType) -> &'static [Key] {
             ("eigenaarId", "eigenaar", Organisation),
             ("leden", "leden", Organisations),
             ("status", "communityStatus", Plain),
+        ],
+        RecordType::Vraagstuk => &[
+            ("eigenaarId", "vraagsteller", Organisation),
+            ("status", "vraagstukStatus", Plain),
+            ("fieldlabId", "fieldlab", Record("Fieldlab")),
+            ("lectoraatId", "lectoraat", Record("Lectoraat")),
+            ("voorgelegdAan", "voorgelegdAan", Organisations),
+            ("opdrachten", "opdrachten", Records("Opdracht")),
+            ("reacties", "reacties", Answers),
         ],
         RecordType::Organisatie => &[
             ("parentId", "moederorganisatie", Organisation),
@@ -169,7 +180,7 @@ fn organisation_rows(value: &Value, holds: Holds, rows: &mut BTreeSet<i64>) {
         (Holds::Organisations, Value::Array(list)) => {
             rows.extend(list.iter().filter_map(Value::as_i64))
         }
-        (Holds::Participants, Value::Array(list)) => rows.extend(
+        (Holds::Participants | Holds::Answers, Value::Array(list)) => rows.extend(
             list.iter()
                 .filter_map(|p| p.get("organisatie").and_then(Value::as_i64)),
         ),
@@ -212,6 +223,17 @@ fn global(value: &Value, holds: Holds, organisations: &BTreeMap<i64, Value>) -> 
                     serde_json::json!({
                         "organisatie": organisation(&p["organisatie"]),
                         "deelnemerRol": p["rol"],
+                    })
+                })
+                .collect(),
+        ),
+        (Holds::Answers, Value::Array(list)) => sorted(
+            list.iter()
+                .map(|a| {
+                    serde_json::json!({
+                        "instelling": organisation(&a["organisatie"]),
+                        "reactie": a["reactie"],
+                        "toelichting": a["toelichting"],
                     })
                 })
                 .collect(),

@@ -9,16 +9,19 @@ use super::paging::{Direction, SortField, SortValue};
 use super::types::{Date, Timestamp};
 use crate::db::entities::koppelingen::{
     community_lid, community_thema, fieldlab_deelnemer, fieldlab_regio, fieldlab_thema,
-    lectoraat_thema, minor_thema, opdracht_thema, opdracht_uitvoerder,
+    lectoraat_thema, minor_thema, opdracht_thema, opdracht_uitvoerder, vraagstuk_regio,
+    vraagstuk_thema, vraagstuk_voorlegging,
 };
-use crate::db::entities::{community, fieldlab, lectoraat, minor, opdracht, organisatie};
+use crate::db::entities::{
+    community, fieldlab, lectoraat, minor, opdracht, organisatie, vraagstuk,
+};
 use crate::db::{
     Field, Link, Need, Policy, Row, Scope, community_fields, fieldlab_fields, lectoraat_fields,
     minor_fields,
 };
 use crate::domain::{
-    CommunityStatus, FieldlabStatus, Kenmerk, MinorSoort, Onderwijssoort, OpdrachtSoort,
-    OpdrachtStatus, Regio, RijkspartnerSoort,
+    Antwoordsoort, CommunityStatus, FieldlabStatus, Kenmerk, MinorSoort, Onderwijssoort,
+    OpdrachtSoort, OpdrachtStatus, Regio, RijkspartnerSoort, VraagstukStatus,
 };
 use crate::error::{ApiError, FieldProblem};
 use async_graphql::{Enum, ID, InputObject};
@@ -779,6 +782,123 @@ impl SortField<opdracht::Entity> for OpdrachtSorteerveld {
             Self::Einddatum => date(row.public(&f::EINDDATUM)),
             Self::GewijzigdOp => SortValue::DateTime(row.registration().changed),
             Self::AangemaaktOp => SortValue::DateTime(row.registration().created),
+        }
+    }
+}
+
+/// VraagstukFilter: narrows a list of vraagstukken. Criteria on non-public fields
+/// (antwoordsoort, kenmerken, the institutions it was proposed to) only match vraagstukken the
+/// caller may read in full.
+#[derive(InputObject, Default, Debug)]
+pub struct VraagstukFilter {
+    /// Case-insensitive text that the title contains.
+    /// At most 200 characters, no control characters.
+    pub zoek: Option<String>,
+    /// Status(es). At most 1000 values.
+    pub vraagstuk_status: Option<Vec<VraagstukStatus>>,
+    /// Region(s): vraagstukken asked in at least one of them. At most 1000 values.
+    pub regios: Option<Vec<Regio>>,
+    /// Theme code(s): vraagstukken with at least one of them. At most 1000 values.
+    pub themas: Option<Vec<String>>,
+    /// Kind(s) of answer sought. At most 1000 values.
+    pub antwoordsoort: Option<Vec<Antwoordsoort>>,
+    /// Only those in the public catalogue (true) or only those that are not (false).
+    pub openbaar: Option<bool>,
+    /// Kenmerk(en) of the owner (case does not matter). At most 1000 values.
+    pub kenmerken: Option<Vec<String>>,
+    /// Only vraagstukken of this rijkspartner (its `id`).
+    pub vraagsteller: Option<ID>,
+    /// Only vraagstukken proposed to this kennisinstelling (its `id`).
+    pub voorgelegd_aan: Option<ID>,
+    /// Changed at or after this moment (in UTC between 1900-01-01 and 2999-12-31).
+    pub gewijzigd_sinds: Option<Timestamp>,
+}
+
+impl VraagstukFilter {
+    pub async fn condition(&self, scope: &Scope) -> Result<Condition, ApiError> {
+        use crate::db::vraagstuk_fields as f;
+        use vraagstuk::Column as C;
+        let mut b = FilterBuilder::checked(self)?;
+        b.search(&[C::Titel], &self.zoek);
+        b.field_in(scope, &f::STATUS, &self.vraagstuk_status);
+        b.link_one_of::<vraagstuk_regio::Entity, _>(
+            C::Id,
+            vraagstuk_regio::Column::VraagstukId,
+            vraagstuk_regio::Column::Regio,
+            &self.regios,
+        );
+        b.themas::<vraagstuk_thema::Entity>(
+            scope,
+            C::Id,
+            vraagstuk_thema::Column::VraagstukId,
+            vraagstuk_thema::Column::ThemaCode,
+            &self.themas,
+        )
+        .await?;
+        b.field_in(scope, &f::ANTWOORDSOORT, &self.antwoordsoort);
+        b.field_in(scope, &f::OPENBAAR, &self.openbaar.map(|o| vec![o]));
+        b.kenmerken(scope, &f::KENMERK, &self.kenmerken);
+        if let Some(org) = b.organisatie("vraagsteller", &self.vraagsteller) {
+            b.require::<vraagstuk::Entity>(scope, Some(f::VRAAGSTELLER.need()));
+            b.and(C::EigenaarId.eq(org));
+        }
+        if let Some(org) = b.organisatie("voorgelegdAan", &self.voorgelegd_aan) {
+            b.require::<vraagstuk::Entity>(scope, f::VOORGELEGD_AAN.need());
+            b.and(in_link::<vraagstuk_voorlegging::Entity>(
+                C::Id,
+                vraagstuk_voorlegging::Column::VraagstukId,
+                vraagstuk_voorlegging::Column::OrganisatieId,
+                org,
+            ));
+        }
+        b.gewijzigd_sinds(C::GewijzigdOp, &self.gewijzigd_sinds);
+        b.finish()
+    }
+}
+
+/// VraagstukSorteerveld: the fields a list of vraagstukken can be ordered by.
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum VraagstukSorteerveld {
+    /// By the moment of submission.
+    #[default]
+    AangemaaktOp,
+    /// By title.
+    Titel,
+    /// By the moment of the last change.
+    GewijzigdOp,
+}
+
+/// VraagstukSortering: how to order a list of vraagstukken. Ties are broken by id.
+#[derive(InputObject, Clone, Copy, Debug, Default)]
+pub struct VraagstukSortering {
+    /// The field to order by.
+    #[graphql(default)]
+    pub veld: VraagstukSorteerveld,
+    /// Ascending or descending.
+    #[graphql(default)]
+    pub richting: Direction,
+}
+
+impl SortField<vraagstuk::Entity> for VraagstukSorteerveld {
+    fn name(self) -> &'static str {
+        match self {
+            Self::AangemaaktOp => "AANGEMAAKT_OP",
+            Self::Titel => "TITEL",
+            Self::GewijzigdOp => "GEWIJZIGD_OP",
+        }
+    }
+    fn column(self) -> vraagstuk::Column {
+        match self {
+            Self::AangemaaktOp => vraagstuk::Column::AangemaaktOp,
+            Self::Titel => vraagstuk::Column::Titel,
+            Self::GewijzigdOp => vraagstuk::Column::GewijzigdOp,
+        }
+    }
+    fn value(self, row: &Row<vraagstuk::Model>) -> SortValue {
+        match self {
+            Self::AangemaaktOp => SortValue::DateTime(row.registration().created),
+            Self::Titel => SortValue::Text(row.public(&crate::db::vraagstuk_fields::TITEL)),
+            Self::GewijzigdOp => SortValue::DateTime(row.registration().changed),
         }
     }
 }

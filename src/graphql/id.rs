@@ -53,6 +53,7 @@ pub const TYPES: &[&str] = &[
     "Minor",
     "Community",
     "Opdracht",
+    "Vraagstuk",
 ];
 
 /// The first byte of an id's plaintext: the id format.
@@ -212,6 +213,7 @@ impl GlobalId {
             "Minor" => RecordType::Minor,
             "Community" => RecordType::Community,
             "Opdracht" => RecordType::Opdracht,
+            "Vraagstuk" => RecordType::Vraagstuk,
             _ => RecordType::Organisatie,
         }
     }

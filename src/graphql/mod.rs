@@ -25,6 +25,7 @@ pub mod spec;
 mod statistieken;
 mod themas;
 mod types;
+mod vraagstukken;
 mod wijzigingen;
 
 pub use id::{GlobalId, Keys, with_keys};
@@ -48,6 +49,7 @@ pub struct Query(
     minoren::MinorQuery,
     communities::CommunityQuery,
     opdrachten::OpdrachtQuery,
+    vraagstukken::VraagstukQuery,
     themas::ThemaQuery,
     statistieken::StatistiekQuery,
     wijzigingen::WijzigingQuery,

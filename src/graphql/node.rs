@@ -10,7 +10,10 @@ use super::loaders;
 use super::minoren::Minor;
 use super::opdrachten::Opdracht;
 use super::organisaties::{Kennisinstelling, Organisatie, Programmabureau, Rijkspartner};
-use crate::db::entities::{community, fieldlab, lectoraat, minor, opdracht, organisatie};
+use super::vraagstukken::Vraagstuk;
+use crate::db::entities::{
+    community, fieldlab, lectoraat, minor, opdracht, organisatie, vraagstuk,
+};
 use crate::domain::RecordType;
 use crate::error::ApiError;
 use async_graphql::{Context, ID, Interface, Object, Result};
@@ -31,6 +34,7 @@ pub enum Node {
     Minor(Minor),
     Community(Community),
     Opdracht(Opdracht),
+    Vraagstuk(Vraagstuk),
 }
 
 /// The record of type `kind` with `id` as the caller may see it now, if it exists and is in the
@@ -61,6 +65,10 @@ pub async fn record_as_node(ctx: &Context<'_>, kind: RecordType, id: i32) -> Res
             .record::<opdracht::Entity, Opdracht>(id)
             .await?
             .map(Node::Opdracht),
+        RecordType::Vraagstuk => l
+            .record::<vraagstuk::Entity, Vraagstuk>(id)
+            .await?
+            .map(Node::Vraagstuk),
     })
 }
 

@@ -74,7 +74,11 @@ impl<T> LinkedOpdrachten<T> {
     concrete(name = "MinorOpdrachten", params(Minor)),
     concrete(name = "RijkspartnerOpdrachten", params(Rijkspartner)),
     concrete(name = "KennisinstellingOpdrachten", params(Kennisinstelling)),
-    concrete(name = "ProgrammabureauOpdrachten", params(Programmabureau))
+    concrete(name = "ProgrammabureauOpdrachten", params(Programmabureau)),
+    concrete(
+        name = "VraagstukOpdrachten",
+        params(crate::graphql::vraagstukken::Vraagstuk)
+    )
 )]
 impl<T: Send + Sync> LinkedOpdrachten<T> {
     /// Opdrachten linked to this record that the caller may see (the opdrachten's own rules

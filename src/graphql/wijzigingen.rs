@@ -91,6 +91,7 @@ async fn record_id(ctx: &Context<'_>, kind: RecordType, id: i32) -> Result<ID> {
         RecordType::Minor => "Minor",
         RecordType::Community => "Community",
         RecordType::Opdracht => "Opdracht",
+        RecordType::Vraagstuk => "Vraagstuk",
         RecordType::Organisatie => loaders(ctx)?
             .load(OrganisatieById::new(id))
             .await?

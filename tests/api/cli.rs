@@ -176,8 +176,15 @@ async fn serve_with_demo_prints_tokens_that_work(backend: Backend) {
         ministry["data"]["me"]["organisatie"]["naam"],
         "Ministerie van Binnenlandse Zaken en Koninkrijksrelaties"
     );
-    let hogeschool = me(&server.endpoint, &token_after("a hogeschool")).await;
+    let hogeschool = me(&server.endpoint, &token_after("a hogeschool (Hanze")).await;
     assert_eq!(hogeschool["data"]["me"]["rol"], "MEDEWERKER");
+    let hu = me(&server.endpoint, &token_after("a hogeschool (HU")).await;
+    assert_eq!(hu["data"]["me"]["rol"], "BEHEERDER");
+    let makelaar = me(&server.endpoint, &token_after("a kennismakelaar")).await;
+    assert_eq!(
+        makelaar["data"]["me"]["rol"], "KENNISMAKELAAR",
+        "{makelaar}"
+    );
     let university = me(&server.endpoint, &token_after("a university")).await;
     assert_eq!(university["data"]["me"]["rol"], "LEZER");
     assert!(

@@ -280,7 +280,7 @@ impl CallerOrg for Option<&str> {
 }
 
 /// How a [`Caller`] authenticates.
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 enum Who {
     Anonymous,
     /// A token made by `make_token` for this organisation and role.
@@ -303,6 +303,13 @@ pub struct Caller<'a> {
     app: &'a TestApp,
     who: Who,
     token: OnceCell<String>,
+}
+
+/// A caller shows as who it is (in assertion messages).
+impl std::fmt::Debug for Caller<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.who)
+    }
 }
 
 impl<'a> Caller<'a> {
@@ -893,6 +900,12 @@ const TABELLEN: &[&str] = &[
     "opdrachten",
     "opdracht_uitvoerders",
     "opdracht_themas",
+    "vraagstukken",
+    "vraagstuk_themas",
+    "vraagstuk_regios",
+    "vraagstuk_voorleggingen",
+    "vraagstuk_reacties",
+    "vraagstuk_opdrachten",
     "wijzigingen",
     "wijziging_betrokkenen",
 ];

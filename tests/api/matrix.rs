@@ -24,7 +24,12 @@ struct Cel {
 fn matrix() -> Vec<Cel> {
     let tekst = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/access.md"))
         .expect("docs/access.md");
-    tekst
+    let cellen = tekst
+        .split("## The cells")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .expect("docs/access.md has the section 'The cells'");
+    cellen
         .lines()
         .filter(|l| l.starts_with("| ") && !l.starts_with("| record"))
         .map(|l| {

@@ -95,3 +95,44 @@ pub mod fieldlab_deelnemer {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+koppeling!(
+    /// `vraagstuk_themas`
+    vraagstuk_thema, "vraagstuk_themas", vraagstuk_id, thema_code: String
+);
+koppeling!(
+    /// `vraagstuk_regios`: the regions a vraagstuk is asked in (one or more); their
+    /// kennismakelaars handle it.
+    vraagstuk_regio, "vraagstuk_regios", vraagstuk_id, regio: crate::domain::Regio
+);
+koppeling!(
+    /// `vraagstuk_voorleggingen`: the kennisinstellingen a vraagstuk was proposed to (they may
+    /// read it and answer).
+    vraagstuk_voorlegging, "vraagstuk_voorleggingen", vraagstuk_id, organisatie_id: i32
+);
+koppeling!(
+    /// `vraagstuk_opdrachten`: the opdrachten that answer a vraagstuk.
+    vraagstuk_opdracht, "vraagstuk_opdrachten", vraagstuk_id, opdracht_id: i32
+);
+
+/// `vraagstuk_reacties`: the answer of a kennisinstelling to a vraagstuk proposed to it.
+pub mod vraagstuk_reactie {
+    use crate::domain::Reactie;
+    use sea_orm::entity::prelude::*;
+
+    #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+    #[sea_orm(table_name = "vraagstuk_reacties")]
+    pub struct Model {
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub vraagstuk_id: i32,
+        #[sea_orm(primary_key, auto_increment = false)]
+        pub organisatie_id: i32,
+        pub reactie: Reactie,
+        pub toelichting: Option<String>,
+    }
+
+    #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+    pub enum Relation {}
+
+    impl ActiveModelBehavior for ActiveModel {}
+}

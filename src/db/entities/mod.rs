@@ -29,4 +29,5 @@ pub mod minor;
 pub mod opdracht;
 pub mod organisatie;
 pub mod thema;
+pub mod vraagstuk;
 pub mod wijziging;

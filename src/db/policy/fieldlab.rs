@@ -124,6 +124,11 @@ pub mod writes {
         "lectoraten",
     );
 
+    static REF_VRAAGSTUKKEN: w::ByColumn<crate::db::entities::vraagstuk::Entity> = w::ByColumn::new(
+        crate::db::entities::vraagstuk::Column::FieldlabId,
+        "vraagstukken",
+    );
+
     impl Writable for Entity {
         const OWNER_KINDS: &'static [OrganisatieSoort] = &[
             OrganisatieSoort::Rijkspartner,
@@ -136,7 +141,7 @@ pub mod writes {
         }
 
         fn references() -> Vec<&'static dyn Reference> {
-            vec![&REF_OPDRACHTEN, &REF_LECTORATEN]
+            vec![&REF_VRAAGSTUKKEN, &REF_OPDRACHTEN, &REF_LECTORATEN]
         }
     }
 }

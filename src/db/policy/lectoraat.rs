@@ -106,6 +106,11 @@ pub mod writes {
         "opdrachten",
     );
 
+    static REF_VRAAGSTUKKEN: w::ByColumn<crate::db::entities::vraagstuk::Entity> = w::ByColumn::new(
+        crate::db::entities::vraagstuk::Column::LectoraatId,
+        "vraagstukken",
+    );
+
     impl Writable for Entity {
         const OWNER_KINDS: &'static [OrganisatieSoort] = &[OrganisatieSoort::Kennisinstelling];
 
@@ -114,7 +119,7 @@ pub mod writes {
         }
 
         fn references() -> Vec<&'static dyn Reference> {
-            vec![&REF_OPDRACHTEN]
+            vec![&REF_VRAAGSTUKKEN, &REF_OPDRACHTEN]
         }
     }
 }

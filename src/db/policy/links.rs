@@ -136,6 +136,79 @@ where
     }
 }
 
+/// Links that are part of record type `P`, one per organisation (column `organisation` of
+/// link table `L`), of which a caller who reads the record in full sees all when one of the
+/// `handlers` terms reaches it (or it is the programme office), and otherwise only the one of
+/// its own organisation: a vraagstuk's answers, which each institution gives for itself.
+pub struct OwnPart<P: EntityTrait, L: EntityTrait, V> {
+    name: &'static str,
+    parent: L::Column,
+    organisation: L::Column,
+    handlers: fn() -> Vec<super::Reach<P>>,
+    value: fn(&L::Model) -> V,
+}
+
+impl<P: EntityTrait, L: EntityTrait, V> OwnPart<P, L, V> {
+    pub const fn new(
+        name: &'static str,
+        parent: L::Column,
+        organisation: L::Column,
+        handlers: fn() -> Vec<super::Reach<P>>,
+        value: fn(&L::Model) -> V,
+    ) -> Self {
+        Self {
+            name,
+            parent,
+            organisation,
+            handlers,
+            value,
+        }
+    }
+}
+
+impl<P, L, V> Link<V> for OwnPart<P, L, V>
+where
+    P: Policy,
+    L: EntityTrait,
+    L::Model: Sync,
+    V: Send + 'static,
+{
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn need(&self) -> Option<Need> {
+        Some(Need::Full)
+    }
+
+    fn pairs<'a>(
+        &'a self,
+        scope: &'a Scope,
+        ids: &'a [i32],
+        seen: bool,
+    ) -> BoxFuture<'a, ApiResult<Vec<(i32, V)>>> {
+        Box::pin(async move {
+            let p = scope.principal();
+            let mut filter = Condition::all().add(self.parent.is_in(ids.iter().copied()));
+            if !seen {
+                filter = filter.add(self.parent.in_subquery(parents::<P>(scope, Need::Full)));
+            }
+            let mut whose = Condition::any().add(in_rows::<P>(
+                self.parent,
+                super::rule_of(&(self.handlers)(), p),
+            ));
+            if let Some(p) = p {
+                whose = whose.add(self.organisation.eq(p.organisatie_id));
+            }
+            let rows = link_rows::<L>(scope, filter.add(whose)).await?;
+            Ok(rows
+                .into_iter()
+                .filter_map(|l| Some((int(l.get(self.parent))?, (self.value)(&l))))
+                .collect())
+        })
+    }
+}
+
 /// The same links read from the organisation: the records of `P` an organisation owns or is
 /// linked to through `L`, among those the caller may read in full.
 pub struct PartOf<P, L: EntityTrait> {

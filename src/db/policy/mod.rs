@@ -23,6 +23,7 @@ mod links;
 mod minor;
 mod opdracht;
 mod organisatie;
+mod vraagstuk;
 
 pub use community::fields as community_fields;
 pub use fieldlab::fields as fieldlab_fields;
@@ -31,6 +32,8 @@ pub use links::Link;
 pub use minor::fields as minor_fields;
 pub use opdracht::fields as opdracht_fields;
 pub use organisatie::fields as organisatie_fields;
+pub use vraagstuk::fields as vraagstuk_fields;
+pub(super) use vraagstuk::handled_by as vraagstukken_handled_by;
 
 use super::entities::organisatie as organisatie_entity;
 use crate::auth::{Principal, Rol};
@@ -143,17 +146,26 @@ pub enum Reach<E: EntityTrait> {
     /// A kennismakelaar whose regions include the region of the row's owner (for records
     /// without a region of their own).
     OwnerRegion,
+    /// Every caller, anonymous too, where this boolean column of the row holds (a vraagstuk
+    /// its owner made `openbaar`).
+    Where(E::Column),
 }
 
 impl<E: Policy> Reach<E> {
     /// Whether the term is a condition on the row's own columns that holds on a broad share
     /// of the rows (a region), which [`rule_of`] keeps as a condition.
     fn is_on_the_row(&self) -> bool {
-        matches!(self, Reach::Region(_) | Reach::OwnerRegion)
+        matches!(
+            self,
+            Reach::Region(_) | Reach::OwnerRegion | Reach::Where(_)
+        )
     }
 
     /// The rows this term lets `p` reach.
     fn rule(&self, p: Option<&Principal>) -> Rule {
+        if let Reach::Where(column) = self {
+            return Rule::If(Condition::all().add(column.eq(true)));
+        }
         let Some(p) = p else {
             return match self {
                 Reach::Everyone => Rule::Always,
@@ -174,6 +186,7 @@ impl<E: Policy> Reach<E> {
             }
             Reach::Regions(link) => Rule::If(link.contains::<E, _>(p.regios.iter().copied())),
             Reach::OwnerRegion => Rule::If(owner_in_regions::<E>(&p.regios)),
+            Reach::Where(_) => unreachable!("answered above"),
         }
     }
 }
@@ -195,6 +208,7 @@ impl<E: Policy> Reach<E> {
             }
             Reach::OwnerRegion => rows::<E>(owner_in_regions::<E>(&p.regios)),
             Reach::Regions(link) => link.parents(p.regios.iter().copied()),
+            Reach::Where(column) => rows::<E>(Condition::all().add(column.eq(true))),
         })
     }
 
@@ -628,6 +642,9 @@ impl<E: Policy> Reach<E> {
             Reach::Regions(link) => audience
                 .regios
                 .extend(snapshot_texts(snapshot, link.snapshot_key)),
+            Reach::Where(column) => {
+                audience.public |= matches!(model.get(*column), sea_orm::Value::Bool(Some(true)))
+            }
             // Not used by any visibility rule (a unit test checks). The feed cannot record
             // them (every partner; the owner's region at the time of the change), so they
             // fail closed: such a change would reach only the programme office.
@@ -682,7 +699,9 @@ pub(super) use sealed::Sealed;
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::db::entities::{community, fieldlab, lectoraat, minor, opdracht, organisatie};
+    use crate::db::entities::{
+        community, fieldlab, lectoraat, minor, opdracht, organisatie, vraagstuk,
+    };
 
     /// The columns every policy finds by name, and a visibility rule the feed can record.
     fn check<E: Policy>() {
@@ -751,5 +770,6 @@ mod tests {
         check::<minor::Entity>();
         check::<community::Entity>();
         check::<opdracht::Entity>();
+        check::<vraagstuk::Entity>();
     }
 }

@@ -15,6 +15,7 @@
 mod changes;
 mod opdrachten;
 mod records;
+mod vraagstukken;
 
 use crate::db::{Policy, Row, WriteSession};
 use crate::domain::OrganisatieSoort;
@@ -29,6 +30,7 @@ pub use opdrachten::{OpdrachtMutation, SyncMutation, UitvoerderMutation};
 pub use records::{
     CommunityMutation, FieldlabMutation, LectoraatMutation, MinorMutation, OrganisatieMutation,
 };
+pub use vraagstukken::VraagstukMutation;
 
 /// The root of all mutations.
 #[derive(MergedObject, Default)]
@@ -41,6 +43,7 @@ pub struct Mutation(
     OpdrachtMutation,
     SyncMutation,
     UitvoerderMutation,
+    VraagstukMutation,
 );
 
 /// ContactpersoonInput: the contact person of a record (personal data: only the owner and the

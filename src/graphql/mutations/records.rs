@@ -60,6 +60,15 @@ pub(super) trait RecordChange: Sync + async_graphql::InputType {
         id: Option<i32>,
         am: &mut ActiveModelOf<Self>,
     ) -> ApiResult<Vec<LinkUpdate>>;
+    /// The row `id` at version `versie`, which the caller is about to change: by default the
+    /// record type's edit rule ([`WriteSession::for_update`]).
+    async fn open(
+        session: &WriteSession,
+        id: i32,
+        versie: i32,
+    ) -> ApiResult<<Self::Entity as sea_orm::EntityTrait>::Model> {
+        session.for_update::<Self::Entity>(id, versie).await
+    }
 }
 
 /// A record type's create input: the change it makes to an empty row (implemented by
@@ -168,7 +177,7 @@ where
 /// capitals, and unique among the records of its type (another record of the type with that
 /// kenmerk is reported on `kenmerk`; kenmerken are public, so this tells nothing hidden). Null
 /// clears it.
-async fn change_kenmerk<E>(
+pub(super) async fn change_kenmerk<E>(
     c: &mut Check,
     session: &WriteSession,
     column: &mut ActiveValue<Option<String>>,
@@ -230,7 +239,7 @@ async fn partners(c: &mut Check, session: &WriteSession, ids: &[ID]) -> ApiResul
 }
 
 /// The replacement of a record's themes (`themas`) that a change gives, if it gives them.
-async fn theme_links(
+pub(super) async fn theme_links(
     c: &mut Check,
     session: &WriteSession,
     given: &MaybeUndefined<Vec<String>>,
@@ -290,7 +299,7 @@ pub(super) async fn update<C: RecordChange>(
     c.form("", &change, C::MAXIMA);
     c.finish()?;
     let mut session = session(ctx, operatie).await?;
-    let before = session.for_update::<C::Entity>(id, versie).await?;
+    let before = C::open(&session, id, versie).await?;
     let mut c = Check::default();
     let mut am = before.clone().into_active_model();
     let links = change.apply(&mut c, &session, Some(id), &mut am).await?;
@@ -404,7 +413,7 @@ impl RecordChange for FieldlabUpdateInput {
         contactpersoon(c, "contactpersoon", &self.contactpersoon, naam, email);
         let mut links = Vec::new();
         if let Some(given) = c.required_change("regios", &self.regios) {
-            let regios = regios(c, given);
+            let regios = regios(c, given, "a fieldlab lies in at least one region");
             // The previous release's one region (see the entity): the first of them.
             am.regio = Set(regios.first().copied().unwrap_or(Regio::Midden));
             links.push(LinkUpdate::Regios(regios));
@@ -417,14 +426,12 @@ impl RecordChange for FieldlabUpdateInput {
     }
 }
 
-/// A fieldlab's regions, without duplicates: at least one (reported on `regios`).
-fn regios(c: &mut Check, given: &[Regio]) -> BTreeSet<Regio> {
+/// The regions of a record (a fieldlab's, a vraagstuk's), without duplicates: at least one
+/// (reported on `regios`, with `rule` saying why).
+pub(super) fn regios(c: &mut Check, given: &[Regio], rule: &str) -> BTreeSet<Regio> {
     let regios: BTreeSet<Regio> = given.iter().copied().collect();
     if regios.is_empty() {
-        c.fail(
-            "regios",
-            "a fieldlab lies in at least one region; name one or more",
-        );
+        c.fail("regios", format!("{rule}; name one or more"));
     }
     regios
 }

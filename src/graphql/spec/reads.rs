@@ -62,6 +62,26 @@ const RECORD_TYPES: &[(&str, &[Recordsoort])] = &[
     ("OpdrachtEdge", &[Opdrachten]),
     ("OpdrachtFilter", &[Opdrachten, Organisaties, Themas]),
     ("OpdrachtSortering", &[]),
+    ("Vraagstuk", &[Vraagstukken]),
+    ("VraagstukConnection", &[Vraagstukken]),
+    ("VraagstukEdge", &[Vraagstukken]),
+    ("VraagstukFilter", &[Vraagstukken, Themas]),
+    ("VraagstukSortering", &[]),
+    ("VraagstukReactie", &[Vraagstukken]),
+    // A ranking counts opdrachten, themes, regions and links of every kind of candidate.
+    (
+        "Kandidaat",
+        &[
+            Vraagstukken,
+            Opdrachten,
+            Organisaties,
+            Fieldlabs,
+            Lectoraten,
+            Minoren,
+            Themas,
+        ],
+    ),
+    ("Reden", &[Vraagstukken]),
     // The figures count opdrachten (with themes), organisations, fieldlabs and communities.
     (
         "Statistieken",
@@ -294,7 +314,8 @@ mod tests {
                 Fieldlabs,
                 Lectoraten,
                 Minoren,
-                Communities
+                Communities,
+                Vraagstukken
             ]),
             "every type that implements Node"
         );
