@@ -49,12 +49,16 @@ pub enum Recordsoort {
     Communities,
     Opdrachten,
     Vraagstukken,
+    Promotietrajecten,
+    Bijeenkomsten,
+    /// The published yearly figures.
+    Jaarcijfers,
     /// The change log: the feed and the audit trail.
     Wijzigingen,
 }
 
 impl Recordsoort {
-    pub const ALL: [Recordsoort; 9] = [
+    pub const ALL: [Recordsoort; 12] = [
         Recordsoort::Themas,
         Recordsoort::Organisaties,
         Recordsoort::Fieldlabs,
@@ -63,6 +67,9 @@ impl Recordsoort {
         Recordsoort::Communities,
         Recordsoort::Opdrachten,
         Recordsoort::Vraagstukken,
+        Recordsoort::Promotietrajecten,
+        Recordsoort::Bijeenkomsten,
+        Recordsoort::Jaarcijfers,
         Recordsoort::Wijzigingen,
     ];
 
@@ -77,6 +84,9 @@ impl Recordsoort {
             Recordsoort::Communities => "communities",
             Recordsoort::Opdrachten => "opdrachten",
             Recordsoort::Vraagstukken => "vraagstukken",
+            Recordsoort::Promotietrajecten => "promotietrajecten",
+            Recordsoort::Bijeenkomsten => "bijeenkomsten",
+            Recordsoort::Jaarcijfers => "jaarcijfers",
             Recordsoort::Wijzigingen => "wijzigingen",
         }
     }
@@ -463,7 +473,7 @@ mod tests {
             .iter()
             .map(|s| (s.naam().to_owned(), 3))
             .collect();
-        assert_eq!(Versies::from_rows(&rows), Some(Versies([3; 9])));
+        assert_eq!(Versies::from_rows(&rows), Some(Versies([3; 12])));
         rows.pop();
         assert_eq!(Versies::from_rows(&rows), None);
     }

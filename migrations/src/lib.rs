@@ -32,6 +32,8 @@ mod m20261201_000024_datastanden;
 mod m20261202_000025_bereikindexen;
 mod m20261202_000026_kenmerken;
 mod m20261202_000027_vraagstukken;
+mod m20261202_000028_jaarcijfers;
+mod m20261202_000029_promoties_bijeenkomsten;
 pub mod naamsleutel;
 
 /// All migrations of the service, oldest first.
@@ -60,6 +62,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000025_bereikindexen::Migration),
             Box::new(m20261202_000026_kenmerken::Migration),
             Box::new(m20261202_000027_vraagstukken::Migration),
+            Box::new(m20261202_000028_jaarcijfers::Migration),
+            Box::new(m20261202_000029_promoties_bijeenkomsten::Migration),
         ]
     }
 }

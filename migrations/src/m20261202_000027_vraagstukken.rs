@@ -3,7 +3,9 @@
 //! decide which kennismakelaars handle it, the institutions it is proposed to
 //! (`vraagstuk_voorleggingen`) may read it and answer (`vraagstuk_reacties`, one answer per
 //! proposal: the foreign key makes an answer without a proposal impossible), and what answered
-//! it is recorded as links (`vraagstuk_opdrachten`) or columns (a fieldlab, a lectoraat).
+//! it is recorded as links (`vraagstuk_opdrachten`) or columns (a fieldlab, a lectoraat), with
+//! the day it was first matched (`belegd_op`: the programme counts questions "belegd" per
+//! year).
 //!
 //! A deleted opdracht takes its link to a vraagstuk with it (`ON DELETE CASCADE`): opdrachten
 //! are withdrawn by their institution's sync, which knows nothing of the questions they
@@ -159,6 +161,7 @@ fn vraagstukken(backend: DatabaseBackend) -> TableCreateStatement {
         .col(date_null("gewenste_start"))
         .col(string_len("status", 20).default("NIEUW"))
         .col(boolean("openbaar").default(false))
+        .col(date_null("belegd_op"))
         .col(integer_null("fieldlab_id"))
         .col(integer_null("lectoraat_id"))
         .check(Expr::cust(format!(
@@ -270,7 +273,7 @@ const BEFORE: &[&str] = &[
     "COMMUNITY",
     "OPDRACHT",
 ];
-const AFTER: &[&str] = &[
+pub(crate) const AFTER: &[&str] = &[
     "ORGANISATIE",
     "FIELDLAB",
     "LECTORAAT",
@@ -281,7 +284,7 @@ const AFTER: &[&str] = &[
 ];
 
 /// Rewrites the change log's `CHECK` on `record_type` from the values `from` to `to`.
-async fn change_record_types(
+pub(crate) async fn change_record_types(
     manager: &SchemaManager<'_>,
     from: &[&str],
     to: &[&str],

@@ -23,13 +23,16 @@ pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
     db.migrate_up().await?;
     let report = db.seed_demo().await?;
     println!(
-        "demo data loaded: {} organisations, {} fieldlabs, {} lectoraten, {} minoren, {} communities, {} opdrachten added",
+        "demo data loaded: {} organisations, {} fieldlabs, {} lectoraten, {} minoren, {} communities, {} opdrachten, {} vraagstukken, {} promotietrajecten, {} bijeenkomsten added",
         report.organisaties,
         report.fieldlabs,
         report.lectoraten,
         report.minoren,
         report.communities,
-        report.opdrachten
+        report.opdrachten,
+        report.vraagstukken,
+        report.promotietrajecten,
+        report.bijeenkomsten
     );
     if let Some(n) = args.opdrachten {
         let added = db.seed_generated(n).await?;

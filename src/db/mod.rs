@@ -7,6 +7,7 @@
 //! forget the access filter, because it never holds anything that could query without it.
 
 pub mod entities;
+mod jaarcijfers;
 mod kandidaten;
 mod policy;
 mod scope;
@@ -21,11 +22,14 @@ mod writes;
 pub use kandidaten::{Kandidaat, KandidaatSoort};
 pub use policy::{Field, Link, Need, Policy, Rights, Row, involving};
 pub use policy::{
-    community_fields, fieldlab_fields, lectoraat_fields, minor_fields, opdracht_fields,
-    organisatie_fields, vraagstuk_fields,
+    bijeenkomst_fields, community_fields, fieldlab_fields, lectoraat_fields, minor_fields,
+    opdracht_fields, organisatie_fields, promotietraject_fields, vraagstuk_fields,
 };
 pub use scope::Scope;
-pub use statistiek::{Breakdowns, OpdrachtCounts};
+pub use statistiek::{
+    ActiveOrganisations, Breakdowns, MeetingCounts, OpdrachtCounts, ProgrammeCounts,
+    VraagstukCounts,
+};
 pub use sync::{BatchMode, ItemOutcome, OpdrachtValues, SyncItem, SyncReport, SyncRequest};
 pub use wijzigingen::{AuditFilter, FeedEntry, FeedPage};
 pub use write::{LinkUpdate, Writable, WriteSession};

@@ -13,15 +13,17 @@
 //! grouped statement on the pool.
 
 use super::Scope;
-use super::entities::koppelingen::opdracht_thema;
-use super::entities::opdracht;
+use super::entities::koppelingen::{opdracht_thema, opdracht_uitvoerder};
+use super::entities::{bijeenkomst, opdracht, promotietraject, vraagstuk};
 use super::policy::Policy;
-use crate::domain::{Onderwijssoort, OpdrachtSoort, OpdrachtStatus, Regio};
+use crate::domain::{
+    BijeenkomstSoort, Onderwijssoort, OpdrachtSoort, OpdrachtStatus, Regio, VraagstukStatus,
+};
 use crate::error::{ApiError, ApiResult};
-use sea_orm::sea_query::{Expr, SimpleExpr};
+use sea_orm::sea_query::{Alias, Expr, Query, SimpleExpr, UnionType};
 use sea_orm::{
-    ActiveEnum, ColumnTrait, Condition, DatabaseBackend, EntityTrait, FromQueryResult, Iterable,
-    QueryFilter, QuerySelect, QueryTrait, Select,
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait,
+    FromQueryResult, Iterable, QueryFilter, QuerySelect, QueryTrait, Select,
 };
 use std::collections::BTreeMap;
 
@@ -367,5 +369,212 @@ impl Scope {
             .await?
             .unwrap_or_default();
         Ok(first.zip(last))
+    }
+}
+
+/// The figures of the vraagstukken the caller may see: how many were submitted, how many are
+/// in each status now, and how many were matched ("belegd"); for one year, those submitted and
+/// those first matched in that year.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct VraagstukCounts {
+    pub aantal: u64,
+    /// Every status, in the order of its enum, also with 0.
+    pub per_status: Vec<(VraagstukStatus, u64)>,
+    pub belegd: u64,
+}
+
+/// The organisations with an opdracht the caller may see running (in a year, or at all).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ActiveOrganisations {
+    /// Rijkspartners, as opdrachtgever.
+    pub rijkspartners: i64,
+    /// Kennisinstellingen, as owner or executing institution.
+    pub kennisinstellingen: i64,
+}
+
+/// `[1 January of jaar, 1 January of the next year)` as moments.
+fn year_bounds(
+    jaar: i32,
+) -> ApiResult<(chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)> {
+    let start = |y: i32| {
+        chrono::NaiveDate::from_ymd_opt(y, 1, 1)
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|t| t.and_utc())
+            .ok_or_else(|| ApiError::bad_input("jaar", "not a year of the calendar"))
+    };
+    Ok((start(jaar)?, start(jaar + 1)?))
+}
+
+impl Scope {
+    /// [`VraagstukCounts`], for `jaar` when given.
+    pub async fn vraagstuk_counts(&self, jaar: Option<i32>) -> ApiResult<VraagstukCounts> {
+        use vraagstuk::Column as C;
+        let (submitted, matched) = match jaar {
+            Some(jaar) => {
+                let (from, to) = year_bounds(jaar)?;
+                let first = |d: chrono::DateTime<chrono::Utc>| d.date_naive();
+                (
+                    Condition::all()
+                        .add(C::AangemaaktOp.gte(from))
+                        .add(C::AangemaaktOp.lt(to)),
+                    Condition::all()
+                        .add(C::BelegdOp.gte(first(from)))
+                        .add(C::BelegdOp.lt(first(to))),
+                )
+            }
+            None => (
+                Condition::all(),
+                Condition::all().add(C::BelegdOp.is_not_null()),
+            ),
+        };
+        let per_status = futures_util::future::try_join_all(VraagstukStatus::iter().map(|s| {
+            let submitted = submitted.clone();
+            async move {
+                let n = self
+                    .count::<vraagstuk::Entity>(submitted.add(C::Status.eq(s)))
+                    .await?;
+                Ok::<_, ApiError>((s, n))
+            }
+        }));
+        let (per_status, belegd) =
+            tokio::try_join!(per_status, self.count::<vraagstuk::Entity>(matched))?;
+        Ok(VraagstukCounts {
+            aantal: per_status.iter().map(|(_, n)| n).sum(),
+            per_status,
+            belegd,
+        })
+    }
+
+    /// [`ActiveOrganisations`] among the visible opdrachten that match `condition` and, for
+    /// `jaar`, run in that year (started by its end, not ended before its start).
+    pub async fn active_organisations(
+        &self,
+        condition: Condition,
+        jaar: Option<i32>,
+    ) -> ApiResult<ActiveOrganisations> {
+        use opdracht::Column as C;
+        let mut base = Condition::all()
+            .add(opdracht::Entity::visible_rule(self.principal()).as_filter())
+            .add(condition);
+        if let Some(jaar) = jaar {
+            let (from, to) = year_bounds(jaar)?;
+            base = base.add(C::Startdatum.lt(to.date_naive())).add(
+                Condition::any()
+                    .add(C::Einddatum.is_null())
+                    .add(C::Einddatum.gte(from.date_naive())),
+            );
+        }
+        let rijkspartners = opdracht::Entity::find()
+            .select_only()
+            .column_as(Expr::cust("COUNT(DISTINCT opdrachtgever_id)"), "n")
+            .filter(base.clone())
+            .into_tuple::<i64>()
+            .one(self.conn());
+        let ids = opdracht::Entity::find()
+            .select_only()
+            .column(C::Id)
+            .filter(base.clone())
+            .into_query();
+        let mut involved = opdracht::Entity::find()
+            .select_only()
+            .column_as(C::EigenaarId, "o")
+            .filter(base)
+            .into_query();
+        involved.union(
+            UnionType::Distinct,
+            Query::select()
+                .expr_as(
+                    Expr::col(opdracht_uitvoerder::Column::OrganisatieId),
+                    Alias::new("o"),
+                )
+                .from(opdracht_uitvoerder::Entity)
+                .and_where(opdracht_uitvoerder::Column::OpdrachtId.in_subquery(ids))
+                .to_owned(),
+        );
+        let count = Query::select()
+            .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+            .from_subquery(involved, Alias::new("u"))
+            .to_owned();
+        let backend = self.conn().get_database_backend();
+        let kennisinstellingen = self.conn().query_one_raw(backend.build(&count));
+        let (rijkspartners, kennisinstellingen) = tokio::try_join!(
+            async { Ok::<_, ApiError>(rijkspartners.await?.unwrap_or(0)) },
+            async {
+                Ok::<_, ApiError>(match kennisinstellingen.await? {
+                    Some(row) => row.try_get::<i64>("", "n")?,
+                    None => 0,
+                })
+            },
+        )?;
+        Ok(ActiveOrganisations {
+            rijkspartners,
+            kennisinstellingen,
+        })
+    }
+}
+
+/// The figures of the PhD tracks and meetings (public records): for one year, the tracks that
+/// started and the meetings held in it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProgrammeCounts {
+    pub promotietrajecten: u64,
+    /// Per kind of meeting, in the order of the enum: meetings, participants from government,
+    /// from education, and in all (a recorded total, or else the sum of the two).
+    pub bijeenkomsten: Vec<(BijeenkomstSoort, MeetingCounts)>,
+}
+
+/// The counts of the meetings of one kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, FromQueryResult)]
+pub struct MeetingCounts {
+    pub aantal: i64,
+    pub overheid: i64,
+    pub onderwijs: i64,
+    pub totaal: i64,
+}
+
+impl Scope {
+    /// [`ProgrammeCounts`], for `jaar` when given.
+    pub async fn programme_counts(&self, jaar: Option<i32>) -> ApiResult<ProgrammeCounts> {
+        let mut tracks = Condition::all();
+        let mut meetings = Condition::all();
+        if let Some(jaar) = jaar {
+            let (from, to) = year_bounds(jaar)?;
+            tracks = tracks.add(promotietraject::Column::Startjaar.eq(jaar));
+            meetings = meetings
+                .add(bijeenkomst::Column::Datum.gte(from.date_naive()))
+                .add(bijeenkomst::Column::Datum.lt(to.date_naive()));
+        }
+        let per_soort = futures_util::future::try_join_all(BijeenkomstSoort::iter().map(|soort| {
+            let meetings = meetings.clone().add(bijeenkomst::Column::Soort.eq(soort));
+            async move { Ok::<_, ApiError>((soort, self.meeting_counts(meetings).await?)) }
+        }));
+        let (promotietrajecten, bijeenkomsten) =
+            tokio::try_join!(self.count::<promotietraject::Entity>(tracks), per_soort)?;
+        Ok(ProgrammeCounts {
+            promotietrajecten,
+            bijeenkomsten,
+        })
+    }
+
+    async fn meeting_counts(&self, condition: Condition) -> ApiResult<MeetingCounts> {
+        let sum = |e: &str| Expr::cust(format!("CAST(COALESCE(SUM({e}), 0) AS BIGINT)"));
+        let counts = bijeenkomst::Entity::find()
+            .select_only()
+            .column_as(Expr::cust("CAST(COUNT(*) AS BIGINT)"), "aantal")
+            .column_as(sum("COALESCE(deelnemers_overheid, 0)"), "overheid")
+            .column_as(sum("COALESCE(deelnemers_onderwijs, 0)"), "onderwijs")
+            .column_as(
+                sum(
+                    "COALESCE(deelnemers_totaal, COALESCE(deelnemers_overheid, 0) \
+                     + COALESCE(deelnemers_onderwijs, 0))",
+                ),
+                "totaal",
+            )
+            .filter(bijeenkomst::Entity::visible_rule(self.principal()).as_filter())
+            .filter(condition)
+            .into_model::<MeetingCounts>()
+            .one(self.conn())
+            .await?;
+        Ok(counts.unwrap_or_default())
     }
 }

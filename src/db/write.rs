@@ -154,6 +154,11 @@ impl WriteSession {
         self.now
     }
 
+    /// The day of the session's moment (UTC).
+    pub fn today(&self) -> chrono::NaiveDate {
+        self.now.date_naive()
+    }
+
     pub(super) fn log(&mut self, entry: LogEntry) {
         self.log.push(entry);
     }

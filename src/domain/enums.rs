@@ -10,7 +10,7 @@
 use async_graphql::Enum;
 use sea_orm::sea_query::StringLen;
 use sea_orm::{DeriveActiveEnum, EnumIter};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Regio: the five regions in which the knowledge brokers (kennismakelaars) work. Ordered as
 /// declared: the order in which a fieldlab lists its regions.
@@ -27,6 +27,7 @@ use serde::Serialize;
     DeriveActiveEnum,
     Enum,
     Serialize,
+    Deserialize,
 )]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(10))")]
@@ -49,7 +50,19 @@ pub enum Regio {
 }
 
 /// Onderwijssoort: the kind of education of a kennisinstelling or an opdracht.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    Serialize,
+    Deserialize,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(3))")]
 pub enum Onderwijssoort {
@@ -65,7 +78,19 @@ pub enum Onderwijssoort {
 }
 
 /// The kind of an organisation in the partnership.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    Serialize,
+    Deserialize,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
 pub enum OrganisatieSoort {
@@ -92,7 +117,19 @@ impl OrganisatieSoort {
 }
 
 /// The kind of a rijkspartner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    Serialize,
+    Deserialize,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(30))")]
 pub enum RijkspartnerSoort {
@@ -112,7 +149,19 @@ pub enum RijkspartnerSoort {
 }
 
 /// Status of a fieldlab.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    Serialize,
+    Deserialize,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
 pub enum FieldlabStatus {
@@ -129,7 +178,19 @@ pub enum FieldlabStatus {
 
 /// The role of a participating organisation in a fieldlab (the lead partner, the penvoerder, is
 /// the fieldlab's owner and is not listed among the participants).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    Serialize,
+    Deserialize,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
 pub enum DeelnemerRol {
@@ -142,7 +203,19 @@ pub enum DeelnemerRol {
 }
 
 /// Lectoraat or leerstoel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    Serialize,
+    Deserialize,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
 pub enum LectoraatSoort {
@@ -155,7 +228,19 @@ pub enum LectoraatSoort {
 }
 
 /// The kind of a curriculum (an OOAPI programme type).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    Serialize,
+    Deserialize,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
 pub enum MinorSoort {
@@ -171,7 +256,19 @@ pub enum MinorSoort {
 }
 
 /// Status of a community.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    Serialize,
+    Deserialize,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
 pub enum CommunityStatus {
@@ -187,7 +284,19 @@ pub enum CommunityStatus {
 }
 
 /// Soort: the kind of a student assignment.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    Serialize,
+    Deserialize,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(30))")]
 pub enum OpdrachtSoort {
@@ -209,7 +318,19 @@ pub enum OpdrachtSoort {
 }
 
 /// Status of a student assignment: IN_VOORBEREIDING, then IN_UITVOERING, then AFGEROND.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    Serialize,
+    Deserialize,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
 pub enum OpdrachtStatus {
@@ -231,7 +352,19 @@ pub enum OpdrachtStatus {
 /// VraagstukStatus: where a rijkspartner's question is in the programme's process. The
 /// transitions between them, and who may make each, are the table in docs/access.md
 /// ("Vraagstukken: the workflow"), declared in `crate::db::workflow`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    Serialize,
+    Deserialize,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
 pub enum VraagstukStatus {
@@ -256,7 +389,19 @@ pub enum VraagstukStatus {
 }
 
 /// Antwoordsoort: the kind of answer a vraagstuk seeks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    Serialize,
+    Deserialize,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
 pub enum Antwoordsoort {
@@ -281,7 +426,19 @@ pub enum Antwoordsoort {
 }
 
 /// Reactie: a kennisinstelling's answer to a vraagstuk proposed to it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    Serialize,
+    Deserialize,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
 pub enum Reactie {
@@ -293,9 +450,80 @@ pub enum Reactie {
     GeenInteresse,
 }
 
+/// PromotieStatus: where a PhD track (promotietraject) stands.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    Serialize,
+    Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+pub enum PromotieStatus {
+    /// The candidate is working on it.
+    #[sea_orm(string_value = "LOPEND")]
+    Lopend,
+    /// The candidate obtained the doctorate.
+    #[sea_orm(string_value = "GEPROMOVEERD")]
+    Gepromoveerd,
+    /// Ended without a doctorate.
+    #[sea_orm(string_value = "GESTOPT")]
+    Gestopt,
+}
+
+/// BijeenkomstSoort: the kind of a meeting of the partnership.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    Serialize,
+    Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
+pub enum BijeenkomstSoort {
+    /// A course of one or more days for government staff (summercourse).
+    #[sea_orm(string_value = "SUMMERCOURSE")]
+    Summercourse,
+    /// A knowledge session.
+    #[sea_orm(string_value = "KENNISSESSIE")]
+    Kennissessie,
+    /// A working conference.
+    #[sea_orm(string_value = "WERKCONFERENTIE")]
+    Werkconferentie,
+    /// An event (of the partnership or of a partner it contributes to).
+    #[sea_orm(string_value = "EVENEMENT")]
+    Evenement,
+}
+
 /// RecordType: the kinds of records that change, as the audit trail and the change feed name
 /// them.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    Serialize,
+    Deserialize,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(20))")]
 pub enum RecordType {
@@ -320,10 +548,28 @@ pub enum RecordType {
     /// A rijkspartner's question (vraagstuk).
     #[sea_orm(string_value = "VRAAGSTUK")]
     Vraagstuk,
+    /// A PhD track (I-Doctoraat).
+    #[sea_orm(string_value = "PROMOTIETRAJECT")]
+    Promotietraject,
+    /// A meeting: summercourse, kennissessie, werkconferentie, event.
+    #[sea_orm(string_value = "BIJEENKOMST")]
+    Bijeenkomst,
 }
 
 /// Actie: what a change did to its record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum, Enum, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    Serialize,
+    Deserialize,
+)]
 #[serde(rename_all = "SCREAMING_SNAKE_CASE")]
 #[sea_orm(rs_type = "String", db_type = "String(StringLen::N(10))")]
 pub enum Actie {

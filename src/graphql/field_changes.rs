@@ -92,6 +92,17 @@ fn keys(record_type: RecordType) -> &'static [Key] {
             ("opdrachten", "opdrachten", Records("Opdracht")),
             ("reacties", "reacties", Answers),
         ],
+        RecordType::Promotietraject => &[
+            ("eigenaarId", "universiteit", Organisation),
+            ("gastheerId", "gastheer", Organisation),
+            ("themaCode", "thema", Plain),
+            ("status", "promotieStatus", Plain),
+        ],
+        RecordType::Bijeenkomst => &[
+            ("eigenaarId", "organisator", Organisation),
+            ("partners", "partners", Organisations),
+            ("soort", "bijeenkomstSoort", Plain),
+        ],
         RecordType::Organisatie => &[
             ("parentId", "moederorganisatie", Organisation),
             ("soort", "organisatieSoort", Plain),

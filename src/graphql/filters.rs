@@ -8,20 +8,22 @@ use super::id::GlobalId;
 use super::paging::{Direction, SortField, SortValue};
 use super::types::{Date, Timestamp};
 use crate::db::entities::koppelingen::{
-    community_lid, community_thema, fieldlab_deelnemer, fieldlab_regio, fieldlab_thema,
-    lectoraat_thema, minor_thema, opdracht_thema, opdracht_uitvoerder, vraagstuk_regio,
-    vraagstuk_thema, vraagstuk_voorlegging,
+    bijeenkomst_partner, bijeenkomst_thema, community_lid, community_thema, fieldlab_deelnemer,
+    fieldlab_regio, fieldlab_thema, lectoraat_thema, minor_thema, opdracht_thema,
+    opdracht_uitvoerder, vraagstuk_regio, vraagstuk_thema, vraagstuk_voorlegging,
 };
 use crate::db::entities::{
-    community, fieldlab, lectoraat, minor, opdracht, organisatie, vraagstuk,
+    bijeenkomst, community, fieldlab, lectoraat, minor, opdracht, organisatie, promotietraject,
+    vraagstuk,
 };
 use crate::db::{
     Field, Link, Need, Policy, Row, Scope, community_fields, fieldlab_fields, lectoraat_fields,
     minor_fields,
 };
 use crate::domain::{
-    Antwoordsoort, CommunityStatus, FieldlabStatus, Kenmerk, MinorSoort, Onderwijssoort,
-    OpdrachtSoort, OpdrachtStatus, Regio, RijkspartnerSoort, VraagstukStatus,
+    Antwoordsoort, BijeenkomstSoort, CommunityStatus, FieldlabStatus, Kenmerk, MinorSoort,
+    Onderwijssoort, OpdrachtSoort, OpdrachtStatus, PromotieStatus, Regio, RijkspartnerSoort,
+    VraagstukStatus,
 };
 use crate::error::{ApiError, FieldProblem};
 use async_graphql::{Enum, ID, InputObject};
@@ -186,6 +188,27 @@ impl FilterBuilder {
         }
     }
 
+    /// Checks that `themas` are known theme codes (a problem on `themas` if not).
+    pub async fn theme_codes(
+        &mut self,
+        scope: &Scope,
+        themas: &[String],
+    ) -> Result<bool, ApiError> {
+        let known: Vec<String> = scope.themas().await?.into_iter().map(|t| t.code).collect();
+        let unknown: Vec<&String> = themas.iter().filter(|t| !known.contains(t)).collect();
+        if unknown.is_empty() {
+            return Ok(true);
+        }
+        self.problem(
+            "themas",
+            format!(
+                "unknown theme code(s) {unknown:?}; known codes: {}",
+                known.join(", ")
+            ),
+        );
+        Ok(false)
+    }
+
     /// `id IN (SELECT parent FROM link WHERE thema_code IN (...))`, after checking the codes.
     pub async fn themas<L: EntityTrait>(
         &mut self,
@@ -198,16 +221,7 @@ impl FilterBuilder {
         let Some(themas) = themas else {
             return Ok(());
         };
-        let known: Vec<String> = scope.themas().await?.into_iter().map(|t| t.code).collect();
-        let unknown: Vec<&String> = themas.iter().filter(|t| !known.contains(t)).collect();
-        if !unknown.is_empty() {
-            self.problem(
-                "themas",
-                format!(
-                    "unknown theme code(s) {unknown:?}; known codes: {}",
-                    known.join(", ")
-                ),
-            );
+        if !self.theme_codes(scope, themas).await? {
             return Ok(());
         }
         self.link_one_of::<L, _>(id, parent, code, &Some(themas.clone()));
@@ -724,7 +738,9 @@ sortable_by_name!(
     fieldlab: fieldlab_fields,
     lectoraat: lectoraat_fields,
     minor: minor_fields,
-    community: community_fields
+    community: community_fields,
+    promotietraject: promotietraject_fields,
+    bijeenkomst: bijeenkomst_fields
 );
 
 /// OpdrachtSorteerveld: the fields a list of opdrachten can be ordered by.
@@ -900,5 +916,106 @@ impl SortField<vraagstuk::Entity> for VraagstukSorteerveld {
             Self::Titel => SortValue::Text(row.public(&crate::db::vraagstuk_fields::TITEL)),
             Self::GewijzigdOp => SortValue::DateTime(row.registration().changed),
         }
+    }
+}
+
+/// PromotietrajectFilter: narrows a list of PhD tracks.
+#[derive(InputObject, Default, Debug)]
+pub struct PromotietrajectFilter {
+    /// Case-insensitive text that the title contains.
+    /// At most 200 characters, no control characters.
+    pub zoek: Option<String>,
+    /// Theme code(s). At most 1000 values.
+    pub themas: Option<Vec<String>>,
+    /// Status(es). At most 1000 values.
+    pub promotie_status: Option<Vec<PromotieStatus>>,
+    /// Started in or after this year.
+    pub startjaar_vanaf: Option<i32>,
+    /// Started in or before this year.
+    pub startjaar_tot_en_met: Option<i32>,
+    /// Only those of this university (its `id`).
+    pub universiteit: Option<ID>,
+    /// Only those hosted by this rijkspartner (its `id`).
+    pub gastheer: Option<ID>,
+    /// Changed at or after this moment (in UTC between 1900-01-01 and 2999-12-31).
+    pub gewijzigd_sinds: Option<Timestamp>,
+}
+
+impl PromotietrajectFilter {
+    pub async fn condition(&self, scope: &Scope) -> Result<Condition, ApiError> {
+        use crate::db::promotietraject_fields as f;
+        use promotietraject::Column as C;
+        let mut b = FilterBuilder::checked(self)?;
+        b.search(&[C::Naam], &self.zoek);
+        if let Some(themas) = &self.themas {
+            b.theme_codes(scope, themas).await?;
+            b.and(C::ThemaCode.is_in(themas.iter().cloned()));
+        }
+        b.field_in(scope, &f::STATUS, &self.promotie_status);
+        if let Some(jaar) = self.startjaar_vanaf {
+            b.and(C::Startjaar.gte(jaar));
+        }
+        if let Some(jaar) = self.startjaar_tot_en_met {
+            b.and(C::Startjaar.lte(jaar));
+        }
+        if let Some(org) = b.organisatie("universiteit", &self.universiteit) {
+            b.and(C::EigenaarId.eq(org));
+        }
+        if let Some(org) = b.organisatie("gastheer", &self.gastheer) {
+            b.and(C::GastheerId.eq(org));
+        }
+        b.gewijzigd_sinds(C::GewijzigdOp, &self.gewijzigd_sinds);
+        b.finish()
+    }
+}
+
+/// BijeenkomstFilter: narrows a list of meetings.
+#[derive(InputObject, Default, Debug)]
+pub struct BijeenkomstFilter {
+    /// Case-insensitive text that the name or place contains.
+    /// At most 200 characters, no control characters.
+    pub zoek: Option<String>,
+    /// Kind(s). At most 1000 values.
+    pub bijeenkomst_soort: Option<Vec<BijeenkomstSoort>>,
+    /// Theme code(s): meetings with at least one of them. At most 1000 values.
+    pub themas: Option<Vec<String>>,
+    /// On or after this day (between 1900-01-01 and 2999-12-31).
+    pub datum_vanaf: Option<Date>,
+    /// On or before this day (between 1900-01-01 and 2999-12-31).
+    pub datum_tot_en_met: Option<Date>,
+    /// Only those this organisation organised or was a partner of (its `id`).
+    pub organisatie: Option<ID>,
+    /// Changed at or after this moment (in UTC between 1900-01-01 and 2999-12-31).
+    pub gewijzigd_sinds: Option<Timestamp>,
+}
+
+impl BijeenkomstFilter {
+    pub async fn condition(&self, scope: &Scope) -> Result<Condition, ApiError> {
+        use crate::db::bijeenkomst_fields as f;
+        use bijeenkomst::Column as C;
+        let mut b = FilterBuilder::checked(self)?;
+        b.search(&[C::Naam, C::Plaats], &self.zoek);
+        b.field_in(scope, &f::SOORT, &self.bijeenkomst_soort);
+        b.themas::<bijeenkomst_thema::Entity>(
+            scope,
+            C::Id,
+            bijeenkomst_thema::Column::BijeenkomstId,
+            bijeenkomst_thema::Column::ThemaCode,
+            &self.themas,
+        )
+        .await?;
+        b.date_range(C::Datum, self.datum_vanaf, self.datum_tot_en_met);
+        if let Some(org) = b.organisatie("organisatie", &self.organisatie) {
+            b.and(Condition::any().add(C::EigenaarId.eq(org)).add(in_link::<
+                bijeenkomst_partner::Entity,
+            >(
+                C::Id,
+                bijeenkomst_partner::Column::BijeenkomstId,
+                bijeenkomst_partner::Column::OrganisatieId,
+                org,
+            )));
+        }
+        b.gewijzigd_sinds(C::GewijzigdOp, &self.gewijzigd_sinds);
+        b.finish()
     }
 }

@@ -54,6 +54,8 @@ pub const TYPES: &[&str] = &[
     "Community",
     "Opdracht",
     "Vraagstuk",
+    "Promotietraject",
+    "Bijeenkomst",
 ];
 
 /// The first byte of an id's plaintext: the id format.
@@ -214,6 +216,8 @@ impl GlobalId {
             "Community" => RecordType::Community,
             "Opdracht" => RecordType::Opdracht,
             "Vraagstuk" => RecordType::Vraagstuk,
+            "Promotietraject" => RecordType::Promotietraject,
+            "Bijeenkomst" => RecordType::Bijeenkomst,
             _ => RecordType::Organisatie,
         }
     }

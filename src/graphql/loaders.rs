@@ -364,6 +364,12 @@ impl Loaders {
         }
     }
 
+    /// The theme with `code`, from the catalogue.
+    pub async fn thema(&self, code: &str) -> Result<Option<Thema>, ApiError> {
+        let catalogue = self.load(ThemeCatalogue).await?.unwrap_or_default();
+        Ok(catalogue.iter().find(|t| t.code == code).cloned())
+    }
+
     /// The themes of a record through its theme link, in the catalogue's display order.
     pub async fn themas<M>(
         &self,

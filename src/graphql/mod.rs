@@ -5,6 +5,7 @@
 //! nested fields load through the request's [`loaders::Loaders`], which batch per request and
 //! go through the same scope.
 
+mod bijeenkomsten;
 mod communities;
 mod field_changes;
 mod fieldlabs;
@@ -21,6 +22,7 @@ mod node;
 mod opdrachten;
 mod organisaties;
 mod paging;
+mod promotietrajecten;
 pub mod spec;
 mod statistieken;
 mod themas;
@@ -50,8 +52,11 @@ pub struct Query(
     communities::CommunityQuery,
     opdrachten::OpdrachtQuery,
     vraagstukken::VraagstukQuery,
+    promotietrajecten::PromotietrajectQuery,
+    bijeenkomsten::BijeenkomstQuery,
     themas::ThemaQuery,
     statistieken::StatistiekQuery,
+    statistieken::JaarcijfersQuery,
     wijzigingen::WijzigingQuery,
 );
 

@@ -2,6 +2,7 @@
 //! scope like every other read. An id of a record the caller may not see is `NOT_FOUND`, the
 //! same answer as for an id that never existed.
 
+use super::bijeenkomsten::Bijeenkomst;
 use super::communities::Community;
 use super::fieldlabs::Fieldlab;
 use super::id::GlobalId;
@@ -10,9 +11,11 @@ use super::loaders;
 use super::minoren::Minor;
 use super::opdrachten::Opdracht;
 use super::organisaties::{Kennisinstelling, Organisatie, Programmabureau, Rijkspartner};
+use super::promotietrajecten::Promotietraject;
 use super::vraagstukken::Vraagstuk;
 use crate::db::entities::{
-    community, fieldlab, lectoraat, minor, opdracht, organisatie, vraagstuk,
+    bijeenkomst, community, fieldlab, lectoraat, minor, opdracht, organisatie, promotietraject,
+    vraagstuk,
 };
 use crate::domain::RecordType;
 use crate::error::ApiError;
@@ -35,6 +38,8 @@ pub enum Node {
     Community(Community),
     Opdracht(Opdracht),
     Vraagstuk(Vraagstuk),
+    Promotietraject(Promotietraject),
+    Bijeenkomst(Bijeenkomst),
 }
 
 /// The record of type `kind` with `id` as the caller may see it now, if it exists and is in the
@@ -69,6 +74,14 @@ pub async fn record_as_node(ctx: &Context<'_>, kind: RecordType, id: i32) -> Res
             .record::<vraagstuk::Entity, Vraagstuk>(id)
             .await?
             .map(Node::Vraagstuk),
+        RecordType::Promotietraject => l
+            .record::<promotietraject::Entity, Promotietraject>(id)
+            .await?
+            .map(Node::Promotietraject),
+        RecordType::Bijeenkomst => l
+            .record::<bijeenkomst::Entity, Bijeenkomst>(id)
+            .await?
+            .map(Node::Bijeenkomst),
     })
 }
 

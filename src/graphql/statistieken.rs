@@ -12,17 +12,20 @@
 
 use super::filters::OpdrachtFilter;
 use super::scope;
-use super::types::Thema;
-use crate::db::entities::{community, fieldlab, organisatie, thema};
-use crate::db::{Breakdowns, OpdrachtCounts, Scope};
+use super::types::{Thema, Timestamp};
+use crate::auth::Rol;
+use crate::db::entities::{community, fieldlab, opdracht, organisatie, thema};
+use crate::db::{Breakdowns, MeetingCounts, OpdrachtCounts, Scope, VraagstukCounts};
 use crate::domain::{
-    FieldlabStatus, Onderwijssoort, OpdrachtSoort, OpdrachtStatus, OrganisatieSoort, Regio,
+    BijeenkomstSoort, FieldlabStatus, Onderwijssoort, OpdrachtSoort, OpdrachtStatus,
+    OrganisatieSoort, Regio, VraagstukStatus,
 };
 use crate::error::ApiResult;
 use async_graphql::{Context, Lookahead, Object, Result, SimpleObject};
 use chrono::Datelike;
 use sea_orm::Iterable;
 use sea_orm::{ColumnTrait, Condition};
+use serde::{Deserialize, Serialize};
 use std::ops::RangeInclusive;
 
 #[derive(Default)]
@@ -31,41 +34,107 @@ pub struct StatistiekQuery;
 #[Object]
 impl StatistiekQuery {
     /// The partnership in figures. Opdracht figures count the opdrachten the caller may see
-    /// that match `filter`; organisation, fieldlab and community figures count the public
-    /// catalogue (the number of active fieldlabs only those the caller may read in full).
+    /// that match `filter` (and start in `jaar`); organisation, fieldlab and community figures
+    /// count the public catalogue (the number of active fieldlabs only those the caller may
+    /// read in full); vraagstuk figures the vraagstukken the caller may see.
     async fn statistieken(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "Only count opdrachten that match every given criterion.")] filter: Option<
             OpdrachtFilter,
         >,
+        #[graphql(
+            desc = "One year (1900 to 2999): opdrachten that start in it, organisations with an opdracht running in it, vraagstukken submitted and matched in it."
+        )]
+        jaar: Option<i32>,
     ) -> Result<Statistieken> {
-        let scope = scope(ctx)?;
         let asked = Asked::of(&ctx.look_ahead());
-        let filter = filter.unwrap_or_default();
-        let condition = filter.condition(scope).await?;
-        let (counts, themas, catalogue) = tokio::try_join!(
-            scope.opdracht_counts(condition, asked.breakdowns),
-            themas(scope, asked.breakdowns.per_thema),
-            catalogue_counts(scope, &asked.catalogue),
-        )?;
-        let years = year_range(counts.start_years, &filter);
-        Ok(Statistieken::new(counts, themas, years, catalogue))
+        Ok(figures(scope(ctx)?, &filter.unwrap_or_default(), jaar, &asked).await?)
+    }
+}
+
+/// The figures `asked` for, of the opdrachten that match `filter` (and start in `jaar`), as
+/// `scope`'s caller may see them.
+pub(super) async fn figures(
+    scope: &Scope,
+    filter: &OpdrachtFilter,
+    jaar: Option<i32>,
+    asked: &Asked,
+) -> ApiResult<Statistieken> {
+    if let Some(jaar) = jaar.filter(|j| !(1900..=2999).contains(j)) {
+        let message = format!("{jaar} is not a year from 1900 to 2999");
+        return Err(crate::error::ApiError::bad_input("jaar", message));
+    }
+    let filtered = filter.condition(scope).await?;
+    let mut condition = filtered.clone();
+    if let Some(jaar) = jaar {
+        let day = |m, d| chrono::NaiveDate::from_ymd_opt(jaar, m, d);
+        condition = condition
+            .add(opdracht::Column::Startdatum.gte(day(1, 1)))
+            .add(opdracht::Column::Startdatum.lte(day(12, 31)));
+    }
+    let (counts, themas, catalogue, vraagstukken, actieve, programma) = tokio::try_join!(
+        scope.opdracht_counts(condition, asked.breakdowns),
+        themas(scope, asked.breakdowns.per_thema),
+        catalogue_counts(scope, &asked.catalogue),
+        if_asked(asked.vraagstukken, scope.vraagstuk_counts(jaar)),
+        if_asked(asked.actieve, scope.active_organisations(filtered, jaar)),
+        if_asked(asked.programma, scope.programme_counts(jaar)),
+    )?;
+    let mut years = year_range(counts.start_years, filter);
+    if let Some(jaar) = jaar {
+        years = *years.start().max(&jaar)..=*years.end().min(&jaar);
+    }
+    let mut statistieken = Statistieken::new(counts, themas, years, catalogue);
+    statistieken.vraagstukken = VraagstukCijfers::from(vraagstukken);
+    statistieken.aantal_promotietrajecten = programma.promotietrajecten;
+    statistieken.bijeenkomsten = BijeenkomstCijfers::from(programma.bijeenkomsten);
+    statistieken.actieve_organisaties = ActieveOrganisaties {
+        aantal_rijkspartners: actieve.rijkspartners,
+        aantal_kennisinstellingen: actieve.kennisinstellingen,
+    };
+    Ok(statistieken)
+}
+
+/// `figures` when `asked`, the default (zeros) otherwise (without running it).
+async fn if_asked<T: Default>(
+    asked: bool,
+    figures: impl Future<Output = ApiResult<T>>,
+) -> ApiResult<T> {
+    if asked {
+        figures.await
+    } else {
+        Ok(T::default())
     }
 }
 
 /// What a query selects of [`Statistieken`]: only that is counted. The look-ahead ignores
 /// `@skip` and `@include`, so it may ask for more than is shown, never for less.
-struct Asked {
+pub(super) struct Asked {
     breakdowns: Breakdowns,
     /// Rijkspartners, kennisinstellingen, fieldlabs, active fieldlabs, communities.
     catalogue: [bool; 5],
+    vraagstukken: bool,
+    actieve: bool,
+    programma: bool,
 }
 
 impl Asked {
-    fn of(selection: &Lookahead<'_>) -> Self {
+    /// Every figure: for the published yearly figures.
+    pub(super) const ALL: Asked = Asked {
+        breakdowns: Breakdowns::ALL,
+        catalogue: [true; 5],
+        vraagstukken: true,
+        actieve: true,
+        programma: true,
+    };
+
+    pub(super) fn of(selection: &Lookahead<'_>) -> Self {
         let has = |field: &str| selection.field(field).exists();
         Asked {
+            vraagstukken: has("vraagstukken"),
+            actieve: has("actieveOrganisaties"),
+            programma: has("aantalPromotietrajecten") || has("bijeenkomsten"),
             breakdowns: Breakdowns {
                 totals: has("aantalOpdrachten")
                     || has("aantalStudenten")
@@ -179,6 +248,10 @@ impl Statistieken {
             aantal_fieldlabs: fieldlabs,
             aantal_actieve_fieldlabs: actieve_fieldlabs,
             aantal_communities: communities,
+            vraagstukken: VraagstukCijfers::default(),
+            actieve_organisaties: ActieveOrganisaties::default(),
+            aantal_promotietrajecten: 0,
+            bijeenkomsten: BijeenkomstCijfers::default(),
         }
     }
 }
@@ -265,7 +338,8 @@ fn year_counts(
 
 /// Statistieken: the partnership in figures, as the infographic shows them. Every category is
 /// listed, with 0 where there is none.
-#[derive(SimpleObject)]
+#[derive(SimpleObject, Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
 pub struct Statistieken {
     /// Number of opdrachten (assignments and internships).
     aantal_opdrachten: i64,
@@ -301,10 +375,126 @@ pub struct Statistieken {
     aantal_actieve_fieldlabs: u64,
     /// Number of communities.
     aantal_communities: u64,
+    /// The vraagstukken the caller may see: submitted, per status, matched ("belegd"); with
+    /// `jaar`, those submitted and those first matched in that year.
+    vraagstukken: VraagstukCijfers,
+    /// The organisations with an opdracht the caller may see that matches the filter (with
+    /// `jaar`: running in that year): rijkspartners as opdrachtgever, kennisinstellingen as
+    /// owner or executing institution.
+    actieve_organisaties: ActieveOrganisaties,
+    /// Number of PhD tracks of the I-Doctoraat (its promovendi); with `jaar`: started that
+    /// year.
+    aantal_promotietrajecten: u64,
+    /// The meetings (summercourses, kennissessies, werkconferenties, events) and their
+    /// participants; with `jaar`: held that year.
+    bijeenkomsten: BijeenkomstCijfers,
+}
+
+/// BijeenkomstCijfers: the meetings and their participants.
+#[derive(SimpleObject, Default, Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct BijeenkomstCijfers {
+    /// Number of meetings.
+    aantal: i64,
+    /// Participants from government (where counted).
+    aantal_deelnemers_overheid: i64,
+    /// Participants from education (where counted).
+    aantal_deelnemers_onderwijs: i64,
+    /// All participants: per meeting its recorded total, or else the sum of the two.
+    aantal_deelnemers: i64,
+    /// Per kind of meeting: every kind, also with 0.
+    per_bijeenkomst_soort: Vec<BijeenkomstSoortAantal>,
+}
+
+/// BijeenkomstSoortAantal: the meetings of one kind and their participants.
+#[derive(SimpleObject, Clone, Debug, Serialize, Deserialize)]
+pub struct BijeenkomstSoortAantal {
+    /// The kind.
+    bijeenkomst_soort: BijeenkomstSoort,
+    /// Number of meetings.
+    aantal: i64,
+    /// Participants from government.
+    aantal_deelnemers_overheid: i64,
+    /// Participants from education.
+    aantal_deelnemers_onderwijs: i64,
+    /// All participants.
+    aantal_deelnemers: i64,
+}
+
+impl From<Vec<(BijeenkomstSoort, MeetingCounts)>> for BijeenkomstCijfers {
+    fn from(per_soort: Vec<(BijeenkomstSoort, MeetingCounts)>) -> Self {
+        let per_soort: Vec<BijeenkomstSoortAantal> = per_soort
+            .into_iter()
+            .map(|(bijeenkomst_soort, c)| BijeenkomstSoortAantal {
+                bijeenkomst_soort,
+                aantal: c.aantal,
+                aantal_deelnemers_overheid: c.overheid,
+                aantal_deelnemers_onderwijs: c.onderwijs,
+                aantal_deelnemers: c.totaal,
+            })
+            .collect();
+        let sum = |f: fn(&BijeenkomstSoortAantal) -> i64| per_soort.iter().map(f).sum();
+        BijeenkomstCijfers {
+            aantal: sum(|s| s.aantal),
+            aantal_deelnemers_overheid: sum(|s| s.aantal_deelnemers_overheid),
+            aantal_deelnemers_onderwijs: sum(|s| s.aantal_deelnemers_onderwijs),
+            aantal_deelnemers: sum(|s| s.aantal_deelnemers),
+            per_bijeenkomst_soort: per_soort,
+        }
+    }
+}
+
+/// VraagstukCijfers: the figures of the vraagstukken.
+#[derive(SimpleObject, Default, Clone, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct VraagstukCijfers {
+    /// Number of vraagstukken (with `jaar`: submitted that year).
+    aantal: u64,
+    /// Of which per status now: every status, also with 0.
+    per_vraagstuk_status: Vec<VraagstukStatusAantal>,
+    /// Number matched ("belegd", also those since closed); with `jaar`: first matched that
+    /// year.
+    belegd: u64,
+}
+
+impl From<VraagstukCounts> for VraagstukCijfers {
+    fn from(c: VraagstukCounts) -> Self {
+        VraagstukCijfers {
+            aantal: c.aantal,
+            per_vraagstuk_status: c
+                .per_status
+                .into_iter()
+                .map(|(vraagstuk_status, aantal)| VraagstukStatusAantal {
+                    vraagstuk_status,
+                    aantal,
+                })
+                .collect(),
+            belegd: c.belegd,
+        }
+    }
+}
+
+/// VraagstukStatusAantal: the number of vraagstukken with a status.
+#[derive(SimpleObject, Clone, Debug, Serialize, Deserialize)]
+pub struct VraagstukStatusAantal {
+    /// The status.
+    vraagstuk_status: VraagstukStatus,
+    /// Number of vraagstukken.
+    aantal: u64,
+}
+
+/// ActieveOrganisaties: the organisations active in the partnership (with an opdracht).
+#[derive(SimpleObject, Default, Clone, Copy, Debug, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ActieveOrganisaties {
+    /// Rijkspartners that are opdrachtgever of such an opdracht.
+    aantal_rijkspartners: i64,
+    /// Kennisinstellingen that own or carry out such an opdracht.
+    aantal_kennisinstellingen: i64,
 }
 
 /// StatusAantal: the number of opdrachten with a status.
-#[derive(SimpleObject)]
+#[derive(SimpleObject, Clone, Debug, Serialize, Deserialize)]
 pub struct StatusAantal {
     /// The status.
     opdracht_status: OpdrachtStatus,
@@ -313,7 +503,7 @@ pub struct StatusAantal {
 }
 
 /// OnderwijssoortAandeel: the number and share of opdrachten of a kind of education.
-#[derive(SimpleObject)]
+#[derive(SimpleObject, Clone, Debug, Serialize, Deserialize)]
 pub struct OnderwijssoortAandeel {
     /// The kind of education.
     onderwijssoort: Onderwijssoort,
@@ -324,7 +514,7 @@ pub struct OnderwijssoortAandeel {
 }
 
 /// SoortAantal: the number of opdrachten of a kind.
-#[derive(SimpleObject)]
+#[derive(SimpleObject, Clone, Debug, Serialize, Deserialize)]
 pub struct SoortAantal {
     /// The kind of assignment.
     opdracht_soort: OpdrachtSoort,
@@ -333,7 +523,7 @@ pub struct SoortAantal {
 }
 
 /// ThemaAantal: the number of opdrachten on a theme.
-#[derive(SimpleObject)]
+#[derive(SimpleObject, Clone, Debug, Serialize, Deserialize)]
 pub struct ThemaAantal {
     /// The theme.
     thema: Thema,
@@ -342,7 +532,7 @@ pub struct ThemaAantal {
 }
 
 /// JaarAantal: the opdrachten that started in a year, split by status.
-#[derive(SimpleObject)]
+#[derive(SimpleObject, Clone, Debug, Serialize, Deserialize)]
 pub struct JaarAantal {
     /// The year.
     jaar: i32,
@@ -353,10 +543,105 @@ pub struct JaarAantal {
 }
 
 /// RegioAantal: the number of opdrachten in a region.
-#[derive(SimpleObject)]
+#[derive(SimpleObject, Clone, Debug, Serialize, Deserialize)]
 pub struct RegioAantal {
     /// The region; null for opdrachten without one.
     regio: Option<Regio>,
     /// Number of opdrachten.
     aantal: i64,
+}
+
+/// Jaarcijfers: the programme's figures of one year, as published (fixed) or, for the
+/// programme office before publication, as they are now.
+#[derive(SimpleObject)]
+pub struct Jaarcijfers {
+    /// The year.
+    jaar: i32,
+    /// Whether the figures are published (fixed from then on, and public).
+    gepubliceerd: bool,
+    /// When they were published; null before.
+    gepubliceerd_op: Option<Timestamp>,
+    /// The figures: as `statistieken(jaar:)` gave them to the programme office when published,
+    /// unchanged since; before that, as they are now.
+    cijfers: Statistieken,
+}
+
+impl Jaarcijfers {
+    fn published(row: crate::db::entities::jaarcijfer::Model) -> ApiResult<Self> {
+        let cijfers = serde_json::from_str(&row.cijfers).map_err(|e| {
+            crate::error::ApiError::Internal(format!(
+                "the figures of {} do not read: {e}",
+                row.jaar
+            ))
+        })?;
+        Ok(Jaarcijfers {
+            jaar: row.jaar,
+            gepubliceerd: true,
+            gepubliceerd_op: Some(Timestamp(row.gepubliceerd_op)),
+            cijfers,
+        })
+    }
+}
+
+#[derive(Default)]
+pub struct JaarcijfersQuery;
+
+#[Object]
+impl JaarcijfersQuery {
+    /// The figures of a year: once published, the same for everyone and unchanged whatever
+    /// the data becomes; before that, only for the programme office (as they are now), null
+    /// for everyone else.
+    async fn jaarcijfers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The year (1900 to 2999).")] jaar: i32,
+    ) -> Result<Option<Jaarcijfers>> {
+        let scope = scope(ctx)?;
+        if let Some(row) = scope.jaarcijfers(jaar).await? {
+            return Ok(Some(Jaarcijfers::published(row)?));
+        }
+        if !scope
+            .principal()
+            .is_some_and(|p| p.rol == Rol::Programmabureau)
+        {
+            return Ok(None);
+        }
+        let cijfers = figures(scope, &OpdrachtFilter::default(), Some(jaar), &Asked::ALL).await?;
+        Ok(Some(Jaarcijfers {
+            jaar,
+            gepubliceerd: false,
+            gepubliceerd_op: None,
+            cijfers,
+        }))
+    }
+}
+
+#[derive(Default)]
+pub struct JaarcijfersMutation;
+
+#[Object]
+impl JaarcijfersMutation {
+    /// Publishes the figures of a year that has begun: they are counted now, over all data,
+    /// stored, and from then on returned unchanged by `jaarcijfers(jaar:)`, to everyone. Once
+    /// per year (`CONFLICT` after). Needs the role programmabureau.
+    async fn publiceer_jaarcijfers(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The year, from 1900 to the current year.")] jaar: i32,
+    ) -> Result<Jaarcijfers> {
+        let now = chrono::Utc::now().year();
+        if !(1900..=now).contains(&jaar) {
+            let message = format!("{jaar} is not a year from 1900 to {now}");
+            return Err(crate::error::ApiError::bad_input("jaar", message).into());
+        }
+        let scope = scope(ctx)?;
+        let mut session = scope.write_session("publiceerJaarcijfers").await?;
+        session.may_publish()?;
+        let cijfers = figures(scope, &OpdrachtFilter::default(), Some(jaar), &Asked::ALL).await?;
+        let json = serde_json::to_string(&cijfers)
+            .map_err(|e| crate::error::ApiError::Internal(e.to_string()))?;
+        let row = session.publish_jaarcijfers(jaar, json).await?;
+        session.commit().await?;
+        Ok(Jaarcijfers::published(row)?)
+    }
 }

@@ -4,7 +4,7 @@ use crate::db::{Policy, Row};
 use async_graphql::SimpleObject;
 
 /// Thema: a theme of the partnership (reference data).
-#[derive(SimpleObject, Clone, Debug)]
+#[derive(SimpleObject, Clone, Debug, serde::Serialize, serde::Deserialize)]
 pub struct Thema {
     /// Stable code, e.g. `DATA_AI`.
     pub code: String,

@@ -139,6 +139,12 @@ impl VraagstukFields {
         self.0.get(&f::GEWENSTE_START).flatten().map(Date)
     }
 
+    /// The day it was first matched (BELEGD); null before. Null unless the caller reads the
+    /// question in full.
+    async fn belegd_op(&self) -> Option<Date> {
+        self.0.get(&f::BELEGD_OP).flatten().map(Date)
+    }
+
     /// The kennisinstellingen it was proposed to. Null unless the caller reads the question
     /// in full.
     async fn voorgelegd_aan(&self, ctx: &Context<'_>) -> Result<Option<Vec<Kennisinstelling>>> {

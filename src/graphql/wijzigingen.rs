@@ -92,6 +92,8 @@ async fn record_id(ctx: &Context<'_>, kind: RecordType, id: i32) -> Result<ID> {
         RecordType::Community => "Community",
         RecordType::Opdracht => "Opdracht",
         RecordType::Vraagstuk => "Vraagstuk",
+        RecordType::Promotietraject => "Promotietraject",
+        RecordType::Bijeenkomst => "Bijeenkomst",
         RecordType::Organisatie => loaders(ctx)?
             .load(OrganisatieById::new(id))
             .await?

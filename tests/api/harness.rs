@@ -906,6 +906,11 @@ const TABELLEN: &[&str] = &[
     "vraagstuk_voorleggingen",
     "vraagstuk_reacties",
     "vraagstuk_opdrachten",
+    "jaarcijfers",
+    "promotietrajecten",
+    "bijeenkomsten",
+    "bijeenkomst_partners",
+    "bijeenkomst_themas",
     "wijzigingen",
     "wijziging_betrokkenen",
 ];

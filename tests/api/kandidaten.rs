@@ -13,6 +13,7 @@ dual_tests!(
     an_opdracht_the_caller_cannot_see_does_not_move_its_ranking,
     only_those_who_handle_the_question_see_the_ranking,
     fieldlabs_lectoraten_and_minoren_are_ranked_by_the_same_reasons,
+    the_demo_question_on_data_ai_in_midden_has_hu_and_uu_as_its_first_candidates,
 );
 
 const KANDIDATEN: &str = "query($id: ID!, $soort: KandidaatSoort, $first: Int) { node(id: $id) { \
@@ -242,5 +243,37 @@ async fn fieldlabs_lectoraten_and_minoren_are_ranked_by_the_same_reasons(backend
             .iter()
             .any(|r| r["soort"] == "GEDEELDE_THEMAS"),
         "the best lab works on Data/AI: {labs}"
+    );
+}
+
+async fn the_demo_question_on_data_ai_in_midden_has_hu_and_uu_as_its_first_candidates(
+    backend: Backend,
+) {
+    let app = TestApp::spawn(backend).with_demo().await;
+    let makelaar = app.als_kennismakelaar(demo::UU, &["MIDDEN"]);
+    let found = makelaar
+        .query(
+            "{ vraagstukken(filter: { kenmerken: [\"VS-2024-001\"] }) { nodes { id titel } } }",
+            json!({}),
+        )
+        .await;
+    let vraag = &found.data()["vraagstukken"]["nodes"][0];
+    assert_eq!(
+        vraag["titel"],
+        "Algoritmes verantwoord inzetten in de dienstverlening"
+    );
+    let ranked = ranking(
+        &makelaar,
+        vraag["id"].as_str().unwrap(),
+        "KENNISINSTELLING",
+        2,
+    )
+    .await;
+    let mut eerste = names(&ranked, "kennisinstelling");
+    eerste.sort();
+    assert_eq!(
+        eerste,
+        ["Hogeschool Utrecht", "Universiteit Utrecht"],
+        "{ranked}"
     );
 }

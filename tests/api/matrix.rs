@@ -100,6 +100,8 @@ fn organisaties(record: &str) -> [Option<&'static str>; 3] {
     const DUO: &str = demo::DUO;
     match record {
         "community" => [None, Some(BZK), Some(DUO)],
+        // A question of BZK, proposed to HU.
+        "vraagstuk" => [Some(BZK), Some(HU), Some(DUO)],
         "profile" => [Some(HU), Some(BZK), Some(DUO)],
         _ => [Some(HU), Some(BZK), Some(DUO)],
     }
@@ -167,6 +169,17 @@ impl<'a> Wereld<'a> {
                 "createCommunity",
                 json!({ "naam": naam, "beschrijving": "Delen", "communityStatus": "ACTIEF", "contactpersoon": contact, "leden": [bzk] }),
             ),
+            "promotietraject" => (
+                "createPromotietraject",
+                json!({ "eigenaar": hu, "naam": naam, "gastheer": bzk, "thema": "DATA_AI", "startjaar": 2024,
+                        "beschrijving": "Onderzoek", "contactpersoon": contact }),
+            ),
+            "bijeenkomst" => (
+                "createBijeenkomst",
+                json!({ "eigenaar": hu, "naam": naam, "bijeenkomstSoort": "KENNISSESSIE", "datum": "2024-05-01",
+                        "beschrijving": "Sessie", "contactpersoon": contact, "partners": [bzk] }),
+            ),
+            "vraagstuk" => return self.maak_vraagstuk(naam, bzk, hu, contact).await,
             "opdracht" => {
                 let lab = Box::pin(self.maak("fieldlab")).await.0;
                 (
@@ -213,6 +226,41 @@ impl<'a> Wereld<'a> {
     }
 }
 
+impl Wereld<'_> {
+    /// A question of BZK in region MIDDEN, taken up and proposed to HU by the programme office.
+    async fn maak_vraagstuk(
+        &self,
+        titel: String,
+        bzk: String,
+        hu: String,
+        contact: Value,
+    ) -> (String, String) {
+        let body = self
+            .gql(
+                &self.bureau,
+                "mutation($input: VraagstukInput!) { createVraagstuk(input: $input) { id } }",
+                json!({ "input": { "eigenaar": bzk, "titel": titel, "antwoordsoort": "STAGE", "regios": ["MIDDEN"],
+                                   "omschrijving": "Vraag", "contactpersoon": contact } }),
+            )
+            .await;
+        let id = body["data"]["createVraagstuk"]["id"].clone();
+        for (step, vars) in [
+            (
+                "mutation($id: ID!) { neemVraagstukInBehandeling(id: $id, versie: 1) { versie } }",
+                json!({ "id": id }),
+            ),
+            (
+                "mutation($id: ID!, $hu: ID!) { legVraagstukVoor(id: $id, versie: 2, instellingen: [$hu]) { versie } }",
+                json!({ "id": id, "hu": hu }),
+            ),
+        ] {
+            let done = self.gql(&self.bureau, step, vars).await;
+            assert!(done["errors"].is_null(), "{step}: {done}");
+        }
+        (id.as_str().unwrap().to_owned(), titel)
+    }
+}
+
 /// The GraphQL type and list field of a record type.
 fn typen(record: &str) -> (&'static str, &'static str, &'static str) {
     match record {
@@ -221,6 +269,9 @@ fn typen(record: &str) -> (&'static str, &'static str, &'static str) {
         "minor" => ("Minor", "minoren", "beschrijving"),
         "community" => ("Community", "communities", "communityStatus"),
         "opdracht" => ("Opdracht", "opdrachten", "startdatum"),
+        "promotietraject" => ("Promotietraject", "promotietrajecten", "beschrijving"),
+        "bijeenkomst" => ("Bijeenkomst", "bijeenkomsten", "beschrijving"),
+        "vraagstuk" => ("Vraagstuk", "vraagstukken", "omschrijving"),
         "profile" => ("Kennisinstelling", "kennisinstellingen", "beschrijving"),
         other => panic!("unknown record type {other}"),
     }
@@ -433,6 +484,15 @@ async fn maak_als(w: &Wereld<'_>, record: &str, caller: &Caller<'_>) -> (Result<
         "lectoraat" => json!({ "eigenaar": hu, "naam": naam, "lectoraatSoort": "LECTORAAT" }),
         "minor" => json!({ "eigenaar": hu, "naam": naam, "minorSoort": "MINOR" }),
         "community" => json!({ "naam": naam }),
+        "promotietraject" => {
+            json!({ "eigenaar": hu, "naam": naam, "gastheer": bzk, "thema": "DATA_AI", "startjaar": 2024 })
+        }
+        "bijeenkomst" => {
+            json!({ "eigenaar": hu, "naam": naam, "bijeenkomstSoort": "EVENEMENT", "datum": "2024-05-01" })
+        }
+        "vraagstuk" => {
+            json!({ "eigenaar": bzk, "titel": naam, "antwoordsoort": "STAGE", "regios": ["MIDDEN"] })
+        }
         "opdracht" => {
             json!({ "eigenaar": hu, "naam": naam, "opdrachtSoort": "STAGE", "opdrachtgever": bzk })
         }
@@ -501,6 +561,30 @@ async fn bijwerk_input(
                 "OpdrachtUpdateInput",
                 json!({ "naam": naam, "opdrachtSoort": "STAGE", "regio": "MIDDEN", "startdatum": "2025-02-01",
             "externId": naam, "contactpersoon": contact, "opdrachtgever": bzk }),
+            ),
+        ),
+        "promotietraject" => (
+            "updatePromotietraject".into(),
+            (
+                "PromotietrajectUpdateInput",
+                json!({ "naam": naam, "gastheer": bzk, "thema": "DATA_AI", "startjaar": 2024,
+                        "beschrijving": "Onderzoek", "contactpersoon": contact }),
+            ),
+        ),
+        "bijeenkomst" => (
+            "updateBijeenkomst".into(),
+            (
+                "BijeenkomstUpdateInput",
+                json!({ "naam": naam, "bijeenkomstSoort": "KENNISSESSIE", "datum": "2024-05-01",
+                        "beschrijving": "Sessie", "contactpersoon": contact, "partners": [bzk] }),
+            ),
+        ),
+        "vraagstuk" => (
+            "updateVraagstuk".into(),
+            (
+                "VraagstukUpdateInput",
+                json!({ "titel": naam, "antwoordsoort": "STAGE", "regios": ["MIDDEN"],
+                        "omschrijving": "Vraag", "contactpersoon": contact }),
             ),
         ),
         "profile" => (

@@ -136,3 +136,12 @@ pub mod vraagstuk_reactie {
 
     impl ActiveModelBehavior for ActiveModel {}
 }
+
+koppeling!(
+    /// `bijeenkomst_partners`: the organisations that organise a bijeenkomst with its owner.
+    bijeenkomst_partner, "bijeenkomst_partners", bijeenkomst_id, organisatie_id: i32
+);
+koppeling!(
+    /// `bijeenkomst_themas`
+    bijeenkomst_thema, "bijeenkomst_themas", bijeenkomst_id, thema_code: String
+);

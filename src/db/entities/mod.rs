@@ -21,13 +21,16 @@ macro_rules! met_naamsleutel {
     };
 }
 
+pub mod bijeenkomst;
 pub mod community;
 pub mod fieldlab;
+pub mod jaarcijfer;
 pub mod koppelingen;
 pub mod lectoraat;
 pub mod minor;
 pub mod opdracht;
 pub mod organisatie;
+pub mod promotietraject;
 pub mod thema;
 pub mod vraagstuk;
 pub mod wijziging;

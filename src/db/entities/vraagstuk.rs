@@ -19,6 +19,8 @@ pub struct Model {
     pub status: VraagstukStatus,
     /// Title, themes and regions in the public catalogue.
     pub openbaar: bool,
+    /// The day it was first matched (BELEGD).
+    pub belegd_op: Option<NaiveDate>,
     /// The fieldlab that answers it, if one does.
     pub fieldlab_id: Option<i32>,
     /// The lectoraat that answers it, if one does.

@@ -16,6 +16,7 @@
 //! regions) so that each can be turned into SQL for reading and evaluated on a record's state
 //! for the feed.
 
+mod bijeenkomst;
 mod community;
 mod fieldlab;
 mod lectoraat;
@@ -23,8 +24,10 @@ mod links;
 mod minor;
 mod opdracht;
 mod organisatie;
+mod promotietraject;
 mod vraagstuk;
 
+pub use bijeenkomst::fields as bijeenkomst_fields;
 pub use community::fields as community_fields;
 pub use fieldlab::fields as fieldlab_fields;
 pub use lectoraat::fields as lectoraat_fields;
@@ -32,6 +35,7 @@ pub use links::Link;
 pub use minor::fields as minor_fields;
 pub use opdracht::fields as opdracht_fields;
 pub use organisatie::fields as organisatie_fields;
+pub use promotietraject::fields as promotietraject_fields;
 pub use vraagstuk::fields as vraagstuk_fields;
 pub(super) use vraagstuk::handled_by as vraagstukken_handled_by;
 
@@ -700,7 +704,8 @@ pub(super) use sealed::Sealed;
 mod tests {
     use super::*;
     use crate::db::entities::{
-        community, fieldlab, lectoraat, minor, opdracht, organisatie, vraagstuk,
+        bijeenkomst, community, fieldlab, lectoraat, minor, opdracht, organisatie, promotietraject,
+        vraagstuk,
     };
 
     /// The columns every policy finds by name, and a visibility rule the feed can record.
@@ -771,5 +776,7 @@ mod tests {
         check::<community::Entity>();
         check::<opdracht::Entity>();
         check::<vraagstuk::Entity>();
+        check::<promotietraject::Entity>();
+        check::<bijeenkomst::Entity>();
     }
 }

@@ -91,6 +91,7 @@ pub mod fields {
     pub const GEWENSTE_START: F<Option<NaiveDate>> =
         F::full(Some(Column::GewensteStart), |m| m.gewenste_start);
     pub const VRAAGSTELLER: F<i32> = F::full(Some(Column::EigenaarId), |m| m.eigenaar_id);
+    pub const BELEGD_OP: F<Option<NaiveDate>> = F::full(Some(Column::BelegdOp), |m| m.belegd_op);
     pub const FIELDLAB: F<Option<i32>> = F::full(Some(Column::FieldlabId), |m| m.fieldlab_id);
     pub const LECTORAAT: F<Option<i32>> = F::full(Some(Column::LectoraatId), |m| m.lectoraat_id);
 

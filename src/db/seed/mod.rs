@@ -36,6 +36,8 @@
 pub mod data;
 mod generated;
 pub mod opdrachten;
+mod programma;
+mod vraagstukken;
 
 use super::Database;
 use super::entities::koppelingen::{
@@ -61,6 +63,9 @@ pub struct SeedReport {
     pub minoren: usize,
     pub communities: usize,
     pub opdrachten: usize,
+    pub vraagstukken: usize,
+    pub promotietrajecten: usize,
+    pub bijeenkomsten: usize,
 }
 
 impl SeedReport {
@@ -71,6 +76,9 @@ impl SeedReport {
             + self.minoren
             + self.communities
             + self.opdrachten
+            + self.vraagstukken
+            + self.promotietrajecten
+            + self.bijeenkomsten
     }
 }
 
@@ -111,6 +119,8 @@ impl Database {
         minoren(&txn, &orgs, &mut report).await?;
         communities(&txn, &orgs, &mut report).await?;
         load_opdrachten(&txn, &orgs, &labs, &mut report).await?;
+        vraagstukken::load(&txn, &orgs.ids, &mut report).await?;
+        programma::load(&txn, &orgs.ids, orgs.programmabureau, &mut report).await?;
         txn.commit().await?;
         Ok(report)
     }
@@ -577,6 +587,16 @@ impl Targets {
     }
 }
 
+/// The rijkspartners active in 2022 according to the annual report (an organisation with an
+/// opdracht running that year).
+pub const ACTIVE_IN_2022: usize = 48;
+
+/// Whether opdracht `o` runs in `year`: started by its end, not ended before its start.
+fn runs_in(o: &opdrachten::GeneratedOpdracht, year: i32) -> bool {
+    use chrono::Datelike;
+    o.startdatum.year() <= year && o.einddatum.is_none_or(|e| e.year() >= year)
+}
+
 async fn load_opdrachten(
     txn: &DatabaseTransaction,
     orgs: &Organisaties,
@@ -592,14 +612,23 @@ async fn load_opdrachten(
         .filter_map(|o| o.extern_id.map(|e| (o.eigenaar_id, e)))
         .collect();
 
+    let mut running_in_2022 = 0;
     for o in opdrachten::generate() {
         let candidates = &targets.by_soort[&o.onderwijssoort];
         let eigenaar = candidates[o.instelling_choice % candidates.len()];
+        // The annual report: "in 2022 zijn 48 Rijksorganisaties actief". The opdrachten that
+        // run in 2022 go to the first 48 rijkspartners in turn, so each of them has one.
+        let opdrachtgever = if runs_in(&o, 2022) {
+            running_in_2022 += 1;
+            targets.opdrachtgevers[(running_in_2022 - 1) % ACTIVE_IN_2022]
+        } else {
+            targets.opdrachtgevers[o.opdrachtgever_choice % targets.opdrachtgevers.len()]
+        };
         if existing.contains(&(eigenaar, o.extern_id.clone())) {
             continue;
         }
         report.opdrachten += 1;
-        let id = insert_opdracht(txn, orgs, &targets, &o, eigenaar).await?;
+        let id = insert_opdracht(txn, orgs, &targets, &o, (eigenaar, opdrachtgever)).await?;
         let mut uitvoerders = vec![eigenaar];
         if o.second_uitvoerder {
             let second = candidates[(o.instelling_choice + 1) % candidates.len()];
@@ -633,7 +662,7 @@ async fn insert_opdracht(
     orgs: &Organisaties,
     targets: &Targets,
     o: &opdrachten::GeneratedOpdracht,
-    eigenaar: i32,
+    (eigenaar, opdrachtgever): (i32, i32),
 ) -> Result<i32, DbErr> {
     let regio = orgs.regio[&eigenaar];
     let fieldlab_id = if o.in_fieldlab {
@@ -653,12 +682,11 @@ async fn insert_opdracht(
         1,
         2,
     );
-    let opdrachtgevers = &targets.opdrachtgevers;
     Ok(opdracht::ActiveModel {
         eigenaar_id: Set(eigenaar),
         extern_id: Set(Some(o.extern_id.clone())),
         naam: Set(o.naam.clone()),
-        opdrachtgever_id: Set(opdrachtgevers[o.opdrachtgever_choice % opdrachtgevers.len()]),
+        opdrachtgever_id: Set(opdrachtgever),
         fieldlab_id: Set(fieldlab_id),
         soort: Set(o.soort),
         status: Set(o.status),

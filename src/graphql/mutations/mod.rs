@@ -14,6 +14,7 @@
 
 mod changes;
 mod opdrachten;
+mod programma;
 mod records;
 mod vraagstukken;
 
@@ -44,6 +45,8 @@ pub struct Mutation(
     SyncMutation,
     UitvoerderMutation,
     VraagstukMutation,
+    programma::ProgrammaMutation,
+    crate::graphql::statistieken::JaarcijfersMutation,
 );
 
 /// ContactpersoonInput: the contact person of a record (personal data: only the owner and the

@@ -197,6 +197,9 @@ impl Change<'_> {
                 {
                     am.lectoraat_id = Set(Some(l));
                 }
+                if before.belegd_op.is_none() {
+                    am.belegd_op = Set(Some(session.today()));
+                }
                 let mut all = session.beantwoord_door(before.id).await?;
                 for (i, id) in opdrachten.iter().enumerate() {
                     let field = format!("opdrachten[{i}]");

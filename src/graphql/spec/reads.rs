@@ -68,6 +68,27 @@ const RECORD_TYPES: &[(&str, &[Recordsoort])] = &[
     ("VraagstukFilter", &[Vraagstukken, Themas]),
     ("VraagstukSortering", &[]),
     ("VraagstukReactie", &[Vraagstukken]),
+    // Who reads a promotietraject in full also depends on the region of its university.
+    (
+        "Promotietraject",
+        &[Promotietrajecten, Organisaties, Themas],
+    ),
+    (
+        "PromotietrajectConnection",
+        &[Promotietrajecten, Organisaties, Themas],
+    ),
+    (
+        "PromotietrajectEdge",
+        &[Promotietrajecten, Organisaties, Themas],
+    ),
+    (
+        "PromotietrajectFilter",
+        &[Promotietrajecten, Organisaties, Themas],
+    ),
+    ("Bijeenkomst", &[Bijeenkomsten]),
+    ("BijeenkomstConnection", &[Bijeenkomsten]),
+    ("BijeenkomstEdge", &[Bijeenkomsten]),
+    ("BijeenkomstFilter", &[Bijeenkomsten, Themas]),
     // A ranking counts opdrachten, themes, regions and links of every kind of candidate.
     (
         "Kandidaat",
@@ -85,7 +106,37 @@ const RECORD_TYPES: &[(&str, &[Recordsoort])] = &[
     // The figures count opdrachten (with themes), organisations, fieldlabs and communities.
     (
         "Statistieken",
-        &[Opdrachten, Themas, Organisaties, Fieldlabs, Communities],
+        &[
+            Opdrachten,
+            Themas,
+            Organisaties,
+            Fieldlabs,
+            Communities,
+            Vraagstukken,
+            Promotietrajecten,
+            Bijeenkomsten,
+        ],
+    ),
+    ("VraagstukCijfers", &[Vraagstukken]),
+    ("BijeenkomstCijfers", &[Bijeenkomsten]),
+    ("BijeenkomstSoortAantal", &[Bijeenkomsten]),
+    ("VraagstukStatusAantal", &[Vraagstukken]),
+    ("ActieveOrganisaties", &[Opdrachten, Organisaties]),
+    // Published figures are read from their table; before, the programme office gets them
+    // counted now.
+    (
+        "Jaarcijfers",
+        &[
+            Jaarcijfers,
+            Opdrachten,
+            Themas,
+            Organisaties,
+            Fieldlabs,
+            Communities,
+            Vraagstukken,
+            Promotietrajecten,
+            Bijeenkomsten,
+        ],
     ),
     ("StatusAantal", &[Opdrachten]),
     ("OnderwijssoortAandeel", &[Opdrachten]),
@@ -315,7 +366,10 @@ mod tests {
                 Lectoraten,
                 Minoren,
                 Communities,
-                Vraagstukken
+                Vraagstukken,
+                Promotietrajecten,
+                Bijeenkomsten,
+                Themas
             ]),
             "every type that implements Node"
         );
