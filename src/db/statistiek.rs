@@ -14,15 +14,16 @@
 
 use super::Scope;
 use super::entities::koppelingen::{opdracht_thema, opdracht_uitvoerder};
-use super::entities::{bijeenkomst, opdracht, promotietraject, vraagstuk};
+use super::entities::{bijeenkomst, opdracht, organisatie, promotietraject, vraagstuk};
 use super::policy::Policy;
 use crate::domain::{
-    BijeenkomstSoort, Onderwijssoort, OpdrachtSoort, OpdrachtStatus, Regio, VraagstukStatus,
+    BijeenkomstSoort, Onderwijssoort, OpdrachtSoort, OpdrachtStatus, OrganisatieSoort, Regio,
+    VraagstukStatus,
 };
 use crate::error::{ApiError, ApiResult};
-use sea_orm::sea_query::{Alias, Expr, Query, SimpleExpr, UnionType};
+use sea_orm::sea_query::{Alias, Expr, Query, SelectStatement, SimpleExpr};
 use sea_orm::{
-    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait,
+    ActiveEnum, ColumnTrait, Condition, ConnectionTrait, DatabaseBackend, EntityTrait, ExprTrait,
     FromQueryResult, Iterable, QueryFilter, QuerySelect, QueryTrait, Select,
 };
 use std::collections::BTreeMap;
@@ -464,48 +465,61 @@ impl Scope {
                     .add(C::Einddatum.gte(from.date_naive())),
             );
         }
-        let rijkspartners = opdracht::Entity::find()
-            .select_only()
-            .column_as(Expr::cust("COUNT(DISTINCT opdrachtgever_id)"), "n")
-            .filter(base.clone())
-            .into_tuple::<i64>()
-            .one(self.conn());
-        let ids = opdracht::Entity::find()
-            .select_only()
-            .column(C::Id)
-            .filter(base.clone())
-            .into_query();
-        let mut involved = opdracht::Entity::find()
-            .select_only()
-            .column_as(C::EigenaarId, "o")
-            .filter(base)
-            .into_query();
-        involved.union(
-            UnionType::Distinct,
+        // Counted from the organisations' side: per organisation one probe of an index for an
+        // opdracht that involves it (an `EXISTS`), not a `DISTINCT` over every opdracht (which
+        // was ~100 ms at 100,000 opdrachten on PostgreSQL).
+        let k = || Alias::new("k");
+        let of_k = |column: opdracht::Column| {
+            Expr::col((opdracht::Entity, column)).eq(Expr::col((k(), organisatie::Column::Id)))
+        };
+        let some = |condition: Condition| {
+            Expr::exists(
+                Query::select()
+                    .expr(Expr::cust("1"))
+                    .from(opdracht::Entity)
+                    .cond_where(Condition::all().add(base.clone()).add(condition))
+                    .to_owned(),
+            )
+        };
+        let executing = opdracht::Column::Id.in_subquery(
             Query::select()
-                .expr_as(
-                    Expr::col(opdracht_uitvoerder::Column::OrganisatieId),
-                    Alias::new("o"),
-                )
+                .column(opdracht_uitvoerder::Column::OpdrachtId)
                 .from(opdracht_uitvoerder::Entity)
-                .and_where(opdracht_uitvoerder::Column::OpdrachtId.in_subquery(ids))
+                .and_where(
+                    Expr::col(opdracht_uitvoerder::Column::OrganisatieId)
+                        .eq(Expr::col((k(), organisatie::Column::Id))),
+                )
                 .to_owned(),
         );
-        let count = Query::select()
-            .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
-            .from_subquery(involved, Alias::new("u"))
-            .to_owned();
+        let count = |soort: OrganisatieSoort, involved: Condition| {
+            Query::select()
+                .expr_as(Expr::cust("COUNT(*)"), Alias::new("n"))
+                .from_as(organisatie::Entity, k())
+                .and_where(Expr::col((k(), organisatie::Column::Soort)).eq(soort))
+                .cond_where(involved)
+                .to_owned()
+        };
+        let rijkspartners = count(
+            OrganisatieSoort::Rijkspartner,
+            Condition::all().add(some(Condition::all().add(of_k(C::OpdrachtgeverId)))),
+        );
+        let kennisinstellingen = count(
+            OrganisatieSoort::Kennisinstelling,
+            Condition::any()
+                .add(some(Condition::all().add(of_k(C::EigenaarId))))
+                .add(some(Condition::all().add(executing))),
+        );
         let backend = self.conn().get_database_backend();
-        let kennisinstellingen = self.conn().query_one_raw(backend.build(&count));
-        let (rijkspartners, kennisinstellingen) = tokio::try_join!(
-            async { Ok::<_, ApiError>(rijkspartners.await?.unwrap_or(0)) },
-            async {
-                Ok::<_, ApiError>(match kennisinstellingen.await? {
+        let one = |query: SelectStatement| async move {
+            Ok::<_, ApiError>(
+                match self.conn().query_one_raw(backend.build(&query)).await? {
                     Some(row) => row.try_get::<i64>("", "n")?,
                     None => 0,
-                })
-            },
-        )?;
+                },
+            )
+        };
+        let (rijkspartners, kennisinstellingen) =
+            tokio::try_join!(one(rijkspartners), one(kennisinstellingen))?;
         Ok(ActiveOrganisations {
             rijkspartners,
             kennisinstellingen,
