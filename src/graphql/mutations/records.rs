@@ -586,7 +586,7 @@ impl RecordChange for LectoraatUpdateInput {
         let mut links = themas_and_partners(c, session, &self.themas, &self.partners).await?;
         if let Some(ids) = list(&self.fieldlabs) {
             links.push(LinkUpdate::Fieldlabs(
-                linked_fieldlabs(c, session, ids).await?,
+                linked_visible::<fieldlab::Entity>(c, session, "fieldlabs", ids).await?,
             ));
         }
         Ok(links)
@@ -608,34 +608,40 @@ async fn themas_and_partners(
     Ok(links)
 }
 
-/// The fieldlabs a lectoraat links to, which the caller must be able to see.
-async fn linked_fieldlabs(
+/// The records of `E` that ids `ids` name at `field[i]`, each one the caller must be able to
+/// see (one query for all; one it cannot see is "no such ..." at its place): a lectoraat's
+/// fieldlabs, the opdrachten that answer a vraagstuk.
+pub(super) async fn linked_visible<E: Policy>(
     c: &mut Check,
     session: &WriteSession,
+    field: &str,
     ids: &[ID],
-) -> ApiResult<BTreeSet<i32>> {
-    let labs: Vec<(String, Option<i32>)> = ids
+) -> ApiResult<BTreeSet<i32>>
+where
+    E::Model: Sync,
+{
+    let rows: Vec<(String, Option<i32>)> = ids
         .iter()
         .enumerate()
-        .map(|(i, lab)| {
-            let field = format!("fieldlabs[{i}]");
-            let row = c.id(&field, lab, &["Fieldlab"]);
-            (field, row)
+        .map(|(i, id)| {
+            let at = format!("{field}[{i}]");
+            let row = c.id(&at, id, &[E::NAME]);
+            (at, row)
         })
         .collect();
-    let rows: Vec<i32> = labs.iter().filter_map(|(_, r)| *r).collect();
-    let visible = session.visible_ids::<fieldlab::Entity>(&rows).await?;
-    let mut fieldlabs = BTreeSet::new();
-    for (field, row) in labs {
+    let wanted: Vec<i32> = rows.iter().filter_map(|(_, r)| *r).collect();
+    let visible = session.visible_ids::<E>(&wanted).await?;
+    let mut found = BTreeSet::new();
+    for (at, row) in rows {
         match row {
             Some(r) if visible.contains(&r) => {
-                fieldlabs.insert(r);
+                found.insert(r);
             }
-            Some(_) => c.fail(field, "no such Fieldlab"),
+            Some(_) => c.fail(at, format!("no such {}", E::NAME)),
             None => {}
         }
     }
-    Ok(fieldlabs)
+    Ok(found)
 }
 
 #[derive(Default)]

@@ -7,7 +7,7 @@
 
 use super::changes::{change_date, change_or, contactpersoon, record_inputs};
 use super::records::{
-    RecordChange, change_kenmerk, create, record_name, regios, theme_links, update,
+    RecordChange, change_kenmerk, create, linked_visible, record_name, regios, theme_links, update,
 };
 use super::{Check, ContactpersoonInput, read_back, record_id, session};
 use crate::db::entities::{fieldlab, lectoraat, opdracht, vraagstuk};
@@ -201,13 +201,10 @@ impl Change<'_> {
                     am.belegd_op = Set(Some(session.today()));
                 }
                 let mut all = session.beantwoord_door(before.id).await?;
-                for (i, id) in opdrachten.iter().enumerate() {
-                    let field = format!("opdrachten[{i}]");
-                    all.extend(
-                        c.visible::<opdracht::Entity>(session, &field, Some(id))
-                            .await?,
-                    );
-                }
+                all.extend(
+                    linked_visible::<opdracht::Entity>(c, session, "opdrachten", opdrachten)
+                        .await?,
+                );
                 vec![LinkUpdate::Opdrachten(all)]
             }
         })
