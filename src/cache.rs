@@ -51,6 +51,7 @@ pub enum Recordsoort {
     Vraagstukken,
     Promotietrajecten,
     Bijeenkomsten,
+    Kennismakelaars,
     /// The published yearly figures.
     Jaarcijfers,
     /// The change log: the feed and the audit trail.
@@ -58,7 +59,7 @@ pub enum Recordsoort {
 }
 
 impl Recordsoort {
-    pub const ALL: [Recordsoort; 12] = [
+    pub const ALL: [Recordsoort; 13] = [
         Recordsoort::Themas,
         Recordsoort::Organisaties,
         Recordsoort::Fieldlabs,
@@ -69,6 +70,7 @@ impl Recordsoort {
         Recordsoort::Vraagstukken,
         Recordsoort::Promotietrajecten,
         Recordsoort::Bijeenkomsten,
+        Recordsoort::Kennismakelaars,
         Recordsoort::Jaarcijfers,
         Recordsoort::Wijzigingen,
     ];
@@ -86,6 +88,7 @@ impl Recordsoort {
             Recordsoort::Vraagstukken => "vraagstukken",
             Recordsoort::Promotietrajecten => "promotietrajecten",
             Recordsoort::Bijeenkomsten => "bijeenkomsten",
+            Recordsoort::Kennismakelaars => "kennismakelaars",
             Recordsoort::Jaarcijfers => "jaarcijfers",
             Recordsoort::Wijzigingen => "wijzigingen",
         }
@@ -473,7 +476,10 @@ mod tests {
             .iter()
             .map(|s| (s.naam().to_owned(), 3))
             .collect();
-        assert_eq!(Versies::from_rows(&rows), Some(Versies([3; 12])));
+        assert_eq!(
+            Versies::from_rows(&rows),
+            Some(Versies([3; Recordsoort::ALL.len()]))
+        );
         rows.pop();
         assert_eq!(Versies::from_rows(&rows), None);
     }

@@ -34,6 +34,7 @@ mod m20261202_000026_kenmerken;
 mod m20261202_000027_vraagstukken;
 mod m20261202_000028_jaarcijfers;
 mod m20261202_000029_promoties_bijeenkomsten;
+mod m20261202_000030_kennismakelaars;
 pub mod naamsleutel;
 
 /// All migrations of the service, oldest first.
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000027_vraagstukken::Migration),
             Box::new(m20261202_000028_jaarcijfers::Migration),
             Box::new(m20261202_000029_promoties_bijeenkomsten::Migration),
+            Box::new(m20261202_000030_kennismakelaars::Migration),
         ]
     }
 }

@@ -32,7 +32,7 @@ const TABLES: &[(&str, &str)] = &[
     ("bijeenkomst_themas", "bijeenkomsten"),
 ];
 
-fn with_new_types() -> Vec<&'static str> {
+pub(crate) fn with_new_types() -> Vec<&'static str> {
     let mut types = AFTER.to_vec();
     types.extend(["PROMOTIETRAJECT", "BIJEENKOMST"]);
     types

@@ -23,7 +23,7 @@ pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
     db.migrate_up().await?;
     let report = db.seed_demo().await?;
     println!(
-        "demo data loaded: {} organisations, {} fieldlabs, {} lectoraten, {} minoren, {} communities, {} opdrachten, {} vraagstukken, {} promotietrajecten, {} bijeenkomsten added",
+        "demo data loaded: {} organisations, {} fieldlabs, {} lectoraten, {} minoren, {} communities, {} opdrachten, {} vraagstukken, {} promotietrajecten, {} bijeenkomsten, {} kennismakelaars added",
         report.organisaties,
         report.fieldlabs,
         report.lectoraten,
@@ -32,7 +32,8 @@ pub async fn run(settings: &Settings, args: Args) -> anyhow::Result<()> {
         report.opdrachten,
         report.vraagstukken,
         report.promotietrajecten,
-        report.bijeenkomsten
+        report.bijeenkomsten,
+        report.kennismakelaars
     );
     if let Some(n) = args.opdrachten {
         let added = db.seed_generated(n).await?;

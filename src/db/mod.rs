@@ -22,8 +22,8 @@ mod writes;
 pub use kandidaten::{Kandidaat, KandidaatSoort};
 pub use policy::{Field, Link, Need, Policy, Rights, Row, involving};
 pub use policy::{
-    bijeenkomst_fields, community_fields, fieldlab_fields, lectoraat_fields, minor_fields,
-    opdracht_fields, organisatie_fields, promotietraject_fields, vraagstuk_fields,
+    bijeenkomst_fields, community_fields, fieldlab_fields, kennismakelaar_fields, lectoraat_fields,
+    minor_fields, opdracht_fields, organisatie_fields, promotietraject_fields, vraagstuk_fields,
 };
 pub use scope::Scope;
 pub use statistiek::{

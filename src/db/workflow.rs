@@ -10,16 +10,18 @@
 //! one thing that can be read, documented and tested whole; a step missing from it cannot be
 //! taken by anyone.
 
+use super::entities::kennismakelaar;
 use super::entities::koppelingen::{
-    vraagstuk_opdracht, vraagstuk_reactie, vraagstuk_regio, vraagstuk_voorlegging,
+    kennismakelaar_regio, vraagstuk_makelaar, vraagstuk_opdracht, vraagstuk_reactie,
+    vraagstuk_regio, vraagstuk_voorlegging,
 };
 use super::entities::vraagstuk;
 use super::policy::{Policy, Row};
 use super::scope::select_visible;
 use super::write::{WriteSession, links_of};
 use crate::auth::{Principal, Rol};
-use crate::domain::Reactie;
 use crate::domain::VraagstukStatus::{self, *};
+use crate::domain::{Kant, Reactie, Regio};
 use crate::error::{ApiError, ApiResult};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 use std::collections::BTreeSet;
@@ -243,6 +245,51 @@ impl WriteSession {
             .into_iter()
             .map(|l| (l.organisatie_id, l.reactie, l.toelichting))
             .collect())
+    }
+
+    /// The regions vraagstuk `id` is asked in.
+    pub async fn regios_of(&self, id: i32) -> ApiResult<BTreeSet<Regio>> {
+        let rows = links_of::<vraagstuk_regio::Entity>(
+            self.tx(),
+            vraagstuk_regio::Column::VraagstukId,
+            &[id],
+        )
+        .await?;
+        Ok(rows.into_iter().map(|l| l.regio).collect())
+    }
+
+    /// The kennismakelaars `ids` of the directory with their side and regions.
+    pub async fn makelaars(&self, ids: &[i32]) -> ApiResult<Vec<(i32, Kant, BTreeSet<Regio>)>> {
+        let condition = Condition::all().add(kennismakelaar::Column::Id.is_in(ids.to_vec()));
+        let rows: Vec<Row<kennismakelaar::Model>> =
+            select_visible::<kennismakelaar::Entity>(Some(self.principal()), condition)
+                .into_model()
+                .all(self.tx())
+                .await?;
+        let regios = links_of::<kennismakelaar_regio::Entity>(
+            self.tx(),
+            kennismakelaar_regio::Column::KennismakelaarId,
+            ids,
+        )
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                let of = regios.iter().filter(|l| l.kennismakelaar_id == r.model.id);
+                (r.model.id, r.model.kant, of.map(|l| l.regio).collect())
+            })
+            .collect())
+    }
+
+    /// The kennismakelaars that handle vraagstuk `id`.
+    pub async fn makelaars_of(&self, id: i32) -> ApiResult<BTreeSet<i32>> {
+        let rows = links_of::<vraagstuk_makelaar::Entity>(
+            self.tx(),
+            vraagstuk_makelaar::Column::VraagstukId,
+            &[id],
+        )
+        .await?;
+        Ok(rows.into_iter().map(|l| l.kennismakelaar_id).collect())
     }
 
     /// The opdrachten linked as answering vraagstuk `id`.

@@ -21,7 +21,7 @@
 use super::entities::koppelingen::{opdracht_intrekking, opdracht_uitvoerder};
 use super::entities::wijziging::{self, betrokkene, regio as wijziging_regio};
 use super::entities::{opdracht, organisatie, thema};
-use super::policy::{FeedAudience, Policy, Row};
+use super::policy::{FeedAudience, Field, Policy, Row};
 use super::scope::{Scope, select_visible};
 use super::writes::{LinkSet, Reference};
 use crate::auth::Principal;
@@ -32,8 +32,8 @@ use crate::error::{ApiError, ApiResult};
 use chrono::{DateTime, Utc};
 use sea_orm::{
     ActiveModelBehavior, ActiveModelTrait, ActiveValue, ColumnTrait, Condition, ConnectionTrait,
-    DatabaseBackend, DatabaseTransaction, EntityTrait, IntoActiveModel, ModelTrait, QueryFilter,
-    QueryOrder, QuerySelect, TransactionTrait, TryIntoModel,
+    DatabaseBackend, DatabaseTransaction, EntityTrait, IntoActiveModel, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait, TryIntoModel,
 };
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -68,6 +68,8 @@ pub enum LinkUpdate {
     Opdrachten(BTreeSet<i32>),
     /// The institutions' answers to a vraagstuk: organisation, answer, note.
     Reacties(Vec<(i32, Reactie, Option<String>)>),
+    /// The kennismakelaars (their entries in the directory) that handle a vraagstuk.
+    Makelaars(BTreeSet<i32>),
 }
 
 /// One entry for the change log, before it is numbered.
@@ -230,17 +232,19 @@ impl WriteSession {
         Ok(rows.iter().map(|r| E::id_of(&r.model)).collect())
     }
 
-    /// The ids of the rows of `E` the caller may see with one of `kenmerken` (a record type
-    /// with a `kenmerk` column: fieldlabs, lectoraten, minoren), by kenmerk.
+    /// The ids of the rows of `E` the caller may see with one of `kenmerken` in `field` (its
+    /// kenmerk: fieldlabs, lectoraten, minoren, vraagstukken), by kenmerk; only rows on which
+    /// the caller may read that field (a vraagstuk's kenmerk is not public), so a kenmerk the
+    /// caller may not read finds nothing.
     pub async fn ids_by_kenmerk<E: Policy>(
         &self,
+        field: &Field<E, Option<String>>,
         kenmerken: &[String],
     ) -> ApiResult<HashMap<String, i32>>
     where
         E::Model: Sync,
-        E::Column: std::str::FromStr,
     {
-        let Ok(column) = "kenmerk".parse::<E::Column>() else {
+        let Some(column) = field.column() else {
             return Ok(HashMap::new());
         };
         if kenmerken.is_empty() {
@@ -255,10 +259,7 @@ impl WriteSession {
         .await?;
         Ok(rows
             .iter()
-            .filter_map(|r| match r.model.get(column) {
-                sea_orm::Value::String(Some(k)) => Some((k.to_string(), E::id_of(&r.model))),
-                _ => None,
-            })
+            .filter_map(|r| Some((r.get(field).flatten()?, r.id())))
             .collect())
     }
 

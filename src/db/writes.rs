@@ -96,6 +96,14 @@ pub fn opdrachten(links: &LinkUpdate) -> Option<Vec<sea_orm::Value>> {
     }
 }
 
+/// A replacement of the kennismakelaars that handle a vraagstuk.
+pub fn makelaars(links: &LinkUpdate) -> Option<Vec<sea_orm::Value>> {
+    match links {
+        LinkUpdate::Makelaars(set) => Some(values(set)),
+        _ => None,
+    }
+}
+
 /// A replacement of linked fieldlabs.
 pub fn fieldlabs(links: &LinkUpdate) -> Option<Vec<sea_orm::Value>> {
     match links {

@@ -450,6 +450,32 @@ pub enum Reactie {
     GeenInteresse,
 }
 
+/// Kant: the side a kennismakelaar brokers from (they work in duos, one of each), given by
+/// the kind of organisation the person works for.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    EnumIter,
+    DeriveActiveEnum,
+    Enum,
+    Serialize,
+    Deserialize,
+)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(10))")]
+pub enum Kant {
+    /// Higher education: the person works for a kennisinstelling.
+    #[sea_orm(string_value = "ONDERWIJS")]
+    Onderwijs,
+    /// Government: the person works for a rijkspartner.
+    #[sea_orm(string_value = "OVERHEID")]
+    Overheid,
+}
+
 /// PromotieStatus: where a PhD track (promotietraject) stands.
 #[derive(
     Debug,
@@ -554,6 +580,9 @@ pub enum RecordType {
     /// A meeting: summercourse, kennissessie, werkconferentie, event.
     #[sea_orm(string_value = "BIJEENKOMST")]
     Bijeenkomst,
+    /// An entry of the directory of kennismakelaars.
+    #[sea_orm(string_value = "KENNISMAKELAAR")]
+    Kennismakelaar,
 }
 
 /// Actie: what a change did to its record.

@@ -59,6 +59,7 @@ fn keys(record_type: RecordType) -> &'static [Key] {
             ("fieldlabId", "fieldlab", Record("Fieldlab")),
             ("lectoraatId", "lectoraat", Record("Lectoraat")),
             ("minorId", "minor", Record("Minor")),
+            ("vraagstukId", "vraagstuk", Record("Vraagstuk")),
             ("soort", "opdrachtSoort", Plain),
             ("status", "opdrachtStatus", Plain),
         ],
@@ -91,6 +92,12 @@ fn keys(record_type: RecordType) -> &'static [Key] {
             ("voorgelegdAan", "voorgelegdAan", Organisations),
             ("opdrachten", "opdrachten", Records("Opdracht")),
             ("reacties", "reacties", Answers),
+            ("makelaars", "makelaars", Records("Kennismakelaar")),
+            (
+                "promotietrajectId",
+                "promotietraject",
+                Record("Promotietraject"),
+            ),
         ],
         RecordType::Promotietraject => &[
             ("eigenaarId", "universiteit", Organisation),
@@ -103,6 +110,7 @@ fn keys(record_type: RecordType) -> &'static [Key] {
             ("partners", "partners", Organisations),
             ("soort", "bijeenkomstSoort", Plain),
         ],
+        RecordType::Kennismakelaar => &[("eigenaarId", "werkgever", Organisation)],
         RecordType::Organisatie => &[
             ("parentId", "moederorganisatie", Organisation),
             ("soort", "organisatieSoort", Plain),

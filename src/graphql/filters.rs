@@ -9,19 +9,19 @@ use super::paging::{Direction, SortField, SortValue};
 use super::types::{Date, Timestamp};
 use crate::db::entities::koppelingen::{
     bijeenkomst_partner, bijeenkomst_thema, community_lid, community_thema, fieldlab_deelnemer,
-    fieldlab_regio, fieldlab_thema, lectoraat_thema, minor_thema, opdracht_thema,
-    opdracht_uitvoerder, vraagstuk_regio, vraagstuk_thema, vraagstuk_voorlegging,
+    fieldlab_regio, fieldlab_thema, kennismakelaar_regio, lectoraat_thema, minor_thema,
+    opdracht_thema, opdracht_uitvoerder, vraagstuk_regio, vraagstuk_thema, vraagstuk_voorlegging,
 };
 use crate::db::entities::{
-    bijeenkomst, community, fieldlab, lectoraat, minor, opdracht, organisatie, promotietraject,
-    vraagstuk,
+    bijeenkomst, community, fieldlab, kennismakelaar, lectoraat, minor, opdracht, organisatie,
+    promotietraject, vraagstuk,
 };
 use crate::db::{
     Field, Link, Need, Policy, Row, Scope, community_fields, fieldlab_fields, lectoraat_fields,
     minor_fields,
 };
 use crate::domain::{
-    Antwoordsoort, BijeenkomstSoort, CommunityStatus, FieldlabStatus, Kenmerk, MinorSoort,
+    Antwoordsoort, BijeenkomstSoort, CommunityStatus, FieldlabStatus, Kant, Kenmerk, MinorSoort,
     Onderwijssoort, OpdrachtSoort, OpdrachtStatus, PromotieStatus, Regio, RijkspartnerSoort,
     VraagstukStatus,
 };
@@ -1017,5 +1017,83 @@ impl BijeenkomstFilter {
         }
         b.gewijzigd_sinds(C::GewijzigdOp, &self.gewijzigd_sinds);
         b.finish()
+    }
+}
+
+/// KennismakelaarFilter: narrows the directory of kennismakelaars.
+#[derive(InputObject, Default, Debug)]
+pub struct KennismakelaarFilter {
+    /// Region(s): brokers working in at least one of them. At most 1000 values.
+    pub regios: Option<Vec<Regio>>,
+    /// Education or government.
+    pub kant: Option<Kant>,
+    /// Only the brokers working for this organisation (its `id`).
+    pub werkgever: Option<ID>,
+    /// Changed at or after this moment (in UTC between 1900-01-01 and 2999-12-31).
+    pub gewijzigd_sinds: Option<Timestamp>,
+}
+
+impl KennismakelaarFilter {
+    pub async fn condition(&self, scope: &Scope) -> Result<Condition, ApiError> {
+        use crate::db::kennismakelaar_fields as f;
+        use kennismakelaar::Column as C;
+        let mut b = FilterBuilder::checked(self)?;
+        b.link_one_of::<kennismakelaar_regio::Entity, _>(
+            C::Id,
+            kennismakelaar_regio::Column::KennismakelaarId,
+            kennismakelaar_regio::Column::Regio,
+            &self.regios,
+        );
+        b.field_in(scope, &f::KANT, &self.kant.map(|k| vec![k]));
+        if let Some(org) = b.organisatie("werkgever", &self.werkgever) {
+            b.and(C::EigenaarId.eq(org));
+        }
+        b.gewijzigd_sinds(C::GewijzigdOp, &self.gewijzigd_sinds);
+        b.finish()
+    }
+}
+
+/// KennismakelaarSorteerveld: the fields the directory of kennismakelaars can be ordered by
+/// (not the person's name: it is personal data, and an order would tell of it).
+#[derive(Enum, Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum KennismakelaarSorteerveld {
+    /// By the moment the entry was made.
+    #[default]
+    AangemaaktOp,
+    /// By the moment of the last change.
+    GewijzigdOp,
+}
+
+/// KennismakelaarSortering: how to order the directory of kennismakelaars. Ties are broken by
+/// id.
+#[derive(InputObject, Clone, Copy, Debug, Default)]
+pub struct KennismakelaarSortering {
+    /// The field to order by.
+    #[graphql(default)]
+    pub veld: KennismakelaarSorteerveld,
+    /// Ascending or descending.
+    #[graphql(default)]
+    pub richting: Direction,
+}
+
+impl SortField<kennismakelaar::Entity> for KennismakelaarSorteerveld {
+    fn name(self) -> &'static str {
+        match self {
+            Self::AangemaaktOp => "AANGEMAAKT_OP",
+            Self::GewijzigdOp => "GEWIJZIGD_OP",
+        }
+    }
+    fn column(self) -> kennismakelaar::Column {
+        match self {
+            Self::AangemaaktOp => kennismakelaar::Column::AangemaaktOp,
+            Self::GewijzigdOp => kennismakelaar::Column::GewijzigdOp,
+        }
+    }
+    fn value(self, row: &Row<kennismakelaar::Model>) -> SortValue {
+        let registration = row.registration();
+        match self {
+            Self::AangemaaktOp => SortValue::DateTime(registration.created),
+            Self::GewijzigdOp => SortValue::DateTime(registration.changed),
+        }
     }
 }

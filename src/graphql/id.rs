@@ -56,6 +56,7 @@ pub const TYPES: &[&str] = &[
     "Vraagstuk",
     "Promotietraject",
     "Bijeenkomst",
+    "Kennismakelaar",
 ];
 
 /// The first byte of an id's plaintext: the id format.
@@ -218,6 +219,7 @@ impl GlobalId {
             "Vraagstuk" => RecordType::Vraagstuk,
             "Promotietraject" => RecordType::Promotietraject,
             "Bijeenkomst" => RecordType::Bijeenkomst,
+            "Kennismakelaar" => RecordType::Kennismakelaar,
             _ => RecordType::Organisatie,
         }
     }

@@ -11,6 +11,7 @@ mod field_changes;
 mod fieldlabs;
 mod filters;
 pub mod id;
+mod kennismakelaars;
 mod lectoraten;
 mod limits;
 mod loaders;
@@ -54,6 +55,7 @@ pub struct Query(
     vraagstukken::VraagstukQuery,
     promotietrajecten::PromotietrajectQuery,
     bijeenkomsten::BijeenkomstQuery,
+    kennismakelaars::KennismakelaarQuery,
     themas::ThemaQuery,
     statistieken::StatistiekQuery,
     statistieken::JaarcijfersQuery,

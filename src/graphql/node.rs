@@ -6,6 +6,7 @@ use super::bijeenkomsten::Bijeenkomst;
 use super::communities::Community;
 use super::fieldlabs::Fieldlab;
 use super::id::GlobalId;
+use super::kennismakelaars::Kennismakelaar;
 use super::lectoraten::Lectoraat;
 use super::loaders;
 use super::minoren::Minor;
@@ -14,8 +15,8 @@ use super::organisaties::{Kennisinstelling, Organisatie, Programmabureau, Rijksp
 use super::promotietrajecten::Promotietraject;
 use super::vraagstukken::Vraagstuk;
 use crate::db::entities::{
-    bijeenkomst, community, fieldlab, lectoraat, minor, opdracht, organisatie, promotietraject,
-    vraagstuk,
+    bijeenkomst, community, fieldlab, kennismakelaar, lectoraat, minor, opdracht, organisatie,
+    promotietraject, vraagstuk,
 };
 use crate::domain::RecordType;
 use crate::error::ApiError;
@@ -40,6 +41,7 @@ pub enum Node {
     Vraagstuk(Vraagstuk),
     Promotietraject(Promotietraject),
     Bijeenkomst(Bijeenkomst),
+    Kennismakelaar(Kennismakelaar),
 }
 
 /// The record of type `kind` with `id` as the caller may see it now, if it exists and is in the
@@ -82,6 +84,10 @@ pub async fn record_as_node(ctx: &Context<'_>, kind: RecordType, id: i32) -> Res
             .record::<bijeenkomst::Entity, Bijeenkomst>(id)
             .await?
             .map(Node::Bijeenkomst),
+        RecordType::Kennismakelaar => l
+            .record::<kennismakelaar::Entity, Kennismakelaar>(id)
+            .await?
+            .map(Node::Kennismakelaar),
     })
 }
 

@@ -246,4 +246,15 @@ impl OpdrachtFields {
             .record::<minor::Entity, Minor>(self.0.public(&f::MINOR))
             .await?)
     }
+
+    /// The vraagstuk the assignment answers, as its owner names it; null if it names none or
+    /// the caller may not see the question.
+    async fn vraagstuk(
+        &self,
+        ctx: &Context<'_>,
+    ) -> Result<Option<crate::graphql::vraagstukken::Vraagstuk>> {
+        Ok(loaders(ctx)?
+            .record::<crate::db::entities::vraagstuk::Entity, _>(self.0.public(&f::VRAAGSTUK))
+            .await?)
+    }
 }

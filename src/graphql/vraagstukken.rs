@@ -8,15 +8,19 @@
 use super::fieldlabs::Fieldlab;
 use super::filters::{VraagstukFilter, VraagstukSortering};
 use super::id::GlobalId;
+use super::kennismakelaars::Kennismakelaar;
 use super::lectoraten::Lectoraat;
 use super::loaders::OrganisatieById;
 use super::minoren::Minor;
 use super::opdrachten::LinkedOpdrachten;
 use super::organisaties::{Kennisinstelling, Organisatie, Rijkspartner, organisation};
 use super::paging::{connection, list_query};
+use super::promotietrajecten::Promotietraject;
 use super::types::{Date, RegistrationFields, Thema};
 use super::{loaders, scope};
-use crate::db::entities::{fieldlab, lectoraat, minor, organisatie, vraagstuk};
+use crate::db::entities::{
+    fieldlab, kennismakelaar, lectoraat, minor, organisatie, promotietraject, vraagstuk,
+};
 use crate::db::vraagstuk_fields as f;
 use crate::db::{self, Row};
 use crate::domain::{Antwoordsoort, Reactie, Regio, VraagstukStatus};
@@ -162,6 +166,14 @@ impl VraagstukFields {
         ))
     }
 
+    /// The kennismakelaar duo that handles it (named when it was taken up). Null unless the
+    /// caller reads the question in full.
+    async fn makelaars(&self, ctx: &Context<'_>) -> Result<Option<Vec<Kennismakelaar>>> {
+        Ok(loaders(ctx)?
+            .linked_records::<_, kennismakelaar::Entity, Kennismakelaar>(&f::MAKELAARS, &self.0)
+            .await?)
+    }
+
     /// The institutions' answers: all of them for the owner, the kennismakelaars of its
     /// regions and the programme office; an institution it was proposed to sees only its own.
     /// Null unless the caller reads the question in full.
@@ -221,6 +233,14 @@ impl VraagstukFields {
     async fn lectoraat(&self, ctx: &Context<'_>) -> Result<Option<Lectoraat>> {
         Ok(loaders(ctx)?
             .record::<lectoraat::Entity, Lectoraat>(self.0.get(&f::LECTORAAT).flatten())
+            .await?)
+    }
+
+    /// The promotietraject that answers it, if one does (and the caller may see it).
+    async fn promotietraject(&self, ctx: &Context<'_>) -> Result<Option<Promotietraject>> {
+        let id = self.0.get(&f::PROMOTIETRAJECT).flatten();
+        Ok(loaders(ctx)?
+            .record::<promotietraject::Entity, Promotietraject>(id)
             .await?)
     }
 }

@@ -94,6 +94,7 @@ async fn record_id(ctx: &Context<'_>, kind: RecordType, id: i32) -> Result<ID> {
         RecordType::Vraagstuk => "Vraagstuk",
         RecordType::Promotietraject => "Promotietraject",
         RecordType::Bijeenkomst => "Bijeenkomst",
+        RecordType::Kennismakelaar => "Kennismakelaar",
         RecordType::Organisatie => loaders(ctx)?
             .load(OrganisatieById::new(id))
             .await?

@@ -18,7 +18,10 @@ use proptest::test_runner::TestRunner;
 use serde_json::{Value, json};
 use std::collections::{BTreeSet, HashMap};
 
-dual_tests!(no_query_path_shows_and_no_write_changes_an_opdracht_outside_the_callers_scope);
+dual_tests!(
+    no_query_path_shows_and_no_write_changes_an_opdracht_outside_the_callers_scope,
+    no_query_path_shows_a_question_or_a_candidates_name_outside_the_callers_scope,
+);
 
 const REGIOS: [&str; 5] = ["NOORD", "OOST", "MIDDEN", "WEST", "ZUID"];
 const STATUSSEN: [&str; 4] = ["IN_VOORBEREIDING", "IN_UITVOERING", "AFGEROND", "ONBEKEND"];
@@ -390,6 +393,415 @@ async fn no_query_path_shows_and_no_write_changes_an_opdracht_outside_the_caller
     for _ in 0..aantal {
         let (beller, pad) = strategie.new_tree(&mut runner).unwrap().current();
         if let Err(e) = controleer(&app, &w, &beller, &pad).await {
+            fouten.push(format!("{beller:?} {pad:?}: {e}"));
+        }
+    }
+    assert!(
+        fouten.is_empty(),
+        "{} of {aantal} cases found a leak:\n{}",
+        fouten.len(),
+        fouten
+            .iter()
+            .take(10)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+    assert_eq!(app.dump().await, voor, "no refused write changed anything");
+}
+
+/// A vraagstuk as the tables hold it, for the oracle.
+#[derive(Debug, Clone)]
+struct Vraag {
+    id: i32,
+    eigenaar: i32,
+    openbaar: bool,
+    status: String,
+    regios: BTreeSet<String>,
+    voorgelegd: BTreeSet<i32>,
+    reacties: BTreeSet<i32>,
+}
+
+/// A promotietraject as the tables hold it: id, university, host, the university's region.
+#[derive(Debug, Clone)]
+struct Traject {
+    id: i32,
+    eigenaar: i32,
+    gastheer: i32,
+    regio: Option<String>,
+}
+
+const VRAAG_STATUSSEN: [&str; 6] = [
+    "NIEUW",
+    "IN_BEHANDELING",
+    "VOORGELEGD",
+    "BELEGD",
+    "AFGEROND",
+    "INGETROKKEN",
+];
+
+#[derive(Debug, Clone)]
+enum VraagPad {
+    Lijst {
+        regio: Option<usize>,
+        status: Option<usize>,
+        pagina: i64,
+    },
+    Node {
+        vraag: usize,
+    },
+    TrekIn {
+        vraag: usize,
+    },
+    Traject {
+        traject: usize,
+    },
+}
+
+fn vraag_pad() -> impl Strategy<Value = VraagPad> {
+    prop_oneof![
+        2 => (prop::option::of(0usize..5), prop::option::of(0usize..6), 1i64..=60)
+            .prop_map(|(regio, status, pagina)| VraagPad::Lijst { regio, status, pagina }),
+        4 => (0usize..10_000).prop_map(|vraag| VraagPad::Node { vraag }),
+        1 => (0usize..10_000).prop_map(|vraag| VraagPad::TrekIn { vraag }),
+        2 => (0usize..1000).prop_map(|traject| VraagPad::Traject { traject }),
+    ]
+}
+
+/// Rows of `sql` as pairs of integers.
+async fn paren(app: &TestApp, sql: &str) -> Vec<(i32, String)> {
+    use sea_orm::ConnectionTrait;
+    let conn = app.raw().await;
+    conn.query_all_raw(sea_orm::Statement::from_string(
+        conn.get_database_backend(),
+        sql,
+    ))
+    .await
+    .unwrap()
+    .iter()
+    .map(|r| {
+        let value = r
+            .try_get_by_index::<String>(1)
+            .or_else(|_| r.try_get_by_index::<i32>(1).map(|n| n.to_string()))
+            .unwrap();
+        (r.try_get_by_index(0).unwrap(), value)
+    })
+    .collect()
+}
+
+async fn vragen(app: &TestApp) -> Vec<Vraag> {
+    let mut vragen: Vec<Vraag> = paren(
+        app,
+        "SELECT id, eigenaar_id || ':' || status || ':' || CASE WHEN openbaar THEN 1 ELSE 0 END \
+         FROM vraagstukken ORDER BY id",
+    )
+    .await
+    .into_iter()
+    .map(|(id, rest)| {
+        let delen: Vec<&str> = rest.split(':').collect();
+        Vraag {
+            id,
+            eigenaar: delen[0].parse().unwrap(),
+            status: delen[1].to_owned(),
+            openbaar: delen[2] == "1",
+            regios: BTreeSet::new(),
+            voorgelegd: BTreeSet::new(),
+            reacties: BTreeSet::new(),
+        }
+    })
+    .collect();
+    let mut by_id: HashMap<i32, &mut Vraag> = vragen.iter_mut().map(|v| (v.id, v)).collect();
+    for (v, regio) in paren(app, "SELECT vraagstuk_id, regio FROM vraagstuk_regios").await {
+        by_id.get_mut(&v).unwrap().regios.insert(regio);
+    }
+    for (v, org) in paren(
+        app,
+        "SELECT vraagstuk_id, organisatie_id FROM vraagstuk_voorleggingen",
+    )
+    .await
+    {
+        by_id
+            .get_mut(&v)
+            .unwrap()
+            .voorgelegd
+            .insert(org.parse().unwrap());
+    }
+    for (v, org) in paren(
+        app,
+        "SELECT vraagstuk_id, organisatie_id FROM vraagstuk_reacties",
+    )
+    .await
+    {
+        by_id
+            .get_mut(&v)
+            .unwrap()
+            .reacties
+            .insert(org.parse().unwrap());
+    }
+    vragen
+}
+
+async fn trajecten(app: &TestApp) -> Vec<Traject> {
+    let regio: HashMap<i32, String> = paren(
+        app,
+        "SELECT id, regio FROM organisaties WHERE regio IS NOT NULL",
+    )
+    .await
+    .into_iter()
+    .collect();
+    paren(
+        app,
+        "SELECT id, eigenaar_id || ':' || gastheer_id FROM promotietrajecten ORDER BY id",
+    )
+    .await
+    .into_iter()
+    .map(|(id, rest)| {
+        let (eigenaar, gastheer) = rest.split_once(':').unwrap();
+        let eigenaar: i32 = eigenaar.parse().unwrap();
+        Traject {
+            id,
+            eigenaar,
+            gastheer: gastheer.parse().unwrap(),
+            regio: regio.get(&eigenaar).cloned(),
+        }
+    })
+    .collect()
+}
+
+/// The oracle of a caller and a question (docs/access.md, "Vraagstukken"): whether it may know
+/// the question exists, read it in full, and read every answer (else only its own).
+fn vraag_rechten(w: &Wereld, beller: &Beller, v: &Vraag) -> (bool, bool, bool) {
+    let org = |o: &usize| w.organisaties[o % w.organisaties.len()].0;
+    let (eigen, regio, voorgelegd) = match beller {
+        Beller::Anoniem => (false, false, false),
+        Beller::Bureau => return (true, true, true),
+        Beller::Org { org: o, .. } => (v.eigenaar == org(o), false, v.voorgelegd.contains(&org(o))),
+        Beller::Makelaar { org: o, regios } => (
+            v.eigenaar == org(o),
+            regios.iter().any(|r| v.regios.contains(REGIOS[*r])),
+            v.voorgelegd.contains(&org(o)),
+        ),
+    };
+    let vol = eigen || regio || voorgelegd;
+    (vol || v.openbaar, vol, eigen || regio)
+}
+
+/// The caller's organisation id, if it has one.
+fn org_van(w: &Wereld, beller: &Beller) -> Option<i32> {
+    match beller {
+        Beller::Org { org, .. } | Beller::Makelaar { org, .. } => {
+            Some(w.organisaties[org % w.organisaties.len()].0)
+        }
+        _ => None,
+    }
+}
+
+const VRAAG_NODE: &str = "query($id: ID!) { node(id: $id) { ... on Vraagstuk { id volledig \
+    vraagsteller { id } reacties { instelling { id } } kandidaten(first: 1) { score } } } }";
+
+/// Checks one case of the questions and PhD tracks; `Err` describes the disagreement.
+async fn controleer_vraag(
+    app: &TestApp,
+    w: &Wereld,
+    vragen: &[Vraag],
+    trajecten: &[Traject],
+    beller: &Beller,
+    pad: &VraagPad,
+) -> Result<(), String> {
+    let caller = caller(app, w, beller);
+    match pad {
+        VraagPad::Lijst {
+            regio,
+            status,
+            pagina,
+        } => {
+            let mut filter = Vec::new();
+            if let Some(r) = regio {
+                filter.push(format!("regios: [{}]", REGIOS[*r]));
+            }
+            if let Some(s) = status {
+                filter.push(format!("vraagstukStatus: [{}]", VRAAG_STATUSSEN[*s]));
+            }
+            let verwacht: BTreeSet<String> = vragen
+                .iter()
+                .filter(|v| vraag_rechten(w, beller, v).0)
+                .filter(|v| regio.is_none_or(|r| v.regios.contains(REGIOS[r])))
+                .filter(|v| status.is_none_or(|s| v.status == VRAAG_STATUSSEN[s]))
+                .map(|v| app.id("Vraagstuk", v.id))
+                .collect();
+            let query = format!(
+                "query($first: Int, $after: String, $last: Int, $before: String) {{ \
+                 vraagstukken(filter: {{ {} }}, first: $first, after: $after, last: $last, \
+                 before: $before) {{ pageInfo {{ hasNextPage hasPreviousPage startCursor \
+                 endCursor }} nodes {{ id }} }} }}",
+                filter.join(", ")
+            );
+            let pages = caller
+                .all_pages(&query, "vraagstukken", *pagina, true)
+                .await;
+            let gezien: BTreeSet<String> = pages
+                .iter()
+                .map(|n| n["id"].as_str().unwrap().to_owned())
+                .collect();
+            if gezien.len() != pages.len() {
+                return Err("a question twice while paging".into());
+            }
+            if gezien != verwacht {
+                return Err(format!(
+                    "list: {} shown outside scope, {} in scope missing",
+                    gezien.difference(&verwacht).count(),
+                    verwacht.difference(&gezien).count()
+                ));
+            }
+            Ok(())
+        }
+        VraagPad::Node { vraag } => {
+            let v = &vragen[vraag % vragen.len()];
+            let (ziet, vol, alle) = vraag_rechten(w, beller, v);
+            let body = caller
+                .query(VRAAG_NODE, json!({ "id": app.id("Vraagstuk", v.id) }))
+                .await
+                .body;
+            let node = &body["data"]["node"];
+            if !ziet {
+                let code = &body["errors"][0]["extensions"]["code"];
+                return if node.is_null() && code == "NOT_FOUND" {
+                    Ok(())
+                } else {
+                    Err(format!("hidden question {} answered: {body}", v.id))
+                };
+            }
+            if node["volledig"] != vol || node["vraagsteller"].is_null() == vol {
+                return Err(format!("question {} read in full = {vol}: {body}", v.id));
+            }
+            let reacties: BTreeSet<String> = node["reacties"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|r| r["instelling"]["id"].as_str().unwrap().to_owned())
+                .collect();
+            let eigen = org_van(w, beller);
+            let verwacht: BTreeSet<String> = v
+                .reacties
+                .iter()
+                .filter(|o| vol && (alle || Some(**o) == eigen))
+                .map(|o| app.id("Kennisinstelling", *o))
+                .collect();
+            if reacties != verwacht || node["reacties"].is_null() == vol {
+                return Err(format!("answers of question {}: {body}", v.id));
+            }
+            if node["kandidaten"].is_null() == alle {
+                return Err(format!(
+                    "ranking of question {} for handlers only: {body}",
+                    v.id
+                ));
+            }
+            Ok(())
+        }
+        VraagPad::TrekIn { vraag } => {
+            let v = &vragen[vraag % vragen.len()];
+            let (ziet, _, _) = vraag_rechten(w, beller, v);
+            let vraagsteller = matches!(
+                beller,
+                Beller::Org {
+                    rol: Rol::Beheerder | Rol::Medewerker,
+                    ..
+                }
+            ) && org_van(w, beller) == Some(v.eigenaar);
+            if vraagsteller || matches!(beller, Beller::Bureau) {
+                return Ok(()); // an allowed step would change the world; the workflow test takes it
+            }
+            let body = caller
+                .query(
+                    "mutation($id: ID!) { trekVraagstukIn(id: $id, versie: 1) { id } }",
+                    json!({ "id": app.id("Vraagstuk", v.id) }),
+                )
+                .await
+                .body;
+            let verwacht = match beller {
+                Beller::Anoniem => "UNAUTHENTICATED",
+                _ if ziet => "FORBIDDEN",
+                _ => "NOT_FOUND",
+            };
+            if body["errors"][0]["extensions"]["code"] == verwacht {
+                Ok(())
+            } else {
+                Err(format!("withdraw {}: expected {verwacht}: {body}", v.id))
+            }
+        }
+        VraagPad::Traject { traject } => {
+            let t = &trajecten[traject % trajecten.len()];
+            let eigen = org_van(w, beller);
+            let (vol, persoon) = match beller {
+                Beller::Anoniem => (false, false),
+                Beller::Bureau => (true, true),
+                Beller::Org { .. } => {
+                    let betrokken = eigen == Some(t.eigenaar) || eigen == Some(t.gastheer);
+                    (betrokken, eigen == Some(t.eigenaar))
+                }
+                Beller::Makelaar { regios, .. } => {
+                    let in_regio = regios
+                        .iter()
+                        .any(|r| t.regio.as_deref() == Some(REGIOS[*r]));
+                    let betrokken = eigen == Some(t.eigenaar) || eigen == Some(t.gastheer);
+                    (betrokken || in_regio, eigen == Some(t.eigenaar))
+                }
+            };
+            let body = caller
+                .query(
+                    "query($id: ID!) { node(id: $id) { ... on Promotietraject { naam volledig \
+                     beschrijving promovendus } } }",
+                    json!({ "id": app.id("Promotietraject", t.id) }),
+                )
+                .await
+                .body;
+            let node = &body["data"]["node"];
+            let ok = node["naam"].is_string()
+                && node["volledig"] == vol
+                && node["beschrijving"].is_string() == vol
+                && node["promovendus"].is_string() == persoon;
+            if ok {
+                Ok(())
+            } else {
+                Err(format!(
+                    "track {}: full {vol}, name {persoon}: {body}",
+                    t.id
+                ))
+            }
+        }
+    }
+}
+
+async fn no_query_path_shows_a_question_or_a_candidates_name_outside_the_callers_scope(
+    backend: Backend,
+) {
+    let app = TestApp::spawn(backend).with_demo().await;
+    {
+        // Every track with a description and a candidate, so that hiding them shows.
+        use sea_orm::ConnectionTrait;
+        let conn = app.raw().await;
+        conn.execute_unprepared(
+            "UPDATE promotietrajecten SET beschrijving = 'Onderzoek', promovendus = 'P. Romovendus'",
+        )
+        .await
+        .unwrap();
+    }
+    let w = wereld(&app).await;
+    let vragen = vragen(&app).await;
+    let trajecten = trajecten(&app).await;
+    assert_eq!(vragen.len(), 127);
+    assert_eq!(trajecten.len(), 13);
+    let aantal: u32 = std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .map_or(600, |n: u32| n / 3);
+    let mut runner = TestRunner::deterministic();
+    let strategie = (beller(), vraag_pad());
+    let voor = app.dump().await;
+    let mut fouten = Vec::new();
+    for _ in 0..aantal {
+        let (beller, pad) = strategie.new_tree(&mut runner).unwrap().current();
+        if let Err(e) = controleer_vraag(&app, &w, &vragen, &trajecten, &beller, &pad).await {
             fouten.push(format!("{beller:?} {pad:?}: {e}"));
         }
     }

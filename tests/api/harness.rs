@@ -911,6 +911,9 @@ const TABELLEN: &[&str] = &[
     "bijeenkomsten",
     "bijeenkomst_partners",
     "bijeenkomst_themas",
+    "kennismakelaars",
+    "kennismakelaar_regios",
+    "vraagstuk_makelaars",
     "wijzigingen",
     "wijziging_betrokkenen",
 ];

@@ -21,6 +21,7 @@ mod jaarcijfers;
 mod jwks;
 mod kandidaten;
 mod kenmerken;
+mod kennismakelaars;
 mod limieten;
 mod matrix;
 mod migrations;

@@ -180,6 +180,10 @@ impl<'a> Wereld<'a> {
                         "beschrijving": "Sessie", "contactpersoon": contact, "partners": [bzk] }),
             ),
             "vraagstuk" => return self.maak_vraagstuk(naam, bzk, hu, contact).await,
+            "kennismakelaar" => (
+                "createKennismakelaar",
+                json!({ "eigenaar": hu, "contactpersoon": contact, "regios": ["MIDDEN"] }),
+            ),
             "opdracht" => {
                 let lab = Box::pin(self.maak("fieldlab")).await.0;
                 (
@@ -272,6 +276,8 @@ fn typen(record: &str) -> (&'static str, &'static str, &'static str) {
         "promotietraject" => ("Promotietraject", "promotietrajecten", "beschrijving"),
         "bijeenkomst" => ("Bijeenkomst", "bijeenkomsten", "beschrijving"),
         "vraagstuk" => ("Vraagstuk", "vraagstukken", "omschrijving"),
+        // Nothing but the person (read-contact) is more than public on a directory entry.
+        "kennismakelaar" => ("Kennismakelaar", "kennismakelaars", "kant"),
         "profile" => ("Kennisinstelling", "kennisinstellingen", "beschrijving"),
         other => panic!("unknown record type {other}"),
     }
@@ -293,11 +299,22 @@ async fn probeer(w: &Wereld<'_>, cel: &Cel, caller: &Caller<'_>) -> Result<(), S
     };
     match cel.actie.as_str() {
         "list" | "count" => {
+            // The directory has no text to search (the person is personal data): its page.
+            let (zoek, vars) = if cel.record == "kennismakelaar" {
+                ("(first: 100)".to_owned(), json!({}))
+            } else {
+                ("(filter: { zoek: $z })".to_owned(), json!({ "z": naam }))
+            };
+            let params = if vars.as_object().is_some_and(|v| v.is_empty()) {
+                ""
+            } else {
+                "($z: String)"
+            };
             let body = w
                 .gql(
                     caller,
-                    &format!("query($z: String) {{ {lijst}(filter: {{ zoek: $z }}) {{ totalCount nodes {{ id }} }} }}"),
-                    json!({ "z": naam }),
+                    &format!("query{params} {{ {lijst}{zoek} {{ totalCount nodes {{ id }} }} }}"),
+                    vars,
                 )
                 .await;
             let nodes = body["data"][lijst]["nodes"]
@@ -493,6 +510,9 @@ async fn maak_als(w: &Wereld<'_>, record: &str, caller: &Caller<'_>) -> (Result<
         "vraagstuk" => {
             json!({ "eigenaar": bzk, "titel": naam, "antwoordsoort": "STAGE", "regios": ["MIDDEN"] })
         }
+        "kennismakelaar" => {
+            json!({ "eigenaar": hu, "contactpersoon": { "naam": naam }, "regios": ["MIDDEN"] })
+        }
         "opdracht" => {
             json!({ "eigenaar": hu, "naam": naam, "opdrachtSoort": "STAGE", "opdrachtgever": bzk })
         }
@@ -585,6 +605,13 @@ async fn bijwerk_input(
                 "VraagstukUpdateInput",
                 json!({ "titel": naam, "antwoordsoort": "STAGE", "regios": ["MIDDEN"],
                         "omschrijving": "Vraag", "contactpersoon": contact }),
+            ),
+        ),
+        "kennismakelaar" => (
+            "updateKennismakelaar".into(),
+            (
+                "KennismakelaarUpdateInput",
+                json!({ "contactpersoon": contact, "regios": ["MIDDEN"] }),
             ),
         ),
         "profile" => (

@@ -133,8 +133,16 @@ async fn every_type_has_the_fields_of_its_interfaces_and_its_parts() {
     }
     for name in ipartnerschap::graphql::id::TYPES.iter().copied() {
         let own = fields(name);
-        // Opdrachten point at every record type but these (and at no PhD track or meeting).
-        let linked = !["Community", "Opdracht", "Promotietraject", "Bijeenkomst"].contains(&name);
+        // Opdrachten point at every record type but these (and at no PhD track, meeting or
+        // directory entry).
+        let unlinked = [
+            "Community",
+            "Opdracht",
+            "Promotietraject",
+            "Bijeenkomst",
+            "Kennismakelaar",
+        ];
+        let linked = !unlinked.contains(&name);
         for field in ["volledig", "opdrachten"]
             .into_iter()
             .filter(|f| linked || *f == "volledig")

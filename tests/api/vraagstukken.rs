@@ -75,8 +75,8 @@ async fn step(caller: &Caller<'_>, mutatie: &str, id: &str, args: Value) -> crat
             let ty = match (k.as_str(), v) {
                 ("id", _) => "ID!",
                 ("versie", _) => "Int!",
-                ("instellingen" | "opdrachten", _) => "[ID!]",
-                ("fieldlab" | "lectoraat", _) => "ID",
+                ("instellingen" | "opdrachten" | "makelaars", _) => "[ID!]",
+                ("fieldlab" | "lectoraat" | "promotietraject", _) => "ID",
                 ("reactie", _) => "Reactie!",
                 ("toelichting", _) => "String",
                 ("input", _) => "VraagstukUpdateInput!",

@@ -115,6 +115,15 @@ koppeling!(
     vraagstuk_opdracht, "vraagstuk_opdrachten", vraagstuk_id, opdracht_id: i32
 );
 
+koppeling!(
+    /// `vraagstuk_makelaars`: the kennismakelaar duo that handles a vraagstuk.
+    vraagstuk_makelaar, "vraagstuk_makelaars", vraagstuk_id, kennismakelaar_id: i32
+);
+koppeling!(
+    /// `kennismakelaar_regios`: the regions a kennismakelaar works in (one or more).
+    kennismakelaar_regio, "kennismakelaar_regios", kennismakelaar_id, regio: crate::domain::Regio
+);
+
 /// `vraagstuk_reacties`: the answer of a kennisinstelling to a vraagstuk proposed to it.
 pub mod vraagstuk_reactie {
     use crate::domain::Reactie;

@@ -25,6 +25,7 @@ pub mod bijeenkomst;
 pub mod community;
 pub mod fieldlab;
 pub mod jaarcijfer;
+pub mod kennismakelaar;
 pub mod koppelingen;
 pub mod lectoraat;
 pub mod minor;

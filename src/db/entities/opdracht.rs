@@ -17,6 +17,8 @@ pub struct Model {
     pub fieldlab_id: Option<i32>,
     pub lectoraat_id: Option<i32>,
     pub minor_id: Option<i32>,
+    /// The vraagstuk it answers, as its owner names it.
+    pub vraagstuk_id: Option<i32>,
     pub soort: OpdrachtSoort,
     pub status: OpdrachtStatus,
     pub onderwijssoort: Onderwijssoort,

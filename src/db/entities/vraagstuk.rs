@@ -25,6 +25,8 @@ pub struct Model {
     pub fieldlab_id: Option<i32>,
     /// The lectoraat that answers it, if one does.
     pub lectoraat_id: Option<i32>,
+    /// The promotietraject that answers it, if one does.
+    pub promotietraject_id: Option<i32>,
     pub contactpersoon_naam: Option<String>,
     pub contactpersoon_email: Option<String>,
     pub aangemaakt_op: DateTime<Utc>,

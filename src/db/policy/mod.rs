@@ -19,6 +19,7 @@
 mod bijeenkomst;
 mod community;
 mod fieldlab;
+mod kennismakelaar;
 mod lectoraat;
 mod links;
 mod minor;
@@ -30,6 +31,7 @@ mod vraagstuk;
 pub use bijeenkomst::fields as bijeenkomst_fields;
 pub use community::fields as community_fields;
 pub use fieldlab::fields as fieldlab_fields;
+pub use kennismakelaar::fields as kennismakelaar_fields;
 pub use lectoraat::fields as lectoraat_fields;
 pub use links::Link;
 pub use minor::fields as minor_fields;
@@ -704,8 +706,8 @@ pub(super) use sealed::Sealed;
 mod tests {
     use super::*;
     use crate::db::entities::{
-        bijeenkomst, community, fieldlab, lectoraat, minor, opdracht, organisatie, promotietraject,
-        vraagstuk,
+        bijeenkomst, community, fieldlab, kennismakelaar, lectoraat, minor, opdracht, organisatie,
+        promotietraject, vraagstuk,
     };
 
     /// The columns every policy finds by name, and a visibility rule the feed can record.
@@ -778,5 +780,6 @@ mod tests {
         check::<vraagstuk::Entity>();
         check::<promotietraject::Entity>();
         check::<bijeenkomst::Entity>();
+        check::<kennismakelaar::Entity>();
     }
 }

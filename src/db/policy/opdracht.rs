@@ -70,6 +70,7 @@ pub mod fields {
     pub const FIELDLAB: F<Option<i32>> = F::public(Some(Column::FieldlabId), |m| m.fieldlab_id);
     pub const LECTORAAT: F<Option<i32>> = F::public(Some(Column::LectoraatId), |m| m.lectoraat_id);
     pub const MINOR: F<Option<i32>> = F::public(Some(Column::MinorId), |m| m.minor_id);
+    pub const VRAAGSTUK: F<Option<i32>> = F::public(Some(Column::VraagstukId), |m| m.vraagstuk_id);
 
     /// Themes, for whoever sees the opdracht.
     pub static THEMAS: Part<Entity, opdracht_thema::Entity, String> = Part::new(

@@ -46,15 +46,23 @@ pub mod fields {
 /// How a promotietraject is written: owned by a kennisinstelling, no link tables.
 pub mod writes {
     use super::*;
+    use crate::db::entities::vraagstuk;
     use crate::db::write::Writable;
-    use crate::db::writes::LinkSet;
+    use crate::db::writes::{self as w, LinkSet, Reference};
     use crate::domain::OrganisatieSoort;
+
+    static REF_VRAAGSTUKKEN: w::ByColumn<vraagstuk::Entity> =
+        w::ByColumn::new(vraagstuk::Column::PromotietrajectId, "vraagstukken");
 
     impl Writable for Entity {
         const OWNER_KINDS: &'static [OrganisatieSoort] = &[OrganisatieSoort::Kennisinstelling];
 
         fn link_sets() -> Vec<&'static dyn LinkSet> {
             Vec::new()
+        }
+
+        fn references() -> Vec<&'static dyn Reference> {
+            vec![&REF_VRAAGSTUKKEN]
         }
     }
 }

@@ -12,7 +12,8 @@ use super::links::{OwnPart, Part};
 use super::{LinkTable, Need, Policy, Reach, Sealed};
 use crate::auth::Rol;
 use crate::db::entities::koppelingen::{
-    vraagstuk_opdracht, vraagstuk_reactie, vraagstuk_regio, vraagstuk_thema, vraagstuk_voorlegging,
+    vraagstuk_makelaar, vraagstuk_opdracht, vraagstuk_reactie, vraagstuk_regio, vraagstuk_thema,
+    vraagstuk_voorlegging,
 };
 use crate::db::entities::opdracht;
 use crate::db::entities::vraagstuk::{Column, Entity};
@@ -94,6 +95,8 @@ pub mod fields {
     pub const BELEGD_OP: F<Option<NaiveDate>> = F::full(Some(Column::BelegdOp), |m| m.belegd_op);
     pub const FIELDLAB: F<Option<i32>> = F::full(Some(Column::FieldlabId), |m| m.fieldlab_id);
     pub const LECTORAAT: F<Option<i32>> = F::full(Some(Column::LectoraatId), |m| m.lectoraat_id);
+    pub const PROMOTIETRAJECT: F<Option<i32>> =
+        F::full(Some(Column::PromotietrajectId), |m| m.promotietraject_id);
 
     /// Themes are public (on a question anyone sees).
     pub static THEMAS: Part<Entity, vraagstuk_thema::Entity, String> = Part::new(
@@ -116,6 +119,13 @@ pub mod fields {
         Need::Full,
         |l: &vraagstuk_voorlegging::Model| l.organisatie_id,
     );
+    /// The kennismakelaar duo that handles it, for those who read it in full.
+    pub static MAKELAARS: Part<Entity, vraagstuk_makelaar::Entity, i32> = Part::new(
+        "vraagstuk.makelaars",
+        vraagstuk_makelaar::Column::VraagstukId,
+        Need::Full,
+        |l: &vraagstuk_makelaar::Model| l.kennismakelaar_id,
+    );
     /// The institutions' answers: all of them for its [`handlers`], an institution's own for
     /// an institution it was proposed to.
     pub static REACTIES: OwnPart<
@@ -129,7 +139,9 @@ pub mod fields {
         handlers,
         |l: &vraagstuk_reactie::Model| (l.organisatie_id, l.reactie, l.toelichting.clone()),
     );
-    /// The opdrachten that answer vraagstuk `id` (each read under the opdrachten' own rule).
+    /// The opdrachten that answer vraagstuk `id`, each read under the opdrachten' own rule:
+    /// those its kennismakelaars linked (`belegVraagstuk`) and those whose owner names it
+    /// (`Opdracht.vraagstuk`).
     pub fn opdrachten(id: i32) -> sea_orm::Condition {
         use sea_orm::ColumnTrait;
         let linked = sea_orm::sea_query::Query::select()
@@ -137,7 +149,9 @@ pub mod fields {
             .from(vraagstuk_opdracht::Entity)
             .and_where(vraagstuk_opdracht::Column::VraagstukId.eq(id))
             .to_owned();
-        sea_orm::Condition::all().add(opdracht::Column::Id.in_subquery(linked))
+        sea_orm::Condition::any()
+            .add(opdracht::Column::Id.in_subquery(linked))
+            .add(opdracht::Column::VraagstukId.eq(id))
     }
 }
 
@@ -172,12 +186,31 @@ pub mod writes {
         vraagstuk_opdracht::Column::OpdrachtId,
         w::opdrachten,
     );
+    static MAKELAARS: w::Pairs<vraagstuk_makelaar::Entity> = w::Pairs::new(
+        "makelaars",
+        vraagstuk_makelaar::Column::VraagstukId,
+        vraagstuk_makelaar::Column::KennismakelaarId,
+        w::makelaars,
+    );
+    static REF_OPDRACHTEN: w::ByColumn<opdracht::Entity> =
+        w::ByColumn::new(opdracht::Column::VraagstukId, "opdrachten");
 
     impl Writable for Entity {
         const OWNER_KINDS: &'static [OrganisatieSoort] = &[OrganisatieSoort::Rijkspartner];
 
         fn link_sets() -> Vec<&'static dyn LinkSet> {
-            vec![&THEMAS, &REGIOS, &VOORGELEGD_AAN, &w::REACTIES, &OPDRACHTEN]
+            vec![
+                &THEMAS,
+                &REGIOS,
+                &VOORGELEGD_AAN,
+                &w::REACTIES,
+                &OPDRACHTEN,
+                &MAKELAARS,
+            ]
+        }
+
+        fn references() -> Vec<&'static dyn w::Reference> {
+            vec![&REF_OPDRACHTEN]
         }
     }
 }

@@ -35,6 +35,7 @@
 
 pub mod data;
 mod generated;
+mod makelaars;
 pub mod opdrachten;
 mod programma;
 mod vraagstukken;
@@ -66,6 +67,7 @@ pub struct SeedReport {
     pub vraagstukken: usize,
     pub promotietrajecten: usize,
     pub bijeenkomsten: usize,
+    pub kennismakelaars: usize,
 }
 
 impl SeedReport {
@@ -78,6 +80,7 @@ impl SeedReport {
             + self.opdrachten
             + self.vraagstukken
             + self.promotietrajecten
+            + self.kennismakelaars
             + self.bijeenkomsten
     }
 }
@@ -119,7 +122,8 @@ impl Database {
         minoren(&txn, &orgs, &mut report).await?;
         communities(&txn, &orgs, &mut report).await?;
         load_opdrachten(&txn, &orgs, &labs, &mut report).await?;
-        vraagstukken::load(&txn, &orgs.ids, &mut report).await?;
+        let duos = makelaars::load(&txn, &orgs.ids, &mut report).await?;
+        vraagstukken::load(&txn, &orgs.ids, &duos, &mut report).await?;
         programma::load(&txn, &orgs.ids, orgs.programmabureau, &mut report).await?;
         txn.commit().await?;
         Ok(report)

@@ -9,8 +9,8 @@
 
 use super::{SeedReport, moment};
 use crate::db::entities::koppelingen::{
-    opdracht_thema, vraagstuk_opdracht, vraagstuk_reactie, vraagstuk_regio, vraagstuk_thema,
-    vraagstuk_voorlegging,
+    opdracht_thema, vraagstuk_makelaar, vraagstuk_opdracht, vraagstuk_reactie, vraagstuk_regio,
+    vraagstuk_thema, vraagstuk_voorlegging,
 };
 use crate::db::entities::{opdracht, vraagstuk};
 use crate::domain::{
@@ -123,6 +123,7 @@ const OPEN: &[Open] = &[
 pub(super) async fn load(
     txn: &DatabaseTransaction,
     ids: &HashMap<&'static str, i32>,
+    duos: &HashMap<Regio, Vec<i32>>,
     report: &mut SeedReport,
 ) -> Result<(), DbErr> {
     let existing: HashSet<String> = vraagstuk::Entity::find()
@@ -142,14 +143,18 @@ pub(super) async fn load(
     for (i, o) in opdrachten.iter().take(BELEGD_IN_2022).enumerate() {
         let kenmerk = format!("VS-2022-{:03}", i + 1);
         if !existing.contains(&kenmerk) {
-            matched(txn, o, kenmerk).await?;
+            let model = matched(txn, o, kenmerk).await?;
+            duo(txn, model, duos, o.regio.as_slice()).await?;
             report.vraagstukken += 1;
         }
     }
     for (i, v) in OPEN.iter().enumerate() {
         let kenmerk = format!("VS-2024-{:03}", i + 1);
         if !existing.contains(&kenmerk) {
-            open(txn, ids, v, kenmerk).await?;
+            let model = open(txn, ids, v, kenmerk).await?;
+            if v.status != VraagstukStatus::Nieuw {
+                duo(txn, model, duos, v.regios).await?;
+            }
             report.vraagstukken += 1;
         }
     }
@@ -161,7 +166,7 @@ async fn matched(
     txn: &DatabaseTransaction,
     o: &opdracht::Model,
     kenmerk: String,
-) -> Result<(), DbErr> {
+) -> Result<i32, DbErr> {
     let start = o
         .startdatum
         .unwrap_or_else(|| NaiveDate::from_ymd_opt(2022, 1, 1).unwrap());
@@ -219,6 +224,27 @@ async fn matched(
     }
     .insert(txn)
     .await?;
+    Ok(model.id)
+}
+
+/// Names the duo of the first of `regios` that has one as the handlers of question `id`.
+async fn duo(
+    txn: &DatabaseTransaction,
+    id: i32,
+    duos: &HashMap<Regio, Vec<i32>>,
+    regios: &[Regio],
+) -> Result<(), DbErr> {
+    let Some(duo) = regios.iter().find_map(|r| duos.get(r)) else {
+        return Ok(());
+    };
+    for makelaar in duo {
+        vraagstuk_makelaar::ActiveModel {
+            vraagstuk_id: Set(id),
+            kennismakelaar_id: Set(*makelaar),
+        }
+        .insert(txn)
+        .await?;
+    }
     Ok(())
 }
 
@@ -228,7 +254,7 @@ async fn open(
     ids: &HashMap<&'static str, i32>,
     v: &Open,
     kenmerk: String,
-) -> Result<(), DbErr> {
+) -> Result<i32, DbErr> {
     let id = |key: &str| {
         ids.get(key).copied().ok_or_else(|| {
             DbErr::Custom(format!("demo vraagstuk names unknown organisation {key}"))
@@ -260,7 +286,8 @@ async fn open(
         voorgelegd.push((id(key)?, *reactie));
     }
     let themas = v.themas.iter().map(|t| t.to_string()).collect();
-    links(txn, model.id, v.regios.to_vec(), themas, voorgelegd).await
+    links(txn, model.id, v.regios.to_vec(), themas, voorgelegd).await?;
+    Ok(model.id)
 }
 
 /// The regions, themes, proposals and answers of question `id`.

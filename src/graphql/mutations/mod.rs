@@ -46,6 +46,7 @@ pub struct Mutation(
     UitvoerderMutation,
     VraagstukMutation,
     programma::ProgrammaMutation,
+    programma::KennismakelaarMutation,
     crate::graphql::statistieken::JaarcijfersMutation,
 );
 

@@ -14,7 +14,7 @@ use super::records::{
     RecordChange, create, delete, intended_eigenaar, name_free, record_name, update,
 };
 use super::{Check, ContactpersoonInput, eigenaar, session};
-use crate::db::entities::{fieldlab, lectoraat, minor, opdracht, organisatie};
+use crate::db::entities::{fieldlab, lectoraat, minor, opdracht, organisatie, vraagstuk};
 use crate::db::{
     BatchMode, ItemOutcome, LinkUpdate, OpdrachtValues, SyncItem, SyncReport, SyncRequest,
     WriteSession,
@@ -99,6 +99,7 @@ impl OpdrachtData {
             fieldlab_id: ActiveValue::Set(None),
             lectoraat_id: ActiveValue::Set(None),
             minor_id: ActiveValue::Set(None),
+            vraagstuk_id: ActiveValue::Set(None),
             ..Default::default()
         };
         let data = OpdrachtDataUpdate::from(self.clone());
@@ -226,6 +227,8 @@ record_inputs! {
     optional lectoraat: ID,
     /// The minor it belongs to (its id).
     optional minor: ID,
+    /// The vraagstuk it answers (its id): one the caller may see, proposed to it or public.
+    optional vraagstuk: ID,
 }
 
 #[async_trait::async_trait]
@@ -265,6 +268,10 @@ impl RecordChange for OpdrachtUpdateInput {
         }
         if let Some(v) = self.minor.as_opt_ref() {
             am.minor_id = Set(c.visible::<minor::Entity>(session, "minor", v).await?);
+        }
+        if let Some(v) = self.vraagstuk.as_opt_ref() {
+            let vraagstuk = c.visible::<vraagstuk::Entity>(session, "vraagstuk", v);
+            am.vraagstuk_id = Set(vraagstuk.await?);
         }
         let mut links: Vec<LinkUpdate> = themas.map(LinkUpdate::Themas).into_iter().collect();
         if let Some(given) = self.uitvoerders.as_opt_ref() {
@@ -440,6 +447,13 @@ pub struct OpdrachtSyncInput {
     pub minor: Option<ID>,
     /// The minor it belongs to, by its kenmerk (`Minor.kenmerk`); instead of `minor`.
     pub minor_kenmerk: Option<String>,
+    /// The vraagstuk it answers (its id in this API): one the caller may see (proposed to its
+    /// institution, or public); or give `vraagstukKenmerk`.
+    pub vraagstuk: Option<ID>,
+    /// The vraagstuk it answers, by the kenmerk its rijkspartner gave it (`Vraagstuk.kenmerk`;
+    /// case does not matter): one the caller may read in full (proposed to its institution);
+    /// instead of `vraagstuk`.
+    pub vraagstuk_kenmerk: Option<String>,
 }
 
 /// OpdrachtenSyncInput: a batch of a sync.
@@ -734,6 +748,7 @@ struct BatchReferences {
     fieldlabs: Linkable,
     lectoraten: Linkable,
     minoren: Linkable,
+    vraagstukken: Linkable,
 }
 
 /// The records of one type the items of a batch link to: the ids the caller may see, and the
@@ -744,15 +759,19 @@ struct Linkable {
 }
 
 impl Linkable {
-    async fn load<E>(session: &WriteSession, ids: &[i32], kenmerken: &[String]) -> ApiResult<Self>
+    async fn load<E>(
+        session: &WriteSession,
+        kenmerk: &crate::db::Field<E, Option<String>>,
+        ids: &[i32],
+        kenmerken: &[String],
+    ) -> ApiResult<Self>
     where
         E: crate::db::Policy,
         E::Model: Sync,
-        E::Column: std::str::FromStr,
     {
         Ok(Self {
             visible: session.visible_ids::<E>(ids).await?,
-            by_kenmerk: session.ids_by_kenmerk::<E>(kenmerken).await?,
+            by_kenmerk: session.ids_by_kenmerk::<E>(kenmerk, kenmerken).await?,
         })
     }
 }
@@ -798,24 +817,41 @@ impl BatchReferences {
                 .filter_map(|o| c.id("", of(o)?, &[typename]))
                 .collect()
         };
+        use crate::db::{fieldlab_fields, lectoraat_fields, minor_fields, vraagstuk_fields};
         let fieldlabs = ids("Fieldlab", |o| o.fieldlab.as_ref());
         let lectoraten = ids("Lectoraat", |o| o.lectoraat.as_ref());
         let minoren = ids("Minor", |o| o.minor.as_ref());
+        let vraagstukken = ids("Vraagstuk", |o| o.vraagstuk.as_ref());
         let fieldlab_kenmerken = kenmerken(input, |o| o.fieldlab_kenmerk.as_ref());
         let lectoraat_kenmerken = kenmerken(input, |o| o.lectoraat_kenmerk.as_ref());
         let minor_kenmerken = kenmerken(input, |o| o.minor_kenmerk.as_ref());
+        let vraagstuk_kenmerken = kenmerken(input, |o| o.vraagstuk_kenmerk.as_ref());
         Ok(Self {
             themas: session.thema_codes().await?,
             organisaties,
-            fieldlabs: Linkable::load::<fieldlab::Entity>(session, &fieldlabs, &fieldlab_kenmerken)
-                .await?,
-            lectoraten: Linkable::load::<lectoraat::Entity>(
+            fieldlabs: Linkable::load(
                 session,
+                &fieldlab_fields::KENMERK,
+                &fieldlabs,
+                &fieldlab_kenmerken,
+            )
+            .await?,
+            lectoraten: Linkable::load(
+                session,
+                &lectoraat_fields::KENMERK,
                 &lectoraten,
                 &lectoraat_kenmerken,
             )
             .await?,
-            minoren: Linkable::load::<minor::Entity>(session, &minoren, &minor_kenmerken).await?,
+            minoren: Linkable::load(session, &minor_fields::KENMERK, &minoren, &minor_kenmerken)
+                .await?,
+            vraagstukken: Linkable::load(
+                session,
+                &vraagstuk_fields::KENMERK,
+                &vraagstukken,
+                &vraagstuk_kenmerken,
+            )
+            .await?,
         })
     }
 
@@ -865,10 +901,17 @@ impl BatchReferences {
         fields.columns.lectoraat_id = ActiveValue::Set(lectoraat);
         let minor = linked(c, "minor", o.minor.as_ref(), o.minor_kenmerk.as_ref());
         fields.columns.minor_id = ActiveValue::Set(minor);
+        let vraagstuk = linked(
+            c,
+            "vraagstuk",
+            o.vraagstuk.as_ref(),
+            o.vraagstuk_kenmerk.as_ref(),
+        );
+        fields.columns.vraagstuk_id = ActiveValue::Set(vraagstuk);
         fields
     }
 
-    /// The record linked as `kind` (`fieldlab`, `lectoraat` or `minor`) by global id or by
+    /// The record linked as `kind` (`fieldlab`, `lectoraat`, `minor` or `vraagstuk`) by global id or by
     /// kenmerk (field `<kind>Kenmerk`), which the caller must be able to see; reported on the field
     /// that names it otherwise.
     fn linked(
@@ -882,6 +925,7 @@ impl BatchReferences {
         let (typename, records) = match kind {
             "fieldlab" => ("Fieldlab", &self.fieldlabs),
             "lectoraat" => ("Lectoraat", &self.lectoraten),
+            "vraagstuk" => ("Vraagstuk", &self.vraagstukken),
             _ => ("Minor", &self.minoren),
         };
         let kenmerk_field = path(prefix, &format!("{kind}Kenmerk"));

@@ -1,15 +1,19 @@
-//! Mutations of the programme's other records: promotietrajecten (the I-Doctoraat) and
-//! bijeenkomsten, declared like every record type's ([`record_inputs!`], [`RecordChange`]).
+//! Mutations of the programme's other records: promotietrajecten (the I-Doctoraat),
+//! bijeenkomsten and the directory of kennismakelaars, declared like every record type's
+//! ([`record_inputs!`], [`RecordChange`]).
 
 use super::changes::{change, change_date, change_or, contactpersoon, list, record_inputs};
-use super::records::{RecordChange, create, delete, record_name, theme_links, update};
+use super::records::{
+    RecordChange, create, delete, intended_eigenaar, record_name, regios, theme_links, update,
+};
 use super::{ALL_SOORTEN, Check, ContactpersoonInput};
-use crate::db::entities::{bijeenkomst, promotietraject};
+use crate::db::entities::{bijeenkomst, kennismakelaar, promotietraject};
 use crate::db::{LinkUpdate, WriteSession};
 use crate::domain::input::{CONTACTPERSOON, Maxima};
-use crate::domain::{BijeenkomstSoort, OrganisatieSoort, PromotieStatus};
+use crate::domain::{BijeenkomstSoort, Kant, OrganisatieSoort, PromotieStatus, Regio};
 use crate::error::ApiResult;
 use crate::graphql::bijeenkomsten::Bijeenkomst;
+use crate::graphql::kennismakelaars::Kennismakelaar;
 use crate::graphql::promotietrajecten::Promotietraject;
 use crate::graphql::types::Date;
 use async_graphql::{Context, ID, Object, Result};
@@ -201,6 +205,115 @@ impl RecordChange for BijeenkomstUpdateInput {
             links.push(LinkUpdate::Organisaties(partners));
         }
         Ok(links)
+    }
+}
+
+record_inputs! {
+    /// KennismakelaarInput: a new entry of the directory of kennismakelaars.
+    create KennismakelaarInput;
+    /// KennismakelaarUpdateInput: what an update changes of an entry. A field left out keeps
+    /// its value; a list given replaces the list. Neither field can be null.
+    update KennismakelaarUpdateInput;
+    /// The organisation the person works for (a rijkspartner or a kennisinstelling: it gives
+    /// the side, `kant`). Defaults to the caller's organisation; only the programme office may
+    /// name another. An entry keeps its organisation.
+    owner eigenaar: Option<ID>,
+    /// The person: name (required) and e-mail. Personal data: the organisation and the
+    /// programme office see it.
+    required contactpersoon: ContactpersoonInput,
+    /// The regions the person brokers in: at least one. At most 1000; duplicates are merged.
+    required regios: Vec<Regio>,
+}
+
+#[async_trait::async_trait]
+impl RecordChange for KennismakelaarUpdateInput {
+    type Entity = kennismakelaar::Entity;
+    type Output = Kennismakelaar;
+    const MAXIMA: &'static [&'static Maxima] = &[CONTACTPERSOON];
+
+    async fn apply(
+        &self,
+        c: &mut Check,
+        session: &WriteSession,
+        id: Option<i32>,
+        am: &mut kennismakelaar::ActiveModel,
+    ) -> ApiResult<Vec<LinkUpdate>> {
+        if id.is_none()
+            && let Some(eigenaar) = intended_eigenaar(&am.eigenaar_id)
+            && let Some(org) = session.organisatie(eigenaar).await?
+        {
+            am.kant = Set(match org.soort {
+                OrganisatieSoort::Rijkspartner => Kant::Overheid,
+                _ => Kant::Onderwijs,
+            });
+        }
+        if let Some(persoon) = c.required_change("contactpersoon", &self.contactpersoon) {
+            let (naam, email) = c.contactpersoon("contactpersoon", Some(persoon));
+            if naam.is_none() && email.is_none() && persoon.email.is_none() {
+                c.fail(
+                    "contactpersoon.naam",
+                    "a kennismakelaar is the person: give the name",
+                );
+            }
+            am.contactpersoon_naam = Set(naam);
+            am.contactpersoon_email = Set(email);
+        }
+        let mut links = Vec::new();
+        if let Some(given) = c.required_change("regios", &self.regios) {
+            let rule = "a kennismakelaar brokers in at least one region";
+            links.push(LinkUpdate::Regios(regios(c, given, rule)));
+        }
+        Ok(links)
+    }
+}
+
+#[derive(Default)]
+pub struct KennismakelaarMutation;
+
+#[Object]
+impl KennismakelaarMutation {
+    #[doc = "Adds a kennismakelaar of the caller's organisation to the directory (the programme \
+     office may name another organisation). Needs the role beheerder (or programmabureau). The \
+     entry is for display and for naming a vraagstuk's duo; what the broker may see is decided \
+     by the regions in its token."]
+    async fn create_kennismakelaar(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The new record.")] input: KennismakelaarInput,
+    ) -> Result<Kennismakelaar> {
+        create(ctx, "createKennismakelaar", input).await
+    }
+
+    #[doc = "Changes what the input gives of a kennismakelaar. Needs the role beheerder of its \
+     organisation (or programmabureau)."]
+    async fn update_kennismakelaar(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The record's id.")] id: ID,
+        #[graphql(
+            desc = "The `versie` you last read; if the record changed since, the update is refused with `CONFLICT`."
+        )]
+        versie: i32,
+        #[graphql(
+            desc = "What changes: a field left out keeps its value, a list given replaces the list."
+        )]
+        input: KennismakelaarUpdateInput,
+    ) -> Result<Kennismakelaar> {
+        update(ctx, "updateKennismakelaar", id, versie, input).await
+    }
+
+    #[doc = "Removes a kennismakelaar from the directory; the vraagstukken whose duo it was no \
+     longer name it (each a logged change). Returns the deleted id."]
+    async fn delete_kennismakelaar(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The record's id.")] id: ID,
+        #[graphql(
+            desc = "The `versie` you last read; if the record changed since, the delete is refused with `CONFLICT`."
+        )]
+        versie: i32,
+    ) -> Result<ID> {
+        delete::<kennismakelaar::Entity>(ctx, "deleteKennismakelaar", id, versie).await
     }
 }
 

@@ -10,7 +10,9 @@ use super::records::{
     RecordChange, change_kenmerk, create, linked_visible, record_name, regios, theme_links, update,
 };
 use super::{Check, ContactpersoonInput, read_back, record_id, session};
-use crate::db::entities::{fieldlab, lectoraat, opdracht, vraagstuk};
+use crate::db::entities::{
+    fieldlab, kennismakelaar, lectoraat, opdracht, promotietraject, vraagstuk,
+};
 use crate::db::workflow::stap;
 use crate::db::{LinkUpdate, WriteSession};
 use crate::domain::input::{CONTACTPERSOON, MAX_LIST, Maxima};
@@ -20,7 +22,8 @@ use crate::graphql::types::Date;
 use crate::graphql::vraagstukken::Vraagstuk;
 use async_graphql::{Context, ID, Object, Result};
 use sea_orm::ActiveValue::Set;
-use sea_orm::IntoActiveModel;
+use sea_orm::{ActiveEnum, IntoActiveModel};
+use std::collections::{BTreeSet, HashSet};
 
 record_inputs! {
     /// VraagstukInput: a new vraagstuk. It starts as NIEUW.
@@ -106,6 +109,8 @@ impl RecordChange for VraagstukUpdateInput {
 enum Change<'a> {
     /// Nothing else.
     Status,
+    /// Takes it up, naming the kennismakelaar duo that handles it (none: no duo yet).
+    InBehandeling(&'a [ID]),
     /// Proposes it to these kennisinstellingen as well.
     Voorleggen(&'a [ID]),
     /// The caller's institution answers.
@@ -115,6 +120,7 @@ enum Change<'a> {
         opdrachten: &'a [ID],
         fieldlab: Option<&'a ID>,
         lectoraat: Option<&'a ID>,
+        promotietraject: Option<&'a ID>,
     },
 }
 
@@ -155,6 +161,10 @@ impl Change<'_> {
     ) -> ApiResult<Vec<LinkUpdate>> {
         Ok(match self {
             Change::Status => Vec::new(),
+            Change::InBehandeling([]) => Vec::new(),
+            Change::InBehandeling(ids) => {
+                vec![LinkUpdate::Makelaars(duo(c, session, before, ids).await?)]
+            }
             Change::Voorleggen(ids) => {
                 if ids.is_empty() {
                     c.fail("instellingen", "name one or more kennisinstellingen");
@@ -180,10 +190,24 @@ impl Change<'_> {
                 opdrachten,
                 fieldlab,
                 lectoraat,
+                promotietraject,
             } => {
-                if opdrachten.is_empty() && fieldlab.is_none() && lectoraat.is_none() {
-                    let message = "name what answers it: opdrachten, a fieldlab or a lectoraat";
+                let nothing =
+                    fieldlab.is_none() && lectoraat.is_none() && promotietraject.is_none();
+                if opdrachten.is_empty() && nothing {
+                    let message = "name what answers it: opdrachten, a fieldlab, a lectoraat or a \
+                                   promotietraject";
                     c.fail("opdrachten", message);
+                }
+                if let Some(p) = c
+                    .visible::<promotietraject::Entity>(
+                        session,
+                        "promotietraject",
+                        *promotietraject,
+                    )
+                    .await?
+                {
+                    am.promotietraject_id = Set(Some(p));
                 }
                 if let Some(lab) = c
                     .visible::<fieldlab::Entity>(session, "fieldlab", *fieldlab)
@@ -209,6 +233,46 @@ impl Change<'_> {
             }
         })
     }
+}
+
+/// The duo named by `ids` to handle the question `before`: kennismakelaars of the directory,
+/// each working in one of the question's regions, at most one from each side (reported on
+/// `makelaars`).
+async fn duo(
+    c: &mut Check,
+    session: &WriteSession,
+    before: &vraagstuk::Model,
+    ids: &[ID],
+) -> ApiResult<BTreeSet<i32>> {
+    let named = linked_visible::<kennismakelaar::Entity>(c, session, "makelaars", ids).await?;
+    let regios = session.regios_of(before.id).await?;
+    let mut kanten = HashSet::new();
+    let ids: Vec<i32> = named.iter().copied().collect();
+    for (_, kant, hun) in session.makelaars(&ids).await? {
+        if hun.is_disjoint(&regios) {
+            let names = |set: &BTreeSet<Regio>| {
+                let names: Vec<String> = set.iter().map(|r| r.to_value()).collect();
+                names.join(", ")
+            };
+            c.fail(
+                "makelaars",
+                format!(
+                    "a kennismakelaar of a duo works in one of the question's regions ({}); \
+                     this one works in {}",
+                    names(&regios),
+                    names(&hun)
+                ),
+            );
+        }
+        if !kanten.insert(kant) {
+            c.fail(
+                "makelaars",
+                "a duo is one kennismakelaar from education and one from government; name at \
+                 most one of each side",
+            );
+        }
+    }
+    Ok(named)
 }
 
 #[derive(Default)]
@@ -266,16 +330,26 @@ impl VraagstukMutation {
         Ok(id)
     }
 
-    #[doc = "A kennismakelaar of one of its regions takes a NIEUW vraagstuk up: IN_BEHANDELING."]
+    #[doc = "A kennismakelaar of one of its regions takes a NIEUW vraagstuk up: IN_BEHANDELING, \
+     naming the duo that handles it."]
     async fn neem_vraagstuk_in_behandeling(
         &self,
         ctx: &Context<'_>,
         #[graphql(desc = "The vraagstuk's id.")] id: ID,
         #[graphql(desc = "The `versie` you last read (`CONFLICT` if it changed since).")]
         versie: i32,
+        #[graphql(
+            desc = "The duo that handles it: entries of the directory (`kennismakelaars`), each \
+                    working in one of its regions, at most one from education and one from \
+                    government. Left out or null: none named yet."
+        )]
+        makelaars: Option<Vec<ID>>,
     ) -> Result<Vraagstuk> {
         let mutatie = "neemVraagstukInBehandeling";
-        take_step(ctx, mutatie, &id, Some(versie), Change::Status).await
+        let makelaars = makelaars.unwrap_or_default();
+        limit(&makelaars, "makelaars")?;
+        let change = Change::InBehandeling(&makelaars);
+        take_step(ctx, mutatie, &id, Some(versie), change).await
     }
 
     #[doc = "A kennismakelaar of one of its regions proposes the vraagstuk to kennisinstellingen \
@@ -319,8 +393,10 @@ impl VraagstukMutation {
     }
 
     #[doc = "A kennismakelaar of one of its regions records what answers the vraagstuk: opdrachten \
-     (added to those linked before), a fieldlab, a lectoraat — each one the caller can see: \
-     BELEGD."]
+     (added to those linked before), a fieldlab, a lectoraat, a promotietraject — each one the \
+     caller can see: BELEGD."]
+    // GraphQL arguments: the step's id and versie and each kind of record that answers it.
+    #[allow(clippy::too_many_arguments)]
     async fn beleg_vraagstuk(
         &self,
         ctx: &Context<'_>,
@@ -331,12 +407,15 @@ impl VraagstukMutation {
         opdrachten: Vec<ID>,
         #[graphql(desc = "The fieldlab that answers it.")] fieldlab: Option<ID>,
         #[graphql(desc = "The lectoraat that answers it.")] lectoraat: Option<ID>,
+        #[graphql(desc = "The promotietraject (PhD track) that answers it.")]
+        promotietraject: Option<ID>,
     ) -> Result<Vraagstuk> {
         limit(&opdrachten, "opdrachten")?;
         let change = Change::Beleggen {
             opdrachten: &opdrachten,
             fieldlab: fieldlab.as_ref(),
             lectoraat: lectoraat.as_ref(),
+            promotietraject: promotietraject.as_ref(),
         };
         take_step(ctx, "belegVraagstuk", &id, Some(versie), change).await
     }

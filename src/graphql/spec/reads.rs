@@ -89,6 +89,11 @@ const RECORD_TYPES: &[(&str, &[Recordsoort])] = &[
     ("BijeenkomstConnection", &[Bijeenkomsten]),
     ("BijeenkomstEdge", &[Bijeenkomsten]),
     ("BijeenkomstFilter", &[Bijeenkomsten, Themas]),
+    ("Kennismakelaar", &[Kennismakelaars]),
+    ("KennismakelaarConnection", &[Kennismakelaars]),
+    ("KennismakelaarEdge", &[Kennismakelaars]),
+    ("KennismakelaarFilter", &[Kennismakelaars]),
+    ("KennismakelaarSortering", &[]),
     // A ranking counts opdrachten, themes, regions and links of every kind of candidate.
     (
         "Kandidaat",
@@ -369,6 +374,7 @@ mod tests {
                 Vraagstukken,
                 Promotietrajecten,
                 Bijeenkomsten,
+                Kennismakelaars,
                 Themas
             ]),
             "every type that implements Node"
