@@ -12,8 +12,8 @@
 
 use super::entities::kennismakelaar;
 use super::entities::koppelingen::{
-    kennismakelaar_regio, vraagstuk_makelaar, vraagstuk_opdracht, vraagstuk_reactie,
-    vraagstuk_regio, vraagstuk_voorlegging,
+    kennismakelaar_regio, vraagstuk_opdracht, vraagstuk_reactie, vraagstuk_regio,
+    vraagstuk_voorlegging,
 };
 use super::entities::vraagstuk;
 use super::policy::{Policy, Row};
@@ -279,17 +279,6 @@ impl WriteSession {
                 (r.model.id, r.model.kant, of.map(|l| l.regio).collect())
             })
             .collect())
-    }
-
-    /// The kennismakelaars that handle vraagstuk `id`.
-    pub async fn makelaars_of(&self, id: i32) -> ApiResult<BTreeSet<i32>> {
-        let rows = links_of::<vraagstuk_makelaar::Entity>(
-            self.tx(),
-            vraagstuk_makelaar::Column::VraagstukId,
-            &[id],
-        )
-        .await?;
-        Ok(rows.into_iter().map(|l| l.kennismakelaar_id).collect())
     }
 
     /// The opdrachten linked as answering vraagstuk `id`.

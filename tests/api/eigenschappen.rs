@@ -386,27 +386,12 @@ async fn no_query_path_shows_and_no_write_changes_an_opdracht_outside_the_caller
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(2000);
-    let mut runner = TestRunner::deterministic();
-    let strategie = (beller(), pad());
     let voor = app.dump().await;
-    let mut fouten = Vec::new();
-    for _ in 0..aantal {
-        let (beller, pad) = strategie.new_tree(&mut runner).unwrap().current();
-        if let Err(e) = controleer(&app, &w, &beller, &pad).await {
-            fouten.push(format!("{beller:?} {pad:?}: {e}"));
-        }
-    }
-    assert!(
-        fouten.is_empty(),
-        "{} of {aantal} cases found a leak:\n{}",
-        fouten.len(),
-        fouten
-            .iter()
-            .take(10)
-            .cloned()
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    let fouten = cases(aantal, pad(), async |beller, pad| {
+        controleer(&app, &w, beller, pad).await
+    })
+    .await;
+    report(&fouten, aantal);
     assert_eq!(app.dump().await, voor, "no refused write changed anything");
 }
 
@@ -795,16 +780,36 @@ async fn no_query_path_shows_a_question_or_a_candidates_name_outside_the_callers
         .ok()
         .and_then(|n| n.parse().ok())
         .map_or(600, |n: u32| n / 3);
-    let mut runner = TestRunner::deterministic();
-    let strategie = (beller(), vraag_pad());
     let voor = app.dump().await;
+    let fouten = cases(aantal, vraag_pad(), async |beller, pad| {
+        controleer_vraag(&app, &w, &vragen, &trajecten, beller, pad).await
+    })
+    .await;
+    report(&fouten, aantal);
+    assert_eq!(app.dump().await, voor, "no refused write changed anything");
+}
+
+/// Runs `aantal` cases of a random caller and a random path of `paden` through `check`; the
+/// cases that found a disagreement, each with its description.
+async fn cases<P: std::fmt::Debug>(
+    aantal: u32,
+    paden: impl Strategy<Value = P>,
+    check: impl AsyncFn(&Beller, &P) -> Result<(), String>,
+) -> Vec<String> {
+    let mut runner = TestRunner::deterministic();
+    let strategie = (beller(), paden);
     let mut fouten = Vec::new();
     for _ in 0..aantal {
         let (beller, pad) = strategie.new_tree(&mut runner).unwrap().current();
-        if let Err(e) = controleer_vraag(&app, &w, &vragen, &trajecten, &beller, &pad).await {
+        if let Err(e) = check(&beller, &pad).await {
             fouten.push(format!("{beller:?} {pad:?}: {e}"));
         }
     }
+    fouten
+}
+
+/// Fails with the first ten disagreements, if there are any.
+fn report(fouten: &[String], aantal: u32) {
     assert!(
         fouten.is_empty(),
         "{} of {aantal} cases found a leak:\n{}",
@@ -816,5 +821,4 @@ async fn no_query_path_shows_a_question_or_a_candidates_name_outside_the_callers
             .collect::<Vec<_>>()
             .join("\n")
     );
-    assert_eq!(app.dump().await, voor, "no refused write changed anything");
 }
