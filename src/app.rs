@@ -51,6 +51,8 @@ struct Inner {
     keys: tokio::sync::OnceCell<Arc<graphql::Keys>>,
     /// The schema's SDL, written at the first `GET /schema.graphql`.
     sdl: std::sync::OnceLock<axum::body::Bytes>,
+    /// The open live (WebSocket) connections, per organisation.
+    live: Arc<crate::live::Connections>,
 }
 
 impl AppState {
@@ -72,12 +74,54 @@ impl AppState {
                 metrics: Metrics::default(),
                 keys: tokio::sync::OnceCell::new(),
                 sdl: std::sync::OnceLock::new(),
+                live: Arc::default(),
             }),
         }
     }
 }
 
 impl AppState {
+    pub(crate) fn settings(&self) -> &ServerSettings {
+        &self.inner.settings
+    }
+
+    pub(crate) fn db(&self) -> &Database {
+        &self.inner.db
+    }
+
+    pub(crate) fn schema(&self) -> &ApiSchema {
+        &self.inner.schema
+    }
+
+    pub(crate) fn live_connections(&self) -> &Arc<crate::live::Connections> {
+        &self.inner.live
+    }
+
+    /// The keys of ids and cursors (see [`Self::keys`]).
+    pub(crate) async fn id_keys(&self) -> Result<Arc<graphql::Keys>, sea_orm::DbErr> {
+        self.keys().await
+    }
+
+    /// The principal of a bearer token and the token's expiry (`exp`, seconds since the
+    /// epoch); `UNAUTHENTICATED` with the reason for a token that is refused.
+    pub(crate) async fn verify_token(&self, token: &str) -> Result<(Principal, i64), ApiError> {
+        let refuse = |reason: &str| {
+            tracing::warn!(reason, "refused a request's token");
+            ApiError::Unauthenticated(format!("invalid token: {reason}"))
+        };
+        let claims = self
+            .inner
+            .jwt
+            .verify(token)
+            .await
+            .map_err(|e| refuse(&e.message()))?;
+        match Principal::from_claims(&self.inner.db, &claims).await {
+            Ok(principal) => Ok((principal, claims.exp)),
+            Err(ApiError::Unauthenticated(reason)) => Err(refuse(&reason)),
+            Err(other) => Err(other),
+        }
+    }
+
     /// The keys of ids and cursors, read from the database once.
     async fn keys(&self) -> Result<Arc<graphql::Keys>, sea_orm::DbErr> {
         self.inner
@@ -95,7 +139,8 @@ pub fn router(state: AppState) -> Router {
         .route("/graphql", get(graphql_handler).post(graphql_handler))
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics));
+        .route("/metrics", get(metrics))
+        .route("/statistieken.csv", get(crate::export::statistieken_csv));
     if settings.graphiql {
         router = router.route("/graphiql/{asset}", get(crate::graphiql::asset));
     }
@@ -347,7 +392,10 @@ async fn graphql_handler(
     axum::Extension(id): axum::Extension<RequestId>,
     request: axum::extract::Request,
 ) -> Response {
-    let (parts, body) = request.into_parts();
+    let (mut parts, body) = request.into_parts();
+    if is_websocket(&parts.headers) {
+        return live_upgrade(state, id, &mut parts).await;
+    }
     let headers = &parts.headers;
     let query = parts.uri.query();
     if parts.method == Method::GET
@@ -419,6 +467,45 @@ async fn graphql_handler(
             too_slow(&state.inner.settings, &id)
         }
     }
+}
+
+/// Whether a request asks to become a WebSocket (`Upgrade: websocket`).
+fn is_websocket(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::UPGRADE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+}
+
+/// `GET /graphql` with `Upgrade: websocket`: a live connection in the `graphql-transport-ws`
+/// protocol (see [`crate::live`]). A client that does not offer that subprotocol is closed
+/// with `4406`, as the protocol asks.
+async fn live_upgrade(
+    state: AppState,
+    id: RequestId,
+    parts: &mut axum::http::request::Parts,
+) -> Response {
+    use axum::extract::FromRequestParts;
+    use axum::extract::ws::{CloseFrame, Message, WebSocketUpgrade};
+    let upgrade = match WebSocketUpgrade::from_request_parts(parts, &state).await {
+        Ok(upgrade) => upgrade,
+        Err(rejection) => return rejection.into_response(),
+    };
+    let upgrade = upgrade
+        .protocols([crate::live::PROTOCOL])
+        .max_message_size(state.inner.settings.max_body_bytes);
+    let accepted = upgrade.selected_protocol().is_some();
+    upgrade.on_upgrade(move |mut socket| async move {
+        if accepted {
+            crate::live::serve(socket, state, id.0).await;
+        } else {
+            let frame = CloseFrame {
+                code: 4406,
+                reason: "Subprotocol not acceptable: use graphql-transport-ws".into(),
+            };
+            let _ = socket.send(Message::Close(Some(frame))).await;
+        }
+    })
 }
 
 /// Whether a `GET` asks for the GraphiQL page: a browser that accepts HTML and sends no query.
@@ -518,10 +605,7 @@ impl Execution<'_> {
                 self.state, self.id, self.name, self.begin, refused, self.media,
             );
         }
-        let (loaders, batch_queue) = Loaders::new(scope.clone());
-        let request = request.data(loaders).data(scope);
-        let execution = with_batches(batch_queue, inner.schema.execute(request));
-        let response = graphql::with_keys(keys, execution).await;
+        let response = run(self.state, keys, scope, request).await;
         let response = match &self.written {
             Some(written) => written.complete(response),
             None => response,
@@ -541,6 +625,40 @@ impl Execution<'_> {
             self.state, self.id, self.name, self.begin, response, self.media,
         )
     }
+}
+
+/// Runs a GraphQL request the server makes itself (the CSV export) for `principal`, as a request
+/// of that caller: through its scope, with its own loaders and the keys of ids and cursors.
+pub(crate) async fn execute(
+    state: &AppState,
+    principal: Option<Principal>,
+    request: async_graphql::Request,
+) -> async_graphql::Response {
+    let keys = match state.keys().await {
+        Ok(keys) => keys,
+        Err(e) => {
+            let error = ApiError::Internal(format!("cannot read the keys of ids and cursors: {e}"));
+            let error = async_graphql::Error::from(error).into_server_error(Default::default());
+            return async_graphql::Response::from_errors(vec![error]);
+        }
+    };
+    let scope = state.inner.db.scope(principal);
+    let mut response = run(state, keys, scope, request).await;
+    graphql::spec::add_codes(&mut response.errors);
+    response
+}
+
+/// Runs `request` in `scope`, with its own loaders, under the keys of ids and cursors.
+async fn run(
+    state: &AppState,
+    keys: Arc<graphql::Keys>,
+    scope: crate::db::Scope,
+    request: async_graphql::Request,
+) -> async_graphql::Response {
+    let (loaders, batch_queue) = Loaders::new(scope.clone());
+    let request = request.data(loaders).data(scope);
+    let execution = with_batches(batch_queue, state.inner.schema.execute(request));
+    graphql::with_keys(keys, execution).await
 }
 
 /// Records an executed (or refused) request in the metrics, adds the request id to its errors
@@ -613,7 +731,7 @@ fn too_slow(settings: &ServerSettings, id: &RequestId) -> Response {
 
 /// The principal of a request: `None` without an `Authorization` header, an error for any
 /// header that does not carry a valid token.
-async fn authenticate(
+pub(crate) async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
 ) -> Result<Option<Principal>, ApiError> {
@@ -636,17 +754,7 @@ async fn authenticate(
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| refuse("expected `Authorization: Bearer <token>`"))?;
-    let claims = state
-        .inner
-        .jwt
-        .verify(token)
-        .await
-        .map_err(|e| refuse(&e.message()))?;
-    match crate::auth::Principal::from_claims(&state.inner.db, &claims).await {
-        Ok(principal) => Ok(Some(principal)),
-        Err(ApiError::Unauthenticated(reason)) => Err(refuse(&reason)),
-        Err(other) => Err(other),
-    }
+    Ok(Some(state.verify_token(token).await?.0))
 }
 
 /// `401` with a GraphQL error body, as the GraphQL-over-HTTP spec allows for auth failures.

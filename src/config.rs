@@ -404,6 +404,28 @@ pub struct ServerSettings {
         default_value = DEFAULT_CORS_ALLOWED_HEADERS
     )]
     pub cors_allowed_headers: Vec<String>,
+
+    /// Most subscriptions running at once on one WebSocket connection.
+    #[arg(long, env = "SUBSCRIPTIONS_PER_CONNECTION", default_value_t = 10)]
+    pub subscriptions_per_connection: usize,
+
+    /// Most WebSocket connections one organisation may have open at once (per API process).
+    #[arg(long, env = "WS_CONNECTIONS_PER_ORGANISATION", default_value_t = 50)]
+    pub ws_connections_per_organisation: usize,
+
+    /// Most WebSocket connections of anonymous callers open at once, together (per API
+    /// process).
+    #[arg(long, env = "WS_ANONYMOUS_CONNECTIONS", default_value_t = 200)]
+    pub ws_anonymous_connections: usize,
+
+    /// A WebSocket connection without a running subscription for this long is closed, e.g.
+    /// `5m`.
+    #[arg(long, env = "WS_IDLE_TIMEOUT", default_value = "5m", value_parser = humantime::parse_duration)]
+    pub ws_idle_timeout: Duration,
+
+    /// Time a new WebSocket connection has to send `connection_init`, e.g. `10s`.
+    #[arg(long, env = "WS_INIT_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
+    pub ws_init_timeout: Duration,
 }
 
 /// The request headers browsers may send cross-origin unless `CORS_ALLOWED_HEADERS` says
@@ -435,6 +457,17 @@ impl Default for ServerSettings {
 }
 
 impl ServerSettings {
+    /// The limits of live (WebSocket) connections.
+    pub fn live_limits(&self) -> crate::live::LiveLimits {
+        crate::live::LiveLimits {
+            subscriptions_per_connection: self.subscriptions_per_connection,
+            connections_per_organisation: self.ws_connections_per_organisation,
+            anonymous_connections: self.ws_anonymous_connections,
+            idle_timeout: self.ws_idle_timeout,
+            init_timeout: self.ws_init_timeout,
+        }
+    }
+
     pub fn limits(&self) -> crate::graphql::Limits {
         crate::graphql::Limits {
             max_depth: self.graphql_max_depth,

@@ -179,7 +179,9 @@ async fn read_body(
 
 /// The GraphQL request of the parameters `query`, `operationName`, `variables` and
 /// `extensions`; or why they are a bad request.
-fn graphql_request(params: &Map<String, Value>) -> Result<async_graphql::Request, ApiError> {
+pub(crate) fn graphql_request(
+    params: &Map<String, Value>,
+) -> Result<async_graphql::Request, ApiError> {
     let bad = |message: &str| Err(ApiError::BadRequest(message.to_owned()));
     let mut request = match params.get("query") {
         Some(Value::String(q)) => async_graphql::Request::new(q.clone()),
@@ -227,7 +229,7 @@ pub fn post_only(media: Media) -> Response {
 }
 
 /// The key/value pairs of a URL query string.
-fn form_urlencoded(query: &str) -> Vec<(String, String)> {
+pub(crate) fn form_urlencoded(query: &str) -> Vec<(String, String)> {
     query
         .split('&')
         .filter(|p| !p.is_empty())

@@ -35,6 +35,7 @@ mod m20261202_000027_vraagstukken;
 mod m20261202_000028_jaarcijfers;
 mod m20261202_000029_promoties_bijeenkomsten;
 mod m20261202_000030_kennismakelaars;
+mod m20261202_000031_wijziging_signaal;
 pub mod naamsleutel;
 
 /// All migrations of the service, oldest first.
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261202_000028_jaarcijfers::Migration),
             Box::new(m20261202_000029_promoties_bijeenkomsten::Migration),
             Box::new(m20261202_000030_kennismakelaars::Migration),
+            Box::new(m20261202_000031_wijziging_signaal::Migration),
         ]
     }
 }

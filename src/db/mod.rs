@@ -12,6 +12,7 @@ mod kandidaten;
 mod policy;
 mod scope;
 pub mod seed;
+mod signal;
 mod statistiek;
 mod sync;
 mod wijzigingen;
@@ -60,6 +61,8 @@ pub struct Database {
     recorded: StatementLog,
     /// One writer at a time in this process (see [`schrijven`]).
     write_lock: Arc<tokio::sync::Mutex<()>>,
+    /// Raised when the change log may have grown (see [`signal`]).
+    changes: signal::ChangeSignal,
 }
 
 /// The statements a pool executed while recording (see [`Database::record_statements`]). Off
@@ -127,6 +130,7 @@ impl Database {
             statements,
             recorded,
             write_lock: Arc::default(),
+            changes: signal::ChangeSignal::default(),
         })
     }
 
@@ -231,7 +235,12 @@ impl Database {
 
     /// A scope for `principal` (or for an anonymous caller).
     pub fn scope(&self, principal: Option<Principal>) -> Scope {
-        Scope::new(self.conn.clone(), principal, self.write_lock.clone())
+        Scope::new(
+            self.conn.clone(),
+            principal,
+            self.write_lock.clone(),
+            self.changes.clone(),
+        )
     }
 
     /// Finds an organisation by its natural key (OIN or schacHome).

@@ -10,6 +10,7 @@
 
 use super::entities::thema;
 use super::policy::{EDIT, FULL, Need, OWN, Policy, Row, Rule};
+use super::signal::ChangeSignal;
 use crate::auth::Principal;
 use crate::error::ApiResult;
 use sea_orm::sea_query::SimpleExpr;
@@ -44,6 +45,7 @@ pub struct Scope {
     conn: DatabaseConnection,
     principal: Option<Principal>,
     write_lock: Arc<tokio::sync::Mutex<()>>,
+    changes: ChangeSignal,
 }
 
 impl Scope {
@@ -51,12 +53,24 @@ impl Scope {
         conn: DatabaseConnection,
         principal: Option<Principal>,
         write_lock: Arc<tokio::sync::Mutex<()>>,
+        changes: ChangeSignal,
     ) -> Self {
         Self {
             conn,
             principal,
             write_lock,
+            changes,
         }
+    }
+
+    /// A receiver of the signal that the change log may have grown (see [`super::signal`]):
+    /// for live subscriptions, which then read the feed from their cursor.
+    pub fn changes(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.changes.subscribe(&self.conn)
+    }
+
+    pub(super) fn change_signal(&self) -> ChangeSignal {
+        self.changes.clone()
     }
 
     pub(super) fn write_lock(&self) -> Arc<tokio::sync::Mutex<()>> {

@@ -155,19 +155,25 @@ impl Scope {
         Ok((page.all(self.conn()).await?, total))
     }
 
-    /// Changes after number `after` (0: from the start) that the caller may see, oldest first, at
-    /// most `limit`, optionally of some record types only.
-    pub async fn feed(&self, after: i64, limit: u64, types: &[RecordType]) -> ApiResult<FeedPage> {
-        // Read the newest number first: everything up to it is committed (writers take turns
-        // and commit in order), so a page that ends early may move the cursor up to it.
-        let last: i64 = wijziging::Entity::find()
+    /// The number of the newest change (0 when there is none): a feed cursor there continues
+    /// with the changes made from now on.
+    pub async fn feed_head(&self) -> ApiResult<i64> {
+        Ok(wijziging::Entity::find()
             .select_only()
             .column_as(wijziging::Column::Id.max(), "max")
             .into_tuple::<Option<i64>>()
             .one(self.conn())
             .await?
             .flatten()
-            .unwrap_or(0);
+            .unwrap_or(0))
+    }
+
+    /// Changes after number `after` (0: from the start) that the caller may see, oldest first, at
+    /// most `limit`, optionally of some record types only.
+    pub async fn feed(&self, after: i64, limit: u64, types: &[RecordType]) -> ApiResult<FeedPage> {
+        // Read the newest number first: everything up to it is committed (writers take turns
+        // and commit in order), so a page that ends early may move the cursor up to it.
+        let last = self.feed_head().await?;
         let mut select = wijziging::Entity::find()
             .filter(feed_rights(self.principal()))
             .filter(wijziging::Column::Id.gt(after))

@@ -94,6 +94,7 @@ pub struct WriteSession {
     bron: Option<String>,
     now: DateTime<Utc>,
     log: Vec<LogEntry>,
+    changes: super::signal::ChangeSignal,
     _slot: OwnedMutexGuard<()>,
 }
 
@@ -132,6 +133,7 @@ impl Scope {
             bron: None,
             now: Utc::now(),
             log: Vec::new(),
+            changes: self.change_signal(),
             _slot: slot,
         })
     }
@@ -177,6 +179,7 @@ impl WriteSession {
         )
         .await?;
         self.tx.commit().await?;
+        self.changes.raise();
         Ok(())
     }
 

@@ -416,16 +416,49 @@ impl ArcWake for WakeFlag {
 /// multi-threaded runtime and splits a large page over several batches.)
 pub async fn with_batches<F: Future>(queue: BatchQueue, request: F) -> F::Output {
     let mut request = std::pin::pin!(request);
-    let mut batches: FuturesUnordered<BoxFuture<'static, ()>> = FuturesUnordered::new();
-    // Every turn polls the request once and returns to the runtime, so that other tasks
-    // (other requests, `/healthz`) run between the turns of a long request.
-    std::future::poll_fn(move |cx: &mut TaskContext<'_>| {
+    let mut driver = Driver::new(queue);
+    std::future::poll_fn(move |cx| driver.poll(cx, |cx| request.as_mut().poll(cx))).await
+}
+
+/// [`with_batches`] for a stream of answers (a live subscription): between the events, the
+/// batches its resolvers open run the same way, level by level, in the stream's own task.
+pub fn stream_with_batches<S: futures_util::Stream>(
+    queue: BatchQueue,
+    stream: S,
+) -> impl futures_util::Stream<Item = S::Item> {
+    let mut stream = Box::pin(stream);
+    let mut driver = Driver::new(queue);
+    futures_util::stream::poll_fn(move |cx| driver.poll(cx, |cx| stream.as_mut().poll_next(cx)))
+}
+
+/// The batches of one request, run when the request is idle.
+struct Driver {
+    queue: BatchQueue,
+    batches: FuturesUnordered<BoxFuture<'static, ()>>,
+}
+
+impl Driver {
+    fn new(queue: BatchQueue) -> Self {
+        Self {
+            queue,
+            batches: FuturesUnordered::new(),
+        }
+    }
+
+    /// Polls the request once (`request`), then, if it is idle, its batches.
+    fn poll<T>(
+        &mut self,
+        cx: &mut TaskContext<'_>,
+        request: impl FnOnce(&mut TaskContext<'_>) -> Poll<T>,
+    ) -> Poll<T> {
+        // Every turn polls the request once and returns to the runtime, so that other tasks
+        // (other requests, `/healthz`) run between the turns of a long request.
         let woken = Arc::new(WakeFlag {
             flag: AtomicBool::new(false),
             inner: cx.waker().clone(),
         });
         let w = waker(woken.clone());
-        if let Poll::Ready(output) = request.as_mut().poll(&mut TaskContext::from_waker(&w)) {
+        if let Poll::Ready(output) = request(&mut TaskContext::from_waker(&w)) {
             return Poll::Ready(output);
         }
         if woken.flag.load(Ordering::SeqCst) {
@@ -436,21 +469,20 @@ pub async fn with_batches<F: Future>(queue: BatchQueue, request: F) -> F::Output
         // The request is idle. Batches run level by level: new ones start only when the
         // running ones are done, so keys that the results of one batch lead to are merged
         // with those that the results of the others lead to, however fast each returns.
-        if batches.is_empty() {
-            if let Ok(mut opened) = queue.0.lock() {
-                batches.extend(opened.drain(..).map(|batch| batch()));
+        if self.batches.is_empty() {
+            if let Ok(mut opened) = self.queue.0.lock() {
+                self.batches.extend(opened.drain(..).map(|batch| batch()));
             }
-            if batches.is_empty() {
+            if self.batches.is_empty() {
                 return Poll::Pending;
             }
         }
-        if batches.poll_next_unpin(cx).is_ready() {
+        if self.batches.poll_next_unpin(cx).is_ready() {
             // A batch is done: its waiters go on in the next turn.
             cx.waker().wake_by_ref();
         }
         Poll::Pending
-    })
-    .await
+    }
 }
 
 #[cfg(test)]

@@ -33,10 +33,10 @@ mod wijzigingen;
 
 pub use id::{GlobalId, Keys, with_keys};
 pub use limits::{Limits, Operation};
-pub use loaders::{Loaders, with_batches};
+pub use loaders::{Loaders, stream_with_batches, with_batches};
 
 use crate::db::Scope;
-use async_graphql::{Context, EmptySubscription, MergedObject, Schema};
+use async_graphql::{Context, MergedObject, MergedSubscription, Schema};
 pub use mutations::Mutation;
 
 /// The root of all queries.
@@ -62,22 +62,36 @@ pub struct Query(
     wijzigingen::WijzigingQuery,
 );
 
-pub type ApiSchema = Schema<Query, Mutation, EmptySubscription>;
+/// Subscription: changes as they happen, over WebSocket (`graphql-transport-ws` on
+/// `/graphql`; authenticate in `connection_init` with `{"Authorization": "Bearer …"}`).
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(wijzigingen::WijzigingSubscription);
+
+pub type ApiSchema = Schema<Query, Mutation, Subscription>;
 
 /// Builds the schema (as the SDL describes it, without limits). Per-request data (the scope
 /// and the loaders) is added to each request.
 pub fn schema() -> ApiSchema {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription).finish()
+    Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .finish()
 }
 
 /// The schema as the server runs it: unless `introspection` is on, without introspection and
 /// without field suggestions (which would leak the schema too). The limits of [`Limits`] are
 /// checked by the handler before execution ([`Limits::check`]).
 pub fn schema_with(introspection: bool) -> ApiSchema {
-    let builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
-        // The handler's limits refuse deeper documents first, with a code (see `limits`).
-        .limit_recursive_depth(nesting::MAX_SELECTION_DEPTH)
-        .limit_directives(10);
+    let builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    // The handler's limits refuse deeper documents first, with a code (see `limits`).
+    .limit_recursive_depth(nesting::MAX_SELECTION_DEPTH)
+    .limit_directives(10);
     if introspection {
         builder.finish()
     } else {

@@ -451,3 +451,110 @@ impl WijzigingQuery {
         })
     }
 }
+
+/// Where a live subscription is: its cursor, and whether it has sent its first event yet.
+struct Live {
+    scope: crate::db::Scope,
+    changes: tokio::sync::watch::Receiver<u64>,
+    cursor: i64,
+    limit: u64,
+    types: Vec<RecordType>,
+    started: bool,
+    /// The feed could not be read: the subscription ends after saying so.
+    failed: bool,
+}
+
+impl Live {
+    /// The next event: the first one at once (with the changes after the cursor, possibly
+    /// none), then each time the feed has changes for the caller, at most `limit` per event.
+    async fn next(mut self) -> Option<(Result<Wijzigingsfeed>, Self)> {
+        if self.failed {
+            return None;
+        }
+        loop {
+            // Mark what has been signalled so far as seen before reading: a signal raised
+            // while the feed is read wakes the next wait, so nothing is missed.
+            self.changes.borrow_and_update();
+            let page = match self.scope.feed(self.cursor, self.limit, &self.types).await {
+                Ok(page) => page,
+                Err(error) => {
+                    self.failed = true;
+                    return Some((Err(error.into()), self));
+                }
+            };
+            self.cursor = page.cursor;
+            if !page.entries.is_empty() || !self.started {
+                self.started = true;
+                let event = Wijzigingsfeed {
+                    wijzigingen: page.entries.into_iter().map(Wijziging).collect(),
+                    end_cursor: cursor("feed", page.cursor),
+                    has_next_page: page.has_more,
+                };
+                return Some((Ok(event), self));
+            }
+            if self.changes.changed().await.is_err() {
+                return None; // the database handle is gone: the server is stopping
+            }
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct WijzigingSubscription;
+
+#[async_graphql::Subscription]
+impl WijzigingSubscription {
+    /// The change feed, live (over WebSocket, `graphql-transport-ws`): the same changes, in
+    /// the same order and under the same rule as the query `wijzigingen`. The first event comes
+    /// at once, with the changes after `after` (or from the beginning) and the cursor; then an
+    /// event each time there are changes the caller may see. Each event's `endCursor` is where
+    /// to resume after a lost connection: subscribe again with `after: endCursor` and nothing is
+    /// missed or repeated. An event holds at most `first` changes; `hasNextPage` says the next
+    /// event follows at once.
+    async fn wijzigingen(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(
+            desc = "The `endCursor` of the last event (or of the query `wijzigingen`) \
+                          to resume from; leave out to start from the beginning."
+        )]
+        after: Option<String>,
+        #[graphql(desc = "Most changes per event (at most 500, default 100).")] first: Option<i32>,
+        #[graphql(desc = "Only changes of these record types (at most 1000 values).")]
+        record_types: Option<Vec<RecordType>>,
+        #[graphql(
+            desc = "Only changes made from now on (the first event is then empty, with the \
+                    cursor); not together with `after`.",
+            default = false
+        )]
+        vanaf_nu: bool,
+    ) -> Result<impl futures_util::Stream<Item = Result<Wijzigingsfeed>> + use<>> {
+        let count = record_types.as_ref().map_or(0, Vec::len);
+        let (limit, after) = feed_window(first, after.as_deref(), count)?;
+        let scope = scope(ctx)?.clone();
+        // Subscribe before reading where "now" is, so that no change falls in between.
+        let changes = scope.changes();
+        let cursor = match (after, vanaf_nu) {
+            (Some(_), true) => {
+                return Err(ApiError::bad_input(
+                    "vanafNu",
+                    "give either `after` or `vanafNu: true`, not both",
+                )
+                .into());
+            }
+            (Some(after), false) => after,
+            (None, true) => scope.feed_head().await?,
+            (None, false) => 0,
+        };
+        let live = Live {
+            changes,
+            scope,
+            cursor,
+            limit,
+            types: record_types.unwrap_or_default(),
+            started: false,
+            failed: false,
+        };
+        Ok(futures_util::stream::unfold(live, Live::next))
+    }
+}

@@ -16,7 +16,7 @@ dual_tests!(
     the_fieldlab_regions_migration_gives_each_existing_lab_the_region_of_its_column,
 );
 
-const MIGRATIONS: usize = 22; // 9 of 2026-11-22, 10 (name keys), 11 (withdrawals), 20 (id keys), 21 (feed regions), 22 (fieldlab regions), 23 (read indexes), 24 (versions per record type), 25 (reach indexes), 26 (kenmerken), 27 (vraagstukken), 28 (yearly figures), 29 (promotietrajecten, bijeenkomsten), 30 (kennismakelaars)
+const MIGRATIONS: usize = 23; // 9 of 2026-11-22, 10 (name keys), 11 (withdrawals), 20 (id keys), 21 (feed regions), 22 (fieldlab regions), 23 (read indexes), 24 (versions per record type), 25 (reach indexes), 26 (kenmerken), 27 (vraagstukken), 28 (yearly figures), 29 (promotietrajecten, bijeenkomsten), 30 (kennismakelaars), 31 (change signal)
 /// The migrations before 22 (fieldlab regions), whose data step a test checks.
 const BEFORE_FIELDLAB_REGIONS: u32 = 13;
 

@@ -21,8 +21,8 @@
 use super::index::{SchemaIndex, TypeShape};
 use async_graphql::indexmap::IndexMap;
 use async_graphql::parser::types::{
-    BaseType, DocumentOperations, ExecutableDocument, Field, FragmentDefinition, Selection,
-    SelectionSet, Type,
+    BaseType, DocumentOperations, ExecutableDocument, Field, FragmentDefinition,
+    OperationDefinition, OperationType, Selection, SelectionSet, Type,
 };
 use async_graphql::{Name, Positioned, ServerError, Value, Variables};
 use std::collections::{HashMap, HashSet};
@@ -30,16 +30,39 @@ use std::rc::Rc;
 
 /// Adds `__typename` to every selection set with fields in `document` (see the module docs).
 pub fn inject_typenames(document: &mut ExecutableDocument) {
-    match &mut document.operations {
-        DocumentOperations::Single(operation) => inject(&mut operation.node.selection_set.node),
-        DocumentOperations::Multiple(operations) => {
-            for operation in operations.values_mut() {
-                inject(&mut operation.node.selection_set.node);
-            }
+    let operations: Vec<&mut Positioned<OperationDefinition>> = match &mut document.operations {
+        DocumentOperations::Single(operation) => vec![operation],
+        DocumentOperations::Multiple(operations) => operations.values_mut().collect(),
+    };
+    for operation in operations {
+        let set = &mut operation.node.selection_set.node;
+        // A subscription's root selects exactly one field, and no `__typename` (spec 5.2.3.1).
+        match operation.node.ty {
+            OperationType::Subscription => inject_below(set),
+            _ => inject(set),
         }
     }
     for fragment in document.fragments.values_mut() {
-        inject(&mut fragment.node.selection_set.node);
+        let set = &mut fragment.node.selection_set.node;
+        match fragment.node.type_condition.node.on.node.as_str() {
+            "Subscription" => inject_below(set),
+            _ => inject(set),
+        }
+    }
+}
+
+/// [`inject`] in the selections of `set`, not in `set` itself.
+fn inject_below(set: &mut SelectionSet) {
+    for selection in &mut set.items {
+        match &mut selection.node {
+            Selection::Field(field) if !field.node.selection_set.node.items.is_empty() => {
+                inject(&mut field.node.selection_set.node)
+            }
+            Selection::InlineFragment(fragment) => {
+                inject_below(&mut fragment.node.selection_set.node)
+            }
+            _ => {}
+        }
     }
 }
 

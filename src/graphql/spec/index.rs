@@ -43,6 +43,8 @@ pub struct SchemaIndex {
     types: HashMap<String, TypeShape>,
     pub query: String,
     pub mutation: Option<String>,
+    /// The subscription root, if the schema has one.
+    pub subscription: Option<String>,
 }
 
 /// The introspection types of the spec (section 4.2), which `Schema::sdl` does not print,
@@ -75,8 +77,10 @@ impl SchemaIndex {
             types: HashMap::new(),
             query: "Query".to_owned(),
             mutation: None,
+            subscription: None,
         };
         let mut mutation = "Mutation".to_owned();
+        let mut subscription = "Subscription".to_owned();
         for definition in document.definitions {
             match definition {
                 TypeSystemDefinition::Schema(schema) => {
@@ -85,6 +89,9 @@ impl SchemaIndex {
                     }
                     if let Some(m) = &schema.node.mutation {
                         mutation = m.node.to_string();
+                    }
+                    if let Some(s) = &schema.node.subscription {
+                        subscription = s.node.to_string();
                     }
                 }
                 TypeSystemDefinition::Type(t) => {
@@ -95,6 +102,10 @@ impl SchemaIndex {
             }
         }
         index.mutation = index.types.contains_key(&mutation).then_some(mutation);
+        index.subscription = index
+            .types
+            .contains_key(&subscription)
+            .then_some(subscription);
         index.add_introspection_roots();
         Ok(index)
     }
@@ -267,6 +278,7 @@ mod tests {
         let index = SchemaIndex::from_sdl(&crate::graphql::sdl()).unwrap();
         assert_eq!(index.query, "Query");
         assert_eq!(index.mutation.as_deref(), Some("Mutation"));
+        assert_eq!(index.subscription.as_deref(), Some("Subscription"));
         let node = index.field("Query", "node").unwrap();
         assert!(node.ty.nullable);
         assert!(!index.field("Query", "__schema").unwrap().ty.nullable);

@@ -138,12 +138,12 @@ pub fn add_codes(errors: &mut [async_graphql::ServerError]) {
     }
 }
 
-/// The root type an operation runs on; `None` for subscriptions (the schema has none).
+/// The root type an operation runs on; `None` when the schema has none of its kind.
 fn root_type<'i>(index: &'i SchemaIndex, operation: &OperationDefinition) -> Option<&'i str> {
     match operation.ty {
         OperationType::Query => Some(index.query.as_str()),
         OperationType::Mutation => index.mutation.as_deref(),
-        OperationType::Subscription => None,
+        OperationType::Subscription => index.subscription.as_deref(),
     }
 }
 
