@@ -140,7 +140,10 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/readyz", get(readyz))
         .route("/metrics", get(metrics))
-        .route("/statistieken.csv", get(crate::export::statistieken_csv));
+        .route("/statistieken.csv", get(crate::export::statistieken_csv))
+        .route("/dashboard", get(crate::dashboard::page))
+        .route("/dashboard/{asset}", get(crate::dashboard::asset))
+        .route("/jaarcijfers/{jaar}", get(crate::dashboard::yearly));
     if settings.graphiql {
         router = router.route("/graphiql/{asset}", get(crate::graphiql::asset));
     }

@@ -42,7 +42,13 @@ pub async fn page() -> Html<&'static str> {
 
 /// One embedded asset, cacheable for a day (they change only with a new binary).
 pub async fn asset(Path(name): Path<String>) -> Response {
-    match ASSETS.iter().find(|(n, _, _)| *n == name) {
+    embedded(ASSETS, &name)
+}
+
+/// The asset `name` of `assets` (`(name, content type, bytes)`), cacheable for a day; `404`
+/// for a name that is not there. The dashboard's assets are served the same way.
+pub fn embedded(assets: &[(&str, &str, &'static [u8])], name: &str) -> Response {
+    match assets.iter().find(|(n, _, _)| *n == name) {
         Some((_, content_type, bytes)) => (
             [
                 (header::CONTENT_TYPE, *content_type),

@@ -73,7 +73,11 @@ async fn the_csv_has_one_row_per_figure_equal_to_statistieken_for_the_caller(bac
     // The published 64 / 33 / 3 %, rounded.
     for (soort, percentage) in [("HBO", 64.0), ("WO", 33.0), ("MBO", 3.0)] {
         let r = row(&all, "perOnderwijssoort", soort);
-        assert_eq!(r.3.parse::<f64>().unwrap().round(), percentage, "{soort}: {r:?}");
+        assert_eq!(
+            r.3.parse::<f64>().unwrap().round(),
+            percentage,
+            "{soort}: {r:?}"
+        );
     }
 
     let filter = json!({ "regio": ["MIDDEN", "WEST"], "themas": ["DATA_AI"] });

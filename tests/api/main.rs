@@ -11,6 +11,7 @@ mod bijwerken;
 mod cache;
 mod catalogus;
 mod cli;
+mod dashboard;
 mod demo;
 mod eigenschappen;
 mod export;
