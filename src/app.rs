@@ -53,6 +53,8 @@ struct Inner {
     sdl: std::sync::OnceLock<axum::body::Bytes>,
     /// The open live (WebSocket) connections, per organisation.
     live: Arc<crate::live::Connections>,
+    /// Failed authentications per source address (see [`crate::throttle`]).
+    failures: crate::throttle::FailedAuthentications,
 }
 
 impl AppState {
@@ -64,6 +66,8 @@ impl AppState {
     /// State with the given server settings (limits, introspection, GraphiQL).
     pub fn with_settings(db: Database, jwt: JwtKeys, settings: ServerSettings) -> Self {
         let schema = graphql::schema_with(settings.graphql_introspection);
+        let failures =
+            crate::throttle::FailedAuthentications::new(settings.auth_failures_per_minute);
         Self {
             inner: Arc::new(Inner {
                 db,
@@ -75,6 +79,7 @@ impl AppState {
                 keys: tokio::sync::OnceCell::new(),
                 sdl: std::sync::OnceLock::new(),
                 live: Arc::default(),
+                failures,
             }),
         }
     }
@@ -103,23 +108,67 @@ impl AppState {
     }
 
     /// The principal of a bearer token and the token's expiry (`exp`, seconds since the
-    /// epoch); `UNAUTHENTICATED` with the reason for a token that is refused.
-    pub(crate) async fn verify_token(&self, token: &str) -> Result<(Principal, i64), ApiError> {
-        let refuse = |reason: &str| {
-            tracing::warn!(reason, "refused a request's token");
-            ApiError::Unauthenticated(format!("invalid token: {reason}"))
+    /// epoch); `UNAUTHENTICATED` with the reason for a token that is refused, or
+    /// `TOO_MANY_REQUESTS` once `source` has had too many refused (see [`crate::throttle`]).
+    pub(crate) async fn verify_token(
+        &self,
+        token: &str,
+        source: Option<std::net::IpAddr>,
+    ) -> Result<(Principal, i64), ApiError> {
+        let claims = match self.inner.jwt.verify(token).await {
+            Ok(claims) => claims,
+            Err(e) => return Err(self.refuse(source, &e.message())),
         };
-        let claims = self
-            .inner
-            .jwt
-            .verify(token)
-            .await
-            .map_err(|e| refuse(&e.message()))?;
         match Principal::from_claims(&self.inner.db, &claims).await {
             Ok(principal) => Ok((principal, claims.exp)),
-            Err(ApiError::Unauthenticated(reason)) => Err(refuse(&reason)),
+            Err(ApiError::Unauthenticated(reason)) => Err(self.refuse(source, &reason)),
             Err(other) => Err(other),
         }
+    }
+
+    /// The refusal of a token from `source` for `reason`: `UNAUTHENTICATED`, or
+    /// `TOO_MANY_REQUESTS` beyond the source's limit (logged once per window).
+    pub(crate) fn refuse(&self, source: Option<std::net::IpAddr>, reason: &str) -> ApiError {
+        use crate::throttle::Verdict;
+        let retry_after = match self.inner.failures.failed(source) {
+            Verdict::Refuse => {
+                tracing::warn!(reason, "refused a request's token");
+                return ApiError::Unauthenticated(format!("invalid token: {reason}"));
+            }
+            Verdict::FirstOverLimit(wait) => {
+                tracing::warn!(?source, reason, "too many refused tokens from one address");
+                wait
+            }
+            Verdict::OverLimit(wait) => wait,
+        };
+        let seconds = retry_after.as_secs().max(1);
+        ApiError::TooManyRequests {
+            message: format!(
+                "too many refused tokens from your address; try again in {seconds} s \
+                 (AUTH_FAILURES_PER_MINUTE)"
+            ),
+            retry_after: seconds,
+        }
+    }
+
+    /// The address a request comes from: the first address in `CLIENT_IP_HEADER` when that is
+    /// configured and present, else the peer's.
+    pub(crate) fn source(
+        &self,
+        headers: &HeaderMap,
+        peer: Option<std::net::SocketAddr>,
+    ) -> Option<std::net::IpAddr> {
+        if let Some(name) = &self.inner.settings.client_ip_header {
+            let forwarded = headers
+                .get(name.as_str())
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.split(',').next())
+                .and_then(|v| v.trim().parse().ok());
+            if forwarded.is_some() {
+                return forwarded;
+            }
+        }
+        peer.map(|p| p.ip())
     }
 
     /// The keys of ids and cursors, read from the database once.
@@ -269,6 +318,7 @@ async fn metrics(State(state): State<AppState>) -> Response {
         db.statements_executed(),
         Some(db.pool()),
         state.inner.cache.stats(),
+        state.inner.live.counts(),
     );
     (
         [(
@@ -383,7 +433,8 @@ pub async fn serve(
     if let Err(e) = state.keys().await {
         tracing::warn!(error = %e, "cannot read the keys of ids and cursors yet");
     }
-    axum::serve(listener, router(state))
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }
@@ -443,7 +494,8 @@ async fn graphql_handler(
         return transport::post_only(media);
     }
     let written = graphql::spec::prepare(&mut request);
-    let principal = match authenticate(&state, headers).await {
+    let source = state.source(headers, peer(&parts.extensions));
+    let principal = match authenticate(&state, headers, source).await {
         Ok(principal) => principal,
         Err(err) => return unauthenticated(err, &id),
     };
@@ -498,9 +550,10 @@ async fn live_upgrade(
         .protocols([crate::live::PROTOCOL])
         .max_message_size(state.inner.settings.max_body_bytes);
     let accepted = upgrade.selected_protocol().is_some();
+    let source = state.source(&parts.headers, peer(&parts.extensions));
     upgrade.on_upgrade(move |mut socket| async move {
         if accepted {
-            crate::live::serve(socket, state, id.0).await;
+            crate::live::serve(socket, state, id.0, source).await;
         } else {
             let frame = CloseFrame {
                 code: 4406,
@@ -737,14 +790,12 @@ fn too_slow(settings: &ServerSettings, id: &RequestId) -> Response {
 pub(crate) async fn authenticate(
     state: &AppState,
     headers: &HeaderMap,
+    source: Option<std::net::IpAddr>,
 ) -> Result<Option<Principal>, ApiError> {
     let Some(value) = headers.get(header::AUTHORIZATION) else {
         return Ok(None);
     };
-    let refuse = |reason: &str| {
-        tracing::warn!(reason, "refused a request's token");
-        ApiError::Unauthenticated(format!("invalid token: {reason}"))
-    };
+    let refuse = |reason: &str| state.refuse(source, reason);
     if value.len() > MAX_TOKEN_BYTES {
         return Err(refuse("the Authorization header is too large"));
     }
@@ -757,14 +808,26 @@ pub(crate) async fn authenticate(
         .map(str::trim)
         .filter(|t| !t.is_empty())
         .ok_or_else(|| refuse("expected `Authorization: Bearer <token>`"))?;
-    Ok(Some(state.verify_token(token).await?.0))
+    Ok(Some(state.verify_token(token, source).await?.0))
+}
+
+/// The peer's address of a request, as `serve` records it.
+pub(crate) fn peer(extensions: &axum::http::Extensions) -> Option<std::net::SocketAddr> {
+    extensions
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0)
 }
 
 /// `401` with a GraphQL error body, as the GraphQL-over-HTTP spec allows for auth failures.
 fn unauthenticated(err: ApiError, id: &RequestId) -> Response {
     let status = match err {
         ApiError::Unauthenticated(_) => StatusCode::UNAUTHORIZED,
+        ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
         _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    let retry_after = match &err {
+        ApiError::TooManyRequests { retry_after, .. } => Some(*retry_after),
+        _ => None,
     };
     let mut error: async_graphql::Error = err.into();
     error
@@ -780,6 +843,11 @@ fn unauthenticated(err: ApiError, id: &RequestId) -> Response {
             header::WWW_AUTHENTICATE,
             HeaderValue::from_static("Bearer error=\"invalid_token\""),
         );
+    }
+    if let Some(seconds) = retry_after
+        && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+    {
+        response.headers_mut().insert(header::RETRY_AFTER, value);
     }
     response
 }

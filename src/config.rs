@@ -423,6 +423,16 @@ pub struct ServerSettings {
     #[arg(long, env = "WS_IDLE_TIMEOUT", default_value = "5m", value_parser = humantime::parse_duration)]
     pub ws_idle_timeout: Duration,
 
+    /// Refused tokens one address may send per minute before further refusals are `429
+    /// TOO_MANY_REQUESTS` (valid tokens are never throttled); 0 turns the count off.
+    #[arg(long, env = "AUTH_FAILURES_PER_MINUTE", default_value_t = 30)]
+    pub auth_failures_per_minute: u32,
+
+    /// A request header with the client's address, set by a proxy in front of the API (e.g.
+    /// `x-forwarded-for`; its first address counts). Unset: the peer's address.
+    #[arg(long, env = "CLIENT_IP_HEADER", value_parser = header_name)]
+    pub client_ip_header: Option<String>,
+
     /// Time a new WebSocket connection has to send `connection_init`, e.g. `10s`.
     #[arg(long, env = "WS_INIT_TIMEOUT", default_value = "10s", value_parser = humantime::parse_duration)]
     pub ws_init_timeout: Duration,

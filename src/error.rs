@@ -41,6 +41,9 @@ pub enum ApiError {
     /// The database's write lock could not be had in time (another writer, perhaps of another
     /// process, holds it): HTTP 503 with `Retry-After`; nothing was written.
     Timeout(String),
+    /// Too many failed authentications from the caller's address (`crate::throttle`): HTTP 429
+    /// with `Retry-After` (`extensions.retryAfter`, seconds).
+    TooManyRequests { message: String, retry_after: u64 },
     /// Anything else: a bug or an unavailable database. Details are logged, not sent.
     Internal(String),
 }
@@ -69,7 +72,9 @@ impl ApiError {
                 .map(|p| format!("{}: {}", p.field, p.message))
                 .collect::<Vec<_>>()
                 .join("; "),
-            Self::Conflict { message, .. } => message.clone(),
+            Self::Conflict { message, .. } | Self::TooManyRequests { message, .. } => {
+                message.clone()
+            }
             Self::Internal(_) => "internal error".to_owned(),
         }
     }
@@ -93,6 +98,7 @@ impl ApiError {
             Self::BadUserInput { .. } => "BAD_USER_INPUT",
             Self::Conflict { .. } => "CONFLICT",
             Self::Timeout(_) => "TIMEOUT",
+            Self::TooManyRequests { .. } => "TOO_MANY_REQUESTS",
             Self::Internal(_) => "INTERNAL",
         }
     }
@@ -150,6 +156,7 @@ impl ErrorExtensions for ApiError {
                 Self::Conflict {
                     current_version, ..
                 } => ext.set("versie", *current_version),
+                Self::TooManyRequests { retry_after, .. } => ext.set("retryAfter", *retry_after),
                 _ => {}
             }
         })

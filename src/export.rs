@@ -53,13 +53,18 @@ pub async fn statistieken_csv(
     State(state): State<AppState>,
     headers: HeaderMap,
     RawQuery(query): RawQuery,
+    extensions: axum::http::Extensions,
 ) -> Response {
     let variables = match variables(query.as_deref().unwrap_or("")) {
         Ok(variables) => variables,
         Err(error) => return refusal(StatusCode::BAD_REQUEST, &error),
     };
-    let principal = match crate::app::authenticate(&state, &headers).await {
+    let source = state.source(&headers, crate::app::peer(&extensions));
+    let principal = match crate::app::authenticate(&state, &headers, source).await {
         Ok(principal) => principal,
+        Err(error @ ApiError::TooManyRequests { .. }) => {
+            return refusal(StatusCode::TOO_MANY_REQUESTS, &error);
+        }
         Err(error) => return refusal(StatusCode::UNAUTHORIZED, &error),
     };
     let request = async_graphql::Request::new(QUERY)

@@ -26,4 +26,5 @@ pub mod graphiql;
 pub mod graphql;
 pub mod live;
 pub mod metrics;
+pub mod throttle;
 pub mod transport;

@@ -53,9 +53,24 @@ pub struct LiveLimits {
     pub init_timeout: Duration,
 }
 
-/// The open connections of this process per organisation (`None`: anonymous callers).
+/// The open connections of this process per organisation (`None`: anonymous callers), and
+/// the subscriptions running on them.
 #[derive(Debug, Default)]
-pub struct Connections(Mutex<HashMap<Option<i32>, usize>>);
+pub struct Connections {
+    open: Mutex<HashMap<Option<i32>, usize>>,
+    subscriptions: std::sync::atomic::AtomicUsize,
+}
+
+/// A running subscription, counted while it lives.
+struct Counted(Arc<Connections>);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0
+            .subscriptions
+            .fetch_sub(1, std::sync::atomic::Ordering::Relaxed);
+    }
+}
 
 /// A connection's place among the open ones; given back when dropped.
 struct Admission {
@@ -66,7 +81,7 @@ struct Admission {
 impl Connections {
     /// A place for one more connection of `key`, if fewer than `max` are open.
     fn admit(self: &Arc<Self>, key: Option<i32>, max: usize) -> Option<Admission> {
-        let mut open = self.0.lock().ok()?;
+        let mut open = self.open.lock().ok()?;
         let count = open.entry(key).or_default();
         if *count >= max {
             return None;
@@ -77,11 +92,27 @@ impl Connections {
             key,
         })
     }
+
+    /// The connections open now (acknowledged ones) and the subscriptions running on them,
+    /// for `/metrics`.
+    pub fn counts(&self) -> (usize, usize) {
+        let open = self.open.lock().map_or(0, |open| open.values().sum());
+        let running = self
+            .subscriptions
+            .load(std::sync::atomic::Ordering::Relaxed);
+        (open, running)
+    }
+
+    fn count(self: &Arc<Self>) -> Counted {
+        self.subscriptions
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Counted(self.clone())
+    }
 }
 
 impl Drop for Admission {
     fn drop(&mut self) {
-        if let Ok(mut open) = self.connections.0.lock()
+        if let Ok(mut open) = self.connections.open.lock()
             && let Some(count) = open.get_mut(&self.key)
         {
             *count = count.saturating_sub(1);
@@ -117,25 +148,46 @@ struct Acknowledged {
     _admission: Admission,
 }
 
+/// A subscription of a connection: its run number, its task, and its place in the count.
+struct Running {
+    run: u64,
+    task: tokio::task::AbortHandle,
+    _counted: Counted,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
 /// One WebSocket connection.
 struct Connection {
     state: AppState,
     request_id: String,
+    /// The client's address, for the count of refused tokens.
+    source: Option<std::net::IpAddr>,
     opened: Instant,
     session: Option<Acknowledged>,
-    running: HashMap<String, (u64, tokio::task::AbortHandle)>,
+    running: HashMap<String, Running>,
     runs: u64,
     idle_since: Instant,
     events: mpsc::Sender<Event>,
 }
 
 /// Serves one upgraded connection until either side closes it.
-pub async fn serve(mut socket: WebSocket, state: AppState, request_id: String) {
+pub async fn serve(
+    mut socket: WebSocket,
+    state: AppState,
+    request_id: String,
+    source: Option<std::net::IpAddr>,
+) {
     let (events, mut inbox) = mpsc::channel(QUEUED_EVENTS);
     let now = Instant::now();
     let mut connection = Connection {
         state,
         request_id,
+        source,
         opened: now,
         session: None,
         running: HashMap::new(),
@@ -158,9 +210,8 @@ pub async fn serve(mut socket: WebSocket, state: AppState, request_id: String) {
             break close;
         }
     };
-    for (_, (_, task)) in connection.running.drain() {
-        task.abort();
-    }
+    // Dropping the running subscriptions aborts their tasks.
+    connection.running.clear();
     if let Some(Close(code, reason)) = close {
         let frame = CloseFrame {
             code,
@@ -231,9 +282,8 @@ impl Connection {
             "subscribe" => self.subscribe(&message, socket).await,
             "complete" => {
                 if let Some(id) = message.get("id").and_then(Value::as_str)
-                    && let Some((_, task)) = self.running.remove(id)
+                    && self.running.remove(id).is_some()
                 {
-                    task.abort();
                     self.note_idle();
                 }
                 Ok(())
@@ -254,10 +304,13 @@ impl Connection {
         let token = token_of(payload).map_err(|why| Close::new(4400, why))?;
         let (principal, expires) = match token {
             None => (None, None),
-            Some(token) => match self.state.verify_token(&token).await {
+            Some(token) => match self.state.verify_token(&token, self.source).await {
                 Ok((principal, exp)) => (Some(principal), Some(instant_of(exp))),
                 Err(ApiError::Unauthenticated(why)) => {
                     return Err(Some(Close::new(4403, format!("Forbidden: {why}"))));
+                }
+                Err(ApiError::TooManyRequests { message, .. }) => {
+                    return Err(Some(Close::new(1013, message)));
                 }
                 Err(error) => {
                     tracing::error!(error = %error.message(), "cannot check a subscriber's token");
@@ -373,9 +426,13 @@ impl Connection {
             request_id: self.request_id.clone(),
             events: self.events.clone(),
         };
-        let task = tokio::spawn(run.execute(request, written, scope));
-        self.running
-            .insert(id.to_owned(), (self.runs, task.abort_handle()));
+        let task = tokio::spawn(run.execute(request, written, scope)).abort_handle();
+        let running = Running {
+            run: self.runs,
+            task,
+            _counted: self.state.live_connections().count(),
+        };
+        self.running.insert(id.to_owned(), running);
         Ok(())
     }
 
@@ -407,7 +464,7 @@ impl Connection {
     }
 
     fn is_running(&self, id: &str, run: u64) -> bool {
-        self.running.get(id).is_some_and(|(n, _)| *n == run)
+        self.running.get(id).is_some_and(|r| r.run == run)
     }
 
     fn note_idle(&mut self) {

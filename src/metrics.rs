@@ -78,6 +78,7 @@ impl Metrics {
         statements: u64,
         pool: Option<(u32, usize)>,
         cache: crate::cache::CacheStats,
+        live: (usize, usize),
     ) -> String {
         let mut out = String::new();
         let Ok(state) = self.0.lock() else {
@@ -87,6 +88,7 @@ impl Metrics {
         write_errors(&mut out, &state.errors);
         write_database(&mut out, statements, pool);
         write_cache(&mut out, &cache);
+        write_live(&mut out, live);
         out
     }
 }
@@ -198,4 +200,20 @@ fn write_cache(out: &mut String, cache: &crate::cache::CacheStats) {
         let _ = writeln!(out, "# TYPE {name} {kind}");
         let _ = writeln!(out, "{name} {value}");
     }
+}
+
+/// The live (WebSocket) connections and subscriptions open now.
+fn write_live(out: &mut String, (connections, subscriptions): (usize, usize)) {
+    let _ = writeln!(
+        out,
+        "# HELP ipartnerschap_live_connections WebSocket connections open now (acknowledged)."
+    );
+    let _ = writeln!(out, "# TYPE ipartnerschap_live_connections gauge");
+    let _ = writeln!(out, "ipartnerschap_live_connections {connections}");
+    let _ = writeln!(
+        out,
+        "# HELP ipartnerschap_live_subscriptions Subscriptions running now."
+    );
+    let _ = writeln!(out, "# TYPE ipartnerschap_live_subscriptions gauge");
+    let _ = writeln!(out, "ipartnerschap_live_subscriptions {subscriptions}");
 }

@@ -229,6 +229,15 @@ async fn a_subscriber_receives_the_changes_it_may_see_as_they_happen_and_nothing
     let hu = app.token(Some(demo::HU), Rol::Lezer).await;
     let (mut van_hu, _) = subscriber(&app, Some(&hu)).await;
     let (mut anoniem, _) = subscriber(&app, None).await;
+    let metrics = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains("ipartnerschap_live_connections 2\n"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("ipartnerschap_live_subscriptions 2\n"),
+        "{metrics}"
+    );
 
     make_stage(&app, demo::HU, "Stage bij BZK", demo::BZK).await;
     let event = van_hu.event("feed").await;

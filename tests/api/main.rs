@@ -44,6 +44,7 @@ mod spec;
 mod statements;
 mod statistieken;
 mod sync;
+mod throttle;
 mod toegang;
 mod transport;
 mod ui;
