@@ -115,26 +115,33 @@ impl AppState {
         token: &str,
         source: Option<std::net::IpAddr>,
     ) -> Result<(Principal, i64), ApiError> {
+        use crate::auth::{EXPIRED, NOT_YET_VALID};
         let claims = match self.inner.jwt.verify(token).await {
             Ok(claims) => claims,
+            // A signed token out of its time is no guess: refused (401, so that clients
+            // refresh it), not counted.
+            Err(ApiError::Unauthenticated(reason))
+                if reason == EXPIRED || reason == NOT_YET_VALID =>
+            {
+                return Err(uncounted(&reason));
+            }
             Err(e) => return Err(self.refuse(source, &e.message())),
         };
         match Principal::from_claims(&self.inner.db, &claims).await {
             Ok(principal) => Ok((principal, claims.exp)),
-            Err(ApiError::Unauthenticated(reason)) => Err(self.refuse(source, &reason)),
+            // Signed by a trusted key, so no guess either.
+            Err(ApiError::Unauthenticated(reason)) => Err(uncounted(&reason)),
             Err(other) => Err(other),
         }
     }
 
-    /// The refusal of a token from `source` for `reason`: `UNAUTHENTICATED`, or
+    /// The refusal of a token that could be a guess (malformed, forged, of another issuer) from
+    /// `source` for `reason`: `UNAUTHENTICATED`, or
     /// `TOO_MANY_REQUESTS` beyond the source's limit (logged once per window).
     pub(crate) fn refuse(&self, source: Option<std::net::IpAddr>, reason: &str) -> ApiError {
         use crate::throttle::Verdict;
         let retry_after = match self.inner.failures.failed(source) {
-            Verdict::Refuse => {
-                tracing::warn!(reason, "refused a request's token");
-                return ApiError::Unauthenticated(format!("invalid token: {reason}"));
-            }
+            Verdict::Refuse => return uncounted(reason),
             Verdict::FirstOverLimit(wait) => {
                 tracing::warn!(?source, reason, "too many refused tokens from one address");
                 wait
@@ -162,7 +169,7 @@ impl AppState {
             let forwarded = headers
                 .get(name.as_str())
                 .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.split(',').next())
+                .and_then(|v| v.rsplit(',').next())
                 .and_then(|v| v.trim().parse().ok());
             if forwarded.is_some() {
                 return forwarded;
@@ -683,8 +690,9 @@ impl Execution<'_> {
     }
 }
 
-/// Runs a GraphQL request the server makes itself (the CSV export) for `principal`, as a request
-/// of that caller: through its scope, with its own loaders and the keys of ids and cursors.
+/// Runs a GraphQL request the server makes itself (the CSV export, the yearly page) for
+/// `principal`, as a request of that caller: through its scope, with its own loaders and the
+/// keys of ids and cursors, within `REQUEST_TIMEOUT_MS` (else a `TIMEOUT` error).
 pub(crate) async fn execute(
     state: &AppState,
     principal: Option<Principal>,
@@ -699,7 +707,19 @@ pub(crate) async fn execute(
         }
     };
     let scope = state.inner.db.scope(principal);
-    let mut response = run(state, keys, scope, request).await;
+    let deadline = tokio::time::Instant::now()
+        + Duration::from_millis(state.inner.settings.request_timeout_ms);
+    let mut response = match before_deadline(deadline, run(state, keys, scope, request)).await {
+        Some(response) => response,
+        None => {
+            let error = ApiError::Timeout(format!(
+                "the request took longer than {} ms (REQUEST_TIMEOUT_MS) and was cancelled",
+                state.inner.settings.request_timeout_ms
+            ));
+            let error = async_graphql::Error::from(error).into_server_error(Default::default());
+            async_graphql::Response::from_errors(vec![error])
+        }
+    };
     graphql::spec::add_codes(&mut response.errors);
     response
 }
@@ -783,6 +803,12 @@ fn too_slow(settings: &ServerSettings, id: &RequestId) -> Response {
         Json(body),
     )
         .into_response()
+}
+
+/// `UNAUTHENTICATED` for `reason`, logged.
+fn uncounted(reason: &str) -> ApiError {
+    tracing::warn!(reason, "refused a request's token");
+    ApiError::Unauthenticated(format!("invalid token: {reason}"))
 }
 
 /// The principal of a request: `None` without an `Authorization` header, an error for any

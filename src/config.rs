@@ -418,6 +418,15 @@ pub struct ServerSettings {
     #[arg(long, env = "WS_ANONYMOUS_CONNECTIONS", default_value_t = 200)]
     pub ws_anonymous_connections: usize,
 
+    /// Most WebSocket connections of anonymous callers from one address open at once (per API
+    /// process), so that one client cannot take every anonymous place.
+    #[arg(
+        long,
+        env = "WS_ANONYMOUS_CONNECTIONS_PER_ADDRESS",
+        default_value_t = 20
+    )]
+    pub ws_anonymous_connections_per_address: usize,
+
     /// A WebSocket connection without a running subscription for this long is closed, e.g.
     /// `5m`.
     #[arg(long, env = "WS_IDLE_TIMEOUT", default_value = "5m", value_parser = humantime::parse_duration)]
@@ -429,7 +438,8 @@ pub struct ServerSettings {
     pub auth_failures_per_minute: u32,
 
     /// A request header with the client's address, set by a proxy in front of the API (e.g.
-    /// `x-forwarded-for`; its first address counts). Unset: the peer's address.
+    /// `x-forwarded-for`; its last address counts, the one the proxy added). Unset: the
+    /// peer's address.
     #[arg(long, env = "CLIENT_IP_HEADER", value_parser = header_name)]
     pub client_ip_header: Option<String>,
 
@@ -473,6 +483,7 @@ impl ServerSettings {
             subscriptions_per_connection: self.subscriptions_per_connection,
             connections_per_organisation: self.ws_connections_per_organisation,
             anonymous_connections: self.ws_anonymous_connections,
+            anonymous_connections_per_address: self.ws_anonymous_connections_per_address,
             idle_timeout: self.ws_idle_timeout,
             init_timeout: self.ws_init_timeout,
         }

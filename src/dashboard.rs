@@ -123,6 +123,10 @@ pub async fn yearly(
     let response = crate::app::execute(&state, None, request).await;
     let data = response.data.into_json().unwrap_or(Value::Null);
     let figures = &data["jaarcijfers"];
+    // The server's own trouble is no "not published": the page says to try again.
+    if let Some(status) = response.errors.iter().find_map(server_trouble) {
+        return html(status, unavailable(labels, jaar));
+    }
     if !response.errors.is_empty() || figures["gepubliceerd"] != true {
         return html(
             StatusCode::NOT_FOUND,
@@ -138,6 +142,7 @@ struct Labels {
     title: &'static str,
     published: &'static str,
     not_published: &'static str,
+    unavailable: &'static str,
     totals: [&'static str; 8],
     parts: [&'static str; 6],
     count: &'static str,
@@ -162,6 +167,7 @@ const NL: Labels = Labels {
     title: "I-Partnerschap in cijfers",
     published: "Gepubliceerd op",
     not_published: "De cijfers van dit jaar zijn (nog) niet gepubliceerd.",
+    unavailable: "De cijfers zijn nu niet te lezen; probeer het over een ogenblik opnieuw.",
     totals: [
         "Opdrachten",
         "Studenten",
@@ -216,6 +222,7 @@ const EN: Labels = Labels {
     title: "I-Partnerschap in figures",
     published: "Published on",
     not_published: "The figures of this year have not been published (yet).",
+    unavailable: "The figures cannot be read now; try again in a moment.",
     totals: [
         "Assignments",
         "Students",
@@ -282,6 +289,30 @@ fn head(labels: &Labels, title: &str) -> String {
          <link rel=\"stylesheet\" href=\"/dashboard/print.css\">\n</head>\n",
         labels.lang,
         escape(title)
+    )
+}
+
+/// The status for an error that is the server's, not the caller's: `INTERNAL` or `TIMEOUT`.
+fn server_trouble(error: &async_graphql::ServerError) -> Option<StatusCode> {
+    match error.extensions.as_ref().and_then(|x| x.get("code")) {
+        Some(async_graphql::Value::String(c)) if c == "INTERNAL" => {
+            Some(StatusCode::INTERNAL_SERVER_ERROR)
+        }
+        Some(async_graphql::Value::String(c)) if c == "TIMEOUT" => {
+            Some(StatusCode::SERVICE_UNAVAILABLE)
+        }
+        _ => None,
+    }
+}
+
+/// The page for a year the server cannot read now.
+fn unavailable(labels: &Labels, jaar: i32) -> String {
+    let title = format!("{} {jaar}", labels.title);
+    format!(
+        "{}<body>\n<main>\n<h1>{}</h1>\n<p>{}</p>\n</main>\n</body>\n</html>\n",
+        head(labels, &title),
+        escape(&title),
+        labels.unavailable
     )
 }
 

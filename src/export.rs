@@ -79,11 +79,18 @@ pub async fn statistieken_csv(
             .unwrap_or_else(|| "BAD_REQUEST".to_owned());
         let status = match code.as_str() {
             "INTERNAL" => StatusCode::INTERNAL_SERVER_ERROR,
+            "TIMEOUT" => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::BAD_REQUEST,
         };
         let body =
             json!({ "errors": [{ "message": error.message, "extensions": { "code": code } }] });
-        return (status, axum::Json(body)).into_response();
+        let mut response = (status, axum::Json(body)).into_response();
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+        }
+        return response;
     }
     let data = response.data.into_json().unwrap_or(Value::Null);
     match csv_of(&data["statistieken"]) {

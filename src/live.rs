@@ -49,6 +49,7 @@ pub struct LiveLimits {
     pub subscriptions_per_connection: usize,
     pub connections_per_organisation: usize,
     pub anonymous_connections: usize,
+    pub anonymous_connections_per_address: usize,
     pub idle_timeout: Duration,
     pub init_timeout: Duration,
 }
@@ -57,7 +58,7 @@ pub struct LiveLimits {
 /// the subscriptions running on them.
 #[derive(Debug, Default)]
 pub struct Connections {
-    open: Mutex<HashMap<Option<i32>, usize>>,
+    open: Mutex<HashMap<Holder, usize>>,
     subscriptions: std::sync::atomic::AtomicUsize,
 }
 
@@ -72,15 +73,26 @@ impl Drop for Counted {
     }
 }
 
+/// Whose connections are counted together.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Holder {
+    /// One organisation's.
+    Organisatie(i32),
+    /// Every anonymous caller's.
+    Anonymous,
+    /// The anonymous callers' from one address.
+    AnonymousFrom(std::net::IpAddr),
+}
+
 /// A connection's place among the open ones; given back when dropped.
 struct Admission {
     connections: Arc<Connections>,
-    key: Option<i32>,
+    key: Holder,
 }
 
 impl Connections {
     /// A place for one more connection of `key`, if fewer than `max` are open.
-    fn admit(self: &Arc<Self>, key: Option<i32>, max: usize) -> Option<Admission> {
+    fn admit(self: &Arc<Self>, key: Holder, max: usize) -> Option<Admission> {
         let mut open = self.open.lock().ok()?;
         let count = open.entry(key).or_default();
         if *count >= max {
@@ -96,7 +108,12 @@ impl Connections {
     /// The connections open now (acknowledged ones) and the subscriptions running on them,
     /// for `/metrics`.
     pub fn counts(&self) -> (usize, usize) {
-        let open = self.open.lock().map_or(0, |open| open.values().sum());
+        let open = self.open.lock().map_or(0, |open| {
+            open.iter()
+                .filter(|(holder, _)| !matches!(holder, Holder::AnonymousFrom(_)))
+                .map(|(_, n)| n)
+                .sum()
+        });
         let running = self
             .subscriptions
             .load(std::sync::atomic::Ordering::Relaxed);
@@ -145,7 +162,7 @@ enum Event {
 struct Acknowledged {
     principal: Option<Principal>,
     expires: Option<Instant>,
-    _admission: Admission,
+    _admission: Vec<Admission>,
 }
 
 /// A subscription of a connection: its run number, its task, and its place in the count.
@@ -204,7 +221,10 @@ pub async fn serve(
                 Some(Err(_)) | None => Err(None),
             },
             Some(event) = inbox.recv() => connection.forward(event, &mut socket).await,
-            () = tokio::time::sleep_until(deadline) => Err(Some(why)),
+            () = tokio::time::sleep_until(deadline) => match why {
+                Some(why) => Err(Some(why)),
+                None => Ok(()),
+            },
         };
         if let Err(close) = step {
             break close;
@@ -239,27 +259,27 @@ impl Connection {
         self.state.settings().live_limits()
     }
 
-    /// The next moment the server closes the connection, and why: no `connection_init` in
-    /// time, the token's expiry, or idleness.
-    fn deadline(&self) -> (Instant, Close) {
+    /// The next moment the server may close the connection, and why: no `connection_init` in
+    /// time, the token's expiry, or idleness; `None`: nothing is due then, look again.
+    fn deadline(&self) -> (Instant, Option<Close>) {
         let limits = self.limits();
         let Some(session) = &self.session else {
             let why = Close::new(4408, "Connection initialisation timeout");
-            return (self.opened + limits.init_timeout, why);
+            return (self.opened + limits.init_timeout, Some(why));
         };
         let idle = match self.running.is_empty() {
-            true => self.idle_since + limits.idle_timeout,
-            false => Instant::now() + Duration::from_secs(24 * 3600),
+            true => Some(self.idle_since + limits.idle_timeout),
+            false => None,
         };
-        match session.expires {
-            Some(expires) if expires <= idle => {
-                let why = "Forbidden: the token expired; connect again with a new one";
-                (expires, Close::new(4403, why))
+        let expired = "Forbidden: the token expired; connect again with a new one";
+        let idle_close = "closed after WS_IDLE_TIMEOUT without a subscription";
+        match (session.expires, idle) {
+            (Some(expires), Some(idle)) if expires <= idle => {
+                (expires, Some(Close::new(4403, expired)))
             }
-            _ => {
-                let why = "closed after WS_IDLE_TIMEOUT without a subscription";
-                (idle, Close::new(1000, why))
-            }
+            (Some(expires), None) => (expires, Some(Close::new(4403, expired))),
+            (_, Some(idle)) => (idle, Some(Close::new(1000, idle_close))),
+            (None, None) => (Instant::now() + Duration::from_secs(3600), None),
         }
     }
 
@@ -318,14 +338,8 @@ impl Connection {
                 }
             },
         };
-        let limits = self.limits();
-        let key = principal.as_ref().map(|p| p.organisatie_id);
-        let max = match key {
-            Some(_) => limits.connections_per_organisation,
-            None => limits.anonymous_connections,
-        };
-        let Some(admission) = self.state.live_connections().admit(key, max) else {
-            let why = match key {
+        let Some(admission) = self.admit(principal.as_ref()) else {
+            let why = match principal {
                 Some(_) => "too many connections of this organisation; try again later",
                 None => "too many anonymous connections; try again later",
             };
@@ -338,6 +352,32 @@ impl Connection {
         });
         self.idle_since = Instant::now();
         send(socket, json!({ "type": "connection_ack" })).await
+    }
+
+    /// Places among the open connections for `principal`: its organisation's, or for an
+    /// anonymous caller both the anonymous callers' and those of its address; `None` when one
+    /// of them is full.
+    fn admit(&self, principal: Option<&Principal>) -> Option<Vec<Admission>> {
+        let limits = self.limits();
+        let connections = self.state.live_connections();
+        let mut places = vec![(Holder::Anonymous, limits.anonymous_connections)];
+        match (principal, self.source) {
+            (Some(p), _) => {
+                places = vec![(
+                    Holder::Organisatie(p.organisatie_id),
+                    limits.connections_per_organisation,
+                )]
+            }
+            (None, Some(source)) => places.push((
+                Holder::AnonymousFrom(source),
+                limits.anonymous_connections_per_address,
+            )),
+            (None, None) => {}
+        }
+        places
+            .into_iter()
+            .map(|(holder, max)| connections.admit(holder, max))
+            .collect()
     }
 
     /// `subscribe`: checks the request like an HTTP request and starts it in its own task, or
@@ -496,7 +536,13 @@ impl Run {
     ) {
         let keys = match self.state.id_keys().await {
             Ok(keys) => keys,
-            Err(_) => return self.done(false).await,
+            Err(e) => {
+                tracing::error!(error = %e, "cannot read the keys of ids and cursors");
+                let error = server_error("INTERNAL", "internal error");
+                let text = error_message(&self.id, vec![error], &self.request_id).to_string();
+                self.send(text).await;
+                return self.done(false).await;
+            }
         };
         let (loaders, queue) = Loaders::new(scope.clone());
         let request = request.data(loaders).data(scope);
@@ -645,12 +691,15 @@ mod tests {
     #[test]
     fn connections_are_admitted_up_to_the_limit_and_given_back_when_closed() {
         let connections = Arc::new(Connections::default());
-        let first = connections.admit(Some(1), 2);
-        let second = connections.admit(Some(1), 2);
+        let hu = Holder::Organisatie(1);
+        let first = connections.admit(hu, 2);
+        let second = connections.admit(hu, 2);
         assert!(first.is_some() && second.is_some());
-        assert!(connections.admit(Some(1), 2).is_none());
-        assert!(connections.admit(Some(2), 2).is_some(), "per organisation");
+        assert!(connections.admit(hu, 2).is_none());
+        let other = connections.admit(Holder::Organisatie(2), 2);
+        assert!(other.is_some(), "per organisation");
         drop(first);
-        assert!(connections.admit(Some(1), 2).is_some());
+        assert!(connections.admit(hu, 2).is_some());
+        assert_eq!(connections.counts().0, 2, "second and other; the last one was dropped");
     }
 }

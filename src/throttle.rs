@@ -9,8 +9,11 @@
 //! its answers say "stop and wait", and it is logged once per minute instead of once per
 //! request. The count is kept per process, in memory, for at most [`MAX_SOURCES`] addresses.
 //!
-//! The source is the peer's address, or, behind a proxy that sets one, the first address of
-//! `CLIENT_IP_HEADER` (only set that when a proxy you run overwrites the header).
+//! The source is the peer's address, or, behind a proxy that sets one, the last address of
+//! `CLIENT_IP_HEADER` (the one the nearest proxy added; only set it when a proxy you run sets
+//! the header). An IPv6 address counts by its /64. Refusals of tokens that are signed by a
+//! trusted key (expired, not yet valid, of an unknown organisation) are no guesses and are not
+//! counted.
 
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -55,6 +58,7 @@ impl FailedAuthentications {
         let (Some(source), true) = (source, self.limit > 0) else {
             return Verdict::Refuse;
         };
+        let source = counted(source);
         let Ok(mut sources) = self.per_source.lock() else {
             return Verdict::Refuse;
         };
@@ -62,7 +66,9 @@ impl FailedAuthentications {
         if sources.len() >= MAX_SOURCES && !sources.contains_key(&source) {
             sources.retain(|_, (start, _)| now.duration_since(*start) < WINDOW);
             if sources.len() >= MAX_SOURCES {
-                sources.clear();
+                // Full of live windows: a new address is not counted, rather than forgetting
+                // the counts of the others (which a sprayer of addresses could force).
+                return Verdict::Refuse;
             }
         }
         let (start, count) = sources.entry(source).or_insert((now, 0));
@@ -76,6 +82,18 @@ impl FailedAuthentications {
             std::cmp::Ordering::Equal => Verdict::FirstOverLimit(retry_after),
             std::cmp::Ordering::Greater => Verdict::OverLimit(retry_after),
         }
+    }
+}
+
+/// The address as counted: an IPv6 address by its /64 (what one site gets), an IPv4 address
+/// as it is.
+fn counted(source: IpAddr) -> IpAddr {
+    match source {
+        IpAddr::V6(v6) => {
+            let bits = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(std::net::Ipv6Addr::from(bits))
+        }
+        v4 => v4,
     }
 }
 

@@ -219,13 +219,21 @@ function toon() {
   toonFieldlabs(laatste.fieldlabs);
 }
 
+let verzoeken = 0;
+
 async function ververs() {
+  // Only the newest request counts: an older one (another filter, the token before signing
+  // out) that answers later is dropped.
+  verzoeken += 1;
+  const dit = verzoeken;
   try {
-    laatste = await vraag(CIJFERS, filterWaarden());
+    const antwoord = await vraag(CIJFERS, filterWaarden());
+    if (dit !== verzoeken) return;
+    laatste = antwoord;
     toon();
     document.body.dataset.geladen = String(Number(document.body.dataset.geladen ?? 0) + 1);
   } catch (fout) {
-    $('melding').textContent = fout.message;
+    if (dit === verzoeken) $('melding').textContent = fout.message;
   }
 }
 
@@ -254,7 +262,8 @@ function verbindLive() {
       },
     },
   });
-  const query = 'subscription { wijzigingen(vanafNu: true, first: 1) { wijzigingen { recordType } } }';
+  // One event per batch of changes (up to 500): the page only needs to know that it changed.
+  const query = 'subscription { wijzigingen(vanafNu: true, first: 500) { wijzigingen { recordType } } }';
   live.subscribe({ query }, {
     next: (event) => {
       if (event.data?.wijzigingen.wijzigingen.length) straksVerversen();
@@ -317,11 +326,15 @@ async function csv() {
   if (filter.themas) params.set('thema', filter.themas.join(','));
   const headers = token ? { Authorization: `Bearer ${token}` } : {};
   const antwoord = await fetch(`/statistieken.csv?${params}`, { headers });
+  if (!antwoord.ok) {
+    const body = await antwoord.json().catch(() => ({}));
+    throw new Error(body.errors?.[0]?.message ?? `HTTP ${antwoord.status}`);
+  }
   const a = document.createElement('a');
   a.href = URL.createObjectURL(await antwoord.blob());
   a.download = `statistieken${jaar ? `-${jaar}` : ''}.csv`;
   a.click();
-  URL.revokeObjectURL(a.href);
+  setTimeout(() => URL.revokeObjectURL(a.href), 10000);
 }
 
 function vertaal() {

@@ -26,6 +26,12 @@ use serde_json::{Map, Value};
 use std::sync::Arc;
 use std::time::Duration;
 
+/// The refusal of a token whose signature is valid but whose `exp` has passed. (Such a refusal
+/// is no guess at a token: the count of refused tokens per address leaves it out.)
+pub const EXPIRED: &str = "the token has expired";
+/// The refusal of a token whose signature is valid but whose `nbf` lies ahead.
+pub const NOT_YET_VALID: &str = "the token is not valid yet (nbf)";
+
 /// What a token of this service carries.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Claims {
@@ -254,8 +260,8 @@ impl JwtKeys {
         let claims = decode::<Map<String, Value>>(token, &key, &validation)
             .map(|data| data.claims)
             .map_err(|err| match err.kind() {
-                ErrorKind::ExpiredSignature => refuse("the token has expired"),
-                ErrorKind::ImmatureSignature => refuse("the token is not valid yet (nbf)"),
+                ErrorKind::ExpiredSignature => refuse(EXPIRED),
+                ErrorKind::ImmatureSignature => refuse(NOT_YET_VALID),
                 ErrorKind::InvalidSignature => refuse("the token's signature is invalid"),
                 ErrorKind::InvalidIssuer => refuse("the token has the wrong issuer (iss)"),
                 ErrorKind::InvalidAudience => refuse("the token has the wrong audience (aud)"),

@@ -9,7 +9,7 @@ mod principal;
 
 pub use jwks::{Jwks, JwksSource};
 pub use jwt::{
-    ClaimMapping, Claims, DEFAULT_MAX_LIFETIME, JwtConfig, JwtKeys, MAX_SUB_CHARS, check_sub,
-    format_duration,
+    ClaimMapping, Claims, DEFAULT_MAX_LIFETIME, EXPIRED, JwtConfig, JwtKeys, MAX_SUB_CHARS,
+    NOT_YET_VALID, check_sub, format_duration,
 };
 pub use principal::{Principal, Rol};

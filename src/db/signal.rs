@@ -116,10 +116,12 @@ async fn listen(pool: sea_orm::sqlx::PgPool, signal: ChangeSignal) {
         };
         // Anything written while this process was not listening is found by looking again.
         signal.raise();
+        let mut checks = tokio::time::interval(CHECK_SUBSCRIBERS);
+        checks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             let received = tokio::select! {
                 received = listener.try_recv() => received,
-                () = tokio::time::sleep(CHECK_SUBSCRIBERS) => {
+                _ = checks.tick() => {
                     if signal.unfollowed() {
                         return;
                     }
@@ -164,10 +166,10 @@ async fn poll(conn: DatabaseConnection, signal: ChangeSignal) {
                 None
             }
         };
+        // The first reading raises too: a write between the subscriber's first read of the
+        // feed and this one must not go unnoticed (a spurious "look again" costs one read).
         if newest.is_some() && newest != seen {
-            if seen.is_some() {
-                signal.raise();
-            }
+            signal.raise();
             seen = newest;
         }
     }

@@ -485,7 +485,8 @@ async fn the_limits_on_subscriptions_connections_and_idleness_hold(backend: Back
     let settings = ServerSettings {
         subscriptions_per_connection: 2,
         ws_connections_per_organisation: 1,
-        ws_anonymous_connections: 1,
+        ws_anonymous_connections: 5,
+        ws_anonymous_connections_per_address: 1,
         ws_idle_timeout: Duration::from_secs(1),
         ws_init_timeout: Duration::from_secs(1),
         ..ServerSettings::default()
@@ -519,7 +520,11 @@ async fn the_limits_on_subscriptions_connections_and_idleness_hold(backend: Back
     let _anonymous = Client::acknowledged(&app, None).await;
     let mut another = Client::open(&app).await;
     another.init(None).await;
-    assert_eq!(another.closed().await.0, 1013, "anonymous connections");
+    assert_eq!(
+        another.closed().await.0,
+        1013,
+        "anonymous connections from one address"
+    );
     drop(client);
     // HU's place is given back when its connection closes.
     tokio::time::sleep(Duration::from_millis(200)).await;
