@@ -700,6 +700,10 @@ mod tests {
         assert!(other.is_some(), "per organisation");
         drop(first);
         assert!(connections.admit(hu, 2).is_some());
-        assert_eq!(connections.counts().0, 2, "second and other; the last one was dropped");
+        assert_eq!(
+            connections.counts().0,
+            2,
+            "second and other; the last one was dropped"
+        );
     }
 }

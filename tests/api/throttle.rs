@@ -57,6 +57,30 @@ async fn refused_tokens_beyond_the_limit_are_too_many_requests_while_a_valid_tok
         "{error}"
     );
 
+    // A token signed with the right key but expired is no guess: still 401, so that the
+    // client refreshes it.
+    let now = chrono::Utc::now().timestamp();
+    let expired = ipartnerschap::auth::Claims {
+        sub: "verlopen".into(),
+        rol: "lezer".into(),
+        org: Some("hanze.nl".into()),
+        regio: Vec::new(),
+        iss: crate::harness::ISSUER.into(),
+        aud: crate::harness::AUDIENCE.into(),
+        iat: now - 7200,
+        nbf: now - 7200,
+        exp: now - 3600,
+    };
+    let expired = app.jwt.sign_claims(&expired).unwrap();
+    let (status, _, body) = me_from(&app, "198.51.100.7", &format!("Bearer {expired}")).await;
+    assert_eq!(status, 401, "{body}");
+    assert!(
+        body["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("expired")
+    );
+
     // A valid token from the same address is served; another address is counted apart.
     let token = app.token(None, Rol::Programmabureau).await;
     let (status, _, body) = me_from(&app, "198.51.100.7", &format!("Bearer {token}")).await;
