@@ -751,16 +751,7 @@ fn finish(
     let codes: Vec<String> = response
         .errors
         .iter()
-        .map(|e| {
-            e.extensions
-                .as_ref()
-                .and_then(|x| x.get("code"))
-                .and_then(|c| match c {
-                    async_graphql::Value::String(s) => Some(s.clone()),
-                    _ => None,
-                })
-                .unwrap_or_default()
-        })
+        .map(|e| graphql::spec::code_of(e).unwrap_or_default().to_owned())
         .collect();
     state
         .inner

@@ -124,7 +124,10 @@ pub async fn yearly(
     let data = response.data.into_json().unwrap_or(Value::Null);
     let figures = &data["jaarcijfers"];
     // The server's own trouble is no "not published": the page says to try again.
-    if let Some(status) = response.errors.iter().find_map(server_trouble) {
+    let server_trouble = response.errors.iter().find_map(|e| {
+        crate::graphql::spec::code_of(e).and_then(crate::graphql::spec::server_status)
+    });
+    if let Some(status) = server_trouble {
         return html(status, unavailable(labels, jaar));
     }
     if !response.errors.is_empty() || figures["gepubliceerd"] != true {
@@ -290,19 +293,6 @@ fn head(labels: &Labels, title: &str) -> String {
         labels.lang,
         escape(title)
     )
-}
-
-/// The status for an error that is the server's, not the caller's: `INTERNAL` or `TIMEOUT`.
-fn server_trouble(error: &async_graphql::ServerError) -> Option<StatusCode> {
-    match error.extensions.as_ref().and_then(|x| x.get("code")) {
-        Some(async_graphql::Value::String(c)) if c == "INTERNAL" => {
-            Some(StatusCode::INTERNAL_SERVER_ERROR)
-        }
-        Some(async_graphql::Value::String(c)) if c == "TIMEOUT" => {
-            Some(StatusCode::SERVICE_UNAVAILABLE)
-        }
-        _ => None,
-    }
 }
 
 /// The page for a year the server cannot read now.

@@ -71,17 +71,8 @@ pub async fn statistieken_csv(
         .variables(async_graphql::Variables::from_json(variables));
     let response = crate::app::execute(&state, principal, request).await;
     if let Some(error) = response.errors.first() {
-        let code = error
-            .extensions
-            .as_ref()
-            .and_then(|x| x.get("code"))
-            .map(|c| c.to_string().trim_matches('"').to_owned())
-            .unwrap_or_else(|| "BAD_REQUEST".to_owned());
-        let status = match code.as_str() {
-            "INTERNAL" => StatusCode::INTERNAL_SERVER_ERROR,
-            "TIMEOUT" => StatusCode::SERVICE_UNAVAILABLE,
-            _ => StatusCode::BAD_REQUEST,
-        };
+        let code = crate::graphql::spec::code_of(error).unwrap_or("BAD_REQUEST");
+        let status = crate::graphql::spec::server_status(code).unwrap_or(StatusCode::BAD_REQUEST);
         let body =
             json!({ "errors": [{ "message": error.message, "extensions": { "code": code } }] });
         let mut response = (status, axum::Json(body)).into_response();

@@ -138,6 +138,24 @@ pub fn add_codes(errors: &mut [async_graphql::ServerError]) {
     }
 }
 
+/// The `extensions.code` of an error, if it has one (every error has one after [`add_codes`]).
+pub fn code_of(error: &async_graphql::ServerError) -> Option<&str> {
+    match error.extensions.as_ref()?.get("code")? {
+        async_graphql::Value::String(code) => Some(code),
+        _ => None,
+    }
+}
+
+/// The HTTP status of an error that is the server's trouble, not the caller's mistake:
+/// `INTERNAL` (500) or `TIMEOUT` (503, to try again); `None` for any other code.
+pub fn server_status(code: &str) -> Option<axum::http::StatusCode> {
+    match code {
+        "INTERNAL" => Some(axum::http::StatusCode::INTERNAL_SERVER_ERROR),
+        "TIMEOUT" => Some(axum::http::StatusCode::SERVICE_UNAVAILABLE),
+        _ => None,
+    }
+}
+
 /// The root type an operation runs on; `None` when the schema has none of its kind.
 fn root_type<'i>(index: &'i SchemaIndex, operation: &OperationDefinition) -> Option<&'i str> {
     match operation.ty {
